@@ -1,0 +1,51 @@
+package io.tracetrack.model;
+
+/**
+ * Why a scan or an op was refused. These names travel on the wire (scan JSON, sync outcomes,
+ * problem+json {@code code}) and are shown to integrators: names are frozen once released; add new
+ * ones, never rename.
+ */
+public enum RejectCode {
+  /** The input is not a code this deployment accepts; {@link CodeProblem} says why. */
+  INVALID_CODE,
+  /** A child was scanned before any parent at this station. */
+  NO_PARENT,
+  /** The child scanned is the current parent itself. */
+  CHILD_EQUALS_PARENT,
+  /** The code offered as a child is known as a parent bag (one bag, one role). */
+  CODE_IS_PARENT,
+  /** The code offered as a parent is known as a child bag (one bag, one role). */
+  CODE_IS_CHILD,
+  /** The child is already on this very parent. */
+  DUPLICATE,
+  /** The child is on another parent, which the message names. */
+  CHILD_ALREADY_LINKED,
+  /** The parent reached its expected count or was finished. */
+  PARENT_COMPLETE,
+  /** The parent already holds the maximum of 30 children. */
+  PARENT_FULL,
+  /** The parent is on a finalized bill: nothing about it may change. */
+  PARENT_FINALIZED,
+  /** The op names a parent that does not exist. */
+  UNKNOWN_PARENT,
+  /** An unlink expected the child on a parent it is no longer on. */
+  STALE_UNLINK,
+  /** Undo found no link made at this station that it may remove. */
+  NOTHING_TO_UNDO,
+  /** The most recent link is older than the undo window (1 hour). */
+  UNDO_WINDOW_EXPIRED,
+  /** Finishing short of the expected count needs a second, confirming FINISH. */
+  FINISH_NEEDS_CONFIRMATION,
+  /** A parent with no children cannot be finished. */
+  EMPTY_PARENT,
+  /** The same code was created elsewhere with a different expected count; the first one stands. */
+  EXPECTED_COUNT_MISMATCH,
+  /** No user is signed in at this station, or the session expired. */
+  NOT_SIGNED_IN,
+  /** The user named is not known on this dock. */
+  UNKNOWN_USER,
+  /** A bill capacity outside 1..50 (1..100 on edit) or below the parents already on it. */
+  BILL_CAPACITY_INVALID,
+  /** The local store could not take the write (disk full, locked too long): nothing was recorded. */
+  STORE_UNAVAILABLE
+}

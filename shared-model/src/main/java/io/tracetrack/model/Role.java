@@ -1,0 +1,8 @@
+package io.tracetrack.model;
+
+/** What a person may do (PRODUCT.md, People). */
+public enum Role {
+  ADMIN,
+  BILLER,
+  DISPATCHER
+}
