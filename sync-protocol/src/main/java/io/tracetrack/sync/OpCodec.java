@@ -1,0 +1,205 @@
+package io.tracetrack.sync;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The JSON form of ops, version 1. Written by hand over Jackson's tree model rather than by
+ * annotation-driven binding: the wire shape is explicit, frozen by golden fixtures, and hostile
+ * input (wrong types, deep nesting, huge strings) is refused with a stable code before any object
+ * is built. Unknown fields are ignored so later versions can add some.
+ */
+public final class OpCodec {
+
+  /** The only version this codec writes; it reads only this one too. */
+  public static final int VERSION = 1;
+
+  /** Largest encoded op accepted. Real ops are a few hundred bytes. */
+  public static final int MAX_BYTES = 16 * 1024;
+
+  private final ObjectMapper mapper;
+
+  public OpCodec() {
+    JsonFactory factory =
+        JsonFactory.builder()
+            .streamReadConstraints(
+                StreamReadConstraints.builder()
+                    .maxNestingDepth(16)
+                    .maxStringLength(1024)
+                    .maxNumberLength(20)
+                    .maxDocumentLength(MAX_BYTES)
+                    .build())
+            .build();
+    this.mapper = new ObjectMapper(factory);
+  }
+
+  public String encode(OpEnvelope envelope) {
+    ObjectNode root = mapper.createObjectNode();
+    root.put("v", VERSION);
+    ObjectNode id = root.putObject("id");
+    id.put("edge", envelope.id().edgeId());
+    id.put("seq", envelope.id().seq());
+    ObjectNode hlc = root.putObject("hlc");
+    hlc.put("wall", envelope.hlc().wallMillis());
+    hlc.put("logical", envelope.hlc().logical());
+    root.put("actor", envelope.actor());
+    root.put("dock", envelope.dock());
+    root.put("station", envelope.station());
+    root.set("op", encodeOp(envelope.op()));
+    try {
+      return mapper.writeValueAsString(root);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot happen: writing a tree we built", e);
+    }
+  }
+
+  private ObjectNode encodeOp(Op op) {
+    ObjectNode node = mapper.createObjectNode();
+    node.put("type", op.type());
+    switch (op) {
+      case Op.CreateParent c -> {
+        node.put("parent", c.parent());
+        if (c.expectedCount() == null) {
+          node.putNull("expectedCount");
+        } else {
+          node.put("expectedCount", c.expectedCount());
+        }
+        node.put("limit", c.limit());
+      }
+      case Op.Link l -> {
+        node.put("parent", l.parent());
+        node.put("child", l.child());
+      }
+      case Op.Unlink u -> {
+        node.put("parent", u.parent());
+        node.put("child", u.child());
+        node.put("reason", u.reason().name());
+      }
+      case Op.Finish f -> {
+        node.put("parent", f.parent());
+        node.put("countSeen", f.countSeen());
+      }
+    }
+    return node;
+  }
+
+  /**
+   * Reads one op.
+   *
+   * @throws CodecException with a stable code when the text is not a valid version-1 op
+   */
+  public OpEnvelope decode(String json) {
+    if (json == null || json.isBlank()) {
+      throw new CodecException(CodecException.Code.MALFORMED_JSON, "no content");
+    }
+    if (json.length() > MAX_BYTES) {
+      throw new CodecException(CodecException.Code.TOO_LARGE, "an op is at most " + MAX_BYTES + " bytes");
+    }
+    JsonNode root;
+    try {
+      root = mapper.readTree(json);
+    } catch (StreamConstraintsException e) {
+      throw new CodecException(CodecException.Code.TOO_LARGE, "op exceeds a size limit: " + e.getOriginalMessage(), e);
+    } catch (JsonProcessingException e) {
+      throw new CodecException(CodecException.Code.MALFORMED_JSON, "not valid JSON: " + e.getOriginalMessage(), e);
+    }
+    return decode(root);
+  }
+
+  /** Reads one op from an already parsed tree (a batch element, say). */
+  public OpEnvelope decode(JsonNode root) {
+    if (root == null || !root.isObject()) {
+      throw invalid("an op must be a JSON object");
+    }
+    int version = intField(root, "v");
+    if (version != VERSION) {
+      throw new CodecException(CodecException.Code.UNSUPPORTED_VERSION,
+          "op version " + version + " is not supported; this node speaks version " + VERSION);
+    }
+    JsonNode idNode = objectField(root, "id");
+    JsonNode hlcNode = objectField(root, "hlc");
+    try {
+      OpId id = new OpId(textField(idNode, "edge"), longField(idNode, "seq"));
+      Hlc hlc = new Hlc(longField(hlcNode, "wall"), intField(hlcNode, "logical"));
+      return new OpEnvelope(id, hlc, textField(root, "actor"), textField(root, "dock"),
+          textField(root, "station"), decodeOp(objectField(root, "op")));
+    } catch (IllegalArgumentException e) {
+      throw invalid(e.getMessage());
+    }
+  }
+
+  private Op decodeOp(JsonNode node) {
+    String type = textField(node, "type");
+    return switch (type) {
+      case "CREATE_PARENT" -> {
+        JsonNode expected = node.get("expectedCount");
+        Integer count = expected == null || expected.isNull() ? null : intField(node, "expectedCount");
+        yield new Op.CreateParent(textField(node, "parent"), count, intField(node, "limit"));
+      }
+      case "LINK" -> new Op.Link(textField(node, "parent"), textField(node, "child"));
+      case "UNLINK" -> new Op.Unlink(textField(node, "parent"), textField(node, "child"),
+          enumField(node, "reason", Op.UnlinkReason.class));
+      case "FINISH" -> new Op.Finish(textField(node, "parent"), intField(node, "countSeen"));
+      default -> throw new CodecException(CodecException.Code.UNKNOWN_OP_TYPE, "unknown op type: " + type);
+    };
+  }
+
+  private static JsonNode required(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      throw new CodecException(CodecException.Code.MISSING_FIELD, "missing field: " + field);
+    }
+    return value;
+  }
+
+  private static JsonNode objectField(JsonNode node, String field) {
+    JsonNode value = required(node, field);
+    if (!value.isObject()) {
+      throw invalid(field + " must be an object");
+    }
+    return value;
+  }
+
+  private static String textField(JsonNode node, String field) {
+    JsonNode value = required(node, field);
+    if (value.getNodeType() != JsonNodeType.STRING) {
+      throw invalid(field + " must be a string");
+    }
+    return value.textValue();
+  }
+
+  private static long longField(JsonNode node, String field) {
+    JsonNode value = required(node, field);
+    if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+      throw invalid(field + " must be a whole number");
+    }
+    return value.longValue();
+  }
+
+  private static int intField(JsonNode node, String field) {
+    JsonNode value = required(node, field);
+    if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+      throw invalid(field + " must be a whole number in int range");
+    }
+    return value.intValue();
+  }
+
+  private static <E extends Enum<E>> E enumField(JsonNode node, String field, Class<E> type) {
+    String text = textField(node, field);
+    try {
+      return Enum.valueOf(type, text);
+    } catch (IllegalArgumentException e) {
+      throw invalid(field + " has an unknown value: " + text);
+    }
+  }
+
+  private static CodecException invalid(String message) {
+    return new CodecException(CodecException.Code.INVALID_FIELD, message);
+  }
+}

@@ -1,0 +1,103 @@
+package io.tracetrack.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Golden fixtures under {@code golden/v1/} are the released wire format: they never change. A
+ * failing golden test means the codec broke compatibility, not that the fixture needs updating.
+ */
+class OpCodecTest {
+
+  private static final OpCodec CODEC = new OpCodec();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static OpEnvelope envelope(long seq, long wall, int logical, String station, Op op) {
+    return new OpEnvelope(new OpId("edge-7f3a9c", seq), new Hlc(wall, logical), "asha", "DOCK-1", station, op);
+  }
+
+  static Stream<Arguments> goldens() {
+    return Stream.of(
+        Arguments.of("create-parent.json", envelope(1, 1795337619123L, 0, "station-1", new Op.CreateParent("P1001-3", 3, 3))),
+        Arguments.of("create-parent-sb.json", envelope(5, 1795337619999L, 0, "station-1", new Op.CreateParent("SB12345", null, 30))),
+        Arguments.of("link.json", envelope(2, 1795337619123L, 1, "station-1", new Op.Link("P1001-3", "C1"))),
+        Arguments.of("unlink.json", envelope(3, 1795337620500L, 0, "terminal-2", new Op.Unlink("P1001-3", "C1", Op.UnlinkReason.UNDO))),
+        Arguments.of("finish.json", envelope(4, 1795337621000L, 2, "station-1", new Op.Finish("P1001-3", 2))));
+  }
+
+  private static String golden(String name) throws IOException {
+    try (InputStream in = OpCodecTest.class.getResourceAsStream("/golden/v1/" + name)) {
+      assertThat(in).as("fixture " + name).isNotNull();
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("goldens")
+  void decode_golden_givesTheOp(String fixture, OpEnvelope expected) throws IOException {
+    assertThat(CODEC.decode(golden(fixture))).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("goldens")
+  void encode_op_givesTheGoldenJson(String fixture, OpEnvelope op) throws IOException {
+    assertThat(JSON.readTree(CODEC.encode(op))).isEqualTo(JSON.readTree(golden(fixture)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("goldens")
+  void roundTrip_isIdentity(String fixture, OpEnvelope op) {
+    assertThat(CODEC.decode(CODEC.encode(op))).isEqualTo(op);
+  }
+
+  @Test
+  void unknownFields_areTolerated() throws IOException {
+    String withExtra = golden("link.json").replace("\"v\" : 1,", "\"v\" : 1, \"addedInV1_1\" : {\"x\": [1,2]},");
+    assertThat(CODEC.decode(withExtra).op()).isEqualTo(new Op.Link("P1001-3", "C1"));
+  }
+
+  static Stream<Arguments> hostile() {
+    String link = "{\"v\":1,\"id\":{\"edge\":\"e1\",\"seq\":1},\"hlc\":{\"wall\":1,\"logical\":0},"
+        + "\"actor\":\"a\",\"dock\":\"d\",\"station\":\"s\",\"op\":{\"type\":\"LINK\",\"parent\":\"P1-3\",\"child\":\"C1\"}}";
+    return Stream.of(
+        Arguments.of("empty", "", CodecException.Code.MALFORMED_JSON),
+        Arguments.of("truncated", link.substring(0, 40), CodecException.Code.MALFORMED_JSON),
+        Arguments.of("not an object", "[1,2,3]", CodecException.Code.INVALID_FIELD),
+        Arguments.of("null", "null", CodecException.Code.INVALID_FIELD),
+        Arguments.of("version 2", link.replace("\"v\":1", "\"v\":2"), CodecException.Code.UNSUPPORTED_VERSION),
+        Arguments.of("version as string", link.replace("\"v\":1", "\"v\":\"1\""), CodecException.Code.INVALID_FIELD),
+        Arguments.of("missing version", link.replace("\"v\":1,", ""), CodecException.Code.MISSING_FIELD),
+        Arguments.of("seq zero", link.replace("\"seq\":1", "\"seq\":0"), CodecException.Code.INVALID_FIELD),
+        Arguments.of("seq fraction", link.replace("\"seq\":1", "\"seq\":1.5"), CodecException.Code.INVALID_FIELD),
+        Arguments.of("seq huge", link.replace("\"seq\":1", "\"seq\":99999999999999999999"), CodecException.Code.INVALID_FIELD),
+        Arguments.of("seq too many digits", link.replace("\"seq\":1", "\"seq\":" + "9".repeat(40)), CodecException.Code.TOO_LARGE),
+        Arguments.of("negative wall", link.replace("\"wall\":1", "\"wall\":-1"), CodecException.Code.INVALID_FIELD),
+        Arguments.of("edge id with slash", link.replace("\"e1\"", "\"../etc\""), CodecException.Code.INVALID_FIELD),
+        Arguments.of("unknown type", link.replace("LINK", "DROP_TABLE"), CodecException.Code.UNKNOWN_OP_TYPE),
+        Arguments.of("child null", link.replace("\"C1\"", "null"), CodecException.Code.MISSING_FIELD),
+        Arguments.of("child number", link.replace("\"C1\"", "7"), CodecException.Code.INVALID_FIELD),
+        Arguments.of("actor blank", link.replace("\"actor\":\"a\"", "\"actor\":\" \""), CodecException.Code.INVALID_FIELD),
+        Arguments.of("deep nesting", "{\"v\":1,\"x\":" + "[".repeat(500) + "]".repeat(500) + "}", CodecException.Code.TOO_LARGE),
+        Arguments.of("huge string", link.replace("\"a\"", "\"" + "a".repeat(5000) + "\""), CodecException.Code.TOO_LARGE),
+        Arguments.of("huge document", link + " ".repeat(OpCodec.MAX_BYTES), CodecException.Code.TOO_LARGE),
+        Arguments.of("bad unlink reason", link.replace("\"type\":\"LINK\"", "\"type\":\"UNLINK\",\"reason\":\"WHIM\""), CodecException.Code.INVALID_FIELD));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("hostile")
+  void decode_hostileInput_isRefusedWithAStableCode(String name, String json, CodecException.Code code) {
+    assertThatThrownBy(() -> CODEC.decode(json))
+        .isInstanceOf(CodecException.class)
+        .satisfies(e -> assertThat(((CodecException) e).code()).isEqualTo(code));
+  }
+}
