@@ -1,0 +1,213 @@
+package io.tracetrack.edge;
+
+import io.helidon.webserver.WebServer;
+import io.tracetrack.edge.capture.TerminalCapture;
+import io.tracetrack.edge.db.DataFolder;
+import io.tracetrack.edge.db.EdgeDatabase;
+import io.tracetrack.edge.scan.EdgeIdentity;
+import io.tracetrack.edge.scan.EdgeMeta;
+import io.tracetrack.edge.scan.ScanService;
+import io.tracetrack.edge.station.EdgeServer;
+import io.tracetrack.edge.station.Json;
+import io.tracetrack.edge.station.PageRoutes;
+import io.tracetrack.edge.station.StationApi;
+import io.tracetrack.edge.users.LocalUsers;
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
+
+/** The composition root: parses the configuration, builds everything, runs one command. */
+public final class Main {
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    configureLogging();
+    int code;
+    try {
+      code = run(EdgeConfig.parse(args, System.getenv()), Clock.systemUTC()).code();
+    } catch (StartupException e) {
+      System.err.println("edge-node: " + e.getMessage());
+      code = e.exitCode().code();
+    } catch (RuntimeException | Error e) {
+      Logger.getLogger(Main.class.getName()).log(Level.SEVERE, "edge-node failed", e);
+      code = ExitCode.SOFTWARE.code();
+    }
+    if (code != ExitCode.OK.code() || !isServing()) {
+      System.exit(code);
+    }
+  }
+
+  private static volatile boolean serving;
+
+  private static boolean isServing() {
+    return serving;
+  }
+
+  static ExitCode run(EdgeConfig config, Clock clock) {
+    return switch (config.command()) {
+      case "help" -> {
+        System.out.print(EdgeConfig.usage());
+        yield ExitCode.OK;
+      }
+      case "serve" -> serve(config, clock);
+      case "scan" -> scan(config, clock);
+      case "users" -> users(config, clock);
+      case "status" -> status(config, clock);
+      default -> throw new StartupException(ExitCode.USAGE, "unknown command " + config.command());
+    };
+  }
+
+  private static EdgeDatabase openDatabase(EdgeConfig config) {
+    DataFolder.prepare(config.dataDir());
+    return EdgeDatabase.open(config.databaseFile(), config.busyTimeout());
+  }
+
+  private static ExitCode serve(EdgeConfig config, Clock clock) {
+    DataFolder.prepare(config.dataDir());
+    FileLock lock = DataFolder.lockForServer(config.dataDir());
+    EdgeDatabase db = EdgeDatabase.open(config.databaseFile(), config.busyTimeout());
+    EdgeMeta meta = EdgeIdentity.ensure(db, config.dock(), clock);
+    ScanService scans = new ScanService(db, config.grammar(), clock, config.bounceWindow(), config.idleReset());
+    LocalUsers users = new LocalUsers(db, clock);
+    WebServer server;
+    try {
+      server = EdgeServer.start(config.bind(), config.port(), new StationApi(scans, users, db), new PageRoutes(db));
+    } catch (RuntimeException e) {
+      db.close();
+      throw new StartupException(ExitCode.CANT_CREATE,
+          "cannot listen on " + config.bind() + ":" + config.port() + " (" + e.getMessage() + "); is the port in use? try --port", e);
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.stop();
+      db.close();
+      try {
+        lock.release();
+      } catch (IOException ignored) {
+        // the OS releases it with the process anyway
+      }
+    }, "edge-shutdown"));
+    serving = true;
+    String host = config.bind().contains(":") ? "[" + config.bind() + "]" : config.bind();
+    System.out.printf(Locale.ROOT, "TraceTrack dock %s (edge %s), data %s%n", meta.dock(), meta.edgeId(), config.databaseFile());
+    System.out.printf(Locale.ROOT, "Station page: http://%s:%d/%n", host, server.port());
+    System.out.flush();
+    return ExitCode.OK;
+  }
+
+  private static ExitCode scan(EdgeConfig config, Clock clock) {
+    if (config.user() == null) {
+      throw new StartupException(ExitCode.USAGE, "scan needs --user NAME (the dispatcher scanning)");
+    }
+    try (EdgeDatabase db = openDatabase(config)) {
+      EdgeIdentity.ensure(db, config.dock(), clock);
+      LocalUsers users = new LocalUsers(db, clock);
+      Optional<String> refused = users.admitTerminalUser(config.user());
+      if (refused.isPresent()) {
+        throw new StartupException(ExitCode.NO_PERMISSION, refused.get());
+      }
+      ScanService scans = new ScanService(db, config.grammar(), clock, config.bounceWindow(), config.idleReset());
+      TerminalCapture.Summary summary = new TerminalCapture(scans, config.station(), config.user())
+          .run(System.in, new PrintStream(System.out, false, StandardCharsets.UTF_8));
+      if (summary.notRecorded() > 0) {
+        System.err.printf(Locale.ROOT, "edge-node: %d of %d scans were NOT recorded (see their lines)%n",
+            summary.notRecorded(), summary.scans());
+        return ExitCode.LOCKED;
+      }
+      return ExitCode.OK;
+    } catch (IOException e) {
+      throw new StartupException(ExitCode.SOFTWARE, "reading standard input failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static ExitCode users(EdgeConfig config, Clock clock) {
+    String action = config.arguments().isEmpty() ? "list" : config.arguments().getFirst();
+    try (EdgeDatabase db = openDatabase(config)) {
+      EdgeIdentity.ensure(db, config.dock(), clock);
+      LocalUsers users = new LocalUsers(db, clock);
+      switch (action) {
+        case "list" -> {
+          for (LocalUsers.UserInfo u : users.list()) {
+            System.out.printf(Locale.ROOT, "%-24s %-10s %-5s %s%s%n", u.name(), u.role(), u.source(),
+                u.hasPassword() ? "password set" : "no password (terminal only)", u.disabled() ? ", disabled" : "");
+          }
+          return ExitCode.OK;
+        }
+        case "add" -> {
+          if (config.arguments().size() != 2) {
+            throw new StartupException(ExitCode.USAGE, "usage: users add NAME [--password-stdin]");
+          }
+          String name = config.arguments().get(1);
+          Optional<String> problem = users.addLocalDispatcher(name, readPassword(config));
+          if (problem.isPresent()) {
+            throw new StartupException(ExitCode.USAGE, problem.get());
+          }
+          System.out.println("added local dispatcher " + name);
+          return ExitCode.OK;
+        }
+        default -> throw new StartupException(ExitCode.USAGE, "users: unknown action '" + action + "' (add, list)");
+      }
+    }
+  }
+
+  private static String readPassword(EdgeConfig config) {
+    if (config.passwordFromStdin()) {
+      try {
+        String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        return line == null ? "" : line;
+      } catch (IOException e) {
+        throw new StartupException(ExitCode.USAGE, "cannot read the password from standard input", e);
+      }
+    }
+    Console console = System.console();
+    if (console == null) {
+      throw new StartupException(ExitCode.USAGE, "no terminal to ask for the password; use --password-stdin");
+    }
+    char[] first = console.readPassword("Password: ");
+    char[] second = console.readPassword("Again: ");
+    if (first == null || second == null || !Arrays.equals(first, second)) {
+      throw new StartupException(ExitCode.USAGE, "the passwords did not match");
+    }
+    return new String(first);
+  }
+
+  private static ExitCode status(EdgeConfig config, Clock clock) {
+    try (EdgeDatabase db = openDatabase(config)) {
+      EdgeIdentity.ensure(db, config.dock(), clock);
+      System.out.println(Json.write(EdgeIdentity.status(db)));
+      return ExitCode.OK;
+    }
+  }
+
+  private static void configureLogging() {
+    if (System.getProperty("java.util.logging.config.file") != null) {
+      return; // an operator's own logging.properties wins
+    }
+    String config = """
+        handlers=java.util.logging.ConsoleHandler
+        .level=INFO
+        java.util.logging.ConsoleHandler.level=ALL
+        java.util.logging.SimpleFormatter.format=%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n
+        org.flywaydb.level=WARNING
+        org.jooq.level=WARNING
+        com.password4j.level=WARNING
+        io.helidon.level=WARNING
+        """;
+    try {
+      LogManager.getLogManager().readConfiguration(new java.io.ByteArrayInputStream(config.getBytes(StandardCharsets.UTF_8)));
+    } catch (IOException e) {
+      System.err.println("edge-node: logging configuration failed: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,233 @@
+package io.tracetrack.edge.db;
+
+import io.tracetrack.edge.ExitCode;
+import io.tracetrack.edge.StartupException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.conf.RenderQuotedNames;
+import org.jooq.conf.Settings;
+import org.jooq.impl.DSL;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+import org.sqlite.SQLiteException;
+
+/**
+ * The dock's SQLite database: WAL, {@code synchronous=FULL}, migrated at open. All writes go through
+ * {@link #write}, one at a time in this process ({@link ReentrantLock}, which does not pin virtual
+ * threads) and across processes ({@code BEGIN IMMEDIATE} takes SQLite's write lock before the
+ * first read, so a decision and its write see the same state). A write returns only after COMMIT,
+ * and with {@code synchronous=FULL} COMMIT returns only after the WAL is fsynced: durable before
+ * acknowledged.
+ */
+public final class EdgeDatabase implements AutoCloseable {
+
+  private static final Settings JOOQ_SETTINGS = new Settings()
+      .withRenderSchema(false)
+      .withRenderQuotedNames(RenderQuotedNames.NEVER)
+      .withExecuteLogging(false);
+
+  private final Path file;
+  private final Connection writeConnection;
+  private final Connection readConnection;
+  private final DSLContext writeDsl;
+  private final DSLContext readDsl;
+  private final ReentrantLock writeLock = new ReentrantLock(true);
+  private final ReentrantLock readLock = new ReentrantLock();
+
+  private EdgeDatabase(Path file, Connection writeConnection, Connection readConnection) {
+    this.file = file;
+    this.writeConnection = writeConnection;
+    this.readConnection = readConnection;
+    this.writeDsl = DSL.using(writeConnection, SQLDialect.SQLITE, JOOQ_SETTINGS);
+    this.readDsl = DSL.using(readConnection, SQLDialect.SQLITE, JOOQ_SETTINGS);
+  }
+
+  /**
+   * Opens (creating if absent) and migrates the database, refusing anything that is not a healthy
+   * SQLite file without modifying it.
+   */
+  public static EdgeDatabase open(Path file, Duration busyTimeout) {
+    DataFolder.checkDatabaseHeader(file);
+    String url = "jdbc:sqlite:" + file;
+    if (java.nio.file.Files.exists(file)) {
+      checkIntegrity(url, busyTimeout);
+    }
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    config.setBusyTimeout((int) busyTimeout.toMillis());
+    config.enforceForeignKeys(true);
+    SQLiteDataSource dataSource = new SQLiteDataSource(config);
+    dataSource.setUrl(url);
+    try {
+      Flyway.configure()
+          .dataSource(dataSource)
+          .locations("classpath:db/migration")
+          .failOnMissingLocations(true)
+          .load()
+          .migrate();
+    } catch (FlywayException e) {
+      throw classify(file, "migrating", e);
+    }
+    Connection write = null;
+    try {
+      write = dataSource.getConnection();
+      Connection read = dataSource.getConnection();
+      return new EdgeDatabase(file, write, read);
+    } catch (SQLException e) {
+      closeQuietly(write);
+      throw classify(file, "opening", e);
+    }
+  }
+
+  private static void checkIntegrity(String url, Duration busyTimeout) {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setReadOnly(true);
+    config.setBusyTimeout((int) busyTimeout.toMillis());
+    try (Connection c = config.createConnection(url);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("PRAGMA quick_check")) {
+      String verdict = rs.next() ? rs.getString(1) : "no answer";
+      if (!"ok".equals(verdict)) {
+        throw new StartupException(ExitCode.DATA_CORRUPT, url.substring("jdbc:sqlite:".length())
+            + " failed its integrity check (" + verdict + "). It was left untouched; restore a backup or move it away.");
+      }
+    } catch (SQLException e) {
+      throw classify(Path.of(url.substring("jdbc:sqlite:".length())), "checking", e);
+    }
+  }
+
+  /** Maps a failure at open time to a clear message and exit code. */
+  private static StartupException classify(Path file, String doing, Exception e) {
+    SQLiteException sqlite = sqliteCause(e);
+    String code = sqlite == null ? "" : sqlite.getResultCode().name();
+    if (code.startsWith("SQLITE_NOTADB") || code.startsWith("SQLITE_CORRUPT")) {
+      return new StartupException(ExitCode.DATA_CORRUPT, file + " is damaged (" + code + ") while " + doing
+          + ". It was left untouched; restore a backup or move it away.", e);
+    }
+    if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
+      return new StartupException(ExitCode.LOCKED, file + " is locked by another process while " + doing
+          + "; try again when that process is done.", e);
+    }
+    if (code.startsWith("SQLITE_CANTOPEN") || code.startsWith("SQLITE_READONLY") || code.startsWith("SQLITE_PERM")
+        || code.startsWith("SQLITE_IOERR") || code.startsWith("SQLITE_FULL")) {
+      return new StartupException(ExitCode.CANT_CREATE, "cannot write " + file + " (" + code + ") while " + doing + ".", e);
+    }
+    return new StartupException(ExitCode.SOFTWARE, "unexpected failure " + doing + " " + file + ": " + e.getMessage(), e);
+  }
+
+  static SQLiteException sqliteCause(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLiteException s) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Runs {@code work} in one IMMEDIATE transaction and commits durably before returning.
+   *
+   * @throws StoreUnavailableException if SQLite could not take the write; nothing was stored
+   */
+  public <T> T write(Function<DSLContext, T> work) {
+    writeLock.lock();
+    try {
+      execute("BEGIN IMMEDIATE");
+      T result;
+      try {
+        result = work.apply(writeDsl);
+        execute("COMMIT");
+      } catch (RuntimeException | Error e) {
+        rollbackQuietly();
+        throw e;
+      }
+      return result;
+    } catch (RuntimeException e) {
+      if (sqliteCause(e) != null) {
+        throw new StoreUnavailableException(describeStoreFailure(e), e);
+      }
+      throw e;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** Runs a read on the read connection (WAL lets it proceed while another process writes). */
+  public <T> T read(Function<DSLContext, T> work) {
+    readLock.lock();
+    try {
+      return work.apply(readDsl);
+    } catch (RuntimeException e) {
+      if (sqliteCause(e) != null) {
+        throw new StoreUnavailableException(describeStoreFailure(e), e);
+      }
+      throw e;
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  private static String describeStoreFailure(Throwable e) {
+    SQLiteException sqlite = sqliteCause(e);
+    String code = sqlite.getResultCode().name();
+    if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
+      return "the dock database is locked by another process";
+    }
+    if (code.startsWith("SQLITE_FULL")) {
+      return "the dock's disk is full";
+    }
+    return "the dock database failed (" + code + ")";
+  }
+
+  private void execute(String sql) {
+    try (Statement statement = writeConnection.createStatement()) {
+      statement.execute(sql);
+    } catch (SQLException e) {
+      throw new org.jooq.exception.DataAccessException(sql + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private void rollbackQuietly() {
+    try (Statement statement = writeConnection.createStatement()) {
+      statement.execute("ROLLBACK");
+    } catch (SQLException ignored) {
+      // SQLite may have rolled back already (e.g. after SQLITE_FULL); nothing more to undo
+    }
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  @Override
+  public void close() {
+    writeLock.lock();
+    try {
+      closeQuietly(writeConnection);
+      closeQuietly(readConnection);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private static void closeQuietly(Connection connection) {
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (SQLException ignored) {
+        // closing at shutdown; nothing useful to do
+      }
+    }
+  }
+}

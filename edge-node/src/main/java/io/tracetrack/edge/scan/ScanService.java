@@ -1,0 +1,322 @@
+package io.tracetrack.edge.scan;
+
+import static io.tracetrack.edge.db.jooq.Tables.SCAN_LOG;
+
+import io.tracetrack.edge.db.EdgeDatabase;
+import io.tracetrack.edge.db.StoreUnavailableException;
+import io.tracetrack.model.BagRole;
+import io.tracetrack.model.BounceFilter;
+import io.tracetrack.model.CodeGrammar;
+import io.tracetrack.model.CodeKind;
+import io.tracetrack.model.FinishDecision;
+import io.tracetrack.model.FinishRules;
+import io.tracetrack.model.LinkRules;
+import io.tracetrack.model.ParentFacts;
+import io.tracetrack.model.RejectCode;
+import io.tracetrack.model.Rejection;
+import io.tracetrack.model.StationCommand;
+import io.tracetrack.model.UndoRules;
+import io.tracetrack.sync.BagFacts;
+import io.tracetrack.sync.Decision;
+import io.tracetrack.sync.Op;
+import io.tracetrack.sync.OpCodec;
+import io.tracetrack.sync.OpEnvelope;
+import io.tracetrack.sync.Reconciler;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The scan path. Every entry point (page, JSON endpoint, terminal capture) calls {@link #scan}:
+ * normalise and classify; drop scanner bounces; then, in one durable transaction, decide with the
+ * shared {@link Reconciler}, write the effect, its outbox op, the station's new state and the scan
+ * log; only after COMMIT is the answer built. Invalid input never reaches the database.
+ */
+public final class ScanService {
+
+  /** How long a FINISH waits for the confirming second FINISH. */
+  public static final Duration FINISH_CONFIRM_WINDOW = Duration.ofSeconds(30);
+
+  private static final Logger LOG = Logger.getLogger(ScanService.class.getName());
+
+  private final EdgeDatabase db;
+  private final CodeGrammar grammar;
+  private final Reconciler reconciler;
+  private final OpCodec codec = new OpCodec();
+  private final Clock clock;
+  private final Duration bounceWindow;
+  private final Duration idleReset;
+  private final Map<String, BounceFilter.LastScan> lastScanByStation = new ConcurrentHashMap<>();
+
+  public ScanService(EdgeDatabase db, CodeGrammar grammar, Clock clock, Duration bounceWindow, Duration idleReset) {
+    this.db = Objects.requireNonNull(db, "db");
+    this.grammar = Objects.requireNonNull(grammar, "grammar");
+    this.reconciler = new Reconciler(grammar);
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.bounceWindow = Objects.requireNonNull(bounceWindow, "bounceWindow");
+    this.idleReset = Objects.requireNonNull(idleReset, "idleReset");
+  }
+
+  /**
+   * Takes one scan.
+   *
+   * @param station the station it was made at (already validated)
+   * @param actor the signed-in user (already authenticated)
+   * @param raw exactly what the scanner typed
+   */
+  public ScanResult scan(String station, String actor, String raw) {
+    Instant now = clock.instant();
+    CodeKind kind = grammar.read(raw);
+    if (kind instanceof CodeKind.NotACode notACode) {
+      return ScanResult.rejected(null, ScanResult.Kind.INVALID, null, notACode.rejection(), progressNow(station, now), now);
+    }
+    String code = codeOf(kind);
+    ScanResult.Kind resultKind = kindOf(kind);
+    BounceFilter.LastScan last = lastScanByStation.get(station);
+    if (BounceFilter.isBounce(last, code, now, bounceWindow)) {
+      return ScanResult.bounce(code, resultKind, progressNow(station, now), now);
+    }
+    ScanResult result;
+    try {
+      result = db.write(dsl -> inTransaction(new StoreTx(dsl, codec), station, actor, kind, code, now));
+    } catch (StoreUnavailableException e) {
+      LOG.log(Level.WARNING, "scan of " + code + " at " + station + " not recorded: " + e.getMessage(), e);
+      return ScanResult.rejected(code, resultKind, commandOf(kind),
+          Rejection.of(RejectCode.STORE_UNAVAILABLE, "NOT RECORDED: " + e.getMessage() + ". Scan " + code + " again."),
+          ScanResult.Progress.NONE, now);
+    }
+    // only a stored scan arms the bounce filter: a re-scan after NOT RECORDED must go through
+    lastScanByStation.put(station, new BounceFilter.LastScan(code, now));
+    return result;
+  }
+
+  private ScanResult inTransaction(StoreTx tx, String station, String actor, CodeKind kind, String code, Instant now) {
+    long nowMillis = now.toEpochMilli();
+    StationState state = tx.station(station, nowMillis);
+    if (state.parent() != null && nowMillis - state.lastActivityAt() >= idleReset.toMillis()) {
+      state = state.withParent(null); // F-SCAN 8: an idle station is back in parent mode
+    }
+    Step step = switch (kind) {
+      case CodeKind.Parent parent -> parentScan(tx, state, actor, parent, now);
+      case CodeKind.Child child -> childScan(tx, state, actor, child.code(), now);
+      case CodeKind.Command command -> switch (command.command()) {
+        case UNDO -> undo(tx, state, actor, now);
+        case FINISH -> finish(tx, state, actor, now);
+        case CANCEL -> cancel(tx, state, now);
+      };
+      case CodeKind.NotACode n -> throw new IllegalStateException("invalid input reached the store");
+    };
+    tx.saveStation(step.station().touchedAt(nowMillis), actor);
+    tx.logScan(step.result(), station, actor, step.result().seq());
+    return step.result();
+  }
+
+  /** A result and the station state it leaves behind. */
+  private record Step(ScanResult result, StationState station) {}
+
+  private Step parentScan(StoreTx tx, StationState state, String actor, CodeKind.Parent parent, Instant now) {
+    String code = parent.code();
+    Optional<BagFacts> existing = tx.bag(code);
+    Optional<Rejection> roleProblem = LinkRules.checkParentRole(code, existing.map(BagFacts::role).orElse(null));
+    if (roleProblem.isPresent()) {
+      return new Step(rejected(code, ScanResult.Kind.PARENT, null, roleProblem.get(), tx, state), state.withPendingFinish(null));
+    }
+    Long seq = null;
+    if (existing.isEmpty()) {
+      Op op = new Op.CreateParent(code, parent.expectedCount(), parent.limit());
+      Decision decision = reconciler.decide(op, tx);
+      if (decision instanceof Decision.Rejected r) {
+        return new Step(rejected(code, ScanResult.Kind.PARENT, null, r.rejection(), tx, state), state);
+      }
+      seq = commit(tx, op, (Decision.Accepted) decision, actor, state.name(), now);
+    }
+    ParentFacts facts = tx.bag(code).orElseThrow().asParent();
+    String message;
+    if (existing.isEmpty()) {
+      message = code + ": new parent, scan its children (0 of " + facts.limit() + ")";
+    } else if (facts.onFinalizedBill()) {
+      message = code + " is on a finalized bill (" + facts.progress() + "); it cannot change";
+    } else if (facts.isComplete()) {
+      message = code + " is complete (" + facts.progress() + ")";
+    } else {
+      message = code + ": reopened at " + facts.progress();
+    }
+    StationState next = state.withParent(code);
+    return new Step(ScanResult.accepted(code, ScanResult.Kind.PARENT, null, message,
+        ScanResult.Progress.of(facts, false), now, seq), next);
+  }
+
+  private Step childScan(StoreTx tx, StationState state, String actor, String child, Instant now) {
+    StationState next = state.withPendingFinish(null);
+    if (state.parent() == null) {
+      Rejection r = Rejection.of(RejectCode.NO_PARENT, "Scan a parent bag first; " + child + " was not linked");
+      return new Step(rejected(child, ScanResult.Kind.CHILD, null, r, tx, next), next);
+    }
+    Op op = new Op.Link(state.parent(), child);
+    Decision decision = reconciler.decide(op, tx);
+    if (decision instanceof Decision.Rejected r) {
+      return new Step(rejected(child, ScanResult.Kind.CHILD, null, r.rejection(), tx, next), next);
+    }
+    long seq = commit(tx, op, (Decision.Accepted) decision, actor, state.name(), now);
+    ParentFacts facts = tx.bag(state.parent()).orElseThrow().asParent();
+    String message = facts.isComplete()
+        ? child + " linked. " + facts.code() + " is COMPLETE (" + facts.progress() + ")"
+        : child + " → " + facts.code() + " (" + facts.progress() + ")";
+    return new Step(ScanResult.accepted(child, ScanResult.Kind.CHILD, null, message,
+        ScanResult.Progress.of(facts, false), now, seq), next);
+  }
+
+  private Step undo(StoreTx tx, StationState state, String actor, Instant now) {
+    String code = StationCommand.UNDO.barcode();
+    StationState next = state.withPendingFinish(null);
+    Optional<LastLink> last = tx.lastLink(state.name());
+    if (last.isEmpty()) {
+      return new Step(rejected(code, ScanResult.Kind.COMMAND, StationCommand.UNDO, UndoRules.nothingToUndo(), tx, next), next);
+    }
+    LastLink link = last.get();
+    Optional<Rejection> tooOld = UndoRules.check(link.child(), Instant.ofEpochMilli(link.linkedAt()), now);
+    if (tooOld.isPresent()) {
+      return new Step(rejected(code, ScanResult.Kind.COMMAND, StationCommand.UNDO, tooOld.get(), tx, next), next);
+    }
+    Op op = new Op.Unlink(link.parent(), link.child(), Op.UnlinkReason.UNDO);
+    Decision decision = reconciler.decide(op, tx);
+    if (decision instanceof Decision.Rejected r) {
+      return new Step(rejected(code, ScanResult.Kind.COMMAND, StationCommand.UNDO, r.rejection(), tx, next), next);
+    }
+    long seq = commit(tx, op, (Decision.Accepted) decision, actor, state.name(), now);
+    // show the parent the child came off, so the person can rescan into it
+    next = next.withParent(link.parent());
+    ParentFacts facts = tx.bag(link.parent()).orElseThrow().asParent();
+    String message = "Undone: " + link.child() + " removed from " + link.parent() + " (" + facts.progress() + ")";
+    return new Step(ScanResult.accepted(code, ScanResult.Kind.COMMAND, StationCommand.UNDO, message,
+        ScanResult.Progress.of(facts, false), now, seq), next);
+  }
+
+  private Step finish(StoreTx tx, StationState state, String actor, Instant now) {
+    String code = StationCommand.FINISH.barcode();
+    if (state.parent() == null) {
+      Rejection r = Rejection.of(RejectCode.NO_PARENT, "No parent to finish; scan a parent bag first");
+      return new Step(rejected(code, ScanResult.Kind.COMMAND, StationCommand.FINISH, r, tx, state), state);
+    }
+    ParentFacts facts = tx.bag(state.parent()).orElseThrow().asParent();
+    boolean confirmed = state.pendingFinishAt() != null
+        && now.toEpochMilli() - state.pendingFinishAt() <= FINISH_CONFIRM_WINDOW.toMillis();
+    return switch (FinishRules.decide(facts, confirmed)) {
+      case FinishDecision.NeedsConfirmation n -> {
+        StationState next = state.withPendingFinish(now.toEpochMilli());
+        yield new Step(ScanResult.rejected(code, ScanResult.Kind.COMMAND, StationCommand.FINISH, n.rejection(),
+            ScanResult.Progress.of(facts, true), now), next);
+      }
+      case FinishDecision.Refused r ->
+          new Step(rejected(code, ScanResult.Kind.COMMAND, StationCommand.FINISH, r.rejection(), tx, state), state.withPendingFinish(null));
+      case FinishDecision.AlreadyComplete c -> new Step(ScanResult.accepted(code, ScanResult.Kind.COMMAND,
+          StationCommand.FINISH, facts.code() + " is already complete (" + facts.progress() + "). Scan the next parent.",
+          ScanResult.Progress.NONE, now, null), state.withParent(null));
+      case FinishDecision.Finish f -> {
+        Op op = new Op.Finish(facts.code(), facts.childCount());
+        Decision decision = reconciler.decide(op, tx);
+        if (decision instanceof Decision.Rejected r) {
+          yield new Step(rejected(code, ScanResult.Kind.COMMAND, StationCommand.FINISH, r.rejection(), tx, state), state.withPendingFinish(null));
+        }
+        long seq = commit(tx, op, (Decision.Accepted) decision, actor, state.name(), now);
+        yield new Step(ScanResult.accepted(code, ScanResult.Kind.COMMAND, StationCommand.FINISH,
+            facts.code() + " finished short at " + facts.progress() + " by " + actor + ". Scan the next parent.",
+            ScanResult.Progress.NONE, now, seq), state.withParent(null));
+      }
+    };
+  }
+
+  private Step cancel(StoreTx tx, StationState state, Instant now) {
+    String code = StationCommand.CANCEL.barcode();
+    if (state.pendingFinishAt() != null && state.parent() != null) {
+      StationState next = state.withPendingFinish(null);
+      ParentFacts facts = tx.bag(state.parent()).orElseThrow().asParent();
+      return new Step(ScanResult.accepted(code, ScanResult.Kind.COMMAND, StationCommand.CANCEL,
+          "Finish cancelled; still on " + facts.code() + " (" + facts.progress() + ")",
+          ScanResult.Progress.of(facts, false), now, null), next);
+    }
+    String message = state.parent() == null ? "Parent mode: scan a parent bag" : "Left " + state.parent() + "; scan a parent bag";
+    return new Step(ScanResult.accepted(code, ScanResult.Kind.COMMAND, StationCommand.CANCEL, message,
+        ScanResult.Progress.NONE, now, null), state.withParent(null));
+  }
+
+  /** Appends the op and applies its effects; returns the op's seq. */
+  private long commit(StoreTx tx, Op op, Decision.Accepted decision, String actor, String station, Instant now) {
+    OpEnvelope envelope = tx.appendOp(op, actor, station, now.toEpochMilli());
+    tx.apply(decision.effects(), actor, station, now.toEpochMilli(), envelope.id().seq());
+    return envelope.id().seq();
+  }
+
+  private ScanResult rejected(String code, ScanResult.Kind kind, StationCommand command, Rejection r, StoreTx tx, StationState state) {
+    return ScanResult.rejected(code, kind, command, r, progress(tx, state), Instant.ofEpochMilli(clock.millis()));
+  }
+
+  private static ScanResult.Progress progress(StoreTx tx, StationState state) {
+    if (state.parent() == null) {
+      return ScanResult.Progress.NONE;
+    }
+    return tx.bag(state.parent())
+        .filter(b -> b.role() == BagRole.PARENT)
+        .map(b -> ScanResult.Progress.of(b.asParent(), state.pendingFinishAt() != null))
+        .orElse(ScanResult.Progress.NONE);
+  }
+
+  /** The station's progress from the read connection, for answers that write nothing. */
+  private ScanResult.Progress progressNow(String station, Instant now) {
+    try {
+      return db.read(dsl -> {
+        StoreTx tx = new StoreTx(dsl, codec);
+        StationState state = tx.station(station, now.toEpochMilli());
+        if (state.parent() != null && now.toEpochMilli() - state.lastActivityAt() >= idleReset.toMillis()) {
+          return ScanResult.Progress.NONE;
+        }
+        return progress(tx, state);
+      });
+    } catch (StoreUnavailableException e) {
+      return ScanResult.Progress.NONE;
+    }
+  }
+
+  /** What the station page shows when it (re)loads. */
+  public StationView view(String station, String user) {
+    Instant now = clock.instant();
+    ScanResult.Progress p = progressNow(station, now);
+    List<StationView.RecentScan> recent = db.read(dsl -> dsl.selectFrom(SCAN_LOG)
+        .where(SCAN_LOG.STATION.eq(station))
+        .orderBy(SCAN_LOG.ID.desc())
+        .limit(8)
+        .fetch(r -> new StationView.RecentScan(Instant.ofEpochMilli(r.getAt()), r.getCode(),
+            "ACCEPTED".equals(r.getOutcome()), r.getReason(), r.getMessage())));
+    return new StationView(station, user, p.mode(), p.parent(), p.count(), p.limit(), p.complete(), p.pendingFinish(),
+        idleReset.toMinutes(), bounceWindow.toMillis(), recent);
+  }
+
+  private static String codeOf(CodeKind kind) {
+    return switch (kind) {
+      case CodeKind.Parent p -> p.code();
+      case CodeKind.Child c -> c.code();
+      case CodeKind.Command c -> c.command().barcode();
+      case CodeKind.NotACode n -> null;
+    };
+  }
+
+  private static ScanResult.Kind kindOf(CodeKind kind) {
+    return switch (kind) {
+      case CodeKind.Parent p -> ScanResult.Kind.PARENT;
+      case CodeKind.Child c -> ScanResult.Kind.CHILD;
+      case CodeKind.Command c -> ScanResult.Kind.COMMAND;
+      case CodeKind.NotACode n -> ScanResult.Kind.INVALID;
+    };
+  }
+
+  private static StationCommand commandOf(CodeKind kind) {
+    return kind instanceof CodeKind.Command c ? c.command() : null;
+  }
+}

@@ -1,0 +1,132 @@
+package io.tracetrack.edge.station;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.tracetrack.edge.scan.EdgeIdentity;
+import io.tracetrack.edge.scan.ScanResult;
+import io.tracetrack.edge.scan.ScanService;
+import io.tracetrack.edge.users.LocalUsers;
+import io.tracetrack.edge.users.Session;
+import io.tracetrack.edge.users.SignInResult;
+import io.tracetrack.edge.db.EdgeDatabase;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The JSON API under {@code /api}: station sign-in, the scan endpoint the page uses, the station's
+ * state for (re)drawing, and the edge's status. Business refusals of a scan are a 200 with
+ * {@code accepted:false}; only malformed requests and missing sessions are 4xx.
+ */
+public final class StationApi implements HttpService {
+
+  private final ScanService scans;
+  private final LocalUsers users;
+  private final EdgeDatabase db;
+
+  public StationApi(ScanService scans, LocalUsers users, EdgeDatabase db) {
+    this.scans = scans;
+    this.users = users;
+    this.db = db;
+  }
+
+  @Override
+  public void routing(HttpRules rules) {
+    rules.post("/session", this::signIn)
+        .delete("/session", this::signOut)
+        .post("/scan", this::scan)
+        .get("/station", this::station)
+        .get("/status", this::status);
+  }
+
+  private void signIn(ServerRequest req, ServerResponse res) {
+    var body = RequestBody.object(req, res);
+    if (body.isEmpty()) {
+      return;
+    }
+    Optional<String> station = RequestBody.text(body.get(), "station", res);
+    if (station.isEmpty()) {
+      return;
+    }
+    Optional<String> user = RequestBody.text(body.get(), "user", res);
+    if (user.isEmpty()) {
+      return;
+    }
+    Optional<String> password = RequestBody.text(body.get(), "password", res);
+    if (password.isEmpty()) {
+      return;
+    }
+    switch (users.signIn(station.get(), user.get(), password.get())) {
+      case SignInResult.SignedIn s -> {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("token", s.token());
+        out.put("station", s.station());
+        out.put("user", s.user());
+        out.put("created", s.created());
+        sendJson(res, out);
+      }
+      case SignInResult.Refused r -> Problem.send(res, switch (r.code()) {
+        case "BAD_CREDENTIALS" -> 401;
+        case "ACCOUNT_LOCKED" -> 423;
+        case "DISABLED" -> 403;
+        default -> 400;
+      }, r.code(), r.message());
+    }
+  }
+
+  private void signOut(ServerRequest req, ServerResponse res) {
+    users.signOut(bearer(req).orElse(null));
+    res.status(204).send();
+  }
+
+  private void scan(ServerRequest req, ServerResponse res) {
+    Optional<Session> session = session(req, res);
+    if (session.isEmpty()) {
+      return;
+    }
+    var body = RequestBody.object(req, res);
+    if (body.isEmpty()) {
+      return;
+    }
+    Optional<String> code = RequestBody.text(body.get(), "code", res);
+    if (code.isEmpty()) {
+      return;
+    }
+    ScanResult result = scans.scan(session.get().station(), session.get().user(), code.get());
+    sendJson(res, result);
+  }
+
+  private void station(ServerRequest req, ServerResponse res) {
+    Optional<Session> session = session(req, res);
+    if (session.isEmpty()) {
+      return;
+    }
+    sendJson(res, scans.view(session.get().station(), session.get().user()));
+  }
+
+  private void status(ServerRequest req, ServerResponse res) {
+    sendJson(res, EdgeIdentity.status(db));
+  }
+
+  private Optional<Session> session(ServerRequest req, ServerResponse res) {
+    Optional<Session> session = bearer(req).flatMap(users::session);
+    if (session.isEmpty()) {
+      Problem.send(res, 401, "NOT_SIGNED_IN", "sign in at the station first (or the session expired)");
+    }
+    return session;
+  }
+
+  private static Optional<String> bearer(ServerRequest req) {
+    return req.headers().value(HeaderNames.AUTHORIZATION)
+        .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
+        .map(h -> h.substring(7).strip());
+  }
+
+  static void sendJson(ServerResponse res, Object value) {
+    res.header(HeaderNames.CONTENT_TYPE, "application/json");
+    res.send(Json.bytes(value));
+  }
+}

@@ -1,0 +1,283 @@
+package io.tracetrack.edge.users;
+
+import static io.tracetrack.edge.db.jooq.Tables.EDGE_META;
+import static io.tracetrack.edge.db.jooq.Tables.LOCAL_USER;
+import static io.tracetrack.edge.db.jooq.Tables.STATION_SESSION;
+
+import com.password4j.Argon2Function;
+import com.password4j.Password;
+import com.password4j.types.Argon2;
+import io.tracetrack.edge.db.EdgeDatabase;
+import io.tracetrack.edge.db.jooq.tables.records.LocalUserRecord;
+import io.tracetrack.model.Role;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * Local dispatchers and station sessions. Until the hub has synced users to this dock, a new name
+ * becomes a local dispatcher on first use (terminal capture without a password; the page with the
+ * password given, which must meet the policy). Once the hub's users are here, unknown names are
+ * refused.
+ */
+public final class LocalUsers {
+
+  /** Passwords shorter than this are refused. */
+  public static final int MIN_PASSWORD_LENGTH = 8;
+  /** Failed sign-ins in a row before the account is locked. */
+  public static final int MAX_FAILED_ATTEMPTS = 5;
+  /** How long a lockout lasts. */
+  public static final Duration LOCKOUT = Duration.ofMinutes(15);
+  /** A station session lasts one shift. */
+  public static final Duration SESSION_LIFETIME = Duration.ofHours(12);
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  /** OWASP's Argon2id baseline: 19 MiB, 2 passes, 1 lane; memory-hard, ~20 ms here. */
+  private static final Argon2Function ARGON2 = Argon2Function.getInstance(19_456, 2, 1, 32, Argon2.ID);
+  /** Verifying against this keeps the time of "no such user" equal to "wrong password". */
+  private static final String DUMMY_HASH = Password.hash("not-a-real-password").addRandomSalt(16).with(ARGON2).getResult();
+
+  private final EdgeDatabase db;
+  private final Clock clock;
+  private final SecureRandom random = new SecureRandom();
+  private final Map<String, Session> sessionCache = new ConcurrentHashMap<>();
+
+  public LocalUsers(EdgeDatabase db, Clock clock) {
+    this.db = Objects.requireNonNull(db, "db");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** Whether a name is acceptable as a user or station name. */
+  public static boolean isValidName(String name) {
+    return name != null && NAME.matcher(name).matches();
+  }
+
+  /** A user as listed by {@code users list}. */
+  public record UserInfo(String name, Role role, String source, boolean hasPassword, boolean disabled) {}
+
+  public List<UserInfo> list() {
+    return db.read(dsl -> dsl.selectFrom(LOCAL_USER).orderBy(LOCAL_USER.NAME).fetch(r ->
+        new UserInfo(r.getName(), Role.valueOf(r.getRole()), r.getSource(), r.getPasswordHash() != null, r.getDisabled() != 0)));
+  }
+
+  /**
+   * Terminal capture: the named user must exist, or be creatable because the hub has not sent
+   * users yet.
+   *
+   * @return empty when allowed, else the reason
+   */
+  public Optional<String> admitTerminalUser(String name) {
+    if (!isValidName(name)) {
+      return Optional.of("user name must be 1-64 letters, digits, '.', '_' or '-'");
+    }
+    return db.write(dsl -> {
+      LocalUserRecord user = dsl.selectFrom(LOCAL_USER).where(LOCAL_USER.NAME.eq(name)).fetchOne();
+      if (user != null) {
+        return user.getDisabled() != 0 ? Optional.of("user " + name + " is disabled") : Optional.<String>empty();
+      }
+      if (usersFromHub(dsl)) {
+        return Optional.of("user " + name + " is not known on this dock (users come from the hub)");
+      }
+      insertUser(dsl, name, null);
+      return Optional.<String>empty();
+    });
+  }
+
+  /** The first-run command: adds a local dispatcher with a password. */
+  public Optional<String> addLocalDispatcher(String name, String password) {
+    if (!isValidName(name)) {
+      return Optional.of("user name must be 1-64 letters, digits, '.', '_' or '-'");
+    }
+    Optional<String> weak = passwordProblem(password);
+    if (weak.isPresent()) {
+      return weak;
+    }
+    String hash = hash(password);
+    return db.write(dsl -> {
+      if (usersFromHub(dsl)) {
+        return Optional.of("this dock receives its users from the hub; add users there");
+      }
+      if (dsl.fetchExists(LOCAL_USER, LOCAL_USER.NAME.eq(name))) {
+        return Optional.of("user " + name + " already exists");
+      }
+      insertUser(dsl, name, hash);
+      return Optional.<String>empty();
+    });
+  }
+
+  /** Station sign-in from the page. */
+  public SignInResult signIn(String station, String name, String password) {
+    if (!isValidName(station) || !isValidName(name) || password == null || password.length() > 1024) {
+      return new SignInResult.Refused("INVALID_REQUEST", "station and user must be 1-64 letters, digits, '.', '_' or '-'");
+    }
+    long now = clock.millis();
+    LocalUserRecord user = db.read(dsl -> dsl.selectFrom(LOCAL_USER).where(LOCAL_USER.NAME.eq(name)).fetchOne());
+    boolean created = false;
+    if (user == null) {
+      boolean fromHub = db.read(LocalUsers::usersFromHub);
+      if (fromHub) {
+        verify(password, DUMMY_HASH);
+        return badCredentials();
+      }
+      Optional<String> weak = passwordProblem(password);
+      if (weak.isPresent()) {
+        return new SignInResult.Refused("WEAK_PASSWORD", weak.get());
+      }
+      String hash = hash(password);
+      boolean inserted = db.write(dsl -> {
+        if (dsl.fetchExists(LOCAL_USER, LOCAL_USER.NAME.eq(name))) {
+          return false;
+        }
+        insertUser(dsl, name, hash);
+        return true;
+      });
+      if (!inserted) {
+        return signIn(station, name, password); // someone created it meanwhile: sign in normally
+      }
+      created = true;
+    } else {
+      if (user.getDisabled() != 0) {
+        return new SignInResult.Refused("DISABLED", "user " + name + " is disabled");
+      }
+      if (user.getLockedUntil() != null && user.getLockedUntil() > now) {
+        long minutes = Math.max(1, (user.getLockedUntil() - now + 59_999) / 60_000);
+        return new SignInResult.Refused("ACCOUNT_LOCKED", "too many failed sign-ins; try again in " + minutes + " min");
+      }
+      if (user.getPasswordHash() == null) {
+        // created by terminal capture without a password: the first page sign-in sets it
+        Optional<String> weak = passwordProblem(password);
+        if (weak.isPresent()) {
+          return new SignInResult.Refused("WEAK_PASSWORD", weak.get());
+        }
+        String hash = hash(password);
+        db.write(dsl -> dsl.update(LOCAL_USER).set(LOCAL_USER.PASSWORD_HASH, hash)
+            .where(LOCAL_USER.NAME.eq(name).and(LOCAL_USER.PASSWORD_HASH.isNull())).execute());
+      } else if (!verify(password, user.getPasswordHash())) {
+        recordFailure(name, now);
+        return badCredentials();
+      }
+      db.write(dsl -> dsl.update(LOCAL_USER).set(LOCAL_USER.FAILED_ATTEMPTS, 0).setNull(LOCAL_USER.LOCKED_UNTIL)
+          .where(LOCAL_USER.NAME.eq(name)).execute());
+    }
+    String token = newToken();
+    long expires = now + SESSION_LIFETIME.toMillis();
+    db.write(dsl -> dsl.insertInto(STATION_SESSION)
+        .set(STATION_SESSION.TOKEN_HASH, sha256(token))
+        .set(STATION_SESSION.STATION, station)
+        .set(STATION_SESSION.USER_NAME, name)
+        .set(STATION_SESSION.CREATED_AT, now)
+        .set(STATION_SESSION.LAST_SEEN_AT, now)
+        .execute());
+    return new SignInResult.SignedIn(token, station, name, created);
+  }
+
+  /** The session a token stands for, if it is valid and not expired. */
+  public Optional<Session> session(String token) {
+    if (token == null || token.length() != 43) {
+      return Optional.empty();
+    }
+    String key = sha256(token);
+    long now = clock.millis();
+    Session session = sessionCache.computeIfAbsent(key, k -> db.read(dsl -> dsl.selectFrom(STATION_SESSION)
+        .where(STATION_SESSION.TOKEN_HASH.eq(k))
+        .fetchOptional(r -> new Session(r.getStation(), r.getUserName(), r.getCreatedAt() + SESSION_LIFETIME.toMillis()))
+        .orElse(null)));
+    if (session == null) {
+      return Optional.empty();
+    }
+    if (session.expiresAt() <= now) {
+      sessionCache.remove(key);
+      return Optional.empty();
+    }
+    return Optional.of(session);
+  }
+
+  public void signOut(String token) {
+    if (token == null) {
+      return;
+    }
+    String key = sha256(token);
+    sessionCache.remove(key);
+    db.write(dsl -> dsl.deleteFrom(STATION_SESSION).where(STATION_SESSION.TOKEN_HASH.eq(key)).execute());
+  }
+
+  private void recordFailure(String name, long now) {
+    db.write(dsl -> {
+      int failures = dsl.select(LOCAL_USER.FAILED_ATTEMPTS).from(LOCAL_USER).where(LOCAL_USER.NAME.eq(name)).fetchSingle().value1() + 1;
+      var update = dsl.update(LOCAL_USER).set(LOCAL_USER.FAILED_ATTEMPTS, failures);
+      if (failures >= MAX_FAILED_ATTEMPTS) {
+        update = update.set(LOCAL_USER.LOCKED_UNTIL, now + LOCKOUT.toMillis()).set(LOCAL_USER.FAILED_ATTEMPTS, 0);
+      }
+      return update.where(LOCAL_USER.NAME.eq(name)).execute();
+    });
+  }
+
+  private static SignInResult badCredentials() {
+    return new SignInResult.Refused("BAD_CREDENTIALS", "wrong user name or password");
+  }
+
+  static Optional<String> passwordProblem(String password) {
+    if (password == null || password.length() < MIN_PASSWORD_LENGTH) {
+      return Optional.of("password must be at least " + MIN_PASSWORD_LENGTH + " characters");
+    }
+    if (password.length() > 1024) {
+      return Optional.of("password must be at most 1024 characters");
+    }
+    if (password.isBlank()) {
+      return Optional.of("password must not be blank");
+    }
+    return Optional.empty();
+  }
+
+  private void insertUser(org.jooq.DSLContext dsl, String name, String hash) {
+    dsl.insertInto(LOCAL_USER)
+        .set(LOCAL_USER.NAME, name)
+        .set(LOCAL_USER.ROLE, Role.DISPATCHER.name())
+        .set(LOCAL_USER.PASSWORD_HASH, hash)
+        .set(LOCAL_USER.SOURCE, "LOCAL")
+        .set(LOCAL_USER.CREATED_AT, clock.millis())
+        .execute();
+  }
+
+  private static boolean usersFromHub(org.jooq.DSLContext dsl) {
+    return dsl.select(EDGE_META.USERS_FROM_HUB).from(EDGE_META).where(EDGE_META.ID.eq(1)).fetchOptional()
+        .map(r -> r.value1() != 0).orElse(false);
+  }
+
+  private static String hash(String password) {
+    return Password.hash(password).addRandomSalt(16).with(ARGON2).getResult();
+  }
+
+  private static boolean verify(String password, String hash) {
+    try {
+      return Password.check(password, hash).with(Argon2Function.getInstanceFromHash(hash));
+    } catch (RuntimeException e) {
+      return false; // a malformed stored hash never signs anyone in
+    }
+  }
+
+  private String newToken() {
+    byte[] bytes = new byte[32];
+    random.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+}
