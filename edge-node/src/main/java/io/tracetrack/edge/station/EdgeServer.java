@@ -1,6 +1,7 @@
 package io.tracetrack.edge.station;
 
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpException;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import java.util.Locale;
@@ -40,6 +41,16 @@ public final class EdgeServer {
         })
         .register("/api", api)
         .register("/", pages)
+        .error(HttpException.class, (req, res, e) -> {
+          // Helidon's own refusals (no such route, bad request line): same problem+json shape
+          int status = e.status().code();
+          Problem.send(res, status, switch (status) {
+            case 404 -> "NOT_FOUND";
+            case 405 -> "METHOD_NOT_ALLOWED";
+            case 413 -> "BODY_TOO_LARGE";
+            default -> "HTTP_" + status;
+          }, e.getMessage() == null ? e.status().reasonPhrase() : e.getMessage());
+        })
         .error(Exception.class, (req, res, e) -> {
           LOG.log(Level.SEVERE, "unhandled error on " + req.prologue().method() + " " + req.path().path(), e);
           if (!res.isSent()) {

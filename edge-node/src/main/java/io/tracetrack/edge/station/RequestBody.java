@@ -44,6 +44,10 @@ final class RequestBody {
       Problem.send(res, 400, "UNREADABLE_BODY", "the body could not be read");
       return Optional.empty();
     }
+    if (body.length == 0) {
+      Problem.send(res, 400, "MALFORMED_JSON", "the body is empty");
+      return Optional.empty();
+    }
     JsonNode node;
     try {
       node = Json.parse(body);

@@ -1,0 +1,82 @@
+package io.tracetrack.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class EdgeConfigTest {
+
+  @Test
+  void noArguments_servesOnLoopbackWithDefaults() {
+    EdgeConfig c = EdgeConfig.parse(new String[0], Map.of());
+    assertThat(c.command()).isEqualTo("serve");
+    assertThat(c.bind()).isEqualTo("127.0.0.1");
+    assertThat(c.port()).isEqualTo(8081);
+    assertThat(c.dataDir()).isEqualTo(Path.of("edge-data").toAbsolutePath());
+    assertThat(c.bounceWindow()).isEqualTo(Duration.ofMillis(800));
+    assertThat(c.idleReset()).isEqualTo(Duration.ofMinutes(10));
+  }
+
+  @Test
+  void flagsWinOverEnvironment_environmentWinsOverDefaults() {
+    EdgeConfig c = EdgeConfig.parse(new String[] {"--port", "9000", "--dock=D7"},
+        Map.of("EDGE_PORT", "9100", "EDGE_BIND", "0.0.0.0", "EDGE_DATA", "/tmp/x"));
+    assertThat(c.port()).isEqualTo(9000);
+    assertThat(c.bind()).isEqualTo("0.0.0.0");
+    assertThat(c.dock()).isEqualTo("D7");
+    assertThat(c.dataDir()).isEqualTo(Path.of("/tmp/x"));
+  }
+
+  @Test
+  void scanCommand_takesStationAndUser() {
+    EdgeConfig c = EdgeConfig.parse(new String[] {"scan", "--data", "/tmp/d", "--station", "t1", "--user", "asha"}, Map.of());
+    assertThat(c.command()).isEqualTo("scan");
+    assertThat(c.station()).isEqualTo("t1");
+    assertThat(c.user()).isEqualTo("asha");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "unknown flag|--colour red|unknown flag",
+      "port not a number|--port eighty|must be a whole number",
+      "port out of range|--port 70000|between 0 and 65535",
+      "negative bounce|--bounce-ms -1|between",
+      "flag without value|--port|needs a value",
+      "unknown command|frobnicate|unknown command",
+      "bad regex|--child-pattern C[0-9|not a valid regular expression",
+      "parent pattern without count|--parent-pattern P[0-9]+|(?<count>",
+      "station with spaces|scan --station a;rm -rf|must be 1-64",
+      "bind with shell chars|--bind $(reboot)|--bind must be",
+  })
+  void hostileFlags_areRefusedWithAClearMessage(String name, String args, String message) {
+    assertThatThrownBy(() -> EdgeConfig.parse(args.split(" "), Map.of()))
+        .isInstanceOfSatisfying(StartupException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
+        .hasMessageContaining(message);
+  }
+
+  @Test
+  void hostileEnvironmentValue_isRefusedAndEchoedSafely() {
+    assertThatThrownBy(() -> EdgeConfig.parse(new String[0], Map.of("EDGE_PORT", "80\u001b[2J")))
+        .isInstanceOf(StartupException.class)
+        .hasMessageContaining("\\u001b")
+        .hasMessageNotContaining("\u001b");
+  }
+
+  @Test
+  void dataPathWithNul_isRefused() {
+    assertThatThrownBy(() -> EdgeConfig.parse(new String[] {"--data", "a\u0000b"}, Map.of()))
+        .isInstanceOf(StartupException.class);
+  }
+
+  @Test
+  void help_listsEveryFlagWithItsEnvironmentVariable() {
+    assertThat(EdgeConfig.parse(new String[] {"--help"}, Map.of()).command()).isEqualTo("help");
+    assertThat(EdgeConfig.usage()).contains("--data", "EDGE_DATA", "--port", "EDGE_PORT", "--bind", "EDGE_BIND", "--dock", "EDGE_DOCK");
+  }
+}
