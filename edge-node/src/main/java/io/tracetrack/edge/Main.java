@@ -4,6 +4,7 @@ import io.helidon.webserver.WebServer;
 import io.tracetrack.edge.capture.TerminalCapture;
 import io.tracetrack.edge.db.DataFolder;
 import io.tracetrack.edge.db.EdgeDatabase;
+import io.tracetrack.edge.db.StoreUnavailableException;
 import io.tracetrack.edge.scan.EdgeIdentity;
 import io.tracetrack.edge.scan.EdgeMeta;
 import io.tracetrack.edge.scan.ScanService;
@@ -40,6 +41,9 @@ public final class Main {
     } catch (StartupException e) {
       System.err.println("edge-node: " + e.getMessage());
       code = e.exitCode().code();
+    } catch (StoreUnavailableException e) {
+      System.err.println("edge-node: " + e.getMessage() + "; try again when it is free");
+      code = ExitCode.LOCKED.code();
     } catch (RuntimeException | Error e) {
       Logger.getLogger(Main.class.getName()).log(Level.SEVERE, "edge-node failed", e);
       code = ExitCode.SOFTWARE.code();

@@ -81,6 +81,11 @@ public final class LocalUsers {
     if (!isValidName(name)) {
       return Optional.of("user name must be 1-64 letters, digits, '.', '_' or '-'");
     }
+    LocalUserRecord known = db.read(dsl -> dsl.selectFrom(LOCAL_USER).where(LOCAL_USER.NAME.eq(name)).fetchOne());
+    if (known != null) {
+      // reading only: a known user can start capturing while another process holds the write lock
+      return known.getDisabled() != 0 ? Optional.of("user " + name + " is disabled") : Optional.empty();
+    }
     return db.write(dsl -> {
       LocalUserRecord user = dsl.selectFrom(LOCAL_USER).where(LOCAL_USER.NAME.eq(name)).fetchOne();
       if (user != null) {

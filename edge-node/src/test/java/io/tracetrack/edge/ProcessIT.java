@@ -1,0 +1,161 @@
+package io.tracetrack.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The real jar, as an operator or a scanner script meets it: exit codes, messages, stdin/stdout. */
+class ProcessIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path data;
+
+  private static List<JsonNode> json(List<String> lines) throws Exception {
+    List<JsonNode> out = new ArrayList<>();
+    for (String line : lines) {
+      out.add(JSON.readTree(line));
+    }
+    return out;
+  }
+
+  private EdgeProcess scan(String user, Map<String, String> env) throws Exception {
+    return EdgeProcess.start(env, "scan", "--data", data.toString(), "--station", "t1", "--user", user);
+  }
+
+  @Test
+  void terminalCapture_issueExample() throws Exception {
+    EdgeProcess p = scan("asha", Map.of());
+    assertThat(p.feedAndWait("P1001-3\nC1\nC2\nC3\nC4\n")).as(p.stderr()).isZero();
+    List<JsonNode> out = json(p.stdoutLines());
+    assertThat(out).extracting(n -> n.get("code").asText()).containsExactly("P1001-3", "C1", "C2", "C3", "C4");
+    assertThat(out).extracting(n -> n.get("accepted").asBoolean()).containsExactly(true, true, true, true, false);
+    assertThat(out.get(3).get("complete").asBoolean()).isTrue();
+    assertThat(out.get(4).get("reason").asText()).isEqualTo("PARENT_COMPLETE");
+    assertThat(out.get(4).get("parent").asText()).isEqualTo("P1001-3");
+    assertThat(out.get(4).get("count").asInt()).isEqualTo(3);
+    assertThat(out.get(4).get("limit").asInt()).isEqualTo(3);
+  }
+
+  static List<Object[]> terminalHostileInputs() {
+    // tab, CR and LF frame scans on a terminal by design, so inputs containing them are not one line
+    return HostileInputs.table().map(a -> a.get())
+        .filter(a -> !((String) a[1]).matches("(?s).*[\t\r\n].*"))
+        .toList();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("terminalHostileInputs")
+  void terminalCapture_hostileLine_getsAClearRejection_storesNothing_nextScanWorks(String name, String input, String detail) throws Exception {
+    EdgeProcess p = scan("asha", Map.of());
+    assertThat(p.feedAndWait("P5-5\n" + input + "\nC55\n")).as(p.stderr()).isZero();
+    List<JsonNode> out = json(p.stdoutLines());
+    assertThat(out).hasSize(3);
+    assertThat(out.get(1).get("accepted").asBoolean()).isFalse();
+    assertThat(out.get(1).get("reason").asText()).isEqualTo("INVALID_CODE");
+    assertThat(out.get(1).get("detail").asText()).isEqualTo(detail);
+    assertThat(out.get(2).get("accepted").asBoolean()).isTrue();
+    assertThat(TestEdge.count(data.resolve("edge.db"), "select count(*) from bag")).isEqualTo(2);
+    assertThat(TestEdge.count(data.resolve("edge.db"), "select count(*) from outbox")).isEqualTo(2);
+  }
+
+  @Test
+  void unwritableDataFolder_clearMessageAndExit73() throws Exception {
+    EdgeProcess p = EdgeProcess.start(Map.of(), "status", "--data", "/proc/tracetrack-test/data");
+    assertThat(p.waitForExit()).isEqualTo(73);
+    assertThat(p.stderr()).contains("cannot create data folder");
+  }
+
+  @Test
+  void corruptDatabase_clearMessageAndExit65_fileUntouched() throws Exception {
+    Path db = data.resolve("edge.db");
+    Files.write(db, "PK\u0003\u0004 this is a zip, not a database".repeat(50).getBytes());
+    String before = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(db)));
+    EdgeProcess p = EdgeProcess.start(Map.of(), "serve", "--data", data.toString(), "--port", "0");
+    assertThat(p.waitForExit()).isEqualTo(65);
+    assertThat(p.stderr()).contains("not a SQLite database").contains("left untouched");
+    assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(db)))).isEqualTo(before);
+  }
+
+  @Test
+  void secondServerOnTheSameFolder_clearMessageAndExit75() throws Exception {
+    try (EdgeProcess first = EdgeProcess.server(data)) {
+      EdgeProcess second = EdgeProcess.start(Map.of(), "serve", "--data", data.toString(), "--port", "0");
+      assertThat(second.waitForExit()).isEqualTo(75);
+      assertThat(second.stderr()).contains("locked by another process");
+      assertThat(first.process.isAlive()).isTrue();
+    }
+  }
+
+  @Test
+  void databaseLockedByAnotherProcess_scansAreNotRecorded_andSaySo_thenWorkAgain() throws Exception {
+    EdgeProcess setup = scan("asha", Map.of());
+    assertThat(setup.feedAndWait("P8-5\n")).isZero();
+    try (Connection holder = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("edge.db"));
+        Statement s = holder.createStatement()) {
+      s.execute("BEGIN EXCLUSIVE");
+      s.execute("update edge_meta set dock = dock");
+      EdgeProcess blocked = scan("asha", Map.of("EDGE_BUSY_TIMEOUT_MS", "300"));
+      assertThat(blocked.feedAndWait("P9-5\nC91\n")).isEqualTo(75);
+      List<JsonNode> out = json(blocked.stdoutLines());
+      assertThat(out).hasSize(2).allSatisfy(n -> {
+        assertThat(n.get("accepted").asBoolean()).isFalse();
+        assertThat(n.get("reason").asText()).isEqualTo("STORE_UNAVAILABLE");
+        assertThat(n.get("message").asText()).contains("NOT RECORDED").contains("locked by another process");
+      });
+      assertThat(blocked.stderr()).contains("NOT recorded");
+      s.execute("ROLLBACK");
+    }
+    assertThat(TestEdge.count(data.resolve("edge.db"), "select count(*) from bag where code = 'P9-5'")).isZero();
+    EdgeProcess after = scan("asha", Map.of());
+    assertThat(after.feedAndWait("P9-5\nC91\n")).isZero();
+    assertThat(json(after.stdoutLines())).allSatisfy(n -> assertThat(n.get("accepted").asBoolean()).isTrue());
+  }
+
+  @Test
+  void badFlag_exit64_withUsageHint() throws Exception {
+    EdgeProcess p = EdgeProcess.start(Map.of(), "--port", "99999");
+    assertThat(p.waitForExit()).isEqualTo(64);
+    assertThat(p.stderr()).contains("--port must be between 0 and 65535");
+  }
+
+  @Test
+  void usersAdd_thenPageSignInNeedsThatPassword() throws Exception {
+    EdgeProcess add = EdgeProcess.start(Map.of(), "users", "add", "dina", "--data", data.toString(), "--password-stdin");
+    assertThat(add.feedAndWait("dina-secret-1\n")).as(add.stderr()).isZero();
+    EdgeProcess list = EdgeProcess.start(Map.of(), "users", "list", "--data", data.toString());
+    assertThat(list.waitForExit()).isZero();
+    assertThat(String.join("\n", list.stdoutLines())).contains("dina").contains("DISPATCHER").contains("password set");
+    EdgeProcess weak = EdgeProcess.start(Map.of(), "users", "add", "weak", "--data", data.toString(), "--password-stdin");
+    assertThat(weak.feedAndWait("short\n")).isEqualTo(64);
+    assertThat(weak.stderr()).contains("at least 8");
+  }
+
+  @Test
+  void status_printsEdgeIdDockPendingOpsAndLastSeq() throws Exception {
+    EdgeProcess s = scan("asha", Map.of());
+    s.feedAndWait("P3-3\nC31\n");
+    EdgeProcess p = EdgeProcess.start(Map.of(), "status", "--data", data.toString(), "--dock", "DOCK-9");
+    assertThat(p.waitForExit()).isZero();
+    JsonNode status = JSON.readTree(p.stdoutLines().getFirst());
+    assertThat(status.get("edgeId").asText()).startsWith("edge-");
+    assertThat(status.get("dock").asText()).isEqualTo("DOCK-9");
+    assertThat(status.get("pendingOps").asInt()).isEqualTo(2);
+    assertThat(status.get("lastSeq").asInt()).isEqualTo(2);
+  }
+}
