@@ -1,0 +1,68 @@
+package io.tracetrack.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * {@code ./tracetrack bench edge [--n N] [--dir DIR] [--out BENCHMARKS.md]}: runs a benchmark and
+ * replaces its section of BENCHMARKS.md (between {@code <!-- NAME:begin -->} and {@code <!--
+ * NAME:end -->}), leaving the other sections alone.
+ */
+public final class BenchMain {
+
+  private BenchMain() {}
+
+  public static void main(String[] args) throws Exception {
+    String what = args.length > 0 ? args[0] : "edge";
+    int n = 5000;
+    Path dir = Path.of("bench", "target", "bench-data");
+    Path out = Path.of("BENCHMARKS.md");
+    for (int i = 1; i + 1 < args.length; i += 2) {
+      switch (args[i]) {
+        case "--n" -> n = Integer.parseInt(args[i + 1]);
+        case "--dir" -> dir = Path.of(args[i + 1]);
+        case "--out" -> out = Path.of(args[i + 1]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    if (!what.equals("edge")) {
+      throw new IllegalArgumentException("unknown benchmark '" + what + "' (edge)");
+    }
+    deleteRecursively(dir);
+    String section = new EdgeBench(dir, n).run();
+    System.out.println(section);
+    writeSection(out, "edge", section);
+    System.out.println("written to " + out.toAbsolutePath());
+  }
+
+  static void writeSection(Path file, String name, String section) throws IOException {
+    String begin = "<!-- " + name + ":begin -->";
+    String end = "<!-- " + name + ":end -->";
+    String block = begin + "\n" + section + end;
+    String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8)
+        : "# Benchmarks\n\nFigures measured on this project's machines; each beside its limit measured in the same run.\n\n";
+    int b = text.indexOf(begin);
+    int e = text.indexOf(end);
+    if (b >= 0 && e > b) {
+      text = text.substring(0, b) + block + text.substring(e + end.length());
+    } else {
+      text = text + (text.endsWith("\n\n") ? "" : "\n") + block + "\n";
+    }
+    Files.writeString(file, text, StandardCharsets.UTF_8);
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
