@@ -34,13 +34,16 @@ public final class EdgeDatabase implements AutoCloseable {
   private static final Settings JOOQ_SETTINGS = new Settings()
       .withRenderSchema(false)
       .withRenderQuotedNames(RenderQuotedNames.NEVER)
-      .withExecuteLogging(false);
+      .withExecuteLogging(false)
+      .withFetchWarnings(false);
 
   private final Path file;
   private final Connection writeConnection;
   private final Connection readConnection;
   private final DSLContext writeDsl;
   private final DSLContext readDsl;
+  private final QueryCache writeQueries;
+  private final QueryCache readQueries;
   private final ReentrantLock writeLock = new ReentrantLock(true);
   private final ReentrantLock readLock = new ReentrantLock();
 
@@ -50,7 +53,12 @@ public final class EdgeDatabase implements AutoCloseable {
     this.readConnection = readConnection;
     this.writeDsl = DSL.using(writeConnection, SQLDialect.SQLITE, JOOQ_SETTINGS);
     this.readDsl = DSL.using(readConnection, SQLDialect.SQLITE, JOOQ_SETTINGS);
+    this.writeQueries = new QueryCache(writeDsl, writeConnection);
+    this.readQueries = new QueryCache(readDsl, readConnection);
   }
+
+  /** One connection's view for a unit of work: its DSL and its kept statements. */
+  public record Session(DSLContext dsl, QueryCache queries) {}
 
   /**
    * Opens (creating if absent) and migrates the database, refusing anything that is not a healthy
@@ -141,12 +149,17 @@ public final class EdgeDatabase implements AutoCloseable {
    * @throws StoreUnavailableException if SQLite could not take the write; nothing was stored
    */
   public <T> T write(Function<DSLContext, T> work) {
+    return writeSession(session -> work.apply(session.dsl()));
+  }
+
+  /** {@link #write}, with the connection's kept statements for the hot path. */
+  public <T> T writeSession(Function<Session, T> work) {
     writeLock.lock();
     try {
       execute("BEGIN IMMEDIATE");
       T result;
       try {
-        result = work.apply(writeDsl);
+        result = work.apply(new Session(writeDsl, writeQueries));
         execute("COMMIT");
       } catch (RuntimeException | Error e) {
         rollbackQuietly();
@@ -165,9 +178,14 @@ public final class EdgeDatabase implements AutoCloseable {
 
   /** Runs a read on the read connection (WAL lets it proceed while another process writes). */
   public <T> T read(Function<DSLContext, T> work) {
+    return readSession(session -> work.apply(session.dsl()));
+  }
+
+  /** {@link #read}, with the connection's kept statements. */
+  public <T> T readSession(Function<Session, T> work) {
     readLock.lock();
     try {
-      return work.apply(readDsl);
+      return work.apply(new Session(readDsl, readQueries));
     } catch (RuntimeException e) {
       if (sqliteCause(e) != null) {
         throw new StoreUnavailableException(describeStoreFailure(e), e);
@@ -213,10 +231,14 @@ public final class EdgeDatabase implements AutoCloseable {
   @Override
   public void close() {
     writeLock.lock();
+    readLock.lock();
     try {
+      writeQueries.close();
+      readQueries.close();
       closeQuietly(writeConnection);
       closeQuietly(readConnection);
     } finally {
+      readLock.unlock();
       writeLock.unlock();
     }
   }

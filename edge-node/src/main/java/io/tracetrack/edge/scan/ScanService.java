@@ -85,7 +85,7 @@ public final class ScanService {
     }
     ScanResult result;
     try {
-      result = db.write(dsl -> inTransaction(new StoreTx(dsl, codec), station, actor, kind, code, now));
+      result = db.writeSession(session -> inTransaction(new StoreTx(session, codec), station, actor, kind, code, now));
     } catch (StoreUnavailableException e) {
       LOG.log(Level.WARNING, "scan of " + code + " at " + station + " not recorded: " + e.getMessage(), e);
       return ScanResult.rejected(code, resultKind, commandOf(kind),
@@ -271,8 +271,8 @@ public final class ScanService {
   /** The station's progress from the read connection, for answers that write nothing. */
   private ScanResult.Progress progressNow(String station, Instant now) {
     try {
-      return db.read(dsl -> {
-        StoreTx tx = new StoreTx(dsl, codec);
+      return db.readSession(session -> {
+        StoreTx tx = new StoreTx(session, codec);
         StationState state = tx.station(station, now.toEpochMilli());
         if (state.parent() != null && now.toEpochMilli() - state.lastActivityAt() >= idleReset.toMillis()) {
           return ScanResult.Progress.NONE;

@@ -5,10 +5,10 @@ import static io.tracetrack.edge.db.jooq.Tables.EDGE_META;
 import static io.tracetrack.edge.db.jooq.Tables.OUTBOX;
 import static io.tracetrack.edge.db.jooq.Tables.SCAN_LOG;
 import static io.tracetrack.edge.db.jooq.Tables.STATION;
+import static org.jooq.impl.DSL.param;
 
-import io.tracetrack.edge.db.jooq.tables.records.BagRecord;
-import io.tracetrack.edge.db.jooq.tables.records.EdgeMetaRecord;
-import io.tracetrack.edge.db.jooq.tables.records.StationRecord;
+import io.tracetrack.edge.db.EdgeDatabase;
+import io.tracetrack.edge.db.QueryCache;
 import io.tracetrack.model.BagRole;
 import io.tracetrack.sync.BagFacts;
 import io.tracetrack.sync.Effect;
@@ -19,38 +19,50 @@ import io.tracetrack.sync.OpCodec;
 import io.tracetrack.sync.OpEnvelope;
 import io.tracetrack.sync.OpId;
 import io.tracetrack.sync.StateView;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jooq.DSLContext;
 
 /**
- * The edge store as seen from inside one write transaction: the Reconciler reads through it
- * ({@link StateView}), effects and ops are written through it. Never outlives its transaction.
+ * The edge store as seen from inside one transaction: the Reconciler reads through it
+ * ({@link StateView}), effects and ops are written through it. Bags read in the transaction are
+ * remembered and kept up to date as effects apply, so a scan reads each bag once. The statements
+ * a scan runs every time are kept prepared ({@link QueryCache}). Never outlives its transaction.
  */
 final class StoreTx implements StateView {
 
   private final DSLContext dsl;
+  private final QueryCache queries;
   private final OpCodec codec;
+  private final Map<String, Optional<BagFacts>> bags = new HashMap<>();
 
-  StoreTx(DSLContext dsl, OpCodec codec) {
-    this.dsl = dsl;
+  StoreTx(EdgeDatabase.Session session, OpCodec codec) {
+    this.dsl = session.dsl();
+    this.queries = session.queries();
     this.codec = codec;
   }
 
   @Override
   public Optional<BagFacts> bag(String code) {
-    return dsl.selectFrom(BAG).where(BAG.CODE.eq(code)).fetchOptional().map(StoreTx::facts);
-  }
-
-  static BagFacts facts(BagRecord r) {
-    return new BagFacts(r.getCode(), BagRole.valueOf(r.getRole()), r.getExpectedCount(), r.getLimitCount(),
-        r.getChildCount(), r.getFinishedAt() != null, r.getParentCode(), r.getOnFinalizedBill() != 0);
+    return bags.computeIfAbsent(code, c -> queries
+        .statement("bag.byCode", d -> d.select(BAG.CODE, BAG.ROLE, BAG.EXPECTED_COUNT, BAG.LIMIT_COUNT, BAG.CHILD_COUNT,
+                BAG.FINISHED_AT, BAG.PARENT_CODE, BAG.ON_FINALIZED_BILL)
+            .from(BAG).where(BAG.CODE.eq(param("code", String.class))))
+        .set("code", c)
+        .fetchOne(r -> new BagFacts(r.getString(1), BagRole.valueOf(r.getString(2)),
+            r.getObject(3) == null ? null : r.getInt(3), r.getInt(4), r.getInt(5), r.getObject(6) != null,
+            r.getString(7), r.getInt(8) != 0)));
   }
 
   EdgeMeta meta() {
-    EdgeMetaRecord r = dsl.selectFrom(EDGE_META).where(EDGE_META.ID.eq(1)).fetchSingle();
-    return new EdgeMeta(r.getEdgeId(), r.getDock(), r.getLastSeq(), new Hlc(r.getHlcWall(), r.getHlcLogical()),
-        r.getUsersFromHub() != 0);
+    return queries.statement("meta", d -> d.select(EDGE_META.EDGE_ID, EDGE_META.DOCK, EDGE_META.LAST_SEQ,
+                EDGE_META.HLC_WALL, EDGE_META.HLC_LOGICAL, EDGE_META.USERS_FROM_HUB)
+            .from(EDGE_META).where(EDGE_META.ID.eq(1)))
+        .fetchOne(r -> new EdgeMeta(r.getString(1), r.getString(2), r.getLong(3), new Hlc(r.getLong(4), r.getInt(5)),
+            r.getInt(6) != 0))
+        .orElseThrow(() -> new IllegalStateException("edge_meta row missing"));
   }
 
   /**
@@ -62,95 +74,163 @@ final class StoreTx implements StateView {
     long seq = meta.lastSeq() + 1;
     Hlc hlc = HybridClock.tick(meta.hlc(), nowMillis);
     OpEnvelope envelope = new OpEnvelope(new OpId(meta.edgeId(), seq), hlc, actor, meta.dock(), station, op);
-    dsl.insertInto(OUTBOX)
-        .set(OUTBOX.SEQ, seq)
-        .set(OUTBOX.OP_TYPE, op.type())
-        .set(OUTBOX.OP_JSON, codec.encode(envelope))
-        .set(OUTBOX.HLC_WALL, hlc.wallMillis())
-        .set(OUTBOX.HLC_LOGICAL, hlc.logical())
-        .set(OUTBOX.CREATED_AT, nowMillis)
+    queries.statement("outbox.insert", d -> d.insertInto(OUTBOX)
+            .set(OUTBOX.SEQ, param("seq", Long.class))
+            .set(OUTBOX.OP_TYPE, param("type", String.class))
+            .set(OUTBOX.OP_JSON, param("json", String.class))
+            .set(OUTBOX.HLC_WALL, param("wall", Long.class))
+            .set(OUTBOX.HLC_LOGICAL, param("logical", Integer.class))
+            .set(OUTBOX.CREATED_AT, param("at", Long.class)))
+        .set("seq", seq).set("type", op.type()).set("json", codec.encode(envelope))
+        .set("wall", hlc.wallMillis()).set("logical", hlc.logical()).set("at", nowMillis)
         .execute();
-    dsl.update(EDGE_META)
-        .set(EDGE_META.LAST_SEQ, seq)
-        .set(EDGE_META.HLC_WALL, hlc.wallMillis())
-        .set(EDGE_META.HLC_LOGICAL, hlc.logical())
-        .where(EDGE_META.ID.eq(1))
+    queries.statement("meta.advance", d -> d.update(EDGE_META)
+            .set(EDGE_META.LAST_SEQ, param("seq", Long.class))
+            .set(EDGE_META.HLC_WALL, param("wall", Long.class))
+            .set(EDGE_META.HLC_LOGICAL, param("logical", Integer.class))
+            .where(EDGE_META.ID.eq(1)))
+        .set("seq", seq).set("wall", hlc.wallMillis()).set("logical", hlc.logical())
         .execute();
     return envelope;
   }
 
   /** Applies accepted effects; each must change exactly the rows it names or the transaction fails. */
   void apply(List<Effect> effects, String actor, String station, long nowMillis, long seq) {
-    for (Effect effect : effects) {
-      int changed = switch (effect) {
-        case Effect.CreateBag c -> dsl.insertInto(BAG)
-            .set(BAG.CODE, c.code())
-            .set(BAG.ROLE, c.role().name())
-            .set(BAG.EXPECTED_COUNT, c.expectedCount())
-            .set(BAG.LIMIT_COUNT, c.limit())
-            .set(BAG.CREATED_AT, nowMillis)
-            .set(BAG.CREATED_BY, actor)
-            .set(BAG.CREATED_STATION, station)
-            .execute();
-        case Effect.AddLink l -> dsl.update(BAG)
-            .set(BAG.PARENT_CODE, l.parent())
-            .set(BAG.LINKED_AT, nowMillis)
-            .set(BAG.LINKED_BY, actor)
-            .set(BAG.LINKED_STATION, station)
-            .set(BAG.LINK_SEQ, seq)
-            .where(BAG.CODE.eq(l.child()).and(BAG.PARENT_CODE.isNull()))
-            .execute()
-            + dsl.update(BAG).set(BAG.CHILD_COUNT, BAG.CHILD_COUNT.plus(1)).where(BAG.CODE.eq(l.parent())).execute()
-            - 1;
-        case Effect.RemoveLink r -> dsl.update(BAG)
-            .setNull(BAG.PARENT_CODE)
-            .setNull(BAG.LINKED_AT)
-            .setNull(BAG.LINKED_BY)
-            .setNull(BAG.LINKED_STATION)
-            .setNull(BAG.LINK_SEQ)
-            .where(BAG.CODE.eq(r.child()).and(BAG.PARENT_CODE.eq(r.parent())))
-            .execute()
-            + dsl.update(BAG).set(BAG.CHILD_COUNT, BAG.CHILD_COUNT.minus(1)).where(BAG.CODE.eq(r.parent())).execute()
-            - 1;
-        case Effect.MarkFinished f -> dsl.update(BAG)
-            .set(BAG.FINISHED_AT, nowMillis)
-            .set(BAG.FINISHED_BY, actor)
-            .where(BAG.CODE.eq(f.parent()))
-            .execute();
-        case Effect.ClearFinished f -> dsl.update(BAG)
-            .setNull(BAG.FINISHED_AT)
-            .setNull(BAG.FINISHED_BY)
-            .where(BAG.CODE.eq(f.parent()))
-            .execute();
-      };
-      if (changed != 1) {
-        // the Reconciler decided against this very transaction's state, so this is a bug
-        throw new IllegalStateException("effect " + effect + " changed " + changed + " rows");
+    for (int i = 0; i < effects.size(); i++) {
+      Effect effect = effects.get(i);
+      Effect next = i + 1 < effects.size() ? effects.get(i + 1) : null;
+      if (effect instanceof Effect.CreateBag c && next instanceof Effect.AddLink l && l.child().equals(c.code())) {
+        // a new child and its link: one insert instead of an insert and an update
+        check(insertBag(c, l.parent(), actor, station, nowMillis, seq), effect);
+        check(addToCount(l.parent(), 1), next);
+        bags.put(c.code(), Optional.of(new BagFacts(c.code(), c.role(), c.expectedCount(), c.limit(), 0, false, l.parent(), false)));
+        adjustCount(l.parent(), 1);
+        i++;
+        continue;
+      }
+      switch (effect) {
+        case Effect.CreateBag c -> {
+          check(insertBag(c, null, actor, station, nowMillis, null), effect);
+          bags.put(c.code(), Optional.of(new BagFacts(c.code(), c.role(), c.expectedCount(), c.limit(), 0, false, null, false)));
+        }
+        case Effect.AddLink l -> {
+          check(queries.statement("bag.link", d -> d.update(BAG)
+                  .set(BAG.PARENT_CODE, param("parent", String.class))
+                  .set(BAG.LINKED_AT, param("at", Long.class))
+                  .set(BAG.LINKED_BY, param("actor", String.class))
+                  .set(BAG.LINKED_STATION, param("station", String.class))
+                  .set(BAG.LINK_SEQ, param("seq", Long.class))
+                  .where(BAG.CODE.eq(param("child", String.class)).and(BAG.PARENT_CODE.isNull())))
+              .set("parent", l.parent()).set("at", nowMillis).set("actor", actor).set("station", station)
+              .set("seq", seq).set("child", l.child())
+              .execute(), effect);
+          check(addToCount(l.parent(), 1), effect);
+          bags.remove(l.child());
+          adjustCount(l.parent(), 1);
+        }
+        case Effect.RemoveLink r -> {
+          check(queries.statement("bag.unlink", d -> d.update(BAG)
+                  .setNull(BAG.PARENT_CODE)
+                  .setNull(BAG.LINKED_AT)
+                  .setNull(BAG.LINKED_BY)
+                  .setNull(BAG.LINKED_STATION)
+                  .setNull(BAG.LINK_SEQ)
+                  .where(BAG.CODE.eq(param("child", String.class)).and(BAG.PARENT_CODE.eq(param("parent", String.class)))))
+              .set("child", r.child()).set("parent", r.parent())
+              .execute(), effect);
+          check(addToCount(r.parent(), -1), effect);
+          bags.remove(r.child());
+          adjustCount(r.parent(), -1);
+        }
+        case Effect.MarkFinished f -> {
+          check(dsl.update(BAG).set(BAG.FINISHED_AT, nowMillis).set(BAG.FINISHED_BY, actor)
+              .where(BAG.CODE.eq(f.parent())).execute(), effect);
+          bags.remove(f.parent());
+        }
+        case Effect.ClearFinished f -> {
+          check(dsl.update(BAG).setNull(BAG.FINISHED_AT).setNull(BAG.FINISHED_BY)
+              .where(BAG.CODE.eq(f.parent())).execute(), effect);
+          bags.remove(f.parent());
+        }
       }
     }
   }
 
-  StationState station(String name, long nowMillis) {
-    StationRecord r = dsl.selectFrom(STATION).where(STATION.NAME.eq(name)).fetchOne();
-    if (r == null) {
-      return new StationState(name, null, null, nowMillis);
+  private int insertBag(Effect.CreateBag c, String parent, String actor, String station, long nowMillis, Long seq) {
+    return queries.statement("bag.insert", d -> d.insertInto(BAG)
+            .set(BAG.CODE, param("code", String.class))
+            .set(BAG.ROLE, param("role", String.class))
+            .set(BAG.EXPECTED_COUNT, param("expected", Integer.class))
+            .set(BAG.LIMIT_COUNT, param("limit", Integer.class))
+            .set(BAG.CREATED_AT, param("at", Long.class))
+            .set(BAG.CREATED_BY, param("actor", String.class))
+            .set(BAG.CREATED_STATION, param("station", String.class))
+            .set(BAG.PARENT_CODE, param("parent", String.class))
+            .set(BAG.LINKED_AT, param("linkedAt", Long.class))
+            .set(BAG.LINKED_BY, param("linkedBy", String.class))
+            .set(BAG.LINKED_STATION, param("linkedStation", String.class))
+            .set(BAG.LINK_SEQ, param("seq", Long.class)))
+        .set("code", c.code()).set("role", c.role().name()).set("expected", c.expectedCount())
+        .set("limit", c.limit()).set("at", nowMillis).set("actor", actor).set("station", station)
+        .set("parent", parent)
+        .set("linkedAt", parent == null ? null : nowMillis)
+        .set("linkedBy", parent == null ? null : actor)
+        .set("linkedStation", parent == null ? null : station)
+        .set("seq", parent == null ? null : seq)
+        .execute();
+  }
+
+  private int addToCount(String parent, int delta) {
+    return queries.statement("bag.count", d -> d.update(BAG)
+            .set(BAG.CHILD_COUNT, BAG.CHILD_COUNT.plus(param("delta", Integer.class)))
+            .where(BAG.CODE.eq(param("parent", String.class))))
+        .set("delta", delta).set("parent", parent)
+        .execute();
+  }
+
+  /** Keeps a remembered parent in step with the count written, so it need not be read again. */
+  private void adjustCount(String parent, int delta) {
+    Optional<BagFacts> known = bags.get(parent);
+    if (known != null && known.isPresent()) {
+      BagFacts b = known.get();
+      bags.put(parent, Optional.of(new BagFacts(b.code(), b.role(), b.expectedCount(), b.limit(),
+          b.childCount() + delta, b.finished(), b.parent(), b.onFinalizedBill())));
     }
-    return new StationState(name, r.getParentCode(), r.getPendingFinishAt(), r.getLastActivityAt());
+  }
+
+  private static void check(int changed, Effect effect) {
+    if (changed != 1) {
+      // the Reconciler decided against this very transaction's state, so this is a bug
+      throw new IllegalStateException("effect " + effect + " changed " + changed + " rows");
+    }
+  }
+
+  StationState station(String name, long nowMillis) {
+    return queries.statement("station.byName", d -> d.select(STATION.PARENT_CODE, STATION.PENDING_FINISH_AT,
+                STATION.LAST_ACTIVITY_AT)
+            .from(STATION).where(STATION.NAME.eq(param("name", String.class))))
+        .set("name", name)
+        .fetchOne(r -> new StationState(name, r.getString(1), r.getObject(2) == null ? null : r.getLong(2), r.getLong(3)))
+        .orElseGet(() -> new StationState(name, null, null, nowMillis));
   }
 
   void saveStation(StationState s, String user) {
-    dsl.insertInto(STATION)
-        .set(STATION.NAME, s.name())
-        .set(STATION.SIGNED_IN_USER, user)
-        .set(STATION.PARENT_CODE, s.parent())
-        .set(STATION.PENDING_FINISH_AT, s.pendingFinishAt())
-        .set(STATION.LAST_ACTIVITY_AT, s.lastActivityAt())
-        .onConflict(STATION.NAME)
-        .doUpdate()
-        .set(STATION.SIGNED_IN_USER, user)
-        .set(STATION.PARENT_CODE, s.parent())
-        .set(STATION.PENDING_FINISH_AT, s.pendingFinishAt())
-        .set(STATION.LAST_ACTIVITY_AT, s.lastActivityAt())
+    queries.statement("station.upsert", d -> d.insertInto(STATION)
+            .set(STATION.NAME, param("name", String.class))
+            .set(STATION.SIGNED_IN_USER, param("user", String.class))
+            .set(STATION.PARENT_CODE, param("parent", String.class))
+            .set(STATION.PENDING_FINISH_AT, param("pending", Long.class))
+            .set(STATION.LAST_ACTIVITY_AT, param("at", Long.class))
+            .onConflict(STATION.NAME)
+            .doUpdate()
+            .set(STATION.SIGNED_IN_USER, param("user2", String.class))
+            .set(STATION.PARENT_CODE, param("parent2", String.class))
+            .set(STATION.PENDING_FINISH_AT, param("pending2", Long.class))
+            .set(STATION.LAST_ACTIVITY_AT, param("at2", Long.class)))
+        .set("name", s.name()).set("user", user).set("parent", s.parent())
+        .set("pending", s.pendingFinishAt()).set("at", s.lastActivityAt())
+        .set("user2", user).set("parent2", s.parent())
+        .set("pending2", s.pendingFinishAt()).set("at2", s.lastActivityAt())
         .execute();
   }
 
@@ -164,16 +244,20 @@ final class StoreTx implements StateView {
   }
 
   void logScan(ScanResult result, String station, String actor, Long opSeq) {
-    dsl.insertInto(SCAN_LOG)
-        .set(SCAN_LOG.AT, result.at().toEpochMilli())
-        .set(SCAN_LOG.STATION, station)
-        .set(SCAN_LOG.ACTOR, actor)
-        .set(SCAN_LOG.CODE, result.code())
-        .set(SCAN_LOG.OUTCOME, result.outcome().name())
-        .set(SCAN_LOG.REASON, result.reason())
-        .set(SCAN_LOG.MESSAGE, result.message().length() > 300 ? result.message().substring(0, 300) : result.message())
-        .set(SCAN_LOG.PARENT_CODE, result.parent())
-        .set(SCAN_LOG.OP_SEQ, opSeq)
+    queries.statement("scanlog.insert", d -> d.insertInto(SCAN_LOG)
+            .set(SCAN_LOG.AT, param("at", Long.class))
+            .set(SCAN_LOG.STATION, param("station", String.class))
+            .set(SCAN_LOG.ACTOR, param("actor", String.class))
+            .set(SCAN_LOG.CODE, param("code", String.class))
+            .set(SCAN_LOG.OUTCOME, param("outcome", String.class))
+            .set(SCAN_LOG.REASON, param("reason", String.class))
+            .set(SCAN_LOG.MESSAGE, param("message", String.class))
+            .set(SCAN_LOG.PARENT_CODE, param("parent", String.class))
+            .set(SCAN_LOG.OP_SEQ, param("seq", Long.class)))
+        .set("at", result.at().toEpochMilli()).set("station", station).set("actor", actor)
+        .set("code", result.code()).set("outcome", result.outcome().name()).set("reason", result.reason())
+        .set("message", result.message().length() > 300 ? result.message().substring(0, 300) : result.message())
+        .set("parent", result.parent()).set("seq", opSeq)
         .execute();
   }
 }

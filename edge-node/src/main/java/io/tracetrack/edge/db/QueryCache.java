@@ -1,0 +1,134 @@
+package io.tracetrack.edge.db;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.jooq.DSLContext;
+import org.jooq.Param;
+import org.jooq.Query;
+import org.jooq.exception.DataAccessException;
+
+/**
+ * The scan path's hot statements: written with jOOQ (typed against the generated schema), rendered
+ * by jOOQ once, then kept as JDBC prepared statements and re-bound for every execution. Rendering
+ * and jOOQ's name-based re-binding were most of a scan's CPU time; caching the SQL jOOQ generates
+ * and preparing it once is what jOOQ's manual recommends for such paths.
+ *
+ * <p>Not thread-safe: each instance belongs to one connection and is only used under that
+ * connection's lock in {@link EdgeDatabase}.
+ */
+public final class QueryCache implements AutoCloseable {
+
+  private final DSLContext dsl;
+  private final Connection connection;
+  private final Map<String, Prepared> statements = new HashMap<>();
+
+  QueryCache(DSLContext dsl, Connection connection) {
+    this.dsl = dsl;
+    this.connection = connection;
+  }
+
+  /**
+   * The statement registered under {@code key}; {@code factory} builds it on first use. Values
+   * to vary must be named {@code DSL.param("name", type)}s, each name used once; other bind values
+   * are fixed at their first value.
+   */
+  public Prepared statement(String key, Function<DSLContext, Query> factory) {
+    Prepared prepared = statements.get(key);
+    if (prepared == null) {
+      prepared = Prepared.of(factory.apply(dsl), connection);
+      statements.put(key, prepared);
+    }
+    return prepared;
+  }
+
+  /** Reads one row of a result. */
+  @FunctionalInterface
+  public interface RowMapper<T> {
+    T map(ResultSet row) throws SQLException;
+  }
+
+  /** One prepared statement and where each named parameter sits in it. */
+  public static final class Prepared {
+    private final PreparedStatement statement;
+    private final Map<String, Integer> positions;
+
+    private Prepared(PreparedStatement statement, Map<String, Integer> positions) {
+      this.statement = statement;
+      this.positions = positions;
+    }
+
+    static Prepared of(Query query, Connection connection) {
+      Map<String, Param<?>> params = query.getParams();
+      List<Object> bindValues = query.getBindValues();
+      if (params.size() != bindValues.size()) {
+        throw new IllegalArgumentException("each parameter name must be used once: " + query.getSQL());
+      }
+      try {
+        PreparedStatement statement = connection.prepareStatement(query.getSQL());
+        Map<String, Integer> positions = new HashMap<>();
+        int position = 1;
+        for (Map.Entry<String, Param<?>> entry : params.entrySet()) {
+          if (entry.getValue().getParamName() != null) {
+            positions.put(entry.getKey(), position);
+          } else {
+            statement.setObject(position, entry.getValue().getValue()); // a constant of the query
+          }
+          position++;
+        }
+        return new Prepared(statement, positions);
+      } catch (SQLException e) {
+        throw new DataAccessException("preparing " + query.getSQL(), e);
+      }
+    }
+
+    public Prepared set(String name, Object value) {
+      Integer position = positions.get(name);
+      if (position == null) {
+        throw new IllegalArgumentException("no parameter named " + name);
+      }
+      try {
+        statement.setObject(position, value);
+      } catch (SQLException e) {
+        throw new DataAccessException("binding " + name, e);
+      }
+      return this;
+    }
+
+    public int execute() {
+      try {
+        return statement.executeUpdate();
+      } catch (SQLException e) {
+        throw new DataAccessException(e.getMessage(), e);
+      }
+    }
+
+    public <T> Optional<T> fetchOne(RowMapper<T> mapper) {
+      try (ResultSet rs = statement.executeQuery()) {
+        return rs.next() ? Optional.of(mapper.map(rs)) : Optional.empty();
+      } catch (SQLException e) {
+        throw new DataAccessException(e.getMessage(), e);
+      }
+    }
+
+    void close() {
+      try {
+        statement.close();
+      } catch (SQLException ignored) {
+        // closing with the connection
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    statements.values().forEach(Prepared::close);
+    statements.clear();
+  }
+}
