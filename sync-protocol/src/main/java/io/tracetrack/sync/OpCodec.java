@@ -1,17 +1,20 @@
 package io.tracetrack.sync;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 
 /**
- * The JSON form of ops, version 1. Written by hand over Jackson's tree model rather than by
- * annotation-driven binding: the wire shape is explicit, frozen by golden fixtures, and hostile
+ * The JSON form of ops, version 1. Written with Jackson's streaming generator and read over its
+ * tree model rather than by annotation-driven binding: the wire shape is explicit, frozen by golden fixtures, and hostile
  * input (wrong types, deep nesting, huge strings) is refused with a stable code before any object
  * is built. Unknown fields are ignored so later versions can add some.
  */
@@ -39,54 +42,59 @@ public final class OpCodec {
     this.mapper = new ObjectMapper(factory);
   }
 
+  /** Writes the canonical version-1 JSON of an op (streamed: it is on every scan's path). */
   public String encode(OpEnvelope envelope) {
-    ObjectNode root = mapper.createObjectNode();
-    root.put("v", VERSION);
-    ObjectNode id = root.putObject("id");
-    id.put("edge", envelope.id().edgeId());
-    id.put("seq", envelope.id().seq());
-    ObjectNode hlc = root.putObject("hlc");
-    hlc.put("wall", envelope.hlc().wallMillis());
-    hlc.put("logical", envelope.hlc().logical());
-    root.put("actor", envelope.actor());
-    root.put("dock", envelope.dock());
-    root.put("station", envelope.station());
-    root.set("op", encodeOp(envelope.op()));
-    try {
-      return mapper.writeValueAsString(root);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot happen: writing a tree we built", e);
+    StringWriter out = new StringWriter(256);
+    try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeNumberField("v", VERSION);
+      g.writeObjectFieldStart("id");
+      g.writeStringField("edge", envelope.id().edgeId());
+      g.writeNumberField("seq", envelope.id().seq());
+      g.writeEndObject();
+      g.writeObjectFieldStart("hlc");
+      g.writeNumberField("wall", envelope.hlc().wallMillis());
+      g.writeNumberField("logical", envelope.hlc().logical());
+      g.writeEndObject();
+      g.writeStringField("actor", envelope.actor());
+      g.writeStringField("dock", envelope.dock());
+      g.writeStringField("station", envelope.station());
+      g.writeObjectFieldStart("op");
+      writeOp(g, envelope.op());
+      g.writeEndObject();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot happen: writing to a string", e);
     }
+    return out.toString();
   }
 
-  private ObjectNode encodeOp(Op op) {
-    ObjectNode node = mapper.createObjectNode();
-    node.put("type", op.type());
+  private static void writeOp(JsonGenerator g, Op op) throws IOException {
+    g.writeStringField("type", op.type());
     switch (op) {
       case Op.CreateParent c -> {
-        node.put("parent", c.parent());
+        g.writeStringField("parent", c.parent());
         if (c.expectedCount() == null) {
-          node.putNull("expectedCount");
+          g.writeNullField("expectedCount");
         } else {
-          node.put("expectedCount", c.expectedCount());
+          g.writeNumberField("expectedCount", c.expectedCount());
         }
-        node.put("limit", c.limit());
+        g.writeNumberField("limit", c.limit());
       }
       case Op.Link l -> {
-        node.put("parent", l.parent());
-        node.put("child", l.child());
+        g.writeStringField("parent", l.parent());
+        g.writeStringField("child", l.child());
       }
       case Op.Unlink u -> {
-        node.put("parent", u.parent());
-        node.put("child", u.child());
-        node.put("reason", u.reason().name());
+        g.writeStringField("parent", u.parent());
+        g.writeStringField("child", u.child());
+        g.writeStringField("reason", u.reason().name());
       }
       case Op.Finish f -> {
-        node.put("parent", f.parent());
-        node.put("countSeen", f.countSeen());
+        g.writeStringField("parent", f.parent());
+        g.writeNumberField("countSeen", f.countSeen());
       }
     }
-    return node;
   }
 
   /**

@@ -35,9 +35,9 @@ public final class EdgeIdentity {
           .set(EDGE_META.EDGE_ID, "edge-" + HexFormat.of().formatHex(id))
           .set(EDGE_META.DOCK, dock == null ? DEFAULT_DOCK : dock)
           .set(EDGE_META.CREATED_AT, clock.millis())
-          .set(EDGE_META.LAST_SEQ, 0L)
-          .set(EDGE_META.HLC_WALL, 0L)
-          .set(EDGE_META.HLC_LOGICAL, 0)
+          .set(EDGE_META.SEQ_FLOOR, 0L)
+          .set(EDGE_META.HLC_FLOOR_WALL, 0L)
+          .set(EDGE_META.HLC_FLOOR_LOGICAL, 0)
           .onConflictDoNothing()
           .execute();
       if (dock != null) {
@@ -48,10 +48,16 @@ public final class EdgeIdentity {
   }
 
   private static EdgeMeta load(org.jooq.DSLContext dsl) {
-    return dsl.selectFrom(EDGE_META).where(EDGE_META.ID.eq(1)).fetchOptional()
-        .map(r -> new EdgeMeta(r.getEdgeId(), r.getDock(), r.getLastSeq(), new Hlc(r.getHlcWall(), r.getHlcLogical()),
-            r.getUsersFromHub() != 0))
+    EdgeMeta floors = dsl.selectFrom(EDGE_META).where(EDGE_META.ID.eq(1)).fetchOptional()
+        .map(r -> new EdgeMeta(r.getEdgeId(), r.getDock(), r.getSeqFloor(),
+            new Hlc(r.getHlcFloorWall(), r.getHlcFloorLogical()), r.getUsersFromHub() != 0))
         .orElse(null);
+    if (floors == null) {
+      return null;
+    }
+    return dsl.select(OUTBOX.SEQ, OUTBOX.HLC_WALL, OUTBOX.HLC_LOGICAL).from(OUTBOX).orderBy(OUTBOX.SEQ.desc()).limit(1)
+        .fetchOptional(r -> floors.advancedTo(r.value1(), new Hlc(r.value2(), r.value3())))
+        .orElse(floors);
   }
 
   /** What {@code /api/status} and {@code status} report. */
@@ -60,8 +66,8 @@ public final class EdgeIdentity {
   public static Status status(EdgeDatabase db) {
     return db.read(dsl -> {
       EdgeMeta meta = load(dsl);
-      long pending = dsl.fetchCount(OUTBOX, OUTBOX.STATUS.eq("PENDING"));
-      return new Status(meta.edgeId(), meta.dock(), pending, meta.lastSeq(), meta.hlc(), meta.usersFromHub());
+      long acked = dsl.select(EDGE_META.ACKED_SEQ).from(EDGE_META).where(EDGE_META.ID.eq(1)).fetchSingle().value1();
+      return new Status(meta.edgeId(), meta.dock(), meta.lastSeq() - acked, meta.lastSeq(), meta.hlc(), meta.usersFromHub());
     });
   }
 }

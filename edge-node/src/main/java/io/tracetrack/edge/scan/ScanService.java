@@ -1,5 +1,6 @@
 package io.tracetrack.edge.scan;
 
+import static io.tracetrack.edge.db.jooq.Tables.OUTBOX;
 import static io.tracetrack.edge.db.jooq.Tables.SCAN_LOG;
 
 import io.tracetrack.edge.db.EdgeDatabase;
@@ -25,6 +26,8 @@ import io.tracetrack.sync.Reconciler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -32,6 +35,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jooq.impl.DSL;
 
 /**
  * The scan path. Every entry point (page, JSON endpoint, terminal capture) calls {@link #scan}:
@@ -40,6 +44,22 @@ import java.util.logging.Logger;
  * log; only after COMMIT is the answer built. Invalid input never reaches the database.
  */
 public final class ScanService {
+
+  /**
+   * How many of the latest scans (all stations) undo looks through for the station's last link:
+   * far more than a dock scans in the one-hour undo window.
+   */
+  private static final int UNDO_LOOKBACK = 50_000;
+
+  private static final int RECENT_SHOWN = 8;
+
+  /** What was scanned to make an op of this type about this bag (undo's op is about the child). */
+  private static String scannedCode(String opType, String bag) {
+    return opType.equals("UNLINK") ? StationCommand.UNDO.barcode() : opType.equals("FINISH") ? StationCommand.FINISH.barcode() : bag;
+  }
+
+  /** How many of the latest scans (all stations) the recent-scans list looks through. */
+  private static final int RECENT_WINDOW = 5_000;
 
   /** How long a FINISH waits for the confirming second FINISH. */
   public static final Duration FINISH_CONFIRM_WINDOW = Duration.ofSeconds(30);
@@ -54,6 +74,7 @@ public final class ScanService {
   private final Duration bounceWindow;
   private final Duration idleReset;
   private final Map<String, BounceFilter.LastScan> lastScanByStation = new ConcurrentHashMap<>();
+  private final Map<String, Long> lastActivityByStation = new ConcurrentHashMap<>();
 
   public ScanService(EdgeDatabase db, CodeGrammar grammar, Clock clock, Duration bounceWindow, Duration idleReset) {
     this.db = Objects.requireNonNull(db, "db");
@@ -94,13 +115,15 @@ public final class ScanService {
     }
     // only a stored scan arms the bounce filter: a re-scan after NOT RECORDED must go through
     lastScanByStation.put(station, new BounceFilter.LastScan(code, now));
+    lastActivityByStation.merge(station, now.toEpochMilli(), Math::max);
     return result;
   }
 
   private ScanResult inTransaction(StoreTx tx, String station, String actor, CodeKind kind, String code, Instant now) {
     long nowMillis = now.toEpochMilli();
-    StationState state = tx.station(station, nowMillis);
-    if (state.parent() != null && nowMillis - state.lastActivityAt() >= idleReset.toMillis()) {
+    StationState stored = tx.station(station, nowMillis);
+    StationState state = stored;
+    if (isIdle(stored, nowMillis)) {
       state = state.withParent(null); // F-SCAN 8: an idle station is back in parent mode
     }
     Step step = switch (kind) {
@@ -113,13 +136,31 @@ public final class ScanService {
       };
       case CodeKind.NotACode n -> throw new IllegalStateException("invalid input reached the store");
     };
-    tx.saveStation(step.station().touchedAt(nowMillis), actor);
-    tx.logScan(step.result(), station, actor, step.result().seq());
+    StationState after = step.station().touchedAt(nowMillis);
+    // the row changes with the parent or a pending finish; plain activity stays in memory, which
+    // spares every child scan a page in its fsync (after a restart the row's time stands in)
+    if (!Objects.equals(after.parent(), stored.parent()) || !Objects.equals(after.pendingFinishAt(), stored.pendingFinishAt())) {
+      tx.saveStation(after, actor);
+    }
+    if (step.op() != null) {
+      tx.record(step.op(), step.result().message(), nowMillis);
+    } else {
+      tx.logScan(step.result(), station, actor);
+    }
     return step.result();
   }
 
-  /** A result and the station state it leaves behind. */
-  private record Step(ScanResult result, StationState station) {}
+  private boolean isIdle(StationState stored, long nowMillis) {
+    long last = Math.max(stored.lastActivityAt(), lastActivityByStation.getOrDefault(stored.name(), Long.MIN_VALUE));
+    return stored.parent() != null && nowMillis - last >= idleReset.toMillis();
+  }
+
+  /** A result, the station state it leaves behind, and the op it made (or {@code null}). */
+  private record Step(ScanResult result, StationState station, OpEnvelope op) {
+    Step(ScanResult result, StationState station) {
+      this(result, station, null);
+    }
+  }
 
   private Step parentScan(StoreTx tx, StationState state, String actor, CodeKind.Parent parent, Instant now) {
     String code = parent.code();
@@ -128,14 +169,14 @@ public final class ScanService {
     if (roleProblem.isPresent()) {
       return new Step(rejected(code, ScanResult.Kind.PARENT, null, roleProblem.get(), tx, state), state.withPendingFinish(null));
     }
-    Long seq = null;
+    OpEnvelope created = null;
     if (existing.isEmpty()) {
       Op op = new Op.CreateParent(code, parent.expectedCount(), parent.limit());
       Decision decision = reconciler.decide(op, tx);
       if (decision instanceof Decision.Rejected r) {
         return new Step(rejected(code, ScanResult.Kind.PARENT, null, r.rejection(), tx, state), state);
       }
-      seq = commit(tx, op, (Decision.Accepted) decision, actor, state.name(), now);
+      created = commit(tx, op, (Decision.Accepted) decision, actor, state.name(), now);
     }
     ParentFacts facts = tx.bag(code).orElseThrow().asParent();
     String message;
@@ -150,7 +191,7 @@ public final class ScanService {
     }
     StationState next = state.withParent(code);
     return new Step(ScanResult.accepted(code, ScanResult.Kind.PARENT, null, message,
-        ScanResult.Progress.of(facts, false), now, seq), next);
+        ScanResult.Progress.of(facts, false), now, seqOf(created)), next, created);
   }
 
   private Step childScan(StoreTx tx, StationState state, String actor, String child, Instant now) {
@@ -164,19 +205,19 @@ public final class ScanService {
     if (decision instanceof Decision.Rejected r) {
       return new Step(rejected(child, ScanResult.Kind.CHILD, null, r.rejection(), tx, next), next);
     }
-    long seq = commit(tx, op, (Decision.Accepted) decision, actor, state.name(), now);
+    OpEnvelope linked = commit(tx, op, (Decision.Accepted) decision, actor, state.name(), now);
     ParentFacts facts = tx.bag(state.parent()).orElseThrow().asParent();
     String message = facts.isComplete()
         ? child + " linked. " + facts.code() + " is COMPLETE (" + facts.progress() + ")"
         : child + " → " + facts.code() + " (" + facts.progress() + ")";
     return new Step(ScanResult.accepted(child, ScanResult.Kind.CHILD, null, message,
-        ScanResult.Progress.of(facts, false), now, seq), next);
+        ScanResult.Progress.of(facts, false), now, seqOf(linked)), next, linked);
   }
 
   private Step undo(StoreTx tx, StationState state, String actor, Instant now) {
     String code = StationCommand.UNDO.barcode();
     StationState next = state.withPendingFinish(null);
-    Optional<LastLink> last = tx.lastLink(state.name());
+    Optional<LastLink> last = tx.lastLink(state.name(), UNDO_LOOKBACK);
     if (last.isEmpty()) {
       return new Step(rejected(code, ScanResult.Kind.COMMAND, StationCommand.UNDO, UndoRules.nothingToUndo(), tx, next), next);
     }
@@ -190,13 +231,13 @@ public final class ScanService {
     if (decision instanceof Decision.Rejected r) {
       return new Step(rejected(code, ScanResult.Kind.COMMAND, StationCommand.UNDO, r.rejection(), tx, next), next);
     }
-    long seq = commit(tx, op, (Decision.Accepted) decision, actor, state.name(), now);
+    OpEnvelope unlinked = commit(tx, op, (Decision.Accepted) decision, actor, state.name(), now);
     // show the parent the child came off, so the person can rescan into it
     next = next.withParent(link.parent());
     ParentFacts facts = tx.bag(link.parent()).orElseThrow().asParent();
     String message = "Undone: " + link.child() + " removed from " + link.parent() + " (" + facts.progress() + ")";
     return new Step(ScanResult.accepted(code, ScanResult.Kind.COMMAND, StationCommand.UNDO, message,
-        ScanResult.Progress.of(facts, false), now, seq), next);
+        ScanResult.Progress.of(facts, false), now, seqOf(unlinked)), next, unlinked);
   }
 
   private Step finish(StoreTx tx, StationState state, String actor, Instant now) {
@@ -225,10 +266,10 @@ public final class ScanService {
         if (decision instanceof Decision.Rejected r) {
           yield new Step(rejected(code, ScanResult.Kind.COMMAND, StationCommand.FINISH, r.rejection(), tx, state), state.withPendingFinish(null));
         }
-        long seq = commit(tx, op, (Decision.Accepted) decision, actor, state.name(), now);
+        OpEnvelope finished = commit(tx, op, (Decision.Accepted) decision, actor, state.name(), now);
         yield new Step(ScanResult.accepted(code, ScanResult.Kind.COMMAND, StationCommand.FINISH,
             facts.code() + " finished short at " + facts.progress() + " by " + actor + ". Scan the next parent.",
-            ScanResult.Progress.NONE, now, seq), state.withParent(null));
+            ScanResult.Progress.NONE, now, seqOf(finished)), state.withParent(null), finished);
       }
     };
   }
@@ -247,11 +288,15 @@ public final class ScanService {
         ScanResult.Progress.NONE, now, null), state.withParent(null));
   }
 
-  /** Appends the op and applies its effects; returns the op's seq. */
-  private long commit(StoreTx tx, Op op, Decision.Accepted decision, String actor, String station, Instant now) {
-    OpEnvelope envelope = tx.appendOp(op, actor, station, now.toEpochMilli());
+  private static Long seqOf(OpEnvelope envelope) {
+    return envelope == null ? null : envelope.id().seq();
+  }
+
+  /** Stamps the op and applies its effects; the caller's Step carries it to the outbox. */
+  private OpEnvelope commit(StoreTx tx, Op op, Decision.Accepted decision, String actor, String station, Instant now) {
+    OpEnvelope envelope = tx.stamp(op, actor, station, now.toEpochMilli());
     tx.apply(decision.effects(), actor, station, now.toEpochMilli(), envelope.id().seq());
-    return envelope.id().seq();
+    return envelope;
   }
 
   private ScanResult rejected(String code, ScanResult.Kind kind, StationCommand command, Rejection r, StoreTx tx, StationState state) {
@@ -274,7 +319,7 @@ public final class ScanService {
       return db.readSession(session -> {
         StoreTx tx = new StoreTx(session, codec);
         StationState state = tx.station(station, now.toEpochMilli());
-        if (state.parent() != null && now.toEpochMilli() - state.lastActivityAt() >= idleReset.toMillis()) {
+        if (isIdle(state, now.toEpochMilli())) {
           return ScanResult.Progress.NONE;
         }
         return progress(tx, state);
@@ -288,12 +333,26 @@ public final class ScanService {
   public StationView view(String station, String user) {
     Instant now = clock.instant();
     ScanResult.Progress p = progressNow(station, now);
-    List<StationView.RecentScan> recent = db.read(dsl -> dsl.selectFrom(SCAN_LOG)
-        .where(SCAN_LOG.STATION.eq(station))
-        .orderBy(SCAN_LOG.ID.desc())
-        .limit(8)
-        .fetch(r -> new StationView.RecentScan(Instant.ofEpochMilli(r.getAt()), r.getCode(),
-            "ACCEPTED".equals(r.getOutcome()), r.getReason(), r.getMessage())));
+    List<StationView.RecentScan> recent = db.read(dsl -> {
+      // newest first from the end of both logs; the bounds keep an idle station's lookup short
+      List<StationView.RecentScan> merged = new ArrayList<>(dsl.selectFrom(SCAN_LOG)
+          .where(SCAN_LOG.STATION.eq(station))
+          .and(SCAN_LOG.ID.gt(dsl.select(DSL.max(SCAN_LOG.ID).minus(RECENT_WINDOW)).from(SCAN_LOG)))
+          .orderBy(SCAN_LOG.ID.desc())
+          .limit(RECENT_SHOWN)
+          .fetch(r -> new StationView.RecentScan(Instant.ofEpochMilli(r.getAt()), r.getCode(),
+              "ACCEPTED".equals(r.getOutcome()), r.getReason(), r.getMessage())));
+      merged.addAll(dsl.select(OUTBOX.CREATED_AT, OUTBOX.OP_TYPE, OUTBOX.BAG_CODE, OUTBOX.MESSAGE)
+          .from(OUTBOX)
+          .where(OUTBOX.STATION.eq(station))
+          .and(OUTBOX.SEQ.gt(dsl.select(DSL.max(OUTBOX.SEQ).minus(RECENT_WINDOW)).from(OUTBOX)))
+          .orderBy(OUTBOX.SEQ.desc())
+          .limit(RECENT_SHOWN)
+          .fetch(r -> new StationView.RecentScan(Instant.ofEpochMilli(r.value1()), scannedCode(r.value2(), r.value3()),
+              true, null, r.value4())));
+      merged.sort(Comparator.comparing(StationView.RecentScan::at).reversed());
+      return merged.subList(0, Math.min(RECENT_SHOWN, merged.size()));
+    });
     return new StationView(station, user, p.mode(), p.parent(), p.count(), p.limit(), p.complete(), p.pendingFinish(),
         idleReset.toMinutes(), bounceWindow.toMillis(), recent);
   }

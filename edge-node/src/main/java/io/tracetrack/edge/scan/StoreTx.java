@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 
 /**
  * The edge store as seen from inside one transaction: the Reconciler reads through it
@@ -56,42 +57,65 @@ final class StoreTx implements StateView {
             r.getString(7), r.getInt(8) != 0)));
   }
 
+  /** Identity, and the last seq and HLC stamp: the outbox's last row, or the floors if it is empty. */
   EdgeMeta meta() {
-    return queries.statement("meta", d -> d.select(EDGE_META.EDGE_ID, EDGE_META.DOCK, EDGE_META.LAST_SEQ,
-                EDGE_META.HLC_WALL, EDGE_META.HLC_LOGICAL, EDGE_META.USERS_FROM_HUB)
-            .from(EDGE_META).where(EDGE_META.ID.eq(1)))
-        .fetchOne(r -> new EdgeMeta(r.getString(1), r.getString(2), r.getLong(3), new Hlc(r.getLong(4), r.getInt(5)),
-            r.getInt(6) != 0))
+    // one statement: the identity row, and the outbox's last row (which may not exist yet)
+    var tail = DSL.select(OUTBOX.SEQ, OUTBOX.HLC_WALL, OUTBOX.HLC_LOGICAL).from(OUTBOX).orderBy(OUTBOX.SEQ.desc()).limit(1).asTable("tail");
+    return queries.statement("meta", d -> d.select(EDGE_META.EDGE_ID, EDGE_META.DOCK, EDGE_META.SEQ_FLOOR,
+                EDGE_META.HLC_FLOOR_WALL, EDGE_META.HLC_FLOOR_LOGICAL, EDGE_META.USERS_FROM_HUB,
+                tail.field(OUTBOX.SEQ), tail.field(OUTBOX.HLC_WALL), tail.field(OUTBOX.HLC_LOGICAL))
+            .from(EDGE_META).leftJoin(tail).on(DSL.trueCondition()).where(EDGE_META.ID.eq(1)))
+        .fetchOne(r -> {
+          EdgeMeta floors = new EdgeMeta(r.getString(1), r.getString(2), r.getLong(3), new Hlc(r.getLong(4), r.getInt(5)),
+              r.getInt(6) != 0);
+          return r.getObject(7) == null ? floors : floors.advancedTo(r.getLong(7), new Hlc(r.getLong(8), r.getInt(9)));
+        })
         .orElseThrow(() -> new IllegalStateException("edge_meta row missing"));
   }
 
-  /**
-   * Appends an op to the outbox with the next seq and a fresh HLC stamp, advancing both in the
-   * same transaction as the op's effect.
-   */
-  OpEnvelope appendOp(Op op, String actor, String station, long nowMillis) {
+  /** Stamps an op with the next seq and a fresh HLC; {@link #record} writes it. */
+  OpEnvelope stamp(Op op, String actor, String station, long nowMillis) {
     EdgeMeta meta = meta();
-    long seq = meta.lastSeq() + 1;
     Hlc hlc = HybridClock.tick(meta.hlc(), nowMillis);
-    OpEnvelope envelope = new OpEnvelope(new OpId(meta.edgeId(), seq), hlc, actor, meta.dock(), station, op);
+    return new OpEnvelope(new OpId(meta.edgeId(), meta.lastSeq() + 1), hlc, actor, meta.dock(), station, op);
+  }
+
+  /**
+   * Appends a stamped op to the outbox, in the same transaction as its effect; the new row is
+   * itself the record of the seq and clock it advanced.
+   */
+  void record(OpEnvelope envelope, String message, long nowMillis) {
+    Op op = envelope.op();
     queries.statement("outbox.insert", d -> d.insertInto(OUTBOX)
             .set(OUTBOX.SEQ, param("seq", Long.class))
             .set(OUTBOX.OP_TYPE, param("type", String.class))
             .set(OUTBOX.OP_JSON, param("json", String.class))
             .set(OUTBOX.HLC_WALL, param("wall", Long.class))
             .set(OUTBOX.HLC_LOGICAL, param("logical", Integer.class))
-            .set(OUTBOX.CREATED_AT, param("at", Long.class)))
-        .set("seq", seq).set("type", op.type()).set("json", codec.encode(envelope))
-        .set("wall", hlc.wallMillis()).set("logical", hlc.logical()).set("at", nowMillis)
+            .set(OUTBOX.CREATED_AT, param("at", Long.class))
+            .set(OUTBOX.STATION, param("station", String.class))
+            .set(OUTBOX.ACTOR, param("actor", String.class))
+            .set(OUTBOX.BAG_CODE, param("bag", String.class))
+            .set(OUTBOX.MESSAGE, param("message", String.class)))
+        .set("seq", envelope.id().seq()).set("type", op.type()).set("json", codec.encode(envelope))
+        .set("wall", envelope.hlc().wallMillis()).set("logical", envelope.hlc().logical()).set("at", nowMillis)
+        .set("station", envelope.station()).set("actor", envelope.actor()).set("bag", bagOf(op))
+        .set("message", truncate(message))
         .execute();
-    queries.statement("meta.advance", d -> d.update(EDGE_META)
-            .set(EDGE_META.LAST_SEQ, param("seq", Long.class))
-            .set(EDGE_META.HLC_WALL, param("wall", Long.class))
-            .set(EDGE_META.HLC_LOGICAL, param("logical", Integer.class))
-            .where(EDGE_META.ID.eq(1)))
-        .set("seq", seq).set("wall", hlc.wallMillis()).set("logical", hlc.logical())
-        .execute();
-    return envelope;
+  }
+
+  /** The bag an op is about: the child of a link or unlink, the parent otherwise. */
+  private static String bagOf(Op op) {
+    return switch (op) {
+      case Op.CreateParent c -> c.parent();
+      case Op.Link l -> l.child();
+      case Op.Unlink u -> u.child();
+      case Op.Finish f -> f.parent();
+    };
+  }
+
+  private static String truncate(String message) {
+    return message.length() > 300 ? message.substring(0, 300) : message;
   }
 
   /** Applies accepted effects; each must change exactly the rows it names or the transaction fails. */
@@ -234,16 +258,24 @@ final class StoreTx implements StateView {
         .execute();
   }
 
-  Optional<LastLink> lastLink(String station) {
+  /**
+   * The most recent link made at this station that still stands: the newest of the station's LINK
+   * ops that is still its child's current link. Looks back at most {@code window} ops.
+   */
+  Optional<LastLink> lastLink(String station, int window) {
     return dsl.select(BAG.CODE, BAG.PARENT_CODE, BAG.LINKED_AT)
-        .from(BAG)
-        .where(BAG.LINKED_STATION.eq(station))
-        .orderBy(BAG.LINK_SEQ.desc())
+        .from(OUTBOX)
+        .join(BAG).on(BAG.CODE.eq(OUTBOX.BAG_CODE).and(BAG.LINK_SEQ.eq(OUTBOX.SEQ)))
+        .where(OUTBOX.STATION.eq(station))
+        .and(OUTBOX.OP_TYPE.eq(new Op.Link("P", "C").type()))
+        .and(OUTBOX.SEQ.gt(dsl.select(DSL.max(OUTBOX.SEQ).minus(window)).from(OUTBOX)))
+        .orderBy(OUTBOX.SEQ.desc())
         .limit(1)
         .fetchOptional(r -> new LastLink(r.value1(), r.value2(), r.value3()));
   }
 
-  void logScan(ScanResult result, String station, String actor, Long opSeq) {
+  /** Records a scan that produced no op (one that did is recorded by its outbox row). */
+  void logScan(ScanResult result, String station, String actor) {
     queries.statement("scanlog.insert", d -> d.insertInto(SCAN_LOG)
             .set(SCAN_LOG.AT, param("at", Long.class))
             .set(SCAN_LOG.STATION, param("station", String.class))
@@ -252,12 +284,11 @@ final class StoreTx implements StateView {
             .set(SCAN_LOG.OUTCOME, param("outcome", String.class))
             .set(SCAN_LOG.REASON, param("reason", String.class))
             .set(SCAN_LOG.MESSAGE, param("message", String.class))
-            .set(SCAN_LOG.PARENT_CODE, param("parent", String.class))
-            .set(SCAN_LOG.OP_SEQ, param("seq", Long.class)))
+            .set(SCAN_LOG.PARENT_CODE, param("parent", String.class)))
         .set("at", result.at().toEpochMilli()).set("station", station).set("actor", actor)
         .set("code", result.code()).set("outcome", result.outcome().name()).set("reason", result.reason())
-        .set("message", result.message().length() > 300 ? result.message().substring(0, 300) : result.message())
-        .set("parent", result.parent()).set("seq", opSeq)
+        .set("message", truncate(result.message()))
+        .set("parent", result.parent())
         .execute();
   }
 }

@@ -93,7 +93,8 @@ class ScanServiceTest {
     for (int i = 1; i < ops.size(); i++) {
       assertThat(ops.get(i).hlc().isAfter(ops.get(i - 1).hlc())).isTrue();
     }
-    assertThat(edge.count("select last_seq from edge_meta")).isEqualTo(7);
+    assertThat(EdgeIdentity.status(edge.db).lastSeq()).isEqualTo(7);
+    assertThat(EdgeIdentity.status(edge.db).pendingOps()).isEqualTo(7);
   }
 
   @Test
