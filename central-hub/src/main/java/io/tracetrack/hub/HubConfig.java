@@ -1,0 +1,153 @@
+package io.tracetrack.hub;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The hub's configuration, read once at start: flags, then environment, then defaults. Secrets
+ * (database password, admin password, token signing key) are read from the environment only; a
+ * secret given as a flag would sit in the process list and shell history, so it is refused.
+ *
+ * @param port HTTP port (0 = any free port)
+ * @param bind listen address
+ * @param dataDir folder of the embedded H2 database and the generated signing key
+ * @param dbUrl a PostgreSQL JDBC URL, or {@code null} for the embedded H2 database
+ * @param dbUser PostgreSQL user
+ * @param dbPassword PostgreSQL password (environment only), or {@code null}
+ * @param adminPassword password of the first admin (environment only), or {@code null} to generate one
+ * @param jwtSecret base64 HMAC key (environment only), or {@code null} to generate and keep one
+ * @param tokenLifetime how long an access token is valid
+ * @param poolSize database connections
+ */
+public record HubConfig(
+    int port,
+    String bind,
+    Path dataDir,
+    String dbUrl,
+    String dbUser,
+    String dbPassword,
+    String adminPassword,
+    String jwtSecret,
+    Duration tokenLifetime,
+    int poolSize) {
+
+  public static final int DEFAULT_PORT = 8080;
+
+  public HubConfig {
+    Objects.requireNonNull(bind, "bind");
+    Objects.requireNonNull(dataDir, "dataDir");
+  }
+
+  /** Flags and their environment variables; secrets have no flag. */
+  private record Setting(String flag, String env, String help) {}
+
+  private static final List<Setting> SETTINGS = List.of(
+      new Setting("--port", "HUB_PORT", "HTTP port (default 8080; 0 = any free port)"),
+      new Setting("--bind", "HUB_BIND", "listen address (default 0.0.0.0)"),
+      new Setting("--data", "HUB_DATA", "folder of the embedded H2 database (default ./hub-data)"),
+      new Setting("--db-url", "HUB_DB_URL", "PostgreSQL JDBC URL; without it the embedded H2 database is used"),
+      new Setting("--db-user", "HUB_DB_USER", "PostgreSQL user"),
+      new Setting(null, "HUB_DB_PASSWORD", "PostgreSQL password (environment only)"),
+      new Setting(null, "HUB_ADMIN_PASSWORD", "password of the first admin, 'admin' (environment only; else generated and printed once)"),
+      new Setting(null, "HUB_JWT_SECRET", "base64 HMAC-SHA256 key for tokens, 32+ bytes (environment only; else generated into the data folder)"),
+      new Setting("--token-minutes", "HUB_TOKEN_MINUTES", "access token lifetime in minutes (default 15)"),
+      new Setting("--pool-size", "HUB_POOL_SIZE", "database connections (default 20)"));
+
+  public static String usage() {
+    StringBuilder out = new StringBuilder("TraceTrack central hub.\n\nUsage: java -jar central-hub.jar [flags]\n\n");
+    for (Setting s : SETTINGS) {
+      out.append(String.format(Locale.ROOT, "  %-16s %-20s %s%n", s.flag() == null ? "" : s.flag() + " V",
+          "[" + s.env() + "]", s.help()));
+    }
+    return out.toString();
+  }
+
+  /**
+   * @throws IllegalArgumentException naming the bad flag or value
+   */
+  public static HubConfig parse(String[] args, Map<String, String> env) {
+    Map<String, String> values = new HashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      String name = arg;
+      String value = null;
+      int eq = arg.indexOf('=');
+      if (eq > 0) {
+        name = arg.substring(0, eq);
+        value = arg.substring(eq + 1);
+      }
+      if (name.equals("--db-password") || name.equals("--admin-password") || name.equals("--jwt-secret")) {
+        throw new IllegalArgumentException(name + " is a secret: pass it in the environment ("
+            + "HUB_" + name.substring(2).toUpperCase(Locale.ROOT).replace('-', '_') + "), never on the command line");
+      }
+      String flag = name;
+      Setting setting = SETTINGS.stream().filter(s -> flag.equals(s.flag())).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("unknown flag " + flag + " (see --help)"));
+      if (value == null) {
+        if (i + 1 >= args.length) {
+          throw new IllegalArgumentException(name + " needs a value");
+        }
+        value = args[++i];
+      }
+      values.put(setting.env(), value);
+    }
+    for (Setting s : SETTINGS) {
+      String fromEnv = env.get(s.env());
+      if (!values.containsKey(s.env()) && fromEnv != null && !fromEnv.isBlank()) {
+        values.put(s.env(), fromEnv);
+      }
+    }
+    String dbUrl = values.get("HUB_DB_URL");
+    if (dbUrl != null && !dbUrl.startsWith("jdbc:postgresql:")) {
+      throw new IllegalArgumentException("--db-url must be a PostgreSQL JDBC URL (jdbc:postgresql://host/db)");
+    }
+    return new HubConfig(
+        number(values, "HUB_PORT", DEFAULT_PORT, 0, 65_535),
+        values.getOrDefault("HUB_BIND", "0.0.0.0"),
+        dataDir(values.getOrDefault("HUB_DATA", "hub-data")),
+        dbUrl,
+        values.get("HUB_DB_USER"),
+        values.get("HUB_DB_PASSWORD"),
+        values.get("HUB_ADMIN_PASSWORD"),
+        values.get("HUB_JWT_SECRET"),
+        Duration.ofMinutes(number(values, "HUB_TOKEN_MINUTES", 15, 1, 24 * 60)),
+        number(values, "HUB_POOL_SIZE", 20, 2, 500));
+  }
+
+  private static Path dataDir(String value) {
+    try {
+      if (value.isBlank() || value.indexOf('\0') >= 0) {
+        throw new IllegalArgumentException("--data must be a folder path");
+      }
+      return Path.of(value).toAbsolutePath().normalize();
+    } catch (InvalidPathException e) {
+      throw new IllegalArgumentException("--data is not a valid path: " + e.getMessage(), e);
+    }
+  }
+
+  private static int number(Map<String, String> values, String key, int fallback, int min, int max) {
+    String text = values.get(key);
+    if (text == null) {
+      return fallback;
+    }
+    try {
+      int n = Integer.parseInt(text.strip());
+      if (n < min || n > max) {
+        throw new IllegalArgumentException(key + " must be between " + min + " and " + max + ": " + n);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be a whole number");
+    }
+  }
+
+  public boolean embedded() {
+    return dbUrl == null;
+  }
+}

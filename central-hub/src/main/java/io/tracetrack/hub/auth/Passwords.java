@@ -1,0 +1,56 @@
+package io.tracetrack.hub.auth;
+
+import com.password4j.Argon2Function;
+import com.password4j.Password;
+import com.password4j.types.Argon2;
+import java.util.Optional;
+
+/** Argon2id hashing (memory-hard) and the password policy. */
+public final class Passwords {
+
+  public static final int MIN_LENGTH = 12;
+  public static final int MAX_LENGTH = 256;
+
+  /** OWASP's Argon2id baseline: 19 MiB, 2 passes, 1 lane. */
+  private static final Argon2Function ARGON2 = Argon2Function.getInstance(19_456, 2, 1, 32, Argon2.ID);
+  /** Checked when the user does not exist, so that case takes as long as a wrong password. */
+  private static final String DUMMY = Password.hash("no such user, no such password").addRandomSalt(16).with(ARGON2).getResult();
+
+  private Passwords() {}
+
+  public static String hash(String password) {
+    return Password.hash(password).addRandomSalt(16).with(ARGON2).getResult();
+  }
+
+  public static boolean verify(String password, String hash) {
+    try {
+      return Password.check(password, hash).with(Argon2Function.getInstanceFromHash(hash));
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Spends the time a real check would, for a user that does not exist. */
+  public static void burn(String password) {
+    verify(password, DUMMY);
+  }
+
+  /** The policy: 12–256 characters, not blank, at least three of lower, upper, digit, symbol. */
+  public static Optional<String> problem(String password) {
+    if (password == null || password.length() < MIN_LENGTH) {
+      return Optional.of("a password needs at least " + MIN_LENGTH + " characters");
+    }
+    if (password.length() > MAX_LENGTH) {
+      return Optional.of("a password has at most " + MAX_LENGTH + " characters");
+    }
+    int classes = 0;
+    classes += password.chars().anyMatch(Character::isLowerCase) ? 1 : 0;
+    classes += password.chars().anyMatch(Character::isUpperCase) ? 1 : 0;
+    classes += password.chars().anyMatch(Character::isDigit) ? 1 : 0;
+    classes += password.chars().anyMatch(c -> !Character.isLetterOrDigit(c) && !Character.isWhitespace(c)) ? 1 : 0;
+    if (classes < 3) {
+      return Optional.of("a password needs three of: lower-case, upper-case, digits, symbols");
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,105 @@
+package io.tracetrack.hub.auth;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.tracetrack.model.Role;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Issues and verifies access tokens: HS256 JWTs with issuer, audience, subject, role, area, issue
+ * time, not-before and a short expiry. Verification accepts exactly that: a token with another
+ * algorithm (including {@code none}), another key, another audience or issuer, or outside its
+ * validity is refused.
+ */
+public final class Tokens {
+
+  public static final String ISSUER = "tracetrack-hub";
+  public static final String AUDIENCE = "tracetrack-api";
+  /** Tolerated difference between clocks when checking expiry and not-before. */
+  static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
+
+  private final byte[] key;
+  private final Clock clock;
+  private final Duration lifetime;
+
+  public Tokens(byte[] key, Clock clock, Duration lifetime) {
+    if (key.length < 32) {
+      throw new IllegalArgumentException("the token key must be at least 256 bits");
+    }
+    this.key = key.clone();
+    this.clock = clock;
+    this.lifetime = lifetime;
+  }
+
+  /** An issued token and when it stops being valid. */
+  public record Issued(String token, Instant expiresAt) {}
+
+  public Issued issue(Principal principal) {
+    Instant now = clock.instant();
+    Instant expires = now.plus(lifetime);
+    JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+        .issuer(ISSUER)
+        .audience(AUDIENCE)
+        .subject(principal.username())
+        .claim("role", principal.role().name())
+        .issueTime(Date.from(now))
+        .notBeforeTime(Date.from(now))
+        .expirationTime(Date.from(expires))
+        .jwtID(UUID.randomUUID().toString());
+    if (principal.area() != null) {
+      claims.claim("area", principal.area());
+    }
+    SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims.build());
+    try {
+      jwt.sign(new MACSigner(key));
+    } catch (JOSEException e) {
+      throw new IllegalStateException("cannot sign a token", e);
+    }
+    return new Issued(jwt.serialize(), expires);
+  }
+
+  /** The principal a token stands for, if it is valid now. */
+  public Optional<Principal> verify(String token) {
+    if (token == null || token.length() > 4096) {
+      return Optional.empty();
+    }
+    try {
+      SignedJWT jwt = SignedJWT.parse(token);
+      if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm())) {
+        return Optional.empty();
+      }
+      if (jwt.getState() != JWSObject.State.SIGNED || !jwt.verify(new MACVerifier(key))) {
+        return Optional.empty();
+      }
+      JWTClaimsSet claims = jwt.getJWTClaimsSet();
+      Instant now = clock.instant();
+      if (!ISSUER.equals(claims.getIssuer()) || !List.of(AUDIENCE).equals(claims.getAudience())) {
+        return Optional.empty();
+      }
+      if (claims.getExpirationTime() == null || !now.isBefore(claims.getExpirationTime().toInstant().plus(CLOCK_SKEW))) {
+        return Optional.empty();
+      }
+      if (claims.getNotBeforeTime() != null && now.plus(CLOCK_SKEW).isBefore(claims.getNotBeforeTime().toInstant())) {
+        return Optional.empty();
+      }
+      String subject = claims.getSubject();
+      Role role = Role.valueOf(claims.getStringClaim("role"));
+      return Optional.of(new Principal(subject, role, claims.getStringClaim("area")));
+    } catch (ParseException | JOSEException | IllegalArgumentException | NullPointerException e) {
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,220 @@
+package io.tracetrack.hub.bag;
+
+import static io.tracetrack.hub.db.jooq.Tables.BAG;
+import static io.tracetrack.hub.db.jooq.Tables.BAG_EVENT;
+
+import io.tracetrack.hub.auth.Principal;
+import io.tracetrack.hub.db.HubDatabase;
+import io.tracetrack.hub.db.jooq.tables.records.BagRecord;
+import io.tracetrack.model.BagRole;
+import io.tracetrack.model.CodeGrammar;
+import io.tracetrack.model.CodeInput;
+import io.tracetrack.model.CodeKind;
+import io.tracetrack.model.CodeNormalizer;
+import io.tracetrack.model.ParentLimits;
+import io.tracetrack.model.RejectCode;
+import io.tracetrack.model.Rejection;
+import io.tracetrack.model.Role;
+import io.tracetrack.sync.Decision;
+import io.tracetrack.sync.Effect;
+import io.tracetrack.sync.Op;
+import io.tracetrack.sync.Reconciler;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.jooq.DSLContext;
+import org.jooq.exception.DataAccessException;
+
+/**
+ * Creating bags and linking them, through the same {@link Reconciler} the docks run. Each call is
+ * one transaction: lock the rows involved, decide, apply, record history. A unique-key clash
+ * (another request created the same child at the same moment) is retried, and then decided against
+ * the row that won.
+ */
+public final class BagService {
+
+  private static final int ATTEMPTS = 3;
+
+  private final HubDatabase db;
+  private final CodeGrammar grammar;
+  private final Reconciler reconciler;
+  private final Clock clock;
+
+  public BagService(HubDatabase db, CodeGrammar grammar, Clock clock) {
+    this.db = Objects.requireNonNull(db, "db");
+    this.grammar = Objects.requireNonNull(grammar, "grammar");
+    this.reconciler = new Reconciler(grammar);
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** What a change came to. */
+  public sealed interface Outcome {
+    /** Done (or already so); the bag the caller asked about, as it now is. */
+    record Applied(BagView bag, boolean created) implements Outcome {}
+
+    /** Refused; nothing changed. */
+    record Rejected(Rejection rejection) implements Outcome {}
+  }
+
+  /** Creates a bag if absent: a parent through the CreateParent op, a child as an unlinked bag. */
+  public Outcome create(String rawCode, Principal caller) {
+    CodeKind kind = grammar.read(rawCode);
+    return switch (kind) {
+      case CodeKind.NotACode n -> new Outcome.Rejected(n.rejection());
+      case CodeKind.Command c -> new Outcome.Rejected(Rejection.of(RejectCode.INVALID_CODE, c.command().barcode() + " is a station command, not a bag"));
+      case CodeKind.Parent p -> change(dsl -> {
+        BagStore store = new BagStore(dsl);
+        store.lock(p.code());
+        boolean existed = store.row(p.code()).isPresent();
+        if (existed && !visible(store.row(p.code()).get(), caller)) {
+          return new Outcome.Rejected(notFound(p.code()));
+        }
+        Op op = new Op.CreateParent(p.code(), p.expectedCount(), p.limit());
+        return decideAndApply(store, op, caller, p.code(), !existed);
+      });
+      case CodeKind.Child c -> change(dsl -> {
+        BagStore store = new BagStore(dsl);
+        store.lock(c.code());
+        Optional<BagRecord> existing = store.row(c.code());
+        if (existing.isPresent()) {
+          if (!BagRole.CHILD.name().equals(existing.get().getRole())) {
+            return new Outcome.Rejected(Rejection.of(RejectCode.CODE_IS_PARENT, c.code() + " is a parent bag"));
+          }
+          return visible(existing.get(), caller) ? new Outcome.Applied(view(dsl, c.code()), false) : new Outcome.Rejected(notFound(c.code()));
+        }
+        BagStore.Context ctx = context(caller);
+        store.apply(List.of(new Effect.CreateBag(c.code(), BagRole.CHILD, null, 0)), ctx);
+        store.history("CREATE_CHILD", c.code(), null, ctx);
+        return new Outcome.Applied(view(dsl, c.code()), true);
+      });
+    };
+  }
+
+  /** Links a child to a parent (creating the child if absent). */
+  public Outcome link(String rawParent, String rawChild, Principal caller) {
+    Optional<String> parent = normalize(rawParent);
+    Optional<String> child = normalize(rawChild);
+    if (parent.isEmpty() || child.isEmpty()) {
+      return invalid(parent.isEmpty() ? rawParent : rawChild);
+    }
+    return change(dsl -> {
+      BagStore store = new BagStore(dsl);
+      store.lock(parent.get(), child.get());
+      Optional<BagRecord> parentRow = store.row(parent.get());
+      if (parentRow.isPresent() && !visible(parentRow.get(), caller)) {
+        return new Outcome.Rejected(notFound(parent.get()));
+      }
+      return decideAndApply(store, new Op.Link(parent.get(), child.get()), caller, parent.get(), false);
+    });
+  }
+
+  /** Takes a child off the parent it is expected to be on. */
+  public Outcome unlink(String rawChild, String rawExpectedParent, Principal caller) {
+    Optional<String> parent = normalize(rawExpectedParent);
+    Optional<String> child = normalize(rawChild);
+    if (parent.isEmpty() || child.isEmpty()) {
+      return invalid(parent.isEmpty() ? rawExpectedParent : rawChild);
+    }
+    return change(dsl -> {
+      BagStore store = new BagStore(dsl);
+      store.lock(parent.get(), child.get());
+      Optional<BagRecord> parentRow = store.row(parent.get());
+      if (parentRow.isPresent() && !visible(parentRow.get(), caller)) {
+        return new Outcome.Rejected(notFound(parent.get()));
+      }
+      return decideAndApply(store, new Op.Unlink(parent.get(), child.get(), Op.UnlinkReason.CORRECTION), caller,
+          parent.get(), false);
+    });
+  }
+
+  /** A bag, its children or parent and its history; empty if unknown or outside the caller's area. */
+  public Optional<BagView> get(String rawCode, Principal caller) {
+    Optional<String> code = normalize(rawCode);
+    if (code.isEmpty()) {
+      return Optional.empty();
+    }
+    BagRecord row = db.dsl().selectFrom(BAG).where(BAG.CODE.eq(code.get())).fetchOne();
+    if (row == null || !visible(row, caller)) {
+      return Optional.empty();
+    }
+    return Optional.of(view(db.dsl(), code.get()));
+  }
+
+  private Outcome decideAndApply(BagStore store, Op op, Principal caller, String shown, boolean created) {
+    Decision decision = reconciler.decide(op, store);
+    if (decision instanceof Decision.Rejected r) {
+      return new Outcome.Rejected(r.rejection());
+    }
+    Decision.Accepted accepted = (Decision.Accepted) decision;
+    BagStore.Context ctx = context(caller);
+    store.apply(accepted.effects(), ctx);
+    if (!accepted.effects().isEmpty()) {
+      store.history(op.type(), bagOf(op), op instanceof Op.CreateParent ? null : shown, ctx);
+    }
+    return new Outcome.Applied(view(store.dsl(), shown), created);
+  }
+
+  /** Runs one change in a transaction, retrying when a concurrent insert of the same key won. */
+  private Outcome change(java.util.function.Function<DSLContext, Outcome> work) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return db.transaction(work);
+      } catch (DataAccessException e) {
+        if (attempt >= ATTEMPTS || !HubDatabase.isUniqueViolation(e)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static String bagOf(Op op) {
+    return switch (op) {
+      case Op.CreateParent c -> c.parent();
+      case Op.Link l -> l.child();
+      case Op.Unlink u -> u.child();
+      case Op.Finish f -> f.parent();
+    };
+  }
+
+  /** Dispatchers see their own area only; everyone else sees everything. */
+  private static boolean visible(BagRecord row, Principal caller) {
+    return caller.role() != Role.DISPATCHER || Objects.equals(row.getAreaId(), caller.area());
+  }
+
+  private BagStore.Context context(Principal caller) {
+    return new BagStore.Context(caller.username(), caller.area(), null, "API",
+        OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
+  }
+
+  private static Optional<String> normalize(String raw) {
+    return CodeNormalizer.normalize(raw) instanceof CodeInput.Valid(String code) ? Optional.of(code) : Optional.empty();
+  }
+
+  private static Outcome invalid(String raw) {
+    return new Outcome.Rejected(((CodeInput.Invalid) CodeNormalizer.normalize(raw)).rejection());
+  }
+
+  private static Rejection notFound(String code) {
+    return Rejection.of(RejectCode.UNKNOWN_PARENT, code + " does not exist in your area", code);
+  }
+
+  static BagView view(DSLContext dsl, String code) {
+    BagRecord r = dsl.selectFrom(BAG).where(BAG.CODE.eq(code)).fetchSingle();
+    List<String> children = BagRole.PARENT.name().equals(r.getRole())
+        ? dsl.select(BAG.CODE).from(BAG).where(BAG.PARENT_CODE.eq(code)).orderBy(BAG.CODE).fetch(BAG.CODE)
+        : List.of();
+    List<BagView.Event> history = dsl.selectFrom(BAG_EVENT)
+        .where(BAG_EVENT.BAG_CODE.eq(code).or(BAG_EVENT.PARENT_CODE.eq(code)))
+        .orderBy(BAG_EVENT.ID.desc())
+        .limit(50)
+        .fetch(e -> new BagView.Event(e.getAt(), e.getKind(), e.getBagCode(), e.getParentCode(), e.getActor(), e.getDock(), e.getSource()));
+    boolean complete = BagRole.PARENT.name().equals(r.getRole())
+        && ParentLimits.isComplete(r.getChildCount(), r.getLimitCount(), r.getFinishedAt() != null);
+    return new BagView(r.getCode(), r.getRole(), r.getExpectedCount(), r.getLimitCount(), r.getChildCount(), complete,
+        r.getParentCode(), children, r.getFinishedBy(), r.getFinishedAt(), r.getAreaId(), r.getDock(), r.getCreatedBy(),
+        r.getCreatedAt(), history);
+  }
+}

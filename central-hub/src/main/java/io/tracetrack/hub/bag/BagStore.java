@@ -1,0 +1,107 @@
+package io.tracetrack.hub.bag;
+
+import static io.tracetrack.hub.db.jooq.Tables.BAG;
+import static io.tracetrack.hub.db.jooq.Tables.BAG_EVENT;
+
+import io.tracetrack.hub.db.jooq.tables.records.BagRecord;
+import io.tracetrack.model.BagRole;
+import io.tracetrack.sync.BagFacts;
+import io.tracetrack.sync.Effect;
+import io.tracetrack.sync.StateView;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.jooq.DSLContext;
+
+/**
+ * The hub's bag rows as seen from inside one transaction. {@link #lock} takes the row locks an op
+ * needs, always in code order, so two ops touching the same bags can never deadlock; reads after
+ * that see the rows as they are committed and hold them until the transaction ends.
+ */
+final class BagStore implements StateView {
+
+  private final DSLContext dsl;
+  private final Map<String, Optional<BagRecord>> rows = new HashMap<>();
+
+  BagStore(DSLContext dsl) {
+    this.dsl = dsl;
+  }
+
+  DSLContext dsl() {
+    return dsl;
+  }
+
+  /** Locks the existing rows among {@code codes} (in code order) and remembers them. */
+  void lock(String... codes) {
+    for (String code : new TreeSet<>(List.of(codes))) {
+      rows.put(code, dsl.selectFrom(BAG).where(BAG.CODE.eq(code)).forUpdate().fetchOptional());
+    }
+  }
+
+  Optional<BagRecord> row(String code) {
+    return rows.computeIfAbsent(code, c -> dsl.selectFrom(BAG).where(BAG.CODE.eq(c)).forUpdate().fetchOptional());
+  }
+
+  @Override
+  public Optional<BagFacts> bag(String code) {
+    return row(code).map(r -> new BagFacts(r.getCode(), BagRole.valueOf(r.getRole()), r.getExpectedCount(),
+        r.getLimitCount(), r.getChildCount(), r.getFinishedAt() != null, r.getParentCode(), r.getOnFinalizedBill()));
+  }
+
+  /** Who did it, from where, and when: written onto rows and into the history. */
+  record Context(String actor, String area, String dock, String source, OffsetDateTime at) {}
+
+  void apply(List<Effect> effects, Context ctx) {
+    for (Effect effect : effects) {
+      int changed = switch (effect) {
+        case Effect.CreateBag c -> dsl.insertInto(BAG)
+            .set(BAG.CODE, c.code())
+            .set(BAG.ROLE, c.role().name())
+            .set(BAG.EXPECTED_COUNT, c.expectedCount())
+            .set(BAG.LIMIT_COUNT, c.limit())
+            .set(BAG.AREA_ID, ctx.area())
+            .set(BAG.DOCK, ctx.dock())
+            .set(BAG.CREATED_BY, ctx.actor())
+            .set(BAG.CREATED_AT, ctx.at())
+            .execute();
+        case Effect.AddLink l -> dsl.update(BAG)
+            .set(BAG.PARENT_CODE, l.parent())
+            .set(BAG.LINKED_BY, ctx.actor())
+            .set(BAG.LINKED_AT, ctx.at())
+            .where(BAG.CODE.eq(l.child()).and(BAG.PARENT_CODE.isNull()))
+            .execute()
+            + dsl.update(BAG).set(BAG.CHILD_COUNT, BAG.CHILD_COUNT.plus(1)).where(BAG.CODE.eq(l.parent())).execute() - 1;
+        case Effect.RemoveLink r -> dsl.update(BAG)
+            .setNull(BAG.PARENT_CODE)
+            .setNull(BAG.LINKED_BY)
+            .setNull(BAG.LINKED_AT)
+            .where(BAG.CODE.eq(r.child()).and(BAG.PARENT_CODE.eq(r.parent())))
+            .execute()
+            + dsl.update(BAG).set(BAG.CHILD_COUNT, BAG.CHILD_COUNT.minus(1)).where(BAG.CODE.eq(r.parent())).execute() - 1;
+        case Effect.MarkFinished f -> dsl.update(BAG).set(BAG.FINISHED_BY, ctx.actor()).set(BAG.FINISHED_AT, ctx.at())
+            .where(BAG.CODE.eq(f.parent())).execute();
+        case Effect.ClearFinished f -> dsl.update(BAG).setNull(BAG.FINISHED_BY).setNull(BAG.FINISHED_AT)
+            .where(BAG.CODE.eq(f.parent())).execute();
+      };
+      if (changed != 1) {
+        throw new IllegalStateException("effect " + effect + " changed " + changed + " rows");
+      }
+      rows.clear(); // what was remembered may now be stale; re-read under the locks we hold
+    }
+  }
+
+  void history(String kind, String bag, String parent, Context ctx) {
+    dsl.insertInto(BAG_EVENT)
+        .set(BAG_EVENT.AT, ctx.at())
+        .set(BAG_EVENT.KIND, kind)
+        .set(BAG_EVENT.BAG_CODE, bag)
+        .set(BAG_EVENT.PARENT_CODE, parent)
+        .set(BAG_EVENT.ACTOR, ctx.actor())
+        .set(BAG_EVENT.DOCK, ctx.dock())
+        .set(BAG_EVENT.SOURCE, ctx.source())
+        .execute();
+  }
+}

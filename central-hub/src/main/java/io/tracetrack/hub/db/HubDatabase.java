@@ -1,0 +1,103 @@
+package io.tracetrack.hub.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.function.Function;
+import org.flywaydb.core.Flyway;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.conf.RenderQuotedNames;
+import org.jooq.conf.Settings;
+import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
+
+/**
+ * The hub's database: HikariCP pool, Flyway migrations at start, one jOOQ context. PostgreSQL in
+ * production; H2 in PostgreSQL mode as the zero-setup default. The same migrations and the same
+ * jOOQ code serve both.
+ */
+public final class HubDatabase implements AutoCloseable {
+
+  private static final Settings SETTINGS = new Settings()
+      .withRenderSchema(false)
+      .withRenderQuotedNames(RenderQuotedNames.NEVER)
+      .withExecuteLogging(false);
+
+  private final HikariDataSource pool;
+  private final DSLContext dsl;
+  private final SQLDialect dialect;
+
+  private HubDatabase(HikariDataSource pool, SQLDialect dialect) {
+    this.pool = pool;
+    this.dialect = dialect;
+    this.dsl = DSL.using(pool, dialect, SETTINGS);
+  }
+
+  /** The embedded H2 database in {@code dataDir}. */
+  public static HubDatabase embedded(Path dataDir, int poolSize) {
+    String url = "jdbc:h2:file:" + dataDir.resolve("hub").toAbsolutePath()
+        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000";
+    return open(url, "sa", "", poolSize, SQLDialect.H2);
+  }
+
+  /** A PostgreSQL database. */
+  public static HubDatabase postgres(String url, String user, String password, int poolSize) {
+    return open(url, user, password, poolSize, SQLDialect.POSTGRES);
+  }
+
+  private static HubDatabase open(String url, String user, String password, int poolSize, SQLDialect dialect) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url);
+    config.setUsername(user);
+    config.setPassword(password);
+    config.setMaximumPoolSize(poolSize);
+    config.setPoolName("hub");
+    config.setAutoCommit(true);
+    HikariDataSource pool = new HikariDataSource(config);
+    try {
+      Flyway.configure().dataSource(pool).locations("classpath:db/migration").failOnMissingLocations(true)
+          .load().migrate();
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+    return new HubDatabase(pool, dialect);
+  }
+
+  public DSLContext dsl() {
+    return dsl;
+  }
+
+  public SQLDialect dialect() {
+    return dialect;
+  }
+
+  public HikariDataSource pool() {
+    return pool;
+  }
+
+  /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
+  public <T> T transaction(Function<DSLContext, T> work) {
+    return dsl.transactionResult(configuration -> work.apply(configuration.dsl()));
+  }
+
+  /** Whether a failure is a unique-key violation (another transaction inserted the same key first). */
+  public static boolean isUniqueViolation(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException sql && Objects.equals(sql.getSQLState(), "23505")) {
+        return true;
+      }
+      if (t instanceof DataAccessException dae && "23505".equals(dae.sqlState())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}

@@ -1,0 +1,2 @@
+/** Users, roles and areas: the first admin, sign-in with lockout. */
+package io.tracetrack.hub.users;
