@@ -1,0 +1,86 @@
+package io.tracetrack.hub;
+
+import io.tracetrack.hub.db.HubDatabase;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * Real databases for tests: a fresh H2 file database, and a fresh database on a real PostgreSQL
+ * server, with fsync on. The PostgreSQL server is the embedded binary from Maven Central, started
+ * once per test JVM; {@code TRACETRACK_TEST_PG_URL} (with {@code TRACETRACK_TEST_PG_USER} and
+ * {@code TRACETRACK_TEST_PG_PASSWORD}) points the tests at an external server instead.
+ */
+public final class TestDatabases {
+
+  private static final AtomicInteger NEXT = new AtomicInteger();
+  private static EmbeddedPostgres postgres;
+
+  private TestDatabases() {}
+
+  /** The database kinds every repository test runs against. */
+  public static Stream<String> kinds() {
+    return Stream.of("h2", "postgresql");
+  }
+
+  public static HubDatabase fresh(String kind, int poolSize) {
+    return switch (kind) {
+      case "h2" -> h2(poolSize);
+      case "postgresql" -> postgres(poolSize);
+      default -> throw new IllegalArgumentException(kind);
+    };
+  }
+
+  public static HubDatabase h2(int poolSize) {
+    try {
+      Path dir = Files.createTempDirectory("hub-h2-");
+      return HubDatabase.embedded(dir, poolSize);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A new, empty database on the shared PostgreSQL server. */
+  public static synchronized HubDatabase postgres(int poolSize) {
+    String name = "tt_test_" + ProcessHandle.current().pid() + "_" + NEXT.incrementAndGet();
+    String external = System.getenv("TRACETRACK_TEST_PG_URL");
+    try {
+      if (external != null) {
+        String user = System.getenv().getOrDefault("TRACETRACK_TEST_PG_USER", "postgres");
+        String password = System.getenv().getOrDefault("TRACETRACK_TEST_PG_PASSWORD", "");
+        try (Connection c = java.sql.DriverManager.getConnection(external, user, password);
+            Statement s = c.createStatement()) {
+          s.execute("create database " + name);
+        }
+        return HubDatabase.postgres(external.replaceFirst("/[^/?]*(\\?|$)", "/" + name + "$1"), user, password, poolSize);
+      }
+      if (postgres == null) {
+        // zonky's defaults turn fsync off; the hub's durability claims are tested with it on
+        postgres = EmbeddedPostgres.builder()
+            .setServerConfig("fsync", "on")
+            .setServerConfig("synchronous_commit", "on")
+            .setServerConfig("full_page_writes", "on")
+            .setServerConfig("max_connections", "300")
+            .start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          try {
+            postgres.close();
+          } catch (IOException ignored) {
+            // the JVM is ending anyway
+          }
+        }));
+      }
+      try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+        s.execute("create database " + name);
+      }
+      return HubDatabase.postgres(postgres.getJdbcUrl("postgres", name), "postgres", "postgres", poolSize);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start or reach PostgreSQL for tests: " + e.getMessage(), e);
+    }
+  }
+}
