@@ -2,6 +2,7 @@ package io.tracetrack.hub;
 
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpService;
+import io.tracetrack.hub.audit.AuditLog;
 import io.tracetrack.hub.auth.Access;
 import io.tracetrack.hub.auth.AuthRoutes;
 import io.tracetrack.hub.auth.SigningKey;
@@ -83,7 +84,8 @@ public final class Main {
       Optional<String> generated = users.ensureFirstAdmin(config.adminPassword());
       Tokens tokens = new Tokens(SigningKey.load(config.jwtSecret(), config.dataDir()), clock, config.tokenLifetime());
       Access access = new Access(tokens);
-      BagService bags = new BagService(db, CodeGrammar.defaults(), clock);
+      AuditLog audit = new AuditLog(db, clock);
+      BagService bags = new BagService(db, CodeGrammar.defaults(), audit, clock);
       Map<String, HttpService> services = new LinkedHashMap<>();
       services.put("/health", new HealthRoutes(db));
       services.put("/api/v1/auth", new AuthRoutes(users, tokens));

@@ -20,7 +20,7 @@ public final class Access {
   }
 
   /** The caller, if signed in with one of {@code allowed}; otherwise empty, already answered. */
-  public Optional<Principal> require(ServerRequest req, ServerResponse res, Role... allowed) {
+  public Optional<Caller> require(ServerRequest req, ServerResponse res, Role... allowed) {
     Optional<Principal> principal = req.headers().value(HeaderNames.AUTHORIZATION)
         .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
         .map(h -> h.substring(7).strip())
@@ -34,6 +34,6 @@ public final class Access {
       Http.problem(res, 403, "FORBIDDEN", "your role may not do this");
       return Optional.empty();
     }
-    return principal;
+    return Optional.of(new Caller(principal.get(), req.remotePeer().host(), Http.requestId(req)));
   }
 }

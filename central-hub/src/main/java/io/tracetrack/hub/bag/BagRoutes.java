@@ -6,7 +6,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.tracetrack.hub.auth.Access;
-import io.tracetrack.hub.auth.Principal;
+import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.web.Http;
 import io.tracetrack.model.Rejection;
 import io.tracetrack.model.Role;
@@ -38,7 +38,7 @@ public final class BagRoutes implements HttpService {
   }
 
   private void create(ServerRequest req, ServerResponse res) {
-    Optional<Principal> caller = access.require(req, res, Role.ADMIN, Role.DISPATCHER);
+    Optional<Caller> caller = access.require(req, res, Role.ADMIN, Role.DISPATCHER);
     if (caller.isEmpty()) {
       return;
     }
@@ -54,7 +54,7 @@ public final class BagRoutes implements HttpService {
   }
 
   private void get(ServerRequest req, ServerResponse res) {
-    Optional<Principal> caller = access.require(req, res, Role.ADMIN, Role.BILLER, Role.DISPATCHER);
+    Optional<Caller> caller = access.require(req, res, Role.ADMIN, Role.BILLER, Role.DISPATCHER);
     if (caller.isEmpty()) {
       return;
     }
@@ -65,7 +65,7 @@ public final class BagRoutes implements HttpService {
   }
 
   private void link(ServerRequest req, ServerResponse res) {
-    Optional<Principal> caller = access.require(req, res, Role.ADMIN, Role.DISPATCHER);
+    Optional<Caller> caller = access.require(req, res, Role.ADMIN, Role.DISPATCHER);
     if (caller.isEmpty()) {
       return;
     }
@@ -85,7 +85,7 @@ public final class BagRoutes implements HttpService {
   }
 
   private void unlink(ServerRequest req, ServerResponse res) {
-    Optional<Principal> caller = access.require(req, res, Role.ADMIN, Role.DISPATCHER);
+    Optional<Caller> caller = access.require(req, res, Role.ADMIN, Role.DISPATCHER);
     if (caller.isEmpty()) {
       return;
     }

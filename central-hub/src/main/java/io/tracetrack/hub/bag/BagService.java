@@ -3,7 +3,8 @@ package io.tracetrack.hub.bag;
 import static io.tracetrack.hub.db.jooq.Tables.BAG;
 import static io.tracetrack.hub.db.jooq.Tables.BAG_EVENT;
 
-import io.tracetrack.hub.auth.Principal;
+import io.tracetrack.hub.audit.AuditLog;
+import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.db.HubDatabase;
 import io.tracetrack.hub.db.jooq.tables.records.BagRecord;
 import io.tracetrack.model.BagRole;
@@ -41,10 +42,12 @@ public final class BagService {
   private final HubDatabase db;
   private final CodeGrammar grammar;
   private final Reconciler reconciler;
+  private final AuditLog audit;
   private final Clock clock;
 
-  public BagService(HubDatabase db, CodeGrammar grammar, Clock clock) {
+  public BagService(HubDatabase db, CodeGrammar grammar, AuditLog audit, Clock clock) {
     this.db = Objects.requireNonNull(db, "db");
+    this.audit = Objects.requireNonNull(audit, "audit");
     this.grammar = Objects.requireNonNull(grammar, "grammar");
     this.reconciler = new Reconciler(grammar);
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -60,7 +63,7 @@ public final class BagService {
   }
 
   /** Creates a bag if absent: a parent through the CreateParent op, a child as an unlinked bag. */
-  public Outcome create(String rawCode, Principal caller) {
+  public Outcome create(String rawCode, Caller caller) {
     CodeKind kind = grammar.read(rawCode);
     return switch (kind) {
       case CodeKind.NotACode n -> new Outcome.Rejected(n.rejection());
@@ -88,13 +91,14 @@ public final class BagService {
         BagStore.Context ctx = context(caller);
         store.apply(List.of(new Effect.CreateBag(c.code(), BagRole.CHILD, null, 0)), ctx);
         store.history("CREATE_CHILD", c.code(), null, ctx);
+        audit.record(dsl, caller.actor(), "CREATE_CHILD", "BAG", c.code(), null, store.bag(c.code()).orElse(null));
         return new Outcome.Applied(view(dsl, c.code()), true);
       });
     };
   }
 
   /** Links a child to a parent (creating the child if absent). */
-  public Outcome link(String rawParent, String rawChild, Principal caller) {
+  public Outcome link(String rawParent, String rawChild, Caller caller) {
     Optional<String> parent = normalize(rawParent);
     Optional<String> child = normalize(rawChild);
     if (parent.isEmpty() || child.isEmpty()) {
@@ -112,7 +116,7 @@ public final class BagService {
   }
 
   /** Takes a child off the parent it is expected to be on. */
-  public Outcome unlink(String rawChild, String rawExpectedParent, Principal caller) {
+  public Outcome unlink(String rawChild, String rawExpectedParent, Caller caller) {
     Optional<String> parent = normalize(rawExpectedParent);
     Optional<String> child = normalize(rawChild);
     if (parent.isEmpty() || child.isEmpty()) {
@@ -131,7 +135,7 @@ public final class BagService {
   }
 
   /** A bag, its children or parent and its history; empty if unknown or outside the caller's area. */
-  public Optional<BagView> get(String rawCode, Principal caller) {
+  public Optional<BagView> get(String rawCode, Caller caller) {
     Optional<String> code = normalize(rawCode);
     if (code.isEmpty()) {
       return Optional.empty();
@@ -143,16 +147,19 @@ public final class BagService {
     return Optional.of(view(db.dsl(), code.get()));
   }
 
-  private Outcome decideAndApply(BagStore store, Op op, Principal caller, String shown, boolean created) {
+  private Outcome decideAndApply(BagStore store, Op op, Caller caller, String shown, boolean created) {
     Decision decision = reconciler.decide(op, store);
     if (decision instanceof Decision.Rejected r) {
       return new Outcome.Rejected(r.rejection());
     }
     Decision.Accepted accepted = (Decision.Accepted) decision;
     BagStore.Context ctx = context(caller);
+    String subject = bagOf(op);
+    Object before = store.bag(subject).orElse(null);
     store.apply(accepted.effects(), ctx);
     if (!accepted.effects().isEmpty()) {
-      store.history(op.type(), bagOf(op), op instanceof Op.CreateParent ? null : shown, ctx);
+      store.history(op.type(), subject, op instanceof Op.CreateParent ? null : shown, ctx);
+      audit.record(store.dsl(), caller.actor(), op.type(), "BAG", subject, before, store.bag(subject).orElse(null));
     }
     return new Outcome.Applied(view(store.dsl(), shown), created);
   }
@@ -180,12 +187,12 @@ public final class BagService {
   }
 
   /** Dispatchers see their own area only; everyone else sees everything. */
-  private static boolean visible(BagRecord row, Principal caller) {
-    return caller.role() != Role.DISPATCHER || Objects.equals(row.getAreaId(), caller.area());
+  private static boolean visible(BagRecord row, Caller caller) {
+    return caller.principal().role() != Role.DISPATCHER || Objects.equals(row.getAreaId(), caller.principal().area());
   }
 
-  private BagStore.Context context(Principal caller) {
-    return new BagStore.Context(caller.username(), caller.area(), null, "API",
+  private BagStore.Context context(Caller caller) {
+    return new BagStore.Context(caller.principal().username(), caller.principal().area(), null, "API",
         OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
   }
 

@@ -4,6 +4,7 @@ import static io.tracetrack.hub.db.jooq.Tables.BAG;
 import static io.tracetrack.hub.db.jooq.Tables.BAG_EVENT;
 
 import io.tracetrack.hub.db.jooq.tables.records.BagRecord;
+import io.tracetrack.hub.stats.Counters;
 import io.tracetrack.model.BagRole;
 import io.tracetrack.sync.BagFacts;
 import io.tracetrack.sync.Effect;
@@ -89,7 +90,23 @@ final class BagStore implements StateView {
       if (changed != 1) {
         throw new IllegalStateException("effect " + effect + " changed " + changed + " rows");
       }
+      count(effect, ctx);
       rows.clear(); // what was remembered may now be stale; re-read under the locks we hold
+    }
+  }
+
+  /** Keeps the dashboard's counters in step, in this same transaction. */
+  private void count(Effect effect, Context ctx) {
+    switch (effect) {
+      case Effect.CreateBag c -> Counters.add(dsl, c.role() == BagRole.PARENT ? Counters.PARENTS : Counters.CHILDREN,
+          ctx.area(), ctx.dock(), 1);
+      case Effect.AddLink l -> {
+        Counters.add(dsl, Counters.LINKS, ctx.area(), ctx.dock(), 1);
+        Counters.addDaily(dsl, ctx.at().toLocalDate(), Counters.SCANS, ctx.area(), ctx.dock(), 1);
+      }
+      case Effect.RemoveLink r -> Counters.add(dsl, Counters.LINKS, ctx.area(), ctx.dock(), -1);
+      case Effect.MarkFinished f -> { }
+      case Effect.ClearFinished f -> { }
     }
   }
 

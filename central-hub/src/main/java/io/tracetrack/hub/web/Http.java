@@ -37,7 +37,23 @@ public final class Http {
       .registerModule(new JavaTimeModule())
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
+  private static final java.util.regex.Pattern REQUEST_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private static final io.helidon.http.HeaderName X_REQUEST_ID = HeaderNames.create("X-Request-Id");
+
   private Http() {}
+
+  /**
+   * The request's id: the client's {@code X-Request-Id} when it is a sane token, else one made up
+   * here (and kept on the request, so the same request always gets the same id).
+   */
+  public static String requestId(ServerRequest req) {
+    return req.context().get("tracetrack.request-id", String.class).orElseGet(() -> {
+      String id = req.headers().value(X_REQUEST_ID).filter(v -> REQUEST_ID.matcher(v).matches())
+          .orElseGet(() -> java.util.UUID.randomUUID().toString());
+      req.context().register("tracetrack.request-id", id);
+      return id;
+    });
+  }
 
   public static void json(ServerResponse res, int status, Object body) {
     try {

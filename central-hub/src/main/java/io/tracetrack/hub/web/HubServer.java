@@ -25,6 +25,7 @@ public final class HubServer {
       res.header(HeaderNames.create("Referrer-Policy"), "no-referrer");
       res.header(HeaderNames.create("Content-Security-Policy"), "default-src 'self'; frame-ancestors 'none'");
       res.header(HeaderNames.CACHE_CONTROL, "no-store");
+      res.header(HeaderNames.create("X-Request-Id"), Http.requestId(req));
       chain.proceed();
     });
     services.forEach(routing::register);

@@ -3,6 +3,8 @@ package io.tracetrack.hub.bag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tracetrack.hub.TestDatabases;
+import io.tracetrack.hub.audit.AuditLog;
+import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.auth.Principal;
 import io.tracetrack.hub.db.HubDatabase;
 import io.tracetrack.model.CodeGrammar;
@@ -24,7 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class LinkRulesOnDatabaseTest {
 
-  private static final Principal ADMIN = new Principal("admin", Role.ADMIN, null);
+  private static final Caller ADMIN = Caller.of(new Principal("admin", Role.ADMIN, null));
 
   static List<String> kinds() {
     return TestDatabases.kinds().toList();
@@ -61,7 +63,7 @@ class LinkRulesOnDatabaseTest {
   @MethodSource("kinds")
   void fiftyConcurrentLinksToOneParent_neverExceedItsLimit(String kind) throws Exception {
     try (HubDatabase db = TestDatabases.fresh(kind, 60)) {
-      BagService bags = new BagService(db, CodeGrammar.defaults(), Clock.systemUTC());
+      BagService bags = new BagService(db, CodeGrammar.defaults(), new AuditLog(db, Clock.systemUTC()), Clock.systemUTC());
       assertThat(bags.create("SB50000", ADMIN)).isInstanceOf(BagService.Outcome.Applied.class);
       List<BagService.Outcome> outcomes = concurrently(50, i -> () -> bags.link("SB50000", "C5" + i, ADMIN));
       long applied = outcomes.stream().filter(o -> o instanceof BagService.Outcome.Applied).count();
@@ -77,7 +79,7 @@ class LinkRulesOnDatabaseTest {
   @MethodSource("kinds")
   void oneChildRacedOntoTwoParents_landsOnExactlyOne(String kind) throws Exception {
     try (HubDatabase db = TestDatabases.fresh(kind, 20)) {
-      BagService bags = new BagService(db, CodeGrammar.defaults(), Clock.systemUTC());
+      BagService bags = new BagService(db, CodeGrammar.defaults(), new AuditLog(db, Clock.systemUTC()), Clock.systemUTC());
       for (int round = 0; round < 10; round++) {
         String p1 = "P" + round + "1-5";
         String p2 = "P" + round + "2-5";
@@ -100,7 +102,7 @@ class LinkRulesOnDatabaseTest {
   @MethodSource("kinds")
   void linksUnlinksAndRefusals_followTheSharedRules(String kind) {
     try (HubDatabase db = TestDatabases.fresh(kind, 5)) {
-      BagService bags = new BagService(db, CodeGrammar.defaults(), Clock.systemUTC());
+      BagService bags = new BagService(db, CodeGrammar.defaults(), new AuditLog(db, Clock.systemUTC()), Clock.systemUTC());
       bags.create("P1001-3", ADMIN);
       for (String c : List.of("C1", "C2", "C3")) {
         assertThat(bags.link("P1001-3", c, ADMIN)).isInstanceOf(BagService.Outcome.Applied.class);
@@ -128,9 +130,9 @@ class LinkRulesOnDatabaseTest {
   void dispatchers_seeAndChangeOnlyTheirArea(String kind) {
     try (HubDatabase db = TestDatabases.fresh(kind, 5)) {
       db.dsl().execute("insert into area (id, name, created_at) values ('NORTH', 'North', current_timestamp), ('SOUTH', 'South', current_timestamp)");
-      BagService bags = new BagService(db, CodeGrammar.defaults(), Clock.systemUTC());
-      Principal north = new Principal("nina", Role.DISPATCHER, "NORTH");
-      Principal south = new Principal("sam", Role.DISPATCHER, "SOUTH");
+      BagService bags = new BagService(db, CodeGrammar.defaults(), new AuditLog(db, Clock.systemUTC()), Clock.systemUTC());
+      Caller north = Caller.of(new Principal("nina", Role.DISPATCHER, "NORTH"));
+      Caller south = Caller.of(new Principal("sam", Role.DISPATCHER, "SOUTH"));
       assertThat(bags.create("P9-5", north)).isInstanceOf(BagService.Outcome.Applied.class);
       assertThat(bags.get("P9-5", north)).isPresent();
       assertThat(bags.get("P9-5", south)).isEmpty();

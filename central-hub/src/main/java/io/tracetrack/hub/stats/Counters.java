@@ -1,0 +1,60 @@
+package io.tracetrack.hub.stats;
+
+import static io.tracetrack.hub.db.jooq.Tables.STAT_COUNTER;
+import static io.tracetrack.hub.db.jooq.Tables.STAT_DAILY;
+
+import java.time.LocalDate;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jooq.DSLContext;
+
+/**
+ * Adds to a counter inside the writer's transaction. Each add lands on one of {@link #SHARDS}
+ * rows chosen at random, so concurrent writers rarely wait for each other; a total is the sum of
+ * its shards. Area and dock are '' when not applicable, never null (they are part of the key).
+ */
+public final class Counters {
+
+  public static final int SHARDS = 16;
+
+  /** Counter names: stable, they are stored. */
+  public static final String PARENTS = "parents";
+  public static final String CHILDREN = "children";
+  public static final String LINKS = "links";
+  public static final String SCANS = "scans";
+
+  private Counters() {}
+
+  public static void add(DSLContext tx, String name, String area, String dock, long delta) {
+    short shard = (short) ThreadLocalRandom.current().nextInt(SHARDS);
+    tx.insertInto(STAT_COUNTER)
+        .set(STAT_COUNTER.NAME, name)
+        .set(STAT_COUNTER.AREA, nz(area))
+        .set(STAT_COUNTER.DOCK, nz(dock))
+        .set(STAT_COUNTER.SHARD, shard)
+        .set(STAT_COUNTER.VAL, delta)
+        .onConflict(STAT_COUNTER.NAME, STAT_COUNTER.AREA, STAT_COUNTER.DOCK, STAT_COUNTER.SHARD)
+        .doUpdate()
+        .set(STAT_COUNTER.VAL, STAT_COUNTER.VAL.plus(delta))
+        .execute();
+  }
+
+  /** Adds to a per-day counter (the 14-day charts). */
+  public static void addDaily(DSLContext tx, LocalDate day, String name, String area, String dock, long delta) {
+    short shard = (short) ThreadLocalRandom.current().nextInt(SHARDS);
+    tx.insertInto(STAT_DAILY)
+        .set(STAT_DAILY.STAT_DAY, day)
+        .set(STAT_DAILY.NAME, name)
+        .set(STAT_DAILY.AREA, nz(area))
+        .set(STAT_DAILY.DOCK, nz(dock))
+        .set(STAT_DAILY.SHARD, shard)
+        .set(STAT_DAILY.VAL, delta)
+        .onConflict(STAT_DAILY.STAT_DAY, STAT_DAILY.NAME, STAT_DAILY.AREA, STAT_DAILY.DOCK, STAT_DAILY.SHARD)
+        .doUpdate()
+        .set(STAT_DAILY.VAL, STAT_DAILY.VAL.plus(delta))
+        .execute();
+  }
+
+  static String nz(String s) {
+    return s == null ? "" : s;
+  }
+}
