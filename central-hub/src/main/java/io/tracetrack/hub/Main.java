@@ -1,8 +1,10 @@
 package io.tracetrack.hub;
 
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.http.HttpService;
 import io.tracetrack.hub.audit.AuditLog;
+import io.tracetrack.hub.audit.AuditRoutes;
+import io.tracetrack.hub.stats.Stats;
+import io.tracetrack.hub.stats.StatsRoutes;
 import io.tracetrack.hub.auth.Access;
 import io.tracetrack.hub.auth.AuthRoutes;
 import io.tracetrack.hub.auth.SigningKey;
@@ -15,9 +17,11 @@ import io.tracetrack.hub.web.HealthRoutes;
 import io.tracetrack.hub.web.HubServer;
 import io.tracetrack.model.CodeGrammar;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /** The composition root: configuration, database, services, routes, server. */
 public final class Main {
@@ -70,7 +74,8 @@ public final class Main {
   }
 
   /** A running hub: what tests and Main both start. */
-  public record Hub(HubDatabase database, WebServer server, Optional<String> generatedAdminPassword) implements AutoCloseable {
+  public record Hub(HubDatabase database, WebServer server, Optional<String> generatedAdminPassword,
+      ScheduledExecutorService background) implements AutoCloseable {
 
     public static Hub start(HubConfig config, Clock clock) {
       HubDatabase db = config.embedded()
@@ -86,16 +91,32 @@ public final class Main {
       Access access = new Access(tokens);
       AuditLog audit = new AuditLog(db, clock);
       BagService bags = new BagService(db, CodeGrammar.defaults(), audit, clock);
-      Map<String, HttpService> services = new LinkedHashMap<>();
-      services.put("/health", new HealthRoutes(db));
-      services.put("/api/v1/auth", new AuthRoutes(users, tokens));
-      services.put("/api/v1", new BagRoutes(bags, access));
-      WebServer server = HubServer.start(config.bind(), config.port(), services);
-      return new Hub(db, server, generated);
+      List<HubServer.Mount> mounts = List.of(
+          new HubServer.Mount("/health", new HealthRoutes(db)),
+          new HubServer.Mount("/api/v1/auth", new AuthRoutes(users, tokens)),
+          new HubServer.Mount("/api/v1", new BagRoutes(bags, access)),
+          new HubServer.Mount("/api/v1", new StatsRoutes(new Stats(db, clock), access)),
+          new HubServer.Mount("/api/v1", new AuditRoutes(audit, access)));
+      WebServer server = HubServer.start(config.bind(), config.port(), mounts);
+      ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "audit-chainer");
+        t.setDaemon(true);
+        return t;
+      });
+      // chaining runs after commit, off the request path; verify() chains first anyway
+      background.scheduleWithFixedDelay(() -> {
+        try {
+          audit.chain();
+        } catch (RuntimeException e) {
+          java.util.logging.Logger.getLogger(Main.class.getName()).warning("audit chaining failed: " + e.getMessage());
+        }
+      }, 2, 2, TimeUnit.SECONDS);
+      return new Hub(db, server, generated, background);
     }
 
     @Override
     public void close() {
+      background.shutdownNow();
       server.stop();
       database.close();
     }

@@ -5,8 +5,7 @@ import io.helidon.http.HttpException;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.HttpService;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -17,8 +16,10 @@ public final class HubServer {
 
   private HubServer() {}
 
-  /** Route prefix → service, in registration order. */
-  public static void routing(HttpRouting.Builder routing, Map<String, HttpService> services) {
+  /** A feature's routes and the path prefix they are mounted under (several may share one). */
+  public record Mount(String prefix, HttpService service) {}
+
+  public static void routing(HttpRouting.Builder routing, List<Mount> mounts) {
     routing.addFilter((chain, req, res) -> {
       res.header(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff");
       res.header(HeaderNames.create("X-Frame-Options"), "DENY");
@@ -28,7 +29,7 @@ public final class HubServer {
       res.header(HeaderNames.create("X-Request-Id"), Http.requestId(req));
       chain.proceed();
     });
-    services.forEach(routing::register);
+    mounts.forEach(m -> routing.register(m.prefix(), m.service()));
     routing
         .error(HttpException.class, (req, res, e) -> {
           int status = e.status().code();
@@ -47,13 +48,13 @@ public final class HubServer {
         });
   }
 
-  public static WebServer start(String bind, int port, Map<String, HttpService> services) {
+  public static WebServer start(String bind, int port, List<Mount> mounts) {
     return WebServer.builder()
         .host(bind)
         .port(port)
         .maxPayloadSize(Http.MAX_BODY * 4L)
         .shutdownHook(true)
-        .routing(routing -> routing(routing, new LinkedHashMap<>(services)))
+        .routing(routing -> routing(routing, List.copyOf(mounts)))
         .build()
         .start();
   }

@@ -1,0 +1,103 @@
+package io.tracetrack.hub;
+
+import static io.tracetrack.hub.db.jooq.Tables.APP_USER;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tracetrack.hub.auth.Passwords;
+import io.tracetrack.hub.db.HubDatabase;
+import io.tracetrack.model.Role;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.Map;
+
+/**
+ * A real hub on a free port over a fresh database, with one signed-in user per role, and a small
+ * HTTP client for tests. Users other than admin are inserted straight into the database: creating
+ * them is not what these tests are about.
+ */
+public final class HubTestServer implements AutoCloseable {
+
+  public static final String ADMIN_PASSWORD = "Admin-Passw0rd!";
+  public static final String PASSWORD = "Test-Passw0rd!";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  public final Main.Hub hub;
+  public final HubDatabase db;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  public final Map<String, String> tokens;
+
+  private HubTestServer(Main.Hub hub) throws Exception {
+    this.hub = hub;
+    this.db = hub.database();
+    db.dsl().execute("insert into area (id, name, created_at) values ('NORTH', 'North', current_timestamp), "
+        + "('SOUTH', 'South', current_timestamp)");
+    addUser("bella", Role.BILLER, null);
+    addUser("nina", Role.DISPATCHER, "NORTH");
+    addUser("sam", Role.DISPATCHER, "SOUTH");
+    this.tokens = Map.of(
+        "admin", token("admin", ADMIN_PASSWORD),
+        "biller", token("bella", PASSWORD),
+        "dispatcher", token("nina", PASSWORD),
+        "dispatcher-south", token("sam", PASSWORD));
+  }
+
+  /** A hub on H2 (the embedded default) or a fresh PostgreSQL database. */
+  public static HubTestServer start(String kind) throws Exception {
+    Path dir = Files.createTempDirectory("hub-test-");
+    HubConfig config = HubConfig.parse(new String[] {"--port", "0", "--bind", "127.0.0.1", "--data", dir.toString()},
+        Map.of("HUB_ADMIN_PASSWORD", ADMIN_PASSWORD));
+    HubDatabase db = TestDatabases.fresh(kind, 20);
+    return new HubTestServer(Main.Hub.start(config, db, Clock.systemUTC()));
+  }
+
+  public void addUser(String name, Role role, String area) {
+    OffsetDateTime now = OffsetDateTime.now();
+    db.dsl().insertInto(APP_USER)
+        .set(APP_USER.USERNAME, name).set(APP_USER.ROLE, role.name()).set(APP_USER.AREA_ID, area)
+        .set(APP_USER.PASSWORD_HASH, Passwords.hash(PASSWORD)).set(APP_USER.CREATED_AT, now).set(APP_USER.UPDATED_AT, now)
+        .execute();
+  }
+
+  private String token(String user, String password) throws Exception {
+    HttpResponse<String> res = send("POST", "/api/v1/auth/token",
+        JSON.writeValueAsString(Map.of("username", user, "password", password)), null);
+    if (res.statusCode() != 200) {
+      throw new IllegalStateException("sign-in of " + user + " failed: " + res.body());
+    }
+    return JSON.readTree(res.body()).get("access_token").asText();
+  }
+
+  public URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + hub.server().port() + path);
+  }
+
+  /** Sends a request as {@code who} (a key of {@link #tokens}, or null for anonymous). */
+  public HttpResponse<String> send(String method, String path, String body, String who) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    if (who != null) {
+      b.header("Authorization", "Bearer " + tokens.get(who));
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  public static JsonNode json(HttpResponse<String> res) throws Exception {
+    return JSON.readTree(res.body());
+  }
+
+  @Override
+  public void close() {
+    hub.close();
+  }
+}

@@ -1,0 +1,130 @@
+package io.tracetrack.hub.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tracetrack.hub.HubTestServer;
+import java.net.http.HttpResponse;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Hostile input at the API: a clear 4xx problem+json with a stable code, and nothing changed. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HostileRequestsTest {
+
+  private HubTestServer server;
+
+  @BeforeAll
+  void start() throws Exception {
+    server = HubTestServer.start("h2");
+    server.send("POST", "/api/v1/bags", "{\"code\":\"P5-5\"}", "admin");
+  }
+
+  @AfterAll
+  void stop() {
+    server.close();
+  }
+
+  private long rows() {
+    return server.db.dsl().fetchCount(io.tracetrack.hub.db.jooq.Tables.BAG);
+  }
+
+  static Stream<Arguments> bodies() {
+    return Stream.of(
+        Arguments.of("/api/v1/links", "{\"parent\": \"P5-5\", \"child\": [1", 400, "MALFORMED_JSON"),
+        Arguments.of("/api/v1/links", "", 400, "MALFORMED_JSON"),
+        Arguments.of("/api/v1/links", "[]", 400, "INVALID_REQUEST"),
+        Arguments.of("/api/v1/links", "{\"parent\": 5, \"child\": \"C1\"}", 400, "INVALID_REQUEST"),
+        Arguments.of("/api/v1/links", "{\"parent\": \"P5-5\"}", 400, "INVALID_REQUEST"),
+        Arguments.of("/api/v1/links", "{\"parent\": \"P5-5\", \"child\": {\"$gt\": \"\"}}", 400, "INVALID_REQUEST"),
+        Arguments.of("/api/v1/links", "{\"parent\":\"P5-5\",\"child\":\"C1\",\"x\":" + "[".repeat(100) + "]".repeat(100) + "}", 400, "JSON_LIMIT_EXCEEDED"),
+        Arguments.of("/api/v1/links", "{\"parent\":\"P5-5\",\"child\":\"C1\",\"n\":" + "9".repeat(1000) + "}", 400, "JSON_LIMIT_EXCEEDED"),
+        Arguments.of("/api/v1/links", "{\"parent\":\"P5-5\",\"child\":\"" + "C".repeat(300) + "\"}", 400, "INVALID_REQUEST"),
+        Arguments.of("/api/v1/links", "{\"parent\":\"P5-5\",\"child\":\"C1'; DROP TABLE bag;--\"}", 400, "INVALID_CODE"),
+        Arguments.of("/api/v1/links", "{\"parent\":\"P5-5\",\"child\":\"<img src=x onerror=alert(1)>\"}", 400, "INVALID_CODE"),
+        Arguments.of("/api/v1/links", "{\"parent\":\"P5-5\",\"child\":\"../../etc/passwd\"}", 400, "INVALID_CODE"),
+        Arguments.of("/api/v1/bags", "{\"code\":\"P1-99\"}", 400, "INVALID_CODE"),
+        Arguments.of("/api/v1/bags", "{\"code\":\"CMD-UNDO\"}", 400, "INVALID_CODE"),
+        Arguments.of("/api/v1/auth/token", "{\"username\": 1, \"password\": true}", 400, "INVALID_REQUEST"));
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("bodies")
+  void hostileBody_isRefusedClearly_andChangesNothing(String path, String body, int status, String code) throws Exception {
+    long before = rows();
+    HttpResponse<String> res = server.send("POST", path, body, "admin");
+    assertThat(res.statusCode()).as(res.body()).isEqualTo(status);
+    assertThat(res.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    assertThat(HubTestServer.json(res).get("code").asText()).isEqualTo(code);
+    assertThat(rows()).isEqualTo(before);
+  }
+
+  @Test
+  void hugeBody_is413() throws Exception {
+    HttpResponse<String> res = server.send("POST", "/api/v1/links", "{\"parent\":\"" + "P".repeat(200_000) + "\"}", "admin");
+    assertThat(res.statusCode()).isEqualTo(413);
+  }
+
+  @Test
+  void wrongContentType_is415() throws Exception {
+    var req = java.net.http.HttpRequest.newBuilder(server.uri("/api/v1/links"))
+        .header("Content-Type", "text/plain")
+        .header("Authorization", "Bearer " + server.tokens.get("admin"))
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("parent=P5-5&child=C1")).build();
+    var res = java.net.http.HttpClient.newHttpClient().send(req, java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(res.statusCode()).isEqualTo(415);
+  }
+
+  @Test
+  void pathTraversalAndControlCharactersInCodes_areNotFound_notAnError() throws Exception {
+    assertThat(server.send("GET", "/api/v1/bags/..%2F..%2Fetc%2Fpasswd", null, "admin").statusCode()).isIn(400, 404);
+    assertThat(server.send("GET", "/api/v1/bags/C1%00", null, "admin").statusCode()).isIn(400, 404);
+    assertThat(server.send("GET", "/api/v1/nope", null, "admin").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void refusedLink_is409WithTheDocksReasonCode_andNamesTheOtherBag() throws Exception {
+    server.send("POST", "/api/v1/bags", "{\"code\":\"P6-5\"}", "admin");
+    server.send("POST", "/api/v1/links", "{\"parent\":\"P5-5\",\"child\":\"C55\"}", "admin");
+    HttpResponse<String> res = server.send("POST", "/api/v1/links", "{\"parent\":\"P6-5\",\"child\":\"C55\"}", "admin");
+    assertThat(res.statusCode()).isEqualTo(409);
+    assertThat(HubTestServer.json(res).get("code").asText()).isEqualTo("CHILD_ALREADY_LINKED");
+    assertThat(HubTestServer.json(res).get("otherBag").asText()).isEqualTo("P5-5");
+  }
+
+  @Test
+  void everyMutation_isAudited_andTheChainVerifies_andTamperingIsDetected() throws Exception {
+    server.send("POST", "/api/v1/links", "{\"parent\":\"P5-5\",\"child\":\"C56\"}", "admin");
+    var audit = HubTestServer.json(server.send("GET", "/api/v1/audit?entityId=C56", null, "admin"));
+    assertThat(audit.get("entries")).isNotEmpty();
+    var entry = audit.get("entries").get(0);
+    assertThat(entry.get("action").asText()).isEqualTo("LINK");
+    assertThat(entry.get("actor").asText()).isEqualTo("admin");
+    assertThat(entry.get("requestId").asText()).isNotBlank();
+    assertThat(entry.get("ip").asText()).isNotBlank();
+    var ok = HubTestServer.json(server.send("POST", "/api/v1/audit/verify", null, "admin"));
+    assertThat(ok.get("intact").asBoolean()).isTrue();
+    assertThat(ok.get("checked").asLong()).isPositive();
+    server.db.dsl().execute("update audit_entry set actor = 'mallory' where entity_id = 'C56'");
+    var bad = HubTestServer.json(server.send("POST", "/api/v1/audit/verify", null, "admin"));
+    assertThat(bad.get("intact").asBoolean()).isFalse();
+    assertThat(bad.get("problem").asText()).contains("changed");
+  }
+
+  @Test
+  void stats_areExactAndScopedForDispatchers() throws Exception {
+    var all = HubTestServer.json(server.send("GET", "/api/v1/stats", null, "admin"));
+    assertThat(all.get("totals").get("parents").asLong()).isEqualTo(
+        server.db.dsl().fetchCount(io.tracetrack.hub.db.jooq.Tables.BAG, io.tracetrack.hub.db.jooq.Tables.BAG.ROLE.eq("PARENT")));
+    assertThat(all.get("last14Days")).hasSize(14);
+    server.send("POST", "/api/v1/bags", "{\"code\":\"P77-5\"}", "dispatcher-south");
+    var south = HubTestServer.json(server.send("GET", "/api/v1/stats", null, "dispatcher-south"));
+    assertThat(south.get("totals").get("parents").asLong()).isEqualTo(1);
+    assertThat(south.get("byArea").has("NORTH")).isFalse();
+  }
+}

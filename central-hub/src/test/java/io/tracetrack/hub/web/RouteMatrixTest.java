@@ -1,0 +1,86 @@
+package io.tracetrack.hub.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tracetrack.hub.HubTestServer;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every route × every role × anonymous, on a real server: anonymous gets 401, a role the route
+ * does not allow gets 403, an allowed role gets neither. Add each new route here.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RouteMatrixTest {
+
+  private HubTestServer server;
+
+  /** A route, a body that is valid for it, and the roles that may call it. */
+  record Route(String method, String path, String body, Set<String> allowed) {
+    @Override
+    public String toString() {
+      return method + " " + path;
+    }
+  }
+
+  static final Set<String> ALL = Set.of("admin", "biller", "dispatcher");
+  static final Set<String> ADMIN = Set.of("admin");
+  static final Set<String> WRITERS = Set.of("admin", "dispatcher");
+
+  static List<Route> routes() {
+    return List.of(
+        new Route("GET", "/api/v1/bags/P7-5", null, ALL),
+        new Route("POST", "/api/v1/bags", "{\"code\":\"P8-5\"}", WRITERS),
+        new Route("POST", "/api/v1/links", "{\"parent\":\"P7-5\",\"child\":\"C71\"}", WRITERS),
+        new Route("DELETE", "/api/v1/links/C71?parent=P7-5", null, WRITERS),
+        new Route("GET", "/api/v1/stats", null, ALL),
+        new Route("GET", "/api/v1/audit", null, ADMIN),
+        new Route("POST", "/api/v1/audit/verify", null, ADMIN));
+  }
+
+  Stream<Arguments> matrix() {
+    List<Arguments> cells = new ArrayList<>();
+    for (Route route : routes()) {
+      cells.add(Arguments.of(route, null));
+      for (String role : ALL) {
+        cells.add(Arguments.of(route, role));
+      }
+    }
+    return cells.stream();
+  }
+
+  @BeforeAll
+  void start() throws Exception {
+    server = HubTestServer.start("h2");
+    server.send("POST", "/api/v1/bags", "{\"code\":\"P7-5\"}", "dispatcher");
+  }
+
+  @AfterAll
+  void stop() {
+    server.close();
+  }
+
+  @ParameterizedTest(name = "{0} as {1}")
+  @MethodSource("matrix")
+  void route_answersByRole(Route route, String role) throws Exception {
+    HttpResponse<String> res = server.send(route.method(), route.path(), route.body(), role);
+    if (role == null) {
+      assertThat(res.statusCode()).as(res.body()).isEqualTo(401);
+      assertThat(HubTestServer.json(res).get("code").asText()).isEqualTo("UNAUTHENTICATED");
+    } else if (!route.allowed().contains(role)) {
+      assertThat(res.statusCode()).as(res.body()).isEqualTo(403);
+      assertThat(HubTestServer.json(res).get("code").asText()).isEqualTo("FORBIDDEN");
+    } else {
+      assertThat(res.statusCode()).as(res.body()).isNotIn(401, 403, 500);
+    }
+  }
+}
