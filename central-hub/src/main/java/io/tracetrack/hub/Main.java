@@ -42,7 +42,23 @@ public final class Main {
       System.exit(64);
       return;
     }
-    Hub hub = Hub.start(config, Clock.systemUTC());
+    Hub hub;
+    try {
+      hub = Hub.start(config, Clock.systemUTC());
+    } catch (IllegalArgumentException e) {
+      System.err.println("central-hub: " + e.getMessage());
+      System.exit(64);
+      return;
+    } catch (RuntimeException e) {
+      // the usual causes: database unreachable or refusing the credentials, port in use
+      Throwable root = e;
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
+      System.err.println("central-hub: cannot start: " + e.getMessage() + (root != e ? " (" + root.getMessage() + ")" : ""));
+      System.exit(75);
+      return;
+    }
     System.out.println("TraceTrack hub on " + hub.database().dialect() + (config.embedded() ? " (embedded, " + config.dataDir() + ")" : ""));
     hub.generatedAdminPassword().ifPresent(p ->
         System.out.println("First admin created: user 'admin', password " + p + " (shown once; change it)"));

@@ -1,0 +1,47 @@
+package io.tracetrack.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class HubConfigTest {
+
+  @Test
+  void defaults_embeddedH2OnPort8080() {
+    HubConfig c = HubConfig.parse(new String[0], Map.of());
+    assertThat(c.embedded()).isTrue();
+    assertThat(c.port()).isEqualTo(8080);
+    assertThat(c.dataDir()).isEqualTo(Path.of("hub-data").toAbsolutePath());
+    assertThat(c.tokenLifetime().toMinutes()).isEqualTo(15);
+  }
+
+  @Test
+  void postgres_fromFlagsAndSecretsFromEnvironment() {
+    HubConfig c = HubConfig.parse(new String[] {"--db-url", "jdbc:postgresql://db/tt", "--db-user", "tt"},
+        Map.of("HUB_DB_PASSWORD", "s3cret", "HUB_PORT", "9090"));
+    assertThat(c.embedded()).isFalse();
+    assertThat(c.dbPassword()).isEqualTo("s3cret");
+    assertThat(c.port()).isEqualTo(9090);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "secret as flag|--db-password hunter2|environment",
+      "admin password as flag|--admin-password=x|environment",
+      "unknown flag|--frobnicate 1|unknown flag",
+      "port not a number|--port http|whole number",
+      "port out of range|--port 70000|between",
+      "not a postgres url|--db-url jdbc:mysql://x/y|PostgreSQL JDBC URL",
+      "missing value|--port|needs a value",
+  })
+  void hostileConfiguration_isRefusedClearly(String name, String args, String message) {
+    assertThatThrownBy(() -> HubConfig.parse(args.split(" "), Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(message);
+  }
+}
