@@ -3,6 +3,8 @@ package io.tracetrack.hub;
 import io.helidon.webserver.WebServer;
 import io.tracetrack.hub.audit.AuditLog;
 import io.tracetrack.hub.audit.AuditRoutes;
+import io.tracetrack.hub.io.ExportRoutes;
+import io.tracetrack.hub.search.SearchRoutes;
 import io.tracetrack.hub.stats.Stats;
 import io.tracetrack.hub.stats.StatsRoutes;
 import io.tracetrack.hub.auth.Access;
@@ -112,7 +114,9 @@ public final class Main {
           new HubServer.Mount("/api/v1/auth", new AuthRoutes(users, tokens)),
           new HubServer.Mount("/api/v1", new BagRoutes(bags, access)),
           new HubServer.Mount("/api/v1", new StatsRoutes(new Stats(db, clock), access)),
-          new HubServer.Mount("/api/v1", new AuditRoutes(audit, access)));
+          new HubServer.Mount("/api/v1", new AuditRoutes(audit, access)),
+          new HubServer.Mount("/api/v1", new SearchRoutes(db, access)),
+          new HubServer.Mount("/api/v1", new ExportRoutes(db, access)));
       WebServer server = HubServer.start(config.bind(), config.port(), mounts);
       ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "audit-chainer");

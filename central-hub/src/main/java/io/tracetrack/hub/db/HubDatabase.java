@@ -38,7 +38,9 @@ public final class HubDatabase implements AutoCloseable {
   /** The embedded H2 database in {@code dataDir}. */
   public static HubDatabase embedded(Path dataDir, int poolSize) {
     String url = "jdbc:h2:file:" + dataDir.resolve("hub").toAbsolutePath()
-        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000";
+        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000"
+        // stream large results (exports) instead of materialising them
+        + ";LAZY_QUERY_EXECUTION=1";
     return open(url, "sa", "", poolSize, SQLDialect.H2);
   }
 
@@ -57,8 +59,11 @@ public final class HubDatabase implements AutoCloseable {
     config.setAutoCommit(true);
     HikariDataSource pool = new HikariDataSource(config);
     try {
-      Flyway.configure().dataSource(pool).locations("classpath:db/migration").failOnMissingLocations(true)
-          .load().migrate();
+      // the shared migrations, then (PostgreSQL only) indexes H2 has no syntax for
+      String[] locations = dialect == SQLDialect.POSTGRES
+          ? new String[] {"classpath:db/migration", "classpath:db/postgresql"}
+          : new String[] {"classpath:db/migration"};
+      Flyway.configure().dataSource(pool).locations(locations).failOnMissingLocations(true).load().migrate();
     } catch (RuntimeException e) {
       pool.close();
       throw e;

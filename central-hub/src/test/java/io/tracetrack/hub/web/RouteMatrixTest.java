@@ -44,7 +44,10 @@ class RouteMatrixTest {
         new Route("DELETE", "/api/v1/links/C71?parent=P7-5", null, WRITERS),
         new Route("GET", "/api/v1/stats", null, ALL),
         new Route("GET", "/api/v1/audit", null, ADMIN),
-        new Route("POST", "/api/v1/audit/verify", null, ADMIN));
+        new Route("POST", "/api/v1/audit/verify", null, ADMIN),
+        new Route("GET", "/api/v1/search?q=P7", null, ALL),
+        new Route("GET", "/api/v1/exports/bags.csv", null, ALL),
+        new Route("GET", "/api/v1/exports/scans.csv", null, ALL));
   }
 
   Stream<Arguments> matrix() {

@@ -1,0 +1,159 @@
+package io.tracetrack.hub.search;
+
+import static io.tracetrack.hub.db.jooq.Tables.BAG;
+
+import io.helidon.common.uri.UriQuery;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.tracetrack.hub.auth.Access;
+import io.tracetrack.hub.auth.Caller;
+import io.tracetrack.hub.db.HubDatabase;
+import io.tracetrack.hub.db.jooq.tables.records.BagRecord;
+import io.tracetrack.model.Role;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import io.tracetrack.hub.web.Http;
+import org.jooq.Condition;
+import org.jooq.impl.DSL;
+
+/**
+ * {@code GET /api/v1/search}: bags by code — the exact match first, then codes starting with the
+ * query, ordered by code, {@code limit} (≤ 200) a page, the next page from {@code after} (keyset:
+ * no OFFSET, so page 1,000 costs what page 1 does). Filters: type, area, dock, from/to (created),
+ * linked, user (creator). On a miss, "did you mean" offers codes sharing the longest prefix.
+ */
+public final class SearchRoutes implements HttpService {
+
+  public static final int MAX_PAGE = 200;
+  private static final Pattern QUERY = Pattern.compile("[A-Za-z0-9-]{1,64}");
+
+  private final HubDatabase db;
+  private final Access access;
+
+  public SearchRoutes(HubDatabase db, Access access) {
+    this.db = db;
+    this.access = access;
+  }
+
+  @Override
+  public void routing(HttpRules rules) {
+    rules.get("/search", this::search);
+  }
+
+  /** One hit. */
+  public record Hit(String code, String role, int childCount, int limit, String parent, String area, String dock,
+      String createdBy, OffsetDateTime createdAt) {
+    static Hit of(BagRecord r) {
+      return new Hit(r.getCode(), r.getRole(), r.getChildCount(), r.getLimitCount(), r.getParentCode(), r.getAreaId(),
+          r.getDock(), r.getCreatedBy(), r.getCreatedAt());
+    }
+  }
+
+  private void search(ServerRequest req, ServerResponse res) {
+    Optional<Caller> caller = access.require(req, res, Role.ADMIN, Role.BILLER, Role.DISPATCHER);
+    if (caller.isEmpty()) {
+      return;
+    }
+    UriQuery q = req.query();
+    String text = q.first("q").asOptional().orElse("").strip().toUpperCase(Locale.ROOT);
+    if (!QUERY.matcher(text).matches()) {
+      Http.problem(res, 400, "INVALID_QUERY", "q must be 1-64 letters, digits or '-'");
+      return;
+    }
+    Condition filter;
+    int limit;
+    try {
+      filter = filters(q, caller.get());
+      limit = q.first("limit").asOptional().map(Integer::parseInt).orElse(50);
+    } catch (IllegalArgumentException | DateTimeParseException e) {
+      Http.problem(res, 400, "INVALID_FILTER", e.getMessage());
+      return;
+    }
+    if (limit < 1 || limit > MAX_PAGE) {
+      Http.problem(res, 400, "INVALID_FILTER", "limit must be 1.." + MAX_PAGE);
+      return;
+    }
+    Optional<String> after = q.first("after").asOptional();
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (after.isEmpty()) {
+      out.put("exact", db.dsl().selectFrom(BAG).where(BAG.CODE.eq(text)).and(filter).fetchOptional().map(Hit::of).orElse(null));
+    }
+    Condition page = BAG.CODE.like(escape(text) + "%", '!').and(BAG.CODE.ne(text)).and(filter);
+    if (after.isPresent()) {
+      page = page.and(BAG.CODE.gt(after.get()));
+    }
+    List<Hit> hits = db.dsl().selectFrom(BAG).where(page).orderBy(BAG.CODE).limit(limit).fetch(Hit::of);
+    out.put("results", hits);
+    out.put("next", hits.size() == limit ? hits.getLast().code() : null);
+    if (after.isEmpty() && out.get("exact") == null && hits.isEmpty()) {
+      out.put("didYouMean", suggestions(text, filter));
+    }
+    Http.json(res, 200, out);
+  }
+
+  /** Codes sharing the longest prefix of the query that has any; at most five. */
+  private List<String> suggestions(String text, Condition filter) {
+    for (int length = text.length() - 1; length >= 2; length--) {
+      String prefix = text.substring(0, length);
+      List<String> found = db.dsl().select(BAG.CODE).from(BAG).where(BAG.CODE.like(escape(prefix) + "%", '!')).and(filter)
+          .orderBy(BAG.CODE).limit(5).fetch(BAG.CODE);
+      if (!found.isEmpty()) {
+        return found;
+      }
+    }
+    return List.of();
+  }
+
+  private static String escape(String text) {
+    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
+  }
+
+  private static Condition filters(UriQuery q, Caller caller) {
+    Condition c = DSL.noCondition();
+    if (caller.principal().role() == Role.DISPATCHER) {
+      c = c.and(BAG.AREA_ID.eq(caller.principal().area()));
+    } else if (q.first("area").asOptional().isPresent()) {
+      c = c.and(BAG.AREA_ID.eq(q.first("area").get()));
+    }
+    Optional<String> type = q.first("type").asOptional().map(t -> t.toUpperCase(Locale.ROOT));
+    if (type.isPresent()) {
+      if (!type.get().equals("PARENT") && !type.get().equals("CHILD")) {
+        throw new IllegalArgumentException("type must be PARENT or CHILD");
+      }
+      c = c.and(BAG.ROLE.eq(type.get()));
+    }
+    if (q.first("dock").asOptional().isPresent()) {
+      c = c.and(BAG.DOCK.eq(q.first("dock").get()));
+    }
+    if (q.first("user").asOptional().isPresent()) {
+      c = c.and(BAG.CREATED_BY.eq(q.first("user").get()));
+    }
+    if (q.first("from").asOptional().isPresent()) {
+      c = c.and(BAG.CREATED_AT.ge(OffsetDateTime.parse(q.first("from").get())));
+    }
+    if (q.first("to").asOptional().isPresent()) {
+      c = c.and(BAG.CREATED_AT.lt(OffsetDateTime.parse(q.first("to").get())));
+    }
+    Optional<String> linked = q.first("linked").asOptional();
+    if (linked.isPresent()) {
+      boolean yes = switch (linked.get()) {
+        case "true" -> true;
+        case "false" -> false;
+        default -> throw new IllegalArgumentException("linked must be true or false");
+      };
+      // a child is linked when it has a parent; a parent when it has children
+      c = c.and(yes
+          ? BAG.PARENT_CODE.isNotNull().or(BAG.CHILD_COUNT.gt(0))
+          : BAG.PARENT_CODE.isNull().and(BAG.CHILD_COUNT.eq(0)));
+    }
+    return c;
+  }
+}
