@@ -4,6 +4,8 @@ import io.helidon.webserver.WebServer;
 import io.tracetrack.hub.audit.AuditLog;
 import io.tracetrack.hub.audit.AuditRoutes;
 import io.tracetrack.hub.io.ExportRoutes;
+import io.tracetrack.hub.ops.Metrics;
+import io.tracetrack.hub.ops.OpsRoutes;
 import io.tracetrack.hub.search.SearchRoutes;
 import io.tracetrack.hub.stats.Stats;
 import io.tracetrack.hub.stats.StatsRoutes;
@@ -109,7 +111,9 @@ public final class Main {
       Access access = new Access(tokens);
       AuditLog audit = new AuditLog(db, clock);
       BagService bags = new BagService(db, CodeGrammar.defaults(), audit, clock);
+      Metrics metrics = new Metrics(db, clock);
       List<HubServer.Mount> mounts = List.of(
+          new HubServer.Mount("/", new OpsRoutes(metrics, db, access, config.dataDir())),
           new HubServer.Mount("/health", new HealthRoutes(db)),
           new HubServer.Mount("/api/v1/auth", new AuthRoutes(users, tokens)),
           new HubServer.Mount("/api/v1", new BagRoutes(bags, access)),
@@ -117,7 +121,7 @@ public final class Main {
           new HubServer.Mount("/api/v1", new AuditRoutes(audit, access)),
           new HubServer.Mount("/api/v1", new SearchRoutes(db, access)),
           new HubServer.Mount("/api/v1", new ExportRoutes(db, access)));
-      WebServer server = HubServer.start(config.bind(), config.port(), mounts);
+      WebServer server = HubServer.start(config.bind(), config.port(), mounts, List.of(metrics.requestFilter()));
       ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "audit-chainer");
         t.setDaemon(true);

@@ -3,6 +3,7 @@ package io.tracetrack.hub.web;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.HttpService;
 import java.util.List;
@@ -19,7 +20,8 @@ public final class HubServer {
   /** A feature's routes and the path prefix they are mounted under (several may share one). */
   public record Mount(String prefix, HttpService service) {}
 
-  public static void routing(HttpRouting.Builder routing, List<Mount> mounts) {
+  public static void routing(HttpRouting.Builder routing, List<Mount> mounts, List<Filter> filters) {
+    filters.forEach(routing::addFilter);
     routing.addFilter((chain, req, res) -> {
       res.header(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff");
       res.header(HeaderNames.create("X-Frame-Options"), "DENY");
@@ -48,13 +50,13 @@ public final class HubServer {
         });
   }
 
-  public static WebServer start(String bind, int port, List<Mount> mounts) {
+  public static WebServer start(String bind, int port, List<Mount> mounts, List<Filter> filters) {
     return WebServer.builder()
         .host(bind)
         .port(port)
         .maxPayloadSize(Http.MAX_BODY * 4L)
         .shutdownHook(true)
-        .routing(routing -> routing(routing, List.copyOf(mounts)))
+        .routing(routing -> routing(routing, List.copyOf(mounts), List.copyOf(filters)))
         .build()
         .start();
   }

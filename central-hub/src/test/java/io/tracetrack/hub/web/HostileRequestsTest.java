@@ -117,6 +117,19 @@ class HostileRequestsTest {
   }
 
   @Test
+  void metrics_arePrometheusText_perRoutePattern_withPoolAndJvm() throws Exception {
+    server.send("GET", "/api/v1/bags/P5-5", null, "admin");
+    HttpResponse<String> res = server.send("GET", "/metrics", null, null);
+    assertThat(res.statusCode()).isEqualTo(200);
+    assertThat(res.body()).contains("http_server_requests_seconds_count").contains("route=\"/bags/{code}\"")
+        .contains("hikaricp_connections").contains("jvm_memory_used_bytes").doesNotContain("route=\"/bags/P5-5\"");
+    var health = HubTestServer.json(server.send("GET", "/api/v1/system/health", null, "admin"));
+    assertThat(health.get("database").get("pool").get("max").asInt()).isPositive();
+    assertThat(health.get("database").get("sizeBytes").asLong()).isPositive();
+    assertThat(health.has("errorsLastHour")).isTrue();
+  }
+
+  @Test
   void stats_areExactAndScopedForDispatchers() throws Exception {
     var all = HubTestServer.json(server.send("GET", "/api/v1/stats", null, "admin"));
     assertThat(all.get("totals").get("parents").asLong()).isEqualTo(

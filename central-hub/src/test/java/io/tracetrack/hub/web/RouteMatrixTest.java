@@ -47,7 +47,8 @@ class RouteMatrixTest {
         new Route("POST", "/api/v1/audit/verify", null, ADMIN),
         new Route("GET", "/api/v1/search?q=P7", null, ALL),
         new Route("GET", "/api/v1/exports/bags.csv", null, ALL),
-        new Route("GET", "/api/v1/exports/scans.csv", null, ALL));
+        new Route("GET", "/api/v1/exports/scans.csv", null, ALL),
+        new Route("GET", "/api/v1/system/health", null, ADMIN));
   }
 
   Stream<Arguments> matrix() {

@@ -1,0 +1,72 @@
+package io.tracetrack.hub.ops;
+
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.helidon.webserver.http.Filter;
+import io.tracetrack.hub.db.HubDatabase;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ConcurrentLinkedDeque;
+
+/**
+ * The hub's meters (Micrometer, Prometheus text at {@code /metrics}): request rate and latency
+ * per route pattern (never per raw path, so codes in URLs cannot blow up the series count),
+ * HikariCP pool use, JVM memory, GC, threads and CPU; plus the server errors of the last hour.
+ */
+public final class Metrics {
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final ConcurrentLinkedDeque<Instant> serverErrors = new ConcurrentLinkedDeque<>();
+  private final Clock clock;
+
+  public Metrics(HubDatabase db, Clock clock) {
+    this.clock = clock;
+    db.pool().setMetricRegistry(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** Times every request by method, route pattern and status; counts 5xx answers for the health view. */
+  public Filter requestFilter() {
+    return (chain, req, res) -> {
+      long start = System.nanoTime();
+      try {
+        chain.proceed();
+      } finally {
+        String route = req.matchingPattern().orElse("unmatched");
+        int status = res.status().code();
+        Timer.builder("http_server_requests")
+            .tag("method", req.prologue().method().text())
+            .tag("route", route)
+            .tag("status", Integer.toString(status))
+            .publishPercentileHistogram(false)
+            .register(registry)
+            .record(Duration.ofNanos(System.nanoTime() - start));
+        if (status >= 500) {
+          serverErrors.add(clock.instant());
+        }
+      }
+    };
+  }
+
+  /** Server errors (5xx) answered in the last hour. */
+  public int errorsLastHour() {
+    Instant cutoff = clock.instant().minus(Duration.ofHours(1));
+    while (!serverErrors.isEmpty() && serverErrors.peekFirst().isBefore(cutoff)) {
+      serverErrors.pollFirst();
+    }
+    return serverErrors.size();
+  }
+}

@@ -1,0 +1,81 @@
+package io.tracetrack.hub.ops;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.tracetrack.hub.auth.Access;
+import io.tracetrack.hub.db.HubDatabase;
+import io.tracetrack.hub.web.Http;
+import io.tracetrack.model.Role;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jooq.SQLDialect;
+
+/**
+ * {@code GET /metrics} (Prometheus text; scraped from inside the cluster, so unauthenticated like
+ * {@code /health}) and {@code GET /api/v1/system/health} for admins: pool, memory, database size,
+ * errors in the last hour.
+ */
+public final class OpsRoutes implements HttpService {
+
+  private final Metrics metrics;
+  private final HubDatabase db;
+  private final Access access;
+  private final Path dataDir;
+
+  public OpsRoutes(Metrics metrics, HubDatabase db, Access access, Path dataDir) {
+    this.metrics = metrics;
+    this.db = db;
+    this.access = access;
+    this.dataDir = dataDir;
+  }
+
+  @Override
+  public void routing(HttpRules rules) {
+    rules.get("/metrics", this::prometheus).get("/api/v1/system/health", this::health);
+  }
+
+  private void prometheus(ServerRequest req, ServerResponse res) {
+    res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+    res.send(metrics.registry().scrape().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void health(ServerRequest req, ServerResponse res) {
+    if (access.require(req, res, Role.ADMIN).isEmpty()) {
+      return;
+    }
+    var pool = db.pool().getHikariPoolMXBean();
+    MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("database", Map.of(
+        "dialect", db.dialect().name(),
+        "sizeBytes", databaseSize(),
+        "pool", Map.of("active", pool.getActiveConnections(), "idle", pool.getIdleConnections(),
+            "waiting", pool.getThreadsAwaitingConnection(), "max", db.pool().getMaximumPoolSize())));
+    out.put("memory", Map.of("heapUsedBytes", heap.getUsed(), "heapMaxBytes", heap.getMax()));
+    out.put("caches", List.of()); // the hub keeps no caches yet; each one will report its hit rate here
+    out.put("errorsLastHour", metrics.errorsLastHour());
+    out.put("uptimeSeconds", ManagementFactory.getRuntimeMXBean().getUptime() / 1000);
+    Http.json(res, 200, out);
+  }
+
+  private long databaseSize() {
+    if (db.dialect() == SQLDialect.POSTGRES) {
+      return ((Number) db.dsl().fetchValue("select pg_database_size(current_database())")).longValue();
+    }
+    try {
+      Path file = dataDir.resolve("hub.mv.db");
+      return Files.exists(file) ? Files.size(file) : 0;
+    } catch (java.io.IOException e) {
+      return -1;
+    }
+  }
+}
