@@ -113,7 +113,7 @@ public final class Main {
       BagService bags = new BagService(db, CodeGrammar.defaults(), audit, clock);
       Metrics metrics = new Metrics(db, clock);
       List<HubServer.Mount> mounts = List.of(
-          new HubServer.Mount("/", new OpsRoutes(metrics, db, access, config.dataDir())),
+          new HubServer.Mount("/", new OpsRoutes(metrics, db, access)),
           new HubServer.Mount("/health", new HealthRoutes(db)),
           new HubServer.Mount("/api/v1/auth", new AuthRoutes(users, tokens)),
           new HubServer.Mount("/api/v1", new BagRoutes(bags, access)),

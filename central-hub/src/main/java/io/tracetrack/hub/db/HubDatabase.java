@@ -29,8 +29,11 @@ public final class HubDatabase implements AutoCloseable {
   private final DSLContext dsl;
   private final SQLDialect dialect;
 
-  private HubDatabase(HikariDataSource pool, SQLDialect dialect) {
+  private final Path embeddedFile;
+
+  private HubDatabase(HikariDataSource pool, SQLDialect dialect, Path embeddedFile) {
     this.pool = pool;
+    this.embeddedFile = embeddedFile;
     this.dialect = dialect;
     this.dsl = DSL.using(pool, dialect, SETTINGS);
   }
@@ -41,15 +44,16 @@ public final class HubDatabase implements AutoCloseable {
         + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000"
         // stream large results (exports) instead of materialising them
         + ";LAZY_QUERY_EXECUTION=1";
-    return open(url, "sa", "", poolSize, SQLDialect.H2);
+    return open(url, "sa", "", poolSize, SQLDialect.H2, dataDir.resolve("hub.mv.db").toAbsolutePath());
   }
 
   /** A PostgreSQL database. */
   public static HubDatabase postgres(String url, String user, String password, int poolSize) {
-    return open(url, user, password, poolSize, SQLDialect.POSTGRES);
+    return open(url, user, password, poolSize, SQLDialect.POSTGRES, null);
   }
 
-  private static HubDatabase open(String url, String user, String password, int poolSize, SQLDialect dialect) {
+  private static HubDatabase open(String url, String user, String password, int poolSize, SQLDialect dialect,
+      Path embeddedFile) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url);
     config.setUsername(user);
@@ -68,7 +72,7 @@ public final class HubDatabase implements AutoCloseable {
       pool.close();
       throw e;
     }
-    return new HubDatabase(pool, dialect);
+    return new HubDatabase(pool, dialect, embeddedFile);
   }
 
   public DSLContext dsl() {
@@ -77,6 +81,18 @@ public final class HubDatabase implements AutoCloseable {
 
   public SQLDialect dialect() {
     return dialect;
+  }
+
+  /** The database's size on disk, in bytes. */
+  public long sizeBytes() {
+    if (dialect == SQLDialect.POSTGRES) {
+      return ((Number) dsl.fetchValue("select pg_database_size(current_database())")).longValue();
+    }
+    try {
+      return java.nio.file.Files.size(embeddedFile);
+    } catch (java.io.IOException e) {
+      return -1;
+    }
   }
 
   public HikariDataSource pool() {

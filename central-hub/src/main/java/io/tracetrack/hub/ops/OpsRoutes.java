@@ -12,12 +12,9 @@ import io.tracetrack.model.Role;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.jooq.SQLDialect;
 
 /**
  * {@code GET /metrics} (Prometheus text; scraped from inside the cluster, so unauthenticated like
@@ -29,13 +26,11 @@ public final class OpsRoutes implements HttpService {
   private final Metrics metrics;
   private final HubDatabase db;
   private final Access access;
-  private final Path dataDir;
 
-  public OpsRoutes(Metrics metrics, HubDatabase db, Access access, Path dataDir) {
+  public OpsRoutes(Metrics metrics, HubDatabase db, Access access) {
     this.metrics = metrics;
     this.db = db;
     this.access = access;
-    this.dataDir = dataDir;
   }
 
   @Override
@@ -57,7 +52,7 @@ public final class OpsRoutes implements HttpService {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("database", Map.of(
         "dialect", db.dialect().name(),
-        "sizeBytes", databaseSize(),
+        "sizeBytes", db.sizeBytes(),
         "pool", Map.of("active", pool.getActiveConnections(), "idle", pool.getIdleConnections(),
             "waiting", pool.getThreadsAwaitingConnection(), "max", db.pool().getMaximumPoolSize())));
     out.put("memory", Map.of("heapUsedBytes", heap.getUsed(), "heapMaxBytes", heap.getMax()));
@@ -67,15 +62,4 @@ public final class OpsRoutes implements HttpService {
     Http.json(res, 200, out);
   }
 
-  private long databaseSize() {
-    if (db.dialect() == SQLDialect.POSTGRES) {
-      return ((Number) db.dsl().fetchValue("select pg_database_size(current_database())")).longValue();
-    }
-    try {
-      Path file = dataDir.resolve("hub.mv.db");
-      return Files.exists(file) ? Files.size(file) : 0;
-    } catch (java.io.IOException e) {
-      return -1;
-    }
-  }
 }
