@@ -18,7 +18,7 @@ import java.util.Map;
 
 /**
  * {@code GET /metrics} (Prometheus text; scraped from inside the cluster, so unauthenticated like
- * {@code /health}) and {@code GET /api/v1/system/health} for admins: pool, memory, database size,
+ * {@code /health}), {@code GET /openapi} (the API's description), and {@code GET /api/v1/system/health} for admins: pool, memory, database size,
  * errors in the last hour.
  */
 public final class OpsRoutes implements HttpService {
@@ -35,7 +35,27 @@ public final class OpsRoutes implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.get("/metrics", this::prometheus).get("/api/v1/system/health", this::health);
+    rules.get("/metrics", this::prometheus)
+        .get("/openapi", this::openapi)
+        .get("/api/v1/system/health", this::health);
+  }
+
+  private void openapi(ServerRequest req, ServerResponse res) {
+    res.header(HeaderNames.CONTENT_TYPE, "application/yaml; charset=utf-8");
+    res.send(OPENAPI);
+  }
+
+  private static final byte[] OPENAPI = load("/openapi.yaml");
+
+  private static byte[] load(String resource) {
+    try (var in = OpsRoutes.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException(resource + " is missing from the build");
+      }
+      return in.readAllBytes();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private void prometheus(ServerRequest req, ServerResponse res) {
