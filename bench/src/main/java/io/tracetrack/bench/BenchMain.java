@@ -8,7 +8,8 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * {@code ./tracetrack bench edge [--n N] [--dir DIR] [--out BENCHMARKS.md]}: runs a benchmark and
+ * {@code ./tracetrack bench edge [--n N] | hub [--parents N] [--seconds S]} (both take {@code --dir
+ * DIR --out BENCHMARKS.md}): runs a benchmark and
  * replaces its section of BENCHMARKS.md (between {@code <!-- NAME:begin -->} and {@code <!--
  * NAME:end -->}), leaving the other sections alone.
  */
@@ -19,6 +20,8 @@ public final class BenchMain {
   public static void main(String[] args) throws Exception {
     String what = args.length > 0 ? args[0] : "edge";
     int n = 5000;
+    int parents = 60_000;
+    int seconds = 10;
     Path dir = Path.of("bench", "target", "bench-data");
     Path out = Path.of("BENCHMARKS.md");
     for (int i = 1; i + 1 < args.length; i += 2) {
@@ -26,16 +29,19 @@ public final class BenchMain {
         case "--n" -> n = Integer.parseInt(args[i + 1]);
         case "--dir" -> dir = Path.of(args[i + 1]);
         case "--out" -> out = Path.of(args[i + 1]);
+        case "--parents" -> parents = Integer.parseInt(args[i + 1]);
+        case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    if (!what.equals("edge")) {
-      throw new IllegalArgumentException("unknown benchmark '" + what + "' (edge)");
-    }
     deleteRecursively(dir);
-    String section = new EdgeBench(dir, n).run();
+    String section = switch (what) {
+      case "edge" -> new EdgeBench(dir, n).run();
+      case "hub" -> new HubBench(dir, parents, seconds).run();
+      default -> throw new IllegalArgumentException("unknown benchmark '" + what + "' (edge, hub)");
+    };
     System.out.println(section);
-    writeSection(out, "edge", section);
+    writeSection(out, what, section);
     System.out.println("written to " + out.toAbsolutePath());
   }
 
