@@ -9,11 +9,14 @@ import io.tracetrack.hub.auth.SigningKey;
 import io.tracetrack.hub.auth.Tokens;
 import io.tracetrack.hub.bag.BagRoutes;
 import io.tracetrack.hub.bag.BagService;
+import io.tracetrack.hub.bill.BillRoutes;
+import io.tracetrack.hub.bill.BillService;
 import io.tracetrack.hub.db.HubDatabase;
 import io.tracetrack.hub.users.Users;
 import io.tracetrack.hub.web.HealthRoutes;
 import io.tracetrack.hub.web.HubServer;
 import io.tracetrack.model.CodeGrammar;
+import io.tracetrack.model.WeightPolicy;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -86,10 +89,14 @@ public final class Main {
       Access access = new Access(tokens);
       AuditLog audit = new AuditLog(db, clock);
       BagService bags = new BagService(db, CodeGrammar.defaults(), audit, clock);
+      BillService bills = new BillService(db, CodeGrammar.defaults(), bags, WeightPolicy.defaults(), audit, clock);
+      BagRoutes bagRoutes = new BagRoutes(bags, access);
+      BillRoutes billRoutes = new BillRoutes(bills, access);
       Map<String, HttpService> services = new LinkedHashMap<>();
       services.put("/health", new HealthRoutes(db));
       services.put("/api/v1/auth", new AuthRoutes(users, tokens));
-      services.put("/api/v1", new BagRoutes(bags, access));
+      // one prefix, several features: the map holds one service per prefix, Helidon takes many
+      services.put("/api/v1", rules -> rules.register(bagRoutes, billRoutes));
       WebServer server = HubServer.start(config.bind(), config.port(), services);
       return new Hub(db, server, generated);
     }
