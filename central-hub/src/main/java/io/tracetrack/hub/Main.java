@@ -15,11 +15,14 @@ import io.tracetrack.hub.auth.SigningKey;
 import io.tracetrack.hub.auth.Tokens;
 import io.tracetrack.hub.bag.BagRoutes;
 import io.tracetrack.hub.bag.BagService;
+import io.tracetrack.hub.bill.BillRoutes;
+import io.tracetrack.hub.bill.BillService;
 import io.tracetrack.hub.db.HubDatabase;
 import io.tracetrack.hub.users.Users;
 import io.tracetrack.hub.web.HealthRoutes;
 import io.tracetrack.hub.web.HubServer;
 import io.tracetrack.model.CodeGrammar;
+import io.tracetrack.model.WeightPolicy;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -111,12 +114,14 @@ public final class Main {
       Access access = new Access(tokens);
       AuditLog audit = new AuditLog(db, clock);
       BagService bags = new BagService(db, CodeGrammar.defaults(), audit, clock);
+      BillService bills = new BillService(db, CodeGrammar.defaults(), bags, WeightPolicy.defaults(), audit, clock);
       Metrics metrics = new Metrics(db, clock);
       List<HubServer.Mount> mounts = List.of(
           new HubServer.Mount("/", new OpsRoutes(metrics, db, access)),
           new HubServer.Mount("/health", new HealthRoutes(db)),
           new HubServer.Mount("/api/v1/auth", new AuthRoutes(users, tokens)),
           new HubServer.Mount("/api/v1", new BagRoutes(bags, access)),
+          new HubServer.Mount("/api/v1", new BillRoutes(bills, access)),
           new HubServer.Mount("/api/v1", new StatsRoutes(new Stats(db, clock), access)),
           new HubServer.Mount("/api/v1", new AuditRoutes(audit, access)),
           new HubServer.Mount("/api/v1", new SearchRoutes(db, access)),

@@ -2,13 +2,15 @@ package io.tracetrack.model;
 
 import java.util.Optional;
 
-/** F-BILL capacity and finality rules. */
+/** F-BILL capacity, field and finality rules. */
 public final class BillRules {
 
   /** Capacity allowed when a bill is created. */
   public static final int MAX_CAPACITY_AT_CREATION = 50;
   /** Capacity allowed when a bill is edited later. */
   public static final int MAX_CAPACITY_ON_EDIT = 100;
+  /** Longest destination or vehicle number, in UTF-16 units (what both databases' varchar(100) hold at least). */
+  public static final int MAX_FIELD_LENGTH = 100;
 
   private BillRules() {}
 
@@ -42,5 +44,86 @@ public final class BillRules {
   /** Finalizing needs the bill full, or an explicit short close. */
   public static boolean mayFinalize(int parentsOnBill, int capacity, boolean shortClose) {
     return parentsOnBill >= capacity || (shortClose && parentsOnBill > 0);
+  }
+
+  /**
+   * A destination or vehicle number, as it will be stored (already trimmed): 1..100 characters, all
+   * printable. Control, format and private-use characters, line separators, unassigned code points
+   * and lone surrogates are refused: they would print as nothing or as garbage on a manifest, or
+   * make two different values look the same. Anything printable is kept as typed, never interpreted.
+   *
+   * @param field the field's name, for the message
+   */
+  public static Optional<Rejection> checkField(String field, String value) {
+    if (value == null || value.isEmpty()) {
+      return Optional.of(Rejection.of(RejectCode.BILL_FIELD_INVALID, field + " is required"));
+    }
+    if (value.length() > MAX_FIELD_LENGTH) {
+      return Optional.of(Rejection.of(RejectCode.BILL_FIELD_INVALID,
+          field + " is longer than " + MAX_FIELD_LENGTH + " characters"));
+    }
+    for (int i = 0; i < value.length(); ) {
+      int cp = value.codePointAt(i);
+      if (!printable(cp)) {
+        return Optional.of(Rejection.of(RejectCode.BILL_FIELD_INVALID, String.format(java.util.Locale.ROOT,
+            "%s has an unprintable character U+%04X at position %d", field, cp, i + 1)));
+      }
+      i += Character.charCount(cp);
+    }
+    return Optional.empty();
+  }
+
+  private static boolean printable(int cp) {
+    return switch (Character.getType(cp)) {
+      case Character.CONTROL, Character.FORMAT, Character.PRIVATE_USE, Character.SURROGATE, Character.UNASSIGNED,
+          Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR -> false;
+      default -> true;
+    };
+  }
+
+  /** Edits, parent changes and finalizing need an open bill. */
+  public static Optional<Rejection> checkOpen(String billId, Status status) {
+    if (status == Status.FINALIZED) {
+      return Optional.of(Rejection.of(RejectCode.BILL_FINALIZED,
+          "bill " + billId + " is finalized; reopen it before changing it"));
+    }
+    return Optional.empty();
+  }
+
+  /** A parent may join an open bill that is not yet full. */
+  public static Optional<Rejection> checkAddParent(String billId, Status status, int parentsOnBill, int capacity) {
+    Optional<Rejection> closed = checkOpen(billId, status);
+    if (closed.isPresent()) {
+      return closed;
+    }
+    if (parentsOnBill >= capacity) {
+      return Optional.of(Rejection.of(RejectCode.BILL_FULL,
+          "bill " + billId + " is full: " + parentsOnBill + " of " + capacity + " parents"));
+    }
+    return Optional.empty();
+  }
+
+  /** {@link #mayFinalize} with the reason a person can act on when it may not. */
+  public static Optional<Rejection> checkFinalize(String billId, Status status, int parentsOnBill, int capacity,
+      boolean shortClose) {
+    Optional<Rejection> closed = checkOpen(billId, status);
+    if (closed.isPresent()) {
+      return closed;
+    }
+    if (mayFinalize(parentsOnBill, capacity, shortClose)) {
+      return Optional.empty();
+    }
+    return Optional.of(Rejection.of(RejectCode.BILL_NOT_READY, parentsOnBill == 0
+        ? "bill " + billId + " has no parents; an empty bill cannot be finalized"
+        : "bill " + billId + " has " + parentsOnBill + " of " + capacity
+            + " parents; finalizing it short needs an explicit short close"));
+  }
+
+  /** Only a finalized bill can be reopened. */
+  public static Optional<Rejection> checkReopen(String billId, Status status) {
+    if (status != Status.FINALIZED) {
+      return Optional.of(Rejection.of(RejectCode.BILL_NOT_FINALIZED, "bill " + billId + " is open already"));
+    }
+    return Optional.empty();
   }
 }

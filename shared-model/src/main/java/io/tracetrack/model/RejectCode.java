@@ -47,5 +47,23 @@ public enum RejectCode {
   /** A bill capacity outside 1..50 (1..100 on edit) or below the parents already on it. */
   BILL_CAPACITY_INVALID,
   /** The local store could not take the write (disk full, locked too long): nothing was recorded. */
-  STORE_UNAVAILABLE
+  STORE_UNAVAILABLE,
+  /** A bill with this id already exists. */
+  BILL_EXISTS,
+  /** No bill has this id. */
+  BILL_NOT_FOUND,
+  /** The bill already holds as many parents as its capacity. */
+  BILL_FULL,
+  /** The bill is finalized: nothing on it may change until a biller or admin reopens it. */
+  BILL_FINALIZED,
+  /** Reopen was asked of a bill that is open. */
+  BILL_NOT_FINALIZED,
+  /** Finalize was asked of a bill short of its capacity without a short close, or of an empty bill. */
+  BILL_NOT_READY,
+  /** The parent is on another bill, which the message and {@code otherBag} name. */
+  PARENT_ON_OTHER_BILL,
+  /** The parent to take off a bill is not on it. */
+  PARENT_NOT_ON_BILL,
+  /** A bill's destination or vehicle number is empty, longer than 100 characters or not printable. */
+  BILL_FIELD_INVALID
 }

@@ -246,5 +246,49 @@ class RulesTest {
       assertThat(BillRules.mayFinalize(4, 5, true)).isTrue();
       assertThat(BillRules.mayFinalize(0, 5, true)).isFalse();
     }
+
+    @Test
+    void finalizeRefusals_nameTheReason() {
+      assertThat(BillRules.checkFinalize("BILL01", BillRules.Status.OPEN, 5, 5, false)).isEmpty();
+      assertThat(BillRules.checkFinalize("BILL01", BillRules.Status.OPEN, 4, 5, true)).isEmpty();
+      assertThat(BillRules.checkFinalize("BILL01", BillRules.Status.OPEN, 4, 5, false).orElseThrow().code())
+          .isEqualTo(RejectCode.BILL_NOT_READY);
+      assertThat(BillRules.checkFinalize("BILL01", BillRules.Status.OPEN, 0, 5, true).orElseThrow().message())
+          .contains("no parents");
+      assertThat(BillRules.checkFinalize("BILL01", BillRules.Status.FINALIZED, 5, 5, false).orElseThrow().code())
+          .isEqualTo(RejectCode.BILL_FINALIZED);
+    }
+
+    @Test
+    void addParent_needsAnOpenBillWithRoom() {
+      assertThat(BillRules.checkAddParent("BILL01", BillRules.Status.OPEN, 9, 10)).isEmpty();
+      assertThat(BillRules.checkAddParent("BILL01", BillRules.Status.OPEN, 10, 10).orElseThrow().code())
+          .isEqualTo(RejectCode.BILL_FULL);
+      assertThat(BillRules.checkAddParent("BILL01", BillRules.Status.FINALIZED, 1, 10).orElseThrow().code())
+          .isEqualTo(RejectCode.BILL_FINALIZED);
+    }
+
+    @Test
+    void reopen_needsAFinalizedBill() {
+      assertThat(BillRules.checkReopen("BILL01", BillRules.Status.FINALIZED)).isEmpty();
+      assertThat(BillRules.checkReopen("BILL01", BillRules.Status.OPEN).orElseThrow().code())
+          .isEqualTo(RejectCode.BILL_NOT_FINALIZED);
+    }
+
+    @Test
+    void fields_printableAndAtMost100Characters() {
+      assertThat(BillRules.checkField("destination", "München Hbf — Dock 4")).isEmpty();
+      assertThat(BillRules.checkField("destination", "<b>'; drop table bill;--")).isEmpty();
+      assertThat(BillRules.checkField("destination", "x".repeat(100))).isEmpty();
+      assertThat(BillRules.checkField("destination", "x".repeat(101)).orElseThrow().code())
+          .isEqualTo(RejectCode.BILL_FIELD_INVALID);
+      assertThat(BillRules.checkField("vehicle", "")).isPresent();
+      assertThat(BillRules.checkField("vehicle", null)).isPresent();
+      assertThat(BillRules.checkField("vehicle", "MH12\nAB")).isPresent();
+      assertThat(BillRules.checkField("vehicle", "MH12\u0000AB").orElseThrow().message()).contains("U+0000");
+      assertThat(BillRules.checkField("vehicle", "MH12\u202EAB")).isPresent(); // right-to-left override
+      assertThat(BillRules.checkField("vehicle", "MH12\uD800AB")).isPresent(); // lone surrogate
+      assertThat(BillRules.checkField("vehicle", "MH12\u2028AB")).isPresent();
+    }
   }
 }

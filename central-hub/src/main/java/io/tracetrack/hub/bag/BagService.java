@@ -68,16 +68,7 @@ public final class BagService {
     return switch (kind) {
       case CodeKind.NotACode n -> new Outcome.Rejected(n.rejection());
       case CodeKind.Command c -> new Outcome.Rejected(Rejection.of(RejectCode.INVALID_CODE, c.command().barcode() + " is a station command, not a bag"));
-      case CodeKind.Parent p -> change(dsl -> {
-        BagStore store = new BagStore(dsl);
-        store.lock(p.code());
-        boolean existed = store.row(p.code()).isPresent();
-        if (existed && !visible(store.row(p.code()).get(), caller)) {
-          return new Outcome.Rejected(notFound(p.code()));
-        }
-        Op op = new Op.CreateParent(p.code(), p.expectedCount(), p.limit());
-        return decideAndApply(store, op, caller, p.code(), !existed);
-      });
+      case CodeKind.Parent p -> change(dsl -> createParent(dsl, p, caller));
       case CodeKind.Child c -> change(dsl -> {
         BagStore store = new BagStore(dsl);
         store.lock(c.code());
@@ -95,6 +86,24 @@ public final class BagService {
         return new Outcome.Applied(view(dsl, c.code()), true);
       });
     };
+  }
+
+  /**
+   * Creates a parent if absent, inside the caller's own transaction: a bill taking a typed parent
+   * wants the new bag and its place on the bill to commit or roll back together. Same op, counters,
+   * history and audit as {@link #create}. The caller's transaction may fail with a unique-key
+   * violation if another one created the same parent at the same moment; retrying it then finds
+   * the parent there.
+   */
+  public Outcome createParent(DSLContext tx, CodeKind.Parent parent, Caller caller) {
+    BagStore store = new BagStore(tx);
+    store.lock(parent.code());
+    Optional<BagRecord> existing = store.row(parent.code());
+    if (existing.isPresent() && !visible(existing.get(), caller)) {
+      return new Outcome.Rejected(notFound(parent.code()));
+    }
+    Op op = new Op.CreateParent(parent.code(), parent.expectedCount(), parent.limit());
+    return decideAndApply(store, op, caller, parent.code(), existing.isEmpty());
   }
 
   /** Links a child to a parent (creating the child if absent). */

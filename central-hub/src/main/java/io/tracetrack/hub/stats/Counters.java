@@ -21,6 +21,9 @@ public final class Counters {
   public static final String CHILDREN = "children";
   public static final String LINKS = "links";
   public static final String SCANS = "scans";
+  /** Bills by status; kept with every create, finalize and reopen (area and dock ''). */
+  public static final String BILLS_OPEN = "bills_open";
+  public static final String BILLS_FINALIZED = "bills_finalized";
 
   private Counters() {}
 

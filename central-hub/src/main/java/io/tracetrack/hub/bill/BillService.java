@@ -1,0 +1,368 @@
+package io.tracetrack.hub.bill;
+
+import static io.tracetrack.hub.db.jooq.Tables.BILL;
+
+import io.tracetrack.hub.audit.AuditLog;
+import io.tracetrack.hub.auth.Caller;
+import io.tracetrack.hub.bag.BagService;
+import io.tracetrack.hub.db.HubDatabase;
+import io.tracetrack.hub.db.jooq.tables.records.BagRecord;
+import io.tracetrack.hub.db.jooq.tables.records.BillRecord;
+import io.tracetrack.hub.stats.Counters;
+import io.tracetrack.model.BagRole;
+import io.tracetrack.model.BillRules;
+import io.tracetrack.model.CodeGrammar;
+import io.tracetrack.model.CodeInput;
+import io.tracetrack.model.CodeKind;
+import io.tracetrack.model.CodeNormalizer;
+import io.tracetrack.model.RejectCode;
+import io.tracetrack.model.Rejection;
+import io.tracetrack.model.WeightPolicy;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import org.jooq.DSLContext;
+import org.jooq.exception.DataAccessException;
+
+/**
+ * Bills: create, edit, add and remove parents, finalize, reopen, read. Each change is one
+ * transaction that locks the bill's row first, checks the shared {@link BillRules} against what
+ * it then reads, writes, keeps the counters and records the audit entry, all or nothing.
+ */
+public final class BillService {
+
+  private static final int ATTEMPTS = 3;
+
+  private final HubDatabase db;
+  private final CodeGrammar grammar;
+  private final BagService bags;
+  private final WeightPolicy weights;
+  private final AuditLog audit;
+  private final Clock clock;
+
+  public BillService(HubDatabase db, CodeGrammar grammar, BagService bags, WeightPolicy weights, AuditLog audit,
+      Clock clock) {
+    this.db = Objects.requireNonNull(db, "db");
+    this.grammar = Objects.requireNonNull(grammar, "grammar");
+    this.bags = Objects.requireNonNull(bags, "bags");
+    this.weights = Objects.requireNonNull(weights, "weights");
+    this.audit = Objects.requireNonNull(audit, "audit");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** What a change came to. Anything but {@link Done} changed nothing. */
+  public sealed interface Outcome {
+    /** Done (or already so); the bill as it now is. */
+    record Done(BillView bill, boolean created) implements Outcome {}
+
+    /** The request is wrong in itself: a malformed id or code, a missing field, a capacity out of range. */
+    record Invalid(Rejection rejection) implements Outcome {}
+
+    /** There is no such bill. */
+    record NotFound(Rejection rejection) implements Outcome {}
+
+    /** The bill's or the parent's present state refuses it (full, finalized, on another bill...). */
+    record Refused(Rejection rejection) implements Outcome {}
+  }
+
+  /** The fields of an edit; {@code null} leaves a field as it is. */
+  public record Edit(Integer capacity, String destination, String vehicle) {
+    public boolean isEmpty() {
+      return capacity == null && destination == null && vehicle == null;
+    }
+  }
+
+  public Outcome create(String rawId, String rawDestination, String rawVehicle, int capacity, Caller caller) {
+    Optional<String> id = billId(rawId);
+    if (id.isEmpty()) {
+      return new Outcome.Invalid(billIdRejection(rawId));
+    }
+    String destination = strip(rawDestination);
+    String vehicle = strip(rawVehicle);
+    Optional<Rejection> problem = BillRules.checkField("destination", destination)
+        .or(() -> BillRules.checkField("vehicle", vehicle))
+        .or(() -> BillRules.checkNewCapacity(capacity));
+    if (problem.isPresent()) {
+      return new Outcome.Invalid(problem.get());
+    }
+    return change(tx -> {
+      BillStore store = new BillStore(tx);
+      if (store.exists(id.get())) {
+        return new Outcome.Refused(Rejection.of(RejectCode.BILL_EXISTS, "bill " + id.get() + " already exists"));
+      }
+      store.insert(id.get(), destination, vehicle, capacity, caller.principal().username(), now());
+      Counters.add(tx, Counters.BILLS_OPEN, "", "", 1);
+      BillView after = view(tx, id.get());
+      audit.record(tx, caller.actor(), "CREATE_BILL", "BILL", id.get(), null, after);
+      return new Outcome.Done(after, true);
+    });
+  }
+
+  public Outcome edit(String rawId, Edit edit, Caller caller) {
+    if (edit.isEmpty()) {
+      return new Outcome.Invalid(Rejection.of(RejectCode.BILL_FIELD_INVALID,
+          "say what to change: capacity, destination or vehicle"));
+    }
+    String destination = strip(edit.destination());
+    String vehicle = strip(edit.vehicle());
+    Optional<Rejection> problem = Optional.<Rejection>empty()
+        .or(() -> edit.destination() == null ? Optional.empty() : BillRules.checkField("destination", destination))
+        .or(() -> edit.vehicle() == null ? Optional.empty() : BillRules.checkField("vehicle", vehicle))
+        // the range alone is a bad request; being below what is on the bill is a refusal, decided under the lock
+        .or(() -> edit.capacity() == null ? Optional.empty() : BillRules.checkEditedCapacity(edit.capacity(), 0));
+    if (problem.isPresent()) {
+      return new Outcome.Invalid(problem.get());
+    }
+    return onLockedBill(rawId, (store, bill) -> {
+      String id = bill.getId();
+      Optional<Rejection> refusal = BillRules.checkOpen(id, status(bill))
+          .or(() -> edit.capacity() == null ? Optional.empty()
+              : BillRules.checkEditedCapacity(edit.capacity(), store.parentCount(id)));
+      if (refusal.isPresent()) {
+        return new Outcome.Refused(refusal.get());
+      }
+      BillView before = view(store.dsl(), id);
+      store.dsl().update(BILL)
+          .set(BILL.CAPACITY, edit.capacity() == null ? bill.getCapacity() : edit.capacity())
+          .set(BILL.DESTINATION, destination == null ? bill.getDestination() : destination)
+          .set(BILL.VEHICLE_NUMBER, vehicle == null ? bill.getVehicleNumber() : vehicle)
+          .set(BILL.UPDATED_AT, now())
+          .where(BILL.ID.eq(id))
+          .execute();
+      BillView after = view(store.dsl(), id);
+      audit.record(store.dsl(), caller.actor(), "EDIT_BILL", "BILL", id, before, after);
+      return new Outcome.Done(after, false);
+    });
+  }
+
+  /**
+   * Puts a parent on a bill. The parent must exist as a parent bag; typed entry may ask for it to
+   * be created ({@code createIfMissing}), through the bag feature's own create, in this transaction.
+   * A parent already on this bill is a no-op, so a double scan is harmless.
+   */
+  public Outcome addParent(String rawBillId, String rawParent, Caller caller, boolean createIfMissing) {
+    CodeKind kind = grammar.read(rawParent);
+    CodeKind.Parent parent;
+    switch (kind) {
+      case CodeKind.NotACode n -> {
+        return new Outcome.Invalid(n.rejection());
+      }
+      case CodeKind.Command c -> {
+        return new Outcome.Invalid(Rejection.of(RejectCode.INVALID_CODE,
+            c.command().barcode() + " is a station command, not a bag"));
+      }
+      case CodeKind.Child c -> {
+        return new Outcome.Refused(Rejection.of(RejectCode.CODE_IS_CHILD,
+            c.code() + " is a child bag; only parent bags go on a bill"));
+      }
+      case CodeKind.Parent p -> parent = p;
+    }
+    String code = parent.code();
+    return onLockedBill(rawBillId, (store, bill) -> {
+      String id = bill.getId();
+      Optional<String> onBill = store.billOf(code);
+      if (onBill.isPresent() && onBill.get().equals(id)) {
+        return new Outcome.Done(view(store.dsl(), id), false);
+      }
+      if (onBill.isPresent()) {
+        return new Outcome.Refused(Rejection.of(RejectCode.PARENT_ON_OTHER_BILL,
+            code + " is already on bill " + onBill.get(), onBill.get()));
+      }
+      Optional<Rejection> refusal = BillRules.checkAddParent(id, status(bill), store.parentCount(id), bill.getCapacity());
+      if (refusal.isPresent()) {
+        return new Outcome.Refused(refusal.get());
+      }
+      Optional<BagRecord> bag = store.lockBag(code);
+      if (bag.isEmpty()) {
+        if (!createIfMissing) {
+          return new Outcome.Refused(Rejection.of(RejectCode.UNKNOWN_PARENT,
+              code + " does not exist; scan it at a dock first, or add it with create", code));
+        }
+        if (bags.createParent(store.dsl(), parent, caller) instanceof BagService.Outcome.Rejected r) {
+          return new Outcome.Refused(r.rejection());
+        }
+      } else if (!BagRole.PARENT.name().equals(bag.get().getRole())) {
+        return new Outcome.Refused(Rejection.of(RejectCode.CODE_IS_CHILD,
+            code + " is a child bag; only parent bags go on a bill"));
+      }
+      BillView before = view(store.dsl(), id);
+      store.addParent(id, code, caller.principal().username(), now());
+      BillView after = view(store.dsl(), id);
+      audit.record(store.dsl(), caller.actor(), "ADD_PARENT", "BILL", id, before, after);
+      return new Outcome.Done(after, false);
+    });
+  }
+
+  public Outcome removeParent(String rawBillId, String rawParent, Caller caller) {
+    if (!(CodeNormalizer.normalize(rawParent) instanceof CodeInput.Valid(String code))) {
+      return new Outcome.Invalid(((CodeInput.Invalid) CodeNormalizer.normalize(rawParent)).rejection());
+    }
+    return onLockedBill(rawBillId, (store, bill) -> {
+      String id = bill.getId();
+      Optional<Rejection> refusal = BillRules.checkOpen(id, status(bill));
+      if (refusal.isPresent()) {
+        return new Outcome.Refused(refusal.get());
+      }
+      BillView before = view(store.dsl(), id);
+      if (!store.removeParent(id, code, now())) {
+        return new Outcome.Refused(Rejection.of(RejectCode.PARENT_NOT_ON_BILL, code + " is not on bill " + id));
+      }
+      BillView after = view(store.dsl(), id);
+      audit.record(store.dsl(), caller.actor(), "REMOVE_PARENT", "BILL", id, before, after);
+      return new Outcome.Done(after, false);
+    });
+  }
+
+  /**
+   * Finalizes a bill that is full, or short of full when {@code shortClose} says so, and freezes
+   * its parents: from now on the Reconciler refuses every link to or from them, here and on docks.
+   */
+  public Outcome finalize(String rawBillId, boolean shortClose, Caller caller) {
+    return onLockedBill(rawBillId, (store, bill) -> {
+      String id = bill.getId();
+      int parents = store.parentCount(id);
+      Optional<Rejection> refusal = BillRules.checkFinalize(id, status(bill), parents, bill.getCapacity(), shortClose);
+      if (refusal.isPresent()) {
+        return new Outcome.Refused(refusal.get());
+      }
+      BillView before = view(store.dsl(), id);
+      OffsetDateTime at = now();
+      store.dsl().update(BILL)
+          .set(BILL.STATUS, BillRules.Status.FINALIZED.name())
+          .set(BILL.SHORT_CLOSED, parents < bill.getCapacity())
+          .set(BILL.FINALIZED_BY, caller.principal().username())
+          .set(BILL.FINALIZED_AT, at)
+          .set(BILL.UPDATED_AT, at)
+          .where(BILL.ID.eq(id))
+          .execute();
+      store.markParents(id, true);
+      Counters.add(store.dsl(), Counters.BILLS_OPEN, "", "", -1);
+      Counters.add(store.dsl(), Counters.BILLS_FINALIZED, "", "", 1);
+      BillView after = view(store.dsl(), id);
+      audit.record(store.dsl(), caller.actor(), "FINALIZE_BILL", "BILL", id, before, after);
+      return new Outcome.Done(after, false);
+    });
+  }
+
+  /**
+   * Reopens a finalized bill and unfreezes its parents. Who finalized it, and when, is cleared
+   * from the row (the bill is open again) but stays in the audit entry's before-snapshot.
+   */
+  public Outcome reopen(String rawBillId, Caller caller) {
+    return onLockedBill(rawBillId, (store, bill) -> {
+      String id = bill.getId();
+      Optional<Rejection> refusal = BillRules.checkReopen(id, status(bill));
+      if (refusal.isPresent()) {
+        return new Outcome.Refused(refusal.get());
+      }
+      BillView before = view(store.dsl(), id);
+      OffsetDateTime at = now();
+      store.dsl().update(BILL)
+          .set(BILL.STATUS, BillRules.Status.OPEN.name())
+          .set(BILL.SHORT_CLOSED, false)
+          .setNull(BILL.FINALIZED_BY)
+          .setNull(BILL.FINALIZED_AT)
+          .set(BILL.REOPENED_BY, caller.principal().username())
+          .set(BILL.REOPENED_AT, at)
+          .set(BILL.UPDATED_AT, at)
+          .where(BILL.ID.eq(id))
+          .execute();
+      store.markParents(id, false);
+      Counters.add(store.dsl(), Counters.BILLS_FINALIZED, "", "", -1);
+      Counters.add(store.dsl(), Counters.BILLS_OPEN, "", "", 1);
+      BillView after = view(store.dsl(), id);
+      audit.record(store.dsl(), caller.actor(), "REOPEN_BILL", "BILL", id, before, after);
+      return new Outcome.Done(after, false);
+    });
+  }
+
+  /** A bill with its parents and totals as they are now; empty if there is none with that id. */
+  public Optional<BillView> get(String rawBillId) {
+    return billId(rawBillId).flatMap(id -> BillStore.view(db.dsl(), id, weights));
+  }
+
+  /**
+   * One page of bills, newest first.
+   *
+   * @param limit 1..{@link BillPage#MAX_PAGE}
+   */
+  public BillPage list(Optional<BillRules.Status> status, Optional<String> createdBy, Optional<BillPage.Cursor> after,
+      int limit) {
+    if (limit < 1 || limit > BillPage.MAX_PAGE) {
+      throw new IllegalArgumentException("limit must be 1.." + BillPage.MAX_PAGE + ": " + limit);
+    }
+    return BillStore.page(db.dsl(), status, createdBy, after, limit);
+  }
+
+  private Outcome onLockedBill(String rawBillId, BiFunction<BillStore, BillRecord, Outcome> work) {
+    Optional<String> id = billId(rawBillId);
+    if (id.isEmpty()) {
+      return notFound(rawBillId);
+    }
+    return change(tx -> {
+      BillStore store = new BillStore(tx);
+      Optional<BillRecord> bill = store.lock(id.get());
+      return bill.isEmpty() ? notFound(id.get()) : work.apply(store, bill.get());
+    });
+  }
+
+  /**
+   * Runs one change in a transaction, retrying when a concurrent insert of the same key won (two
+   * creates of one bill id, one parent added to two bills at once): the retry sees the winner's
+   * row and answers from it.
+   */
+  private Outcome change(Function<DSLContext, Outcome> work) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return db.transaction(work);
+      } catch (DataAccessException e) {
+        if (attempt >= ATTEMPTS || !HubDatabase.isUniqueViolation(e)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private BillView view(DSLContext tx, String id) {
+    return BillStore.view(tx, id, weights).orElseThrow(() -> new IllegalStateException("bill " + id + " vanished"));
+  }
+
+  /** Normalised like a bag code (trim, AIM prefix, alphabet checked before upper-casing), then the bill grammar. */
+  private Optional<String> billId(String raw) {
+    if (CodeNormalizer.normalize(raw) instanceof CodeInput.Valid(String id) && grammar.billIdProblem(id).isEmpty()) {
+      return Optional.of(id);
+    }
+    return Optional.empty();
+  }
+
+  private Rejection billIdRejection(String raw) {
+    return switch (CodeNormalizer.normalize(raw)) {
+      case CodeInput.Invalid invalid -> invalid.rejection();
+      case CodeInput.Valid valid -> grammar.billIdProblem(valid.code()).orElseThrow();
+    };
+  }
+
+  private static Outcome notFound(String shown) {
+    String printable = shown == null ? "" : shown.length() > 20 ? shown.substring(0, 20) + "…" : shown;
+    return new Outcome.NotFound(Rejection.of(RejectCode.BILL_NOT_FOUND,
+        "no bill " + printable.replaceAll("[^\\p{Alnum}-]", "?")));
+  }
+
+  private static BillRules.Status status(BillRecord bill) {
+    return BillRules.Status.valueOf(bill.getStatus());
+  }
+
+  private static String strip(String value) {
+    return value == null ? null : value.strip();
+  }
+
+  /** Micro-second precision: what both databases keep, so a cursor made from a row finds that row again. */
+  private OffsetDateTime now() {
+    return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+  }
+}

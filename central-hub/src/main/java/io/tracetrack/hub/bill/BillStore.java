@@ -1,0 +1,174 @@
+package io.tracetrack.hub.bill;
+
+import static io.tracetrack.hub.db.jooq.Tables.BAG;
+import static io.tracetrack.hub.db.jooq.Tables.BILL;
+import static io.tracetrack.hub.db.jooq.Tables.BILL_PARENT;
+
+import io.tracetrack.hub.db.jooq.tables.records.BagRecord;
+import io.tracetrack.hub.db.jooq.tables.records.BillRecord;
+import io.tracetrack.model.BillRules;
+import io.tracetrack.model.WeightPolicy;
+import java.time.OffsetDateTime;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+
+/**
+ * The bill rows as seen from one transaction. Lock order is always bill, then bags: every bill
+ * change locks its bill row first, and bag changes never wait for a bill, so the two can not
+ * deadlock.
+ */
+final class BillStore {
+
+  private final DSLContext tx;
+
+  BillStore(DSLContext tx) {
+    this.tx = tx;
+  }
+
+  DSLContext dsl() {
+    return tx;
+  }
+
+  /** The bill's row, locked until the transaction ends. */
+  Optional<BillRecord> lock(String id) {
+    return tx.selectFrom(BILL).where(BILL.ID.eq(id)).forUpdate().fetchOptional();
+  }
+
+  boolean exists(String id) {
+    return tx.fetchExists(BILL, BILL.ID.eq(id));
+  }
+
+  /** Read under the bill's lock, so it is exact: every addition to the bill holds the same lock. */
+  int parentCount(String id) {
+    return tx.fetchCount(BILL_PARENT, BILL_PARENT.BILL_ID.eq(id));
+  }
+
+  /** The bill a parent is on, if any. */
+  Optional<String> billOf(String parentCode) {
+    return tx.select(BILL_PARENT.BILL_ID).from(BILL_PARENT).where(BILL_PARENT.PARENT_CODE.eq(parentCode))
+        .fetchOptional(BILL_PARENT.BILL_ID);
+  }
+
+  Optional<BagRecord> lockBag(String code) {
+    return tx.selectFrom(BAG).where(BAG.CODE.eq(code)).forUpdate().fetchOptional();
+  }
+
+  void insert(String id, String destination, String vehicle, int capacity, String actor, OffsetDateTime at) {
+    tx.insertInto(BILL)
+        .set(BILL.ID, id)
+        .set(BILL.DESTINATION, destination)
+        .set(BILL.VEHICLE_NUMBER, vehicle)
+        .set(BILL.CAPACITY, capacity)
+        .set(BILL.STATUS, BillRules.Status.OPEN.name())
+        .set(BILL.SHORT_CLOSED, false)
+        .set(BILL.CREATED_BY, actor)
+        .set(BILL.CREATED_AT, at)
+        .set(BILL.UPDATED_AT, at)
+        .execute();
+  }
+
+  void addParent(String id, String parentCode, String actor, OffsetDateTime at) {
+    tx.insertInto(BILL_PARENT)
+        .set(BILL_PARENT.PARENT_CODE, parentCode)
+        .set(BILL_PARENT.BILL_ID, id)
+        .set(BILL_PARENT.ADDED_BY, actor)
+        .set(BILL_PARENT.ADDED_AT, at)
+        .execute();
+    touch(id, at);
+  }
+
+  boolean removeParent(String id, String parentCode, OffsetDateTime at) {
+    int removed = tx.deleteFrom(BILL_PARENT)
+        .where(BILL_PARENT.BILL_ID.eq(id).and(BILL_PARENT.PARENT_CODE.eq(parentCode)))
+        .execute();
+    if (removed == 1) {
+      touch(id, at);
+    }
+    return removed == 1;
+  }
+
+  /** Marks or clears the bill's parents as frozen: what the Reconciler reads before any link. */
+  void markParents(String id, boolean onFinalizedBill) {
+    tx.update(BAG).set(BAG.ON_FINALIZED_BILL, onFinalizedBill)
+        .where(BAG.CODE.in(DSL.select(BILL_PARENT.PARENT_CODE).from(BILL_PARENT).where(BILL_PARENT.BILL_ID.eq(id))))
+        .execute();
+  }
+
+  void touch(String id, OffsetDateTime at) {
+    tx.update(BILL).set(BILL.UPDATED_AT, at).where(BILL.ID.eq(id)).execute();
+  }
+
+  /** The bill with its parents and totals as they are now. */
+  static Optional<BillView> view(DSLContext dsl, String id, WeightPolicy weights) {
+    BillRecord b = dsl.selectFrom(BILL).where(BILL.ID.eq(id)).fetchOne();
+    if (b == null) {
+      return Optional.empty();
+    }
+    List<BillView.Parent> parents = dsl
+        .select(BILL_PARENT.PARENT_CODE, BAG.CHILD_COUNT, BILL_PARENT.ADDED_BY, BILL_PARENT.ADDED_AT)
+        .from(BILL_PARENT).join(BAG).on(BAG.CODE.eq(BILL_PARENT.PARENT_CODE))
+        .where(BILL_PARENT.BILL_ID.eq(id))
+        .orderBy(BILL_PARENT.ADDED_AT, BILL_PARENT.PARENT_CODE)
+        .fetch(r -> new BillView.Parent(r.value1(), r.value2(), r.value3(), r.value4()));
+    long children = parents.stream().mapToLong(BillView.Parent::childCount).sum();
+    BillView.Totals totals = new BillView.Totals(parents.size(), children, weights.actualKg(children),
+        weights.expectedKg(parents.size()));
+    return Optional.of(new BillView(b.getId(), b.getDestination(), b.getVehicleNumber(), b.getCapacity(),
+        BillRules.Status.valueOf(b.getStatus()), b.getShortClosed(), b.getCreatedBy(), b.getCreatedAt(),
+        b.getFinalizedBy(), b.getFinalizedAt(), b.getReopenedBy(), b.getReopenedAt(), parents, totals));
+  }
+
+  /** One page, newest first; {@code limit + 1} rows are read to know whether another page follows. */
+  static BillPage page(DSLContext dsl, Optional<BillRules.Status> status, Optional<String> createdBy,
+      Optional<BillPage.Cursor> after, int limit) {
+    Condition where = DSL.noCondition();
+    if (status.isPresent()) {
+      where = where.and(BILL.STATUS.eq(status.get().name()));
+    }
+    if (createdBy.isPresent()) {
+      where = where.and(BILL.CREATED_BY.eq(createdBy.get()));
+    }
+    if (after.isPresent()) {
+      // spelled out rather than a row comparison: both databases use the index for it
+      OffsetDateTime at = after.get().createdAt();
+      where = where.and(BILL.CREATED_AT.lt(at).or(BILL.CREATED_AT.eq(at).and(BILL.ID.lt(after.get().id()))));
+    }
+    List<BillRecord> rows = dsl.selectFrom(BILL).where(where).orderBy(BILL.CREATED_AT.desc(), BILL.ID.desc())
+        .limit(limit + 1).fetch();
+    boolean more = rows.size() > limit;
+    List<BillRecord> shown = more ? rows.subList(0, limit) : rows;
+    Map<String, long[]> counts = counts(dsl, shown.stream().map(BillRecord::getId).toList());
+    List<BillPage.Summary> items = shown.stream().map(b -> {
+      long[] c = counts.getOrDefault(b.getId(), new long[2]);
+      return new BillPage.Summary(b.getId(), b.getDestination(), b.getVehicleNumber(), b.getCapacity(),
+          BillRules.Status.valueOf(b.getStatus()), b.getShortClosed(), b.getCreatedBy(), b.getCreatedAt(),
+          (int) c[0], c[1]);
+    }).toList();
+    String next = null;
+    if (more) {
+      BillRecord last = shown.getLast();
+      next = new BillPage.Cursor(last.getCreatedAt(), last.getId()).encode();
+    }
+    return new BillPage(items, next);
+  }
+
+  /** Parents and children per bill, for the bills of one page. */
+  private static Map<String, long[]> counts(DSLContext dsl, Collection<String> ids) {
+    Map<String, long[]> out = new HashMap<>();
+    if (ids.isEmpty()) {
+      return out;
+    }
+    dsl.select(BILL_PARENT.BILL_ID, DSL.count(), DSL.coalesce(DSL.sum(BAG.CHILD_COUNT), java.math.BigDecimal.ZERO))
+        .from(BILL_PARENT).join(BAG).on(BAG.CODE.eq(BILL_PARENT.PARENT_CODE))
+        .where(BILL_PARENT.BILL_ID.in(ids))
+        .groupBy(BILL_PARENT.BILL_ID)
+        .forEach(r -> out.put(r.value1(), new long[] {r.value2(), r.value3().longValue()}));
+    return out;
+  }
+}

@@ -1,0 +1,397 @@
+package io.tracetrack.hub.bill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tracetrack.hub.TestClock;
+import io.tracetrack.hub.TestDatabases;
+import io.tracetrack.hub.audit.AuditLog;
+import io.tracetrack.hub.auth.Caller;
+import io.tracetrack.hub.auth.Principal;
+import io.tracetrack.hub.bag.BagService;
+import io.tracetrack.hub.db.HubDatabase;
+import io.tracetrack.model.BillRules;
+import io.tracetrack.model.CodeGrammar;
+import io.tracetrack.model.RejectCode;
+import io.tracetrack.model.Role;
+import io.tracetrack.model.WeightPolicy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntFunction;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The bill rules on real databases (H2 and PostgreSQL, each test on a fresh database), the
+ * freeze a finalized bill puts on its parents as the bag feature sees it, and concurrent
+ * additions under the bill's row lock.
+ */
+class BillServiceOnDatabaseTest {
+
+  private static final Caller ADMIN = Caller.of(new Principal("admin", Role.ADMIN, null));
+  private static final Caller BILLER = Caller.of(new Principal("bina", Role.BILLER, null));
+
+  static List<String> kinds() {
+    return TestDatabases.kinds().toList();
+  }
+
+  /** One fresh database with the services wired as Main wires them. */
+  private record Fixture(HubDatabase db, TestClock clock, AuditLog audit, BagService bags, BillService bills)
+      implements AutoCloseable {
+
+    static Fixture on(String kind, int poolSize) {
+      HubDatabase db = TestDatabases.fresh(kind, poolSize);
+      TestClock clock = new TestClock(Instant.parse("2025-03-01T08:00:00Z"));
+      AuditLog audit = new AuditLog(db, clock);
+      BagService bags = new BagService(db, CodeGrammar.defaults(), audit, clock);
+      BillService bills = new BillService(db, CodeGrammar.defaults(), bags, WeightPolicy.defaults(), audit, clock);
+      return new Fixture(db, clock, audit, bags, bills);
+    }
+
+    long count(String sql) {
+      return ((Number) db.dsl().fetchValue(sql)).longValue();
+    }
+
+    long counter(String name) {
+      return count("select coalesce(sum(val), 0) from stat_counter where name = '" + name + "'");
+    }
+
+    BillView bill(String id) {
+      return bills.get(id).orElseThrow();
+    }
+
+    void parents(String... codes) {
+      for (String code : codes) {
+        assertThat(bags.create(code, ADMIN)).isInstanceOf(BagService.Outcome.Applied.class);
+      }
+    }
+
+    @Override
+    public void close() {
+      db.close();
+    }
+  }
+
+  private static BillView done(BillService.Outcome outcome) {
+    assertThat(outcome).isInstanceOf(BillService.Outcome.Done.class);
+    return ((BillService.Outcome.Done) outcome).bill();
+  }
+
+  private static RejectCode refused(BillService.Outcome outcome) {
+    assertThat(outcome).isInstanceOf(BillService.Outcome.Refused.class);
+    return ((BillService.Outcome.Refused) outcome).rejection().code();
+  }
+
+  private static RejectCode invalid(BillService.Outcome outcome) {
+    assertThat(outcome).isInstanceOf(BillService.Outcome.Invalid.class);
+    return ((BillService.Outcome.Invalid) outcome).rejection().code();
+  }
+
+  private static String bagRefusal(BagService.Outcome outcome) {
+    assertThat(outcome).isInstanceOf(BagService.Outcome.Rejected.class);
+    return ((BagService.Outcome.Rejected) outcome).rejection().code().name();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kinds")
+  void create_validInput_normalisesTheIdAndOpensTheBill(String kind) {
+    try (Fixture f = Fixture.on(kind, 5)) {
+      BillService.Outcome outcome = f.bills.create("  bill0001 ", " Delhi Hub ", "MH12AB1234", 10, BILLER);
+      assertThat(((BillService.Outcome.Done) outcome).created()).isTrue();
+      BillView bill = done(outcome);
+      assertThat(bill.id()).isEqualTo("BILL0001");
+      assertThat(bill.destination()).isEqualTo("Delhi Hub");
+      assertThat(bill.status()).isEqualTo(BillRules.Status.OPEN);
+      assertThat(bill.createdBy()).isEqualTo("bina");
+      assertThat(bill.createdAt().toInstant()).isEqualTo(Instant.parse("2025-03-01T08:00:00Z"));
+      assertThat(bill.totals().parentCount()).isZero();
+      assertThat(f.bill("bill0001")).isEqualTo(bill);
+      assertThat(f.counter("bills_open")).isEqualTo(1);
+      assertThat(f.count("select count(*) from audit_entry where action = 'CREATE_BILL' and entity_id = 'BILL0001'"))
+          .isEqualTo(1);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kinds")
+  void create_badInput_isInvalidAndStoresNothing(String kind) {
+    try (Fixture f = Fixture.on(kind, 5)) {
+      for (String id : List.of("<script>", "ABC12", "A".repeat(21), "BILL 0001", "1' OR '1'='1", "BILL-0001", "",
+          "bıll0001")) {
+        assertThat(invalid(f.bills.create(id, "Delhi", "MH12", 10, BILLER))).as(id).isEqualTo(RejectCode.INVALID_CODE);
+      }
+      assertThat(invalid(f.bills.create("BILL0001", "  ", "MH12", 10, BILLER))).isEqualTo(RejectCode.BILL_FIELD_INVALID);
+      assertThat(invalid(f.bills.create("BILL0001", "Delhi", null, 10, BILLER))).isEqualTo(RejectCode.BILL_FIELD_INVALID);
+      assertThat(invalid(f.bills.create("BILL0001", "Delhi", "MH\u000012", 10, BILLER))).isEqualTo(RejectCode.BILL_FIELD_INVALID);
+      assertThat(invalid(f.bills.create("BILL0001", "D".repeat(101), "MH12", 10, BILLER))).isEqualTo(RejectCode.BILL_FIELD_INVALID);
+      assertThat(invalid(f.bills.create("BILL0001", "Delhi", "MH12", 0, BILLER))).isEqualTo(RejectCode.BILL_CAPACITY_INVALID);
+      assertThat(invalid(f.bills.create("BILL0001", "Delhi", "MH12", 51, BILLER))).isEqualTo(RejectCode.BILL_CAPACITY_INVALID);
+      assertThat(f.count("select count(*) from bill")).isZero();
+      assertThat(f.count("select count(*) from audit_entry")).isZero();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kinds")
+  void create_existingId_isRefusedBillExists(String kind) {
+    try (Fixture f = Fixture.on(kind, 5)) {
+      done(f.bills.create("BILL0001", "Delhi", "MH12", 10, BILLER));
+      assertThat(refused(f.bills.create("bill0001", "Pune", "MH14", 5, ADMIN))).isEqualTo(RejectCode.BILL_EXISTS);
+      assertThat(f.bill("BILL0001").destination()).isEqualTo("Delhi");
+      assertThat(f.counter("bills_open")).isEqualTo(1);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kinds")
+  void addAndRemoveParents_keepTheBillInStep(String kind) {
+    try (Fixture f = Fixture.on(kind, 5)) {
+      f.parents("P100-10", "SB00001");
+      done(f.bills.create("BILL0001", "Delhi", "MH12", 10, BILLER));
+      done(f.bills.addParent("BILL0001", "p100-10", BILLER, false));
+      BillView twice = done(f.bills.addParent("BILL0001", "P100-10", BILLER, false));
+      assertThat(twice.parents()).extracting(BillView.Parent::code).containsExactly("P100-10");
+      f.clock.advance(Duration.ofSeconds(1));
+      done(f.bills.addParent("BILL0001", "SB00001", BILLER, false));
+      assertThat(refused(f.bills.addParent("BILL0001", "P404-5", BILLER, false))).isEqualTo(RejectCode.UNKNOWN_PARENT);
+      assertThat(f.count("select count(*) from bag where code = 'P404-5'")).isZero();
+      f.clock.advance(Duration.ofSeconds(1)); // parents are listed in the order they were added
+      BillView created = done(f.bills.addParent("BILL0001", "P404-5", BILLER, true));
+      assertThat(created.parents()).extracting(BillView.Parent::code).containsExactly("P100-10", "SB00001", "P404-5");
+      assertThat(f.count("select count(*) from bag where code = 'P404-5' and role = 'PARENT' and limit_count = 5")).isEqualTo(1);
+      assertThat(f.counter("parents")).isEqualTo(3);
+      assertThat(refused(f.bills.addParent("BILL0001", "C77", BILLER, true))).isEqualTo(RejectCode.CODE_IS_CHILD);
+      assertThat(invalid(f.bills.addParent("BILL0001", "<b>P1-1</b>", BILLER, true))).isEqualTo(RejectCode.INVALID_CODE);
+      assertThat(f.bills.addParent("NOSUCHBILL", "P100-10", BILLER, false)).isInstanceOf(BillService.Outcome.NotFound.class);
+
+      BillView after = done(f.bills.removeParent("BILL0001", "sb00001", BILLER));
+      assertThat(after.parents()).extracting(BillView.Parent::code).containsExactly("P100-10", "P404-5");
+      assertThat(refused(f.bills.removeParent("BILL0001", "SB00001", BILLER))).isEqualTo(RejectCode.PARENT_NOT_ON_BILL);
+      assertThat(f.count("select count(*) from audit_entry where entity_type = 'BILL' and action in ('ADD_PARENT', 'REMOVE_PARENT')"))
+          .isEqualTo(4);
+      assertThat(f.audit.verify().intact()).isTrue();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kinds")
+  void capacity_fullBillRefusesMore_editNeverBelowWhatIsOnIt(String kind) {
+    try (Fixture f = Fixture.on(kind, 5)) {
+      f.parents("P1-5", "P2-5", "P3-5");
+      done(f.bills.create("BILL0001", "Delhi", "MH12", 2, BILLER));
+      done(f.bills.addParent("BILL0001", "P1-5", BILLER, false));
+      done(f.bills.addParent("BILL0001", "P2-5", BILLER, false));
+      assertThat(refused(f.bills.addParent("BILL0001", "P3-5", BILLER, false))).isEqualTo(RejectCode.BILL_FULL);
+      assertThat(refused(f.bills.edit("BILL0001", new BillService.Edit(1, null, null), BILLER)))
+          .isEqualTo(RejectCode.BILL_CAPACITY_INVALID);
+      assertThat(invalid(f.bills.edit("BILL0001", new BillService.Edit(101, null, null), BILLER)))
+          .isEqualTo(RejectCode.BILL_CAPACITY_INVALID);
+      assertThat(invalid(f.bills.edit("BILL0001", new BillService.Edit(null, null, null), BILLER)))
+          .isEqualTo(RejectCode.BILL_FIELD_INVALID);
+      BillView edited = done(f.bills.edit("BILL0001", new BillService.Edit(100, " Pune ", null), BILLER));
+      assertThat(edited.capacity()).isEqualTo(100);
+      assertThat(edited.destination()).isEqualTo("Pune");
+      assertThat(edited.vehicle()).isEqualTo("MH12");
+      done(f.bills.addParent("BILL0001", "P3-5", BILLER, false));
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kinds")
+  void parentOnOneBill_isRefusedOnAnotherNamingIt(String kind) {
+    try (Fixture f = Fixture.on(kind, 5)) {
+      f.parents("P1-5");
+      done(f.bills.create("BILLAAAA", "Delhi", "MH12", 5, BILLER));
+      done(f.bills.create("BILLBBBB", "Pune", "MH14", 5, BILLER));
+      done(f.bills.addParent("BILLAAAA", "P1-5", BILLER, false));
+      BillService.Outcome outcome = f.bills.addParent("BILLBBBB", "P1-5", BILLER, false);
+      assertThat(refused(outcome)).isEqualTo(RejectCode.PARENT_ON_OTHER_BILL);
+      assertThat(((BillService.Outcome.Refused) outcome).rejection().otherBag()).isEqualTo("BILLAAAA");
+      assertThat(((BillService.Outcome.Refused) outcome).rejection().message()).contains("BILLAAAA");
+      assertThat(f.bill("BILLBBBB").parents()).isEmpty();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kinds")
+  void finalize_needsAFullBillOrAnExplicitShortClose(String kind) {
+    try (Fixture f = Fixture.on(kind, 5)) {
+      f.parents("P1-5", "P2-5");
+      done(f.bills.create("BILL0001", "Delhi", "MH12", 2, BILLER));
+      assertThat(refused(f.bills.finalize("BILL0001", true, BILLER))).isEqualTo(RejectCode.BILL_NOT_READY);
+      done(f.bills.addParent("BILL0001", "P1-5", BILLER, false));
+      assertThat(refused(f.bills.finalize("BILL0001", false, BILLER))).isEqualTo(RejectCode.BILL_NOT_READY);
+      BillView shortClosed = done(f.bills.finalize("BILL0001", true, BILLER));
+      assertThat(shortClosed.status()).isEqualTo(BillRules.Status.FINALIZED);
+      assertThat(shortClosed.shortClosed()).isTrue();
+      assertThat(shortClosed.finalizedBy()).isEqualTo("bina");
+      assertThat(f.counter("bills_open")).isZero();
+      assertThat(f.counter("bills_finalized")).isEqualTo(1);
+
+      done(f.bills.create("BILL0002", "Delhi", "MH12", 1, BILLER));
+      done(f.bills.addParent("BILL0002", "P2-5", BILLER, false));
+      BillView full = done(f.bills.finalize("BILL0002", false, BILLER));
+      assertThat(full.shortClosed()).isFalse();
+      assertThat(f.counter("bills_finalized")).isEqualTo(2);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kinds")
+  void finalizedBill_nothingOnItChanges_reopenClearsIt(String kind) {
+    try (Fixture f = Fixture.on(kind, 5)) {
+      f.parents("P1-5", "P2-5");
+      assertThat(f.bags.link("P1-5", "C1", ADMIN)).isInstanceOf(BagService.Outcome.Applied.class);
+      done(f.bills.create("BILL0001", "Delhi", "MH12", 1, BILLER));
+      done(f.bills.addParent("BILL0001", "P1-5", BILLER, false));
+      BillView finalized = done(f.bills.finalize("BILL0001", false, BILLER));
+
+      assertThat(refused(f.bills.addParent("BILL0001", "P2-5", BILLER, false))).isEqualTo(RejectCode.BILL_FINALIZED);
+      assertThat(refused(f.bills.removeParent("BILL0001", "P1-5", BILLER))).isEqualTo(RejectCode.BILL_FINALIZED);
+      assertThat(refused(f.bills.edit("BILL0001", new BillService.Edit(5, null, null), BILLER))).isEqualTo(RejectCode.BILL_FINALIZED);
+      assertThat(refused(f.bills.finalize("BILL0001", false, BILLER))).isEqualTo(RejectCode.BILL_FINALIZED);
+      assertThat(bagRefusal(f.bags.link("P1-5", "C2", ADMIN))).isEqualTo("PARENT_FINALIZED");
+      assertThat(bagRefusal(f.bags.unlink("C1", "P1-5", ADMIN))).isEqualTo("PARENT_FINALIZED");
+      assertThat(f.bill("BILL0001")).isEqualTo(finalized);
+      assertThat(f.count("select count(*) from bag where code = 'C2'")).isZero();
+
+      f.clock.advance(Duration.ofMinutes(5));
+      BillView reopened = done(f.bills.reopen("BILL0001", ADMIN));
+      assertThat(reopened.status()).isEqualTo(BillRules.Status.OPEN);
+      assertThat(reopened.reopenedBy()).isEqualTo("admin");
+      assertThat(reopened.reopenedAt().toInstant()).isEqualTo(Instant.parse("2025-03-01T08:05:00Z"));
+      assertThat(reopened.finalizedBy()).isNull();
+      assertThat(refused(f.bills.reopen("BILL0001", ADMIN))).isEqualTo(RejectCode.BILL_NOT_FINALIZED);
+      assertThat(f.bags.link("P1-5", "C2", ADMIN)).isInstanceOf(BagService.Outcome.Applied.class);
+      assertThat(f.count("select count(*) from bag where on_finalized_bill")).isZero();
+      assertThat(f.counter("bills_open")).isEqualTo(1);
+      assertThat(f.counter("bills_finalized")).isZero();
+      assertThat(f.count("select count(*) from audit_entry where action = 'REOPEN_BILL'")).isEqualTo(1);
+      assertThat(f.audit.verify().intact()).isTrue();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kinds")
+  void weights_followTheCurrentLinks(String kind) {
+    try (Fixture f = Fixture.on(kind, 5)) {
+      f.parents("P1-5", "SB00002");
+      done(f.bills.create("BILL0001", "Delhi", "MH12", 5, BILLER));
+      done(f.bills.addParent("BILL0001", "P1-5", BILLER, false));
+      done(f.bills.addParent("BILL0001", "SB00002", BILLER, false));
+      BillView.Totals empty = f.bill("BILL0001").totals();
+      assertThat(empty.actualKg()).isEqualByComparingTo("0");
+      assertThat(empty.expectedKg()).isEqualByComparingTo("60");
+      f.bags.link("P1-5", "C1", ADMIN);
+      f.bags.link("P1-5", "C2", ADMIN);
+      f.bags.link("SB00002", "C3", ADMIN);
+      BillView linked = f.bill("BILL0001");
+      assertThat(linked.totals().childCount()).isEqualTo(3);
+      assertThat(linked.totals().actualKg()).isEqualByComparingTo("3");
+      assertThat(linked.parents()).extracting(BillView.Parent::childCount).containsExactly(2, 1);
+      f.bags.unlink("C2", "P1-5", ADMIN);
+      assertThat(f.bill("BILL0001").totals().actualKg()).isEqualByComparingTo("2");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kinds")
+  void twentyConcurrentAdds_toABillOfTen_landExactlyTen(String kind) throws Exception {
+    try (Fixture f = Fixture.on(kind, 25)) {
+      for (int i = 0; i < 20; i++) {
+        f.parents("P" + (1000 + i) + "-5");
+      }
+      done(f.bills.create("BILL0001", "Delhi", "MH12", 10, BILLER));
+      List<BillService.Outcome> outcomes =
+          concurrently(20, i -> () -> f.bills.addParent("BILL0001", "P" + (1000 + i) + "-5", BILLER, false));
+      assertThat(outcomes).filteredOn(o -> o instanceof BillService.Outcome.Done).hasSize(10);
+      assertThat(outcomes).filteredOn(o -> !(o instanceof BillService.Outcome.Done))
+          .allSatisfy(o -> assertThat(refused(o)).isEqualTo(RejectCode.BILL_FULL));
+      assertThat(f.count("select count(*) from bill_parent where bill_id = 'BILL0001'")).isEqualTo(10);
+      assertThat(f.bill("BILL0001").totals().parentCount()).isEqualTo(10);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kinds")
+  void oneNewParentRacedOntoTwoBills_landsOnExactlyOne(String kind) throws Exception {
+    try (Fixture f = Fixture.on(kind, 10)) {
+      done(f.bills.create("BILLAAAA", "Delhi", "MH12", 50, BILLER));
+      done(f.bills.create("BILLBBBB", "Pune", "MH14", 50, BILLER));
+      for (int round = 0; round < 5; round++) {
+        String parent = "P7" + round + "-5";
+        List<BillService.Outcome> outcomes =
+            concurrently(2, i -> () -> f.bills.addParent(i == 0 ? "BILLAAAA" : "BILLBBBB", parent, BILLER, true));
+        assertThat(outcomes).filteredOn(o -> o instanceof BillService.Outcome.Done).hasSize(1);
+        assertThat(outcomes).filteredOn(o -> !(o instanceof BillService.Outcome.Done))
+            .allSatisfy(o -> assertThat(refused(o)).isEqualTo(RejectCode.PARENT_ON_OTHER_BILL));
+        assertThat(f.count("select count(*) from bag where code = '" + parent + "'")).isEqualTo(1);
+        assertThat(f.count("select count(*) from bill_parent where parent_code = '" + parent + "'")).isEqualTo(1);
+      }
+      assertThat(f.counter("parents")).isEqualTo(5);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kinds")
+  void list_newestFirst_filteredAndPagedByCursor(String kind) {
+    try (Fixture f = Fixture.on(kind, 5)) {
+      f.parents("P1-5");
+      for (int i = 1; i <= 5; i++) {
+        done(f.bills.create("BILL000" + i, "Delhi", "MH12", 1, i % 2 == 0 ? ADMIN : BILLER));
+        if (i != 3) {
+          f.clock.advance(Duration.ofSeconds(1)); // bills 3 and 4 share a time: the id breaks the tie
+        }
+      }
+      done(f.bills.addParent("BILL0001", "P1-5", BILLER, false));
+      done(f.bills.finalize("BILL0001", false, BILLER));
+
+      List<String> seen = new ArrayList<>();
+      Optional<BillPage.Cursor> cursor = Optional.empty();
+      do {
+        BillPage page = f.bills.list(Optional.empty(), Optional.empty(), cursor, 2);
+        assertThat(page.items().size()).isLessThanOrEqualTo(2);
+        page.items().forEach(s -> seen.add(s.id()));
+        cursor = Optional.ofNullable(page.nextCursor()).map(c -> BillPage.Cursor.decode(c).orElseThrow());
+      } while (cursor.isPresent());
+      assertThat(seen).containsExactly("BILL0005", "BILL0004", "BILL0003", "BILL0002", "BILL0001");
+
+      BillPage finalized = f.bills.list(Optional.of(BillRules.Status.FINALIZED), Optional.empty(), Optional.empty(), 200);
+      assertThat(finalized.items()).extracting(BillPage.Summary::id).containsExactly("BILL0001");
+      assertThat(finalized.items().getFirst().parentCount()).isEqualTo(1);
+      assertThat(finalized.nextCursor()).isNull();
+      BillPage byAdmin = f.bills.list(Optional.of(BillRules.Status.OPEN), Optional.of("admin"), Optional.empty(), 200);
+      assertThat(byAdmin.items()).extracting(BillPage.Summary::id).containsExactly("BILL0004", "BILL0002");
+    }
+  }
+
+  private static <T> List<T> concurrently(int n, IntFunction<Callable<T>> task) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<T>> futures = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        Callable<T> work = task.apply(i);
+        futures.add(pool.submit(() -> {
+          start.await();
+          return work.call();
+        }));
+      }
+      start.countDown();
+      List<T> results = new ArrayList<>();
+      for (Future<T> f : futures) {
+        results.add(f.get());
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
