@@ -65,8 +65,8 @@ public final class HubDatabase implements AutoCloseable {
     try {
       // the shared migrations, then (PostgreSQL only) indexes H2 has no syntax for
       String[] locations = dialect == SQLDialect.POSTGRES
-          ? new String[] {"classpath:db/migration", "classpath:db/postgresql"}
-          : new String[] {"classpath:db/migration"};
+          ? new String[] {"classpath:db/hub/common", "classpath:db/hub/postgresql"}
+          : new String[] {"classpath:db/hub/common"};
       Flyway.configure().dataSource(pool).locations(locations).failOnMissingLocations(true).load().migrate();
     } catch (RuntimeException e) {
       pool.close();

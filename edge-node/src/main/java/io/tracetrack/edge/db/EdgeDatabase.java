@@ -80,7 +80,7 @@ public final class EdgeDatabase implements AutoCloseable {
     try {
       Flyway.configure()
           .dataSource(dataSource)
-          .locations("classpath:db/migration")
+          .locations("classpath:db/edge")
           .failOnMissingLocations(true)
           .load()
           .migrate();
