@@ -11,7 +11,8 @@ public enum AdminError {
   INVALID_TEXT(400),
   WEAK_PASSWORD(400),
   BAD_TOTP(400),
-  WRONG_PASSWORD(403),
+  /** 400, not 401/403: the caller is signed in and allowed; a field of the request is wrong. */
+  WRONG_PASSWORD(400),
   OWN_ROLE(403),
   OWN_ACCOUNT(403),
   USER_NOT_FOUND(404),
