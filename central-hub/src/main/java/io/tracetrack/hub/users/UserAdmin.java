@@ -477,5 +477,4 @@ public final class UserAdmin {
   private OffsetDateTime now() {
     return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
   }
-
 }
