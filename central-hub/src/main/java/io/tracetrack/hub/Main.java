@@ -1,5 +1,7 @@
 package io.tracetrack.hub;
 
+import static io.tracetrack.hub.db.jooq.Tables.BILL;
+
 import io.helidon.webserver.WebServer;
 import io.tracetrack.hub.audit.AuditLog;
 import io.tracetrack.hub.audit.AuditRoutes;
@@ -11,6 +13,7 @@ import io.tracetrack.hub.stats.Stats;
 import io.tracetrack.hub.stats.StatsRoutes;
 import io.tracetrack.hub.auth.Access;
 import io.tracetrack.hub.auth.AuthRoutes;
+import io.tracetrack.hub.auth.SignInLimiter;
 import io.tracetrack.hub.auth.SigningKey;
 import io.tracetrack.hub.auth.Tokens;
 import io.tracetrack.hub.bag.BagRoutes;
@@ -18,6 +21,14 @@ import io.tracetrack.hub.bag.BagService;
 import io.tracetrack.hub.bill.BillRoutes;
 import io.tracetrack.hub.bill.BillService;
 import io.tracetrack.hub.db.HubDatabase;
+import io.tracetrack.hub.users.AreaRoutes;
+import io.tracetrack.hub.users.MeRoutes;
+import io.tracetrack.hub.users.OpenBills;
+import io.tracetrack.hub.users.PromotionRoutes;
+import io.tracetrack.hub.users.Promotions;
+import io.tracetrack.hub.users.TwoFactor;
+import io.tracetrack.hub.users.UserAdmin;
+import io.tracetrack.hub.users.UserRoutes;
 import io.tracetrack.hub.users.Users;
 import io.tracetrack.hub.web.HealthRoutes;
 import io.tracetrack.hub.web.HubServer;
@@ -115,11 +126,20 @@ public final class Main {
       AuditLog audit = new AuditLog(db, clock);
       BagService bags = new BagService(db, CodeGrammar.defaults(), audit, clock);
       BillService bills = new BillService(db, CodeGrammar.defaults(), bags, WeightPolicy.defaults(), audit, clock);
+      // a biller with open bills keeps the role: counted from the bill table
+      OpenBills openBills = username -> db.dsl().fetchCount(BILL, BILL.CREATED_BY.eq(username).and(BILL.STATUS.eq("OPEN")));
+      UserAdmin userAdmin = new UserAdmin(db, audit, openBills, clock);
+      Promotions promotions = new Promotions(db, userAdmin, audit, clock);
+      TwoFactor twoFactor = new TwoFactor(db, audit, clock);
       Metrics metrics = new Metrics(db, clock);
       List<HubServer.Mount> mounts = List.of(
           new HubServer.Mount("/", new OpsRoutes(metrics, db, access)),
           new HubServer.Mount("/health", new HealthRoutes(db)),
-          new HubServer.Mount("/api/v1/auth", new AuthRoutes(users, tokens)),
+          new HubServer.Mount("/api/v1/auth", new AuthRoutes(users, tokens, new SignInLimiter(clock))),
+          new HubServer.Mount("/api/v1/areas", new AreaRoutes(userAdmin, access)),
+          new HubServer.Mount("/api/v1/users", new UserRoutes(userAdmin, access)),
+          new HubServer.Mount("/api/v1/me", new MeRoutes(userAdmin, twoFactor, promotions, access)),
+          new HubServer.Mount("/api/v1/promotion-requests", new PromotionRoutes(promotions, access)),
           new HubServer.Mount("/api/v1", new BagRoutes(bags, access)),
           new HubServer.Mount("/api/v1", new BillRoutes(bills, access)),
           new HubServer.Mount("/api/v1", new StatsRoutes(new Stats(db, clock), access)),

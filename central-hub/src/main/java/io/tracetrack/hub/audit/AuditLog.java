@@ -55,6 +55,71 @@ public final class AuditLog {
         .execute();
   }
 
+  /** What {@link #pseudonymise} did: entries rewritten, and entries already chained (left as they are). */
+  public record Pseudonymised(int rewritten, int chainedKept) {}
+
+  /**
+   * Replaces a deleted person's user name with {@code pseudonym} in every entry that is not chained
+   * yet: actor, entity id, and any JSON string in the snapshots equal to the name; the address of
+   * their own requests is dropped. Runs in the deleting transaction.
+   *
+   * <p>Chained entries are left exactly as they are. Their hash covers the name, and rewriting them
+   * would either break {@link #verify} or need the chain re-hashed from that point, which would let
+   * anyone with database access rewrite history undetected: tamper evidence wins over erasure for
+   * those entries, and the count of them is reported so the deletion's own entry can say so.
+   *
+   * <p>The chain head row is locked first: {@link #chain} takes the same lock before it reads
+   * unchained entries, so an entry can never be hashed in its old form and then rewritten.
+   */
+  public Pseudonymised pseudonymise(DSLContext tx, String username, String pseudonym) {
+    tx.selectFrom(AUDIT_CHAIN_HEAD).where(AUDIT_CHAIN_HEAD.ID.eq(1)).forUpdate().fetchSingle();
+    var names = AUDIT_ENTRY.ACTOR.eq(username).or(AUDIT_ENTRY.ENTITY_ID.eq(username))
+        .or(AUDIT_ENTRY.BEFORE_JSON.contains("\"" + username + "\"")).or(AUDIT_ENTRY.AFTER_JSON.contains("\"" + username + "\""));
+    int chained = tx.fetchCount(AUDIT_ENTRY, AUDIT_ENTRY.CHAIN_SEQ.isNotNull().and(names));
+    List<AuditEntryRecord> open = tx.selectFrom(AUDIT_ENTRY).where(AUDIT_ENTRY.CHAIN_SEQ.isNull().and(names)).fetch();
+    for (AuditEntryRecord e : open) {
+      boolean theirs = username.equals(e.getActor());
+      tx.update(AUDIT_ENTRY)
+          .set(AUDIT_ENTRY.ACTOR, theirs ? pseudonym : e.getActor())
+          .set(AUDIT_ENTRY.IP, theirs ? null : e.getIp())
+          .set(AUDIT_ENTRY.ENTITY_ID, username.equals(e.getEntityId()) ? pseudonym : e.getEntityId())
+          .set(AUDIT_ENTRY.BEFORE_JSON, replaceName(e.getBeforeJson(), username, pseudonym))
+          .set(AUDIT_ENTRY.AFTER_JSON, replaceName(e.getAfterJson(), username, pseudonym))
+          .where(AUDIT_ENTRY.ID.eq(e.getId()))
+          .execute();
+    }
+    return new Pseudonymised(open.size(), chained);
+  }
+
+  /** Every JSON string exactly equal to the name, anywhere in the snapshot. */
+  private static String replaceName(String json, String username, String pseudonym) {
+    if (json == null) {
+      return null;
+    }
+    try {
+      com.fasterxml.jackson.databind.JsonNode tree = JSON.readTree(json);
+      return JSON.writeValueAsString(replaceIn(tree, username, pseudonym));
+    } catch (JsonProcessingException e) {
+      // a snapshot cut at MAX_SNAPSHOT is not valid JSON any more: replace the quoted name as text
+      return json.replace("\"" + username + "\"", "\"" + pseudonym + "\"");
+    }
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode replaceIn(com.fasterxml.jackson.databind.JsonNode node,
+      String username, String pseudonym) {
+    if (node.isTextual()) {
+      return username.equals(node.textValue()) ? JSON.getNodeFactory().textNode(pseudonym) : node;
+    }
+    if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
+      object.properties().forEach(field -> field.setValue(replaceIn(field.getValue(), username, pseudonym)));
+    } else if (node instanceof com.fasterxml.jackson.databind.node.ArrayNode array) {
+      for (int i = 0; i < array.size(); i++) {
+        array.set(i, replaceIn(array.get(i), username, pseudonym));
+      }
+    }
+    return node;
+  }
+
   private static String snapshot(Object value) {
     if (value == null) {
       return null;

@@ -1,6 +1,7 @@
 package io.tracetrack.hub.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -11,15 +12,21 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** {@code POST /api/v1/auth/token}: user name and password in, a short-lived bearer token out. */
+/**
+ * {@code POST /api/v1/auth/token}: user name, password and (for users who enrolled TOTP) a
+ * {@code totp} code in, a short-lived bearer token out. Anyone may call it, so it is rate-limited per
+ * client address (before the body is even read) and per user name: 429 with Retry-After.
+ */
 public final class AuthRoutes implements HttpService {
 
   private final Users users;
   private final Tokens tokens;
+  private final SignInLimiter limiter;
 
-  public AuthRoutes(Users users, Tokens tokens) {
+  public AuthRoutes(Users users, Tokens tokens, SignInLimiter limiter) {
     this.users = users;
     this.tokens = tokens;
+    this.limiter = limiter;
   }
 
   @Override
@@ -28,6 +35,9 @@ public final class AuthRoutes implements HttpService {
   }
 
   private void token(ServerRequest req, ServerResponse res) {
+    if (limited(res, limiter.address(req.remotePeer().host()))) {
+      return;
+    }
     Optional<JsonNode> body = Http.body(req, res);
     if (body.isEmpty()) {
       return;
@@ -40,7 +50,15 @@ public final class AuthRoutes implements HttpService {
     if (password.isEmpty()) {
       return;
     }
-    switch (users.signIn(username.get(), password.get())) {
+    JsonNode totp = body.get().get("totp");
+    if (totp != null && !totp.isNull() && (!totp.isTextual() || totp.textValue().length() > 16)) {
+      Http.problem(res, 400, "INVALID_REQUEST", "totp must be the 6-digit code as a string");
+      return;
+    }
+    if (limited(res, limiter.username(username.get()))) {
+      return;
+    }
+    switch (users.signIn(username.get(), password.get(), totp == null || totp.isNull() ? null : totp.textValue())) {
       case Users.SignIn.Ok ok -> {
         Tokens.Issued issued = tokens.issue(ok.principal());
         Map<String, Object> out = new LinkedHashMap<>();
@@ -52,5 +70,18 @@ public final class AuthRoutes implements HttpService {
       }
       case Users.SignIn.Refused r -> Http.problem(res, "ACCOUNT_LOCKED".equals(r.code()) ? 423 : 401, r.code(), r.message());
     }
+  }
+
+  /** Answers 429 when the verdict says so. */
+  private static boolean limited(ServerResponse res, SignInLimiter.Verdict verdict) {
+    return switch (verdict) {
+      case SignInLimiter.Verdict.Allowed a -> false;
+      case SignInLimiter.Verdict.Limited l -> {
+        res.header(HeaderNames.RETRY_AFTER, Long.toString(l.retryAfter().toSeconds()));
+        Http.problem(res, 429, "TOO_MANY_REQUESTS", "too many sign-in attempts; try again in "
+            + l.retryAfter().toSeconds() + " s", Map.of("retryAfterSeconds", l.retryAfter().toSeconds()));
+        yield true;
+      }
+    };
   }
 }

@@ -4,6 +4,7 @@ import static io.tracetrack.hub.db.jooq.Tables.APP_USER;
 
 import io.tracetrack.hub.auth.Passwords;
 import io.tracetrack.hub.auth.Principal;
+import io.tracetrack.hub.auth.Totp;
 import io.tracetrack.hub.db.HubDatabase;
 import io.tracetrack.hub.db.jooq.tables.records.AppUserRecord;
 import io.tracetrack.model.Role;
@@ -14,8 +15,13 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.OptionalLong;
 
-/** The user store's rules: first admin, sign-in with lockout after repeated failures. */
+/**
+ * Sign-in: first admin, password check with lockout after repeated failures, and the second factor
+ * for users who enrolled one. A wrong TOTP code counts as a failure (the password was right, so the
+ * code is what is being guessed); a missing one does not (clients ask for it only when told to).
+ */
 public final class Users {
 
   /** Failures in a row before the account locks. */
@@ -25,10 +31,12 @@ public final class Users {
 
   private final HubDatabase db;
   private final Clock clock;
+  private final Totp totp;
 
   public Users(HubDatabase db, Clock clock) {
     this.db = db;
     this.clock = clock;
+    this.totp = new Totp(clock);
   }
 
   /**
@@ -38,7 +46,8 @@ public final class Users {
    * @return the generated password to print once, if one was generated
    */
   public Optional<String> ensureFirstAdmin(String password) {
-    if (db.dsl().fetchExists(APP_USER, APP_USER.ROLE.eq(Role.ADMIN.name()))) {
+    // a deleted admin's tombstone keeps its role but is no admin; only a real one counts
+    if (db.dsl().fetchExists(APP_USER, APP_USER.ROLE.eq(Role.ADMIN.name()).and(APP_USER.ANONYMISED.isFalse()))) {
       return Optional.empty();
     }
     String chosen = password;
@@ -75,6 +84,11 @@ public final class Users {
   }
 
   public SignIn signIn(String username, String password) {
+    return signIn(username, password, null);
+  }
+
+  /** @param code the TOTP code, or {@code null} when the client sent none */
+  public SignIn signIn(String username, String password, String code) {
     AppUserRecord user = db.dsl().selectFrom(APP_USER).where(APP_USER.USERNAME.eq(username)).fetchOne();
     if (user == null) {
       Passwords.burn(password);
@@ -85,22 +99,44 @@ public final class Users {
       return new SignIn.Refused("ACCOUNT_LOCKED", "too many failed sign-ins; try again later");
     }
     if (!Passwords.verify(password, user.getPasswordHash())) {
-      int failures = user.getFailedAttempts() + 1;
-      db.dsl().update(APP_USER)
-          .set(APP_USER.FAILED_ATTEMPTS, failures >= MAX_FAILURES ? 0 : failures)
-          .set(APP_USER.LOCKED_UNTIL, failures >= MAX_FAILURES ? now.plus(LOCKOUT) : user.getLockedUntil())
-          .where(APP_USER.ID.eq(user.getId()))
-          .execute();
+      fail(user, now);
       return badCredentials();
     }
     if (user.getDisabled()) {
       return new SignIn.Refused("ACCOUNT_DISABLED", "this account is disabled");
+    }
+    if (user.getTotpEnabled()) {
+      if (code == null || code.isEmpty()) {
+        return new SignIn.Refused("TOTP_REQUIRED", "this account needs the code from its authenticator app (field totp)");
+      }
+      OptionalLong step = totp.accept(user.getTotpSecret(), code, user.getTotpLastStep());
+      if (step.isEmpty()) {
+        fail(user, now);
+        return new SignIn.Refused("BAD_TOTP", "the authenticator code is wrong, expired or already used");
+      }
+      // only a newer step may be recorded: two sign-ins racing with one code cannot both pass
+      int claimed = db.dsl().update(APP_USER).set(APP_USER.TOTP_LAST_STEP, step.getAsLong())
+          .where(APP_USER.ID.eq(user.getId()))
+          .and(APP_USER.TOTP_LAST_STEP.isNull().or(APP_USER.TOTP_LAST_STEP.lt(step.getAsLong())))
+          .execute();
+      if (claimed == 0) {
+        return new SignIn.Refused("BAD_TOTP", "the authenticator code is wrong, expired or already used");
+      }
     }
     if (user.getFailedAttempts() != 0 || user.getLockedUntil() != null) {
       db.dsl().update(APP_USER).set(APP_USER.FAILED_ATTEMPTS, 0).setNull(APP_USER.LOCKED_UNTIL)
           .where(APP_USER.ID.eq(user.getId())).execute();
     }
     return new SignIn.Ok(new Principal(user.getUsername(), Role.valueOf(user.getRole()), user.getAreaId()));
+  }
+
+  private void fail(AppUserRecord user, OffsetDateTime now) {
+    int failures = user.getFailedAttempts() + 1;
+    db.dsl().update(APP_USER)
+        .set(APP_USER.FAILED_ATTEMPTS, failures >= MAX_FAILURES ? 0 : failures)
+        .set(APP_USER.LOCKED_UNTIL, failures >= MAX_FAILURES ? now.plus(LOCKOUT) : user.getLockedUntil())
+        .where(APP_USER.ID.eq(user.getId()))
+        .execute();
   }
 
   private static SignIn badCredentials() {

@@ -1,0 +1,115 @@
+package io.tracetrack.hub.auth;
+
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * Token buckets (bucket4j) in front of sign-in: one per client address and one per user name, so
+ * neither one address guessing many names nor many addresses guessing one name gets far. The
+ * account lockout in {@link io.tracetrack.hub.users.Users} stays behind this as the second line.
+ *
+ * <p>Buckets live in this process only: several hub instances each allow the limit. The maps are
+ * bounded (least recently used out) so a flood of made-up names cannot exhaust memory; the price is
+ * that an evicted bucket starts full again.
+ */
+public final class SignInLimiter {
+
+  /** How many attempts a key may make at once ({@code burst}) and over time ({@code perMinute}). */
+  public record Limit(int burst, int perMinute) {
+    public Limit {
+      if (burst < 1 || perMinute < 1) {
+        throw new IllegalArgumentException("a limit needs burst >= 1 and perMinute >= 1, got " + burst + "/" + perMinute);
+      }
+    }
+  }
+
+  /**
+   * Per address: generous, because a whole dock office signs in from behind one NAT address at shift
+   * start. Per user name: tight, because one person never needs more than a few tries.
+   */
+  public static final Limit PER_ADDRESS = new Limit(30, 30);
+  public static final Limit PER_USERNAME = new Limit(5, 10);
+  private static final int MAX_KEYS = 50_000;
+
+  /** Whether an attempt may go ahead. */
+  public sealed interface Verdict {
+    record Allowed() implements Verdict {}
+
+    record Limited(Duration retryAfter) implements Verdict {}
+  }
+
+  private final Limit perAddress;
+  private final Limit perUsername;
+  private final TimeMeter time;
+  private final Map<String, Bucket> addresses = lru();
+  private final Map<String, Bucket> usernames = lru();
+
+  public SignInLimiter(Clock clock) {
+    this(clock, PER_ADDRESS, PER_USERNAME);
+  }
+
+  public SignInLimiter(Clock clock, Limit perAddress, Limit perUsername) {
+    Objects.requireNonNull(clock, "clock");
+    this.perAddress = Objects.requireNonNull(perAddress, "perAddress");
+    this.perUsername = Objects.requireNonNull(perUsername, "perUsername");
+    // the injected clock drives refills, so tests move time instead of sleeping
+    this.time = new TimeMeter() {
+      @Override
+      public long currentTimeNanos() {
+        return clock.millis() * 1_000_000L;
+      }
+
+      @Override
+      public boolean isWallClockBased() {
+        return true;
+      }
+    };
+  }
+
+  /** Takes one attempt from the address's bucket. */
+  public Verdict address(String address) {
+    return take(addresses, address == null ? "?" : address, perAddress);
+  }
+
+  /** Takes one attempt from the user name's bucket (case-folded, so "Admin" and "admin" share one). */
+  public Verdict username(String username) {
+    return take(usernames, username.toLowerCase(Locale.ROOT), perUsername);
+  }
+
+  private Verdict take(Map<String, Bucket> buckets, String key, Limit limit) {
+    Bucket bucket;
+    synchronized (buckets) {
+      bucket = buckets.computeIfAbsent(key, k -> newBucket(limit).get());
+    }
+    ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+    if (probe.isConsumed()) {
+      return new Verdict.Allowed();
+    }
+    long seconds = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
+    return new Verdict.Limited(Duration.ofSeconds(seconds));
+  }
+
+  private Supplier<Bucket> newBucket(Limit limit) {
+    return () -> Bucket.builder()
+        .addLimit(b -> b.capacity(limit.burst()).refillGreedy(limit.perMinute(), Duration.ofMinutes(1)))
+        .withCustomTimePrecision(time)
+        .build();
+  }
+
+  private static Map<String, Bucket> lru() {
+    return new LinkedHashMap<>(1024, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
+        return size() > MAX_KEYS;
+      }
+    };
+  }
+}

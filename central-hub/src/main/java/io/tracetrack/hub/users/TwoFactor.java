@@ -1,0 +1,138 @@
+package io.tracetrack.hub.users;
+
+import static io.tracetrack.hub.db.jooq.Tables.APP_USER;
+
+import io.tracetrack.hub.audit.AuditLog;
+import io.tracetrack.hub.auth.Caller;
+import io.tracetrack.hub.auth.Passwords;
+import io.tracetrack.hub.auth.QrCodes;
+import io.tracetrack.hub.auth.Totp;
+import io.tracetrack.hub.db.HubDatabase;
+import io.tracetrack.hub.db.jooq.tables.records.AppUserRecord;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * TOTP enrolment for one's own account: start (a new secret, shown once as a provisioning URI and a
+ * QR image), confirm with a first code (only then does sign-in ask for codes, so a botched scan
+ * never locks anyone out), and turn off again with the password. The secret leaves the hub only
+ * while an enrolment is pending and only to its owner; once confirmed it is never shown again.
+ */
+public final class TwoFactor {
+
+  private final HubDatabase db;
+  private final AuditLog audit;
+  private final Totp totp;
+  private final Clock clock;
+
+  public TwoFactor(HubDatabase db, AuditLog audit, Clock clock) {
+    this.db = Objects.requireNonNull(db, "db");
+    this.audit = Objects.requireNonNull(audit, "audit");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.totp = new Totp(clock);
+  }
+
+  /** A pending enrolment: what to put into the authenticator app. */
+  public record Enrolment(String provisioningUri) {}
+
+  /** Starts (or restarts) an enrolment with a new secret. */
+  public Outcome<Enrolment> start(Caller caller) {
+    String username = caller.principal().username();
+    String secret = totp.newSecret();
+    return db.transaction(tx -> {
+      Optional<AppUserRecord> user = lock(tx, username);
+      if (user.isEmpty()) {
+        return Outcome.<Enrolment>refused(AdminError.USER_NOT_FOUND, "your account no longer exists");
+      }
+      if (user.get().getTotpEnabled()) {
+        return Outcome.<Enrolment>refused(AdminError.TOTP_ALREADY_ENABLED, "two-factor sign-in is already on; turn it off first");
+      }
+      user.get().setTotpSecret(secret).setTotpLastStep(null).setUpdatedAt(now()).store();
+      audit.record(tx, caller.actor(), "TOTP_ENROLMENT_STARTED", "USER", username, null, Map.of("username", username));
+      return Outcome.done(new Enrolment(Totp.provisioningUri(username, secret)));
+    });
+  }
+
+  /** The pending enrolment's QR image (PNG). */
+  public Outcome<byte[]> qr(Caller caller) {
+    Optional<AppUserRecord> user = UserAdmin.row(db.dsl(), caller.principal().username());
+    if (user.isEmpty()) {
+      return Outcome.refused(AdminError.USER_NOT_FOUND, "your account no longer exists");
+    }
+    if (user.get().getTotpEnabled()) {
+      return Outcome.refused(AdminError.TOTP_ALREADY_ENABLED, "two-factor sign-in is on; its secret is not shown again");
+    }
+    if (user.get().getTotpSecret() == null) {
+      return Outcome.refused(AdminError.TOTP_NOT_PENDING, "start an enrolment first (POST /api/v1/me/totp)");
+    }
+    return Outcome.done(QrCodes.png(Totp.provisioningUri(user.get().getUsername(), user.get().getTotpSecret()), 256));
+  }
+
+  /** Confirms the pending enrolment with a code from the app: from now on, sign-in asks for codes. */
+  public Outcome<UserView> confirm(Caller caller, String code) {
+    String username = caller.principal().username();
+    return db.transaction(tx -> {
+      Optional<AppUserRecord> user = lock(tx, username);
+      if (user.isEmpty()) {
+        return Outcome.<UserView>refused(AdminError.USER_NOT_FOUND, "your account no longer exists");
+      }
+      AppUserRecord u = user.get();
+      if (u.getTotpEnabled()) {
+        return Outcome.<UserView>refused(AdminError.TOTP_ALREADY_ENABLED, "two-factor sign-in is already on");
+      }
+      if (u.getTotpSecret() == null) {
+        return Outcome.<UserView>refused(AdminError.TOTP_NOT_PENDING, "start an enrolment first (POST /api/v1/me/totp)");
+      }
+      OptionalLong step = totp.accept(u.getTotpSecret(), code, u.getTotpLastStep());
+      if (step.isEmpty()) {
+        return Outcome.<UserView>refused(AdminError.BAD_TOTP, "that code does not match; check the phone's clock and try the next one");
+      }
+      UserView before = UserView.of(u);
+      u.setTotpEnabled(true).setTotpLastStep(step.getAsLong()).setUpdatedAt(now()).store();
+      UserView after = UserView.of(u);
+      audit.record(tx, caller.actor(), "TOTP_ENABLED", "USER", username, before, after);
+      return Outcome.done(after);
+    });
+  }
+
+  /** Turns two-factor sign-in off (or abandons a pending enrolment); needs the password. */
+  public Outcome<UserView> disable(Caller caller, String password) {
+    String username = caller.principal().username();
+    Optional<AppUserRecord> stored = UserAdmin.row(db.dsl(), username);
+    if (stored.isEmpty()) {
+      return Outcome.refused(AdminError.USER_NOT_FOUND, "your account no longer exists");
+    }
+    if (password == null || !Passwords.verify(password, stored.get().getPasswordHash())) {
+      return Outcome.refused(AdminError.WRONG_PASSWORD, "the password is wrong");
+    }
+    return db.transaction(tx -> {
+      Optional<AppUserRecord> user = lock(tx, username);
+      if (user.isEmpty()) {
+        return Outcome.<UserView>refused(AdminError.USER_NOT_FOUND, "your account no longer exists");
+      }
+      AppUserRecord u = user.get();
+      if (!u.getTotpEnabled() && u.getTotpSecret() == null) {
+        return Outcome.<UserView>refused(AdminError.TOTP_NOT_ENABLED, "two-factor sign-in is not on");
+      }
+      UserView before = UserView.of(u);
+      u.setTotpEnabled(false).setTotpSecret(null).setTotpLastStep(null).setUpdatedAt(now()).store();
+      UserView after = UserView.of(u);
+      audit.record(tx, caller.actor(), "TOTP_DISABLED", "USER", username, before, after);
+      return Outcome.done(after);
+    });
+  }
+
+  private static Optional<AppUserRecord> lock(org.jooq.DSLContext tx, String username) {
+    return Optional.ofNullable(tx.selectFrom(APP_USER).where(APP_USER.USERNAME.eq(username))
+        .and(APP_USER.ANONYMISED.isFalse()).forUpdate().fetchOne());
+  }
+
+  private OffsetDateTime now() {
+    return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+  }
+}

@@ -1,0 +1,480 @@
+package io.tracetrack.hub.users;
+
+import static io.tracetrack.hub.db.jooq.Tables.APP_USER;
+import static io.tracetrack.hub.db.jooq.Tables.AREA;
+import static io.tracetrack.hub.db.jooq.Tables.NOTIFICATION;
+import static io.tracetrack.hub.db.jooq.Tables.PROMOTION_REQUEST;
+
+import io.tracetrack.hub.audit.AuditLog;
+import io.tracetrack.hub.auth.Caller;
+import io.tracetrack.hub.auth.Passwords;
+import io.tracetrack.hub.db.HubDatabase;
+import io.tracetrack.hub.db.jooq.tables.records.AppUserRecord;
+import io.tracetrack.hub.db.jooq.tables.records.AreaRecord;
+import io.tracetrack.model.Role;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.exception.DataAccessException;
+
+/**
+ * Users and areas, administered (PRODUCT.md F-ADMIN). Every change is one transaction that locks
+ * what its guard reads, decides, writes, and records an audit entry.
+ *
+ * <p>The guards: the last active admin is never demoted, disabled or deleted ({@code LAST_ADMIN});
+ * nobody changes their own role ({@code OWN_ROLE}) or disables or deletes themselves
+ * ({@code OWN_ACCOUNT}); a dispatcher needs an area and only a dispatcher has one
+ * ({@code AREA_REQUIRED}, {@code AREA_NOT_ALLOWED}); an area holds at most its
+ * {@code max_dispatchers} ({@code AREA_FULL}); a biller with open bills keeps the role
+ * ({@code BILLER_HAS_OPEN_BILLS}, answered by {@link OpenBills}).
+ *
+ * <p>Lock order, the same in every method so two admins acting at once cannot deadlock: active
+ * admin rows (by id), then the target user, then the area.
+ */
+public final class UserAdmin {
+
+  public static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._-]{3,64}");
+  public static final Pattern AREA_ID = Pattern.compile("[A-Z0-9_-]{1,40}");
+  public static final int DEFAULT_MAX_DISPATCHERS = 10;
+  public static final int MAX_PAGE = 200;
+  public static final int MAX_NAME = 100;
+
+  private final HubDatabase db;
+  private final AuditLog audit;
+  private final OpenBills openBills;
+  private final Clock clock;
+
+  public UserAdmin(HubDatabase db, AuditLog audit, OpenBills openBills, Clock clock) {
+    this.db = Objects.requireNonNull(db, "db");
+    this.audit = Objects.requireNonNull(audit, "audit");
+    this.openBills = Objects.requireNonNull(openBills, "openBills");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  // ---------------------------------------------------------------- areas
+
+  public Outcome<AreaView> createArea(String id, String name, Integer maxDispatchers, Caller caller) {
+    if (id == null || !AREA_ID.matcher(id).matches()) {
+      return Outcome.refused(AdminError.INVALID_AREA, "an area id is 1-40 of A-Z, 0-9, _ and -");
+    }
+    Optional<String> badName = Texts.problem(name, MAX_NAME);
+    if (badName.isPresent()) {
+      return Outcome.refused(AdminError.INVALID_TEXT, "name: " + badName.get());
+    }
+    int max = maxDispatchers == null ? DEFAULT_MAX_DISPATCHERS : maxDispatchers;
+    if (max < 0 || max > 1000) {
+      return Outcome.refused(AdminError.INVALID_AREA, "maxDispatchers is 0..1000");
+    }
+    try {
+      return db.transaction(tx -> {
+        if (tx.fetchExists(AREA, AREA.ID.eq(id))) {
+          return Outcome.<AreaView>refused(AdminError.AREA_EXISTS, "area " + id + " exists already");
+        }
+        tx.insertInto(AREA).set(AREA.ID, id).set(AREA.NAME, name.strip()).set(AREA.MAX_DISPATCHERS, max)
+            .set(AREA.CREATED_AT, now()).execute();
+        AreaView view = area(tx, id).orElseThrow();
+        audit.record(tx, caller.actor(), "AREA_CREATED", "AREA", id, null, view);
+        return Outcome.done(view);
+      });
+    } catch (DataAccessException e) {
+      if (HubDatabase.isUniqueViolation(e)) {
+        return Outcome.refused(AdminError.AREA_EXISTS, "area " + id + " exists already");
+      }
+      throw e;
+    }
+  }
+
+  public List<AreaView> areas() {
+    return db.dsl().select(AREA.ID).from(AREA).orderBy(AREA.ID).fetch(AREA.ID).stream()
+        .map(id -> area(db.dsl(), id).orElseThrow()).toList();
+  }
+
+  private static Optional<AreaView> area(DSLContext dsl, String id) {
+    AreaRecord a = dsl.selectFrom(AREA).where(AREA.ID.eq(id)).fetchOne();
+    if (a == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new AreaView(a.getId(), a.getName(), a.getMaxDispatchers(), dispatchersIn(dsl, id, null), a.getCreatedAt()));
+  }
+
+  /** Dispatchers holding a seat in the area: disabled ones too (they come back), tombstones not. */
+  private static int dispatchersIn(DSLContext dsl, String area, Long except) {
+    Condition c = APP_USER.AREA_ID.eq(area).and(APP_USER.ROLE.eq(Role.DISPATCHER.name())).and(APP_USER.ANONYMISED.isFalse());
+    if (except != null) {
+      c = c.and(APP_USER.ID.ne(except));
+    }
+    return dsl.fetchCount(APP_USER, c);
+  }
+
+  // ---------------------------------------------------------------- users: reading
+
+  /** A listing filter; every part optional. {@code after} is the last user name of the previous page. */
+  public record Filter(Optional<Role> role, Optional<String> area, Optional<Boolean> disabled, Optional<String> after, int limit) {
+    public Filter {
+      if (limit < 1 || limit > MAX_PAGE) {
+        throw new IllegalArgumentException("limit is 1.." + MAX_PAGE + ", got " + limit);
+      }
+    }
+  }
+
+  /** One page, in user-name order; {@code next} is the cursor for the following page, null on the last. */
+  public record Page(List<UserView> items, String next) {}
+
+  public Page list(Filter filter) {
+    Condition c = APP_USER.ANONYMISED.isFalse();
+    if (filter.role().isPresent()) {
+      c = c.and(APP_USER.ROLE.eq(filter.role().get().name()));
+    }
+    if (filter.area().isPresent()) {
+      c = c.and(APP_USER.AREA_ID.eq(filter.area().get()));
+    }
+    if (filter.disabled().isPresent()) {
+      c = c.and(APP_USER.DISABLED.eq(filter.disabled().get()));
+    }
+    if (filter.after().isPresent()) {
+      c = c.and(APP_USER.USERNAME.gt(filter.after().get()));
+    }
+    // one row more than asked says whether there is a next page without a COUNT
+    List<UserView> rows = db.dsl().selectFrom(APP_USER).where(c).orderBy(APP_USER.USERNAME).limit(filter.limit() + 1)
+        .fetch(UserView::of);
+    if (rows.size() > filter.limit()) {
+      List<UserView> page = rows.subList(0, filter.limit());
+      return new Page(List.copyOf(page), page.get(page.size() - 1).username());
+    }
+    return new Page(rows, null);
+  }
+
+  public Optional<UserView> get(String username) {
+    if (username == null || !USERNAME.matcher(username).matches()) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(db.dsl().selectFrom(APP_USER).where(APP_USER.USERNAME.eq(username))
+        .and(APP_USER.ANONYMISED.isFalse()).fetchOne()).map(UserView::of);
+  }
+
+  // ---------------------------------------------------------------- users: changing
+
+  public record NewUser(String username, Role role, String area, String password) {}
+
+  public Outcome<UserView> create(NewUser n, Caller caller) {
+    if (n.username() == null || !USERNAME.matcher(n.username()).matches()) {
+      return Outcome.refused(AdminError.INVALID_USERNAME, "a user name is 3-64 of A-Z, a-z, 0-9, '.', '_' and '-'");
+    }
+    if (n.username().startsWith("deleted-user-")) {
+      return Outcome.refused(AdminError.INVALID_USERNAME, "names starting deleted-user- are kept for deleted users");
+    }
+    Objects.requireNonNull(n.role(), "role");
+    Optional<Outcome<UserView>> areaRule = areaRule(n.role(), n.area());
+    if (areaRule.isPresent()) {
+      return areaRule.get();
+    }
+    Optional<String> weak = Passwords.problem(n.password());
+    if (weak.isPresent()) {
+      return Outcome.refused(AdminError.WEAK_PASSWORD, weak.get());
+    }
+    String hash = Passwords.hash(n.password()); // slow on purpose: outside the transaction
+    try {
+      return db.transaction(tx -> {
+        if (tx.fetchExists(APP_USER, APP_USER.USERNAME.eq(n.username()))) {
+          return Outcome.<UserView>refused(AdminError.USER_EXISTS, "user " + n.username() + " exists already");
+        }
+        if (n.role() == Role.DISPATCHER) {
+          Optional<Outcome<UserView>> seat = seat(tx, n.area(), null);
+          if (seat.isPresent()) {
+            return seat.get();
+          }
+        }
+        OffsetDateTime now = now();
+        tx.insertInto(APP_USER).set(APP_USER.USERNAME, n.username()).set(APP_USER.ROLE, n.role().name())
+            .set(APP_USER.AREA_ID, n.area()).set(APP_USER.PASSWORD_HASH, hash)
+            .set(APP_USER.CREATED_AT, now).set(APP_USER.UPDATED_AT, now).execute();
+        UserView view = UserView.of(row(tx, n.username()).orElseThrow());
+        audit.record(tx, caller.actor(), "USER_CREATED", "USER", n.username(), null, view);
+        return Outcome.done(view);
+      });
+    } catch (DataAccessException e) {
+      if (HubDatabase.isUniqueViolation(e)) {
+        return Outcome.refused(AdminError.USER_EXISTS, "user " + n.username() + " exists already");
+      }
+      throw e;
+    }
+  }
+
+  /** An edit: absent parts stay as they are. */
+  public record Edit(Optional<String> area, Optional<Boolean> disabled) {}
+
+  public Outcome<UserView> edit(String username, Edit edit, Caller caller) {
+    return db.transaction(tx -> {
+      lockActiveAdmins(tx);
+      Optional<AppUserRecord> found = lockUser(tx, username);
+      if (found.isEmpty()) {
+        return notFound(username);
+      }
+      AppUserRecord user = found.get();
+      UserView before = UserView.of(user);
+      if (edit.area().isPresent() && !edit.area().get().equals(user.getAreaId())) {
+        if (!Role.DISPATCHER.name().equals(user.getRole())) {
+          return Outcome.<UserView>refused(AdminError.AREA_NOT_ALLOWED, "only a dispatcher is bound to an area");
+        }
+        Optional<Outcome<UserView>> seat = seat(tx, edit.area().get(), user.getId());
+        if (seat.isPresent()) {
+          return seat.get();
+        }
+        user.setAreaId(edit.area().get());
+      }
+      if (edit.disabled().isPresent() && edit.disabled().get() != user.getDisabled()) {
+        if (edit.disabled().get()) {
+          if (user.getUsername().equals(caller.principal().username())) {
+            return Outcome.<UserView>refused(AdminError.OWN_ACCOUNT, "you cannot disable your own account");
+          }
+          if (isLastActiveAdmin(tx, user)) {
+            return Outcome.<UserView>refused(AdminError.LAST_ADMIN, "this is the last active admin");
+          }
+        }
+        user.setDisabled(edit.disabled().get());
+      }
+      if (!user.changed()) {
+        return Outcome.done(before);
+      }
+      user.setUpdatedAt(now());
+      user.store();
+      UserView after = UserView.of(user);
+      String action = before.disabled() != after.disabled() ? (after.disabled() ? "USER_DISABLED" : "USER_ENABLED") : "USER_EDITED";
+      audit.record(tx, caller.actor(), action, "USER", username, before, after);
+      return Outcome.done(after);
+    });
+  }
+
+  /** Changes a role, through every guard. */
+  public Outcome<UserView> changeRole(String username, Role role, String area, Caller caller) {
+    return db.transaction(tx -> changeRole(tx, username, role, area, caller));
+  }
+
+  /** The guarded role change, inside a caller's transaction (promotion approval uses it too). */
+  Outcome<UserView> changeRole(DSLContext tx, String username, Role role, String area, Caller caller) {
+    Objects.requireNonNull(role, "role");
+    Optional<Outcome<UserView>> areaRule = areaRule(role, area);
+    if (areaRule.isPresent()) {
+      return areaRule.get();
+    }
+    lockActiveAdmins(tx);
+    Optional<AppUserRecord> found = lockUser(tx, username);
+    if (found.isEmpty()) {
+      return notFound(username);
+    }
+    AppUserRecord user = found.get();
+    if (user.getUsername().equals(caller.principal().username())) {
+      return Outcome.refused(AdminError.OWN_ROLE, "nobody changes their own role; ask another admin");
+    }
+    Role current = Role.valueOf(user.getRole());
+    if (current == role && Objects.equals(area, user.getAreaId())) {
+      return Outcome.done(UserView.of(user));
+    }
+    if (current == Role.ADMIN && role != Role.ADMIN && isLastActiveAdmin(tx, user)) {
+      return Outcome.refused(AdminError.LAST_ADMIN, "this is the last active admin; make another admin first");
+    }
+    if (current == Role.BILLER && role != Role.BILLER) {
+      int open = openBills.openBillsCreatedBy(user.getUsername());
+      if (open > 0) {
+        return Outcome.refused(AdminError.BILLER_HAS_OPEN_BILLS,
+            user.getUsername() + " has " + open + " open bill(s); finalize or hand them over first");
+      }
+    }
+    if (role == Role.DISPATCHER) {
+      Optional<Outcome<UserView>> seat = seat(tx, area, user.getId());
+      if (seat.isPresent()) {
+        return seat.get();
+      }
+    }
+    UserView before = UserView.of(user);
+    user.setRole(role.name());
+    user.setAreaId(area);
+    user.setUpdatedAt(now());
+    user.store();
+    UserView after = UserView.of(user);
+    audit.record(tx, caller.actor(), "USER_ROLE_CHANGED", "USER", username, before, after);
+    return Outcome.done(after);
+  }
+
+  /** An admin sets a new password (and clears a lockout): the user forgot theirs. */
+  public Outcome<UserView> resetPassword(String username, String password, Caller caller) {
+    Optional<String> weak = Passwords.problem(password);
+    if (weak.isPresent()) {
+      return Outcome.refused(AdminError.WEAK_PASSWORD, weak.get());
+    }
+    String hash = Passwords.hash(password);
+    return db.transaction(tx -> {
+      Optional<AppUserRecord> found = lockUser(tx, username);
+      if (found.isEmpty()) {
+        return notFound(username);
+      }
+      AppUserRecord user = found.get();
+      user.setPasswordHash(hash).setFailedAttempts(0).setLockedUntil(null).setUpdatedAt(now()).store();
+      audit.record(tx, caller.actor(), "USER_PASSWORD_RESET", "USER", username, null, Map.of("username", username));
+      return Outcome.done(UserView.of(user));
+    });
+  }
+
+  /** A user changes their own password, proving they know the current one. */
+  public Outcome<UserView> changeOwnPassword(Caller caller, String current, String replacement) {
+    String username = caller.principal().username();
+    Optional<AppUserRecord> stored = row(db.dsl(), username);
+    if (stored.isEmpty()) {
+      return notFound(username);
+    }
+    if (current == null || !Passwords.verify(current, stored.get().getPasswordHash())) {
+      return Outcome.refused(AdminError.WRONG_PASSWORD, "the current password is wrong");
+    }
+    Optional<String> weak = Passwords.problem(replacement);
+    if (weak.isPresent()) {
+      return Outcome.refused(AdminError.WEAK_PASSWORD, weak.get());
+    }
+    if (replacement.equals(current)) {
+      return Outcome.refused(AdminError.WEAK_PASSWORD, "the new password must differ from the current one");
+    }
+    String hash = Passwords.hash(replacement);
+    return db.transaction(tx -> {
+      Optional<AppUserRecord> found = lockUser(tx, username);
+      if (found.isEmpty()) {
+        return notFound(username);
+      }
+      // compare-and-set on the hash checked above: a concurrent reset wins over this change
+      if (!found.get().getPasswordHash().equals(stored.get().getPasswordHash())) {
+        return Outcome.<UserView>refused(AdminError.WRONG_PASSWORD, "the password was changed meanwhile; sign in again");
+      }
+      found.get().setPasswordHash(hash).setUpdatedAt(now()).store();
+      audit.record(tx, caller.actor(), "USER_PASSWORD_CHANGED", "USER", username, null, Map.of("username", username));
+      return Outcome.done(UserView.of(found.get()));
+    });
+  }
+
+  /** What a deletion did, for the answer and for the record. */
+  public record Deleted(String pseudonym, int auditEntriesRewritten, int chainedAuditEntriesKept) {}
+
+  /**
+   * Deletes a user. Bags, links and bills keep naming whoever did them; the person's row becomes an
+   * anonymised tombstone (name {@code deleted-user-<id>}, no area, no usable password, no TOTP
+   * secret) so the pseudonym stays stable and unique; their promotion requests and notifications
+   * go; the audit trail is pseudonymised as {@link AuditLog#pseudonymise} describes (unchained
+   * entries rewritten, chained entries kept intact) and one {@code USER_DELETED} entry, free of the
+   * name, records the deletion.
+   */
+  public Outcome<Deleted> delete(String username, Caller caller) {
+    return db.transaction(tx -> {
+      lockActiveAdmins(tx);
+      Optional<AppUserRecord> found = lockUser(tx, username);
+      if (found.isEmpty()) {
+        return Outcome.<Deleted>refused(AdminError.USER_NOT_FOUND, "no user " + printable(username));
+      }
+      AppUserRecord user = found.get();
+      if (user.getUsername().equals(caller.principal().username())) {
+        return Outcome.<Deleted>refused(AdminError.OWN_ACCOUNT, "you cannot delete your own account");
+      }
+      if (isLastActiveAdmin(tx, user)) {
+        return Outcome.<Deleted>refused(AdminError.LAST_ADMIN, "this is the last active admin");
+      }
+      String pseudonym = "deleted-user-" + user.getId();
+      Role role = Role.valueOf(user.getRole());
+      tx.deleteFrom(NOTIFICATION).where(NOTIFICATION.USERNAME.eq(username)).execute();
+      tx.deleteFrom(PROMOTION_REQUEST).where(PROMOTION_REQUEST.USERNAME.eq(username)).execute();
+      user.setUsername(pseudonym).setAreaId(null).setPasswordHash("!deleted").setDisabled(true).setTotpSecret(null)
+          .setTotpEnabled(false).setTotpLastStep(null).setFailedAttempts(0).setLockedUntil(null).setAnonymised(true)
+          .setUpdatedAt(now()).store();
+      AuditLog.Pseudonymised p = audit.pseudonymise(tx, username, pseudonym);
+      Map<String, Object> record = new LinkedHashMap<>();
+      record.put("pseudonym", pseudonym);
+      record.put("role", role);
+      record.put("auditEntriesRewritten", p.rewritten());
+      record.put("chainedAuditEntriesKept", p.chainedKept());
+      audit.record(tx, caller.actor(), "USER_DELETED", "USER", pseudonym, null, record);
+      return Outcome.done(new Deleted(pseudonym, p.rewritten(), p.chainedKept()));
+    });
+  }
+
+  // ---------------------------------------------------------------- guards and helpers
+
+  /** The role/area pairing: a dispatcher needs an area, nobody else may have one. */
+  private static <T> Optional<Outcome<T>> areaRule(Role role, String area) {
+    if (role == Role.DISPATCHER && area == null) {
+      return Optional.of(Outcome.refused(AdminError.AREA_REQUIRED, "a dispatcher needs an area"));
+    }
+    if (role != Role.DISPATCHER && area != null) {
+      return Optional.of(Outcome.refused(AdminError.AREA_NOT_ALLOWED, "only a dispatcher is bound to an area"));
+    }
+    return Optional.empty();
+  }
+
+  /** Whether the area has a free dispatcher seat; locks the area row, so two admins cannot both take the last one. */
+  private static <T> Optional<Outcome<T>> seat(DSLContext tx, String area, Long except) {
+    if (!AREA_ID.matcher(area).matches()) {
+      return Optional.of(Outcome.refused(AdminError.AREA_NOT_FOUND, "no area " + printable(area)));
+    }
+    AreaRecord a = tx.selectFrom(AREA).where(AREA.ID.eq(area)).forUpdate().fetchOne();
+    if (a == null) {
+      return Optional.of(Outcome.refused(AdminError.AREA_NOT_FOUND, "no area " + area));
+    }
+    int taken = dispatchersIn(tx, area, except);
+    if (taken >= a.getMaxDispatchers()) {
+      return Optional.of(Outcome.refused(AdminError.AREA_FULL,
+          "area " + area + " already has its " + a.getMaxDispatchers() + " dispatchers"));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Locks every active admin row, in id order. Whoever demotes, disables or deletes an admin holds
+   * these locks while counting, so two admins removing each other at once cannot both see "another
+   * admin is left".
+   */
+  private static void lockActiveAdmins(DSLContext tx) {
+    tx.select(APP_USER.ID).from(APP_USER).where(activeAdmin()).orderBy(APP_USER.ID).forUpdate().fetch();
+  }
+
+  private static boolean isLastActiveAdmin(DSLContext tx, AppUserRecord user) {
+    if (!Role.ADMIN.name().equals(user.getRole()) || user.getDisabled() || user.getAnonymised()) {
+      return false;
+    }
+    return tx.fetchCount(APP_USER, activeAdmin().and(APP_USER.ID.ne(user.getId()))) == 0;
+  }
+
+  private static Condition activeAdmin() {
+    return APP_USER.ROLE.eq(Role.ADMIN.name()).and(APP_USER.DISABLED.isFalse()).and(APP_USER.ANONYMISED.isFalse());
+  }
+
+  private static Optional<AppUserRecord> lockUser(DSLContext tx, String username) {
+    if (username == null || !USERNAME.matcher(username).matches()) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(tx.selectFrom(APP_USER).where(APP_USER.USERNAME.eq(username))
+        .and(APP_USER.ANONYMISED.isFalse()).forUpdate().fetchOne());
+  }
+
+  static Optional<AppUserRecord> row(DSLContext dsl, String username) {
+    return Optional.ofNullable(dsl.selectFrom(APP_USER).where(APP_USER.USERNAME.eq(username))
+        .and(APP_USER.ANONYMISED.isFalse()).fetchOne());
+  }
+
+  private static <T> Outcome<T> notFound(String username) {
+    return Outcome.refused(AdminError.USER_NOT_FOUND, "no user " + printable(username));
+  }
+
+  static String printable(String s) {
+    if (s == null) {
+      return "(none)";
+    }
+    String cut = s.length() > 64 ? s.substring(0, 64) + "…" : s;
+    return cut.replaceAll("\\p{Cntrl}", "?");
+  }
+
+  private OffsetDateTime now() {
+    return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+  }
+}

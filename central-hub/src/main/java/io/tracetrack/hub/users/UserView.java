@@ -1,0 +1,18 @@
+package io.tracetrack.hub.users;
+
+import io.tracetrack.hub.db.jooq.tables.records.AppUserRecord;
+import io.tracetrack.model.Role;
+import java.time.OffsetDateTime;
+
+/**
+ * A user as the API and the audit trail show them. Deliberately without the password hash, the TOTP
+ * secret and the lockout counters: this record is what goes into audit snapshots.
+ */
+public record UserView(String username, Role role, String area, boolean disabled, boolean totpEnabled,
+    OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+
+  static UserView of(AppUserRecord r) {
+    return new UserView(r.getUsername(), Role.valueOf(r.getRole()), r.getAreaId(), r.getDisabled(), r.getTotpEnabled(),
+        r.getCreatedAt(), r.getUpdatedAt());
+  }
+}
