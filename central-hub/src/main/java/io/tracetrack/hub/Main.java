@@ -5,6 +5,8 @@ import static io.tracetrack.hub.db.jooq.Tables.BILL;
 import io.helidon.webserver.WebServer;
 import io.tracetrack.hub.audit.AuditLog;
 import io.tracetrack.hub.audit.AuditRoutes;
+import io.tracetrack.hub.eod.EndOfDay;
+import io.tracetrack.hub.eod.EndOfDayRoutes;
 import io.tracetrack.hub.io.ExportRoutes;
 import io.tracetrack.hub.ops.Metrics;
 import io.tracetrack.hub.ops.OpsRoutes;
@@ -145,7 +147,8 @@ public final class Main {
           new HubServer.Mount("/api/v1", new StatsRoutes(new Stats(db, clock), access)),
           new HubServer.Mount("/api/v1", new AuditRoutes(audit, access)),
           new HubServer.Mount("/api/v1", new SearchRoutes(db, access)),
-          new HubServer.Mount("/api/v1", new ExportRoutes(db, access)));
+          new HubServer.Mount("/api/v1", new ExportRoutes(db, access)),
+          new HubServer.Mount("/api/v1", new EndOfDayRoutes(new EndOfDay(db, WeightPolicy.defaults()), access, clock)));
       WebServer server = HubServer.start(config.bind(), config.port(), mounts, List.of(metrics.requestFilter()));
       ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "audit-chainer");

@@ -1,4 +1,5 @@
--- PostgreSQL only: LIKE 'prefix%' can use a b-tree index only with pattern operators (or the C
--- collation). H2's own index serves prefix searches already. Version 1.1 slots these in right
--- after the schema they index, ahead of every shared migration that follows.
-create index bag_code_prefix on bag (code varchar_pattern_ops);
+-- PostgreSQL only. Search asks for codes starting with a prefix, in code order. Under the
+-- database's linguistic collation a b-tree serves neither LIKE 'prefix%' nor that order, so this
+-- index uses ucs_basic (code-point order, the "C" order for UTF-8), and search compares and sorts with it too. H2's own
+-- index already does both. Version 1.1 runs right after the schema it indexes.
+create index bag_code_bytes on bag (code collate ucs_basic);

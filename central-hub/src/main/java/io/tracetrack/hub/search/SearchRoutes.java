@@ -22,6 +22,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import io.tracetrack.hub.web.Http;
 import org.jooq.Condition;
+import org.jooq.Field;
+import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 
 /**
@@ -86,11 +88,12 @@ public final class SearchRoutes implements HttpService {
     if (after.isEmpty()) {
       out.put("exact", db.dsl().selectFrom(BAG).where(BAG.CODE.eq(text)).and(filter).fetchOptional().map(Hit::of).orElse(null));
     }
-    Condition page = BAG.CODE.like(escape(text) + "%", '!').and(BAG.CODE.ne(text)).and(filter);
+    Field<String> code = byteOrdered();
+    Condition page = code.like(escape(text) + "%", '!').and(BAG.CODE.ne(text)).and(filter);
     if (after.isPresent()) {
-      page = page.and(BAG.CODE.gt(after.get()));
+      page = page.and(code.gt(after.get()));
     }
-    List<Hit> hits = db.dsl().selectFrom(BAG).where(page).orderBy(BAG.CODE).limit(limit).fetch(Hit::of);
+    List<Hit> hits = db.dsl().selectFrom(BAG).where(page).orderBy(code).limit(limit).fetch(Hit::of);
     out.put("results", hits);
     out.put("next", hits.size() == limit ? hits.getLast().code() : null);
     if (after.isEmpty() && out.get("exact") == null && hits.isEmpty()) {
@@ -103,13 +106,23 @@ public final class SearchRoutes implements HttpService {
   private List<String> suggestions(String text, Condition filter) {
     for (int length = text.length() - 1; length >= 2; length--) {
       String prefix = text.substring(0, length);
-      List<String> found = db.dsl().select(BAG.CODE).from(BAG).where(BAG.CODE.like(escape(prefix) + "%", '!')).and(filter)
-          .orderBy(BAG.CODE).limit(5).fetch(BAG.CODE);
+      Field<String> code = byteOrdered();
+      List<String> found = db.dsl().select(BAG.CODE).from(BAG).where(code.like(escape(prefix) + "%", '!')).and(filter)
+          .orderBy(code).limit(5).fetch(BAG.CODE);
       if (!found.isEmpty()) {
         return found;
       }
     }
     return List.of();
+  }
+
+  /**
+   * The code compared in byte order: on PostgreSQL that is {@code COLLATE ucs_basic} (code-point
+   * order, the "C" order for UTF-8), which its {@code bag_code_bytes} index serves for both the prefix match and the order; H2 compares codes
+   * that way already. Byte order is also the order a person expects for codes (P10 before P9).
+   */
+  private Field<String> byteOrdered() {
+    return db.dialect() == SQLDialect.POSTGRES ? BAG.CODE.collate("ucs_basic") : BAG.CODE;
   }
 
   private static String escape(String text) {

@@ -35,6 +35,7 @@ class RouteMatrixTest {
   static final Set<String> ALL = Set.of("admin", "biller", "dispatcher");
   static final Set<String> ADMIN = Set.of("admin");
   static final Set<String> WRITERS = Set.of("admin", "dispatcher");
+  static final Set<String> BILLERS = Set.of("admin", "biller");
 
   static List<Route> routes() {
     return List.of(
@@ -48,7 +49,32 @@ class RouteMatrixTest {
         new Route("GET", "/api/v1/search?q=P7", null, ALL),
         new Route("GET", "/api/v1/exports/bags.csv", null, ALL),
         new Route("GET", "/api/v1/exports/scans.csv", null, ALL),
-        new Route("GET", "/api/v1/system/health", null, ADMIN));
+        new Route("GET", "/api/v1/system/health", null, ADMIN),
+        new Route("GET", "/api/v1/eod?date=2026-11-22&tz=Asia/Kolkata", null, BILLERS),
+        new Route("POST", "/api/v1/bills", "{\"id\":\"BILL001\",\"destination\":\"Pune\",\"vehicle\":\"MH12AB1234\",\"capacity\":5}", BILLERS),
+        new Route("GET", "/api/v1/bills", null, BILLERS),
+        new Route("GET", "/api/v1/bills/BILL001", null, BILLERS),
+        new Route("PATCH", "/api/v1/bills/BILL001", "{\"capacity\":6}", BILLERS),
+        new Route("POST", "/api/v1/bills/BILL001/parents", "{\"parent\":\"P7-5\"}", BILLERS),
+        new Route("DELETE", "/api/v1/bills/BILL001/parents/P7-5", null, BILLERS),
+        new Route("POST", "/api/v1/bills/BILL001/finalize", "{\"shortClose\":false}", BILLERS),
+        new Route("POST", "/api/v1/bills/BILL001/reopen", null, BILLERS),
+        new Route("GET", "/api/v1/bills/BILL001/manifest", null, BILLERS),
+        new Route("GET", "/api/v1/areas", null, ADMIN),
+        new Route("POST", "/api/v1/areas", "{\"id\":\"EAST\",\"name\":\"East\"}", ADMIN),
+        new Route("GET", "/api/v1/users", null, ADMIN),
+        new Route("POST", "/api/v1/users", "{\"username\":\"newbie\",\"role\":\"BILLER\",\"password\":\"Newbie-Passw0rd!\"}", ADMIN),
+        new Route("GET", "/api/v1/users/bella", null, ADMIN),
+        new Route("PATCH", "/api/v1/users/ghost", "{\"disabled\":false}", ADMIN),
+        new Route("DELETE", "/api/v1/users/ghost", null, ADMIN),
+        new Route("PUT", "/api/v1/users/ghost/role", "{\"role\":\"BILLER\"}", ADMIN),
+        new Route("PUT", "/api/v1/users/ghost/password", "{\"password\":\"Ghost-Passw0rd!\"}", ADMIN),
+        new Route("GET", "/api/v1/me", null, ALL),
+        new Route("GET", "/api/v1/me/notifications", null, ALL),
+        new Route("POST", "/api/v1/promotion-requests", "{\"role\":\"ADMIN\",\"reason\":\"cover nights\"}", ALL),
+        new Route("GET", "/api/v1/promotion-requests", null, ADMIN),
+        new Route("POST", "/api/v1/promotion-requests/999/approve", null, ADMIN),
+        new Route("POST", "/api/v1/promotion-requests/999/reject", null, ADMIN));
   }
 
   Stream<Arguments> matrix() {
