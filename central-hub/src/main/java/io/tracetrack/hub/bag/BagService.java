@@ -2,6 +2,7 @@ package io.tracetrack.hub.bag;
 
 import static io.tracetrack.hub.db.jooq.Tables.BAG;
 import static io.tracetrack.hub.db.jooq.Tables.BAG_EVENT;
+import static io.tracetrack.hub.db.jooq.Tables.BILL_PARENT;
 
 import io.tracetrack.hub.audit.AuditLog;
 import io.tracetrack.hub.auth.Caller;
@@ -229,8 +230,12 @@ public final class BagService {
         .fetch(e -> new BagView.Event(e.getAt(), e.getKind(), e.getBagCode(), e.getParentCode(), e.getActor(), e.getDock(), e.getSource()));
     boolean complete = BagRole.PARENT.name().equals(r.getRole())
         && ParentLimits.isComplete(r.getChildCount(), r.getLimitCount(), r.getFinishedAt() != null);
+    // a parent's bill, or for a child the bill its parent is on
+    String billedParent = BagRole.PARENT.name().equals(r.getRole()) ? code : r.getParentCode();
+    String bill = billedParent == null ? null : dsl.select(BILL_PARENT.BILL_ID).from(BILL_PARENT)
+        .where(BILL_PARENT.PARENT_CODE.eq(billedParent)).fetchOne(BILL_PARENT.BILL_ID);
     return new BagView(r.getCode(), r.getRole(), r.getExpectedCount(), r.getLimitCount(), r.getChildCount(), complete,
-        r.getParentCode(), children, r.getFinishedBy(), r.getFinishedAt(), r.getAreaId(), r.getDock(), r.getCreatedBy(),
+        r.getParentCode(), children, r.getFinishedBy(), r.getFinishedAt(), bill, r.getAreaId(), r.getDock(), r.getCreatedBy(),
         r.getCreatedAt(), history);
   }
 }

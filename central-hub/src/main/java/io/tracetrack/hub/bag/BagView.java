@@ -15,6 +15,7 @@ public record BagView(
     List<String> children,
     String finishedBy,
     OffsetDateTime finishedAt,
+    String bill,
     String area,
     String dock,
     String createdBy,

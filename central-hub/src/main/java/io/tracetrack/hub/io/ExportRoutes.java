@@ -2,6 +2,8 @@ package io.tracetrack.hub.io;
 
 import static io.tracetrack.hub.db.jooq.Tables.BAG;
 import static io.tracetrack.hub.db.jooq.Tables.BAG_EVENT;
+import static io.tracetrack.hub.db.jooq.Tables.BILL;
+import static io.tracetrack.hub.db.jooq.Tables.BILL_PARENT;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
@@ -30,7 +32,7 @@ import org.jooq.ResultQuery;
 import org.jooq.impl.DSL;
 
 /**
- * {@code GET /api/v1/exports/bags.csv} and {@code /scans.csv}: every row, streamed from a database
+ * {@code GET /api/v1/exports/bags.csv}, {@code /scans.csv} and {@code /bills.csv}: every row, streamed from a database
  * cursor straight into the response (no row cap, constant memory), cells escaped with
  * {@link SafeCsv}. Admins and billers; dispatchers get their own area's rows.
  */
@@ -48,7 +50,9 @@ public final class ExportRoutes implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.get("/exports/bags.csv", this::bags).get("/exports/scans.csv", this::scans);
+    rules.get("/exports/bags.csv", this::bags)
+        .get("/exports/scans.csv", this::scans)
+        .get("/exports/bills.csv", this::bills);
   }
 
   private void bags(ServerRequest req, ServerResponse res) {
@@ -78,6 +82,23 @@ public final class ExportRoutes implements HttpService {
         dsl -> dsl.selectFrom(BAG_EVENT).where(scope).orderBy(BAG_EVENT.ID),
         r -> Arrays.asList(r.get(BAG_EVENT.ID), r.get(BAG_EVENT.AT), r.get(BAG_EVENT.KIND), r.get(BAG_EVENT.BAG_CODE),
             r.get(BAG_EVENT.PARENT_CODE), r.get(BAG_EVENT.ACTOR), r.get(BAG_EVENT.DOCK), r.get(BAG_EVENT.SOURCE)));
+  }
+
+  private void bills(ServerRequest req, ServerResponse res) {
+    if (access.require(req, res, Role.ADMIN, Role.BILLER).isEmpty()) {
+      return;
+    }
+    var parents = DSL.select(DSL.count()).from(BILL_PARENT).where(BILL_PARENT.BILL_ID.eq(BILL.ID)).asField("parents");
+    var children = DSL.select(DSL.coalesce(DSL.sum(BAG.CHILD_COUNT), java.math.BigDecimal.ZERO)).from(BILL_PARENT)
+        .join(BAG).on(BAG.CODE.eq(BILL_PARENT.PARENT_CODE)).where(BILL_PARENT.BILL_ID.eq(BILL.ID)).asField("children");
+    stream(res, "bills.csv",
+        List.of("id", "status", "destination", "vehicle", "capacity", "parents", "children", "created_by", "created_at",
+            "finalized_by", "finalized_at"),
+        dsl -> dsl.select(BILL.ID, BILL.STATUS, BILL.DESTINATION, BILL.VEHICLE_NUMBER, BILL.CAPACITY, parents, children,
+            BILL.CREATED_BY, BILL.CREATED_AT, BILL.FINALIZED_BY, BILL.FINALIZED_AT).from(BILL).orderBy(BILL.ID),
+        r -> Arrays.asList(r.get(BILL.ID), r.get(BILL.STATUS), r.get(BILL.DESTINATION), r.get(BILL.VEHICLE_NUMBER),
+            r.get(BILL.CAPACITY), r.get(parents), r.get(children), r.get(BILL.CREATED_BY), r.get(BILL.CREATED_AT),
+            r.get(BILL.FINALIZED_BY), r.get(BILL.FINALIZED_AT)));
   }
 
   private static String areaOf(Caller caller) {

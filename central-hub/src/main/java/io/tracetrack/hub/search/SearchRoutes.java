@@ -1,6 +1,8 @@
 package io.tracetrack.hub.search;
 
+import static io.tracetrack.hub.db.jooq.Tables.APP_USER;
 import static io.tracetrack.hub.db.jooq.Tables.BAG;
+import static io.tracetrack.hub.db.jooq.Tables.BILL;
 
 import io.helidon.common.uri.UriQuery;
 import io.helidon.webserver.http.HttpRules;
@@ -27,7 +29,8 @@ import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 
 /**
- * {@code GET /api/v1/search}: bags by code — the exact match first, then codes starting with the
+ * {@code GET /api/v1/search}: bags by code (and, on the first page, bills by id for billers and
+ * admins, users by name for admins) — the exact match first, then codes starting with the
  * query, ordered by code, {@code limit} (≤ 200) a page, the next page from {@code after} (keyset:
  * no OFFSET, so page 1,000 costs what page 1 does). Filters: type, area, dock, from/to (created),
  * linked, user (creator). On a miss, "did you mean" offers codes sharing the longest prefix.
@@ -96,6 +99,16 @@ public final class SearchRoutes implements HttpService {
     List<Hit> hits = db.dsl().selectFrom(BAG).where(page).orderBy(code).limit(limit).fetch(Hit::of);
     out.put("results", hits);
     out.put("next", hits.size() == limit ? hits.getLast().code() : null);
+    if (after.isEmpty()) {
+      // bills and users by id/name prefix: a short list beside the bags, for the search box
+      out.put("bills", caller.get().principal().role() == Role.DISPATCHER ? List.of()
+          : db.dsl().select(BILL.ID, BILL.STATUS, BILL.DESTINATION).from(BILL).where(BILL.ID.like(escape(text) + "%", '!'))
+              .orderBy(BILL.ID).limit(10).fetch(r -> Map.of("id", r.value1(), "status", r.value2(), "destination", r.value3())));
+      out.put("users", caller.get().principal().role() != Role.ADMIN ? List.of()
+          : db.dsl().select(APP_USER.USERNAME, APP_USER.ROLE).from(APP_USER)
+              .where(DSL.upper(APP_USER.USERNAME).like(escape(text) + "%", '!'))
+              .orderBy(APP_USER.USERNAME).limit(10).fetch(r -> Map.of("username", r.value1(), "role", r.value2())));
+    }
     if (after.isEmpty() && out.get("exact") == null && hits.isEmpty()) {
       out.put("didYouMean", suggestions(text, filter));
     }

@@ -73,6 +73,20 @@ class SearchAndExportTest {
       String[] lines = bags.body().split("\r\n");
       assertThat(lines[0]).startsWith("code,role,");
       assertThat(lines).hasSize(1 + 10);
+      s.send("POST", "/api/v1/bills", "{\"id\":\"=HACK01\",\"destination\":\"=cmd|' /C calc'!A0\",\"vehicle\":\"V1\",\"capacity\":2}", "biller");
+      s.send("POST", "/api/v1/bills", "{\"id\":\"BILL77\",\"destination\":\"=cmd|' /C calc'!A0\",\"vehicle\":\"@V1\",\"capacity\":2}", "biller");
+      s.send("POST", "/api/v1/bills/BILL77/parents", "{\"parent\":\"P100-5\"}", "biller");
+      HttpResponse<String> bills = s.send("GET", "/api/v1/exports/bills.csv", null, "biller");
+      assertThat(bills.statusCode()).isEqualTo(200);
+      assertThat(bills.body()).contains("BILL77").contains("'=cmd").contains("'@V1").doesNotContain(",=cmd");
+      assertThat(bills.body().split("\r\n")[1]).contains(",1,5,"); // one parent holding five children
+      assertThat(s.send("GET", "/api/v1/exports/bills.csv", null, "dispatcher").statusCode()).isEqualTo(403);
+      JsonNode bag = HubTestServer.json(s.send("GET", "/api/v1/bags/C101", null, "admin"));
+      assertThat(bag.get("bill").asText()).isEqualTo("BILL77");
+      JsonNode found = HubTestServer.json(s.send("GET", "/api/v1/search?q=bill", null, "admin"));
+      assertThat(found.get("bills")).extracting(n -> n.get("id").asText()).containsExactly("BILL77");
+      JsonNode people = HubTestServer.json(s.send("GET", "/api/v1/search?q=be", null, "admin"));
+      assertThat(people.get("users")).extracting(n -> n.get("username").asText()).containsExactly("bella");
       HttpResponse<String> scans = s.send("GET", "/api/v1/exports/scans.csv", null, "admin");
       assertThat(scans.body().split("\r\n")).hasSizeGreaterThan(5);
       assertThat(s.send("GET", "/api/v1/exports/bags.csv", null, null).statusCode()).isEqualTo(401);

@@ -50,6 +50,7 @@ class RouteMatrixTest {
         new Route("GET", "/api/v1/exports/bags.csv", null, ALL),
         new Route("GET", "/api/v1/exports/scans.csv", null, ALL),
         new Route("GET", "/api/v1/system/health", null, ADMIN),
+        new Route("GET", "/api/v1/exports/bills.csv", null, BILLERS),
         new Route("GET", "/api/v1/eod?date=2026-11-22&tz=Asia/Kolkata", null, BILLERS),
         new Route("POST", "/api/v1/bills", "{\"id\":\"BILL001\",\"destination\":\"Pune\",\"vehicle\":\"MH12AB1234\",\"capacity\":5}", BILLERS),
         new Route("GET", "/api/v1/bills", null, BILLERS),
