@@ -3,6 +3,7 @@ package io.tracetrack.hub.search;
 import static io.tracetrack.hub.db.jooq.Tables.APP_USER;
 import static io.tracetrack.hub.db.jooq.Tables.BAG;
 import static io.tracetrack.hub.db.jooq.Tables.BILL;
+import static io.tracetrack.hub.db.jooq.Tables.BILL_PARENT;
 
 import io.helidon.common.uri.UriQuery;
 import io.helidon.webserver.http.HttpRules;
@@ -33,7 +34,7 @@ import org.jooq.impl.DSL;
  * admins, users by name for admins) — the exact match first, then codes starting with the
  * query, ordered by code, {@code limit} (≤ 200) a page, the next page from {@code after} (keyset:
  * no OFFSET, so page 1,000 costs what page 1 does). Filters: type, area, dock, from/to (created),
- * linked, user (creator). On a miss, "did you mean" offers codes sharing the longest prefix.
+ * linked, billed, user (creator). On a miss, "did you mean" offers codes sharing the longest prefix.
  */
 public final class SearchRoutes implements HttpService {
 
@@ -179,6 +180,18 @@ public final class SearchRoutes implements HttpService {
       c = c.and(yes
           ? BAG.PARENT_CODE.isNotNull().or(BAG.CHILD_COUNT.gt(0))
           : BAG.PARENT_CODE.isNull().and(BAG.CHILD_COUNT.eq(0)));
+    }
+    Optional<String> billed = q.first("billed").asOptional();
+    if (billed.isPresent()) {
+      boolean yes = switch (billed.get()) {
+        case "true" -> true;
+        case "false" -> false;
+        default -> throw new IllegalArgumentException("billed must be true or false");
+      };
+      // a parent is billed when it is on a bill; a child when its parent is
+      Condition onBill = DSL.exists(DSL.selectOne().from(BILL_PARENT)
+          .where(BILL_PARENT.PARENT_CODE.eq(BAG.CODE).or(BILL_PARENT.PARENT_CODE.eq(BAG.PARENT_CODE))));
+      c = c.and(yes ? onBill : DSL.not(onBill));
     }
     return c;
   }

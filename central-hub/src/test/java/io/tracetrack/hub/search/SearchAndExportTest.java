@@ -81,6 +81,10 @@ class SearchAndExportTest {
       assertThat(bills.body()).contains("BILL77").contains("'=cmd").contains("'@V1").doesNotContain(",=cmd");
       assertThat(bills.body().split("\r\n")[1]).contains(",1,5,"); // one parent holding five children
       assertThat(s.send("GET", "/api/v1/exports/bills.csv", null, "dispatcher").statusCode()).isEqualTo(403);
+      JsonNode billedKids = HubTestServer.json(s.send("GET", "/api/v1/search?q=C&billed=true", null, "admin"));
+      assertThat(billedKids.get("results")).extracting(n -> n.get("code").asText()).containsExactly("C100", "C101", "C102", "C103", "C104");
+      JsonNode unbilled = HubTestServer.json(s.send("GET", "/api/v1/search?q=P&billed=false", null, "admin"));
+      assertThat(unbilled.get("results")).extracting(n -> n.get("code").asText()).containsExactly("P101-5");
       JsonNode bag = HubTestServer.json(s.send("GET", "/api/v1/bags/C101", null, "admin"));
       assertThat(bag.get("bill").asText()).isEqualTo("BILL77");
       JsonNode found = HubTestServer.json(s.send("GET", "/api/v1/search?q=bill", null, "admin"));

@@ -15,13 +15,19 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Hostile input at the API: a clear 4xx problem+json with a stable code, and nothing changed. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HostileRequestsTest {
+abstract class HostileRequestsTest {
+
+  private final String kind;
+
+  protected HostileRequestsTest(String kind) {
+    this.kind = kind;
+  }
 
   private HubTestServer server;
 
   @BeforeAll
   void start() throws Exception {
-    server = HubTestServer.start("h2");
+    server = HubTestServer.start(kind);
     server.send("POST", "/api/v1/bags", "{\"code\":\"P5-5\"}", "admin");
   }
 

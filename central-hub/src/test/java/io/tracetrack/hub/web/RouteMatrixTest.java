@@ -20,7 +20,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * does not allow gets 403, an allowed role gets neither. Add each new route here.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RouteMatrixTest {
+abstract class RouteMatrixTest {
+
+  private final String kind;
+
+  protected RouteMatrixTest(String kind) {
+    this.kind = kind;
+  }
 
   private HubTestServer server;
 
@@ -91,7 +97,7 @@ class RouteMatrixTest {
 
   @BeforeAll
   void start() throws Exception {
-    server = HubTestServer.start("h2");
+    server = HubTestServer.start(kind);
     server.send("POST", "/api/v1/bags", "{\"code\":\"P7-5\"}", "dispatcher");
   }
 
