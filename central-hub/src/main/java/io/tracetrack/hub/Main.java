@@ -13,6 +13,7 @@ import io.tracetrack.hub.ops.OpsRoutes;
 import io.tracetrack.hub.search.SearchRoutes;
 import io.tracetrack.hub.stats.Stats;
 import io.tracetrack.hub.stats.StatsRoutes;
+import io.tracetrack.hub.auth.AccountCheck;
 import io.tracetrack.hub.auth.Access;
 import io.tracetrack.hub.auth.AuthRoutes;
 import io.tracetrack.hub.auth.SignInLimiter;
@@ -124,7 +125,8 @@ public final class Main {
       Users users = new Users(db, clock);
       Optional<String> generated = users.ensureFirstAdmin(config.adminPassword());
       Tokens tokens = new Tokens(SigningKey.load(config.jwtSecret(), config.dataDir()), clock, config.tokenLifetime());
-      Access access = new Access(tokens);
+      AccountCheck accounts = new AccountCheck(db);
+      Access access = new Access(tokens, accounts);
       AuditLog audit = new AuditLog(db, clock);
       BagService bags = new BagService(db, CodeGrammar.defaults(), audit, clock);
       BillService bills = new BillService(db, CodeGrammar.defaults(), bags, WeightPolicy.defaults(), audit, clock);
@@ -134,6 +136,7 @@ public final class Main {
       Promotions promotions = new Promotions(db, userAdmin, audit, clock);
       TwoFactor twoFactor = new TwoFactor(db, audit, clock);
       Metrics metrics = new Metrics(db, clock);
+      metrics.watch("accounts", accounts.cache());
       List<HubServer.Mount> mounts = List.of(
           new HubServer.Mount("/", new OpsRoutes(metrics, db, access)),
           new HubServer.Mount("/health", new HealthRoutes(db)),

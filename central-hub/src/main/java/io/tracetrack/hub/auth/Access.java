@@ -8,15 +8,17 @@ import io.tracetrack.model.Role;
 import java.util.Optional;
 
 /**
- * The role check every protected route starts with: a valid bearer token, and a role the route
- * allows. Unauthenticated is 401, authenticated but not allowed is 403; both are answered here.
+ * The role check every protected route starts with: a valid bearer token whose account still
+ * stands as the token says ({@link AccountCheck}), and a role the route allows. Unauthenticated is 401, authenticated but not allowed is 403; both are answered here.
  */
 public final class Access {
 
   private final Tokens tokens;
+  private final AccountCheck accounts;
 
-  public Access(Tokens tokens) {
+  public Access(Tokens tokens, AccountCheck accounts) {
     this.tokens = tokens;
+    this.accounts = accounts;
   }
 
   /** The caller, if signed in with one of {@code allowed}; otherwise empty, already answered. */
@@ -24,7 +26,8 @@ public final class Access {
     Optional<Principal> principal = req.headers().value(HeaderNames.AUTHORIZATION)
         .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
         .map(h -> h.substring(7).strip())
-        .flatMap(tokens::verify);
+        .flatMap(tokens::verify)
+        .filter(accounts::stillValid);
     if (principal.isEmpty()) {
       res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"tracetrack\"");
       Http.problem(res, 401, "UNAUTHENTICATED", "a valid bearer token is required");

@@ -34,6 +34,23 @@ public final class Metrics {
     new ProcessorMetrics().bindTo(registry);
   }
 
+  private final java.util.Map<String, com.github.benmanes.caffeine.cache.Cache<?, ?>> caches = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Publishes a cache's size and hit/miss counts, and lists it in the system-health view. */
+  public void watch(String name, com.github.benmanes.caffeine.cache.Cache<?, ?> cache) {
+    io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics.monitor(registry, cache, name);
+    caches.put(name, cache);
+  }
+
+  /** Name → hit rate, size, for the system-health view. */
+  public java.util.List<java.util.Map<String, Object>> cacheStats() {
+    return caches.entrySet().stream().map(e -> {
+      var stats = e.getValue().stats();
+      return java.util.Map.<String, Object>of("name", e.getKey(), "hitRate", stats.hitRate(), "hits", stats.hitCount(),
+          "misses", stats.missCount(), "size", e.getValue().estimatedSize());
+    }).toList();
+  }
+
   public PrometheusMeterRegistry registry() {
     return registry;
   }

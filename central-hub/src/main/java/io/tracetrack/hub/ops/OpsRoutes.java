@@ -76,7 +76,7 @@ public final class OpsRoutes implements HttpService {
         "pool", Map.of("active", pool.getActiveConnections(), "idle", pool.getIdleConnections(),
             "waiting", pool.getThreadsAwaitingConnection(), "max", db.pool().getMaximumPoolSize())));
     out.put("memory", Map.of("heapUsedBytes", heap.getUsed(), "heapMaxBytes", heap.getMax()));
-    out.put("caches", List.of()); // the hub keeps no caches yet; each one will report its hit rate here
+    out.put("caches", metrics.cacheStats());
     out.put("errorsLastHour", metrics.errorsLastHour());
     out.put("uptimeSeconds", ManagementFactory.getRuntimeMXBean().getUptime() / 1000);
     Http.json(res, 200, out);

@@ -1,0 +1,62 @@
+package io.tracetrack.hub.auth;
+
+import static io.tracetrack.hub.db.jooq.Tables.APP_USER;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.tracetrack.hub.db.HubDatabase;
+import io.tracetrack.model.Role;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Whether a signed token still speaks for its account. A token is signed for 15 minutes, but an
+ * admin who disables a user, changes their role or area, or deletes them must not wait that long:
+ * every request compares the token with the account as it is now (read through a cache that
+ * forgets after {@link #FRESHNESS}, so a revocation takes effect within seconds on every hub
+ * instance without a database read per request). A password change does not end tokens already
+ * issued (they expire within their 15 minutes); disabling the account does.
+ */
+public final class AccountCheck {
+
+  /** The longest a revoked token can still be honoured. */
+  public static final Duration FRESHNESS = Duration.ofSeconds(5);
+
+  /** The account as the check needs it. */
+  record Account(Role role, String area, boolean disabled, boolean anonymised) {}
+
+  private final HubDatabase db;
+  private final Cache<String, Optional<Account>> accounts;
+
+  public AccountCheck(HubDatabase db) {
+    this.db = db;
+    this.accounts = Caffeine.newBuilder().expireAfterWrite(FRESHNESS).maximumSize(50_000).recordStats().build();
+  }
+
+  public Cache<String, ?> cache() {
+    return accounts;
+  }
+
+  /** True when the account still exists, is enabled, and has the role and area the token says. */
+  public boolean stillValid(Principal principal) {
+    Optional<Account> account = accounts.get(principal.username(), this::load);
+    if (account.isEmpty()) {
+      return false;
+    }
+    Account a = account.get();
+    return !a.disabled() && !a.anonymised() && a.role() == principal.role()
+        && Objects.equals(a.area(), principal.area());
+  }
+
+  private Optional<Account> load(String username) {
+    return db.dsl().select(APP_USER.ROLE, APP_USER.AREA_ID, APP_USER.DISABLED, APP_USER.ANONYMISED)
+        .from(APP_USER).where(APP_USER.USERNAME.eq(username))
+        .fetchOptional(r -> new Account(Role.valueOf(r.value1()), r.value2(), r.value3(), Boolean.TRUE.equals(r.value4())));
+  }
+
+  /** Forget what is cached about one account (after this instance changed it). */
+  public void forget(String username) {
+    accounts.invalidate(username);
+  }
+}
