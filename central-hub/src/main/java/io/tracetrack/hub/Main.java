@@ -125,7 +125,7 @@ public final class Main {
       Users users = new Users(db, clock);
       Optional<String> generated = users.ensureFirstAdmin(config.adminPassword());
       Tokens tokens = new Tokens(SigningKey.load(config.jwtSecret(), config.dataDir()), clock, config.tokenLifetime());
-      AccountCheck accounts = new AccountCheck(db);
+      AccountCheck accounts = new AccountCheck(db, clock);
       Access access = new Access(tokens, accounts);
       AuditLog audit = new AuditLog(db, clock);
       BagService bags = new BagService(db, CodeGrammar.defaults(), audit, clock);

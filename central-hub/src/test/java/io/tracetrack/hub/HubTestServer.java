@@ -13,7 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Map;
@@ -29,13 +28,16 @@ public final class HubTestServer implements AutoCloseable {
   public static final String PASSWORD = "Test-Passw0rd!";
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The hub's clock: real time until a test moves it on. */
+  public final TestClock clock;
   public final Main.Hub hub;
   public final HubDatabase db;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   public final Map<String, String> tokens;
 
-  private HubTestServer(Main.Hub hub) throws Exception {
+  private HubTestServer(Main.Hub hub, TestClock clock) throws Exception {
     this.hub = hub;
+    this.clock = clock;
     this.db = hub.database();
     db.dsl().execute("insert into area (id, name, created_at) values ('NORTH', 'North', current_timestamp), "
         + "('SOUTH', 'South', current_timestamp)");
@@ -55,7 +57,8 @@ public final class HubTestServer implements AutoCloseable {
     HubConfig config = HubConfig.parse(new String[] {"--port", "0", "--bind", "127.0.0.1", "--data", dir.toString()},
         Map.of("HUB_ADMIN_PASSWORD", ADMIN_PASSWORD));
     HubDatabase db = TestDatabases.fresh(kind, 20);
-    return new HubTestServer(Main.Hub.start(config, db, Clock.systemUTC()));
+    TestClock clock = new TestClock(java.time.Instant.now());
+    return new HubTestServer(Main.Hub.start(config, db, clock), clock);
   }
 
   public void addUser(String name, Role role, String area) {

@@ -29,9 +29,14 @@ public final class AccountCheck {
   private final HubDatabase db;
   private final Cache<String, Optional<Account>> accounts;
 
-  public AccountCheck(HubDatabase db) {
+  public AccountCheck(HubDatabase db, java.time.Clock clock) {
     this.db = db;
-    this.accounts = Caffeine.newBuilder().expireAfterWrite(FRESHNESS).maximumSize(50_000).recordStats().build();
+    this.accounts = Caffeine.newBuilder()
+        .ticker(() -> {
+          java.time.Instant now = clock.instant();
+          return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        })
+        .expireAfterWrite(FRESHNESS).maximumSize(50_000).recordStats().build();
   }
 
   public Cache<String, ?> cache() {

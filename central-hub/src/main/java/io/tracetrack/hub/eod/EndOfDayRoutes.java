@@ -37,7 +37,7 @@ public final class EndOfDayRoutes implements HttpService {
     LocalDate date;
     try {
       zone = ZoneId.of(req.query().first("tz").asOptional().orElse("UTC"));
-      date = req.query().first("date").asOptional().map(LocalDate::parse).orElseGet(() -> LocalDate.now(clock.withZone(zone)));
+      date = req.query().first("date").asOptional().map(LocalDate::parse).orElseGet(() -> LocalDate.ofInstant(clock.instant(), zone));
     } catch (DateTimeException e) {
       Http.problem(res, 400, "INVALID_REQUEST", "date must be YYYY-MM-DD and tz a time zone such as Asia/Kolkata");
       return;
