@@ -109,6 +109,18 @@ public final class BagService {
 
   /** Links a child to a parent (creating the child if absent). */
   public Outcome link(String rawParent, String rawChild, Caller caller) {
+    return onParentAndChild(rawParent, rawChild, caller, (parent, child) -> new Op.Link(parent, child));
+  }
+
+  /** Takes a child off the parent it is expected to be on. */
+  public Outcome unlink(String rawChild, String rawExpectedParent, Caller caller) {
+    return onParentAndChild(rawExpectedParent, rawChild, caller,
+        (parent, child) -> new Op.Unlink(parent, child, Op.UnlinkReason.CORRECTION));
+  }
+
+  /** One op about a parent and a child: both rows locked, the parent visible to the caller. */
+  private Outcome onParentAndChild(String rawParent, String rawChild, Caller caller,
+      java.util.function.BiFunction<String, String, Op> opFor) {
     Optional<String> parent = normalize(rawParent);
     Optional<String> child = normalize(rawChild);
     if (parent.isEmpty() || child.isEmpty()) {
@@ -121,26 +133,7 @@ public final class BagService {
       if (parentRow.isPresent() && !visible(parentRow.get(), caller)) {
         return new Outcome.Rejected(notFound(parent.get()));
       }
-      return decideAndApply(store, new Op.Link(parent.get(), child.get()), caller, parent.get(), false);
-    });
-  }
-
-  /** Takes a child off the parent it is expected to be on. */
-  public Outcome unlink(String rawChild, String rawExpectedParent, Caller caller) {
-    Optional<String> parent = normalize(rawExpectedParent);
-    Optional<String> child = normalize(rawChild);
-    if (parent.isEmpty() || child.isEmpty()) {
-      return invalid(parent.isEmpty() ? rawExpectedParent : rawChild);
-    }
-    return change(dsl -> {
-      BagStore store = new BagStore(dsl);
-      store.lock(parent.get(), child.get());
-      Optional<BagRecord> parentRow = store.row(parent.get());
-      if (parentRow.isPresent() && !visible(parentRow.get(), caller)) {
-        return new Outcome.Rejected(notFound(parent.get()));
-      }
-      return decideAndApply(store, new Op.Unlink(parent.get(), child.get(), Op.UnlinkReason.CORRECTION), caller,
-          parent.get(), false);
+      return decideAndApply(store, opFor.apply(parent.get(), child.get()), caller, parent.get(), false);
     });
   }
 

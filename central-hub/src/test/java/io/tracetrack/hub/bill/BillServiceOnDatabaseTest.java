@@ -372,26 +372,7 @@ class BillServiceOnDatabaseTest {
     }
   }
 
-  private static <T> List<T> concurrently(int n, IntFunction<Callable<T>> task) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(n);
-    try {
-      CountDownLatch start = new CountDownLatch(1);
-      List<Future<T>> futures = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        Callable<T> work = task.apply(i);
-        futures.add(pool.submit(() -> {
-          start.await();
-          return work.call();
-        }));
-      }
-      start.countDown();
-      List<T> results = new ArrayList<>();
-      for (Future<T> f : futures) {
-        results.add(f.get());
-      }
-      return results;
-    } finally {
-      pool.shutdownNow();
-    }
+  private static <T> List<T> concurrently(int n, java.util.function.IntFunction<Callable<T>> task) throws Exception {
+    return io.tracetrack.hub.Concurrently.run(n, task);
   }
 }
