@@ -137,6 +137,8 @@ public final class Main {
       TwoFactor twoFactor = new TwoFactor(db, audit, clock);
       Metrics metrics = new Metrics(db, clock);
       metrics.watch("accounts", accounts.cache());
+      Stats stats = new Stats(db, clock);
+      metrics.watch("dashboard", stats.cache());
       List<HubServer.Mount> mounts = List.of(
           new HubServer.Mount("/", new OpsRoutes(metrics, db, access)),
           new HubServer.Mount("/health", new HealthRoutes(db)),
@@ -147,7 +149,7 @@ public final class Main {
           new HubServer.Mount("/api/v1/promotion-requests", new PromotionRoutes(promotions, access)),
           new HubServer.Mount("/api/v1", new BagRoutes(bags, access)),
           new HubServer.Mount("/api/v1", new BillRoutes(bills, access)),
-          new HubServer.Mount("/api/v1", new StatsRoutes(new Stats(db, clock), access)),
+          new HubServer.Mount("/api/v1", new StatsRoutes(stats, access)),
           new HubServer.Mount("/api/v1", new AuditRoutes(audit, access)),
           new HubServer.Mount("/api/v1", new SearchRoutes(db, access)),
           new HubServer.Mount("/api/v1", new ExportRoutes(db, access)),

@@ -19,19 +19,43 @@ import org.jooq.impl.DSL;
 
 /**
  * The dashboard: exact totals summed from the counter shards (a few dozen rows, whatever the
- * number of bags), per area and per dock, a 14-day series, and the latest scans.
+ * number of bags), per area and per dock, a 14-day series, and the latest scans; served from a
+ * one-second cache so that many watchers cost one computation.
  */
 public final class Stats {
 
   public static final int SERIES_DAYS = 14;
   public static final int LATEST = 20;
 
+  /**
+   * How long a computed dashboard is served again. Dashboards poll every few seconds and hundreds
+   * of people may watch at once; one computation per second per area serves them all, and no
+   * figure is ever more than this old.
+   */
+  public static final java.time.Duration MAX_AGE = java.time.Duration.ofSeconds(1);
+
   private final HubDatabase db;
   private final Clock clock;
+  private final com.github.benmanes.caffeine.cache.Cache<String, Dashboard> recent;
 
   public Stats(HubDatabase db, Clock clock) {
     this.db = db;
     this.clock = clock;
+    this.recent = com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+        .ticker(() -> {
+          java.time.Instant now = clock.instant();
+          return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        })
+        .expireAfterWrite(MAX_AGE).maximumSize(1_000).recordStats().build();
+  }
+
+  public com.github.benmanes.caffeine.cache.Cache<String, Dashboard> cache() {
+    return recent;
+  }
+
+  /** The dashboard, computed at most {@link #MAX_AGE} ago. */
+  public Dashboard current(String area) {
+    return recent.get(area == null ? "" : area, key -> dashboard(area));
   }
 
   /** The dashboard's figures; {@code area} narrows everything to one area (dispatchers). */

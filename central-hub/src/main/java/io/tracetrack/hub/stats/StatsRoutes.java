@@ -36,6 +36,6 @@ public final class StatsRoutes implements HttpService {
       Http.problem(res, 403, "NO_AREA", "a dispatcher without an area sees no figures");
       return;
     }
-    Http.json(res, 200, stats.dashboard(area));
+    Http.json(res, 200, stats.current(area));
   }
 }
