@@ -135,6 +135,7 @@ public final class Main {
       UserAdmin userAdmin = new UserAdmin(db, audit, openBills, clock);
       Promotions promotions = new Promotions(db, userAdmin, audit, clock);
       TwoFactor twoFactor = new TwoFactor(db, audit, clock);
+      SignInLimiter signInLimiter = new SignInLimiter(clock);
       Metrics metrics = new Metrics(db, clock);
       metrics.watch("accounts", accounts.cache());
       Stats stats = new Stats(db, clock);
@@ -142,10 +143,11 @@ public final class Main {
       List<HubServer.Mount> mounts = List.of(
           new HubServer.Mount("/", new OpsRoutes(metrics, db, access)),
           new HubServer.Mount("/health", new HealthRoutes(db)),
-          new HubServer.Mount("/api/v1/auth", new AuthRoutes(users, tokens, new SignInLimiter(clock))),
+          new HubServer.Mount("/api/v1/auth", new AuthRoutes(users, tokens, signInLimiter)),
           new HubServer.Mount("/api/v1/areas", new AreaRoutes(userAdmin, access)),
           new HubServer.Mount("/api/v1/users", new UserRoutes(userAdmin, access)),
-          new HubServer.Mount("/api/v1/me", new MeRoutes(userAdmin, twoFactor, promotions, access)),
+          // a budget of its own: a day's sign-ins must not lock someone out of changing a password
+          new HubServer.Mount("/api/v1/me", new MeRoutes(userAdmin, twoFactor, promotions, access, new SignInLimiter(clock))),
           new HubServer.Mount("/api/v1/promotion-requests", new PromotionRoutes(promotions, access)),
           new HubServer.Mount("/api/v1", new BagRoutes(bags, access)),
           new HubServer.Mount("/api/v1", new BillRoutes(bills, access)),

@@ -72,8 +72,8 @@ public final class AuthRoutes implements HttpService {
     }
   }
 
-  /** Answers 429 when the verdict says so. */
-  private static boolean limited(ServerResponse res, SignInLimiter.Verdict verdict) {
+  /** Answers 429 when the verdict says so (every route that checks a password uses this). */
+  public static boolean limited(ServerResponse res, SignInLimiter.Verdict verdict) {
     return switch (verdict) {
       case SignInLimiter.Verdict.Allowed a -> false;
       case SignInLimiter.Verdict.Limited l -> {

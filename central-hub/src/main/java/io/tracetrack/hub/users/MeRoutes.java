@@ -7,7 +7,9 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.tracetrack.hub.auth.Access;
+import io.tracetrack.hub.auth.AuthRoutes;
 import io.tracetrack.hub.auth.Caller;
+import io.tracetrack.hub.auth.SignInLimiter;
 import io.tracetrack.hub.auth.Passwords;
 import io.tracetrack.hub.web.Http;
 import io.tracetrack.model.Role;
@@ -40,8 +42,10 @@ public final class MeRoutes implements HttpService {
   private final TwoFactor twoFactor;
   private final Promotions promotions;
   private final Access access;
+  private final SignInLimiter limiter;
 
-  public MeRoutes(UserAdmin users, TwoFactor twoFactor, Promotions promotions, Access access) {
+  public MeRoutes(UserAdmin users, TwoFactor twoFactor, Promotions promotions, Access access, SignInLimiter limiter) {
+    this.limiter = limiter;
     this.users = users;
     this.twoFactor = twoFactor;
     this.promotions = promotions;
@@ -59,6 +63,14 @@ public final class MeRoutes implements HttpService {
         .post("/totp/disable", this::disableTotp);
   }
 
+  /**
+   * A stolen token must not become a free password oracle: routes that check the password get a
+   * per-account budget like sign-in's (burst 5, 10 a minute).
+   */
+  private boolean passwordGuessesLimited(Caller caller, ServerResponse res) {
+    return AuthRoutes.limited(res, limiter.username(caller.principal().username()));
+  }
+
   private void me(ServerRequest req, ServerResponse res) {
     Optional<Caller> caller = access.require(req, res, ANYONE);
     if (caller.isEmpty()) {
@@ -70,7 +82,7 @@ public final class MeRoutes implements HttpService {
 
   private void password(ServerRequest req, ServerResponse res) {
     Optional<Caller> caller = access.require(req, res, ANYONE);
-    if (caller.isEmpty()) {
+    if (caller.isEmpty() || passwordGuessesLimited(caller.get(), res)) {
       return;
     }
     Optional<JsonNode> body = Http.body(req, res);
@@ -136,7 +148,7 @@ public final class MeRoutes implements HttpService {
 
   private void disableTotp(ServerRequest req, ServerResponse res) {
     Optional<Caller> caller = access.require(req, res, Role.ADMIN);
-    if (caller.isEmpty()) {
+    if (caller.isEmpty() || passwordGuessesLimited(caller.get(), res)) {
       return;
     }
     Optional<JsonNode> body = Http.body(req, res);
