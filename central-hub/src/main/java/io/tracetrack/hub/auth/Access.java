@@ -26,8 +26,9 @@ public final class Access {
     Optional<Principal> principal = req.headers().value(HeaderNames.AUTHORIZATION)
         .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
         .map(h -> h.substring(7).strip())
-        .flatMap(tokens::verify)
-        .filter(accounts::stillValid);
+        .flatMap(tokens::verifyStamped)
+        .filter(accounts::stillValid)
+        .map(Tokens.Stamped::principal);
     if (principal.isEmpty()) {
       res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"tracetrack\"");
       Http.problem(res, 401, "UNAUTHENTICATED", "a valid bearer token is required");

@@ -15,8 +15,8 @@ import java.util.Optional;
  * admin who disables a user, changes their role or area, or deletes them must not wait that long:
  * every request compares the token with the account as it is now (read through a cache that
  * forgets after {@link #FRESHNESS}, so a revocation takes effect within seconds on every hub
- * instance without a database read per request). A password change does not end tokens already
- * issued (they expire within their 15 minutes); disabling the account does.
+ * instance without a database read per request). A password change ends tokens issued before it:
+ * each token carries a stamp of the password hash it was signed in with.
  */
 public final class AccountCheck {
 
@@ -24,7 +24,7 @@ public final class AccountCheck {
   public static final Duration FRESHNESS = Duration.ofSeconds(5);
 
   /** The account as the check needs it. */
-  record Account(Role role, String area, boolean disabled, boolean anonymised) {}
+  record Account(Role role, String area, boolean disabled, boolean anonymised, String passwordStamp) {}
 
   private final HubDatabase db;
   private final Cache<String, Optional<Account>> accounts;
@@ -43,21 +43,38 @@ public final class AccountCheck {
     return accounts;
   }
 
-  /** True when the account still exists, is enabled, and has the role and area the token says. */
-  public boolean stillValid(Principal principal) {
+  /**
+   * True when the account still exists, is enabled, has the role and area the token says, and
+   * (when the token carries one) still has the password it was signed in with.
+   */
+  public boolean stillValid(Tokens.Stamped token) {
+    Principal principal = token.principal();
     Optional<Account> account = accounts.get(principal.username(), this::load);
     if (account.isEmpty()) {
       return false;
     }
     Account a = account.get();
     return !a.disabled() && !a.anonymised() && a.role() == principal.role()
-        && Objects.equals(a.area(), principal.area());
+        && Objects.equals(a.area(), principal.area())
+        && (token.passwordStamp() == null || token.passwordStamp().equals(a.passwordStamp()));
+  }
+
+  /** A short fingerprint of a password hash: changes with the password, reveals nothing of it. */
+  public static String stamp(String passwordHash) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(passwordHash.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(digest, 0, 8);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
   }
 
   private Optional<Account> load(String username) {
-    return db.dsl().select(APP_USER.ROLE, APP_USER.AREA_ID, APP_USER.DISABLED, APP_USER.ANONYMISED)
+    return db.dsl().select(APP_USER.ROLE, APP_USER.AREA_ID, APP_USER.DISABLED, APP_USER.ANONYMISED, APP_USER.PASSWORD_HASH)
         .from(APP_USER).where(APP_USER.USERNAME.eq(username))
-        .fetchOptional(r -> new Account(Role.valueOf(r.value1()), r.value2(), r.value3(), Boolean.TRUE.equals(r.value4())));
+        .fetchOptional(r -> new Account(Role.valueOf(r.value1()), r.value2(), r.value3(), Boolean.TRUE.equals(r.value4()),
+            stamp(r.value5())));
   }
 
   /** Forget what is cached about one account (after this instance changed it). */

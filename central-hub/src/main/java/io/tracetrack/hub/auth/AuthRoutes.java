@@ -60,7 +60,7 @@ public final class AuthRoutes implements HttpService {
     }
     switch (users.signIn(username.get(), password.get(), totp == null || totp.isNull() ? null : totp.textValue())) {
       case Users.SignIn.Ok ok -> {
-        Tokens.Issued issued = tokens.issue(ok.principal());
+        Tokens.Issued issued = tokens.issue(ok.principal(), ok.passwordStamp());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("access_token", issued.token());
         out.put("token_type", "Bearer");

@@ -48,6 +48,11 @@ public final class Tokens {
   public record Issued(String token, Instant expiresAt) {}
 
   public Issued issue(Principal principal) {
+    return issue(principal, null);
+  }
+
+  /** A token that also carries the account's password stamp (see {@link AccountCheck#stamp}). */
+  public Issued issue(Principal principal, String passwordStamp) {
     Instant now = clock.instant();
     Instant expires = now.plus(lifetime);
     JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
@@ -62,6 +67,9 @@ public final class Tokens {
     if (principal.area() != null) {
       claims.claim("area", principal.area());
     }
+    if (passwordStamp != null) {
+      claims.claim("pwv", passwordStamp);
+    }
     SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims.build());
     try {
       jwt.sign(new MACSigner(key));
@@ -73,6 +81,13 @@ public final class Tokens {
 
   /** The principal a token stands for, if it is valid now. */
   public Optional<Principal> verify(String token) {
+    return verifyStamped(token).map(Stamped::principal);
+  }
+
+  /** A valid token's principal and the password stamp it carries ({@code null} if none). */
+  public record Stamped(Principal principal, String passwordStamp) {}
+
+  public Optional<Stamped> verifyStamped(String token) {
     if (token == null || token.length() > 4096) {
       return Optional.empty();
     }
@@ -97,7 +112,8 @@ public final class Tokens {
       }
       String subject = claims.getSubject();
       Role role = Role.valueOf(claims.getStringClaim("role"));
-      return Optional.of(new Principal(subject, role, claims.getStringClaim("area")));
+      return Optional.of(new Stamped(new Principal(subject, role, claims.getStringClaim("area")),
+          claims.getStringClaim("pwv")));
     } catch (ParseException | JOSEException | IllegalArgumentException | NullPointerException e) {
       return Optional.empty();
     }

@@ -78,7 +78,11 @@ public final class Users {
 
   /** The outcome of a sign-in. */
   public sealed interface SignIn {
-    record Ok(Principal principal) implements SignIn {}
+    /**
+     * @param passwordStamp a short fingerprint of the stored password hash, carried in the token so
+     *     that a later password change ends it
+     */
+    record Ok(Principal principal, String passwordStamp) implements SignIn {}
 
     record Refused(String code, String message) implements SignIn {}
   }
@@ -127,7 +131,8 @@ public final class Users {
       db.dsl().update(APP_USER).set(APP_USER.FAILED_ATTEMPTS, 0).setNull(APP_USER.LOCKED_UNTIL)
           .where(APP_USER.ID.eq(user.getId())).execute();
     }
-    return new SignIn.Ok(new Principal(user.getUsername(), Role.valueOf(user.getRole()), user.getAreaId()));
+    return new SignIn.Ok(new Principal(user.getUsername(), Role.valueOf(user.getRole()), user.getAreaId()),
+        io.tracetrack.hub.auth.AccountCheck.stamp(user.getPasswordHash()));
   }
 
   private void fail(AppUserRecord user, OffsetDateTime now) {

@@ -25,4 +25,16 @@ class RevocationTest {
       assertThat(s.send("GET", "/api/v1/stats", null, "admin").statusCode()).isEqualTo(200);
     }
   }
+
+  @Test
+  void changingThePassword_endsTokensSignedInWithTheOldOne() throws Exception {
+    try (HubTestServer s = HubTestServer.start("h2")) {
+      assertThat(s.send("GET", "/api/v1/me", null, "dispatcher-south").statusCode()).isEqualTo(200);
+      assertThat(s.send("PUT", "/api/v1/users/sam/password", "{\"password\":\"Reset-Passw0rd!2\"}", "admin").statusCode())
+          .isBetween(200, 204);
+      s.clock.advance(AccountCheck.FRESHNESS.plus(Duration.ofSeconds(1)));
+      assertThat(s.send("GET", "/api/v1/me", null, "dispatcher-south").statusCode()).isEqualTo(401);
+      assertThat(s.send("GET", "/api/v1/me", null, "dispatcher").statusCode()).isEqualTo(200);
+    }
+  }
 }
