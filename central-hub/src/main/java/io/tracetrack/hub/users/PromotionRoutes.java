@@ -87,31 +87,21 @@ public final class PromotionRoutes implements HttpService {
   }
 
   private void approve(ServerRequest req, ServerResponse res) {
-    Optional<Caller> caller = access.require(req, res, Role.ADMIN);
-    if (caller.isEmpty()) {
-      return;
-    }
-    Optional<Long> id = id(req, res);
-    if (id.isEmpty()) {
-      return;
-    }
-    String area = null;
-    if (req.headers().contentLength().orElse(0) > 0) {
-      Optional<JsonNode> body = Http.body(req, res);
-      if (body.isEmpty()) {
-        return;
-      }
-      Form f = new Form(body.get());
-      f.only(Set.of("area"));
-      area = f.optional("area", 40);
-      if (!f.ok(res)) {
-        return;
-      }
-    }
-    Replies.answer(res, promotions.approve(id.get(), area, caller.get()), 200);
+    decide(req, res, "area", 40, (id, area, caller) -> promotions.approve(id, area, caller));
   }
 
   private void reject(ServerRequest req, ServerResponse res) {
+    decide(req, res, "note", Promotions.MAX_REASON, (id, note, caller) -> promotions.reject(id, note, caller));
+  }
+
+  /** What approving or rejecting does, given the request id, the optional body field and the admin. */
+  @FunctionalInterface
+  private interface Decision {
+    Outcome<Promotions.Request> apply(long id, String field, Caller caller);
+  }
+
+  /** Admin only; the id from the path; a body is optional and may hold only {@code field}. */
+  private void decide(ServerRequest req, ServerResponse res, String field, int max, Decision decision) {
     Optional<Caller> caller = access.require(req, res, Role.ADMIN);
     if (caller.isEmpty()) {
       return;
@@ -120,20 +110,20 @@ public final class PromotionRoutes implements HttpService {
     if (id.isEmpty()) {
       return;
     }
-    String note = null;
+    String value = null;
     if (req.headers().contentLength().orElse(0) > 0) {
       Optional<JsonNode> body = Http.body(req, res);
       if (body.isEmpty()) {
         return;
       }
       Form f = new Form(body.get());
-      f.only(Set.of("note"));
-      note = f.optional("note", Promotions.MAX_REASON);
+      f.only(Set.of(field));
+      value = f.optional(field, max);
       if (!f.ok(res)) {
         return;
       }
     }
-    Replies.answer(res, promotions.reject(id.get(), note, caller.get()), 200);
+    Replies.answer(res, decision.apply(id.get(), value, caller.get()), 200);
   }
 
   private static Optional<Long> id(ServerRequest req, ServerResponse res) {
