@@ -95,6 +95,53 @@ public final class HubTestServer implements AutoCloseable {
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** Adds a user (and their area) straight to the store and signs them in; returns the token. */
+  public String tokenFor(String username, Role role, String area) throws Exception {
+    if (area != null) {
+      db.dsl().insertInto(io.tracetrack.hub.db.jooq.Tables.AREA).set(io.tracetrack.hub.db.jooq.Tables.AREA.ID, area)
+          .set(io.tracetrack.hub.db.jooq.Tables.AREA.NAME, area)
+          .set(io.tracetrack.hub.db.jooq.Tables.AREA.CREATED_AT, OffsetDateTime.now()).onConflictDoNothing().execute();
+    }
+    addUser(username, role, area);
+    return token(username, PASSWORD);
+  }
+
+  public String adminToken() {
+    return tokens.get("admin");
+  }
+
+  /** An answer: status, content type and body. */
+  public record Answer(int status, String contentType, String text) {
+    public JsonNode json() {
+      try {
+        return JSON.readTree(text);
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("not JSON: " + text, e);
+      }
+    }
+  }
+
+  /** Sends a request with any token and content type (hostile-input tests need odd ones). */
+  public Answer send(String method, String path, String token, String contentType, String body) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
+    try {
+      HttpResponse<String> res = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return new Answer(res.statusCode(), res.headers().firstValue("Content-Type").orElse(""), res.body());
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(method + " " + path + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   public static JsonNode json(HttpResponse<String> res) throws Exception {
     return JSON.readTree(res.body());
   }

@@ -9,6 +9,12 @@ import java.util.Objects;
  */
 public sealed interface Op {
 
+  /** Wire names of the op types (frozen, like the fixtures). */
+  String CREATE_PARENT = "CREATE_PARENT";
+  String LINK = "LINK";
+  String UNLINK = "UNLINK";
+  String FINISH = "FINISH";
+
   /** A stable name on the wire. */
   String type();
 
@@ -26,7 +32,7 @@ public sealed interface Op {
 
     @Override
     public String type() {
-      return "CREATE_PARENT";
+      return CREATE_PARENT;
     }
   }
 
@@ -41,7 +47,7 @@ public sealed interface Op {
 
     @Override
     public String type() {
-      return "LINK";
+      return LINK;
     }
   }
 
@@ -58,7 +64,7 @@ public sealed interface Op {
 
     @Override
     public String type() {
-      return "UNLINK";
+      return UNLINK;
     }
   }
 
@@ -76,7 +82,7 @@ public sealed interface Op {
 
     @Override
     public String type() {
-      return "FINISH";
+      return FINISH;
     }
   }
 

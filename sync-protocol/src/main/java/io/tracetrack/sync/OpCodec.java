@@ -145,15 +145,15 @@ public final class OpCodec {
   private Op decodeOp(JsonNode node) {
     String type = textField(node, "type");
     return switch (type) {
-      case "CREATE_PARENT" -> {
+      case Op.CREATE_PARENT -> {
         JsonNode expected = node.get("expectedCount");
         Integer count = expected == null || expected.isNull() ? null : intField(node, "expectedCount");
         yield new Op.CreateParent(textField(node, "parent"), count, intField(node, "limit"));
       }
-      case "LINK" -> new Op.Link(textField(node, "parent"), textField(node, "child"));
-      case "UNLINK" -> new Op.Unlink(textField(node, "parent"), textField(node, "child"),
+      case Op.LINK -> new Op.Link(textField(node, "parent"), textField(node, "child"));
+      case Op.UNLINK -> new Op.Unlink(textField(node, "parent"), textField(node, "child"),
           enumField(node, "reason", Op.UnlinkReason.class));
-      case "FINISH" -> new Op.Finish(textField(node, "parent"), intField(node, "countSeen"));
+      case Op.FINISH -> new Op.Finish(textField(node, "parent"), intField(node, "countSeen"));
       default -> throw new CodecException(CodecException.Code.UNKNOWN_OP_TYPE, "unknown op type: " + type);
     };
   }

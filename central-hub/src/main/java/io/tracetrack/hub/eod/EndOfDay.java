@@ -7,6 +7,7 @@ import static io.tracetrack.hub.db.jooq.Tables.BILL_PARENT;
 
 import io.tracetrack.hub.db.HubDatabase;
 import io.tracetrack.model.WeightPolicy;
+import io.tracetrack.sync.Op;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -79,12 +80,16 @@ public final class EndOfDay {
               weights.expectedKg(r.value4()));
         });
     var dayEvents = BAG_EVENT.AT.ge(from).and(BAG_EVENT.AT.lt(to));
-    long parentsCreated = dsl.fetchCount(BAG_EVENT, dayEvents.and(BAG_EVENT.KIND.eq("CREATE_PARENT")));
-    long links = dsl.fetchCount(BAG_EVENT, dayEvents.and(BAG_EVENT.KIND.eq("LINK")));
-    long undos = dsl.fetchCount(BAG_EVENT, dayEvents.and(BAG_EVENT.KIND.eq("UNLINK")));
+    // one pass over the day's events, counted by kind
+    Map<String, Long> byKind = new TreeMap<>();
+    dsl.select(BAG_EVENT.KIND, DSL.count()).from(BAG_EVENT).where(dayEvents).groupBy(BAG_EVENT.KIND)
+        .fetch().forEach(r -> byKind.put(r.value1(), r.value2().longValue()));
+    long parentsCreated = byKind.getOrDefault(Op.CREATE_PARENT, 0L);
+    long links = byKind.getOrDefault(Op.LINK, 0L);
+    long undos = byKind.getOrDefault(Op.UNLINK, 0L);
     Map<String, Long> byDispatcher = new TreeMap<>();
     Map<String, Long> byDock = new TreeMap<>();
-    dsl.select(BAG_EVENT.ACTOR, BAG_EVENT.DOCK, DSL.count()).from(BAG_EVENT).where(dayEvents.and(BAG_EVENT.KIND.eq("LINK")))
+    dsl.select(BAG_EVENT.ACTOR, BAG_EVENT.DOCK, DSL.count()).from(BAG_EVENT).where(dayEvents.and(BAG_EVENT.KIND.eq(Op.LINK)))
         .groupBy(BAG_EVENT.ACTOR, BAG_EVENT.DOCK).fetch().forEach(r -> {
           byDispatcher.merge(r.value1(), r.value3().longValue(), Long::sum);
           byDock.merge(r.value2() == null ? "(hub API)" : r.value2(), r.value3().longValue(), Long::sum);

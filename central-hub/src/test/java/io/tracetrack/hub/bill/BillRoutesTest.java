@@ -3,8 +3,8 @@ package io.tracetrack.hub.bill;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tracetrack.hub.TestHub;
-import io.tracetrack.hub.TestHub.Answer;
+import io.tracetrack.hub.HubTestServer;
+import io.tracetrack.hub.HubTestServer.Answer;
 import io.tracetrack.model.Role;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +23,7 @@ class BillRoutesTest {
 
   private static final String JSON = "application/json";
 
-  private TestHub hub;
+  private HubTestServer hub;
   private String admin;
   private String biller;
   private String dispatcher;
@@ -43,8 +43,8 @@ class BillRoutesTest {
       new Call("GET", "/api/v1/bills/GUARD001/manifest", null));
 
   @BeforeAll
-  void start() {
-    hub = TestHub.start();
+  void start() throws Exception {
+    hub = HubTestServer.start("h2");
     admin = hub.adminToken();
     biller = hub.tokenFor("bina", Role.BILLER, null);
     dispatcher = hub.tokenFor("dev", Role.DISPATCHER, "NORTH");
@@ -73,9 +73,9 @@ class BillRoutesTest {
 
   private String snapshot() {
     return call("GET", "/api/v1/bills/GUARD001", admin, null).text()
-        + hub.hub().database().dsl().fetchValue("select count(*) from bill")
-        + hub.hub().database().dsl().fetchValue("select count(*) from bill_parent")
-        + hub.hub().database().dsl().fetchValue("select count(*) from bag");
+        + hub.db.dsl().fetchValue("select count(*) from bill")
+        + hub.db.dsl().fetchValue("select count(*) from bill_parent")
+        + hub.db.dsl().fetchValue("select count(*) from bag");
   }
 
   @Test

@@ -55,7 +55,11 @@ public final class ScanService {
 
   /** What was scanned to make an op of this type about this bag (undo's op is about the child). */
   private static String scannedCode(String opType, String bag) {
-    return opType.equals("UNLINK") ? StationCommand.UNDO.barcode() : opType.equals("FINISH") ? StationCommand.FINISH.barcode() : bag;
+    return switch (opType) {
+      case Op.UNLINK -> StationCommand.UNDO.barcode();
+      case Op.FINISH -> StationCommand.FINISH.barcode();
+      default -> bag;
+    };
   }
 
   /** How many of the latest scans (all stations) the recent-scans list looks through. */
@@ -167,14 +171,14 @@ public final class ScanService {
     Optional<BagFacts> existing = tx.bag(code);
     Optional<Rejection> roleProblem = LinkRules.checkParentRole(code, existing.map(BagFacts::role).orElse(null));
     if (roleProblem.isPresent()) {
-      return new Step(rejected(code, ScanResult.Kind.PARENT, null, roleProblem.get(), tx, state), state.withPendingFinish(null));
+      return new Step(rejected(code, ScanResult.Kind.PARENT, null, roleProblem.get(), tx, state, now), state.withPendingFinish(null));
     }
     OpEnvelope created = null;
     if (existing.isEmpty()) {
       Op op = new Op.CreateParent(code, parent.expectedCount(), parent.limit());
       Decision decision = reconciler.decide(op, tx);
       if (decision instanceof Decision.Rejected r) {
-        return new Step(rejected(code, ScanResult.Kind.PARENT, null, r.rejection(), tx, state), state);
+        return new Step(rejected(code, ScanResult.Kind.PARENT, null, r.rejection(), tx, state, now), state);
       }
       created = commit(tx, op, (Decision.Accepted) decision, actor, state.name(), now);
     }
@@ -198,12 +202,12 @@ public final class ScanService {
     StationState next = state.withPendingFinish(null);
     if (state.parent() == null) {
       Rejection r = Rejection.of(RejectCode.NO_PARENT, "Scan a parent bag first; " + child + " was not linked");
-      return new Step(rejected(child, ScanResult.Kind.CHILD, null, r, tx, next), next);
+      return new Step(rejected(child, ScanResult.Kind.CHILD, null, r, tx, next, now), next);
     }
     Op op = new Op.Link(state.parent(), child);
     Decision decision = reconciler.decide(op, tx);
     if (decision instanceof Decision.Rejected r) {
-      return new Step(rejected(child, ScanResult.Kind.CHILD, null, r.rejection(), tx, next), next);
+      return new Step(rejected(child, ScanResult.Kind.CHILD, null, r.rejection(), tx, next, now), next);
     }
     OpEnvelope linked = commit(tx, op, (Decision.Accepted) decision, actor, state.name(), now);
     ParentFacts facts = tx.bag(state.parent()).orElseThrow().asParent();
@@ -219,17 +223,17 @@ public final class ScanService {
     StationState next = state.withPendingFinish(null);
     Optional<LastLink> last = tx.lastLink(state.name(), UNDO_LOOKBACK);
     if (last.isEmpty()) {
-      return new Step(rejected(code, ScanResult.Kind.COMMAND, StationCommand.UNDO, UndoRules.nothingToUndo(), tx, next), next);
+      return new Step(rejected(code, ScanResult.Kind.COMMAND, StationCommand.UNDO, UndoRules.nothingToUndo(), tx, next, now), next);
     }
     LastLink link = last.get();
     Optional<Rejection> tooOld = UndoRules.check(link.child(), Instant.ofEpochMilli(link.linkedAt()), now);
     if (tooOld.isPresent()) {
-      return new Step(rejected(code, ScanResult.Kind.COMMAND, StationCommand.UNDO, tooOld.get(), tx, next), next);
+      return new Step(rejected(code, ScanResult.Kind.COMMAND, StationCommand.UNDO, tooOld.get(), tx, next, now), next);
     }
     Op op = new Op.Unlink(link.parent(), link.child(), Op.UnlinkReason.UNDO);
     Decision decision = reconciler.decide(op, tx);
     if (decision instanceof Decision.Rejected r) {
-      return new Step(rejected(code, ScanResult.Kind.COMMAND, StationCommand.UNDO, r.rejection(), tx, next), next);
+      return new Step(rejected(code, ScanResult.Kind.COMMAND, StationCommand.UNDO, r.rejection(), tx, next, now), next);
     }
     OpEnvelope unlinked = commit(tx, op, (Decision.Accepted) decision, actor, state.name(), now);
     // show the parent the child came off, so the person can rescan into it
@@ -244,7 +248,7 @@ public final class ScanService {
     String code = StationCommand.FINISH.barcode();
     if (state.parent() == null) {
       Rejection r = Rejection.of(RejectCode.NO_PARENT, "No parent to finish; scan a parent bag first");
-      return new Step(rejected(code, ScanResult.Kind.COMMAND, StationCommand.FINISH, r, tx, state), state);
+      return new Step(rejected(code, ScanResult.Kind.COMMAND, StationCommand.FINISH, r, tx, state, now), state);
     }
     ParentFacts facts = tx.bag(state.parent()).orElseThrow().asParent();
     boolean confirmed = state.pendingFinishAt() != null
@@ -256,7 +260,7 @@ public final class ScanService {
             ScanResult.Progress.of(facts, true), now), next);
       }
       case FinishDecision.Refused r ->
-          new Step(rejected(code, ScanResult.Kind.COMMAND, StationCommand.FINISH, r.rejection(), tx, state), state.withPendingFinish(null));
+          new Step(rejected(code, ScanResult.Kind.COMMAND, StationCommand.FINISH, r.rejection(), tx, state, now), state.withPendingFinish(null));
       case FinishDecision.AlreadyComplete c -> new Step(ScanResult.accepted(code, ScanResult.Kind.COMMAND,
           StationCommand.FINISH, facts.code() + " is already complete (" + facts.progress() + "). Scan the next parent.",
           ScanResult.Progress.NONE, now, null), state.withParent(null));
@@ -264,7 +268,7 @@ public final class ScanService {
         Op op = new Op.Finish(facts.code(), facts.childCount());
         Decision decision = reconciler.decide(op, tx);
         if (decision instanceof Decision.Rejected r) {
-          yield new Step(rejected(code, ScanResult.Kind.COMMAND, StationCommand.FINISH, r.rejection(), tx, state), state.withPendingFinish(null));
+          yield new Step(rejected(code, ScanResult.Kind.COMMAND, StationCommand.FINISH, r.rejection(), tx, state, now), state.withPendingFinish(null));
         }
         OpEnvelope finished = commit(tx, op, (Decision.Accepted) decision, actor, state.name(), now);
         yield new Step(ScanResult.accepted(code, ScanResult.Kind.COMMAND, StationCommand.FINISH,
@@ -299,8 +303,9 @@ public final class ScanService {
     return envelope;
   }
 
-  private ScanResult rejected(String code, ScanResult.Kind kind, StationCommand command, Rejection r, StoreTx tx, StationState state) {
-    return ScanResult.rejected(code, kind, command, r, progress(tx, state), Instant.ofEpochMilli(clock.millis()));
+  private ScanResult rejected(String code, ScanResult.Kind kind, StationCommand command, Rejection r, StoreTx tx,
+      StationState state, Instant now) {
+    return ScanResult.rejected(code, kind, command, r, progress(tx, state), now);
   }
 
   private static ScanResult.Progress progress(StoreTx tx, StationState state) {

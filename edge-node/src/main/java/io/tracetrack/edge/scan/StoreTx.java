@@ -267,7 +267,7 @@ final class StoreTx implements StateView {
         .from(OUTBOX)
         .join(BAG).on(BAG.CODE.eq(OUTBOX.BAG_CODE).and(BAG.LINK_SEQ.eq(OUTBOX.SEQ)))
         .where(OUTBOX.STATION.eq(station))
-        .and(OUTBOX.OP_TYPE.eq(new Op.Link("P", "C").type()))
+        .and(OUTBOX.OP_TYPE.eq(Op.LINK))
         .and(OUTBOX.SEQ.gt(dsl.select(DSL.max(OUTBOX.SEQ).minus(window)).from(OUTBOX)))
         .orderBy(OUTBOX.SEQ.desc())
         .limit(1)
