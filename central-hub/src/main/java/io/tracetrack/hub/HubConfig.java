@@ -16,14 +16,15 @@ import java.util.Objects;
  *
  * @param port HTTP port (0 = any free port)
  * @param bind listen address
- * @param dataDir folder of the embedded H2 database and the generated signing key
- * @param dbUrl a PostgreSQL JDBC URL, or {@code null} for the embedded H2 database
+ * @param dataDir folder of the embedded database and the generated signing key
+ * @param dbUrl a PostgreSQL JDBC URL, or {@code null} for the embedded database
  * @param dbUser PostgreSQL user
  * @param dbPassword PostgreSQL password (environment only), or {@code null}
  * @param adminPassword password of the first admin (environment only), or {@code null} to generate one
  * @param jwtSecret base64 HMAC key (environment only), or {@code null} to generate and keep one
  * @param tokenLifetime how long an access token is valid
  * @param poolSize database connections
+ * @param db which database: PostgreSQL (external with {@code dbUrl}, else embedded) or embedded H2
  */
 public record HubConfig(
     int port,
@@ -35,13 +36,32 @@ public record HubConfig(
     String adminPassword,
     String jwtSecret,
     Duration tokenLifetime,
-    int poolSize) {
+    int poolSize,
+    Db db) {
 
   public static final int DEFAULT_PORT = 8080;
+
+  /** The database kinds {@code --db} names. */
+  public enum Db {
+    /** PostgreSQL: the server at {@code --db-url}, or without it one the hub runs in {@code <data>/pg}. */
+    POSTGRES,
+    /** H2 in {@code <data>/hub.mv.db}: survives a process kill, not a power cut. */
+    H2
+  }
 
   public HubConfig {
     Objects.requireNonNull(bind, "bind");
     Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(db, "db");
+    if (db == Db.H2 && dbUrl != null) {
+      throw new IllegalArgumentException("--db h2 and --db-url exclude each other: --db-url is a PostgreSQL server");
+    }
+  }
+
+  /** The configuration without a database choice: PostgreSQL, embedded unless {@code dbUrl} is given. */
+  public HubConfig(int port, String bind, Path dataDir, String dbUrl, String dbUser, String dbPassword,
+      String adminPassword, String jwtSecret, Duration tokenLifetime, int poolSize) {
+    this(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminPassword, jwtSecret, tokenLifetime, poolSize, Db.POSTGRES);
   }
 
   /** Flags and their environment variables; secrets have no flag. */
@@ -50,8 +70,9 @@ public record HubConfig(
   private static final List<Setting> SETTINGS = List.of(
       new Setting("--port", "HUB_PORT", "HTTP port (default 8080; 0 = any free port)"),
       new Setting("--bind", "HUB_BIND", "listen address (default 0.0.0.0)"),
-      new Setting("--data", "HUB_DATA", "folder of the embedded H2 database (default ./hub-data)"),
-      new Setting("--db-url", "HUB_DB_URL", "PostgreSQL JDBC URL; without it the embedded H2 database is used"),
+      new Setting("--data", "HUB_DATA", "folder of the embedded database and the token key (default ./hub-data)"),
+      new Setting("--db", "HUB_DB", "postgres (default: embedded in <data>/pg, or --db-url) or h2 (<data>/hub.mv.db)"),
+      new Setting("--db-url", "HUB_DB_URL", "PostgreSQL JDBC URL; without it the hub runs its own PostgreSQL"),
       new Setting("--db-user", "HUB_DB_USER", "PostgreSQL user"),
       new Setting(null, "HUB_DB_PASSWORD", "PostgreSQL password (environment only)"),
       new Setting(null, "HUB_ADMIN_PASSWORD", "password of the first admin, 'admin' (environment only; else generated and printed once)"),
@@ -117,7 +138,16 @@ public record HubConfig(
         values.get("HUB_ADMIN_PASSWORD"),
         values.get("HUB_JWT_SECRET"),
         Duration.ofMinutes(number(values, "HUB_TOKEN_MINUTES", 15, 1, 24 * 60)),
-        number(values, "HUB_POOL_SIZE", 20, 2, 500));
+        number(values, "HUB_POOL_SIZE", 20, 2, 500),
+        db(values.getOrDefault("HUB_DB", "postgres")));
+  }
+
+  private static Db db(String value) {
+    return switch (value.strip().toLowerCase(Locale.ROOT)) {
+      case "postgres", "postgresql" -> Db.POSTGRES;
+      case "h2" -> Db.H2;
+      default -> throw new IllegalArgumentException("--db must be postgres or h2: " + value);
+    };
   }
 
   private static Path dataDir(String value) {
@@ -147,6 +177,7 @@ public record HubConfig(
     }
   }
 
+  /** Whether the database lives in the data folder (embedded PostgreSQL or H2). */
   public boolean embedded() {
     return dbUrl == null;
   }

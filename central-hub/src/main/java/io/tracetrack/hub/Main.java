@@ -80,7 +80,9 @@ public final class Main {
       System.exit(75);
       return;
     }
-    System.out.println("TraceTrack hub on " + hub.database().dialect() + (config.embedded() ? " (embedded, " + config.dataDir() + ")" : ""));
+    // close order: web server, then pool, then the embedded database server
+    Runtime.getRuntime().addShutdownHook(new Thread(hub::close, "hub-shutdown"));
+    System.out.println("TraceTrack hub on " + hub.database().description());
     hub.generatedAdminPassword().ifPresent(p ->
         System.out.println("First admin created: user 'admin', password " + p + " (shown once; change it)"));
     System.out.println("API: http://" + ("0.0.0.0".equals(config.bind()) ? "127.0.0.1" : config.bind()) + ":" + hub.server().port() + "/api/v1");
@@ -100,6 +102,7 @@ public final class Main {
         org.flywaydb.level=WARNING
         org.jooq.level=WARNING
         com.zaxxer.hikari.level=WARNING
+        io.zonky.level=WARNING
         io.helidon.level=WARNING
         """;
     try {
@@ -115,10 +118,19 @@ public final class Main {
       ScheduledExecutorService background) implements AutoCloseable {
 
     public static Hub start(HubConfig config, Clock clock) {
-      HubDatabase db = config.embedded()
-          ? HubDatabase.embedded(config.dataDir(), config.poolSize())
-          : HubDatabase.postgres(config.dbUrl(), config.dbUser(), config.dbPassword(), config.poolSize());
-      return start(config, db, clock);
+      HubDatabase db = switch (config.db()) {
+        case H2 -> HubDatabase.h2(config.dataDir(), config.poolSize());
+        case POSTGRES -> config.embedded()
+            ? HubDatabase.embeddedPostgres(config.dataDir(), config.poolSize())
+            : HubDatabase.postgres(config.dbUrl(), config.dbUser(), config.dbPassword(), config.poolSize());
+      };
+      try {
+        return start(config, db, clock);
+      } catch (RuntimeException e) {
+        // the embedded server must not outlive a start that failed (port in use, bad key)
+        db.close();
+        throw e;
+      }
     }
 
     public static Hub start(HubConfig config, HubDatabase db, Clock clock) {

@@ -1,7 +1,7 @@
 package io.tracetrack.hub;
 
+import io.tracetrack.hub.db.EmbeddedPostgresServer;
 import io.tracetrack.hub.db.HubDatabase;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,14 +12,14 @@ import java.util.stream.Stream;
 
 /**
  * Real databases for tests: a fresh H2 file database, and a fresh database on a real PostgreSQL
- * server, with fsync on. The PostgreSQL server is the embedded binary from Maven Central, started
- * once per test JVM; {@code TRACETRACK_TEST_PG_URL} (with {@code TRACETRACK_TEST_PG_USER} and
+ * server, with fsync on. The PostgreSQL server is the hub's own embedded server (the binaries from
+ * Maven Central), started once per test JVM in a throwaway folder; {@code TRACETRACK_TEST_PG_URL} (with {@code TRACETRACK_TEST_PG_USER} and
  * {@code TRACETRACK_TEST_PG_PASSWORD}) points the tests at an external server instead.
  */
 public final class TestDatabases {
 
   private static final AtomicInteger NEXT = new AtomicInteger();
-  private static EmbeddedPostgres postgres;
+  private static EmbeddedPostgresServer postgres;
 
   private TestDatabases() {}
 
@@ -39,7 +39,7 @@ public final class TestDatabases {
   public static HubDatabase h2(int poolSize) {
     try {
       Path dir = Files.createTempDirectory("hub-h2-");
-      return HubDatabase.embedded(dir, poolSize);
+      return HubDatabase.h2(dir, poolSize);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -60,25 +60,11 @@ public final class TestDatabases {
         return HubDatabase.postgres(external.replaceFirst("/[^/?]*(\\?|$)", "/" + name + "$1"), user, password, poolSize);
       }
       if (postgres == null) {
-        // zonky's defaults turn fsync off; the hub's durability claims are tested with it on
-        postgres = EmbeddedPostgres.builder()
-            .setServerConfig("fsync", "on")
-            .setServerConfig("synchronous_commit", "on")
-            .setServerConfig("full_page_writes", "on")
-            .setServerConfig("max_connections", "300")
-            .start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-          try {
-            postgres.close();
-          } catch (IOException ignored) {
-            // the JVM is ending anyway
-          }
-        }));
+        // the same launcher as the hub's default, so fsync is on: durability is tested as it runs
+        postgres = EmbeddedPostgresServer.start(Files.createTempDirectory("hub-pg-").resolve("pg"), true);
+        Runtime.getRuntime().addShutdownHook(new Thread(postgres::close, "test-postgres-stop"));
       }
-      try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-        s.execute("create database " + name);
-      }
-      return HubDatabase.postgres(postgres.getJdbcUrl("postgres", name), "postgres", "postgres", poolSize);
+      return HubDatabase.postgres(postgres.database(name), postgres.user(), "", poolSize);
     } catch (Exception e) {
       throw new IllegalStateException("cannot start or reach PostgreSQL for tests: " + e.getMessage(), e);
     }

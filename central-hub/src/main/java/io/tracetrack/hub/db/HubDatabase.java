@@ -14,9 +14,9 @@ import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 
 /**
- * The hub's database: HikariCP pool, Flyway migrations at start, one jOOQ context. PostgreSQL in
- * production; H2 in PostgreSQL mode as the zero-setup default. The same migrations and the same
- * jOOQ code serve both.
+ * The hub's database: HikariCP pool, Flyway migrations at start, one jOOQ context. PostgreSQL, either
+ * external or embedded (the zero-setup default, run by the hub itself from its data folder), or H2
+ * in PostgreSQL mode on explicit request. The same migrations and the same jOOQ code serve all.
  */
 public final class HubDatabase implements AutoCloseable {
 
@@ -30,30 +30,70 @@ public final class HubDatabase implements AutoCloseable {
   private final SQLDialect dialect;
 
   private final Path embeddedFile;
+  /** The embedded server this database runs on, stopped after the pool; null if not ours. */
+  private final EmbeddedPostgresServer server;
+  private final String description;
 
-  private HubDatabase(HikariDataSource pool, SQLDialect dialect, Path embeddedFile) {
+  private HubDatabase(HikariDataSource pool, SQLDialect dialect, Path embeddedFile, EmbeddedPostgresServer server,
+      String description) {
     this.pool = pool;
     this.embeddedFile = embeddedFile;
     this.dialect = dialect;
+    this.server = server;
+    this.description = description;
     this.dsl = DSL.using(pool, dialect, SETTINGS);
   }
 
-  /** The embedded H2 database in {@code dataDir}. */
-  public static HubDatabase embedded(Path dataDir, int poolSize) {
+  /**
+   * The H2 database {@code hub.mv.db} in {@code dataDir}. {@code WRITE_DELAY=0} makes every commit
+   * write its chunk to the file before the statement returns (H2's default waits up to 500 ms, and a
+   * process kill loses what it held): a commit survives a kill of the process, but H2 does not fsync,
+   * so a power cut or an operating-system crash can still lose the last commits.
+   */
+  public static HubDatabase h2(Path dataDir, int poolSize) {
     String url = "jdbc:h2:file:" + dataDir.resolve("hub").toAbsolutePath()
         + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000"
+        + ";WRITE_DELAY=0"
         // stream large results (exports) instead of materialising them
         + ";LAZY_QUERY_EXECUTION=1";
-    return open(url, "sa", "", poolSize, SQLDialect.H2, dataDir.resolve("hub.mv.db").toAbsolutePath());
+    Path file = dataDir.resolve("hub.mv.db").toAbsolutePath();
+    return open(url, "sa", "", poolSize, SQLDialect.H2, file, null, "H2 in " + file + " (survives a process kill, not a power cut)");
+  }
+
+  /**
+   * H2, under its old name.
+   *
+   * @deprecated the embedded default is now PostgreSQL ({@link #embeddedPostgres}); kept so code
+   *     written against the old name still compiles. Use {@link #h2}.
+   */
+  @Deprecated
+  public static HubDatabase embedded(Path dataDir, int poolSize) {
+    return h2(dataDir, poolSize);
+  }
+
+  /**
+   * PostgreSQL run by the hub itself, its cluster in {@code dataDir/pg}: started here, stopped by
+   * {@link #close()} after the pool.
+   */
+  public static HubDatabase embeddedPostgres(Path dataDir, int poolSize) {
+    EmbeddedPostgresServer server = EmbeddedPostgresServer.start(dataDir.resolve("pg"), false);
+    try {
+      return open(server.database("tracetrack"), server.user(), "", poolSize, SQLDialect.POSTGRES, null, server,
+          "embedded PostgreSQL " + server.version() + " in " + server.folder());
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
   }
 
   /** A PostgreSQL database. */
   public static HubDatabase postgres(String url, String user, String password, int poolSize) {
-    return open(url, user, password, poolSize, SQLDialect.POSTGRES, null);
+    return open(url, user, password, poolSize, SQLDialect.POSTGRES, null, null,
+        "PostgreSQL at " + url.replaceFirst("\\?.*$", ""));
   }
 
   private static HubDatabase open(String url, String user, String password, int poolSize, SQLDialect dialect,
-      Path embeddedFile) {
+      Path embeddedFile, EmbeddedPostgresServer server, String description) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(url);
     config.setUsername(user);
@@ -72,7 +112,7 @@ public final class HubDatabase implements AutoCloseable {
       pool.close();
       throw e;
     }
-    return new HubDatabase(pool, dialect, embeddedFile);
+    return new HubDatabase(pool, dialect, embeddedFile, server, description);
   }
 
   public DSLContext dsl() {
@@ -81,6 +121,11 @@ public final class HubDatabase implements AutoCloseable {
 
   public SQLDialect dialect() {
     return dialect;
+  }
+
+  /** What and where this database is, for the startup line: e.g. "embedded PostgreSQL 18.6 in /…/pg". */
+  public String description() {
+    return description;
   }
 
   /** The database's size on disk, in bytes. */
@@ -117,8 +162,15 @@ public final class HubDatabase implements AutoCloseable {
     return false;
   }
 
+  /** Closes the pool, then stops the embedded server if this database runs one. */
   @Override
   public void close() {
-    pool.close();
+    try {
+      pool.close();
+    } finally {
+      if (server != null) {
+        server.close();
+      }
+    }
   }
 }
