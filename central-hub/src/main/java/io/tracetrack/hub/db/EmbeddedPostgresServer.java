@@ -124,9 +124,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
   /**
    * Stops a postmaster left running on {@code folder} by an owner that died without closing it.
-   * Called with the folder's lock held, so no live hub owns that postmaster. A stale
-   * {@code postmaster.pid} whose process is gone, or whose number now belongs to another program, is
-   * removed: PostgreSQL would otherwise take the reused number for a running server and refuse.
+   * Called with the folder's lock held, so no live hub owns that postmaster. A {@code postmaster.pid}
+   * whose process is gone is left to PostgreSQL, which checks that no old backend still uses the
+   * shared memory before starting; one whose number now belongs to another program is removed, as
+   * PostgreSQL would take that program for a running server and refuse to start.
    */
   static void stopOrphan(Path folder) throws IOException {
     Path pidFile = folder.resolve("postmaster.pid");
@@ -134,15 +135,17 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
       return;
     }
     List<String> lines = Files.readAllLines(pidFile, StandardCharsets.UTF_8);
-    Optional<ProcessHandle> orphan = lines.isEmpty() ? Optional.empty() : parsePid(lines.get(0))
+    Optional<ProcessHandle> recorded = lines.isEmpty() ? Optional.empty() : parsePid(lines.get(0))
         .flatMap(ProcessHandle::of)
-        .filter(ProcessHandle::isAlive)
-        .filter(p -> isPostgresServing(p, folder));
-    if (orphan.isEmpty()) {
+        .filter(ProcessHandle::isAlive);
+    if (recorded.isEmpty()) {
+      return;
+    }
+    if (!isPostgresServing(recorded.get(), folder)) {
       Files.deleteIfExists(pidFile);
       return;
     }
-    ProcessHandle p = orphan.get();
+    ProcessHandle p = recorded.get();
     LOG.warning("stopping PostgreSQL (pid " + p.pid() + ") left running on " + folder + " by a hub that did not shut down");
     // SIGTERM: PostgreSQL's smart shutdown; the dead hub's sessions are already gone
     p.destroy();
@@ -159,9 +162,6 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     } catch (java.util.concurrent.ExecutionException e) {
       throw new IllegalStateException(e);
     }
-    if (Files.exists(pidFile)) {
-      Files.deleteIfExists(pidFile);
-    }
   }
 
   private static Optional<Long> parsePid(String line) {
@@ -177,8 +177,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     ProcessHandle.Info info = p.info();
     boolean postgres = info.command().map(c -> Path.of(c).getFileName().toString().toLowerCase(Locale.ROOT))
         .filter(name -> name.equals("postgres") || name.equals("postgres.exe")).isPresent();
-    String commandLine = info.commandLine().orElse("") + " " + String.join(" ", info.arguments().orElse(new String[0]));
-    return postgres && commandLine.contains(folder.toString());
+    // the exact argument after -D: a mere substring would also match /x/data/pg for /data/pg
+    List<String> args = info.arguments().map(List::of)
+        .orElseGet(() -> List.of(info.commandLine().orElse("").split(" ")));
+    int d = args.indexOf("-D");
+    return postgres && d >= 0 && d + 1 < args.size() && Path.of(args.get(d + 1)).toAbsolutePath().normalize().equals(folder);
   }
 
   /** Reads back the durability settings; a server that would lose commits is refused. Returns the version. */
