@@ -12,9 +12,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 class HubConfigTest {
 
   @Test
-  void defaults_embeddedH2OnPort8080() {
+  void defaults_embeddedPostgresOnPort8080() {
     HubConfig c = HubConfig.parse(new String[0], Map.of());
     assertThat(c.embedded()).isTrue();
+    assertThat(c.db()).isEqualTo(HubConfig.Db.POSTGRES);
     assertThat(c.port()).isEqualTo(8080);
     assertThat(c.dataDir()).isEqualTo(Path.of("hub-data").toAbsolutePath());
     assertThat(c.tokenLifetime().toMinutes()).isEqualTo(15);
@@ -29,6 +30,14 @@ class HubConfigTest {
     assertThat(c.port()).isEqualTo(9090);
   }
 
+  @Test
+  void h2_isAnExplicitChoice_byFlagOrEnvironment() {
+    assertThat(HubConfig.parse(new String[] {"--db", "h2"}, Map.of()).db()).isEqualTo(HubConfig.Db.H2);
+    assertThat(HubConfig.parse(new String[0], Map.of("HUB_DB", "H2")).db()).isEqualTo(HubConfig.Db.H2);
+    assertThat(HubConfig.parse(new String[] {"--db", "postgres"}, Map.of("HUB_DB", "h2")).db())
+        .as("a flag wins over the environment").isEqualTo(HubConfig.Db.POSTGRES);
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
       "secret as flag|--db-password hunter2|environment",
@@ -38,6 +47,8 @@ class HubConfigTest {
       "port out of range|--port 70000|between",
       "not a postgres url|--db-url jdbc:mysql://x/y|PostgreSQL JDBC URL",
       "missing value|--port|needs a value",
+      "unknown database|--db mysql|postgres or h2",
+      "h2 with a server url|--db h2 --db-url jdbc:postgresql://db/tt|exclude each other",
   })
   void hostileConfiguration_isRefusedClearly(String name, String args, String message) {
     assertThatThrownBy(() -> HubConfig.parse(args.split(" "), Map.of()))
