@@ -169,6 +169,10 @@ public final class Main {
           new HubServer.Mount("/api/v1", new ExportRoutes(db, access)),
           new HubServer.Mount("/api/v1", new EndOfDayRoutes(new EndOfDay(db, WeightPolicy.defaults()), access, clock)));
       WebServer server = HubServer.start(config.bind(), config.port(), mounts, List.of(metrics.requestFilter()));
+      if (!server.isRunning()) {
+        // Helidon logs a bind failure and returns a stopped server; a hub without a port must not run on
+        throw new IllegalStateException("cannot listen on " + config.bind() + ":" + config.port() + " (in use?)");
+      }
       ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "audit-chainer");
         t.setDaemon(true);
