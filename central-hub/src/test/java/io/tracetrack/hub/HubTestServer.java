@@ -69,10 +69,10 @@ public final class HubTestServer implements AutoCloseable {
 
   /**
    * A second hub instance over the same database, signing key and clock, on its own port: what a
-   * scaled-out deployment runs. Closing it stops its server; the database stays with this one.
+   * scaled-out deployment runs: its own pool, caches and services. Closing it leaves this one running.
    */
   public Instance anotherInstance() {
-    return new Instance(Main.Hub.start(config, db, clock));
+    return new Instance(Main.Hub.start(config, TestDatabases.another(db), clock));
   }
 
   /** Another instance of the hub (see {@link #anotherInstance}). */
@@ -95,8 +95,7 @@ public final class HubTestServer implements AutoCloseable {
 
     @Override
     public void close() {
-      other.background().shutdownNow();
-      other.server().stop();
+      other.close();
     }
   }
 
