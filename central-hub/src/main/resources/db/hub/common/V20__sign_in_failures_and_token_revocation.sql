@@ -5,6 +5,8 @@
 -- the lock after 5 failures binds that address only, so a stranger cannot lock the owner out, and a
 -- made-up name locks exactly like a real one, so the answer does not tell which names exist.
 -- Counted with failures = failures + 1 in one statement: parallel guesses each count.
+-- (app_user.failed_attempts and locked_until, the per-account lock this replaces, are no longer read;
+-- they are only cleared, and can go in a later migration.)
 create table sign_in_failure (
   username varchar(64) not null,
   address varchar(64) not null,
