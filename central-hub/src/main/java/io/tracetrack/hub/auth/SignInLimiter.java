@@ -16,7 +16,8 @@ import java.util.function.Supplier;
  * neither one address guessing many names nor many addresses guessing one name gets far. Behind
  * this, {@link io.tracetrack.hub.users.Users} locks a (user name, address) pair after repeated
  * failures; the per-name bucket here is the only per-account brake, and it slows, never locks: an
- * attacker spending it delays the owner by at most a minute's refill, with a 429 saying so.
+ * attacker spending it can keep the owner waiting (429 with Retry-After) while the attack lasts, and
+ * not a minute longer.
  *
  * <p>Buckets live in this process only: several hub instances each allow the limit. The maps are
  * bounded (least recently used out) so a flood of made-up names cannot exhaust memory; the price is
