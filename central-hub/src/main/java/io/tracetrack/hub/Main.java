@@ -113,9 +113,13 @@ public final class Main {
     }
   }
 
-  /** A running hub: what tests and Main both start. */
+  /**
+   * A running hub: what tests and Main both start.
+   *
+   * @param mounts the routes it serves (tests walk them, so no route escapes the role matrix)
+   */
   public record Hub(HubDatabase database, WebServer server, Optional<String> generatedAdminPassword,
-      ScheduledExecutorService background) implements AutoCloseable {
+      ScheduledExecutorService background, List<HubServer.Mount> mounts) implements AutoCloseable {
 
     public static Hub start(HubConfig config, Clock clock) {
       HubDatabase db = switch (config.db()) {
@@ -149,17 +153,16 @@ public final class Main {
       TwoFactor twoFactor = new TwoFactor(db, audit, clock);
       SignInLimiter signInLimiter = new SignInLimiter(clock);
       Metrics metrics = new Metrics(db, clock);
-      metrics.watch("accounts", accounts.cache());
       Stats stats = new Stats(db, clock);
       metrics.watch("dashboard", stats.cache());
       List<HubServer.Mount> mounts = List.of(
           new HubServer.Mount("/", new OpsRoutes(metrics, db, access)),
           new HubServer.Mount("/health", new HealthRoutes(db)),
-          new HubServer.Mount("/api/v1/auth", new AuthRoutes(users, tokens, signInLimiter)),
+          new HubServer.Mount("/api/v1/auth", new AuthRoutes(users, tokens, signInLimiter, access, accounts)),
           new HubServer.Mount("/api/v1/areas", new AreaRoutes(userAdmin, access)),
           new HubServer.Mount("/api/v1/users", new UserRoutes(userAdmin, access)),
           // a budget of its own: a day's sign-ins must not lock someone out of changing a password
-          new HubServer.Mount("/api/v1/me", new MeRoutes(userAdmin, twoFactor, promotions, access, new SignInLimiter(clock))),
+          new HubServer.Mount("/api/v1/me", new MeRoutes(userAdmin, twoFactor, promotions, access, new SignInLimiter(clock), accounts)),
           new HubServer.Mount("/api/v1/promotion-requests", new PromotionRoutes(promotions, access)),
           new HubServer.Mount("/api/v1", new BagRoutes(bags, access)),
           new HubServer.Mount("/api/v1", new BillRoutes(bills, access)),
@@ -186,7 +189,7 @@ public final class Main {
           java.util.logging.Logger.getLogger(Main.class.getName()).warning("audit chaining failed: " + e.getMessage());
         }
       }, 2, 2, TimeUnit.SECONDS);
-      return new Hub(db, server, generated, background);
+      return new Hub(db, server, generated, background, mounts);
     }
 
     @Override

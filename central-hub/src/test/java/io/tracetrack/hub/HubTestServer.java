@@ -28,16 +28,21 @@ public final class HubTestServer implements AutoCloseable {
   public static final String PASSWORD = "Test-Passw0rd!";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** The hub's clock: real time until a test moves it on. */
+  /**
+   * The hub's clock, and the one these helpers stamp rows with: it stands still until a test moves
+   * it ({@link TestClock#advance}, {@link TestClock#set}), so "later" never needs a sleep.
+   */
   public final TestClock clock;
+  private final HubConfig config;
   public final Main.Hub hub;
   public final HubDatabase db;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   public final Map<String, String> tokens;
 
-  private HubTestServer(Main.Hub hub, TestClock clock) throws Exception {
+  private HubTestServer(Main.Hub hub, TestClock clock, HubConfig config) throws Exception {
     this.hub = hub;
     this.clock = clock;
+    this.config = config;
     this.db = hub.database();
     db.dsl().execute("insert into area (id, name, created_at) values ('NORTH', 'North', current_timestamp), "
         + "('SOUTH', 'South', current_timestamp)");
@@ -57,12 +62,45 @@ public final class HubTestServer implements AutoCloseable {
     HubConfig config = HubConfig.parse(new String[] {"--port", "0", "--bind", "127.0.0.1", "--data", dir.toString()},
         Map.of("HUB_ADMIN_PASSWORD", ADMIN_PASSWORD));
     HubDatabase db = TestDatabases.fresh(kind, 20);
-    TestClock clock = new TestClock(java.time.Instant.now());
-    return new HubTestServer(Main.Hub.start(config, db, clock), clock);
+    // starts at today's time (tests ask for "today's" end-of-day counts), then moves only when told
+    TestClock clock = new TestClock(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    return new HubTestServer(Main.Hub.start(config, db, clock), clock, config);
+  }
+
+  /**
+   * A second hub instance over the same database, signing key and clock, on its own port: what a
+   * scaled-out deployment runs: its own pool, caches and services. Closing it leaves this one running.
+   */
+  public Instance anotherInstance() {
+    return new Instance(Main.Hub.start(config, TestDatabases.another(db), clock));
+  }
+
+  /** Another instance of the hub (see {@link #anotherInstance}). */
+  public final class Instance implements AutoCloseable {
+    private final Main.Hub other;
+
+    Instance(Main.Hub other) {
+      this.other = other;
+    }
+
+    /** Sends a request to this instance as {@code who} (a key of {@link #tokens}, or null for anonymous). */
+    public Answer send(String method, String path, String body, String who) {
+      return send(method, path, who == null ? null : tokens.get(who), body == null ? null : "application/json", body);
+    }
+
+    /** Sends a request to this instance with any token. */
+    public Answer send(String method, String path, String token, String contentType, String body) {
+      return HubTestServer.this.send(other.server().port(), method, path, token, contentType, body);
+    }
+
+    @Override
+    public void close() {
+      other.close();
+    }
   }
 
   public void addUser(String name, Role role, String area) {
-    OffsetDateTime now = OffsetDateTime.now();
+    OffsetDateTime now = now();
     db.dsl().insertInto(APP_USER)
         .set(APP_USER.USERNAME, name).set(APP_USER.ROLE, role.name()).set(APP_USER.AREA_ID, area)
         .set(APP_USER.PASSWORD_HASH, Passwords.hash(PASSWORD)).set(APP_USER.CREATED_AT, now).set(APP_USER.UPDATED_AT, now)
@@ -100,10 +138,14 @@ public final class HubTestServer implements AutoCloseable {
     if (area != null) {
       db.dsl().insertInto(io.tracetrack.hub.db.jooq.Tables.AREA).set(io.tracetrack.hub.db.jooq.Tables.AREA.ID, area)
           .set(io.tracetrack.hub.db.jooq.Tables.AREA.NAME, area)
-          .set(io.tracetrack.hub.db.jooq.Tables.AREA.CREATED_AT, OffsetDateTime.now()).onConflictDoNothing().execute();
+          .set(io.tracetrack.hub.db.jooq.Tables.AREA.CREATED_AT, now()).onConflictDoNothing().execute();
     }
     addUser(username, role, area);
     return token(username, PASSWORD);
+  }
+
+  private OffsetDateTime now() {
+    return OffsetDateTime.ofInstant(clock.instant(), java.time.ZoneOffset.UTC);
   }
 
   public String adminToken() {
@@ -123,7 +165,11 @@ public final class HubTestServer implements AutoCloseable {
 
   /** Sends a request with any token and content type (hostile-input tests need odd ones). */
   public Answer send(String method, String path, String token, String contentType, String body) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+    return send(hub.server().port(), method, path, token, contentType, body);
+  }
+
+  private Answer send(int port, String method, String path, String token, String contentType, String body) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (token != null) {
       b.header("Authorization", "Bearer " + token);

@@ -19,6 +19,11 @@ public final class TestClock extends Clock {
     now = now.plus(by);
   }
 
+  /** Puts the clock at {@code instant} (backwards too: a test of clock skew may need it). */
+  public void set(Instant instant) {
+    now = java.util.Objects.requireNonNull(instant, "instant");
+  }
+
   @Override
   public Instant instant() {
     return now;

@@ -7,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -19,6 +22,8 @@ import java.util.stream.Stream;
 public final class TestDatabases {
 
   private static final AtomicInteger NEXT = new AtomicInteger();
+  /** How to open another pool on the database behind each handed-out one (a second hub instance). */
+  private static final Map<HubDatabase, Supplier<HubDatabase>> REOPEN = new ConcurrentHashMap<>();
   private static EmbeddedPostgresServer postgres;
 
   private TestDatabases() {}
@@ -36,10 +41,25 @@ public final class TestDatabases {
     };
   }
 
+  /**
+   * Another pool on the same database as {@code db} (which this class handed out): what a second
+   * hub instance over the same database has. Closing it leaves {@code db} open.
+   */
+  public static HubDatabase another(HubDatabase db) {
+    Supplier<HubDatabase> reopen = REOPEN.get(db);
+    if (reopen == null) {
+      throw new IllegalArgumentException("not a database from TestDatabases");
+    }
+    return reopen.get();
+  }
+
   public static HubDatabase h2(int poolSize) {
     try {
       Path dir = Files.createTempDirectory("hub-h2-");
-      return HubDatabase.h2(dir, poolSize);
+      // H2 in one JVM: a second pool on the same file shares the one open database
+      HubDatabase db = HubDatabase.h2(dir, poolSize);
+      REOPEN.put(db, () -> HubDatabase.h2(dir, poolSize));
+      return db;
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -57,14 +77,20 @@ public final class TestDatabases {
             Statement s = c.createStatement()) {
           s.execute("create database " + name);
         }
-        return HubDatabase.postgres(external.replaceFirst("/[^/?]*(\\?|$)", "/" + name + "$1"), user, password, poolSize);
+        String url = external.replaceFirst("/[^/?]*(\\?|$)", "/" + name + "$1");
+        HubDatabase db = HubDatabase.postgres(url, user, password, poolSize);
+        REOPEN.put(db, () -> HubDatabase.postgres(url, user, password, poolSize));
+        return db;
       }
       if (postgres == null) {
         // the same launcher as the hub's default, so fsync is on: durability is tested as it runs
         postgres = EmbeddedPostgresServer.start(Files.createTempDirectory("hub-pg-").resolve("pg"), true);
         Runtime.getRuntime().addShutdownHook(new Thread(postgres::close, "test-postgres-stop"));
       }
-      return HubDatabase.postgres(postgres.database(name), postgres.user(), "", poolSize);
+      String url = postgres.database(name);
+      HubDatabase db = HubDatabase.postgres(url, postgres.user(), "", poolSize);
+      REOPEN.put(db, () -> HubDatabase.postgres(url, postgres.user(), "", poolSize));
+      return db;
     } catch (Exception e) {
       throw new IllegalStateException("cannot start or reach PostgreSQL for tests: " + e.getMessage(), e);
     }

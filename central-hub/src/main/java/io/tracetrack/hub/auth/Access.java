@@ -23,21 +23,28 @@ public final class Access {
 
   /** The caller, if signed in with one of {@code allowed}; otherwise empty, already answered. */
   public Optional<Caller> require(ServerRequest req, ServerResponse res, Role... allowed) {
-    Optional<Principal> principal = req.headers().value(HeaderNames.AUTHORIZATION)
+    return requireToken(req, res, allowed).map(t -> new Caller(t.principal(), req.remotePeer().host(), Http.requestId(req)));
+  }
+
+  /**
+   * The presented token itself, if it is valid and its account allows it one of {@code allowed}
+   * (what sign-out needs: the token's id and expiry); otherwise empty, already answered.
+   */
+  public Optional<Tokens.Stamped> requireToken(ServerRequest req, ServerResponse res, Role... allowed) {
+    Optional<Tokens.Stamped> token = req.headers().value(HeaderNames.AUTHORIZATION)
         .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
         .map(h -> h.substring(7).strip())
         .flatMap(tokens::verifyStamped)
-        .filter(accounts::stillValid)
-        .map(Tokens.Stamped::principal);
-    if (principal.isEmpty()) {
+        .filter(accounts::stillValid);
+    if (token.isEmpty()) {
       res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"tracetrack\"");
       Http.problem(res, 401, "UNAUTHENTICATED", "a valid bearer token is required");
       return Optional.empty();
     }
-    if (!principal.get().is(allowed)) {
+    if (!token.get().principal().is(allowed)) {
       Http.problem(res, 403, "FORBIDDEN", "your role may not do this");
       return Optional.empty();
     }
-    return Optional.of(new Caller(principal.get(), req.remotePeer().host(), Http.requestId(req)));
+    return token;
   }
 }

@@ -15,23 +15,41 @@ import java.util.Optional;
 /**
  * {@code POST /api/v1/auth/token}: user name, password and (for users who enrolled TOTP) a
  * {@code totp} code in, a short-lived bearer token out. Anyone may call it, so it is rate-limited per
- * client address (before the body is even read) and per user name: 429 with Retry-After.
+ * client address (before the body is even read) and per user name: 429 with Retry-After. A wrong
+ * password and an unknown name get the same 401 {@code BAD_CREDENTIALS}; repeated failures lock the
+ * (name, address) pair with 423 {@code ACCOUNT_LOCKED} (see {@link Users#signIn(String, String, String, String)}).
+ *
+ * <p>{@code POST /api/v1/auth/logout}: signs the presented token out, on every hub instance (204).
  */
 public final class AuthRoutes implements HttpService {
 
   private final Users users;
   private final Tokens tokens;
   private final SignInLimiter limiter;
+  private final Access access;
+  private final AccountCheck accounts;
 
-  public AuthRoutes(Users users, Tokens tokens, SignInLimiter limiter) {
+  public AuthRoutes(Users users, Tokens tokens, SignInLimiter limiter, Access access, AccountCheck accounts) {
     this.users = users;
     this.tokens = tokens;
     this.limiter = limiter;
+    this.access = access;
+    this.accounts = accounts;
   }
 
   @Override
   public void routing(HttpRules rules) {
-    rules.post("/token", this::token);
+    rules.post("/token", this::token)
+        .post("/logout", this::logout);
+  }
+
+  private void logout(ServerRequest req, ServerResponse res) {
+    Optional<Tokens.Stamped> token = access.requireToken(req, res, io.tracetrack.model.Role.values());
+    if (token.isEmpty()) {
+      return;
+    }
+    accounts.revoke(token.get());
+    res.status(204).send();
   }
 
   private void token(ServerRequest req, ServerResponse res) {
@@ -58,9 +76,10 @@ public final class AuthRoutes implements HttpService {
     if (limited(res, limiter.username(username.get()))) {
       return;
     }
-    switch (users.signIn(username.get(), password.get(), totp == null || totp.isNull() ? null : totp.textValue())) {
+    switch (users.signIn(username.get(), password.get(), totp == null || totp.isNull() ? null : totp.textValue(),
+        req.remotePeer().host())) {
       case Users.SignIn.Ok ok -> {
-        Tokens.Issued issued = tokens.issue(ok.principal(), ok.passwordStamp());
+        Tokens.Issued issued = tokens.issue(ok.principal(), ok.passwordStamp(), ok.tokenEpoch());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("access_token", issued.token());
         out.put("token_type", "Bearer");

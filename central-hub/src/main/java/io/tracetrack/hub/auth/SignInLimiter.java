@@ -13,8 +13,11 @@ import java.util.function.Supplier;
 
 /**
  * Token buckets (bucket4j) in front of sign-in: one per client address and one per user name, so
- * neither one address guessing many names nor many addresses guessing one name gets far. The
- * account lockout in {@link io.tracetrack.hub.users.Users} stays behind this as the second line.
+ * neither one address guessing many names nor many addresses guessing one name gets far. Behind
+ * this, {@link io.tracetrack.hub.users.Users} locks a (user name, address) pair after repeated
+ * failures; the per-name bucket here is the only per-account brake, and it slows, never locks: an
+ * attacker spending it can keep the owner waiting (429 with Retry-After) while the attack lasts, and
+ * not a minute longer.
  *
  * <p>Buckets live in this process only: several hub instances each allow the limit. The maps are
  * bounded (least recently used out) so a flood of made-up names cannot exhaust memory; the price is

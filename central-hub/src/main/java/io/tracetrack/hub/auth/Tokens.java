@@ -15,14 +15,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Issues and verifies access tokens: HS256 JWTs with issuer, audience, subject, role, area, issue
- * time, not-before and a short expiry. Verification accepts exactly that: a token with another
- * algorithm (including {@code none}), another key, another audience or issuer, or outside its
- * validity is refused.
+ * time, not-before, a short expiry, an id ({@code jti}, so one token can be signed out), the stamp
+ * of the password it was signed in with ({@code pwv}) and the account's token epoch ({@code tep},
+ * so "sign out everywhere" ends them all). Verification accepts exactly that: a token with another
+ * algorithm (including {@code none}), another key, another audience or issuer, outside its validity,
+ * or without any of the three revocation claims is refused — a token that cannot be revoked is no
+ * token.
  */
 public final class Tokens {
 
@@ -47,12 +51,15 @@ public final class Tokens {
   /** An issued token and when it stops being valid. */
   public record Issued(String token, Instant expiresAt) {}
 
-  public Issued issue(Principal principal) {
-    return issue(principal, null);
-  }
-
-  /** A token that also carries the account's password stamp (see {@link AccountCheck#stamp}). */
-  public Issued issue(Principal principal, String passwordStamp) {
+  /**
+   * @param passwordStamp the account's password stamp (see {@link AccountCheck#stamp}); required
+   * @param epoch the account's token epoch; a later "sign out everywhere" raises it
+   */
+  public Issued issue(Principal principal, String passwordStamp, int epoch) {
+    Objects.requireNonNull(principal, "principal");
+    if (passwordStamp == null || passwordStamp.isBlank()) {
+      throw new IllegalArgumentException("a token needs the password stamp of the account it speaks for");
+    }
     Instant now = clock.instant();
     Instant expires = now.plus(lifetime);
     JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
@@ -67,9 +74,8 @@ public final class Tokens {
     if (principal.area() != null) {
       claims.claim("area", principal.area());
     }
-    if (passwordStamp != null) {
-      claims.claim("pwv", passwordStamp);
-    }
+    claims.claim("pwv", passwordStamp);
+    claims.claim("tep", epoch);
     SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims.build());
     try {
       jwt.sign(new MACSigner(key));
@@ -84,8 +90,22 @@ public final class Tokens {
     return verifyStamped(token).map(Stamped::principal);
   }
 
-  /** A valid token's principal and the password stamp it carries ({@code null} if none). */
-  public record Stamped(Principal principal, String passwordStamp) {}
+  /**
+   * A valid token: whom it speaks for and what can revoke it.
+   *
+   * @param id the token's {@code jti}, what a sign-out records
+   * @param passwordStamp the stamp of the password it was signed in with
+   * @param epoch the account's token epoch when it was issued
+   * @param expiresAt when it stops being valid anyway
+   */
+  public record Stamped(Principal principal, String id, String passwordStamp, int epoch, Instant expiresAt) {
+    public Stamped {
+      Objects.requireNonNull(principal, "principal");
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(passwordStamp, "passwordStamp");
+      Objects.requireNonNull(expiresAt, "expiresAt");
+    }
+  }
 
   public Optional<Stamped> verifyStamped(String token) {
     if (token == null || token.length() > 4096) {
@@ -112,8 +132,14 @@ public final class Tokens {
       }
       String subject = claims.getSubject();
       Role role = Role.valueOf(claims.getStringClaim("role"));
-      return Optional.of(new Stamped(new Principal(subject, role, claims.getStringClaim("area")),
-          claims.getStringClaim("pwv")));
+      String id = claims.getJWTID();
+      String stamp = claims.getStringClaim("pwv");
+      Integer epoch = claims.getIntegerClaim("tep");
+      if (id == null || id.length() > 64 || stamp == null || epoch == null) {
+        return Optional.empty(); // without these a token could not be revoked
+      }
+      return Optional.of(new Stamped(new Principal(subject, role, claims.getStringClaim("area")), id, stamp, epoch,
+          claims.getExpirationTime().toInstant()));
     } catch (ParseException | JOSEException | IllegalArgumentException | NullPointerException e) {
       return Optional.empty();
     }

@@ -153,7 +153,7 @@ public final class BagService {
   private Outcome decideAndApply(BagStore store, Op op, Caller caller, String shown, boolean created) {
     Decision decision = reconciler.decide(op, store);
     if (decision instanceof Decision.Rejected r) {
-      return new Outcome.Rejected(r.rejection());
+      return new Outcome.Rejected(withinArea(r.rejection(), store, caller));
     }
     Decision.Accepted accepted = (Decision.Accepted) decision;
     BagStore.Context ctx = context(caller);
@@ -187,6 +187,21 @@ public final class BagService {
       case Op.Unlink u -> u.child();
       case Op.Finish f -> f.parent();
     };
+  }
+
+  /**
+   * A refusal as the caller may read it: a dispatcher is not told the code of a bag outside their
+   * area (say, the parent in another area a child is already on) — only that there is one.
+   */
+  private static Rejection withinArea(Rejection rejection, BagStore store, Caller caller) {
+    String other = rejection.otherBag();
+    if (other == null || store.row(other).map(row -> visible(row, caller)).orElse(true)) {
+      return rejection;
+    }
+    // LinkRules says "C is already on another parent: P"; any other wording loses just the code
+    String message = rejection.message().replace(" another parent: " + other, " a parent in another area")
+        .replace(other, "a bag in another area");
+    return new Rejection(rejection.code(), message, null, rejection.detail());
   }
 
   /** Dispatchers see their own area only; everyone else sees everything. */

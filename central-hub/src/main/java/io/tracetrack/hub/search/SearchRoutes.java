@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.regex.Pattern;
 import io.tracetrack.hub.web.Http;
 import org.jooq.Condition;
@@ -40,6 +41,9 @@ public final class SearchRoutes implements HttpService {
 
   public static final int MAX_PAGE = 200;
   private static final Pattern QUERY = Pattern.compile("[A-Za-z0-9-]{1,64}");
+  /** Codes as the hub stores them (upper case); {@code next} is always one. */
+  private static final Pattern CURSOR = Pattern.compile("[A-Z0-9-]{1,64}");
+  private static final Pattern DIGITS = Pattern.compile("[0-9]{1,3}");
 
   private final HubDatabase db;
   private final Access access;
@@ -75,19 +79,26 @@ public final class SearchRoutes implements HttpService {
       return;
     }
     Condition filter;
-    int limit;
     try {
       filter = filters(q, caller.get());
-      limit = q.first("limit").asOptional().map(Integer::parseInt).orElse(50);
-    } catch (IllegalArgumentException | DateTimeParseException e) {
+    } catch (IllegalArgumentException e) {
+      // our own messages only: a parser's text (Java class names, positions) never reaches the client
       Http.problem(res, 400, "INVALID_FILTER", e.getMessage());
       return;
     }
-    if (limit < 1 || limit > MAX_PAGE) {
-      Http.problem(res, 400, "INVALID_FILTER", "limit must be 1.." + MAX_PAGE);
+    OptionalInt limit = limit(q.first("limit").asOptional().orElse("50"));
+    if (limit.isEmpty()) {
+      Http.problem(res, 400, "INVALID_FILTER", "limit must be a whole number 1.." + MAX_PAGE);
       return;
     }
     Optional<String> after = q.first("after").asOptional();
+    // a cursor is the last code of a page this query gave out: a code under the same prefix, past
+    // the exact match; anything else would silently restart or skip, so it is refused
+    if (after.isPresent() && !(CURSOR.matcher(after.get()).matches() && after.get().startsWith(text)
+        && !after.get().equals(text))) {
+      Http.problem(res, 400, "INVALID_CURSOR", "after is not a cursor this search gave out; start again without it");
+      return;
+    }
     Map<String, Object> out = new LinkedHashMap<>();
     if (after.isEmpty()) {
       out.put("exact", db.dsl().selectFrom(BAG).where(BAG.CODE.eq(text)).and(filter).fetchOptional().map(Hit::of).orElse(null));
@@ -97,9 +108,9 @@ public final class SearchRoutes implements HttpService {
     if (after.isPresent()) {
       page = page.and(code.gt(after.get()));
     }
-    List<Hit> hits = db.dsl().selectFrom(BAG).where(page).orderBy(code).limit(limit).fetch(Hit::of);
+    List<Hit> hits = db.dsl().selectFrom(BAG).where(page).orderBy(code).limit(limit.getAsInt()).fetch(Hit::of);
     out.put("results", hits);
-    out.put("next", hits.size() == limit ? hits.getLast().code() : null);
+    out.put("next", hits.size() == limit.getAsInt() ? hits.getLast().code() : null);
     if (after.isEmpty()) {
       // bills and users by id/name prefix: a short list beside the bags, for the search box
       out.put("bills", caller.get().principal().role() == Role.DISPATCHER ? List.of()
@@ -114,6 +125,28 @@ public final class SearchRoutes implements HttpService {
       out.put("didYouMean", suggestions(text, filter));
     }
     Http.json(res, 200, out);
+  }
+
+  private static OptionalInt limit(String text) {
+    if (!DIGITS.matcher(text).matches()) {
+      return OptionalInt.empty();
+    }
+    int n = Integer.parseInt(text);
+    return n >= 1 && n <= MAX_PAGE ? OptionalInt.of(n) : OptionalInt.empty();
+  }
+
+  /** A date-time filter: ISO-8601 with an offset, or a plain date (its start, UTC). */
+  private static OffsetDateTime instant(String name, String text) {
+    try {
+      return OffsetDateTime.parse(text);
+    } catch (DateTimeParseException notADateTime) {
+      try {
+        return java.time.LocalDate.parse(text).atStartOfDay().atOffset(java.time.ZoneOffset.UTC);
+      } catch (DateTimeParseException notADate) {
+        throw new IllegalArgumentException(name + " must be a date-time with an offset, like 2026-11-22T06:30:00+05:30 "
+            + "or 2026-11-22T01:00:00Z, or a date, like 2026-11-22 (its start, UTC)");
+      }
+    }
   }
 
   /** Codes sharing the longest prefix of the query that has any; at most five. */
@@ -164,10 +197,10 @@ public final class SearchRoutes implements HttpService {
       c = c.and(BAG.CREATED_BY.eq(q.first("user").get()));
     }
     if (q.first("from").asOptional().isPresent()) {
-      c = c.and(BAG.CREATED_AT.ge(OffsetDateTime.parse(q.first("from").get())));
+      c = c.and(BAG.CREATED_AT.ge(instant("from", q.first("from").get())));
     }
     if (q.first("to").asOptional().isPresent()) {
-      c = c.and(BAG.CREATED_AT.lt(OffsetDateTime.parse(q.first("to").get())));
+      c = c.and(BAG.CREATED_AT.lt(instant("to", q.first("to").get())));
     }
     Optional<String> linked = q.first("linked").asOptional();
     if (linked.isPresent()) {

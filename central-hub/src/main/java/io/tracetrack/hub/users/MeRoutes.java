@@ -7,6 +7,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.tracetrack.hub.auth.Access;
+import io.tracetrack.hub.auth.AccountCheck;
 import io.tracetrack.hub.auth.AuthRoutes;
 import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.auth.SignInLimiter;
@@ -28,6 +29,7 @@ import java.util.Optional;
  * GET  /me/totp/qr            ADMIN        the pending enrolment as a PNG QR image
  * POST /me/totp/verify        ADMIN        confirm enrolment {code}: sign-in now asks for codes
  * POST /me/totp/disable       ADMIN        turn TOTP off {password}
+ * POST /me/logout-all         any role     sign out everywhere: every token of mine so far ends (204)
  * </pre>
  *
  * TOTP is offered to admins (PRODUCT.md: "TOTP two-factor for admins"); an admin who is later
@@ -43,9 +45,12 @@ public final class MeRoutes implements HttpService {
   private final Promotions promotions;
   private final Access access;
   private final SignInLimiter limiter;
+  private final AccountCheck accounts;
 
-  public MeRoutes(UserAdmin users, TwoFactor twoFactor, Promotions promotions, Access access, SignInLimiter limiter) {
+  public MeRoutes(UserAdmin users, TwoFactor twoFactor, Promotions promotions, Access access, SignInLimiter limiter,
+      AccountCheck accounts) {
     this.limiter = limiter;
+    this.accounts = accounts;
     this.users = users;
     this.twoFactor = twoFactor;
     this.promotions = promotions;
@@ -60,7 +65,17 @@ public final class MeRoutes implements HttpService {
         .post("/totp", this::startTotp)
         .get("/totp/qr", this::qr)
         .post("/totp/verify", this::verifyTotp)
-        .post("/totp/disable", this::disableTotp);
+        .post("/totp/disable", this::disableTotp)
+        .post("/logout-all", this::logoutAll);
+  }
+
+  private void logoutAll(ServerRequest req, ServerResponse res) {
+    Optional<Caller> caller = access.require(req, res, ANYONE);
+    if (caller.isEmpty()) {
+      return;
+    }
+    accounts.endAll(caller.get().principal().username());
+    res.status(204).send();
   }
 
   /**

@@ -4,6 +4,7 @@ import static io.tracetrack.hub.db.jooq.Tables.APP_USER;
 import static io.tracetrack.hub.db.jooq.Tables.AREA;
 import static io.tracetrack.hub.db.jooq.Tables.NOTIFICATION;
 import static io.tracetrack.hub.db.jooq.Tables.PROMOTION_REQUEST;
+import static io.tracetrack.hub.db.jooq.Tables.SIGN_IN_FAILURE;
 
 import io.tracetrack.hub.audit.AuditLog;
 import io.tracetrack.hub.auth.Caller;
@@ -318,6 +319,8 @@ public final class UserAdmin {
       }
       AppUserRecord user = found.get();
       user.setPasswordHash(hash).setFailedAttempts(0).setLockedUntil(null).setUpdatedAt(now()).store();
+      // the locks of the user's name, from every address: the owner gets in with the new password
+      tx.deleteFrom(SIGN_IN_FAILURE).where(SIGN_IN_FAILURE.USERNAME.eq(username)).execute();
       audit.record(tx, caller.actor(), "USER_PASSWORD_RESET", "USER", username, null, Map.of("username", username));
       return Outcome.done(UserView.of(user));
     });

@@ -1,6 +1,7 @@
 package io.tracetrack.hub.users;
 
 import static io.tracetrack.hub.db.jooq.Tables.APP_USER;
+import static io.tracetrack.hub.db.jooq.Tables.SIGN_IN_FAILURE;
 
 import io.tracetrack.hub.auth.Passwords;
 import io.tracetrack.hub.auth.Principal;
@@ -16,9 +17,15 @@ import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.jooq.Condition;
+import org.jooq.Field;
+import org.jooq.exception.DataAccessException;
+import org.jooq.exception.SQLStateClass;
+import org.jooq.impl.DSL;
 
 /**
- * Sign-in: first admin, password check with lockout after repeated failures, and the second factor
+ * Sign-in: first admin, password check with a lock after repeated failures from one address (see
+ * {@link #signIn(String, String, String, String)} for the rule), and the second factor
  * for users who enrolled one. A wrong TOTP code counts as a failure (the password was right, so the
  * code is what is being guessed); a missing one does not (clients ask for it only when told to).
  */
@@ -28,6 +35,10 @@ public final class Users {
   public static final int MAX_FAILURES = 5;
   /** How long it stays locked. */
   public static final Duration LOCKOUT = Duration.ofMinutes(15);
+  /** Failures untouched this long are forgotten. */
+  static final Duration FORGET_AFTER = Duration.ofDays(1);
+  /** The address of sign-ins made outside any HTTP request. */
+  static final String LOCAL = "local";
 
   private final HubDatabase db;
   private final Clock clock;
@@ -81,29 +92,53 @@ public final class Users {
     /**
      * @param passwordStamp a short fingerprint of the stored password hash, carried in the token so
      *     that a later password change ends it
+     * @param tokenEpoch the account's token epoch, carried in the token so that "sign out
+     *     everywhere" ends it
      */
-    record Ok(Principal principal, String passwordStamp) implements SignIn {}
+    record Ok(Principal principal, String passwordStamp, int tokenEpoch) implements SignIn {}
 
     record Refused(String code, String message) implements SignIn {}
   }
 
+  /** A sign-in outside any HTTP request (tests): counted against the address {@code local}. */
   public SignIn signIn(String username, String password) {
-    return signIn(username, password, null);
+    return signIn(username, password, null, LOCAL);
   }
 
-  /** @param code the TOTP code, or {@code null} when the client sent none */
+  /** Like {@link #signIn(String, String)}, with a TOTP code. */
   public SignIn signIn(String username, String password, String code) {
+    return signIn(username, password, code, LOCAL);
+  }
+
+  /**
+   * Checks a sign-in. The answers do not tell whether a user name exists: an unknown name and a
+   * wrong password both get {@code BAD_CREDENTIALS}, after the same password-hashing work, and both
+   * count towards the lock. The lock binds (user name, client address): after {@link #MAX_FAILURES}
+   * failed sign-ins from one address, that address is refused for that name for {@link #LOCKOUT}
+   * ({@code ACCOUNT_LOCKED}), and each further failure from it after that locks again at once until
+   * a sign-in from it succeeds. The owner, from their own address, still signs in: a stranger can
+   * lock out only themselves. Guessing one account from many addresses is slowed per user name by
+   * {@link io.tracetrack.hub.auth.SignInLimiter} instead, which answers 429 and never locks.
+   *
+   * @param code the TOTP code, or {@code null} when the client sent none
+   * @param address the client's address ({@code null} when unknown)
+   */
+  public SignIn signIn(String username, String password, String code, String address) {
+    String from = address == null || address.isEmpty() ? "?" : address.length() > 64 ? address.substring(0, 64) : address;
+    OffsetDateTime now = now();
+    // before the user is even looked up: a locked pair answers the same for every name
+    if (locked(username, from, now)) {
+      return new SignIn.Refused("ACCOUNT_LOCKED",
+          "too many failed sign-ins for this user name from your address; try again in " + LOCKOUT.toMinutes() + " min");
+    }
     AppUserRecord user = db.dsl().selectFrom(APP_USER).where(APP_USER.USERNAME.eq(username)).fetchOne();
     if (user == null) {
-      Passwords.burn(password);
+      Passwords.burn(password); // the same work as a real check: the answer's timing tells nothing
+      fail(username, from, now);
       return badCredentials();
     }
-    OffsetDateTime now = now();
-    if (user.getLockedUntil() != null && user.getLockedUntil().isAfter(now)) {
-      return new SignIn.Refused("ACCOUNT_LOCKED", "too many failed sign-ins; try again later");
-    }
     if (!Passwords.verify(password, user.getPasswordHash())) {
-      fail(user, now);
+      fail(username, from, now);
       return badCredentials();
     }
     if (user.getDisabled()) {
@@ -115,7 +150,7 @@ public final class Users {
       }
       OptionalLong step = totp.accept(user.getTotpSecret(), code, user.getTotpLastStep());
       if (step.isEmpty()) {
-        fail(user, now);
+        fail(username, from, now);
         return new SignIn.Refused("BAD_TOTP", "the authenticator code is wrong, expired or already used");
       }
       // only a newer step may be recorded: two sign-ins racing with one code cannot both pass
@@ -127,21 +162,51 @@ public final class Users {
         return new SignIn.Refused("BAD_TOTP", "the authenticator code is wrong, expired or already used");
       }
     }
-    if (user.getFailedAttempts() != 0 || user.getLockedUntil() != null) {
-      db.dsl().update(APP_USER).set(APP_USER.FAILED_ATTEMPTS, 0).setNull(APP_USER.LOCKED_UNTIL)
-          .where(APP_USER.ID.eq(user.getId())).execute();
-    }
+    db.dsl().deleteFrom(SIGN_IN_FAILURE).where(pair(username, from)).execute();
     return new SignIn.Ok(new Principal(user.getUsername(), Role.valueOf(user.getRole()), user.getAreaId()),
-        io.tracetrack.hub.auth.AccountCheck.stamp(user.getPasswordHash()));
+        io.tracetrack.hub.auth.AccountCheck.stamp(user.getPasswordHash()), user.getTokenEpoch());
   }
 
-  private void fail(AppUserRecord user, OffsetDateTime now) {
-    int failures = user.getFailedAttempts() + 1;
-    db.dsl().update(APP_USER)
-        .set(APP_USER.FAILED_ATTEMPTS, failures >= MAX_FAILURES ? 0 : failures)
-        .set(APP_USER.LOCKED_UNTIL, failures >= MAX_FAILURES ? now.plus(LOCKOUT) : user.getLockedUntil())
-        .where(APP_USER.ID.eq(user.getId()))
+  /** How many failures (user name, address) has now; 0 if none (for tests and operators). */
+  public int failures(String username, String address) {
+    return db.dsl().select(SIGN_IN_FAILURE.FAILURES).from(SIGN_IN_FAILURE).where(pair(username, address))
+        .fetchOptional(SIGN_IN_FAILURE.FAILURES).orElse(0);
+  }
+
+  private boolean locked(String username, String address, OffsetDateTime now) {
+    return db.dsl().fetchExists(SIGN_IN_FAILURE, pair(username, address).and(SIGN_IN_FAILURE.LOCKED_UNTIL.gt(now)));
+  }
+
+  /**
+   * Counts one failure. The count is raised in one UPDATE ({@code failures = failures + 1}, the
+   * lock decided in the same statement), never computed from a row read before the slow password
+   * check: parallel wrong guesses each add one, on H2 and PostgreSQL alike (the row lock orders them).
+   */
+  private void fail(String username, String address, OffsetDateTime now) {
+    db.dsl().deleteFrom(SIGN_IN_FAILURE).where(SIGN_IN_FAILURE.UPDATED_AT.lt(now.minus(FORGET_AFTER))).execute();
+    try {
+      db.dsl().insertInto(SIGN_IN_FAILURE)
+          .set(SIGN_IN_FAILURE.USERNAME, username).set(SIGN_IN_FAILURE.ADDRESS, address)
+          .set(SIGN_IN_FAILURE.FAILURES, 0).set(SIGN_IN_FAILURE.UPDATED_AT, now)
+          .onConflictDoNothing().execute();
+    } catch (DataAccessException e) {
+      // H2 runs "on conflict do nothing" as a MERGE, which two failures at once can both try
+      if (e.sqlStateClass() != SQLStateClass.C23_INTEGRITY_CONSTRAINT_VIOLATION) {
+        throw e;
+      }
+    }
+    Field<Integer> after = SIGN_IN_FAILURE.FAILURES.plus(1);
+    db.dsl().update(SIGN_IN_FAILURE)
+        .set(SIGN_IN_FAILURE.FAILURES, after)
+        .set(SIGN_IN_FAILURE.LOCKED_UNTIL,
+            DSL.when(after.ge(MAX_FAILURES), DSL.val(now.plus(LOCKOUT))).else_(SIGN_IN_FAILURE.LOCKED_UNTIL))
+        .set(SIGN_IN_FAILURE.UPDATED_AT, now)
+        .where(pair(username, address))
         .execute();
+  }
+
+  private static Condition pair(String username, String address) {
+    return SIGN_IN_FAILURE.USERNAME.eq(username).and(SIGN_IN_FAILURE.ADDRESS.eq(address));
   }
 
   private static SignIn badCredentials() {

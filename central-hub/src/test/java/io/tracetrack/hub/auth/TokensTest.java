@@ -30,7 +30,8 @@ class TokensTest {
   private static String signed(JWSAlgorithm alg, byte[] key, Consumer<JWTClaimsSet.Builder> claims) throws Exception {
     JWTClaimsSet.Builder b = new JWTClaimsSet.Builder()
         .issuer(Tokens.ISSUER).audience(Tokens.AUDIENCE).subject("asha").claim("role", "ADMIN")
-        .issueTime(Date.from(NOW)).notBeforeTime(Date.from(NOW)).expirationTime(Date.from(NOW.plusSeconds(600)));
+        .issueTime(Date.from(NOW)).notBeforeTime(Date.from(NOW)).expirationTime(Date.from(NOW.plusSeconds(600)))
+        .jwtID("token-1").claim("pwv", "0123456789abcdef").claim("tep", 0);
     claims.accept(b);
     SignedJWT jwt = new SignedJWT(new JWSHeader(alg), b.build());
     jwt.sign(new MACSigner(key));
@@ -39,8 +40,36 @@ class TokensTest {
 
   @Test
   void issuedToken_verifies_withRoleAndArea() {
-    String token = tokens.issue(asha).token();
+    String token = tokens.issue(asha, "0123456789abcdef", 0).token();
     assertThat(tokens.verify(token)).contains(asha);
+  }
+
+  @Test
+  void issuedToken_carriesItsId_passwordStamp_andEpoch() {
+    Tokens.Issued issued = tokens.issue(asha, "0123456789abcdef", 3);
+    Tokens.Stamped stamped = tokens.verifyStamped(issued.token()).orElseThrow();
+    assertThat(stamped.passwordStamp()).isEqualTo("0123456789abcdef");
+    assertThat(stamped.epoch()).isEqualTo(3);
+    assertThat(stamped.id()).isNotBlank();
+    assertThat(stamped.expiresAt()).isEqualTo(issued.expiresAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    assertThat(tokens.verifyStamped(tokens.issue(asha, "0123456789abcdef", 3).token()).orElseThrow().id())
+        .isNotEqualTo(stamped.id());
+  }
+
+  @Test
+  void issuing_withoutAPasswordStamp_isRefused() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> tokens.issue(asha, null, 0))
+        .isInstanceOf(IllegalArgumentException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> tokens.issue(asha, " ", 0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void tokenWithoutPasswordStampIdOrEpoch_isRefused() throws Exception {
+    // such a token could not be ended by a password change, a sign-out or "sign out everywhere"
+    assertThat(tokens.verify(signed(JWSAlgorithm.HS256, KEY, b -> b.claim("pwv", null)))).isEmpty();
+    assertThat(tokens.verify(signed(JWSAlgorithm.HS256, KEY, b -> b.jwtID(null)))).isEmpty();
+    assertThat(tokens.verify(signed(JWSAlgorithm.HS256, KEY, b -> b.claim("tep", null)))).isEmpty();
   }
 
   @Test
@@ -57,7 +86,7 @@ class TokensTest {
 
   @Test
   void algNoneHeaderGluedOntoARealToken_isRefused() {
-    String real = tokens.issue(asha).token();
+    String real = tokens.issue(asha, "0123456789abcdef", 0).token();
     String none = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8));
     String[] parts = real.split("\\.");
     assertThat(tokens.verify(none + "." + parts[1] + ".")).isEmpty();
@@ -96,7 +125,7 @@ class TokensTest {
 
   @Test
   void tamperedPayload_isRefused() {
-    String[] parts = tokens.issue(asha).token().split("\\.");
+    String[] parts = tokens.issue(asha, "0123456789abcdef", 0).token().split("\\.");
     String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8).replace("DISPATCHER", "ADMIN");
     String forged = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
     assertThat(tokens.verify(forged)).isEmpty();

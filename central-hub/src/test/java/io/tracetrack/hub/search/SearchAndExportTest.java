@@ -109,4 +109,38 @@ class SearchAndExportTest {
     assertThat(SafeCsv.cell(null)).isEmpty();
     assertThat(SafeCsv.cell(42)).isEqualTo("42");
   }
+
+  @org.junit.jupiter.api.Test
+  void aCursorNotGivenOut_isRefused_notRestartedAtPageOne() throws Exception {
+    try (HubTestServer s = HubTestServer.start("h2")) {
+      seed(s);
+      for (String after : new String[] {"garbage", "C", "P100-5", "%20", "C1%27--"}) {
+        var res = s.send("GET", "/api/v1/search?q=C&limit=3&after=" + after, null, "admin");
+        assertThat(res.statusCode()).as(after).isEqualTo(400);
+        assertThat(HubTestServer.json(res).get("code").asText()).isEqualTo("INVALID_CURSOR");
+      }
+      // a cursor it gave out still pages on
+      String next = HubTestServer.json(s.send("GET", "/api/v1/search?q=C&limit=3", null, "admin")).get("next").asText();
+      assertThat(s.send("GET", "/api/v1/search?q=C&limit=3&after=" + next, null, "admin").statusCode()).isEqualTo(200);
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void badDatesAndLimits_sayWhatIsExpected_inOurWords() throws Exception {
+    try (HubTestServer s = HubTestServer.start("h2")) {
+      for (String query : new String[] {"from=notadate", "to=2026-13-45", "from=2026-11-22T25:00:00Z", "limit=abc", "limit=99999999999"}) {
+        var res = s.send("GET", "/api/v1/search?q=C&" + query, null, "admin");
+        assertThat(res.statusCode()).as(query).isEqualTo(400);
+        var problem = HubTestServer.json(res);
+        assertThat(problem.get("code").asText()).isEqualTo("INVALID_FILTER");
+        String detail = problem.get("detail").asText();
+        assertThat(detail).as(query).doesNotContain("Text '", "could not be parsed", "For input string", "java.", "Exception");
+        if (query.startsWith("from") || query.startsWith("to")) {
+          assertThat(detail).contains("2026-11-22");
+        }
+      }
+      // a plain date is taken as its start, UTC
+      assertThat(s.send("GET", "/api/v1/search?q=C&from=2026-11-22", null, "admin").statusCode()).isEqualTo(200);
+    }
+  }
 }

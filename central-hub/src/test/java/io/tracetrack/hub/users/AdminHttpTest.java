@@ -209,6 +209,9 @@ class AdminHttpTest {
   @Order(5)
   @Test
   void promotion_askApprove_notifiesOverHttp() throws Exception {
+    // the admin routes above reset bea's password, which ended her token on the next request
+    assertThat(call("GET", "/me", biller, null).status()).isEqualTo(401);
+    biller = signIn("bea", PASSWORD);
     Reply asked = call("POST", "/promotion-requests", biller, "{\"role\":\"ADMIN\",\"reason\":\"I cover the night shift\"}");
     assertThat(asked.status()).as(asked.body()).isEqualTo(201);
     long id = asked.json().path("id").asLong();
