@@ -9,14 +9,33 @@ import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class PropertyTest {
 
-  @AfterEach
+  private String savedSeed;
+  private String savedBaseSeed;
+
+  @BeforeEach
   void clearReplay() {
-    System.clearProperty(Property.SEED);
-    System.clearProperty(Property.BASE_SEED);
+    // a -Dtracetrack.seed given to replay some other test must not change these
+    savedSeed = System.clearProperty(Property.SEED);
+    savedBaseSeed = System.clearProperty(Property.BASE_SEED);
+  }
+
+  @AfterEach
+  void restoreReplay() {
+    restore(Property.SEED, savedSeed);
+    restore(Property.BASE_SEED, savedBaseSeed);
+  }
+
+  private static void restore(String name, String value) {
+    if (value == null) {
+      System.clearProperty(name);
+    } else {
+      System.setProperty(name, value);
+    }
   }
 
   @Test
