@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * @param bounceWindow same code within this window is a scanner bounce
  * @param idleReset a station idle this long returns to parent mode
  * @param busyTimeout how long a write waits for another process's lock before giving up
- * @param passwordFromStdin {@code users add} reads the password from standard input
+ * @param passwordFromStdin {@code users add} and {@code users passwd} read the password from standard input
  */
 public record EdgeConfig(
     String command,
@@ -73,7 +73,7 @@ public record EdgeConfig(
       new Flag("--parent-pattern", "EDGE_PARENT_PATTERN", true, "counted parent regex with (?<count>) (default " + CodeGrammar.DEFAULT_COUNTED_PARENT + ")"),
       new Flag("--plain-parent-pattern", "EDGE_PLAIN_PARENT_PATTERN", true, "parent regex without count (default " + CodeGrammar.DEFAULT_PLAIN_PARENT + ")"),
       new Flag("--child-pattern", "EDGE_CHILD_PATTERN", true, "child regex (default " + CodeGrammar.DEFAULT_CHILD + ")"),
-      new Flag("--password-stdin", null, false, "users add: read the password from standard input"));
+      new Flag("--password-stdin", null, false, "users add/passwd: read the password from standard input"));
 
   /** The text of {@code --help}. */
   public static String usage() {
@@ -86,6 +86,8 @@ public record EdgeConfig(
           java -jar edge-node.jar scan --station S --user U    terminal capture: codes on stdin, JSON lines out
           java -jar edge-node.jar users add NAME [--password-stdin]   create a local dispatcher
           java -jar edge-node.jar users list                   list local users
+          java -jar edge-node.jar users passwd NAME [--password-stdin]   set a local user's password
+          java -jar edge-node.jar users disable NAME | enable NAME   stop or allow a user; disabling ends their sessions
           java -jar edge-node.jar status                       edge id, dock, pending ops, last seq
 
         Flags (environment variable in brackets):

@@ -160,9 +160,35 @@ public final class Main {
           System.out.println("added local dispatcher " + name);
           return ExitCode.OK;
         }
-        default -> throw new StartupException(ExitCode.USAGE, "users: unknown action '" + action + "' (add, list)");
+        case "disable", "enable" -> {
+          String name = userArgument(config, "users " + action + " NAME");
+          Optional<String> problem = "disable".equals(action) ? users.disable(name) : users.enable(name);
+          if (problem.isPresent()) {
+            throw new StartupException(ExitCode.USAGE, problem.get());
+          }
+          System.out.println(action + "d " + name + ("disable".equals(action) ? "; their station sessions have ended" : ""));
+          return ExitCode.OK;
+        }
+        case "passwd" -> {
+          String name = userArgument(config, "users passwd NAME [--password-stdin]");
+          Optional<String> problem = users.setPassword(name, readPassword(config));
+          if (problem.isPresent()) {
+            throw new StartupException(ExitCode.USAGE, problem.get());
+          }
+          System.out.println("password of " + name + " set; their station sessions have ended");
+          return ExitCode.OK;
+        }
+        default -> throw new StartupException(ExitCode.USAGE,
+            "users: unknown action '" + action + "' (add, list, passwd, disable, enable)");
       }
     }
+  }
+
+  private static String userArgument(EdgeConfig config, String usage) {
+    if (config.arguments().size() != 2) {
+      throw new StartupException(ExitCode.USAGE, "usage: " + usage);
+    }
+    return config.arguments().get(1);
   }
 
   private static String readPassword(EdgeConfig config) {

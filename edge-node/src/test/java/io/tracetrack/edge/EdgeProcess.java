@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,11 +24,13 @@ public final class EdgeProcess implements AutoCloseable {
   private final List<String> stdout = java.util.Collections.synchronizedList(new ArrayList<>());
   private final StringBuffer stderr = new StringBuffer();
   private final CompletableFuture<Integer> port = new CompletableFuture<>();
+  private final Thread stdoutPump;
+  private final Thread stderrPump;
 
   private EdgeProcess(Process process) {
     this.process = process;
-    Thread.ofVirtual().start(() -> pump(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)), true));
-    Thread.ofVirtual().start(() -> pump(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)), false));
+    stdoutPump = Thread.ofVirtual().start(() -> pump(new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)), true));
+    stderrPump = Thread.ofVirtual().start(() -> pump(new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8)), false));
   }
 
   public static Path jar() {
@@ -93,13 +96,24 @@ public final class EdgeProcess implements AutoCloseable {
       process.destroyForcibly();
       throw new IllegalStateException("edge did not finish");
     }
-    // let the pumps drain the last lines
-    Thread.sleep(50);
+    drain();
     return process.exitValue();
   }
 
   public int waitForExit() throws Exception {
     return feedAndWait("");
+  }
+
+  /**
+   * Waits until both pumps have read to the end of their stream: the pipes close when the process
+   * exits, so after this every line it wrote is in {@link #stdoutLines()} and {@link #stderr()}.
+   */
+  private void drain() throws InterruptedException {
+    for (Thread pump : List.of(stdoutPump, stderrPump)) {
+      if (!pump.join(Duration.ofSeconds(60))) {
+        throw new IllegalStateException("the edge exited but its output did not end (a child still holds the pipe?)");
+      }
+    }
   }
 
   public List<String> stdoutLines() {
@@ -115,7 +129,9 @@ public final class EdgeProcess implements AutoCloseable {
   /** SIGKILL: no shutdown hook, no flush, no goodbye, like a power cut to the process. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();
-    process.waitFor(30, TimeUnit.SECONDS);
+    if (process.waitFor(30, TimeUnit.SECONDS)) {
+      drain();
+    }
   }
 
   @Override

@@ -146,6 +146,47 @@ class ProcessIT {
     assertThat(weak.stderr()).contains("at least 8");
   }
 
+  private static java.net.http.HttpResponse<String> post(int port, String path, String json, String bearer) throws Exception {
+    var b = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path))
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(json)).header("Content-Type", "application/json");
+    if (bearer != null) {
+      b.header("Authorization", "Bearer " + bearer);
+    }
+    return java.net.http.HttpClient.newHttpClient().send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void usersDisableAndPasswd_fromTheCli_endARunningServersSessions_andATerminalUserNeedsAPassword() throws Exception {
+    EdgeProcess term = scan("termu", Map.of());
+    assertThat(term.feedAndWait("")).as(term.stderr()).isZero(); // creates termu without a password
+    try (EdgeProcess server = EdgeProcess.server(data)) {
+      int port = server.port();
+      var claim = post(port, "/api/session", "{\"station\":\"s1\",\"user\":\"termu\",\"password\":\"mine-now-123\"}", null);
+      assertThat(claim.statusCode()).isEqualTo(400);
+      assertThat(JSON.readTree(claim.body()).get("code").asText()).isEqualTo("NO_PASSWORD");
+
+      EdgeProcess passwd = EdgeProcess.start(Map.of(), "users", "passwd", "termu", "--data", data.toString(), "--password-stdin");
+      assertThat(passwd.feedAndWait("termu-secret-1\n")).as(passwd.stderr()).isZero();
+      var signIn = post(port, "/api/session", "{\"station\":\"s1\",\"user\":\"termu\",\"password\":\"termu-secret-1\"}", null);
+      assertThat(signIn.statusCode()).as(signIn.body()).isEqualTo(200);
+      String token = JSON.readTree(signIn.body()).get("token").asText();
+      assertThat(post(port, "/api/scan", "{\"code\":\"P1-3\"}", token).statusCode()).isEqualTo(200);
+
+      EdgeProcess disable = EdgeProcess.start(Map.of(), "users", "disable", "termu", "--data", data.toString());
+      assertThat(disable.waitForExit()).as(disable.stderr()).isZero();
+      var after = post(port, "/api/scan", "{\"code\":\"C1\"}", token);
+      assertThat(after.statusCode()).isEqualTo(401);
+      assertThat(JSON.readTree(after.body()).get("code").asText()).isEqualTo("NOT_SIGNED_IN");
+
+      EdgeProcess list = EdgeProcess.start(Map.of(), "users", "list", "--data", data.toString());
+      assertThat(list.waitForExit()).isZero();
+      assertThat(String.join("\n", list.stdoutLines())).contains("termu").contains("password set").contains("disabled");
+      EdgeProcess unknown = EdgeProcess.start(Map.of(), "users", "disable", "nobody", "--data", data.toString());
+      assertThat(unknown.waitForExit()).isEqualTo(64);
+      assertThat(unknown.stderr()).contains("nobody is not known");
+    }
+  }
+
   @Test
   void status_printsEdgeIdDockPendingOpsAndLastSeq() throws Exception {
     EdgeProcess s = scan("asha", Map.of());

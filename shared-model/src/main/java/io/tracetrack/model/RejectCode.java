@@ -65,5 +65,10 @@ public enum RejectCode {
   /** The parent to take off a bill is not on it. */
   PARENT_NOT_ON_BILL,
   /** A bill's destination or vehicle number is empty, longer than 100 characters or not printable. */
-  BILL_FIELD_INVALID
+  BILL_FIELD_INVALID,
+  /**
+   * A FINISH confirmed at one child count met the parent at another (a link or undo elsewhere came
+   * first): finishing would record a count nobody confirmed, so the person confirms again.
+   */
+  FINISH_STALE
 }

@@ -2,12 +2,9 @@ package io.tracetrack.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.StringLength;
+import io.tracetrack.testing.Gen;
+import io.tracetrack.testing.Property;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -117,50 +114,77 @@ class CodeNormalizerTest {
     }
   }
 
-  @Property
-  void normalize_validOutput_isAlwaysInTheAlphabetAndBounded(@ForAll String raw) {
-    if (CodeNormalizer.normalize(raw) instanceof CodeInput.Valid(String code)) {
-      assertThat(code).matches("[A-Z0-9-]{1,64}");
+  @Test
+  void normalize_validOutput_isAlwaysInTheAlphabetAndBounded() {
+    Property.check(1000, random -> {
+      String raw = Gen.anyString(random, 80);
+      if (CodeNormalizer.normalize(raw) instanceof CodeInput.Valid(String code)) {
+        assertThat(code).as("from %s", escaped(raw)).matches("[A-Z0-9-]{1,64}");
+      }
+    });
+  }
+
+  @Test
+  void normalize_isIdempotent() {
+    Property.check(1000, random -> {
+      String raw = codeLike(random);
+      if (CodeNormalizer.normalize(raw) instanceof CodeInput.Valid(String code)) {
+        assertThat(CodeNormalizer.normalize(code)).isEqualTo(new CodeInput.Valid(code));
+      }
+    });
+  }
+
+  @Test
+  void normalize_ignoresCaseAndSurroundingSpace() {
+    Property.check(1000, random -> {
+      String raw = codeLike(random);
+      CodeInput plain = CodeNormalizer.normalize(raw);
+      assertThat(CodeNormalizer.normalize("  " + raw.toLowerCase(java.util.Locale.ROOT) + "\r\n"))
+          .as(raw).isEqualTo(plain);
+    });
+  }
+
+  @Test
+  void normalize_aimPrefix_neverChangesTheCode() {
+    Property.check(1000, random -> {
+      String raw = codeLike(random);
+      String symbology = "" + Gen.anyChar(random) + Gen.anyChar(random);
+      CodeInput plain = CodeNormalizer.normalize(raw);
+      if (plain instanceof CodeInput.Valid) {
+        assertThat(CodeNormalizer.normalize("]" + symbology + raw)).as("]%s%s", escaped(symbology), raw).isEqualTo(plain);
+      }
+    });
+  }
+
+  @Test
+  void normalize_anyControlCharacterInside_isRejected() {
+    Property.check(1000, random -> {
+      String raw = codeLike(random);
+      char control = control(random);
+      String poisoned = raw.isEmpty() ? "C" + control + "1" : raw.charAt(0) + "" + control + raw + "1";
+      assertThat(CodeNormalizer.normalize(poisoned)).as(escaped(poisoned)).isInstanceOf(CodeInput.Invalid.class);
+    });
+  }
+
+  private static String codeLike(Random random) {
+    return Gen.stringOf(random, "ABCPScp0123456789-", 1, 70);
+  }
+
+  /** A C0 control character that is not white space (white space at the ends is trimmed). */
+  private static char control(Random random) {
+    char c;
+    do {
+      c = (char) Gen.intBetween(random, 0x00, 0x1f);
+    } while (Character.isWhitespace(c));
+    return c;
+  }
+
+  /** The string with every non-ASCII or control unit as a Java escape, for failure messages. */
+  private static String escaped(String s) {
+    StringBuilder out = new StringBuilder();
+    for (char c : s.toCharArray()) {
+      out.append(c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format(java.util.Locale.ROOT, "\\u%04X", (int) c));
     }
-  }
-
-  @Property
-  void normalize_isIdempotent(@ForAll("codeLike") String raw) {
-    if (CodeNormalizer.normalize(raw) instanceof CodeInput.Valid(String code)) {
-      assertThat(CodeNormalizer.normalize(code)).isEqualTo(new CodeInput.Valid(code));
-    }
-  }
-
-  @Property
-  void normalize_ignoresCaseAndSurroundingSpace(@ForAll("codeLike") String raw) {
-    CodeInput plain = CodeNormalizer.normalize(raw);
-    assertThat(CodeNormalizer.normalize("  " + raw.toLowerCase(java.util.Locale.ROOT) + "\r\n"))
-        .isEqualTo(plain);
-  }
-
-  @Property
-  void normalize_aimPrefix_neverChangesTheCode(
-      @ForAll("codeLike") String raw, @ForAll @StringLength(2) String symbology) {
-    CodeInput plain = CodeNormalizer.normalize(raw);
-    if (plain instanceof CodeInput.Valid) {
-      assertThat(CodeNormalizer.normalize("]" + symbology + raw)).isEqualTo(plain);
-    }
-  }
-
-  @Property
-  void normalize_anyControlCharacterInside_isRejected(
-      @ForAll("codeLike") String raw, @ForAll("controls") char control) {
-    String poisoned = raw.isEmpty() ? "C" + control + "1" : raw.charAt(0) + "" + control + raw + "1";
-    assertThat(CodeNormalizer.normalize(poisoned)).isInstanceOf(CodeInput.Invalid.class);
-  }
-
-  @Provide
-  Arbitrary<String> codeLike() {
-    return Arbitraries.strings().withChars("ABCPScp0123456789-").ofMinLength(1).ofMaxLength(70);
-  }
-
-  @Provide
-  Arbitrary<Character> controls() {
-    return Arbitraries.chars().range('\u0000', '\u001f').filter(c -> !Character.isWhitespace(c));
+    return out.toString();
   }
 }

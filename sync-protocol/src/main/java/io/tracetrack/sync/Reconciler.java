@@ -41,9 +41,13 @@ public final class Reconciler {
     if (!(grammar.classify(op.parent()) instanceof CodeKind.Parent kind)) {
       return notA("parent", op.parent());
     }
-    if (kind.limit() != op.limit() || !Objects.equals(kind.expectedCount(), op.expectedCount())) {
+    if (kind.limit() != op.limit()) {
       return rejected(RejectCode.INVALID_CODE,
           op.parent() + " has limit " + kind.limit() + ", not " + op.limit(), null);
+    }
+    if (!Objects.equals(kind.expectedCount(), op.expectedCount())) {
+      return rejected(RejectCode.INVALID_CODE, op.parent() + " has " + countText(kind.expectedCount())
+          + "; the op gave " + countText(op.expectedCount()), null);
     }
     Optional<BagFacts> existing = state.bag(op.parent());
     if (existing.isEmpty()) {
@@ -55,10 +59,11 @@ public final class Reconciler {
     if (roleProblem.isPresent()) {
       return new Decision.Rejected(roleProblem.get());
     }
-    if (bag.limit() != kind.limit()) {
+    if (bag.limit() != kind.limit() || !Objects.equals(bag.expectedCount(), kind.expectedCount())) {
       // create-if-absent: the first creation stands, the difference is recorded, never silent
       return new Decision.Accepted(List.of(), Rejection.of(RejectCode.EXPECTED_COUNT_MISMATCH,
-          op.parent() + " exists with limit " + bag.limit() + "; this dock saw " + kind.limit(), op.parent()));
+          op.parent() + " exists with " + countText(bag.expectedCount()) + " (limit " + bag.limit() + "); this dock saw "
+              + countText(kind.expectedCount()) + " (limit " + kind.limit() + ")", op.parent()));
     }
     return Decision.Accepted.of();
   }
@@ -119,12 +124,22 @@ public final class Reconciler {
       return rejected(RejectCode.UNKNOWN_PARENT, op.parent() + " is not a known parent", op.parent());
     }
     // the op exists only once a person confirmed, so it is decided as confirmed
+    int count = parent.get().childCount();
     return switch (FinishRules.decide(parent.get().asParent(), true)) {
+      // a finish records "done at this many children": done at a count nobody confirmed would be
+      // a silent difference, so a count that moved since the confirmation is refused, not applied
+      case FinishDecision.Finish f when count != op.countSeen() -> rejected(RejectCode.FINISH_STALE,
+          op.parent() + " now has " + count + " " + (count == 1 ? "child" : "children") + ", you confirmed at "
+              + op.countSeen() + ": confirm again to finish it at " + count, op.parent());
       case FinishDecision.Finish f -> Decision.Accepted.of(new Effect.MarkFinished(op.parent()));
       case FinishDecision.AlreadyComplete c -> Decision.Accepted.of();
       case FinishDecision.NeedsConfirmation n -> new Decision.Rejected(n.rejection());
       case FinishDecision.Refused r -> new Decision.Rejected(r.rejection());
     };
+  }
+
+  private static String countText(Integer expectedCount) {
+    return expectedCount == null ? "no expected count" : "expected count " + expectedCount;
   }
 
   private Decision notA(String role, String code) {

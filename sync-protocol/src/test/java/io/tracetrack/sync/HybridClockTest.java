@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.LongRange;
-import net.jqwik.api.constraints.Size;
+import io.tracetrack.testing.Gen;
+import io.tracetrack.testing.Property;
 import org.junit.jupiter.api.Test;
 
 class HybridClockTest {
@@ -62,31 +60,35 @@ class HybridClockTest {
     assertThat(r).isEqualTo(new HybridClock.Receive.TooFarAhead(Duration.ofMillis(61_000)));
   }
 
-  @Property
-  void tick_isStrictlyMonotonic_whateverThePhysicalClockDoes(
-      @ForAll @Size(min = 1, max = 200) List<@LongRange(min = 0, max = 10_000) Long> physical) {
-    Hlc last = Hlc.ZERO;
-    for (long now : physical) {
-      Hlc next = HybridClock.tick(last, now);
-      assertThat(next.isAfter(last)).isTrue();
-      assertThat(next.wallMillis()).isGreaterThanOrEqualTo(now);
-      last = next;
-    }
+  @Test
+  void tick_isStrictlyMonotonic_whateverThePhysicalClockDoes() {
+    Property.check(1000, random -> {
+      List<Long> physical = Gen.listOf(random, 1, 200, r -> Gen.longBetween(r, 0, 10_000));
+      Hlc last = Hlc.ZERO;
+      for (long now : physical) {
+        Hlc next = HybridClock.tick(last, now);
+        assertThat(next.isAfter(last)).as("%s after %s at %d", next, last, now).isTrue();
+        assertThat(next.wallMillis()).isGreaterThanOrEqualTo(now);
+        last = next;
+      }
+    });
   }
 
-  @Property
-  void receive_resultIsAfterBothStamps_whenAccepted(
-      @ForAll @LongRange(min = 0, max = 100_000) long lastWall,
-      @ForAll @LongRange(min = 0, max = 100_000) long remoteWall,
-      @ForAll @LongRange(min = 0, max = 100_000) long now) {
-    Hlc last = new Hlc(lastWall, 1);
-    Hlc remote = new Hlc(remoteWall, 2);
-    if (HybridClock.receive(last, remote, now, SKEW) instanceof HybridClock.Receive.Advanced(Hlc next)) {
-      assertThat(next.isAfter(last)).isTrue();
-      assertThat(next.isAfter(remote)).isTrue();
-      assertThat(next.wallMillis()).isGreaterThanOrEqualTo(now);
-    } else {
-      assertThat(remoteWall - now).isGreaterThan(SKEW.toMillis());
-    }
+  @Test
+  void receive_resultIsAfterBothStamps_whenAccepted() {
+    Property.check(1000, random -> {
+      long lastWall = Gen.longBetween(random, 0, 100_000);
+      long remoteWall = Gen.longBetween(random, 0, 100_000);
+      long now = Gen.longBetween(random, 0, 100_000);
+      Hlc last = new Hlc(lastWall, 1);
+      Hlc remote = new Hlc(remoteWall, 2);
+      if (HybridClock.receive(last, remote, now, SKEW) instanceof HybridClock.Receive.Advanced(Hlc next)) {
+        assertThat(next.isAfter(last)).isTrue();
+        assertThat(next.isAfter(remote)).isTrue();
+        assertThat(next.wallMillis()).isGreaterThanOrEqualTo(now);
+      } else {
+        assertThat(remoteWall - now).isGreaterThan(SKEW.toMillis());
+      }
+    });
   }
 }

@@ -60,10 +60,27 @@ class OpCodecTest {
     assertThat(CODEC.decode(CODEC.encode(op))).isEqualTo(op);
   }
 
+  /**
+   * The text with {@code target} replaced; fails when {@code target} is absent, so a fixture whose
+   * layout changed cannot turn a case into a copy of the valid input that passes for the wrong reason.
+   */
+  private static String edited(String text, String target, String replacement) {
+    assertThat(text).as("text to edit").contains(target);
+    return text.replace(target, replacement);
+  }
+
   @Test
   void unknownFields_areTolerated() throws IOException {
-    String withExtra = golden("link.json").replace("\"v\" : 1,", "\"v\" : 1, \"addedInV1_1\" : {\"x\": [1,2]},");
-    assertThat(CODEC.decode(withExtra).op()).isEqualTo(new Op.Link("P1001-3", "C1"));
+    String withExtra = edited(golden("link.json"), "\"v\" : 1,", "\"v\" : 1, \"addedInV1_1\" : {\"x\": [1,2]},");
+    withExtra = edited(withExtra, "\"type\" : \"LINK\",", "\"type\" : \"LINK\", \"note\" : \"added later\",");
+    assertThat(JSON.readTree(withExtra).has("addedInV1_1")).isTrue();
+    assertThat(CODEC.decode(withExtra))
+        .isEqualTo(envelope(2, 1795337619123L, 1, "station-1", new Op.Link("P1001-3", "C1")));
+  }
+
+  @Test
+  void edited_targetMissing_fails() {
+    assertThatThrownBy(() -> edited("{\"v\":1}", "\"v\" : 1", "x")).isInstanceOf(AssertionError.class);
   }
 
   static Stream<Arguments> hostile() {
@@ -74,23 +91,23 @@ class OpCodecTest {
         Arguments.of("truncated", link.substring(0, 40), CodecException.Code.MALFORMED_JSON),
         Arguments.of("not an object", "[1,2,3]", CodecException.Code.INVALID_FIELD),
         Arguments.of("null", "null", CodecException.Code.INVALID_FIELD),
-        Arguments.of("version 2", link.replace("\"v\":1", "\"v\":2"), CodecException.Code.UNSUPPORTED_VERSION),
-        Arguments.of("version as string", link.replace("\"v\":1", "\"v\":\"1\""), CodecException.Code.INVALID_FIELD),
-        Arguments.of("missing version", link.replace("\"v\":1,", ""), CodecException.Code.MISSING_FIELD),
-        Arguments.of("seq zero", link.replace("\"seq\":1", "\"seq\":0"), CodecException.Code.INVALID_FIELD),
-        Arguments.of("seq fraction", link.replace("\"seq\":1", "\"seq\":1.5"), CodecException.Code.INVALID_FIELD),
-        Arguments.of("seq huge", link.replace("\"seq\":1", "\"seq\":99999999999999999999"), CodecException.Code.INVALID_FIELD),
-        Arguments.of("seq too many digits", link.replace("\"seq\":1", "\"seq\":" + "9".repeat(40)), CodecException.Code.TOO_LARGE),
-        Arguments.of("negative wall", link.replace("\"wall\":1", "\"wall\":-1"), CodecException.Code.INVALID_FIELD),
-        Arguments.of("edge id with slash", link.replace("\"e1\"", "\"../etc\""), CodecException.Code.INVALID_FIELD),
-        Arguments.of("unknown type", link.replace("LINK", "DROP_TABLE"), CodecException.Code.UNKNOWN_OP_TYPE),
-        Arguments.of("child null", link.replace("\"C1\"", "null"), CodecException.Code.MISSING_FIELD),
-        Arguments.of("child number", link.replace("\"C1\"", "7"), CodecException.Code.INVALID_FIELD),
-        Arguments.of("actor blank", link.replace("\"actor\":\"a\"", "\"actor\":\" \""), CodecException.Code.INVALID_FIELD),
+        Arguments.of("version 2", edited(link, "\"v\":1", "\"v\":2"), CodecException.Code.UNSUPPORTED_VERSION),
+        Arguments.of("version as string", edited(link, "\"v\":1", "\"v\":\"1\""), CodecException.Code.INVALID_FIELD),
+        Arguments.of("missing version", edited(link, "\"v\":1,", ""), CodecException.Code.MISSING_FIELD),
+        Arguments.of("seq zero", edited(link, "\"seq\":1", "\"seq\":0"), CodecException.Code.INVALID_FIELD),
+        Arguments.of("seq fraction", edited(link, "\"seq\":1", "\"seq\":1.5"), CodecException.Code.INVALID_FIELD),
+        Arguments.of("seq huge", edited(link, "\"seq\":1", "\"seq\":99999999999999999999"), CodecException.Code.INVALID_FIELD),
+        Arguments.of("seq too many digits", edited(link, "\"seq\":1", "\"seq\":" + "9".repeat(40)), CodecException.Code.TOO_LARGE),
+        Arguments.of("negative wall", edited(link, "\"wall\":1", "\"wall\":-1"), CodecException.Code.INVALID_FIELD),
+        Arguments.of("edge id with slash", edited(link, "\"e1\"", "\"../etc\""), CodecException.Code.INVALID_FIELD),
+        Arguments.of("unknown type", edited(link, "LINK", "DROP_TABLE"), CodecException.Code.UNKNOWN_OP_TYPE),
+        Arguments.of("child null", edited(link, "\"C1\"", "null"), CodecException.Code.MISSING_FIELD),
+        Arguments.of("child number", edited(link, "\"C1\"", "7"), CodecException.Code.INVALID_FIELD),
+        Arguments.of("actor blank", edited(link, "\"actor\":\"a\"", "\"actor\":\" \""), CodecException.Code.INVALID_FIELD),
         Arguments.of("deep nesting", "{\"v\":1,\"x\":" + "[".repeat(500) + "]".repeat(500) + "}", CodecException.Code.TOO_LARGE),
-        Arguments.of("huge string", link.replace("\"a\"", "\"" + "a".repeat(5000) + "\""), CodecException.Code.TOO_LARGE),
+        Arguments.of("huge string", edited(link, "\"a\"", "\"" + "a".repeat(5000) + "\""), CodecException.Code.TOO_LARGE),
         Arguments.of("huge document", link + " ".repeat(OpCodec.MAX_BYTES), CodecException.Code.TOO_LARGE),
-        Arguments.of("bad unlink reason", link.replace("\"type\":\"LINK\"", "\"type\":\"UNLINK\",\"reason\":\"WHIM\""), CodecException.Code.INVALID_FIELD));
+        Arguments.of("bad unlink reason", edited(link, "\"type\":\"LINK\"", "\"type\":\"UNLINK\",\"reason\":\"WHIM\""), CodecException.Code.INVALID_FIELD));
   }
 
   @ParameterizedTest(name = "{0}")

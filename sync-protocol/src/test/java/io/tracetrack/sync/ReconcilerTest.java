@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tracetrack.model.BagRole;
 import io.tracetrack.model.CodeGrammar;
 import io.tracetrack.model.RejectCode;
+import io.tracetrack.testing.Property;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -43,31 +42,46 @@ class ReconcilerTest {
     return new Op.CreateParent(code, kind.expectedCount(), kind.limit());
   }
 
-  /** Invariant 1 under any interleaving: ops from many docks, applied in some commit order. */
-  @Property(tries = 200)
-  void anyOrderOfLinks_neverExceedsLimit_andEachChildHasOneParent(
-      @ForAll @IntRange(min = 0, max = 1_000_000) int seed) {
-    Random random = new Random(seed);
-    InMemoryState fresh = new InMemoryState();
-    List<String> parents = List.of("P1-3", "P2-10", "SB12345");
-    List<Op> ops = new ArrayList<>();
-    for (int i = 0; i < 120; i++) {
-      String p = parents.get(random.nextInt(parents.size()));
-      String c = "C" + random.nextInt(60);
-      ops.add(random.nextInt(5) == 0 ? new Op.Unlink(p, c, Op.UnlinkReason.UNDO) : new Op.Link(p, c));
-    }
-    Collections.shuffle(ops, random);
-    parents.forEach(p -> ops.addFirst(createParent(p)));
-    for (Op op : ops) {
-      if (reconciler.decide(op, fresh) instanceof Decision.Accepted accepted) {
-        fresh.apply(accepted.effects());
+  /**
+   * Invariant 1 under any interleaving: ops from many docks, applied in some commit order. And a
+   * finished parent holds exactly the count its finish was confirmed at: a later link is refused,
+   * a later unlink reopens it, and a finish confirmed at another count is refused.
+   */
+  @Test
+  void anyOrderOfOps_neverExceedsLimit_eachChildHasOneParent_finishedMeansConfirmedCount() {
+    Property.check(200, random -> {
+      InMemoryState fresh = new InMemoryState();
+      List<String> parents = List.of("P1-3", "P2-10", "SB12345");
+      List<Op> ops = new ArrayList<>();
+      for (int i = 0; i < 120; i++) {
+        String p = parents.get(random.nextInt(parents.size()));
+        String c = "C" + random.nextInt(60);
+        ops.add(switch (random.nextInt(10)) {
+          case 0, 1 -> new Op.Unlink(p, c, Op.UnlinkReason.UNDO);
+          case 2 -> new Op.Finish(p, random.nextInt(11));
+          default -> new Op.Link(p, c);
+        });
       }
-    }
-    for (String p : parents) {
-      BagFacts facts = fresh.bag(p).orElseThrow();
-      assertThat(fresh.childrenOf(p)).hasSize(facts.childCount());
-      assertThat(facts.childCount()).isLessThanOrEqualTo(facts.limit());
-    }
+      Collections.shuffle(ops, random);
+      parents.forEach(p -> ops.addFirst(createParent(p)));
+      Map<String, Integer> finishedAt = new HashMap<>();
+      for (Op op : ops) {
+        if (reconciler.decide(op, fresh) instanceof Decision.Accepted accepted) {
+          fresh.apply(accepted.effects());
+          if (op instanceof Op.Finish f && accepted.effects().contains(new Effect.MarkFinished(f.parent()))) {
+            finishedAt.put(f.parent(), f.countSeen());
+          }
+        }
+      }
+      for (String p : parents) {
+        BagFacts facts = fresh.bag(p).orElseThrow();
+        assertThat(fresh.childrenOf(p)).hasSize(facts.childCount());
+        assertThat(facts.childCount()).isLessThanOrEqualTo(facts.limit());
+        if (facts.finished()) {
+          assertThat(facts.childCount()).as("%s finished", p).isEqualTo(finishedAt.get(p));
+        }
+      }
+    });
   }
 
   @Nested
@@ -87,6 +101,33 @@ class ReconcilerTest {
     @Test
     void limitThatDisagreesWithTheCode_isRefused() {
       assertThat(reason(run(new Op.CreateParent("P1-3", 3, 30)))).isEqualTo(RejectCode.INVALID_CODE);
+    }
+
+    @Test
+    void expectedCountThatDisagreesWithTheCode_isRefused_sayingSo() {
+      Decision d = run(new Op.CreateParent("P1-3", null, 3));
+      assertThat(reason(d)).isEqualTo(RejectCode.INVALID_CODE);
+      assertThat(((Decision.Rejected) d).rejection().message())
+          .isEqualTo("P1-3 has expected count 3; the op gave no expected count");
+    }
+
+    @Test
+    void limitThatDisagreesWithTheCode_namesBothLimits() {
+      Decision d = run(new Op.CreateParent("P1-3", 3, 30));
+      assertThat(((Decision.Rejected) d).rejection().message()).isEqualTo("P1-3 has limit 3, not 30");
+    }
+
+    @Test
+    void existingParentWithAnotherExpectedCount_standsButTheDifferenceIsNoted() {
+      // the same limit, but created where the grammar read no count from the code
+      state.apply(new Effect.CreateBag("P1-3", BagRole.PARENT, null, 3));
+      Decision d = run(createParent("P1-3"));
+      assertThat(d).isInstanceOf(Decision.Accepted.class);
+      Decision.Accepted accepted = (Decision.Accepted) d;
+      assertThat(accepted.effects()).isEmpty();
+      assertThat(accepted.note().code()).isEqualTo(RejectCode.EXPECTED_COUNT_MISMATCH);
+      assertThat(accepted.note().message())
+          .isEqualTo("P1-3 exists with no expected count (limit 3); this dock saw expected count 3 (limit 3)");
     }
 
     @Test
@@ -209,6 +250,31 @@ class ReconcilerTest {
       run(new Op.Link("P1-10", "C1"));
       assertThat(run(new Op.Finish("P1-10", 1))).isEqualTo(Decision.Accepted.of(new Effect.MarkFinished("P1-10")));
       assertThat(reason(run(new Op.Link("P1-10", "C2")))).isEqualTo(RejectCode.PARENT_COMPLETE);
+    }
+
+    @Test
+    void finishConfirmedAtAnotherCount_isStale_andChangesNothing() {
+      parent("P1-10");
+      run(new Op.Link("P1-10", "C1"));
+      run(new Op.Link("P1-10", "C2")); // made at another dock after this one confirmed at 1
+      Decision d = run(new Op.Finish("P1-10", 1));
+      assertThat(reason(d)).isEqualTo(RejectCode.FINISH_STALE);
+      assertThat(((Decision.Rejected) d).rejection().message())
+          .isEqualTo("P1-10 now has 2 children, you confirmed at 1: confirm again to finish it at 2");
+      assertThat(((Decision.Rejected) d).rejection().otherBag()).isEqualTo("P1-10");
+      assertThat(state.bag("P1-10").orElseThrow().finished()).isFalse();
+      assertThat(run(new Op.Link("P1-10", "C3"))).isInstanceOf(Decision.Accepted.class);
+    }
+
+    @Test
+    void finishConfirmedAboveTheCount_afterAnUndoElsewhere_isStale() {
+      parent("P1-10");
+      run(new Op.Link("P1-10", "C1"));
+      run(new Op.Link("P1-10", "C2"));
+      run(new Op.Unlink("P1-10", "C2", Op.UnlinkReason.UNDO));
+      Decision d = run(new Op.Finish("P1-10", 2));
+      assertThat(reason(d)).isEqualTo(RejectCode.FINISH_STALE);
+      assertThat(((Decision.Rejected) d).rejection().message()).startsWith("P1-10 now has 1 child, you confirmed at 2");
     }
 
     @Test

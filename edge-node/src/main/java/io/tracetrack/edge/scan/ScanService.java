@@ -171,7 +171,7 @@ public final class ScanService {
     Optional<BagFacts> existing = tx.bag(code);
     Optional<Rejection> roleProblem = LinkRules.checkParentRole(code, existing.map(BagFacts::role).orElse(null));
     if (roleProblem.isPresent()) {
-      return new Step(rejected(code, ScanResult.Kind.PARENT, null, roleProblem.get(), tx, state, now), state.withPendingFinish(null));
+      return new Step(rejected(code, ScanResult.Kind.PARENT, null, roleProblem.get(), tx, state, now), state.withoutPendingFinish());
     }
     OpEnvelope created = null;
     if (existing.isEmpty()) {
@@ -199,7 +199,7 @@ public final class ScanService {
   }
 
   private Step childScan(StoreTx tx, StationState state, String actor, String child, Instant now) {
-    StationState next = state.withPendingFinish(null);
+    StationState next = state.withoutPendingFinish();
     if (state.parent() == null) {
       Rejection r = Rejection.of(RejectCode.NO_PARENT, "Scan a parent bag first; " + child + " was not linked");
       return new Step(rejected(child, ScanResult.Kind.CHILD, null, r, tx, next, now), next);
@@ -220,7 +220,7 @@ public final class ScanService {
 
   private Step undo(StoreTx tx, StationState state, String actor, Instant now) {
     String code = StationCommand.UNDO.barcode();
-    StationState next = state.withPendingFinish(null);
+    StationState next = state.withoutPendingFinish();
     Optional<LastLink> last = tx.lastLink(state.name(), UNDO_LOOKBACK);
     if (last.isEmpty()) {
       return new Step(rejected(code, ScanResult.Kind.COMMAND, StationCommand.UNDO, UndoRules.nothingToUndo(), tx, next, now), next);
@@ -251,24 +251,37 @@ public final class ScanService {
       return new Step(rejected(code, ScanResult.Kind.COMMAND, StationCommand.FINISH, r, tx, state, now), state);
     }
     ParentFacts facts = tx.bag(state.parent()).orElseThrow().asParent();
-    boolean confirmed = state.pendingFinishAt() != null
+    // a pending finish without its count (asked before the count was kept) is asked again
+    boolean confirmed = state.pendingFinishAt() != null && state.pendingFinishCount() != null
         && now.toEpochMilli() - state.pendingFinishAt() <= FINISH_CONFIRM_WINDOW.toMillis();
     return switch (FinishRules.decide(facts, confirmed)) {
       case FinishDecision.NeedsConfirmation n -> {
-        StationState next = state.withPendingFinish(now.toEpochMilli());
+        StationState next = state.withPendingFinish(now.toEpochMilli(), facts.childCount());
         yield new Step(ScanResult.rejected(code, ScanResult.Kind.COMMAND, StationCommand.FINISH, n.rejection(),
             ScanResult.Progress.of(facts, true), now), next);
       }
       case FinishDecision.Refused r ->
-          new Step(rejected(code, ScanResult.Kind.COMMAND, StationCommand.FINISH, r.rejection(), tx, state, now), state.withPendingFinish(null));
+          new Step(rejected(code, ScanResult.Kind.COMMAND, StationCommand.FINISH, r.rejection(), tx, state, now), state.withoutPendingFinish());
       case FinishDecision.AlreadyComplete c -> new Step(ScanResult.accepted(code, ScanResult.Kind.COMMAND,
           StationCommand.FINISH, facts.code() + " is already complete (" + facts.progress() + "). Scan the next parent.",
           ScanResult.Progress.NONE, now, null), state.withParent(null));
       case FinishDecision.Finish f -> {
-        Op op = new Op.Finish(facts.code(), facts.childCount());
+        // the op carries the count the person confirmed, not today's: if another station linked
+        // or undid meanwhile, the Reconciler refuses it rather than finish at an unconfirmed count
+        int confirmedAt = state.pendingFinishCount();
+        Op op = new Op.Finish(facts.code(), confirmedAt);
         Decision decision = reconciler.decide(op, tx);
+        if (decision instanceof Decision.Rejected r && r.rejection().code() == RejectCode.FINISH_STALE) {
+          // ask again at the count that stands now, so the next FINISH confirms what it shows
+          StationState next = state.withPendingFinish(now.toEpochMilli(), facts.childCount());
+          Rejection stale = Rejection.of(RejectCode.FINISH_STALE, facts.code() + " now has " + facts.progress()
+              + " (you confirmed at " + confirmedAt + "): scan FINISH again to finish it at " + facts.childCount(),
+              facts.code());
+          yield new Step(ScanResult.rejected(code, ScanResult.Kind.COMMAND, StationCommand.FINISH, stale,
+              ScanResult.Progress.of(facts, true), now), next);
+        }
         if (decision instanceof Decision.Rejected r) {
-          yield new Step(rejected(code, ScanResult.Kind.COMMAND, StationCommand.FINISH, r.rejection(), tx, state, now), state.withPendingFinish(null));
+          yield new Step(rejected(code, ScanResult.Kind.COMMAND, StationCommand.FINISH, r.rejection(), tx, state, now), state.withoutPendingFinish());
         }
         OpEnvelope finished = commit(tx, op, (Decision.Accepted) decision, actor, state.name(), now);
         yield new Step(ScanResult.accepted(code, ScanResult.Kind.COMMAND, StationCommand.FINISH,
@@ -281,7 +294,7 @@ public final class ScanService {
   private Step cancel(StoreTx tx, StationState state, Instant now) {
     String code = StationCommand.CANCEL.barcode();
     if (state.pendingFinishAt() != null && state.parent() != null) {
-      StationState next = state.withPendingFinish(null);
+      StationState next = state.withoutPendingFinish();
       ParentFacts facts = tx.bag(state.parent()).orElseThrow().asParent();
       return new Step(ScanResult.accepted(code, ScanResult.Kind.COMMAND, StationCommand.CANCEL,
           "Finish cancelled; still on " + facts.code() + " (" + facts.progress() + ")",

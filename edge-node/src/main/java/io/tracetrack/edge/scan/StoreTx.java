@@ -231,11 +231,12 @@ final class StoreTx implements StateView {
 
   StationState station(String name, long nowMillis) {
     return queries.statement("station.byName", d -> d.select(STATION.PARENT_CODE, STATION.PENDING_FINISH_AT,
-                STATION.LAST_ACTIVITY_AT)
+                STATION.LAST_ACTIVITY_AT, STATION.PENDING_FINISH_COUNT)
             .from(STATION).where(STATION.NAME.eq(param("name", String.class))))
         .set("name", name)
-        .fetchOne(r -> new StationState(name, r.getString(1), r.getObject(2) == null ? null : r.getLong(2), r.getLong(3)))
-        .orElseGet(() -> new StationState(name, null, null, nowMillis));
+        .fetchOne(r -> new StationState(name, r.getString(1), r.getObject(2) == null ? null : r.getLong(2),
+            r.getObject(4) == null ? null : r.getInt(4), r.getLong(3)))
+        .orElseGet(() -> new StationState(name, null, null, null, nowMillis));
   }
 
   void saveStation(StationState s, String user) {
@@ -244,17 +245,19 @@ final class StoreTx implements StateView {
             .set(STATION.SIGNED_IN_USER, param("user", String.class))
             .set(STATION.PARENT_CODE, param("parent", String.class))
             .set(STATION.PENDING_FINISH_AT, param("pending", Long.class))
+            .set(STATION.PENDING_FINISH_COUNT, param("pendingCount", Integer.class))
             .set(STATION.LAST_ACTIVITY_AT, param("at", Long.class))
             .onConflict(STATION.NAME)
             .doUpdate()
             .set(STATION.SIGNED_IN_USER, param("user2", String.class))
             .set(STATION.PARENT_CODE, param("parent2", String.class))
             .set(STATION.PENDING_FINISH_AT, param("pending2", Long.class))
+            .set(STATION.PENDING_FINISH_COUNT, param("pendingCount2", Integer.class))
             .set(STATION.LAST_ACTIVITY_AT, param("at2", Long.class)))
         .set("name", s.name()).set("user", user).set("parent", s.parent())
-        .set("pending", s.pendingFinishAt()).set("at", s.lastActivityAt())
+        .set("pending", s.pendingFinishAt()).set("pendingCount", s.pendingFinishCount()).set("at", s.lastActivityAt())
         .set("user2", user).set("parent2", s.parent())
-        .set("pending2", s.pendingFinishAt()).set("at2", s.lastActivityAt())
+        .set("pending2", s.pendingFinishAt()).set("pendingCount2", s.pendingFinishCount()).set("at2", s.lastActivityAt())
         .execute();
   }
 

@@ -19,17 +19,20 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
  * Local dispatchers and station sessions. Until the hub has synced users to this dock, a new name
  * becomes a local dispatcher on first use (terminal capture without a password; the page with the
  * password given, which must meet the policy). Once the hub's users are here, unknown names are
- * refused.
+ * refused. A user made by terminal capture has no password and cannot sign in on the page until an
+ * admin sets one ({@code users passwd}): otherwise whoever reached the page first would choose it.
+ *
+ * <p>A session is checked against its user's row on every request, not cached: disabling the user
+ * or changing the password ends it at once, also when another process (the {@code users} CLI, a
+ * later sync) made the change on the same data folder.
  */
 public final class LocalUsers {
 
@@ -51,7 +54,6 @@ public final class LocalUsers {
   private final EdgeDatabase db;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
-  private final Map<String, Session> sessionCache = new ConcurrentHashMap<>();
 
   public LocalUsers(EdgeDatabase db, Clock clock) {
     this.db = Objects.requireNonNull(db, "db");
@@ -129,6 +131,7 @@ public final class LocalUsers {
     long now = clock.millis();
     LocalUserRecord user = db.read(dsl -> dsl.selectFrom(LOCAL_USER).where(LOCAL_USER.NAME.eq(name)).fetchOne());
     boolean created = false;
+    String signedInHash; // the hash this sign-in proved, stamped on the session
     if (user == null) {
       boolean fromHub = db.read(LocalUsers::usersFromHub);
       if (fromHub) {
@@ -151,6 +154,7 @@ public final class LocalUsers {
         return signIn(station, name, password); // someone created it meanwhile: sign in normally
       }
       created = true;
+      signedInHash = hash;
     } else {
       if (user.getDisabled() != 0) {
         return new SignInResult.Refused("DISABLED", "user " + name + " is disabled");
@@ -160,52 +164,56 @@ public final class LocalUsers {
         return new SignInResult.Refused("ACCOUNT_LOCKED", "too many failed sign-ins; try again in " + minutes + " min");
       }
       if (user.getPasswordHash() == null) {
-        // created by terminal capture without a password: the first page sign-in sets it
-        Optional<String> weak = passwordProblem(password);
-        if (weak.isPresent()) {
-          return new SignInResult.Refused("WEAK_PASSWORD", weak.get());
-        }
-        String hash = hash(password);
-        db.write(dsl -> dsl.update(LOCAL_USER).set(LOCAL_USER.PASSWORD_HASH, hash)
-            .where(LOCAL_USER.NAME.eq(name).and(LOCAL_USER.PASSWORD_HASH.isNull())).execute());
-      } else if (!verify(password, user.getPasswordHash())) {
+        // made by terminal capture: letting this sign-in choose the password would hand the
+        // account to whoever reaches the page first
+        return new SignInResult.Refused("NO_PASSWORD", name + " has no password (made by terminal capture) and "
+            + "cannot sign in here until an admin sets one on this dock with `users passwd " + name + "`");
+      }
+      if (!verify(password, user.getPasswordHash())) {
         recordFailure(name, now);
         return badCredentials();
       }
       db.write(dsl -> dsl.update(LOCAL_USER).set(LOCAL_USER.FAILED_ATTEMPTS, 0).setNull(LOCAL_USER.LOCKED_UNTIL)
           .where(LOCAL_USER.NAME.eq(name)).execute());
+      signedInHash = user.getPasswordHash();
     }
     String token = newToken();
-    long expires = now + SESSION_LIFETIME.toMillis();
+    // a password changed since the check above leaves this session invalid from its first use
+    String stamp = passwordStamp(signedInHash);
     db.write(dsl -> dsl.insertInto(STATION_SESSION)
         .set(STATION_SESSION.TOKEN_HASH, sha256(token))
         .set(STATION_SESSION.STATION, station)
         .set(STATION_SESSION.USER_NAME, name)
         .set(STATION_SESSION.CREATED_AT, now)
         .set(STATION_SESSION.LAST_SEEN_AT, now)
+        .set(STATION_SESSION.PASSWORD_STAMP, stamp)
         .execute());
     return new SignInResult.SignedIn(token, station, name, created);
   }
 
-  /** The session a token stands for, if it is valid and not expired. */
+  /**
+   * The session a token stands for, if it is valid: not expired, its user still enabled and still
+   * holding the password it signed in with. Read from the database on every call (one primary-key
+   * join), so a change made by another process counts at once.
+   */
   public Optional<Session> session(String token) {
     if (token == null || token.length() != 43) {
       return Optional.empty();
     }
     String key = sha256(token);
     long now = clock.millis();
-    Session session = sessionCache.computeIfAbsent(key, k -> db.read(dsl -> dsl.selectFrom(STATION_SESSION)
-        .where(STATION_SESSION.TOKEN_HASH.eq(k))
-        .fetchOptional(r -> new Session(r.getStation(), r.getUserName(), r.getCreatedAt() + SESSION_LIFETIME.toMillis()))
-        .orElse(null)));
-    if (session == null) {
-      return Optional.empty();
-    }
-    if (session.expiresAt() <= now) {
-      sessionCache.remove(key);
-      return Optional.empty();
-    }
-    return Optional.of(session);
+    return db.read(dsl -> dsl.select(STATION_SESSION.STATION, STATION_SESSION.USER_NAME, STATION_SESSION.CREATED_AT,
+                STATION_SESSION.PASSWORD_STAMP, LOCAL_USER.DISABLED, LOCAL_USER.PASSWORD_HASH)
+            .from(STATION_SESSION)
+            .join(LOCAL_USER).on(LOCAL_USER.NAME.eq(STATION_SESSION.USER_NAME))
+            .where(STATION_SESSION.TOKEN_HASH.eq(key))
+            .fetchOptional())
+        .filter(r -> r.get(LOCAL_USER.DISABLED) == 0)
+        .filter(r -> r.get(STATION_SESSION.PASSWORD_STAMP) != null
+            && r.get(STATION_SESSION.PASSWORD_STAMP).equals(passwordStamp(r.get(LOCAL_USER.PASSWORD_HASH))))
+        .map(r -> new Session(r.get(STATION_SESSION.STATION), r.get(STATION_SESSION.USER_NAME),
+            r.get(STATION_SESSION.CREATED_AT) + SESSION_LIFETIME.toMillis()))
+        .filter(s -> s.expiresAt() > now);
   }
 
   public void signOut(String token) {
@@ -213,8 +221,60 @@ public final class LocalUsers {
       return;
     }
     String key = sha256(token);
-    sessionCache.remove(key);
     db.write(dsl -> dsl.deleteFrom(STATION_SESSION).where(STATION_SESSION.TOKEN_HASH.eq(key)).execute());
+  }
+
+  /** {@code users disable NAME}: the user can no longer sign in or scan; their sessions end now. */
+  public Optional<String> disable(String name) {
+    return setDisabled(name, true);
+  }
+
+  /** {@code users enable NAME}: the user may sign in again (old sessions stay ended). */
+  public Optional<String> enable(String name) {
+    return setDisabled(name, false);
+  }
+
+  private Optional<String> setDisabled(String name, boolean disabled) {
+    return db.write(dsl -> {
+      if (!dsl.fetchExists(LOCAL_USER, LOCAL_USER.NAME.eq(name))) {
+        return Optional.of("user " + name + " is not known on this dock");
+      }
+      dsl.update(LOCAL_USER).set(LOCAL_USER.DISABLED, disabled ? 1 : 0).where(LOCAL_USER.NAME.eq(name)).execute();
+      if (disabled) {
+        dsl.deleteFrom(STATION_SESSION).where(STATION_SESSION.USER_NAME.eq(name)).execute();
+      }
+      return Optional.<String>empty();
+    });
+  }
+
+  /**
+   * {@code users passwd NAME}: sets a local user's password (also the first one of a user made by
+   * terminal capture), lifts a lockout and ends the user's sessions.
+   */
+  public Optional<String> setPassword(String name, String password) {
+    Optional<String> weak = passwordProblem(password);
+    if (weak.isPresent()) {
+      return weak;
+    }
+    String hash = hash(password);
+    return db.write(dsl -> {
+      LocalUserRecord user = dsl.selectFrom(LOCAL_USER).where(LOCAL_USER.NAME.eq(name)).fetchOne();
+      if (user == null) {
+        return Optional.of("user " + name + " is not known on this dock");
+      }
+      if (!"LOCAL".equals(user.getSource())) {
+        return Optional.of("user " + name + " comes from the hub; change the password there");
+      }
+      dsl.update(LOCAL_USER).set(LOCAL_USER.PASSWORD_HASH, hash).set(LOCAL_USER.FAILED_ATTEMPTS, 0)
+          .setNull(LOCAL_USER.LOCKED_UNTIL).where(LOCAL_USER.NAME.eq(name)).execute();
+      dsl.deleteFrom(STATION_SESSION).where(STATION_SESSION.USER_NAME.eq(name)).execute();
+      return Optional.<String>empty();
+    });
+  }
+
+  /** Names the password hash without revealing it; any change of hash (new salt too) changes it. */
+  private static String passwordStamp(String passwordHash) {
+    return passwordHash == null ? null : sha256(passwordHash);
   }
 
   private void recordFailure(String name, long now) {

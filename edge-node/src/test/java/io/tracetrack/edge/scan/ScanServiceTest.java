@@ -102,7 +102,11 @@ class ScanServiceTest {
     scan("P1-5");
     scan("C1");
     edge.clock.advance(Duration.ofHours(-2));
-    scan("C2");
+    ScanResult c2 = scan("C2");
+    // the op made after the jump must exist, or the order check below would pass on nothing
+    assertThat(c2.accepted()).isTrue();
+    assertThat(c2.seq()).isEqualTo(3L);
+    assertThat(edge.count("select count(*) from outbox where seq = 3 and op_type = 'LINK' and bag_code = 'C2'")).isEqualTo(1);
     assertThat(edge.count("select count(*) from outbox o1 join outbox o2 on o2.seq = o1.seq + 1 "
         + "where (o2.hlc_wall < o1.hlc_wall) or (o2.hlc_wall = o1.hlc_wall and o2.hlc_logical <= o1.hlc_logical)")).isZero();
   }
@@ -302,6 +306,52 @@ class ScanServiceTest {
       ScanResult leave = scan("CMD-CANCEL");
       assertThat(leave.mode()).isEqualTo(ScanResult.Mode.PARENT);
       assertThat(scan("C2").reason()).isEqualTo("NO_PARENT");
+    }
+
+    @Test
+    void linkAtAnotherStationBetweenAskAndConfirm_isStale_thenAskedAgainAtTheNewCount() throws Exception {
+      scan("P1-10");
+      scan("C1");
+      assertThat(scan("CMD-FINISH").reason()).isEqualTo("FINISH_NEEDS_CONFIRMATION"); // asked at 1
+      scanAt("s2", "P1-10");
+      assertThat(scanAt("s2", "C2").accepted()).isTrue();
+
+      ScanResult stale = scan("CMD-FINISH");
+      assertThat(stale.accepted()).isFalse();
+      assertThat(stale.reason()).isEqualTo("FINISH_STALE");
+      assertThat(stale.message()).isEqualTo(
+          "P1-10 now has 2 of 10 (you confirmed at 1): scan FINISH again to finish it at 2");
+      assertThat(stale.otherBag()).isEqualTo("P1-10");
+      assertThat(stale.pendingFinish()).isTrue();
+      assertThat(stale.count()).isEqualTo(2);
+      assertThat(stale.mode()).isEqualTo(ScanResult.Mode.CHILD);
+      assertThat(edge.count("select count(*) from bag where code = 'P1-10' and finished_by is not null")).isZero();
+      assertThat(edge.count("select count(*) from outbox where op_type = 'FINISH'")).isZero();
+
+      ScanResult done = scan("CMD-FINISH");
+      assertThat(done.accepted()).isTrue();
+      assertThat(edge.count("select count(*) from bag where code = 'P1-10' and finished_by = 'asha'")).isEqualTo(1);
+      try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("edge.db"));
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("select op_json from outbox where op_type = 'FINISH'")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(new OpCodec().decode(rs.getString(1)).op()).isEqualTo(new Op.Finish("P1-10", 2));
+      }
+    }
+
+    @Test
+    void confirmedFinish_carriesTheCountItWasAskedAt() throws Exception {
+      scan("P1-10");
+      scan("C1");
+      scan("C2");
+      scan("CMD-FINISH");
+      assertThat(scan("CMD-FINISH").accepted()).isTrue();
+      try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("edge.db"));
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("select op_json from outbox where op_type = 'FINISH'")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(new OpCodec().decode(rs.getString(1)).op()).isEqualTo(new Op.Finish("P1-10", 2));
+      }
     }
 
     @Test
