@@ -13,7 +13,7 @@ import io.tracetrack.hub.stats.Stats;
 import io.tracetrack.hub.stats.StatsRoutes;
 import io.tracetrack.hub.auth.AccountCheck;
 import io.tracetrack.hub.auth.Access;
-import io.tracetrack.hub.auth.AuthRoutes;
+import io.tracetrack.hub.users.AuthRoutes;
 import io.tracetrack.hub.auth.SignInLimiter;
 import io.tracetrack.hub.auth.SigningKey;
 import io.tracetrack.hub.auth.Tokens;
