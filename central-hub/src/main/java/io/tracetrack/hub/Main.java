@@ -1,7 +1,5 @@
 package io.tracetrack.hub;
 
-import static io.tracetrack.hub.db.jooq.Tables.BILL;
-
 import io.helidon.webserver.WebServer;
 import io.tracetrack.hub.audit.AuditLog;
 import io.tracetrack.hub.audit.AuditRoutes;
@@ -15,7 +13,7 @@ import io.tracetrack.hub.stats.Stats;
 import io.tracetrack.hub.stats.StatsRoutes;
 import io.tracetrack.hub.auth.AccountCheck;
 import io.tracetrack.hub.auth.Access;
-import io.tracetrack.hub.auth.AuthRoutes;
+import io.tracetrack.hub.users.AuthRoutes;
 import io.tracetrack.hub.auth.SignInLimiter;
 import io.tracetrack.hub.auth.SigningKey;
 import io.tracetrack.hub.auth.Tokens;
@@ -147,7 +145,7 @@ public final class Main {
       BagService bags = new BagService(db, CodeGrammar.defaults(), audit, clock);
       BillService bills = new BillService(db, CodeGrammar.defaults(), bags, WeightPolicy.defaults(), audit, clock);
       // a biller with open bills keeps the role: counted from the bill table
-      OpenBills openBills = username -> db.dsl().fetchCount(BILL, BILL.CREATED_BY.eq(username).and(BILL.STATUS.eq("OPEN")));
+      OpenBills openBills = bills::openBillsOf;
       UserAdmin userAdmin = new UserAdmin(db, audit, openBills, clock);
       Promotions promotions = new Promotions(db, userAdmin, audit, clock);
       TwoFactor twoFactor = new TwoFactor(db, audit, clock);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.tracetrack.hub.auth.Actor;
 import io.tracetrack.hub.db.HubDatabase;
 import io.tracetrack.hub.db.jooq.tables.records.AuditEntryRecord;
 import java.nio.charset.StandardCharsets;
@@ -216,8 +217,12 @@ public final class AuditLog {
     return s == null ? "\u0000" : s;
   }
 
+  /** One entry as the API shows it. */
+  public record Entry(long id, OffsetDateTime at, String actor, String ip, String requestId, String action,
+      String entityType, String entityId, String before, String after, Long chainSeq, String hash) {}
+
   /** The newest entries matching the filters (all optional), newest first, at most {@code limit}. */
-  public List<AuditEntryRecord> query(Optional<String> actor, Optional<String> entityType, Optional<String> entityId,
+  public List<Entry> query(Optional<String> actor, Optional<String> entityType, Optional<String> entityId,
       Optional<Long> beforeId, int limit) {
     var condition = org.jooq.impl.DSL.noCondition();
     if (actor.isPresent()) {
@@ -232,6 +237,8 @@ public final class AuditLog {
     if (beforeId.isPresent()) {
       condition = condition.and(AUDIT_ENTRY.ID.lt(beforeId.get()));
     }
-    return db.dsl().selectFrom(AUDIT_ENTRY).where(condition).orderBy(AUDIT_ENTRY.ID.desc()).limit(limit).fetch();
+    return db.dsl().selectFrom(AUDIT_ENTRY).where(condition).orderBy(AUDIT_ENTRY.ID.desc()).limit(limit)
+        .fetch(e -> new Entry(e.getId(), e.getAt(), e.getActor(), e.getIp(), e.getRequestId(), e.getAction(),
+            e.getEntityType(), e.getEntityId(), e.getBeforeJson(), e.getAfterJson(), e.getChainSeq(), e.getHash()));
   }
 }

@@ -8,7 +8,6 @@ import io.tracetrack.hub.auth.Access;
 import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.web.Http;
 import io.tracetrack.model.Role;
-import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,10 +34,6 @@ public final class AuditRoutes implements HttpService {
     rules.get("/audit", this::query).post("/audit/verify", this::verify);
   }
 
-  /** One entry as the API shows it. */
-  public record Entry(long id, OffsetDateTime at, String actor, String ip, String requestId, String action,
-      String entityType, String entityId, String before, String after, Long chainSeq, String hash) {}
-
   private void query(ServerRequest req, ServerResponse res) {
     Optional<Caller> caller = access.require(req, res, Role.ADMIN);
     if (caller.isEmpty()) {
@@ -58,11 +53,8 @@ public final class AuditRoutes implements HttpService {
       Http.problem(res, 400, "INVALID_REQUEST", "limit must be 1.." + PAGE);
       return;
     }
-    List<Entry> entries = audit.query(q.first("actor").asOptional(), q.first("entityType").asOptional(),
-            q.first("entityId").asOptional(), before, limit).stream()
-        .map(e -> new Entry(e.getId(), e.getAt(), e.getActor(), e.getIp(), e.getRequestId(), e.getAction(),
-            e.getEntityType(), e.getEntityId(), e.getBeforeJson(), e.getAfterJson(), e.getChainSeq(), e.getHash()))
-        .toList();
+    List<AuditLog.Entry> entries = audit.query(q.first("actor").asOptional(), q.first("entityType").asOptional(),
+        q.first("entityId").asOptional(), before, limit);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("entries", entries);
     out.put("next", entries.size() == limit ? entries.getLast().id() : null);

@@ -1,6 +1,5 @@
 package io.tracetrack.hub.auth;
 
-import io.tracetrack.hub.audit.Actor;
 import java.util.Objects;
 
 /**

@@ -1,19 +1,13 @@
 package io.tracetrack.hub.bag;
 
-import static io.tracetrack.hub.db.jooq.Tables.BAG;
-import static io.tracetrack.hub.db.jooq.Tables.BAG_EVENT;
-import static io.tracetrack.hub.db.jooq.Tables.BILL_PARENT;
-
 import io.tracetrack.hub.audit.AuditLog;
 import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.db.HubDatabase;
-import io.tracetrack.hub.db.jooq.tables.records.BagRecord;
 import io.tracetrack.model.BagRole;
 import io.tracetrack.model.CodeGrammar;
 import io.tracetrack.model.CodeInput;
 import io.tracetrack.model.CodeKind;
 import io.tracetrack.model.CodeNormalizer;
-import io.tracetrack.model.ParentLimits;
 import io.tracetrack.model.RejectCode;
 import io.tracetrack.model.Rejection;
 import io.tracetrack.model.Role;
@@ -73,18 +67,18 @@ public final class BagService {
       case CodeKind.Child c -> change(dsl -> {
         BagStore store = new BagStore(dsl);
         store.lock(c.code());
-        Optional<BagRecord> existing = store.row(c.code());
+        Optional<BagStore.Row> existing = store.row(c.code());
         if (existing.isPresent()) {
-          if (!BagRole.CHILD.name().equals(existing.get().getRole())) {
+          if (existing.get().role() != BagRole.CHILD) {
             return new Outcome.Rejected(Rejection.of(RejectCode.CODE_IS_PARENT, c.code() + " is a parent bag"));
           }
-          return visible(existing.get(), caller) ? new Outcome.Applied(view(dsl, c.code()), false) : new Outcome.Rejected(notFound(c.code()));
+          return visible(existing.get(), caller) ? new Outcome.Applied(BagStore.view(dsl, c.code()), false) : new Outcome.Rejected(notFound(c.code()));
         }
         BagStore.Context ctx = context(caller);
         store.apply(List.of(new Effect.CreateBag(c.code(), BagRole.CHILD, null, 0)), ctx);
         store.history("CREATE_CHILD", c.code(), null, ctx);
         audit.record(dsl, caller.actor(), "CREATE_CHILD", "BAG", c.code(), null, store.bag(c.code()).orElse(null));
-        return new Outcome.Applied(view(dsl, c.code()), true);
+        return new Outcome.Applied(BagStore.view(dsl, c.code()), true);
       });
     };
   }
@@ -99,7 +93,7 @@ public final class BagService {
   public Outcome createParent(DSLContext tx, CodeKind.Parent parent, Caller caller) {
     BagStore store = new BagStore(tx);
     store.lock(parent.code());
-    Optional<BagRecord> existing = store.row(parent.code());
+    Optional<BagStore.Row> existing = store.row(parent.code());
     if (existing.isPresent() && !visible(existing.get(), caller)) {
       return new Outcome.Rejected(notFound(parent.code()));
     }
@@ -129,7 +123,7 @@ public final class BagService {
     return change(dsl -> {
       BagStore store = new BagStore(dsl);
       store.lock(parent.get(), child.get());
-      Optional<BagRecord> parentRow = store.row(parent.get());
+      Optional<BagStore.Row> parentRow = store.row(parent.get());
       if (parentRow.isPresent() && !visible(parentRow.get(), caller)) {
         return new Outcome.Rejected(notFound(parent.get()));
       }
@@ -143,11 +137,11 @@ public final class BagService {
     if (code.isEmpty()) {
       return Optional.empty();
     }
-    BagRecord row = db.dsl().selectFrom(BAG).where(BAG.CODE.eq(code.get())).fetchOne();
-    if (row == null || !visible(row, caller)) {
+    Optional<BagStore.Row> row = BagStore.find(db.dsl(), code.get());
+    if (row.isEmpty() || !visible(row.get(), caller)) {
       return Optional.empty();
     }
-    return Optional.of(view(db.dsl(), code.get()));
+    return Optional.of(BagStore.view(db.dsl(), code.get()));
   }
 
   private Outcome decideAndApply(BagStore store, Op op, Caller caller, String shown, boolean created) {
@@ -164,7 +158,7 @@ public final class BagService {
       store.history(op.type(), subject, op instanceof Op.CreateParent ? null : shown, ctx);
       audit.record(store.dsl(), caller.actor(), op.type(), "BAG", subject, before, store.bag(subject).orElse(null));
     }
-    return new Outcome.Applied(view(store.dsl(), shown), created);
+    return new Outcome.Applied(BagStore.view(store.dsl(), shown), created);
   }
 
   /** Runs one change in a transaction, retrying when a concurrent insert of the same key won. */
@@ -205,8 +199,8 @@ public final class BagService {
   }
 
   /** Dispatchers see their own area only; everyone else sees everything. */
-  private static boolean visible(BagRecord row, Caller caller) {
-    return caller.principal().role() != Role.DISPATCHER || Objects.equals(row.getAreaId(), caller.principal().area());
+  private static boolean visible(BagStore.Row row, Caller caller) {
+    return caller.principal().role() != Role.DISPATCHER || Objects.equals(row.areaId(), caller.principal().area());
   }
 
   private BagStore.Context context(Caller caller) {
@@ -224,26 +218,5 @@ public final class BagService {
 
   private static Rejection notFound(String code) {
     return Rejection.of(RejectCode.UNKNOWN_PARENT, code + " does not exist in your area", code);
-  }
-
-  static BagView view(DSLContext dsl, String code) {
-    BagRecord r = dsl.selectFrom(BAG).where(BAG.CODE.eq(code)).fetchSingle();
-    List<String> children = BagRole.PARENT.name().equals(r.getRole())
-        ? dsl.select(BAG.CODE).from(BAG).where(BAG.PARENT_CODE.eq(code)).orderBy(BAG.CODE).fetch(BAG.CODE)
-        : List.of();
-    List<BagView.Event> history = dsl.selectFrom(BAG_EVENT)
-        .where(BAG_EVENT.BAG_CODE.eq(code).or(BAG_EVENT.PARENT_CODE.eq(code)))
-        .orderBy(BAG_EVENT.ID.desc())
-        .limit(50)
-        .fetch(e -> new BagView.Event(e.getAt(), e.getKind(), e.getBagCode(), e.getParentCode(), e.getActor(), e.getDock(), e.getSource()));
-    boolean complete = BagRole.PARENT.name().equals(r.getRole())
-        && ParentLimits.isComplete(r.getChildCount(), r.getLimitCount(), r.getFinishedAt() != null);
-    // a parent's bill, or for a child the bill its parent is on
-    String billedParent = BagRole.PARENT.name().equals(r.getRole()) ? code : r.getParentCode();
-    String bill = billedParent == null ? null : dsl.select(BILL_PARENT.BILL_ID).from(BILL_PARENT)
-        .where(BILL_PARENT.PARENT_CODE.eq(billedParent)).fetchOne(BILL_PARENT.BILL_ID);
-    return new BagView(r.getCode(), r.getRole(), r.getExpectedCount(), r.getLimitCount(), r.getChildCount(), complete,
-        r.getParentCode(), children, r.getFinishedBy(), r.getFinishedAt(), bill, r.getAreaId(), r.getDock(), r.getCreatedBy(),
-        r.getCreatedAt(), history);
   }
 }

@@ -2,10 +2,12 @@ package io.tracetrack.hub.bag;
 
 import static io.tracetrack.hub.db.jooq.Tables.BAG;
 import static io.tracetrack.hub.db.jooq.Tables.BAG_EVENT;
+import static io.tracetrack.hub.db.jooq.Tables.BILL_PARENT;
 
 import io.tracetrack.hub.db.jooq.tables.records.BagRecord;
 import io.tracetrack.hub.stats.Counters;
 import io.tracetrack.model.BagRole;
+import io.tracetrack.model.ParentLimits;
 import io.tracetrack.sync.BagFacts;
 import io.tracetrack.sync.Effect;
 import io.tracetrack.sync.StateView;
@@ -42,13 +44,29 @@ final class BagStore implements StateView {
     }
   }
 
-  Optional<BagRecord> row(String code) {
+  /** What the service decides visibility and role on; read (and locked) like {@link #bag}. */
+  record Row(BagRole role, String areaId) {
+    static Row of(BagRecord r) {
+      return new Row(BagRole.valueOf(r.getRole()), r.getAreaId());
+    }
+  }
+
+  Optional<Row> row(String code) {
+    return locked(code).map(Row::of);
+  }
+
+  /** A bag's row without a lock, for reads outside any change. */
+  static Optional<Row> find(DSLContext dsl, String code) {
+    return dsl.selectFrom(BAG).where(BAG.CODE.eq(code)).fetchOptional().map(Row::of);
+  }
+
+  private Optional<BagRecord> locked(String code) {
     return rows.computeIfAbsent(code, c -> dsl.selectFrom(BAG).where(BAG.CODE.eq(c)).forUpdate().fetchOptional());
   }
 
   @Override
   public Optional<BagFacts> bag(String code) {
-    return row(code).map(r -> new BagFacts(r.getCode(), BagRole.valueOf(r.getRole()), r.getExpectedCount(),
+    return locked(code).map(r -> new BagFacts(r.getCode(), BagRole.valueOf(r.getRole()), r.getExpectedCount(),
         r.getLimitCount(), r.getChildCount(), r.getFinishedAt() != null, r.getParentCode(), r.getOnFinalizedBill()));
   }
 
@@ -120,5 +138,27 @@ final class BagStore implements StateView {
         .set(BAG_EVENT.DOCK, ctx.dock())
         .set(BAG_EVENT.SOURCE, ctx.source())
         .execute();
+  }
+
+  /** A bag, its children or parent, its bill and its latest history, as they are now. */
+  static BagView view(DSLContext dsl, String code) {
+    BagRecord r = dsl.selectFrom(BAG).where(BAG.CODE.eq(code)).fetchSingle();
+    List<String> children = BagRole.PARENT.name().equals(r.getRole())
+        ? dsl.select(BAG.CODE).from(BAG).where(BAG.PARENT_CODE.eq(code)).orderBy(BAG.CODE).fetch(BAG.CODE)
+        : List.of();
+    List<BagView.Event> history = dsl.selectFrom(BAG_EVENT)
+        .where(BAG_EVENT.BAG_CODE.eq(code).or(BAG_EVENT.PARENT_CODE.eq(code)))
+        .orderBy(BAG_EVENT.ID.desc())
+        .limit(50)
+        .fetch(e -> new BagView.Event(e.getAt(), e.getKind(), e.getBagCode(), e.getParentCode(), e.getActor(), e.getDock(), e.getSource()));
+    boolean complete = BagRole.PARENT.name().equals(r.getRole())
+        && ParentLimits.isComplete(r.getChildCount(), r.getLimitCount(), r.getFinishedAt() != null);
+    // a parent's bill, or for a child the bill its parent is on
+    String billedParent = BagRole.PARENT.name().equals(r.getRole()) ? code : r.getParentCode();
+    String bill = billedParent == null ? null : dsl.select(BILL_PARENT.BILL_ID).from(BILL_PARENT)
+        .where(BILL_PARENT.PARENT_CODE.eq(billedParent)).fetchOne(BILL_PARENT.BILL_ID);
+    return new BagView(r.getCode(), r.getRole(), r.getExpectedCount(), r.getLimitCount(), r.getChildCount(), complete,
+        r.getParentCode(), children, r.getFinishedBy(), r.getFinishedAt(), bill, r.getAreaId(), r.getDock(), r.getCreatedBy(),
+        r.getCreatedAt(), history);
   }
 }

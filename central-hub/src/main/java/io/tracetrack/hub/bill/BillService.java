@@ -1,13 +1,9 @@
 package io.tracetrack.hub.bill;
 
-import static io.tracetrack.hub.db.jooq.Tables.BILL;
-
 import io.tracetrack.hub.audit.AuditLog;
 import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.bag.BagService;
 import io.tracetrack.hub.db.HubDatabase;
-import io.tracetrack.hub.db.jooq.tables.records.BagRecord;
-import io.tracetrack.hub.db.jooq.tables.records.BillRecord;
 import io.tracetrack.hub.stats.Counters;
 import io.tracetrack.model.BagRole;
 import io.tracetrack.model.BillRules;
@@ -119,21 +115,17 @@ public final class BillService {
       return new Outcome.Invalid(problem.get());
     }
     return onLockedBill(rawId, (store, bill) -> {
-      String id = bill.getId();
-      Optional<Rejection> refusal = BillRules.checkOpen(id, status(bill))
+      String id = bill.id();
+      Optional<Rejection> refusal = BillRules.checkOpen(id, bill.status())
           .or(() -> edit.capacity() == null ? Optional.empty()
               : BillRules.checkEditedCapacity(edit.capacity(), store.parentCount(id)));
       if (refusal.isPresent()) {
         return new Outcome.Refused(refusal.get());
       }
       BillView before = view(store.dsl(), id);
-      store.dsl().update(BILL)
-          .set(BILL.CAPACITY, edit.capacity() == null ? bill.getCapacity() : edit.capacity())
-          .set(BILL.DESTINATION, destination == null ? bill.getDestination() : destination)
-          .set(BILL.VEHICLE_NUMBER, vehicle == null ? bill.getVehicleNumber() : vehicle)
-          .set(BILL.UPDATED_AT, now())
-          .where(BILL.ID.eq(id))
-          .execute();
+      store.edit(id, edit.capacity() == null ? bill.capacity() : edit.capacity(),
+          destination == null ? bill.destination() : destination,
+          vehicle == null ? bill.vehicleNumber() : vehicle, now());
       BillView after = view(store.dsl(), id);
       audit.record(store.dsl(), caller.actor(), "EDIT_BILL", "BILL", id, before, after);
       return new Outcome.Done(after, false);
@@ -164,7 +156,7 @@ public final class BillService {
     }
     String code = parent.code();
     return onLockedBill(rawBillId, (store, bill) -> {
-      String id = bill.getId();
+      String id = bill.id();
       Optional<String> onBill = store.billOf(code);
       if (onBill.isPresent() && onBill.get().equals(id)) {
         return new Outcome.Done(view(store.dsl(), id), false);
@@ -173,11 +165,11 @@ public final class BillService {
         return new Outcome.Refused(Rejection.of(RejectCode.PARENT_ON_OTHER_BILL,
             code + " is already on bill " + onBill.get(), onBill.get()));
       }
-      Optional<Rejection> refusal = BillRules.checkAddParent(id, status(bill), store.parentCount(id), bill.getCapacity());
+      Optional<Rejection> refusal = BillRules.checkAddParent(id, bill.status(), store.parentCount(id), bill.capacity());
       if (refusal.isPresent()) {
         return new Outcome.Refused(refusal.get());
       }
-      Optional<BagRecord> bag = store.lockBag(code);
+      Optional<BagRole> bag = store.lockBag(code);
       if (bag.isEmpty()) {
         if (!createIfMissing) {
           return new Outcome.Refused(Rejection.of(RejectCode.UNKNOWN_PARENT,
@@ -186,7 +178,7 @@ public final class BillService {
         if (bags.createParent(store.dsl(), parent, caller) instanceof BagService.Outcome.Rejected r) {
           return new Outcome.Refused(r.rejection());
         }
-      } else if (!BagRole.PARENT.name().equals(bag.get().getRole())) {
+      } else if (bag.get() != BagRole.PARENT) {
         return new Outcome.Refused(Rejection.of(RejectCode.CODE_IS_CHILD,
             code + " is a child bag; only parent bags go on a bill"));
       }
@@ -203,8 +195,8 @@ public final class BillService {
       return new Outcome.Invalid(((CodeInput.Invalid) CodeNormalizer.normalize(rawParent)).rejection());
     }
     return onLockedBill(rawBillId, (store, bill) -> {
-      String id = bill.getId();
-      Optional<Rejection> refusal = BillRules.checkOpen(id, status(bill));
+      String id = bill.id();
+      Optional<Rejection> refusal = BillRules.checkOpen(id, bill.status());
       if (refusal.isPresent()) {
         return new Outcome.Refused(refusal.get());
       }
@@ -224,22 +216,14 @@ public final class BillService {
    */
   public Outcome finalize(String rawBillId, boolean shortClose, Caller caller) {
     return onLockedBill(rawBillId, (store, bill) -> {
-      String id = bill.getId();
+      String id = bill.id();
       int parents = store.parentCount(id);
-      Optional<Rejection> refusal = BillRules.checkFinalize(id, status(bill), parents, bill.getCapacity(), shortClose);
+      Optional<Rejection> refusal = BillRules.checkFinalize(id, bill.status(), parents, bill.capacity(), shortClose);
       if (refusal.isPresent()) {
         return new Outcome.Refused(refusal.get());
       }
       BillView before = view(store.dsl(), id);
-      OffsetDateTime at = now();
-      store.dsl().update(BILL)
-          .set(BILL.STATUS, BillRules.Status.FINALIZED.name())
-          .set(BILL.SHORT_CLOSED, parents < bill.getCapacity())
-          .set(BILL.FINALIZED_BY, caller.principal().username())
-          .set(BILL.FINALIZED_AT, at)
-          .set(BILL.UPDATED_AT, at)
-          .where(BILL.ID.eq(id))
-          .execute();
+      store.finalize(id, parents < bill.capacity(), caller.principal().username(), now());
       store.markParents(id, true);
       Counters.add(store.dsl(), Counters.BILLS_OPEN, "", "", -1);
       Counters.add(store.dsl(), Counters.BILLS_FINALIZED, "", "", 1);
@@ -255,23 +239,13 @@ public final class BillService {
    */
   public Outcome reopen(String rawBillId, Caller caller) {
     return onLockedBill(rawBillId, (store, bill) -> {
-      String id = bill.getId();
-      Optional<Rejection> refusal = BillRules.checkReopen(id, status(bill));
+      String id = bill.id();
+      Optional<Rejection> refusal = BillRules.checkReopen(id, bill.status());
       if (refusal.isPresent()) {
         return new Outcome.Refused(refusal.get());
       }
       BillView before = view(store.dsl(), id);
-      OffsetDateTime at = now();
-      store.dsl().update(BILL)
-          .set(BILL.STATUS, BillRules.Status.OPEN.name())
-          .set(BILL.SHORT_CLOSED, false)
-          .setNull(BILL.FINALIZED_BY)
-          .setNull(BILL.FINALIZED_AT)
-          .set(BILL.REOPENED_BY, caller.principal().username())
-          .set(BILL.REOPENED_AT, at)
-          .set(BILL.UPDATED_AT, at)
-          .where(BILL.ID.eq(id))
-          .execute();
+      store.reopen(id, caller.principal().username(), now());
       store.markParents(id, false);
       Counters.add(store.dsl(), Counters.BILLS_FINALIZED, "", "", -1);
       Counters.add(store.dsl(), Counters.BILLS_OPEN, "", "", 1);
@@ -284,6 +258,11 @@ public final class BillService {
   /** A bill with its parents and totals as they are now; empty if there is none with that id. */
   public Optional<BillView> get(String rawBillId) {
     return billId(rawBillId).flatMap(id -> BillStore.view(db.dsl(), id, weights));
+  }
+
+  /** How many open bills a user created: a biller with any keeps the role. */
+  public int openBillsOf(String username) {
+    return BillStore.openCount(db.dsl(), username);
   }
 
   /**
@@ -299,14 +278,14 @@ public final class BillService {
     return BillStore.page(db.dsl(), status, createdBy, after, limit);
   }
 
-  private Outcome onLockedBill(String rawBillId, BiFunction<BillStore, BillRecord, Outcome> work) {
+  private Outcome onLockedBill(String rawBillId, BiFunction<BillStore, BillStore.Row, Outcome> work) {
     Optional<String> id = billId(rawBillId);
     if (id.isEmpty()) {
       return notFound(rawBillId);
     }
     return change(tx -> {
       BillStore store = new BillStore(tx);
-      Optional<BillRecord> bill = store.lock(id.get());
+      Optional<BillStore.Row> bill = store.lock(id.get());
       return bill.isEmpty() ? notFound(id.get()) : work.apply(store, bill.get());
     });
   }
@@ -351,10 +330,6 @@ public final class BillService {
     String printable = shown == null ? "" : shown.length() > 20 ? shown.substring(0, 20) + "…" : shown;
     return new Outcome.NotFound(Rejection.of(RejectCode.BILL_NOT_FOUND,
         "no bill " + printable.replaceAll("[^\\p{Alnum}-]", "?")));
-  }
-
-  private static BillRules.Status status(BillRecord bill) {
-    return BillRules.Status.valueOf(bill.getStatus());
   }
 
   private static String strip(String value) {

@@ -4,8 +4,8 @@ import static io.tracetrack.hub.db.jooq.Tables.BAG;
 import static io.tracetrack.hub.db.jooq.Tables.BILL;
 import static io.tracetrack.hub.db.jooq.Tables.BILL_PARENT;
 
-import io.tracetrack.hub.db.jooq.tables.records.BagRecord;
 import io.tracetrack.hub.db.jooq.tables.records.BillRecord;
+import io.tracetrack.model.BagRole;
 import io.tracetrack.model.BillRules;
 import io.tracetrack.model.WeightPolicy;
 import java.time.OffsetDateTime;
@@ -35,9 +35,14 @@ final class BillStore {
     return tx;
   }
 
+  /** What a change to a bill decides on, read from its locked row. */
+  record Row(String id, BillRules.Status status, int capacity, String destination, String vehicleNumber) {}
+
   /** The bill's row, locked until the transaction ends. */
-  Optional<BillRecord> lock(String id) {
-    return tx.selectFrom(BILL).where(BILL.ID.eq(id)).forUpdate().fetchOptional();
+  Optional<Row> lock(String id) {
+    return tx.selectFrom(BILL).where(BILL.ID.eq(id)).forUpdate().fetchOptional()
+        .map(b -> new Row(b.getId(), BillRules.Status.valueOf(b.getStatus()), b.getCapacity(), b.getDestination(),
+            b.getVehicleNumber()));
   }
 
   boolean exists(String id) {
@@ -55,8 +60,10 @@ final class BillStore {
         .fetchOptional(BILL_PARENT.BILL_ID);
   }
 
-  Optional<BagRecord> lockBag(String code) {
-    return tx.selectFrom(BAG).where(BAG.CODE.eq(code)).forUpdate().fetchOptional();
+  /** The bag's role, its row locked (after the bill's: the lock order above); empty if there is no such bag. */
+  Optional<BagRole> lockBag(String code) {
+    return tx.selectFrom(BAG).where(BAG.CODE.eq(code)).forUpdate().fetchOptional()
+        .map(b -> BagRole.valueOf(b.getRole()));
   }
 
   void insert(String id, String destination, String vehicle, int capacity, String actor, OffsetDateTime at) {
@@ -70,6 +77,41 @@ final class BillStore {
         .set(BILL.CREATED_BY, actor)
         .set(BILL.CREATED_AT, at)
         .set(BILL.UPDATED_AT, at)
+        .execute();
+  }
+
+  void edit(String id, int capacity, String destination, String vehicle, OffsetDateTime at) {
+    tx.update(BILL)
+        .set(BILL.CAPACITY, capacity)
+        .set(BILL.DESTINATION, destination)
+        .set(BILL.VEHICLE_NUMBER, vehicle)
+        .set(BILL.UPDATED_AT, at)
+        .where(BILL.ID.eq(id))
+        .execute();
+  }
+
+  void finalize(String id, boolean shortClosed, String actor, OffsetDateTime at) {
+    tx.update(BILL)
+        .set(BILL.STATUS, BillRules.Status.FINALIZED.name())
+        .set(BILL.SHORT_CLOSED, shortClosed)
+        .set(BILL.FINALIZED_BY, actor)
+        .set(BILL.FINALIZED_AT, at)
+        .set(BILL.UPDATED_AT, at)
+        .where(BILL.ID.eq(id))
+        .execute();
+  }
+
+  /** Who finalized it, and when, is cleared: the bill is open again (the audit entry's before-snapshot keeps them). */
+  void reopen(String id, String actor, OffsetDateTime at) {
+    tx.update(BILL)
+        .set(BILL.STATUS, BillRules.Status.OPEN.name())
+        .set(BILL.SHORT_CLOSED, false)
+        .setNull(BILL.FINALIZED_BY)
+        .setNull(BILL.FINALIZED_AT)
+        .set(BILL.REOPENED_BY, actor)
+        .set(BILL.REOPENED_AT, at)
+        .set(BILL.UPDATED_AT, at)
+        .where(BILL.ID.eq(id))
         .execute();
   }
 
@@ -102,6 +144,11 @@ final class BillStore {
 
   void touch(String id, OffsetDateTime at) {
     tx.update(BILL).set(BILL.UPDATED_AT, at).where(BILL.ID.eq(id)).execute();
+  }
+
+  /** Open bills created by {@code username}. */
+  static int openCount(DSLContext dsl, String username) {
+    return dsl.fetchCount(BILL, BILL.CREATED_BY.eq(username).and(BILL.STATUS.eq(BillRules.Status.OPEN.name())));
   }
 
   /** The bill with its parents and totals as they are now. */

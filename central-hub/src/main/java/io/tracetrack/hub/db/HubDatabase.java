@@ -128,6 +128,15 @@ public final class HubDatabase implements AutoCloseable {
     return description;
   }
 
+  /** Whether the database answers a trivial query now: what readiness reports. */
+  public boolean answers() {
+    try {
+      return dsl.selectOne().fetchOne() != null;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
   /** The database's size on disk, in bytes. */
   public long sizeBytes() {
     if (dialect == SQLDialect.POSTGRES) {

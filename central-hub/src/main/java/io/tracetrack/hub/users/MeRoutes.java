@@ -8,7 +8,6 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.tracetrack.hub.auth.Access;
 import io.tracetrack.hub.auth.AccountCheck;
-import io.tracetrack.hub.auth.AuthRoutes;
 import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.auth.SignInLimiter;
 import io.tracetrack.hub.auth.Passwords;

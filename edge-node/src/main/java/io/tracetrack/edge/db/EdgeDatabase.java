@@ -196,6 +196,15 @@ public final class EdgeDatabase implements AutoCloseable {
     }
   }
 
+  /** Whether the read connection answers a trivial query now: what readiness reports. */
+  public boolean answers() {
+    try {
+      return read(dsl -> dsl.selectOne().fetchOne() != null);
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
   private static String describeStoreFailure(Throwable e) {
     SQLiteException sqlite = sqliteCause(e);
     String code = sqlite.getResultCode().name();

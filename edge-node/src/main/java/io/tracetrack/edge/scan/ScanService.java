@@ -1,8 +1,5 @@
 package io.tracetrack.edge.scan;
 
-import static io.tracetrack.edge.db.jooq.Tables.OUTBOX;
-import static io.tracetrack.edge.db.jooq.Tables.SCAN_LOG;
-
 import io.tracetrack.edge.db.EdgeDatabase;
 import io.tracetrack.edge.db.StoreUnavailableException;
 import io.tracetrack.model.BagRole;
@@ -26,8 +23,6 @@ import io.tracetrack.sync.Reconciler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -35,7 +30,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.jooq.impl.DSL;
 
 /**
  * The scan path. Every entry point (page, JSON endpoint, terminal capture) calls {@link #scan}:
@@ -52,15 +46,6 @@ public final class ScanService {
   private static final int UNDO_LOOKBACK = 50_000;
 
   private static final int RECENT_SHOWN = 8;
-
-  /** What was scanned to make an op of this type about this bag (undo's op is about the child). */
-  private static String scannedCode(String opType, String bag) {
-    return switch (opType) {
-      case Op.UNLINK -> StationCommand.UNDO.barcode();
-      case Op.FINISH -> StationCommand.FINISH.barcode();
-      default -> bag;
-    };
-  }
 
   /** How many of the latest scans (all stations) the recent-scans list looks through. */
   private static final int RECENT_WINDOW = 5_000;
@@ -351,26 +336,8 @@ public final class ScanService {
   public StationView view(String station, String user) {
     Instant now = clock.instant();
     ScanResult.Progress p = progressNow(station, now);
-    List<StationView.RecentScan> recent = db.read(dsl -> {
-      // newest first from the end of both logs; the bounds keep an idle station's lookup short
-      List<StationView.RecentScan> merged = new ArrayList<>(dsl.selectFrom(SCAN_LOG)
-          .where(SCAN_LOG.STATION.eq(station))
-          .and(SCAN_LOG.ID.gt(dsl.select(DSL.max(SCAN_LOG.ID).minus(RECENT_WINDOW)).from(SCAN_LOG)))
-          .orderBy(SCAN_LOG.ID.desc())
-          .limit(RECENT_SHOWN)
-          .fetch(r -> new StationView.RecentScan(Instant.ofEpochMilli(r.getAt()), r.getCode(),
-              "ACCEPTED".equals(r.getOutcome()), r.getReason(), r.getMessage())));
-      merged.addAll(dsl.select(OUTBOX.CREATED_AT, OUTBOX.OP_TYPE, OUTBOX.BAG_CODE, OUTBOX.MESSAGE)
-          .from(OUTBOX)
-          .where(OUTBOX.STATION.eq(station))
-          .and(OUTBOX.SEQ.gt(dsl.select(DSL.max(OUTBOX.SEQ).minus(RECENT_WINDOW)).from(OUTBOX)))
-          .orderBy(OUTBOX.SEQ.desc())
-          .limit(RECENT_SHOWN)
-          .fetch(r -> new StationView.RecentScan(Instant.ofEpochMilli(r.value1()), scannedCode(r.value2(), r.value3()),
-              true, null, r.value4())));
-      merged.sort(Comparator.comparing(StationView.RecentScan::at).reversed());
-      return merged.subList(0, Math.min(RECENT_SHOWN, merged.size()));
-    });
+    List<StationView.RecentScan> recent = db.readSession(
+        session -> new StoreTx(session, codec).recentScans(station, RECENT_WINDOW, RECENT_SHOWN));
     return new StationView(station, user, p.mode(), p.parent(), p.count(), p.limit(), p.complete(), p.pendingFinish(),
         idleReset.toMinutes(), bounceWindow.toMillis(), recent);
   }

@@ -10,6 +10,7 @@ import static org.jooq.impl.DSL.param;
 import io.tracetrack.edge.db.EdgeDatabase;
 import io.tracetrack.edge.db.QueryCache;
 import io.tracetrack.model.BagRole;
+import io.tracetrack.model.StationCommand;
 import io.tracetrack.sync.BagFacts;
 import io.tracetrack.sync.Effect;
 import io.tracetrack.sync.Hlc;
@@ -19,6 +20,9 @@ import io.tracetrack.sync.OpCodec;
 import io.tracetrack.sync.OpEnvelope;
 import io.tracetrack.sync.OpId;
 import io.tracetrack.sync.StateView;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -293,5 +297,39 @@ final class StoreTx implements StateView {
         .set("message", truncate(result.message()))
         .set("parent", result.parent())
         .execute();
+  }
+
+  /**
+   * The station's latest scans, newest first: at most {@code shown}, merged from the scan log (no
+   * op) and the outbox (an op), each looked for among the last {@code window} rows of its table.
+   */
+  List<StationView.RecentScan> recentScans(String station, int window, int shown) {
+    // newest first from the end of both logs; the bounds keep an idle station's lookup short
+    List<StationView.RecentScan> merged = new ArrayList<>(dsl.selectFrom(SCAN_LOG)
+        .where(SCAN_LOG.STATION.eq(station))
+        .and(SCAN_LOG.ID.gt(dsl.select(DSL.max(SCAN_LOG.ID).minus(window)).from(SCAN_LOG)))
+        .orderBy(SCAN_LOG.ID.desc())
+        .limit(shown)
+        .fetch(r -> new StationView.RecentScan(Instant.ofEpochMilli(r.getAt()), r.getCode(),
+            "ACCEPTED".equals(r.getOutcome()), r.getReason(), r.getMessage())));
+    merged.addAll(dsl.select(OUTBOX.CREATED_AT, OUTBOX.OP_TYPE, OUTBOX.BAG_CODE, OUTBOX.MESSAGE)
+        .from(OUTBOX)
+        .where(OUTBOX.STATION.eq(station))
+        .and(OUTBOX.SEQ.gt(dsl.select(DSL.max(OUTBOX.SEQ).minus(window)).from(OUTBOX)))
+        .orderBy(OUTBOX.SEQ.desc())
+        .limit(shown)
+        .fetch(r -> new StationView.RecentScan(Instant.ofEpochMilli(r.value1()), scannedCode(r.value2(), r.value3()),
+            true, null, r.value4())));
+    merged.sort(Comparator.comparing(StationView.RecentScan::at).reversed());
+    return merged.subList(0, Math.min(shown, merged.size()));
+  }
+
+  /** What was scanned to make an op of this type about this bag (undo's op is about the child). */
+  private static String scannedCode(String opType, String bag) {
+    return switch (opType) {
+      case Op.UNLINK -> StationCommand.UNDO.barcode();
+      case Op.FINISH -> StationCommand.FINISH.barcode();
+      default -> bag;
+    };
   }
 }

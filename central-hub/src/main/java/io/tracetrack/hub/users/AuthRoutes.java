@@ -1,4 +1,4 @@
-package io.tracetrack.hub.auth;
+package io.tracetrack.hub.users;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.http.HeaderNames;
@@ -6,7 +6,11 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.tracetrack.hub.users.Users;
+import io.tracetrack.hub.auth.AccountCheck;
+import io.tracetrack.hub.auth.Access;
+import io.tracetrack.hub.auth.Passwords;
+import io.tracetrack.hub.auth.SignInLimiter;
+import io.tracetrack.hub.auth.Tokens;
 import io.tracetrack.hub.web.Http;
 import java.util.LinkedHashMap;
 import java.util.Map;

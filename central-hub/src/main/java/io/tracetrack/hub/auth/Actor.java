@@ -1,4 +1,4 @@
-package io.tracetrack.hub.audit;
+package io.tracetrack.hub.auth;
 
 /**
  * Who is making a change and through which request: carried from the HTTP layer into every
