@@ -29,10 +29,10 @@ public final class UserNames {
     if (raw == null || raw.length() > 4 * MAX_LENGTH) {
       return Optional.empty(); // no point normalising a novel
     }
-    // NFC first, so a composed and a decomposed letter are one name if non-ASCII is ever allowed
+    // NFC first: canonically equal spellings are one name (the Kelvin sign is the letter K)
     String nfc = Normalizer.normalize(raw, Normalizer.Form.NFC);
     if (!nfc.chars().allMatch(c -> c < 0x80)) {
-      return Optional.empty(); // before lower-casing: the Kelvin sign K lower-cases to an ASCII 'k'
+      return Optional.empty(); // checked before lower-casing, which maps some non-ASCII letters onto ASCII
     }
     String name = nfc.toLowerCase(Locale.ROOT);
     return STORED.matcher(name).matches() ? Optional.of(name) : Optional.empty();

@@ -21,6 +21,11 @@ class UserNamesTest {
   }
 
   @Test
+  void normalize_canonicallyEqualSpelling_sameName() {
+    assertThat(UserNames.normalize("\u212aelvin")).hasValue("kelvin"); // Kelvin sign is K under NFC
+  }
+
+  @Test
   void normalize_limits_oneToSixtyFour() {
     assertThat(UserNames.normalize("a")).hasValue("a");
     assertThat(UserNames.normalize("a".repeat(64))).isPresent();
@@ -30,7 +35,7 @@ class UserNamesTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"", "-cmd", "--help", ".hidden", "_x", "a b", "a/b", "a\u0000b", "a\nb", "al\u00e9", "e\u0301",
-      "\u0430dmin", "admin\u200b", "a:b", "a@b", "\u212aelvin"})
+      "\u0430dmin", "admin\u200b", "a:b", "a@b", "\u0130nge"})
   void normalize_hostileNames_refusedWithReason(String name) {
     assertThat(UserNames.normalize(name)).isEmpty();
     assertThat(UserNames.problem(name)).isPresent();
