@@ -9,10 +9,10 @@ import io.tracetrack.edge.scan.EdgeIdentity;
 import io.tracetrack.edge.scan.EdgeMeta;
 import io.tracetrack.edge.scan.ScanService;
 import io.tracetrack.edge.station.EdgeServer;
-import io.tracetrack.edge.station.Json;
 import io.tracetrack.edge.station.PageRoutes;
 import io.tracetrack.edge.station.StationApi;
 import io.tracetrack.edge.users.LocalUsers;
+import io.tracetrack.web.Json;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -87,7 +87,8 @@ public final class Main {
     LocalUsers users = new LocalUsers(db, clock);
     WebServer server;
     try {
-      server = EdgeServer.start(config.bind(), config.port(), new StationApi(scans, users, db), new PageRoutes(db));
+      server = EdgeServer.start(EdgeServer.settings(config.bind(), config.port(), config.allowedHosts()),
+          new StationApi(scans, users, db), new PageRoutes(db));
     } catch (RuntimeException e) {
       db.close();
       throw new StartupException(ExitCode.CANT_CREATE,
