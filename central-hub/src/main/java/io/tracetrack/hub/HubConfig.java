@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param jwtSecret base64 HMAC key (environment only), or {@code null} to generate and keep one
  * @param tokenLifetime how long an access token is valid
  * @param poolSize database connections
+ * @param allowedHosts the only Host names answered (DNS rebinding, a hub on a private network); empty
+ *     answers any Host, the default, since the hub usually runs behind a proxy that picks the name
  */
 public record HubConfig(
     int port,
@@ -35,13 +37,21 @@ public record HubConfig(
     String adminPassword,
     String jwtSecret,
     Duration tokenLifetime,
-    int poolSize) {
+    int poolSize,
+    List<String> allowedHosts) {
 
   public static final int DEFAULT_PORT = 8080;
 
   public HubConfig {
     Objects.requireNonNull(bind, "bind");
     Objects.requireNonNull(dataDir, "dataDir");
+    allowedHosts = List.copyOf(allowedHosts);
+  }
+
+  /** Without a Host allow-list (any Host answered). */
+  public HubConfig(int port, String bind, Path dataDir, String dbUrl, String dbUser, String dbPassword, String adminPassword,
+      String jwtSecret, Duration tokenLifetime, int poolSize) {
+    this(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminPassword, jwtSecret, tokenLifetime, poolSize, List.of());
   }
 
   /** Flags and their environment variables; secrets have no flag. */
@@ -57,7 +67,8 @@ public record HubConfig(
       new Setting(null, "HUB_ADMIN_PASSWORD", "password of the first admin, 'admin' (environment only; else generated and printed once)"),
       new Setting(null, "HUB_JWT_SECRET", "base64 HMAC-SHA256 key for tokens, 32+ bytes (environment only; else generated into the data folder)"),
       new Setting("--token-minutes", "HUB_TOKEN_MINUTES", "access token lifetime in minutes (default 15)"),
-      new Setting("--pool-size", "HUB_POOL_SIZE", "database connections (default 20)"));
+      new Setting("--pool-size", "HUB_POOL_SIZE", "database connections (default 20)"),
+      new Setting("--allowed-hosts", "HUB_ALLOWED_HOSTS", "comma-separated Host names answered (default: any)"));
 
   public static String usage() {
     StringBuilder out = new StringBuilder("TraceTrack central hub.\n\nUsage: java -jar central-hub.jar [flags]\n\n");
@@ -117,7 +128,16 @@ public record HubConfig(
         values.get("HUB_ADMIN_PASSWORD"),
         values.get("HUB_JWT_SECRET"),
         Duration.ofMinutes(number(values, "HUB_TOKEN_MINUTES", 15, 1, 24 * 60)),
-        number(values, "HUB_POOL_SIZE", 20, 2, 500));
+        number(values, "HUB_POOL_SIZE", 20, 2, 500),
+        allowedHosts(values.get("HUB_ALLOWED_HOSTS")));
+  }
+
+  private static List<String> allowedHosts(String value) {
+    try {
+      return io.tracetrack.web.HostPolicy.parseList(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--allowed-hosts: " + e.getMessage(), e);
+    }
   }
 
   private static Path dataDir(String value) {

@@ -156,7 +156,8 @@ public final class Main {
           new HubServer.Mount("/api/v1", new SearchRoutes(db, access)),
           new HubServer.Mount("/api/v1", new ExportRoutes(db, access)),
           new HubServer.Mount("/api/v1", new EndOfDayRoutes(new EndOfDay(db, WeightPolicy.defaults()), access, clock)));
-      WebServer server = HubServer.start(config.bind(), config.port(), mounts, List.of(metrics.requestFilter()));
+      WebServer server = HubServer.start(HubServer.settings(config.bind(), config.port(), config.allowedHosts()), mounts,
+          List.of(metrics.requestFilter()));
       ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "audit-chainer");
         t.setDaemon(true);

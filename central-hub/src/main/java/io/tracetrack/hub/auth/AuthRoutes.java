@@ -8,6 +8,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.tracetrack.hub.users.Users;
 import io.tracetrack.hub.web.Http;
+import io.tracetrack.web.Passwords;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;

@@ -2,12 +2,13 @@ package io.tracetrack.hub.users;
 
 import static io.tracetrack.hub.db.jooq.Tables.APP_USER;
 
-import io.tracetrack.hub.auth.Passwords;
+import io.tracetrack.web.Passwords;
 import io.tracetrack.hub.auth.Principal;
 import io.tracetrack.hub.auth.Totp;
 import io.tracetrack.hub.db.HubDatabase;
 import io.tracetrack.hub.db.jooq.tables.records.AppUserRecord;
 import io.tracetrack.model.Role;
+import io.tracetrack.model.UserNames;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -93,7 +94,9 @@ public final class Users {
 
   /** @param code the TOTP code, or {@code null} when the client sent none */
   public SignIn signIn(String username, String password, String code) {
-    AppUserRecord user = db.dsl().selectFrom(APP_USER).where(APP_USER.USERNAME.eq(username)).fetchOne();
+    // names are stored in the shared rule's lower-case form; "Alice" signs in as "alice"
+    String name = UserNames.normalize(username).orElse(username);
+    AppUserRecord user = db.dsl().selectFrom(APP_USER).where(APP_USER.USERNAME.eq(name)).fetchOne();
     if (user == null) {
       Passwords.burn(password);
       return badCredentials();
