@@ -18,6 +18,13 @@ class HubConfigTest {
     assertThat(c.port()).isEqualTo(8080);
     assertThat(c.dataDir()).isEqualTo(Path.of("hub-data").toAbsolutePath());
     assertThat(c.tokenLifetime().toMinutes()).isEqualTo(15);
+    assertThat(c.allowedHosts()).isEmpty(); // any Host: the hub runs behind proxies
+  }
+
+  @Test
+  void allowedHosts_fromEnvironment() {
+    assertThat(HubConfig.parse(new String[0], Map.of("HUB_ALLOWED_HOSTS", "Hub.Example, 10.0.0.9")).allowedHosts())
+        .containsExactly("hub.example", "10.0.0.9");
   }
 
   @Test
@@ -38,6 +45,7 @@ class HubConfigTest {
       "port out of range|--port 70000|between",
       "not a postgres url|--db-url jdbc:mysql://x/y|PostgreSQL JDBC URL",
       "missing value|--port|needs a value",
+      "allowed host with port|--allowed-hosts hub.example:443|--allowed-hosts",
   })
   void hostileConfiguration_isRefusedClearly(String name, String args, String message) {
     assertThatThrownBy(() -> HubConfig.parse(args.split(" "), Map.of()))
