@@ -78,8 +78,29 @@ abstract class HostileRequestsTest {
     try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.uri("/").getPort())) {
       s.setSoTimeout(60_000); // only a server that never answers makes this wait
       s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      return readAnswer(s.getInputStream());
     }
+  }
+
+  /** Reads one answer: headers, then as many body bytes as Content-Length says (the server may keep the connection). */
+  static String readAnswer(java.io.InputStream in) throws java.io.IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    int headerEnd = -1;
+    int length = 0;
+    int b;
+    while ((b = in.read()) >= 0) {
+      out.write(b);
+      String text = out.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+      if (headerEnd < 0 && text.endsWith("\r\n\r\n")) {
+        headerEnd = text.length();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?im)^content-length:\\s*(\\d+)").matcher(text);
+        length = m.find() ? Integer.parseInt(m.group(1)) : 0;
+      }
+      if (headerEnd >= 0 && out.size() >= headerEnd + length) {
+        break;
+      }
+    }
+    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   @Test
