@@ -89,25 +89,7 @@ public final class Main {
   private static void configureLogging() {
     System.setProperty("org.jooq.no-logo", "true");
     System.setProperty("org.jooq.no-tips", "true");
-    if (System.getProperty("java.util.logging.config.file") != null) {
-      return; // an operator's own logging.properties wins
-    }
-    String config = """
-        handlers=java.util.logging.ConsoleHandler
-        .level=INFO
-        java.util.logging.ConsoleHandler.level=ALL
-        java.util.logging.SimpleFormatter.format=%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n
-        org.flywaydb.level=WARNING
-        org.jooq.level=WARNING
-        com.zaxxer.hikari.level=WARNING
-        io.helidon.level=WARNING
-        """;
-    try {
-      java.util.logging.LogManager.getLogManager()
-          .readConfiguration(new java.io.ByteArrayInputStream(config.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    } catch (java.io.IOException e) {
-      System.err.println("central-hub: logging configuration failed: " + e.getMessage());
-    }
+    io.tracetrack.web.Logging.configureDefaults("central-hub");
   }
 
   /** A running hub: what tests and Main both start. */

@@ -13,6 +13,7 @@ import io.tracetrack.edge.station.PageRoutes;
 import io.tracetrack.edge.station.StationApi;
 import io.tracetrack.edge.users.LocalUsers;
 import io.tracetrack.web.Json;
+import io.tracetrack.web.Logging;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -25,7 +26,6 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.logging.Level;
-import java.util.logging.LogManager;
 import java.util.logging.Logger;
 
 /** The composition root: parses the configuration, builds everything, runs one command. */
@@ -196,23 +196,6 @@ public final class Main {
   }
 
   private static void configureLogging() {
-    if (System.getProperty("java.util.logging.config.file") != null) {
-      return; // an operator's own logging.properties wins
-    }
-    String config = """
-        handlers=java.util.logging.ConsoleHandler
-        .level=INFO
-        java.util.logging.ConsoleHandler.level=ALL
-        java.util.logging.SimpleFormatter.format=%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n
-        org.flywaydb.level=WARNING
-        org.jooq.level=WARNING
-        com.password4j.level=WARNING
-        io.helidon.level=WARNING
-        """;
-    try {
-      LogManager.getLogManager().readConfiguration(new java.io.ByteArrayInputStream(config.getBytes(StandardCharsets.UTF_8)));
-    } catch (IOException e) {
-      System.err.println("edge-node: logging configuration failed: " + e.getMessage());
-    }
+    Logging.configureDefaults("edge-node");
   }
 }
