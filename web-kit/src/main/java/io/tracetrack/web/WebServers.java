@@ -106,8 +106,8 @@ public final class WebServers {
         .maxPayloadSize(settings.maxPayload())
         .shutdownHook(true)
         // a client that stops sending mid-headers or mid-body is cut off instead of holding a thread
-        // meant to cut off a client that stops mid-request; see README "Known gaps": Helidon 4.3.2
-        // was not seen to apply it to a stalled request, so the test suite does not claim it
+        // meant to cut off a client that stops mid-request; in a raw-socket test Helidon 4.3.2 did
+        // not close a stalled request after it, so no test claims that (an open question)
         .connectionConfig(c -> c.readTimeout(settings.readTimeout()))
         .idleConnectionTimeout(settings.readTimeout().multipliedBy(10))
         .addProtocol(Http1Config.builder()
