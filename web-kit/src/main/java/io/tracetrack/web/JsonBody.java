@@ -11,7 +11,6 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -56,10 +55,10 @@ public final class JsonBody {
     try (InputStream in = req.content().inputStream()) {
       bytes = in.readNBytes(maxBytes + 1);
     } catch (IOException | RuntimeException e) {
-      if (!WebServers.clientGone(e)) {
-        throw e instanceof RuntimeException r ? r : new UncheckedIOException((IOException) e);
+      // reading the request stream: an I/O failure there is the client's (gone, or broken framing)
+      if (e instanceof RuntimeException r && !WebServers.clientGone(r)) {
+        throw r;
       }
-      // the client went away mid-body: its problem, not a server error (the answer may not arrive)
       Problems.send(res, 400, ProblemCodes.UNREADABLE_BODY, "the body could not be read");
       return Optional.empty();
     }

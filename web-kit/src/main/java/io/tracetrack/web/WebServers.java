@@ -11,8 +11,6 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.http1.Http1Config;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -179,10 +177,13 @@ public final class WebServers {
     return o.equals("http://" + h) || o.equals("https://" + h);
   }
 
-  /** Whether a failure means the client closed or broke the connection (not our fault). */
+  /**
+   * Whether a failure means the client closed or broke the connection (not our fault). Only socket
+   * failures count: any other I/O error in a handler (a full disk, say) is ours and gets a 500.
+   */
   static boolean clientGone(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof UncheckedIOException || t instanceof IOException
+      if (t instanceof java.net.SocketException
           || t instanceof io.helidon.common.buffers.DataReader.InsufficientDataAvailableException
           || t.getClass().getName().equals("io.helidon.common.socket.SocketClosedException")) {
         return true;
@@ -190,4 +191,5 @@ public final class WebServers {
     }
     return false;
   }
+
 }

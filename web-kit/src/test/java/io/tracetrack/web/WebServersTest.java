@@ -45,6 +45,9 @@ class WebServersTest {
         .get("/boom", (req, res) -> {
           throw new IllegalStateException("a bug");
         })
+        .get("/disk", (req, res) -> {
+          throw new java.io.UncheckedIOException(new IOException("no space left on device"));
+        })
         .register("/", StaticFiles.fromClasspath("/kit-web/", List.of("index.html", "app.js")))));
     port = server.port();
     host = "127.0.0.1:" + port;
@@ -214,6 +217,11 @@ class WebServersTest {
     @Test
     void bug_500ProblemJson() throws IOException {
       assertProblem(send("GET /boom HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n"), 500, ProblemCodes.INTERNAL_ERROR);
+    }
+
+    @Test
+    void ourOwnIoFailure_isA500_notMistakenForAClientThatLeft() throws IOException {
+      assertProblem(send("GET /disk HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n"), 500, ProblemCodes.INTERNAL_ERROR);
     }
 
     @Test
