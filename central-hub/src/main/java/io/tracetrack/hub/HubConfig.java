@@ -25,6 +25,8 @@ import java.util.Objects;
  * @param tokenLifetime how long an access token is valid
  * @param poolSize database connections
  * @param db which database: PostgreSQL (external with {@code dbUrl}, else embedded) or embedded H2
+ * @param allowedHosts the only Host names answered (DNS rebinding, a hub on a private network); empty
+ *     answers any Host, the default, since the hub usually runs behind a proxy that picks the name
  */
 public record HubConfig(
     int port,
@@ -37,7 +39,8 @@ public record HubConfig(
     String jwtSecret,
     Duration tokenLifetime,
     int poolSize,
-    Db db) {
+    Db db,
+    List<String> allowedHosts) {
 
   public static final int DEFAULT_PORT = 8080;
 
@@ -56,12 +59,14 @@ public record HubConfig(
     if (db == Db.H2 && dbUrl != null) {
       throw new IllegalArgumentException("--db h2 and --db-url exclude each other: --db-url is a PostgreSQL server");
     }
+    allowedHosts = List.copyOf(allowedHosts);
   }
 
-  /** The configuration without a database choice: PostgreSQL, embedded unless {@code dbUrl} is given. */
+  /** The configuration without a database choice or Host allow-list: PostgreSQL (embedded unless {@code dbUrl}), any Host. */
   public HubConfig(int port, String bind, Path dataDir, String dbUrl, String dbUser, String dbPassword,
       String adminPassword, String jwtSecret, Duration tokenLifetime, int poolSize) {
-    this(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminPassword, jwtSecret, tokenLifetime, poolSize, Db.POSTGRES);
+    this(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminPassword, jwtSecret, tokenLifetime, poolSize, Db.POSTGRES,
+        List.of());
   }
 
   /** Flags and their environment variables; secrets have no flag. */
@@ -78,7 +83,8 @@ public record HubConfig(
       new Setting(null, "HUB_ADMIN_PASSWORD", "password of the first admin, 'admin' (environment only; else generated and printed once)"),
       new Setting(null, "HUB_JWT_SECRET", "base64 HMAC-SHA256 key for tokens, 32+ bytes (environment only; else generated into the data folder)"),
       new Setting("--token-minutes", "HUB_TOKEN_MINUTES", "access token lifetime in minutes (default 15)"),
-      new Setting("--pool-size", "HUB_POOL_SIZE", "database connections (default 20)"));
+      new Setting("--pool-size", "HUB_POOL_SIZE", "database connections (default 20)"),
+      new Setting("--allowed-hosts", "HUB_ALLOWED_HOSTS", "comma-separated Host names answered (default: any)"));
 
   public static String usage() {
     StringBuilder out = new StringBuilder("TraceTrack central hub.\n\nUsage: java -jar central-hub.jar [flags]\n\n");
@@ -139,7 +145,8 @@ public record HubConfig(
         values.get("HUB_JWT_SECRET"),
         Duration.ofMinutes(number(values, "HUB_TOKEN_MINUTES", 15, 1, 24 * 60)),
         number(values, "HUB_POOL_SIZE", 20, 2, 500),
-        db(values.getOrDefault("HUB_DB", "postgres")));
+        db(values.getOrDefault("HUB_DB", "postgres")),
+        allowedHosts(values.get("HUB_ALLOWED_HOSTS")));
   }
 
   private static Db db(String value) {
@@ -148,6 +155,14 @@ public record HubConfig(
       case "h2" -> Db.H2;
       default -> throw new IllegalArgumentException("--db must be postgres or h2: " + value);
     };
+  }
+
+  private static List<String> allowedHosts(String value) {
+    try {
+      return io.tracetrack.web.HostPolicy.parseList(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--allowed-hosts: " + e.getMessage(), e);
+    }
   }
 
   private static Path dataDir(String value) {

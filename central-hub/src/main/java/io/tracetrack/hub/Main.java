@@ -89,26 +89,7 @@ public final class Main {
   private static void configureLogging() {
     System.setProperty("org.jooq.no-logo", "true");
     System.setProperty("org.jooq.no-tips", "true");
-    if (System.getProperty("java.util.logging.config.file") != null) {
-      return; // an operator's own logging.properties wins
-    }
-    String config = """
-        handlers=java.util.logging.ConsoleHandler
-        .level=INFO
-        java.util.logging.ConsoleHandler.level=ALL
-        java.util.logging.SimpleFormatter.format=%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n
-        org.flywaydb.level=WARNING
-        org.jooq.level=WARNING
-        com.zaxxer.hikari.level=WARNING
-        io.zonky.level=WARNING
-        io.helidon.level=WARNING
-        """;
-    try {
-      java.util.logging.LogManager.getLogManager()
-          .readConfiguration(new java.io.ByteArrayInputStream(config.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    } catch (java.io.IOException e) {
-      System.err.println("central-hub: logging configuration failed: " + e.getMessage());
-    }
+    io.tracetrack.web.Logging.configureDefaults("central-hub");
   }
 
   /**
@@ -169,7 +150,8 @@ public final class Main {
           new HubServer.Mount("/api/v1", new SearchRoutes(db, access)),
           new HubServer.Mount("/api/v1", new ExportRoutes(db, access)),
           new HubServer.Mount("/api/v1", new EndOfDayRoutes(new EndOfDay(db, WeightPolicy.defaults()), access, clock)));
-      WebServer server = HubServer.start(config.bind(), config.port(), mounts, List.of(metrics.requestFilter()));
+      WebServer server = HubServer.start(HubServer.settings(config.bind(), config.port(), config.allowedHosts()), mounts,
+          List.of(metrics.requestFilter()));
       if (!server.isRunning()) {
         // Helidon logs a bind failure and returns a stopped server; a hub without a port must not run on
         throw new IllegalStateException("cannot listen on " + config.bind() + ":" + config.port() + " (in use?)");

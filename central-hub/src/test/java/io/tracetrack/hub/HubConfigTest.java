@@ -19,6 +19,13 @@ class HubConfigTest {
     assertThat(c.port()).isEqualTo(8080);
     assertThat(c.dataDir()).isEqualTo(Path.of("hub-data").toAbsolutePath());
     assertThat(c.tokenLifetime().toMinutes()).isEqualTo(15);
+    assertThat(c.allowedHosts()).isEmpty(); // any Host: the hub runs behind proxies
+  }
+
+  @Test
+  void allowedHosts_fromEnvironment() {
+    assertThat(HubConfig.parse(new String[0], Map.of("HUB_ALLOWED_HOSTS", "Hub.Example, 10.0.0.9")).allowedHosts())
+        .containsExactly("hub.example", "10.0.0.9");
   }
 
   @Test
@@ -49,6 +56,7 @@ class HubConfigTest {
       "missing value|--port|needs a value",
       "unknown database|--db mysql|postgres or h2",
       "h2 with a server url|--db h2 --db-url jdbc:postgresql://db/tt|exclude each other",
+      "allowed host with port|--allowed-hosts hub.example:443|--allowed-hosts",
   })
   void hostileConfiguration_isRefusedClearly(String name, String args, String message) {
     assertThatThrownBy(() -> HubConfig.parse(args.split(" "), Map.of()))

@@ -4,7 +4,7 @@ import static io.tracetrack.hub.db.jooq.Tables.APP_USER;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tracetrack.hub.auth.Passwords;
+import io.tracetrack.web.Passwords;
 import io.tracetrack.hub.db.HubDatabase;
 import io.tracetrack.model.Role;
 import java.net.URI;

@@ -2,6 +2,8 @@ package io.tracetrack.edge;
 
 import io.tracetrack.model.BounceFilter;
 import io.tracetrack.model.CodeGrammar;
+import io.tracetrack.model.UserNames;
+import io.tracetrack.web.HostPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +31,8 @@ import java.util.regex.Pattern;
  * @param idleReset a station idle this long returns to parent mode
  * @param busyTimeout how long a write waits for another process's lock before giving up
  * @param passwordFromStdin {@code users add} and {@code users passwd} read the password from standard input
+ * @param allowedHosts host names the station page answers besides loopback and the bind address
+ *     (DNS rebinding: any other Host header is refused)
  */
 public record EdgeConfig(
     String command,
@@ -43,7 +47,8 @@ public record EdgeConfig(
     Duration bounceWindow,
     Duration idleReset,
     Duration busyTimeout,
-    boolean passwordFromStdin) {
+    boolean passwordFromStdin,
+    List<String> allowedHosts) {
 
   public static final int DEFAULT_PORT = 8081;
   public static final String DEFAULT_BIND = "127.0.0.1";
@@ -55,6 +60,7 @@ public record EdgeConfig(
     arguments = List.copyOf(arguments);
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(grammar, "grammar");
+    allowedHosts = List.copyOf(allowedHosts);
   }
 
   /** A flag: its name, its environment variable, and what it means (for --help and the README). */
@@ -64,6 +70,7 @@ public record EdgeConfig(
       new Flag("--data", "EDGE_DATA", true, "data folder holding edge.db (default ./" + DEFAULT_DATA + ")"),
       new Flag("--port", "EDGE_PORT", true, "station page port (default " + DEFAULT_PORT + "; 0 = any free port)"),
       new Flag("--bind", "EDGE_BIND", true, "listen address (default " + DEFAULT_BIND + ", loopback only)"),
+      new Flag("--allowed-hosts", "EDGE_ALLOWED_HOSTS", true, "comma-separated host names the page answers besides loopback (default none)"),
       new Flag("--dock", "EDGE_DOCK", true, "dock name, stored on first start (default DOCK-1)"),
       new Flag("--station", "EDGE_STATION", true, "station name for terminal capture (default terminal)"),
       new Flag("--user", "EDGE_USER", true, "dispatcher for terminal capture"),
@@ -168,17 +175,18 @@ public record EdgeConfig(
         number(values, "--port", DEFAULT_PORT, 0, 65_535),
         name(values.get("--dock"), "--dock"),
         name(values.getOrDefault("--station", "terminal"), "--station"),
-        name(values.get("--user"), "--user"),
+        user(values.get("--user")),
         grammar,
         Duration.ofMillis(number(values, "--bounce-ms", (int) BounceFilter.DEFAULT_WINDOW.toMillis(), 0, 10_000)),
         Duration.ofMinutes(number(values, "--idle-reset-minutes", 10, 1, 24 * 60)),
         Duration.ofMillis(number(values, "--busy-timeout-ms", 5_000, 0, 600_000)),
-        passwordStdin);
+        passwordStdin,
+        allowedHosts(values.get("--allowed-hosts")));
   }
 
   private static EdgeConfig helpConfig() {
     return new EdgeConfig("help", List.of(), Path.of(DEFAULT_DATA), DEFAULT_BIND, DEFAULT_PORT, null, "terminal", null,
-        CodeGrammar.defaults(), BounceFilter.DEFAULT_WINDOW, Duration.ofMinutes(10), Duration.ofSeconds(5), false);
+        CodeGrammar.defaults(), BounceFilter.DEFAULT_WINDOW, Duration.ofMinutes(10), Duration.ofSeconds(5), false, List.of());
   }
 
   private static Flag flag(String name) {
@@ -214,6 +222,23 @@ public record EdgeConfig(
       throw usageError(flag + " must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit: " + printable(value));
     }
     return value;
+  }
+
+  /** The shared user-name rule: case-insensitive, stored lower-case, never starting like a flag. */
+  private static String user(String value) {
+    if (value == null) {
+      return null;
+    }
+    return UserNames.normalize(value).orElseThrow(() -> usageError("--user: "
+        + UserNames.problem(value).orElse("not a user name") + ": " + printable(value)));
+  }
+
+  private static List<String> allowedHosts(String value) {
+    try {
+      return HostPolicy.parseList(value);
+    } catch (IllegalArgumentException e) {
+      throw usageError("--allowed-hosts: " + e.getMessage());
+    }
   }
 
   private static int number(Map<String, String> values, String flag, int fallback, int min, int max) {

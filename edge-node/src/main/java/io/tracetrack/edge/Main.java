@@ -9,10 +9,11 @@ import io.tracetrack.edge.scan.EdgeIdentity;
 import io.tracetrack.edge.scan.EdgeMeta;
 import io.tracetrack.edge.scan.ScanService;
 import io.tracetrack.edge.station.EdgeServer;
-import io.tracetrack.edge.station.Json;
 import io.tracetrack.edge.station.PageRoutes;
 import io.tracetrack.edge.station.StationApi;
 import io.tracetrack.edge.users.LocalUsers;
+import io.tracetrack.web.Json;
+import io.tracetrack.web.Logging;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -25,7 +26,6 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.logging.Level;
-import java.util.logging.LogManager;
 import java.util.logging.Logger;
 
 /** The composition root: parses the configuration, builds everything, runs one command. */
@@ -87,7 +87,8 @@ public final class Main {
     LocalUsers users = new LocalUsers(db, clock);
     WebServer server;
     try {
-      server = EdgeServer.start(config.bind(), config.port(), new StationApi(scans, users, db), new PageRoutes(db));
+      server = EdgeServer.start(EdgeServer.settings(config.bind(), config.port(), config.allowedHosts()),
+          new StationApi(scans, users, db), new PageRoutes(db));
     } catch (RuntimeException e) {
       db.close();
       throw new StartupException(ExitCode.CANT_CREATE,
@@ -221,23 +222,6 @@ public final class Main {
   }
 
   private static void configureLogging() {
-    if (System.getProperty("java.util.logging.config.file") != null) {
-      return; // an operator's own logging.properties wins
-    }
-    String config = """
-        handlers=java.util.logging.ConsoleHandler
-        .level=INFO
-        java.util.logging.ConsoleHandler.level=ALL
-        java.util.logging.SimpleFormatter.format=%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n
-        org.flywaydb.level=WARNING
-        org.jooq.level=WARNING
-        com.password4j.level=WARNING
-        io.helidon.level=WARNING
-        """;
-    try {
-      LogManager.getLogManager().readConfiguration(new java.io.ByteArrayInputStream(config.getBytes(StandardCharsets.UTF_8)));
-    } catch (IOException e) {
-      System.err.println("edge-node: logging configuration failed: " + e.getMessage());
-    }
+    Logging.configureDefaults("edge-node");
   }
 }

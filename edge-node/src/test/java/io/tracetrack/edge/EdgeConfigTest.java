@@ -41,6 +41,20 @@ class EdgeConfigTest {
     assertThat(c.user()).isEqualTo("asha");
   }
 
+  @Test
+  void user_isStoredLowerCase() {
+    assertThat(EdgeConfig.parse(new String[] {"scan", "--user", "Asha"}, Map.of()).user()).isEqualTo("asha");
+  }
+
+  @Test
+  void allowedHosts_fromFlagOrEnvironment_defaultNone() {
+    assertThat(EdgeConfig.parse(new String[0], Map.of()).allowedHosts()).isEmpty();
+    assertThat(EdgeConfig.parse(new String[] {"--allowed-hosts", "Dock7.example,10.1.2.3"}, Map.of()).allowedHosts())
+        .containsExactly("dock7.example", "10.1.2.3");
+    assertThat(EdgeConfig.parse(new String[0], Map.of("EDGE_ALLOWED_HOSTS", "dock7.example")).allowedHosts())
+        .containsExactly("dock7.example");
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
       "unknown flag|--colour red|unknown flag",
@@ -53,6 +67,9 @@ class EdgeConfigTest {
       "parent pattern without count|--parent-pattern P[0-9]+|(?<count>",
       "station with spaces|scan --station a;rm -rf|must be 1-64",
       "bind with shell chars|--bind $(reboot)|--bind must be",
+      "user like a flag|scan --user -rf|starts with a letter or digit",
+      "allowed host with port|--allowed-hosts dock7.example:80|--allowed-hosts",
+      "allowed host wildcard|--allowed-hosts *.example|--allowed-hosts",
   })
   void hostileFlags_areRefusedWithAClearMessage(String name, String args, String message) {
     assertThatThrownBy(() -> EdgeConfig.parse(args.split(" "), Map.of()))

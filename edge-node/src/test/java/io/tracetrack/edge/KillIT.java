@@ -74,7 +74,7 @@ class KillIT {
 
   private String signIn(int port, String station) throws Exception {
     HttpResponse<String> res = post(port, "/api/session",
-        "{\"station\":\"" + station + "\",\"user\":\"killer\",\"password\":\"kill-test-password\"}", null);
+        "{\"station\":\"" + station + "\",\"user\":\"killer\",\"password\":\"Kill-test-password-1\"}", null);
     assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
     return JSON.readTree(res.body()).get("token").asText();
   }

@@ -137,13 +137,13 @@ class ProcessIT {
   @Test
   void usersAdd_thenPageSignInNeedsThatPassword() throws Exception {
     EdgeProcess add = EdgeProcess.start(Map.of(), "users", "add", "dina", "--data", data.toString(), "--password-stdin");
-    assertThat(add.feedAndWait("dina-secret-1\n")).as(add.stderr()).isZero();
+    assertThat(add.feedAndWait("Dina-secret-1\n")).as(add.stderr()).isZero();
     EdgeProcess list = EdgeProcess.start(Map.of(), "users", "list", "--data", data.toString());
     assertThat(list.waitForExit()).isZero();
     assertThat(String.join("\n", list.stdoutLines())).contains("dina").contains("DISPATCHER").contains("password set");
     EdgeProcess weak = EdgeProcess.start(Map.of(), "users", "add", "weak", "--data", data.toString(), "--password-stdin");
     assertThat(weak.feedAndWait("short\n")).isEqualTo(64);
-    assertThat(weak.stderr()).contains("at least 8");
+    assertThat(weak.stderr()).contains("at least 12");
   }
 
   private static java.net.http.HttpResponse<String> post(int port, String path, String json, String bearer) throws Exception {

@@ -104,7 +104,7 @@ class StationPageIT {
     browser.findElement(By.id("station-input")).clear();
     browser.findElement(By.id("station-input")).sendKeys("station-1");
     browser.findElement(By.id("user-input")).sendKeys("asha");
-    browser.findElement(By.id("password-input")).sendKeys("asha-password-1");
+    browser.findElement(By.id("password-input")).sendKeys("Asha-password-1");
     browser.findElement(By.id("signin-submit")).click();
     wait.until(d -> "parent".equals(state()));
     assertThat(browser.switchTo().activeElement().getDomAttribute("id")).isEqualTo("scan-input");

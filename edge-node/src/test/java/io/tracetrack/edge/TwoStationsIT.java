@@ -38,7 +38,7 @@ class TwoStationsIT {
     try (EdgeProcess server = EdgeProcess.server(data)) {
       int port = server.port();
       String token = JSON.readTree(post(port, "/api/session",
-          "{\"station\":\"page\",\"user\":\"pia\",\"password\":\"page-password\"}", null).body()).get("token").asText();
+          "{\"station\":\"page\",\"user\":\"pia\",\"password\":\"Page-password-1\"}", null).body()).get("token").asText();
       assertThat(scan(port, token, PARENT).get("accepted").asBoolean()).isTrue();
 
       EdgeProcess terminal = EdgeProcess.start(Map.of(),

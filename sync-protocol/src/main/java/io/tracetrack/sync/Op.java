@@ -18,6 +18,16 @@ public sealed interface Op {
   /** A stable name on the wire. */
   String type();
 
+  /** The bag an op is about: the child of a link or unlink, the parent otherwise (what logs and audits key on). */
+  default String bag() {
+    return switch (this) {
+      case CreateParent c -> c.parent();
+      case Link l -> l.child();
+      case Unlink u -> u.child();
+      case Finish f -> f.parent();
+    };
+  }
+
   /**
    * A parent bag scanned for the first time at this dock: create it if absent. The code is the
    * identity; if it exists already, the first creation's metadata stands.

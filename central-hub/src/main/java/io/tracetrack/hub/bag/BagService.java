@@ -175,12 +175,7 @@ public final class BagService {
   }
 
   private static String bagOf(Op op) {
-    return switch (op) {
-      case Op.CreateParent c -> c.parent();
-      case Op.Link l -> l.child();
-      case Op.Unlink u -> u.child();
-      case Op.Finish f -> f.parent();
-    };
+    return op.bag();
   }
 
   /**

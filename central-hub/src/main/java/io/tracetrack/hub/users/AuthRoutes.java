@@ -8,7 +8,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.tracetrack.hub.auth.AccountCheck;
 import io.tracetrack.hub.auth.Access;
-import io.tracetrack.hub.auth.Passwords;
+import io.tracetrack.web.Passwords;
 import io.tracetrack.hub.auth.SignInLimiter;
 import io.tracetrack.hub.auth.Tokens;
 import io.tracetrack.hub.web.Http;

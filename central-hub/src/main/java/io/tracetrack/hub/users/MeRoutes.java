@@ -10,7 +10,7 @@ import io.tracetrack.hub.auth.Access;
 import io.tracetrack.hub.auth.AccountCheck;
 import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.auth.SignInLimiter;
-import io.tracetrack.hub.auth.Passwords;
+import io.tracetrack.web.Passwords;
 import io.tracetrack.hub.web.Http;
 import io.tracetrack.model.Role;
 import java.util.Map;

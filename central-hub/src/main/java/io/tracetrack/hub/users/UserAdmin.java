@@ -8,11 +8,12 @@ import static io.tracetrack.hub.db.jooq.Tables.SIGN_IN_FAILURE;
 
 import io.tracetrack.hub.audit.AuditLog;
 import io.tracetrack.hub.auth.Caller;
-import io.tracetrack.hub.auth.Passwords;
+import io.tracetrack.web.Passwords;
 import io.tracetrack.hub.db.HubDatabase;
 import io.tracetrack.hub.db.jooq.tables.records.AppUserRecord;
 import io.tracetrack.hub.db.jooq.tables.records.AreaRecord;
 import io.tracetrack.model.Role;
+import io.tracetrack.model.UserNames;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -42,7 +43,8 @@ import org.jooq.exception.DataAccessException;
  */
 public final class UserAdmin {
 
-  public static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._-]{3,64}");
+  /** What may be looked up: the shared rule ({@link UserNames}), any case (names are stored lower-case). */
+  public static final Pattern USERNAME = Pattern.compile(UserNames.STORED.pattern(), Pattern.CASE_INSENSITIVE);
   public static final Pattern AREA_ID = Pattern.compile("[A-Z0-9_-]{1,40}");
   public static final int DEFAULT_MAX_DISPATCHERS = 10;
   public static final int MAX_PAGE = 200;
@@ -163,11 +165,17 @@ public final class UserAdmin {
 
   // ---------------------------------------------------------------- users: changing
 
-  public record NewUser(String username, Role role, String area, String password) {}
+  public record NewUser(String username, Role role, String area, String password) {
+    public NewUser {
+      // the shared rule stores names lower-case; a name that breaks it stays as given, to be refused
+      username = username == null ? null : UserNames.normalize(username).orElse(username);
+    }
+  }
 
   public Outcome<UserView> create(NewUser n, Caller caller) {
-    if (n.username() == null || !USERNAME.matcher(n.username()).matches()) {
-      return Outcome.refused(AdminError.INVALID_USERNAME, "a user name is 3-64 of A-Z, a-z, 0-9, '.', '_' and '-'");
+    Optional<String> badName = UserNames.problem(n.username());
+    if (badName.isPresent()) {
+      return Outcome.refused(AdminError.INVALID_USERNAME, badName.get());
     }
     if (n.username().startsWith("deleted-user-")) {
       return Outcome.refused(AdminError.INVALID_USERNAME, "names starting deleted-user- are kept for deleted users");

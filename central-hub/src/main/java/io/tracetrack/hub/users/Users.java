@@ -3,12 +3,13 @@ package io.tracetrack.hub.users;
 import static io.tracetrack.hub.db.jooq.Tables.APP_USER;
 import static io.tracetrack.hub.db.jooq.Tables.SIGN_IN_FAILURE;
 
-import io.tracetrack.hub.auth.Passwords;
+import io.tracetrack.web.Passwords;
 import io.tracetrack.hub.auth.Principal;
 import io.tracetrack.hub.auth.Totp;
 import io.tracetrack.hub.db.HubDatabase;
 import io.tracetrack.hub.db.jooq.tables.records.AppUserRecord;
 import io.tracetrack.model.Role;
+import io.tracetrack.model.UserNames;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -126,19 +127,21 @@ public final class Users {
   public SignIn signIn(String username, String password, String code, String address) {
     String from = address == null || address.isEmpty() ? "?" : address.length() > 64 ? address.substring(0, 64) : address;
     OffsetDateTime now = now();
+    // names are stored in the shared rule's lower-case form; "Alice" signs in as "alice" (and shares her lock)
+    String name = UserNames.normalize(username).orElse(username);
     // before the user is even looked up: a locked pair answers the same for every name
-    if (locked(username, from, now)) {
+    if (locked(name, from, now)) {
       return new SignIn.Refused("ACCOUNT_LOCKED",
           "too many failed sign-ins for this user name from your address; try again in " + LOCKOUT.toMinutes() + " min");
     }
-    AppUserRecord user = db.dsl().selectFrom(APP_USER).where(APP_USER.USERNAME.eq(username)).fetchOne();
+    AppUserRecord user = db.dsl().selectFrom(APP_USER).where(APP_USER.USERNAME.eq(name)).fetchOne();
     if (user == null) {
       Passwords.burn(password); // the same work as a real check: the answer's timing tells nothing
-      fail(username, from, now);
+      fail(name, from, now);
       return badCredentials();
     }
     if (!Passwords.verify(password, user.getPasswordHash())) {
-      fail(username, from, now);
+      fail(name, from, now);
       return badCredentials();
     }
     if (user.getDisabled()) {
@@ -150,7 +153,7 @@ public final class Users {
       }
       OptionalLong step = totp.accept(user.getTotpSecret(), code, user.getTotpLastStep());
       if (step.isEmpty()) {
-        fail(username, from, now);
+        fail(name, from, now);
         return new SignIn.Refused("BAD_TOTP", "the authenticator code is wrong, expired or already used");
       }
       // only a newer step may be recorded: two sign-ins racing with one code cannot both pass

@@ -1,63 +1,51 @@
 package io.tracetrack.hub.web;
 
 import io.helidon.http.HeaderNames;
-import io.helidon.http.HttpException;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.HttpService;
+import io.tracetrack.web.HostPolicy;
+import io.tracetrack.web.WebServers;
+import io.tracetrack.web.WebSettings;
 import java.util.List;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
-/** Builds the routing and the server: security headers on every answer, errors mapped once. */
+/** The hub's web server: the kit's guard and error mapping around the features' routes. */
 public final class HubServer {
-
-  private static final Logger LOG = Logger.getLogger(HubServer.class.getName());
 
   private HubServer() {}
 
   /** A feature's routes and the path prefix they are mounted under (several may share one). */
   public record Mount(String prefix, HttpService service) {}
 
-  public static void routing(HttpRouting.Builder routing, List<Mount> mounts, List<Filter> filters) {
+  /**
+   * @param allowedHosts the Host names answered; empty answers any (the hub runs behind proxies
+   *     that choose the name), so the Host check is off unless configured
+   */
+  public static WebSettings settings(String bind, int port, List<String> allowedHosts) {
+    HostPolicy hosts = allowedHosts.isEmpty() ? HostPolicy.any() : HostPolicy.loopbackAnd(bind, allowedHosts);
+    // bearer tokens are not sent by browsers on their own, so other sites may call the API
+    return new WebSettings("hub", bind, port, Http.MAX_BODY * 4L, hosts, false, WebSettings.DEFAULT_READ_TIMEOUT);
+  }
+
+  public static void routing(HttpRouting.Builder routing, WebSettings settings, List<Mount> mounts, List<Filter> filters) {
     filters.forEach(routing::addFilter);
-    routing.addFilter((chain, req, res) -> {
-      res.header(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff");
-      res.header(HeaderNames.create("X-Frame-Options"), "DENY");
-      res.header(HeaderNames.create("Referrer-Policy"), "no-referrer");
-      res.header(HeaderNames.create("Content-Security-Policy"), "default-src 'self'; frame-ancestors 'none'");
-      res.header(HeaderNames.CACHE_CONTROL, "no-store");
-      res.header(HeaderNames.create("X-Request-Id"), Http.requestId(req));
-      chain.proceed();
-    });
-    mounts.forEach(m -> routing.register(m.prefix(), m.service()));
-    routing
-        .error(HttpException.class, (req, res, e) -> {
-          int status = e.status().code();
-          Http.problem(res, status, switch (status) {
-            case 404 -> "NOT_FOUND";
-            case 405 -> "METHOD_NOT_ALLOWED";
-            case 413 -> "BODY_TOO_LARGE";
-            default -> "HTTP_" + status;
-          }, e.status().reasonPhrase());
-        })
-        .error(Exception.class, (req, res, e) -> {
-          LOG.log(Level.SEVERE, "unhandled error on " + req.prologue().method() + " " + req.path().path(), e);
-          if (!res.isSent()) {
-            Http.problem(res, 500, "INTERNAL_ERROR", "something went wrong on the hub; the log has details");
-          }
-        });
+    WebServers.routing(settings, r -> {
+      r.addFilter((chain, req, res) -> {
+        res.header(HeaderNames.create("X-Request-Id"), Http.requestId(req));
+        chain.proceed();
+      });
+      mounts.forEach(m -> r.register(m.prefix(), m.service()));
+    }).accept(routing);
   }
 
   public static WebServer start(String bind, int port, List<Mount> mounts, List<Filter> filters) {
-    return WebServer.builder()
-        .host(bind)
-        .port(port)
-        .maxPayloadSize(Http.MAX_BODY * 4L)
-        .shutdownHook(true)
-        .routing(routing -> routing(routing, List.copyOf(mounts), List.copyOf(filters)))
-        .build()
-        .start();
+    return start(settings(bind, port, List.of()), mounts, filters);
+  }
+
+  public static WebServer start(WebSettings settings, List<Mount> mounts, List<Filter> filters) {
+    List<Mount> m = List.copyOf(mounts);
+    List<Filter> f = List.copyOf(filters);
+    return WebServers.start(settings, routing -> routing(routing, settings, m, f));
   }
 }

@@ -56,7 +56,10 @@ abstract class HostileRequestsTest {
         Arguments.of("/api/v1/links", "{\"parent\":\"P5-5\",\"child\":\"../../etc/passwd\"}", 400, "INVALID_CODE"),
         Arguments.of("/api/v1/bags", "{\"code\":\"P1-99\"}", 400, "INVALID_CODE"),
         Arguments.of("/api/v1/bags", "{\"code\":\"CMD-UNDO\"}", 400, "INVALID_CODE"),
-        Arguments.of("/api/v1/auth/token", "{\"username\": 1, \"password\": true}", 400, "INVALID_REQUEST"));
+        Arguments.of("/api/v1/auth/token", "{\"username\": 1, \"password\": true}", 400, "INVALID_REQUEST"),
+        Arguments.of("/api/v1/bags", "{\"code\":\"P7-5\",\"code\":\"P8-5\"}", 400, "MALFORMED_JSON"),
+        Arguments.of("/api/v1/bags", "{\"code\":\"P7-5\"} {\"code\":\"P8-5\"}", 400, "MALFORMED_JSON"),
+        Arguments.of("/api/v1/users", "{\"username\":\"-cmd\",\"role\":\"BILLER\",\"password\":\"Test-Passw0rd!\"}", 400, "INVALID_USERNAME"));
   }
 
   @ParameterizedTest(name = "{0} {1}")
@@ -68,6 +71,53 @@ abstract class HostileRequestsTest {
     assertThat(res.headers().firstValue("Content-Type")).hasValue("application/problem+json");
     assertThat(HubTestServer.json(res).get("code").asText()).isEqualTo(code);
     assertThat(rows()).isEqualTo(before);
+  }
+
+  /** Over a raw socket: these are what a well-behaved client never sends. */
+  private String raw(String request) throws Exception {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.uri("/").getPort())) {
+      s.setSoTimeout(60_000); // only a server that never answers makes this wait
+      s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return readAnswer(s.getInputStream());
+    }
+  }
+
+  /** Reads one answer: headers, then as many body bytes as Content-Length says (the server may keep the connection). */
+  static String readAnswer(java.io.InputStream in) throws java.io.IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    int headerEnd = -1;
+    int length = 0;
+    int b;
+    while ((b = in.read()) >= 0) {
+      out.write(b);
+      String text = out.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+      if (headerEnd < 0 && text.endsWith("\r\n\r\n")) {
+        headerEnd = text.length();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?im)^content-length:\\s*(\\d+)").matcher(text);
+        length = m.find() ? Integer.parseInt(m.group(1)) : 0;
+      }
+      if (headerEnd >= 0 && out.size() >= headerEnd + length) {
+        break;
+      }
+    }
+    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void brokenFraming_is400ProblemJson_andChangesNothing() throws Exception {
+    long before = rows();
+    String token = server.tokens.get("admin");
+    for (String lengths : java.util.List.of("Content-Length: -1", "Content-Length: 16\r\nContent-Length: 5", "Content-Length: 16, 16")) {
+      String answer = raw("POST /api/v1/bags HTTP/1.1\r\nHost: hub.example\r\nAuthorization: Bearer " + token
+          + "\r\nContent-Type: application/json\r\n" + lengths + "\r\nConnection: close\r\n\r\n{\"code\":\"P9-5\"}");
+      assertThat(answer).as(lengths).startsWith("HTTP/1.1 400").contains("application/problem+json").contains("\"code\":\"BAD_REQUEST\"");
+    }
+    assertThat(rows()).isEqualTo(before);
+  }
+
+  @Test
+  void anyHost_answeredByDefault_behindProxies() throws Exception {
+    assertThat(raw("GET /health HTTP/1.1\r\nHost: hub.example.org\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 200");
   }
 
   @Test

@@ -2,7 +2,7 @@ package io.tracetrack.edge.capture;
 
 import io.tracetrack.edge.scan.ScanResult;
 import io.tracetrack.edge.scan.ScanService;
-import io.tracetrack.edge.station.Json;
+import io.tracetrack.web.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;

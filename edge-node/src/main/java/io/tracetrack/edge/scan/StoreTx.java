@@ -110,12 +110,7 @@ final class StoreTx implements StateView {
 
   /** The bag an op is about: the child of a link or unlink, the parent otherwise. */
   private static String bagOf(Op op) {
-    return switch (op) {
-      case Op.CreateParent c -> c.parent();
-      case Op.Link l -> l.child();
-      case Op.Unlink u -> u.child();
-      case Op.Finish f -> f.parent();
-    };
+    return op.bag();
   }
 
   private static String truncate(String message) {

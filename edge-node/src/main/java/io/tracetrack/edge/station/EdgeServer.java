@@ -1,72 +1,36 @@
 package io.tracetrack.edge.station;
 
-import io.helidon.http.HeaderNames;
-import io.helidon.http.HttpException;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.http.HttpRouting;
-import java.util.Locale;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import io.tracetrack.web.HostPolicy;
+import io.tracetrack.web.JsonBody;
+import io.tracetrack.web.WebServers;
+import io.tracetrack.web.WebSettings;
+import java.util.List;
 
-/** Builds the routing and the web server; security headers and the cross-origin guard live here. */
+/** The dock's web server: the kit's guard (loopback Host names, same origin only) around the station routes. */
 public final class EdgeServer {
 
-  private static final Logger LOG = Logger.getLogger(EdgeServer.class.getName());
-
-  private static final String CSP =
-      "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; "
-          + "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+  /** Large enough for a 100,000-character scan (so it gets the same answer as on the terminal). */
+  static final JsonBody BODY = new JsonBody(256 * 1024, 16);
 
   private EdgeServer() {}
 
-  /** The routing, shared by the real server and tests. */
-  public static void routing(HttpRouting.Builder routing, StationApi api, PageRoutes pages) {
-    routing
-        .addFilter((chain, req, res) -> {
-          res.header(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff");
-          res.header(HeaderNames.create("X-Frame-Options"), "DENY");
-          res.header(HeaderNames.create("Referrer-Policy"), "no-referrer");
-          res.header(HeaderNames.create("Content-Security-Policy"), CSP);
-          if (req.path().path().startsWith("/api/")) {
-            res.header(HeaderNames.CACHE_CONTROL, "no-store");
-          }
-          // A page from another site open on the dock machine must not drive the station.
-          String origin = req.headers().value(HeaderNames.ORIGIN).orElse(null);
-          String host = req.headers().value(HeaderNames.HOST).orElse("");
-          if (origin != null && !origin.toLowerCase(Locale.ROOT).equals("http://" + host.toLowerCase(Locale.ROOT))) {
-            Problem.send(res, 403, "CROSS_ORIGIN", "requests from other sites are refused");
-            return;
-          }
-          chain.proceed();
-        })
-        .register("/api", api)
-        .register("/", pages)
-        .error(HttpException.class, (req, res, e) -> {
-          // Helidon's own refusals (no such route, bad request line): same problem+json shape
-          int status = e.status().code();
-          Problem.send(res, status, switch (status) {
-            case 404 -> "NOT_FOUND";
-            case 405 -> "METHOD_NOT_ALLOWED";
-            case 413 -> "BODY_TOO_LARGE";
-            default -> "HTTP_" + status;
-          }, e.getMessage() == null ? e.status().reasonPhrase() : e.getMessage());
-        })
-        .error(Exception.class, (req, res, e) -> {
-          LOG.log(Level.SEVERE, "unhandled error on " + req.prologue().method() + " " + req.path().path(), e);
-          if (!res.isSent()) {
-            Problem.send(res, 500, "INTERNAL_ERROR", "something went wrong on the dock; the log has details");
-          }
-        });
+  /**
+   * @param allowedHosts host names the dock answers besides loopback and its bind address
+   *     ({@code --allowed-hosts}, for a dock opened to the network on purpose)
+   */
+  public static WebSettings settings(String bind, int port, List<String> allowedHosts) {
+    return new WebSettings("dock", bind, port, BODY.maxBytes() * 2L, HostPolicy.loopbackAnd(bind, allowedHosts), true,
+        WebSettings.DEFAULT_READ_TIMEOUT);
   }
 
   public static WebServer start(String bind, int port, StationApi api, PageRoutes pages) {
-    return WebServer.builder()
-        .host(bind)
-        .port(port)
-        .maxPayloadSize(RequestBody.MAX_BYTES * 2L)
-        .shutdownHook(true)
-        .routing(routing -> routing(routing, api, pages))
-        .build()
-        .start();
+    return start(settings(bind, port, List.of()), api, pages);
+  }
+
+  public static WebServer start(WebSettings settings, StationApi api, PageRoutes pages) {
+    return WebServers.start(settings, WebServers.routing(settings, routing -> routing
+        .register("/api", api)
+        .register("/", pages)));
   }
 }

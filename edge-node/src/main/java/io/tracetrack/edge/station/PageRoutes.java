@@ -8,9 +8,8 @@ import io.helidon.webserver.http.ServerResponse;
 import io.tracetrack.edge.db.EdgeDatabase;
 import io.tracetrack.model.CodeInput;
 import io.tracetrack.model.CodeNormalizer;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import io.tracetrack.web.Problems;
+import io.tracetrack.web.StaticFiles;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,46 +24,25 @@ public final class PageRoutes implements HttpService {
   private static final List<String> ASSETS =
       List.of("index.html", "station.js", "station.css", "commands.html", "commands.css");
 
-  private final Map<String, byte[]> assets = new LinkedHashMap<>();
+  private final StaticFiles assets = StaticFiles.fromClasspath("/web/", ASSETS);
   private final EdgeDatabase db;
 
   public PageRoutes(EdgeDatabase db) {
     this.db = db;
-    for (String name : ASSETS) {
-      try (InputStream in = PageRoutes.class.getResourceAsStream("/web/" + name)) {
-        if (in != null) {
-          assets.put(name, in.readAllBytes());
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot load web asset " + name, e);
-      }
-    }
-    if (!assets.containsKey("index.html")) {
-      throw new IllegalStateException("the station page (web/index.html) is missing from the build");
-    }
   }
 
   @Override
   public void routing(HttpRules rules) {
-    rules.get("/", (req, res) -> asset("index.html", res))
-        .get("/health", this::health)
-        .get("/barcode/{text}", this::barcode);
-    for (String name : assets.keySet()) {
-      rules.get("/" + name, (req, res) -> asset(name, res));
-    }
-  }
-
-  private void asset(String name, ServerResponse res) {
-    res.header(HeaderNames.CONTENT_TYPE, contentType(name));
-    res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-    res.send(assets.get(name));
+    rules.get("/health", this::health)
+        .get("/barcode/{text}", this::barcode)
+        .register(assets);
   }
 
   private void barcode(ServerRequest req, ServerResponse res) {
     String raw = req.path().pathParameters().get("text");
     String text = raw.endsWith(".svg") ? raw.substring(0, raw.length() - 4) : raw;
     if (!(CodeNormalizer.normalize(text) instanceof CodeInput.Valid(String code))) {
-      Problem.send(res, 400, "INVALID_CODE", "barcodes are printed for codes of A-Z, 0-9 and '-' only");
+      Problems.send(res, 400, "INVALID_CODE", "barcodes are printed for codes of A-Z, 0-9 and '-' only");
       return;
     }
     res.header(HeaderNames.CONTENT_TYPE, "image/svg+xml");
@@ -79,18 +57,5 @@ public final class PageRoutes implements HttpService {
     out.put("checks", List.of(Map.of("name", "sqlite", "status", up ? "UP" : "DOWN")));
     res.status(up ? 200 : 503);
     StationApi.sendJson(res, out);
-  }
-
-  private static String contentType(String name) {
-    if (name.endsWith(".html")) {
-      return "text/html; charset=utf-8";
-    }
-    if (name.endsWith(".js")) {
-      return "text/javascript; charset=utf-8";
-    }
-    if (name.endsWith(".css")) {
-      return "text/css; charset=utf-8";
-    }
-    return "application/octet-stream";
   }
 }

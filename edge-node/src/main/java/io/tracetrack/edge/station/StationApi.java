@@ -12,6 +12,9 @@ import io.tracetrack.edge.users.LocalUsers;
 import io.tracetrack.edge.users.Session;
 import io.tracetrack.edge.users.SignInResult;
 import io.tracetrack.edge.db.EdgeDatabase;
+import io.tracetrack.web.Json;
+import io.tracetrack.web.JsonBody;
+import io.tracetrack.web.Problems;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +25,9 @@ import java.util.Optional;
  * {@code accepted:false}; only malformed requests and missing sessions are 4xx.
  */
 public final class StationApi implements HttpService {
+
+  /** Any string field: the body cap is the real limit; a scan of any length gets the terminal's answer. */
+  private static final int TEXT_MAX = Integer.MAX_VALUE;
 
   private final ScanService scans;
   private final LocalUsers users;
@@ -43,19 +49,19 @@ public final class StationApi implements HttpService {
   }
 
   private void signIn(ServerRequest req, ServerResponse res) {
-    var body = RequestBody.object(req, res);
+    var body = EdgeServer.BODY.object(req, res);
     if (body.isEmpty()) {
       return;
     }
-    Optional<String> station = RequestBody.text(body.get(), "station", res);
+    Optional<String> station = JsonBody.text(body.get(), "station", TEXT_MAX, res);
     if (station.isEmpty()) {
       return;
     }
-    Optional<String> user = RequestBody.text(body.get(), "user", res);
+    Optional<String> user = JsonBody.text(body.get(), "user", TEXT_MAX, res);
     if (user.isEmpty()) {
       return;
     }
-    Optional<String> password = RequestBody.text(body.get(), "password", res);
+    Optional<String> password = JsonBody.text(body.get(), "password", TEXT_MAX, res);
     if (password.isEmpty()) {
       return;
     }
@@ -68,7 +74,7 @@ public final class StationApi implements HttpService {
         out.put("created", s.created());
         sendJson(res, out);
       }
-      case SignInResult.Refused r -> Problem.send(res, switch (r.code()) {
+      case SignInResult.Refused r -> Problems.send(res, switch (r.code()) {
         case "BAD_CREDENTIALS" -> 401;
         case "ACCOUNT_LOCKED" -> 423;
         case "DISABLED" -> 403;
@@ -87,11 +93,11 @@ public final class StationApi implements HttpService {
     if (session.isEmpty()) {
       return;
     }
-    var body = RequestBody.object(req, res);
+    var body = EdgeServer.BODY.object(req, res);
     if (body.isEmpty()) {
       return;
     }
-    Optional<String> code = RequestBody.text(body.get(), "code", res);
+    Optional<String> code = JsonBody.text(body.get(), "code", TEXT_MAX, res);
     if (code.isEmpty()) {
       return;
     }
@@ -114,7 +120,7 @@ public final class StationApi implements HttpService {
   private Optional<Session> session(ServerRequest req, ServerResponse res) {
     Optional<Session> session = bearer(req).flatMap(users::session);
     if (session.isEmpty()) {
-      Problem.send(res, 401, "NOT_SIGNED_IN", "sign in at the station first (or the session expired)");
+      Problems.send(res, 401, "NOT_SIGNED_IN", "sign in at the station first (or the session expired)");
     }
     return session;
   }
@@ -126,7 +132,6 @@ public final class StationApi implements HttpService {
   }
 
   static void sendJson(ServerResponse res, Object value) {
-    res.header(HeaderNames.CONTENT_TYPE, "application/json");
-    res.send(Json.bytes(value));
+    Json.send(res, 200, value);
   }
 }

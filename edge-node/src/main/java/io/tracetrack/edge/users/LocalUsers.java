@@ -4,12 +4,12 @@ import static io.tracetrack.edge.db.jooq.Tables.EDGE_META;
 import static io.tracetrack.edge.db.jooq.Tables.LOCAL_USER;
 import static io.tracetrack.edge.db.jooq.Tables.STATION_SESSION;
 
-import com.password4j.Argon2Function;
-import com.password4j.Password;
-import com.password4j.types.Argon2;
 import io.tracetrack.edge.db.EdgeDatabase;
 import io.tracetrack.edge.db.jooq.tables.records.LocalUserRecord;
 import io.tracetrack.model.Role;
+import io.tracetrack.model.UserNames;
+import io.tracetrack.web.Lockout;
+import io.tracetrack.web.Passwords;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -36,20 +36,16 @@ import java.util.regex.Pattern;
  */
 public final class LocalUsers {
 
-  /** Passwords shorter than this are refused. */
-  public static final int MIN_PASSWORD_LENGTH = 8;
+  /** Passwords shorter than this are refused (the shared policy, as on the hub). */
+  public static final int MIN_PASSWORD_LENGTH = Passwords.MIN_LENGTH;
   /** Failed sign-ins in a row before the account is locked. */
-  public static final int MAX_FAILED_ATTEMPTS = 5;
+  public static final int MAX_FAILED_ATTEMPTS = Lockout.MAX_FAILURES;
   /** How long a lockout lasts. */
-  public static final Duration LOCKOUT = Duration.ofMinutes(15);
+  public static final Duration LOCKOUT = Lockout.DURATION;
   /** A station session lasts one shift. */
   public static final Duration SESSION_LIFETIME = Duration.ofHours(12);
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-  /** OWASP's Argon2id baseline: 19 MiB, 2 passes, 1 lane; memory-hard, ~20 ms here. */
-  private static final Argon2Function ARGON2 = Argon2Function.getInstance(19_456, 2, 1, 32, Argon2.ID);
-  /** Verifying against this keeps the time of "no such user" equal to "wrong password". */
-  private static final String DUMMY_HASH = Password.hash("not-a-real-password").addRandomSalt(16).with(ARGON2).getResult();
 
   private final EdgeDatabase db;
   private final Clock clock;
@@ -60,7 +56,7 @@ public final class LocalUsers {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** Whether a name is acceptable as a user or station name. */
+  /** Whether a name is acceptable as a station name (user names follow {@link UserNames}). */
   public static boolean isValidName(String name) {
     return name != null && NAME.matcher(name).matches();
   }
@@ -79,9 +75,10 @@ public final class LocalUsers {
    *
    * @return empty when allowed, else the reason
    */
-  public Optional<String> admitTerminalUser(String name) {
-    if (!isValidName(name)) {
-      return Optional.of("user name must be 1-64 letters, digits, '.', '_' or '-'");
+  public Optional<String> admitTerminalUser(String rawName) {
+    String name = UserNames.normalize(rawName).orElse(null);
+    if (name == null) {
+      return UserNames.problem(rawName);
     }
     LocalUserRecord known = db.read(dsl -> dsl.selectFrom(LOCAL_USER).where(LOCAL_USER.NAME.eq(name)).fetchOne());
     if (known != null) {
@@ -102,9 +99,10 @@ public final class LocalUsers {
   }
 
   /** The first-run command: adds a local dispatcher with a password. */
-  public Optional<String> addLocalDispatcher(String name, String password) {
-    if (!isValidName(name)) {
-      return Optional.of("user name must be 1-64 letters, digits, '.', '_' or '-'");
+  public Optional<String> addLocalDispatcher(String rawName, String password) {
+    String name = UserNames.normalize(rawName).orElse(null);
+    if (name == null) {
+      return UserNames.problem(rawName);
     }
     Optional<String> weak = passwordProblem(password);
     if (weak.isPresent()) {
@@ -124,9 +122,12 @@ public final class LocalUsers {
   }
 
   /** Station sign-in from the page. */
-  public SignInResult signIn(String station, String name, String password) {
-    if (!isValidName(station) || !isValidName(name) || password == null || password.length() > 1024) {
-      return new SignInResult.Refused("INVALID_REQUEST", "station and user must be 1-64 letters, digits, '.', '_' or '-'");
+  public SignInResult signIn(String station, String rawName, String password) {
+    // user names are case-insensitive (the shared rule); station names are labels, kept as typed
+    String name = UserNames.normalize(rawName).orElse(null);
+    if (!isValidName(station) || name == null || password == null || password.length() > 1024) {
+      return new SignInResult.Refused("INVALID_REQUEST", "station must be 1-64 letters, digits, '.', '_' or '-'; "
+          + UserNames.problem(rawName).orElse("the password is missing or too long"));
     }
     long now = clock.millis();
     LocalUserRecord user = db.read(dsl -> dsl.selectFrom(LOCAL_USER).where(LOCAL_USER.NAME.eq(name)).fetchOne());
@@ -135,7 +136,7 @@ public final class LocalUsers {
     if (user == null) {
       boolean fromHub = db.read(LocalUsers::usersFromHub);
       if (fromHub) {
-        verify(password, DUMMY_HASH);
+        Passwords.burn(password);
         return badCredentials();
       }
       Optional<String> weak = passwordProblem(password);
@@ -160,7 +161,7 @@ public final class LocalUsers {
         return new SignInResult.Refused("DISABLED", "user " + name + " is disabled");
       }
       if (user.getLockedUntil() != null && user.getLockedUntil() > now) {
-        long minutes = Math.max(1, (user.getLockedUntil() - now + 59_999) / 60_000);
+        long minutes = Lockout.minutesLeft(user.getLockedUntil(), now);
         return new SignInResult.Refused("ACCOUNT_LOCKED", "too many failed sign-ins; try again in " + minutes + " min");
       }
       if (user.getPasswordHash() == null) {
@@ -293,16 +294,7 @@ public final class LocalUsers {
   }
 
   static Optional<String> passwordProblem(String password) {
-    if (password == null || password.length() < MIN_PASSWORD_LENGTH) {
-      return Optional.of("password must be at least " + MIN_PASSWORD_LENGTH + " characters");
-    }
-    if (password.length() > 1024) {
-      return Optional.of("password must be at most 1024 characters");
-    }
-    if (password.isBlank()) {
-      return Optional.of("password must not be blank");
-    }
-    return Optional.empty();
+    return Passwords.problem(password);
   }
 
   private void insertUser(org.jooq.DSLContext dsl, String name, String hash) {
@@ -321,15 +313,11 @@ public final class LocalUsers {
   }
 
   private static String hash(String password) {
-    return Password.hash(password).addRandomSalt(16).with(ARGON2).getResult();
+    return Passwords.hash(password);
   }
 
   private static boolean verify(String password, String hash) {
-    try {
-      return Password.check(password, hash).with(Argon2Function.getInstanceFromHash(hash));
-    } catch (RuntimeException e) {
-      return false; // a malformed stored hash never signs anyone in
-    }
+    return Passwords.verify(password, hash); // a malformed stored hash never signs anyone in
   }
 
   private String newToken() {

@@ -54,7 +54,7 @@ class StationApiTest {
   @BeforeEach
   void signIn() throws Exception {
     if (token == null) {
-      HttpResponse<String> res = post("/api/session", "{\"station\":\"s1\",\"user\":\"asha\",\"password\":\"correct-horse\"}", null);
+      HttpResponse<String> res = post("/api/session", "{\"station\":\"s1\",\"user\":\"asha\",\"password\":\"Correct-horse-1\"}", null);
       assertThat(res.statusCode()).isEqualTo(200);
       token = JSON.readTree(res.body()).get("token").asText();
     }
@@ -142,13 +142,13 @@ class StationApiTest {
   class SignIn {
     @Test
     void wrongPassword_is401_andLocksAfterFiveFailures() throws Exception {
-      post("/api/session", "{\"station\":\"s9\",\"user\":\"lockme\",\"password\":\"right-password\"}", null);
+      post("/api/session", "{\"station\":\"s9\",\"user\":\"lockme\",\"password\":\"Right-password-1\"}", null);
       for (int i = 0; i < 5; i++) {
         assertProblem(post("/api/session", "{\"station\":\"s9\",\"user\":\"lockme\",\"password\":\"wrong-guess\"}", null), 401, "BAD_CREDENTIALS");
       }
-      assertProblem(post("/api/session", "{\"station\":\"s9\",\"user\":\"lockme\",\"password\":\"right-password\"}", null), 423, "ACCOUNT_LOCKED");
+      assertProblem(post("/api/session", "{\"station\":\"s9\",\"user\":\"lockme\",\"password\":\"Right-password-1\"}", null), 423, "ACCOUNT_LOCKED");
       edge.clock.advance(Duration.ofMinutes(16));
-      assertThat(post("/api/session", "{\"station\":\"s9\",\"user\":\"lockme\",\"password\":\"right-password\"}", null).statusCode()).isEqualTo(200);
+      assertThat(post("/api/session", "{\"station\":\"s9\",\"user\":\"lockme\",\"password\":\"Right-password-1\"}", null).statusCode()).isEqualTo(200);
     }
 
     @Test
@@ -159,9 +159,9 @@ class StationApiTest {
 
     @Test
     void passwordIsStoredOnlyAsArgon2idHash() throws Exception {
-      post("/api/session", "{\"station\":\"s9\",\"user\":\"hashme\",\"password\":\"plain-text-secret\"}", null);
+      post("/api/session", "{\"station\":\"s9\",\"user\":\"hashme\",\"password\":\"Plain-text-secret-1\"}", null);
       assertThat(edge.count("select count(*) from local_user where name = 'hashme' and password_hash like '$argon2id$%'")).isEqualTo(1);
-      assertThat(edge.count("select count(*) from local_user where password_hash like '%plain-text-secret%'")).isZero();
+      assertThat(edge.count("select count(*) from local_user where password_hash like '%Plain-text-secret-1%'")).isZero();
     }
 
     @Test

@@ -1,11 +1,14 @@
-package io.tracetrack.hub.auth;
+package io.tracetrack.web;
 
 import com.password4j.Argon2Function;
 import com.password4j.Password;
 import com.password4j.types.Argon2;
 import java.util.Optional;
 
-/** Argon2id hashing (memory-hard) and the password policy. */
+/**
+ * Argon2id hashing (memory-hard) and the one password policy of dock and hub: a password a hub
+ * admin sets must also be one the dock accepts, once users sync down.
+ */
 public final class Passwords {
 
   public static final int MIN_LENGTH = 12;

@@ -1,0 +1,39 @@
+package io.tracetrack.web;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** RFC 9457 problem details, with the stable {@code code} clients switch on. */
+public final class Problems {
+
+  public static final String MEDIA_TYPE = "application/problem+json";
+
+  private Problems() {}
+
+  public static void send(ServerResponse res, int status, String code, String detail) {
+    send(res, status, code, detail, Map.of());
+  }
+
+  /** Problem details with extra members (the other bag of a refused link, say). */
+  public static void send(ServerResponse res, int status, String code, String detail, Map<String, Object> extra) {
+    byte[] body = body(status, code, detail, extra);
+    res.status(status);
+    res.header(HeaderNames.CONTENT_TYPE, MEDIA_TYPE);
+    res.send(body);
+  }
+
+  /** The serialised problem, for answers written outside routing (see {@link WebServers}). */
+  static byte[] body(int status, String code, String detail, Map<String, Object> extra) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("type", "about:blank");
+    body.put("title", Status.create(status).reasonPhrase());
+    body.put("status", status);
+    body.put("code", code);
+    body.put("detail", detail);
+    body.putAll(extra);
+    return Json.bytes(body);
+  }
+}

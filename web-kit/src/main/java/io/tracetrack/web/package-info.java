@@ -1,0 +1,8 @@
+/**
+ * The HTTP plumbing the dock and the hub share, written once: reading JSON bodies strictly (one
+ * media type, size and shape limits, no duplicate keys, nothing after the value), problem+json
+ * answers with stable codes (also for what the server refuses before routing), security headers,
+ * the Host allow-list against DNS rebinding and the same-origin check, serving static files, and
+ * Argon2id password hashing with the password policy. Nothing here knows about bags or bills.
+ */
+package io.tracetrack.web;

@@ -1,0 +1,32 @@
+package io.tracetrack.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class PasswordsTest {
+
+  @Test
+  void hash_verifies_onlyTheSamePassword() {
+    String hash = Passwords.hash("Correct-Horse-9");
+    assertThat(hash).startsWith("$argon2id$");
+    assertThat(Passwords.verify("Correct-Horse-9", hash)).isTrue();
+    assertThat(Passwords.verify("correct-horse-9", hash)).isFalse();
+    assertThat(Passwords.verify("Correct-Horse-9", "not a hash")).isFalse();
+  }
+
+  @Test
+  void problem_policy() {
+    assertThat(Passwords.problem("short-Pw1")).isPresent(); // 9 chars: the old dock minimum of 8 passed it
+    assertThat(Passwords.problem("alllowercaseletters")).isPresent();
+    assertThat(Passwords.problem("x".repeat(300))).isPresent();
+    assertThat(Passwords.problem("Twelve-chars")).isEmpty();
+    assertThat(Passwords.problem(null)).isPresent();
+  }
+
+  @Test
+  void lockout_minutesLeft_roundsUp() {
+    assertThat(Lockout.minutesLeft(61_000, 0)).isEqualTo(2);
+    assertThat(Lockout.minutesLeft(1, 0)).isEqualTo(1);
+  }
+}
