@@ -178,6 +178,6 @@ class SignInAndSessionRulesTest {
   void unknownUser_cannotBeDisabledOrGivenAPassword() {
     assertThat(cli.disable("nobody")).hasValueSatisfying(m -> assertThat(m).contains("not known"));
     assertThat(cli.setPassword("nobody", "long-enough-1")).hasValueSatisfying(m -> assertThat(m).contains("not known"));
-    assertThat(cli.setPassword("nobody", "short")).hasValueSatisfying(m -> assertThat(m).contains("at least 8"));
+    assertThat(cli.setPassword("nobody", "short")).hasValueSatisfying(m -> assertThat(m).contains("at least 12"));
   }
 }
