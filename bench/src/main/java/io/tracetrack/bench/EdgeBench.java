@@ -276,7 +276,7 @@ final class EdgeBench {
     HttpResponse<String> res = client.send(HttpRequest.newBuilder(base.resolve("/api/session"))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(
-            "{\"station\":\"" + station + "\",\"user\":\"bench\",\"password\":\"bench-password\"}"))
+            "{\"station\":\"" + station + "\",\"user\":\"bench\",\"password\":\"Bench-passw0rd\"}"))
         .build(), HttpResponse.BodyHandlers.ofString());
     if (res.statusCode() != 200) {
       throw new IllegalStateException("sign-in failed: " + res.body());
