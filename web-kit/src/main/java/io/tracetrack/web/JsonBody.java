@@ -53,7 +53,10 @@ public final class JsonBody {
     }
     byte[] bytes;
     try (InputStream in = req.content().inputStream()) {
-      bytes = in.readNBytes(maxBytes + 1);
+      bytes = StallGuard.during(WebServers.readTimeout(req), () -> in.readNBytes(maxBytes + 1));
+    } catch (StallGuard.Stalled e) {
+      // the socket is closed under the read: nobody is left to answer
+      throw e;
     } catch (IOException | RuntimeException e) {
       // reading the request stream: an I/O failure there is the client's (gone, or broken framing)
       if (e instanceof RuntimeException r && !WebServers.clientGone(r)) {

@@ -39,9 +39,20 @@ public final class WebServers {
   /** All request headers together larger than this: 431. */
   public static final int MAX_HEADERS = 16 * 1024;
 
+  /** How often idle connections are looked for. */
+  static final java.time.Duration IDLE_CHECK = java.time.Duration.ofSeconds(5);
+
   private static final java.util.regex.Pattern CONTENT_LENGTH = java.util.regex.Pattern.compile("[0-9]{1,18}");
 
+  /** Where the guard leaves the read timeout for body readers. */
+  static final String READ_TIMEOUT = "tracetrack.read-timeout";
+
   private WebServers() {}
+
+  /** How long a body read of this request may stall: the server's setting, or the default outside one. */
+  static java.time.Duration readTimeout(io.helidon.webserver.http.ServerRequest req) {
+    return req.context().get(READ_TIMEOUT, java.time.Duration.class).orElse(WebSettings.DEFAULT_READ_TIMEOUT);
+  }
 
   /**
    * The filter every request passes first: security headers, then the Host allow-list, then (when
@@ -51,6 +62,7 @@ public final class WebServers {
     return (chain, req, res) -> {
       securityHeaders(res.headers());
       res.header(HeaderNames.CACHE_CONTROL, "no-store");
+      req.context().register(READ_TIMEOUT, settings.readTimeout()); // JsonBody reads the body within it
       String host = req.headers().value(HeaderNames.HOST).orElse(null);
       if (!settings.hosts().allows(host)) {
         // 421: "this server does not answer for that name"; nothing behind it runs
@@ -103,17 +115,18 @@ public final class WebServers {
         .port(settings.port())
         .maxPayloadSize(settings.maxPayload())
         .shutdownHook(true)
-        // a client that stops sending mid-headers or mid-body is cut off instead of holding a thread
-        // meant to cut off a client that stops mid-request; in a raw-socket test Helidon 4.3.2 did
-        // not close a stalled request after it, so no test claims that (an open question)
-        .connectionConfig(c -> c.readTimeout(settings.readTimeout()))
-        .idleConnectionTimeout(settings.readTimeout().multipliedBy(10))
+        // A connection waiting for a request line (a new one, or kept alive) is closed after this
+        // long, checked every few seconds; Helidon interrupts such a wait itself. Stalls after the
+        // request line are StallGuard's (headers) and JsonBody's (body).
+        .idleConnectionTimeout(settings.readTimeout().multipliedBy(2))
+        .idleConnectionPeriod(IDLE_CHECK)
         .addProtocol(Http1Config.builder()
             .maxPrologueLength(MAX_PROLOGUE)
             .maxHeadersSize(MAX_HEADERS)
             .validateRequestHeaders(true)
             .validateRequestHostHeader(true)
             .validatePath(true)
+            .addReceiveListener(new StallGuard(settings.readTimeout()))
             .build())
         .directHandlers(directHandlers())
         .routing(routes)
@@ -184,6 +197,7 @@ public final class WebServers {
   static boolean clientGone(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof java.net.SocketException
+          || t instanceof StallGuard.Stalled
           || t instanceof io.helidon.common.buffers.DataReader.InsufficientDataAvailableException
           || t.getClass().getName().equals("io.helidon.common.socket.SocketClosedException")) {
         return true;

@@ -179,6 +179,45 @@ class WebServersTest {
       assertThat(a.header("Content-Type")).isEqualTo(Problems.MEDIA_TYPE);
     }
 
+    /**
+     * Slow-loris: a request line, then nothing. The server (read timeout 2 s here) must close the
+     * connection by itself; RawHttp gives up after a minute, so a server that never closes fails.
+     */
+    @Test
+    void stalledHeaders_connectionClosedByTheServer() throws IOException {
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        s.setSoTimeout(RawHttp.GIVE_UP_MILLIS);
+        s.getOutputStream().write(("POST /echo HTTP/1.1\r\nHost: " + host + "\r\nX-Slow: a").getBytes(StandardCharsets.UTF_8));
+        s.getOutputStream().flush();
+        RawHttp.Answer a = RawHttp.read(s.getInputStream());
+        assertThat(a.status()).as("closed without an answer (the request never ended)").isZero();
+      }
+      assertThat(send("GET /index.html HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").status()).isEqualTo(200);
+    }
+
+    @Test
+    void stalledBody_connectionClosedByTheServer_handlerNotLeftWaiting() throws IOException {
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        s.setSoTimeout(RawHttp.GIVE_UP_MILLIS);
+        s.getOutputStream().write(("POST /echo HTTP/1.1\r\nHost: " + host
+            + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a\":").getBytes(StandardCharsets.UTF_8));
+        s.getOutputStream().flush();
+        RawHttp.Answer a = RawHttp.read(s.getInputStream());
+        assertThat(a.status()).as("closed without an answer").isZero();
+      }
+      assertThat(send("GET /index.html HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n").status()).isEqualTo(200);
+    }
+
+    @Test
+    void stalledRequestLine_connectionClosedByTheServer() throws IOException {
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        s.setSoTimeout(RawHttp.GIVE_UP_MILLIS);
+        s.getOutputStream().write("GET /index.ht".getBytes(StandardCharsets.UTF_8));
+        s.getOutputStream().flush();
+        assertThat(RawHttp.read(s.getInputStream()).status()).isZero();
+      }
+    }
+
     @Test
     void clientDropsMidBody_noSevereLog() throws Exception {
       List<LogRecord> severe = new CopyOnWriteArrayList<>();
