@@ -95,7 +95,7 @@ final class WrkScanLoad implements AutoCloseable {
     for (int i = 1; i <= connections; i++) {
       String station = "wrk" + run + "-" + i;
       String token = JSON.readTree(post(client, "/api/session", null,
-          "{\"station\":\"" + station + "\",\"user\":\"bench\",\"password\":\"bench-password\"}")).get("token").asText();
+          "{\"station\":\"" + station + "\",\"user\":\"bench\",\"password\":\"Bench-passw0rd\"}")).get("token").asText();
       // the first parent is scanned here: wrk may build (and never send) one request per connection
       // before it starts, so the script only ever opens later parents
       post(client, "/api/scan", token, "{\"code\":\"" + parentCode(run, i, 0) + "\"}");
