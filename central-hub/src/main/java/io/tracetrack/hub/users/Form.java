@@ -12,6 +12,7 @@ import java.util.Set;
  * fields in a row and asks {@link #ok} once. Types are strict: a number where a string belongs is a
  * 400, never coerced.
  */
+@Deprecated
 final class Form {
 
   private final JsonNode body;
