@@ -78,26 +78,4 @@ public final class Access {
     }
     return token;
   }
-
-  /** Old shape, removed once every route declares its roles. */
-  @Deprecated
-  public java.util.Optional<Caller> require(ServerRequest req, ServerResponse res, Role... allowed) {
-    try {
-      return java.util.Optional.of(caller(req, Set.of(allowed)));
-    } catch (ApiProblem p) {
-      io.tracetrack.web.Problems.send(res, p);
-      return java.util.Optional.empty();
-    }
-  }
-
-  /** Old shape, removed once every route declares its roles. */
-  @Deprecated
-  public java.util.Optional<Tokens.Stamped> requireToken(ServerRequest req, ServerResponse res, Role... allowed) {
-    try {
-      return java.util.Optional.of(token(req, Set.of(allowed)));
-    } catch (ApiProblem p) {
-      io.tracetrack.web.Problems.send(res, p);
-      return java.util.Optional.empty();
-    }
-  }
 }

@@ -58,25 +58,4 @@ public final class Http {
   public static Form form(ServerRequest req) {
     return BODY.form(req);
   }
-
-  /** Old shape, removed once every handler reads a {@link Form}. */
-  @Deprecated
-  public static java.util.Optional<com.fasterxml.jackson.databind.JsonNode> body(ServerRequest req, ServerResponse res) {
-    return BODY.object(req, res);
-  }
-
-  /** Old shape, removed once every handler reads a {@link Form}. */
-  @Deprecated
-  public static java.util.Optional<String> text(com.fasterxml.jackson.databind.JsonNode body, String field, int max,
-      ServerResponse res) {
-    Form f = Form.of(body);
-    String value = f.required(field, max);
-    try {
-      f.check();
-      return java.util.Optional.of(value);
-    } catch (io.tracetrack.web.ApiProblem p) {
-      Problems.send(res, p);
-      return java.util.Optional.empty();
-    }
-  }
 }
