@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeType;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -17,8 +16,8 @@ import java.util.Optional;
 /**
  * Reads a small JSON object body strictly: exactly the {@code application/json} media type (which
  * also keeps other web pages from posting here without a CORS preflight), a size cap, nesting and
- * string limits, no key twice, nothing after the value. A handler that gets an empty Optional back
- * has already been answered with problem+json.
+ * string limits, no key twice, nothing after the value. {@link #read} throws an {@link ApiProblem}
+ * for anything else, which the routing answers as problem+json.
  * Immutable and thread-safe: each app keeps one per kind of body.
  */
 public final class JsonBody {
@@ -42,14 +41,27 @@ public final class JsonBody {
     return maxBytes;
   }
 
-  /** The request's JSON object, or empty after a 4xx answer. */
+  /** The request's JSON object, or empty after a 4xx answer (for handlers that answer by hand). */
   public Optional<JsonNode> object(ServerRequest req, ServerResponse res) {
-    if (!isJson(req.headers().value(HeaderNames.CONTENT_TYPE).orElse(""))) {
-      Problems.send(res, 415, ProblemCodes.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json");
+    try {
+      return Optional.of(read(req));
+    } catch (ApiProblem p) {
+      Problems.send(res, p);
       return Optional.empty();
     }
+  }
+
+  /**
+   * The request's JSON object.
+   *
+   * @throws ApiProblem 415, 413 or 400 (the routing answers it: {@link WebServers#errors})
+   */
+  public JsonNode read(ServerRequest req) {
+    if (!isJson(req.headers().value(HeaderNames.CONTENT_TYPE).orElse(""))) {
+      throw new ApiProblem(415, ProblemCodes.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json");
+    }
     if (req.headers().contentLength().orElse(0) > maxBytes) {
-      return tooLarge(res);
+      throw tooLarge();
     }
     byte[] bytes;
     try (InputStream in = req.content().inputStream()) {
@@ -62,34 +74,33 @@ public final class JsonBody {
       if (e instanceof RuntimeException r && !WebServers.clientGone(r)) {
         throw r;
       }
-      Problems.send(res, 400, ProblemCodes.UNREADABLE_BODY, "the body could not be read");
-      return Optional.empty();
+      throw ApiProblem.badRequest(ProblemCodes.UNREADABLE_BODY, "the body could not be read");
     }
     if (bytes.length > maxBytes) {
-      return tooLarge(res);
+      throw tooLarge();
     }
     if (bytes.length == 0) {
-      Problems.send(res, 400, ProblemCodes.MALFORMED_JSON, "the body is empty");
-      return Optional.empty();
+      throw ApiProblem.badRequest(ProblemCodes.MALFORMED_JSON, "the body is empty");
     }
     JsonNode node;
     try {
       node = parse(bytes);
     } catch (StreamConstraintsException e) {
-      Problems.send(res, 400, ProblemCodes.JSON_LIMIT_EXCEEDED, "the JSON exceeds a limit: " + e.getOriginalMessage());
-      return Optional.empty();
+      throw ApiProblem.badRequest(ProblemCodes.JSON_LIMIT_EXCEEDED, "the JSON exceeds a limit: " + e.getOriginalMessage());
     } catch (JsonProcessingException e) {
-      Problems.send(res, 400, ProblemCodes.MALFORMED_JSON, "the body is not valid JSON: " + e.getOriginalMessage());
-      return Optional.empty();
+      throw ApiProblem.badRequest(ProblemCodes.MALFORMED_JSON, "the body is not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
-      Problems.send(res, 400, ProblemCodes.MALFORMED_JSON, "the body is not valid JSON");
-      return Optional.empty();
+      throw ApiProblem.badRequest(ProblemCodes.MALFORMED_JSON, "the body is not valid JSON");
     }
     if (node == null || !node.isObject()) {
-      Problems.send(res, 400, ProblemCodes.INVALID_REQUEST, "the body must be a JSON object");
-      return Optional.empty();
+      throw ApiProblem.invalid("the body must be a JSON object");
     }
-    return Optional.of(node);
+    return node;
+  }
+
+  /** The request's JSON object as a {@link Form}; the same refusals as {@link #read}. */
+  public Form form(ServerRequest req) {
+    return Form.of(read(req));
   }
 
   /**
@@ -129,26 +140,7 @@ public final class JsonBody {
     return true;
   }
 
-  /** A required string field of at most {@code max} characters, or empty after a 400. */
-  public static Optional<String> text(JsonNode body, String field, int max, ServerResponse res) {
-    JsonNode value = body.get(field);
-    if (value == null || value.isNull()) {
-      Problems.send(res, 400, ProblemCodes.INVALID_REQUEST, "missing field: " + field);
-      return Optional.empty();
-    }
-    if (value.getNodeType() != JsonNodeType.STRING) {
-      Problems.send(res, 400, ProblemCodes.INVALID_REQUEST, field + " must be a string");
-      return Optional.empty();
-    }
-    if (value.textValue().length() > max) {
-      Problems.send(res, 400, ProblemCodes.INVALID_REQUEST, field + " is longer than " + max + " characters");
-      return Optional.empty();
-    }
-    return Optional.of(value.textValue());
-  }
-
-  private Optional<JsonNode> tooLarge(ServerResponse res) {
-    Problems.send(res, 413, ProblemCodes.BODY_TOO_LARGE, "the body is larger than " + maxBytes + " bytes");
-    return Optional.empty();
+  private ApiProblem tooLarge() {
+    return new ApiProblem(413, ProblemCodes.BODY_TOO_LARGE, "the body is larger than " + maxBytes + " bytes");
   }
 }

@@ -25,6 +25,12 @@ public final class Problems {
     res.send(body);
   }
 
+  /** Answers a refused request with its status, headers and problem details. */
+  public static void send(ServerResponse res, ApiProblem problem) {
+    problem.headers().forEach((name, value) -> res.header(HeaderNames.create(name), value));
+    send(res, problem.status(), problem.code(), problem.detail(), problem.extra());
+  }
+
   /** The serialised problem, for answers written outside routing (see {@link WebServers}). */
   static byte[] body(int status, String code, String detail, Map<String, Object> extra) {
     Map<String, Object> body = new LinkedHashMap<>();

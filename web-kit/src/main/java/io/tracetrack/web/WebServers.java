@@ -88,9 +88,13 @@ public final class WebServers {
     };
   }
 
-  /** Maps what no handler answered, once: Helidon's own refusals and unexpected failures. */
+  /**
+   * Maps what no handler answered, once: refused requests ({@link ApiProblem}, thrown by the
+   * parsing helpers and the role checks), Helidon's own refusals, and unexpected failures.
+   */
   public static void errors(HttpRouting.Builder routing, String app) {
     routing
+        .error(ApiProblem.class, (req, res, e) -> Problems.send(res, e))
         .error(HttpException.class, (req, res, e) -> {
           int status = e.status().code();
           Problems.send(res, status, ProblemCodes.forStatus(status), e.status().reasonPhrase());

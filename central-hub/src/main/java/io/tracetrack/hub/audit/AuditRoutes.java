@@ -8,10 +8,12 @@ import io.tracetrack.hub.auth.Access;
 import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.web.Http;
 import io.tracetrack.model.Role;
+import io.tracetrack.web.ApiProblem;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code GET /api/v1/audit} (filters: actor, entityType, entityId; keyset paging with
@@ -20,6 +22,8 @@ import java.util.Optional;
 public final class AuditRoutes implements HttpService {
 
   private static final int PAGE = 200;
+
+  private static final Set<Role> ADMIN = Set.of(Role.ADMIN);
 
   private final AuditLog audit;
   private final Access access;
@@ -31,14 +35,11 @@ public final class AuditRoutes implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.get("/audit", this::query).post("/audit/verify", this::verify);
+    rules.get("/audit", access.allow(ADMIN, this::query))
+        .post("/audit/verify", access.allow(ADMIN, this::verify));
   }
 
-  private void query(ServerRequest req, ServerResponse res) {
-    Optional<Caller> caller = access.require(req, res, Role.ADMIN);
-    if (caller.isEmpty()) {
-      return;
-    }
+  private void query(ServerRequest req, ServerResponse res, Caller caller) {
     var q = req.query();
     Optional<Long> before;
     int limit;
@@ -46,12 +47,10 @@ public final class AuditRoutes implements HttpService {
       before = q.first("before").asOptional().map(Long::parseLong);
       limit = q.first("limit").asOptional().map(Integer::parseInt).orElse(50);
     } catch (NumberFormatException e) {
-      Http.problem(res, 400, "INVALID_REQUEST", "before and limit must be whole numbers");
-      return;
+      throw ApiProblem.invalid("before and limit must be whole numbers");
     }
     if (limit < 1 || limit > PAGE) {
-      Http.problem(res, 400, "INVALID_REQUEST", "limit must be 1.." + PAGE);
-      return;
+      throw ApiProblem.invalid("limit must be 1.." + PAGE);
     }
     List<AuditLog.Entry> entries = audit.query(q.first("actor").asOptional(), q.first("entityType").asOptional(),
         q.first("entityId").asOptional(), before, limit);
@@ -61,10 +60,7 @@ public final class AuditRoutes implements HttpService {
     Http.json(res, 200, out);
   }
 
-  private void verify(ServerRequest req, ServerResponse res) {
-    if (access.require(req, res, Role.ADMIN).isEmpty()) {
-      return;
-    }
+  private void verify(ServerRequest req, ServerResponse res, Caller caller) {
     Http.json(res, 200, audit.verify());
   }
 }

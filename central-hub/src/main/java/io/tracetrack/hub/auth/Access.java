@@ -1,17 +1,27 @@
 package io.tracetrack.hub.auth;
 
 import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.tracetrack.hub.web.Http;
 import io.tracetrack.model.Role;
-import java.util.Optional;
+import io.tracetrack.web.ApiProblem;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * The role check every protected route starts with: a valid bearer token whose account still
- * stands as the token says ({@link AccountCheck}), and a role the route allows. Unauthenticated is 401, authenticated but not allowed is 403; both are answered here.
+ * The role check a protected route declares with itself ({@code rules.post("/bills",
+ * access.allow(BILLING, this::create))}): a valid bearer token whose account still stands as the
+ * token says ({@link AccountCheck}), and a role the route allows, checked before the handler runs.
+ * Unauthenticated is 401, authenticated but not allowed is 403; both are thrown as
+ * {@link ApiProblem} and answered by the routing's error mapping.
  */
 public final class Access {
+
+  /** Every role: routes any signed-in user may call. */
+  public static final Set<Role> ANYONE = Set.copyOf(EnumSet.allOf(Role.class));
 
   private final Tokens tokens;
   private final AccountCheck accounts;
@@ -21,29 +31,50 @@ public final class Access {
     this.accounts = accounts;
   }
 
-  /** The caller, if signed in with one of {@code allowed}; otherwise empty, already answered. */
-  public Optional<Caller> require(ServerRequest req, ServerResponse res, Role... allowed) {
-    return requireToken(req, res, allowed).map(t -> new Caller(t.principal(), req.remotePeer().host(), Http.requestId(req)));
+  /** A handler that runs for a signed-in caller. */
+  @FunctionalInterface
+  public interface CallerHandler {
+    void handle(ServerRequest req, ServerResponse res, Caller caller) throws Exception;
+  }
+
+  /** A handler that needs the presented token itself (sign-out: its id and expiry). */
+  @FunctionalInterface
+  public interface TokenHandler {
+    void handle(ServerRequest req, ServerResponse res, Tokens.Stamped token) throws Exception;
+  }
+
+  /** {@code handler}, run only for a caller signed in with one of {@code allowed}. */
+  public Handler allow(Set<Role> allowed, CallerHandler handler) {
+    Set<Role> roles = Set.copyOf(allowed);
+    return (req, res) -> handler.handle(req, res, caller(req, roles));
+  }
+
+  /** {@code handler}, given the presented token if it is valid and allows one of {@code allowed}. */
+  public Handler allowToken(Set<Role> allowed, TokenHandler handler) {
+    Set<Role> roles = Set.copyOf(allowed);
+    return (req, res) -> handler.handle(req, res, token(req, roles));
   }
 
   /**
-   * The presented token itself, if it is valid and its account allows it one of {@code allowed}
-   * (what sign-out needs: the token's id and expiry); otherwise empty, already answered.
+   * The caller, if signed in with one of {@code allowed}.
+   *
+   * @throws ApiProblem 401 or 403
    */
-  public Optional<Tokens.Stamped> requireToken(ServerRequest req, ServerResponse res, Role... allowed) {
-    Optional<Tokens.Stamped> token = req.headers().value(HeaderNames.AUTHORIZATION)
+  public Caller caller(ServerRequest req, Set<Role> allowed) {
+    Tokens.Stamped token = token(req, allowed);
+    return new Caller(token.principal(), req.remotePeer().host(), Http.requestId(req));
+  }
+
+  private Tokens.Stamped token(ServerRequest req, Set<Role> allowed) {
+    Tokens.Stamped token = req.headers().value(HeaderNames.AUTHORIZATION)
         .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
         .map(h -> h.substring(7).strip())
         .flatMap(tokens::verifyStamped)
-        .filter(accounts::stillValid);
-    if (token.isEmpty()) {
-      res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"tracetrack\"");
-      Http.problem(res, 401, "UNAUTHENTICATED", "a valid bearer token is required");
-      return Optional.empty();
-    }
-    if (!token.get().principal().is(allowed)) {
-      Http.problem(res, 403, "FORBIDDEN", "your role may not do this");
-      return Optional.empty();
+        .filter(accounts::stillValid)
+        .orElseThrow(() -> new ApiProblem(401, "UNAUTHENTICATED", "a valid bearer token is required", Map.of(),
+            Map.of(HeaderNames.WWW_AUTHENTICATE.defaultCase(), "Bearer realm=\"tracetrack\"")));
+    if (!allowed.contains(token.principal().role())) {
+      throw new ApiProblem(403, "FORBIDDEN", "your role may not do this");
     }
     return token;
   }

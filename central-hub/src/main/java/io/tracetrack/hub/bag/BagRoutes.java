@@ -1,6 +1,5 @@
 package io.tracetrack.hub.bag;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -10,9 +9,11 @@ import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.web.Http;
 import io.tracetrack.model.Rejection;
 import io.tracetrack.model.Role;
+import io.tracetrack.web.ApiProblem;
+import io.tracetrack.web.Form;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code /api/v1/bags} and {@code /api/v1/links}. A refused change is a 409 (400 for a code that
@@ -20,6 +21,11 @@ import java.util.Optional;
  * reason a dock shows.
  */
 public final class BagRoutes implements HttpService {
+
+  /** Who changes bags and links: the floor, and admins. */
+  private static final Set<Role> ON_THE_FLOOR = Set.of(Role.ADMIN, Role.DISPATCHER);
+  /** Who may look a bag up. */
+  private static final Set<Role> ANY_DESK = Set.of(Role.ADMIN, Role.BILLER, Role.DISPATCHER);
 
   private final BagService bags;
   private final Access access;
@@ -31,70 +37,37 @@ public final class BagRoutes implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.post("/bags", this::create)
-        .get("/bags/{code}", this::get)
-        .post("/links", this::link)
-        .delete("/links/{child}", this::unlink);
+    rules.post("/bags", access.allow(ON_THE_FLOOR, this::create))
+        .get("/bags/{code}", access.allow(ANY_DESK, this::get))
+        .post("/links", access.allow(ON_THE_FLOOR, this::link))
+        .delete("/links/{child}", access.allow(ON_THE_FLOOR, this::unlink));
   }
 
-  private void create(ServerRequest req, ServerResponse res) {
-    Optional<Caller> caller = access.require(req, res, Role.ADMIN, Role.DISPATCHER);
-    if (caller.isEmpty()) {
-      return;
-    }
-    Optional<JsonNode> body = Http.body(req, res);
-    if (body.isEmpty()) {
-      return;
-    }
-    Optional<String> code = Http.text(body.get(), "code", 256, res);
-    if (code.isEmpty()) {
-      return;
-    }
-    answer(res, bags.create(code.get(), caller.get()));
+  private void create(ServerRequest req, ServerResponse res, Caller caller) {
+    Form f = Http.form(req);
+    String code = f.required("code", 256);
+    f.check();
+    answer(res, bags.create(code, caller));
   }
 
-  private void get(ServerRequest req, ServerResponse res) {
-    Optional<Caller> caller = access.require(req, res, Role.ADMIN, Role.BILLER, Role.DISPATCHER);
-    if (caller.isEmpty()) {
-      return;
-    }
+  private void get(ServerRequest req, ServerResponse res, Caller caller) {
     String code = req.path().pathParameters().get("code");
-    bags.get(code, caller.get()).ifPresentOrElse(
-        bag -> Http.json(res, 200, bag),
-        () -> Http.problem(res, 404, "BAG_NOT_FOUND", "no bag " + printable(code) + " (in your area)"));
+    Http.json(res, 200, bags.get(code, caller).orElseThrow(() ->
+        new ApiProblem(404, "BAG_NOT_FOUND", "no bag " + printable(code) + " (in your area)")));
   }
 
-  private void link(ServerRequest req, ServerResponse res) {
-    Optional<Caller> caller = access.require(req, res, Role.ADMIN, Role.DISPATCHER);
-    if (caller.isEmpty()) {
-      return;
-    }
-    Optional<JsonNode> body = Http.body(req, res);
-    if (body.isEmpty()) {
-      return;
-    }
-    Optional<String> parent = Http.text(body.get(), "parent", 256, res);
-    if (parent.isEmpty()) {
-      return;
-    }
-    Optional<String> child = Http.text(body.get(), "child", 256, res);
-    if (child.isEmpty()) {
-      return;
-    }
-    answer(res, bags.link(parent.get(), child.get(), caller.get()));
+  private void link(ServerRequest req, ServerResponse res, Caller caller) {
+    Form f = Http.form(req);
+    String parent = f.required("parent", 256);
+    String child = f.required("child", 256);
+    f.check();
+    answer(res, bags.link(parent, child, caller));
   }
 
-  private void unlink(ServerRequest req, ServerResponse res) {
-    Optional<Caller> caller = access.require(req, res, Role.ADMIN, Role.DISPATCHER);
-    if (caller.isEmpty()) {
-      return;
-    }
-    Optional<String> parent = req.query().first("parent").asOptional();
-    if (parent.isEmpty()) {
-      Http.problem(res, 400, "INVALID_REQUEST", "say which parent the child is expected on: ?parent=CODE");
-      return;
-    }
-    answer(res, bags.unlink(req.path().pathParameters().get("child"), parent.get(), caller.get()));
+  private void unlink(ServerRequest req, ServerResponse res, Caller caller) {
+    String parent = req.query().first("parent").asOptional().orElseThrow(() ->
+        ApiProblem.invalid("say which parent the child is expected on: ?parent=CODE"));
+    answer(res, bags.unlink(req.path().pathParameters().get("child"), parent, caller));
   }
 
   private static void answer(ServerResponse res, BagService.Outcome outcome) {

@@ -5,14 +5,19 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.tracetrack.hub.auth.Access;
+import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.web.Http;
 import io.tracetrack.model.Role;
+import io.tracetrack.web.ApiProblem;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.Set;
 
 /** {@code GET /api/v1/eod?date=YYYY-MM-DD&tz=Area/City}: the end-of-day summary. Admins and billers. */
 public final class EndOfDayRoutes implements HttpService {
+
+  private static final Set<Role> BILLING = Set.of(Role.ADMIN, Role.BILLER);
 
   private final EndOfDay eod;
   private final Access access;
@@ -26,21 +31,17 @@ public final class EndOfDayRoutes implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.get("/eod", this::summary);
+    rules.get("/eod", access.allow(BILLING, this::summary));
   }
 
-  private void summary(ServerRequest req, ServerResponse res) {
-    if (access.require(req, res, Role.ADMIN, Role.BILLER).isEmpty()) {
-      return;
-    }
+  private void summary(ServerRequest req, ServerResponse res, Caller caller) {
     ZoneId zone;
     LocalDate date;
     try {
       zone = ZoneId.of(req.query().first("tz").asOptional().orElse("UTC"));
       date = req.query().first("date").asOptional().map(LocalDate::parse).orElseGet(() -> LocalDate.ofInstant(clock.instant(), zone));
     } catch (DateTimeException e) {
-      Http.problem(res, 400, "INVALID_REQUEST", "date must be YYYY-MM-DD and tz a time zone such as Asia/Kolkata");
-      return;
+      throw ApiProblem.invalid("date must be YYYY-MM-DD and tz a time zone such as Asia/Kolkata");
     }
     Http.json(res, 200, eod.of(date, zone));
   }

@@ -13,7 +13,7 @@ import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
@@ -25,6 +25,9 @@ import org.apache.commons.csv.CSVPrinter;
  */
 public final class ExportRoutes implements HttpService {
 
+  private static final Set<Role> ANY_DESK = Set.of(Role.ADMIN, Role.BILLER, Role.DISPATCHER);
+  private static final Set<Role> BILLING = Set.of(Role.ADMIN, Role.BILLER);
+
   private final ExportStore store;
   private final Access access;
 
@@ -35,33 +38,22 @@ public final class ExportRoutes implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.get("/exports/bags.csv", this::bags)
-        .get("/exports/scans.csv", this::scans)
-        .get("/exports/bills.csv", this::bills);
+    rules.get("/exports/bags.csv", access.allow(ANY_DESK, this::bags))
+        .get("/exports/scans.csv", access.allow(ANY_DESK, this::scans))
+        .get("/exports/bills.csv", access.allow(BILLING, this::bills));
   }
 
-  private void bags(ServerRequest req, ServerResponse res) {
-    Optional<Caller> caller = access.require(req, res, Role.ADMIN, Role.BILLER, Role.DISPATCHER);
-    if (caller.isEmpty()) {
-      return;
-    }
-    String area = areaOf(caller.get());
+  private void bags(ServerRequest req, ServerResponse res, Caller caller) {
+    String area = areaOf(caller);
     stream(res, "bags.csv", ExportStore.BAG_COLUMNS, rows -> store.bags(area, rows));
   }
 
-  private void scans(ServerRequest req, ServerResponse res) {
-    Optional<Caller> caller = access.require(req, res, Role.ADMIN, Role.BILLER, Role.DISPATCHER);
-    if (caller.isEmpty()) {
-      return;
-    }
-    String area = areaOf(caller.get());
+  private void scans(ServerRequest req, ServerResponse res, Caller caller) {
+    String area = areaOf(caller);
     stream(res, "scans.csv", ExportStore.SCAN_COLUMNS, rows -> store.scans(area, rows));
   }
 
-  private void bills(ServerRequest req, ServerResponse res) {
-    if (access.require(req, res, Role.ADMIN, Role.BILLER).isEmpty()) {
-      return;
-    }
+  private void bills(ServerRequest req, ServerResponse res, Caller caller) {
     stream(res, "bills.csv", ExportStore.BILL_COLUMNS, store::bills);
   }
 

@@ -6,6 +6,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.tracetrack.hub.auth.Access;
+import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.db.HubDatabase;
 import io.tracetrack.hub.web.Http;
 import io.tracetrack.model.Role;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code GET /metrics} (Prometheus text; scraped from inside the cluster, so unauthenticated like
@@ -37,7 +39,7 @@ public final class OpsRoutes implements HttpService {
   public void routing(HttpRules rules) {
     rules.get("/metrics", this::prometheus)
         .get("/openapi", this::openapi)
-        .get("/api/v1/system/health", this::health);
+        .get("/api/v1/system/health", access.allow(Set.of(Role.ADMIN), this::health));
   }
 
   private void openapi(ServerRequest req, ServerResponse res) {
@@ -63,10 +65,7 @@ public final class OpsRoutes implements HttpService {
     res.send(metrics.registry().scrape().getBytes(StandardCharsets.UTF_8));
   }
 
-  private void health(ServerRequest req, ServerResponse res) {
-    if (access.require(req, res, Role.ADMIN).isEmpty()) {
-      return;
-    }
+  private void health(ServerRequest req, ServerResponse res, Caller caller) {
     var pool = db.pool().getHikariPoolMXBean();
     MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
     Map<String, Object> out = new LinkedHashMap<>();

@@ -9,6 +9,7 @@ import io.tracetrack.hub.auth.Access;
 import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.db.HubDatabase;
 import io.tracetrack.model.Role;
+import io.tracetrack.web.ApiProblem;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.regex.Pattern;
 import io.tracetrack.hub.web.Http;
 
@@ -35,6 +37,8 @@ public final class SearchRoutes implements HttpService {
   private static final Pattern CURSOR = Pattern.compile("[A-Z0-9-]{1,64}");
   private static final Pattern DIGITS = Pattern.compile("[0-9]{1,3}");
 
+  private static final Set<Role> ANY_DESK = Set.of(Role.ADMIN, Role.BILLER, Role.DISPATCHER);
+
   private final SearchStore store;
   private final Access access;
 
@@ -45,56 +49,46 @@ public final class SearchRoutes implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.get("/search", this::search);
+    rules.get("/search", access.allow(ANY_DESK, this::search));
   }
 
   /** One hit. */
   public record Hit(String code, String role, int childCount, int limit, String parent, String area, String dock,
       String createdBy, OffsetDateTime createdAt) {}
 
-  private void search(ServerRequest req, ServerResponse res) {
-    Optional<Caller> caller = access.require(req, res, Role.ADMIN, Role.BILLER, Role.DISPATCHER);
-    if (caller.isEmpty()) {
-      return;
-    }
+  private void search(ServerRequest req, ServerResponse res, Caller caller) {
     UriQuery q = req.query();
     String text = q.first("q").asOptional().orElse("").strip().toUpperCase(Locale.ROOT);
     if (!QUERY.matcher(text).matches()) {
-      Http.problem(res, 400, "INVALID_QUERY", "q must be 1-64 letters, digits or '-'");
-      return;
+      throw ApiProblem.badRequest("INVALID_QUERY", "q must be 1-64 letters, digits or '-'");
     }
     SearchStore.Filter filter;
     try {
-      filter = filters(q, caller.get());
+      filter = filters(q, caller);
     } catch (IllegalArgumentException e) {
       // our own messages only: a parser's text (Java class names, positions) never reaches the client
-      Http.problem(res, 400, "INVALID_FILTER", e.getMessage());
-      return;
+      throw ApiProblem.badRequest("INVALID_FILTER", e.getMessage());
     }
-    OptionalInt limit = limit(q.first("limit").asOptional().orElse("50"));
-    if (limit.isEmpty()) {
-      Http.problem(res, 400, "INVALID_FILTER", "limit must be a whole number 1.." + MAX_PAGE);
-      return;
-    }
+    int limit = limit(q.first("limit").asOptional().orElse("50")).orElseThrow(() ->
+        ApiProblem.badRequest("INVALID_FILTER", "limit must be a whole number 1.." + MAX_PAGE));
     Optional<String> after = q.first("after").asOptional();
     // a cursor is the last code of a page this query gave out: a code under the same prefix, past
     // the exact match; anything else would silently restart or skip, so it is refused
     if (after.isPresent() && !(CURSOR.matcher(after.get()).matches() && after.get().startsWith(text)
         && !after.get().equals(text))) {
-      Http.problem(res, 400, "INVALID_CURSOR", "after is not a cursor this search gave out; start again without it");
-      return;
+      throw ApiProblem.badRequest("INVALID_CURSOR", "after is not a cursor this search gave out; start again without it");
     }
     Map<String, Object> out = new LinkedHashMap<>();
     if (after.isEmpty()) {
       out.put("exact", store.exact(text, filter).orElse(null));
     }
-    List<Hit> hits = store.page(text, filter, after, limit.getAsInt());
+    List<Hit> hits = store.page(text, filter, after, limit);
     out.put("results", hits);
-    out.put("next", hits.size() == limit.getAsInt() ? hits.getLast().code() : null);
+    out.put("next", hits.size() == limit ? hits.getLast().code() : null);
     if (after.isEmpty()) {
       // bills and users by id/name prefix: a short list beside the bags, for the search box
-      out.put("bills", caller.get().principal().role() == Role.DISPATCHER ? List.of() : store.bills(text));
-      out.put("users", caller.get().principal().role() != Role.ADMIN ? List.of() : store.users(text));
+      out.put("bills", caller.principal().role() == Role.DISPATCHER ? List.of() : store.bills(text));
+      out.put("users", caller.principal().role() != Role.ADMIN ? List.of() : store.users(text));
     }
     if (after.isEmpty() && out.get("exact") == null && hits.isEmpty()) {
       out.put("didYouMean", store.suggestions(text, filter));

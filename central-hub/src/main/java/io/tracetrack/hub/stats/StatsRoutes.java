@@ -8,10 +8,13 @@ import io.tracetrack.hub.auth.Access;
 import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.web.Http;
 import io.tracetrack.model.Role;
-import java.util.Optional;
+import io.tracetrack.web.ApiProblem;
+import java.util.Set;
 
 /** {@code GET /api/v1/stats}: the dashboard; a dispatcher gets their own area's figures only. */
 public final class StatsRoutes implements HttpService {
+
+  private static final Set<Role> ANY_DESK = Set.of(Role.ADMIN, Role.BILLER, Role.DISPATCHER);
 
   private final Stats stats;
   private final Access access;
@@ -23,19 +26,14 @@ public final class StatsRoutes implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.get("/stats", this::dashboard);
+    rules.get("/stats", access.allow(ANY_DESK, this::dashboard));
   }
 
-  private void dashboard(ServerRequest req, ServerResponse res) {
-    Optional<Caller> caller = access.require(req, res, Role.ADMIN, Role.BILLER, Role.DISPATCHER);
-    if (caller.isEmpty()) {
-      return;
+  private void dashboard(ServerRequest req, ServerResponse res, Caller caller) {
+    boolean dispatcher = caller.principal().role() == Role.DISPATCHER;
+    if (dispatcher && caller.principal().area() == null) {
+      throw new ApiProblem(403, "NO_AREA", "a dispatcher without an area sees no figures");
     }
-    String area = caller.get().principal().role() == Role.DISPATCHER ? caller.get().principal().area() : null;
-    if (caller.get().principal().role() == Role.DISPATCHER && area == null) {
-      Http.problem(res, 403, "NO_AREA", "a dispatcher without an area sees no figures");
-      return;
-    }
-    Http.json(res, 200, stats.current(area));
+    Http.json(res, 200, stats.current(dispatcher ? caller.principal().area() : null));
   }
 }

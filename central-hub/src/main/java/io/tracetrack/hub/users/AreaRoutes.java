@@ -1,6 +1,5 @@
 package io.tracetrack.hub.users;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -9,8 +8,8 @@ import io.tracetrack.hub.auth.Access;
 import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.web.Http;
 import io.tracetrack.model.Role;
+import io.tracetrack.web.Form;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -24,6 +23,8 @@ import java.util.Set;
  */
 public final class AreaRoutes implements HttpService {
 
+  private static final Set<Role> ADMIN = Set.of(Role.ADMIN);
+
   private final UserAdmin users;
   private final Access access;
 
@@ -34,34 +35,20 @@ public final class AreaRoutes implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.get("/", this::list)
-        .post("/", this::create);
+    rules.get("/", access.allow(ADMIN, this::list))
+        .post("/", access.allow(ADMIN, this::create));
   }
 
-  private void list(ServerRequest req, ServerResponse res) {
-    if (access.require(req, res, Role.ADMIN).isEmpty()) {
-      return;
-    }
+  private void list(ServerRequest req, ServerResponse res, Caller caller) {
     Http.json(res, 200, Map.of("items", users.areas()));
   }
 
-  private void create(ServerRequest req, ServerResponse res) {
-    Optional<Caller> caller = access.require(req, res, Role.ADMIN);
-    if (caller.isEmpty()) {
-      return;
-    }
-    Optional<JsonNode> body = Http.body(req, res);
-    if (body.isEmpty()) {
-      return;
-    }
-    Form f = new Form(body.get());
-    f.only(Set.of("id", "name", "maxDispatchers"));
+  private void create(ServerRequest req, ServerResponse res, Caller caller) {
+    Form f = Http.form(req).only(Set.of("id", "name", "maxDispatchers"));
     String id = f.required("id", 40);
     String name = f.required("name", UserAdmin.MAX_NAME);
     Integer max = f.integer("maxDispatchers", 0, 1000);
-    if (!f.ok(res)) {
-      return;
-    }
-    Replies.answer(res, users.createArea(id, name, max, caller.get()), 201);
+    f.check();
+    Replies.answer(res, users.createArea(id, name, max, caller), 201);
   }
 }

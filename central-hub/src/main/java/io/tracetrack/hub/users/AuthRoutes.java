@@ -1,6 +1,5 @@
 package io.tracetrack.hub.users;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -12,9 +11,10 @@ import io.tracetrack.web.Passwords;
 import io.tracetrack.hub.auth.SignInLimiter;
 import io.tracetrack.hub.auth.Tokens;
 import io.tracetrack.hub.web.Http;
+import io.tracetrack.web.ApiProblem;
+import io.tracetrack.web.Form;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * {@code POST /api/v1/auth/token}: user name, password and (for users who enrolled TOTP) a
@@ -44,44 +44,24 @@ public final class AuthRoutes implements HttpService {
   @Override
   public void routing(HttpRules rules) {
     rules.post("/token", this::token)
-        .post("/logout", this::logout);
+        .post("/logout", access.allowToken(Access.ANYONE, this::logout));
   }
 
-  private void logout(ServerRequest req, ServerResponse res) {
-    Optional<Tokens.Stamped> token = access.requireToken(req, res, io.tracetrack.model.Role.values());
-    if (token.isEmpty()) {
-      return;
-    }
-    accounts.revoke(token.get());
+  private void logout(ServerRequest req, ServerResponse res, Tokens.Stamped token) {
+    accounts.revoke(token);
     res.status(204).send();
   }
 
   private void token(ServerRequest req, ServerResponse res) {
-    if (limited(res, limiter.address(req.remotePeer().host()))) {
-      return;
-    }
-    Optional<JsonNode> body = Http.body(req, res);
-    if (body.isEmpty()) {
-      return;
-    }
-    Optional<String> username = Http.text(body.get(), "username", 64, res);
-    if (username.isEmpty()) {
-      return;
-    }
-    Optional<String> password = Http.text(body.get(), "password", Passwords.MAX_LENGTH, res);
-    if (password.isEmpty()) {
-      return;
-    }
-    JsonNode totp = body.get().get("totp");
-    if (totp != null && !totp.isNull() && (!totp.isTextual() || totp.textValue().length() > 16)) {
-      Http.problem(res, 400, "INVALID_REQUEST", "totp must be the 6-digit code as a string");
-      return;
-    }
-    if (limited(res, limiter.username(username.get()))) {
-      return;
-    }
-    switch (users.signIn(username.get(), password.get(), totp == null || totp.isNull() ? null : totp.textValue(),
-        req.remotePeer().host())) {
+    // per address before the body is even read: a flood costs us no parsing
+    refuseIfLimited(limiter.address(req.remotePeer().host()));
+    Form f = Http.form(req);
+    String username = f.required("username", 64);
+    String password = f.required("password", Passwords.MAX_LENGTH);
+    String totp = f.optional("totp", 16, "totp must be the 6-digit code as a string");
+    f.check();
+    refuseIfLimited(limiter.username(username));
+    switch (users.signIn(username, password, totp, req.remotePeer().host())) {
       case Users.SignIn.Ok ok -> {
         Tokens.Issued issued = tokens.issue(ok.principal(), ok.passwordStamp(), ok.tokenEpoch());
         Map<String, Object> out = new LinkedHashMap<>();
@@ -95,16 +75,20 @@ public final class AuthRoutes implements HttpService {
     }
   }
 
-  /** Answers 429 when the verdict says so (every route that checks a password uses this). */
-  public static boolean limited(ServerResponse res, SignInLimiter.Verdict verdict) {
-    return switch (verdict) {
-      case SignInLimiter.Verdict.Allowed a -> false;
+  /**
+   * Refuses with 429 (and Retry-After) when the verdict says so; every route that checks a password
+   * uses this.
+   *
+   * @throws ApiProblem 429 when limited
+   */
+  public static void refuseIfLimited(SignInLimiter.Verdict verdict) {
+    switch (verdict) {
+      case SignInLimiter.Verdict.Allowed a -> { }
       case SignInLimiter.Verdict.Limited l -> {
-        res.header(HeaderNames.RETRY_AFTER, Long.toString(l.retryAfter().toSeconds()));
-        Http.problem(res, 429, "TOO_MANY_REQUESTS", "too many sign-in attempts; try again in "
-            + l.retryAfter().toSeconds() + " s", Map.of("retryAfterSeconds", l.retryAfter().toSeconds()));
-        yield true;
+        long seconds = l.retryAfter().toSeconds();
+        throw new ApiProblem(429, "TOO_MANY_REQUESTS", "too many sign-in attempts; try again in " + seconds + " s",
+            Map.of("retryAfterSeconds", seconds), Map.of(HeaderNames.RETRY_AFTER.defaultCase(), Long.toString(seconds)));
       }
-    };
+    }
   }
 }

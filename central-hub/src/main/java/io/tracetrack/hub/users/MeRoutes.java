@@ -1,6 +1,5 @@
 package io.tracetrack.hub.users;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -13,8 +12,10 @@ import io.tracetrack.hub.auth.SignInLimiter;
 import io.tracetrack.web.Passwords;
 import io.tracetrack.hub.web.Http;
 import io.tracetrack.model.Role;
+import io.tracetrack.web.ApiProblem;
+import io.tracetrack.web.Form;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code /api/v1/me}: the signed-in user's own account.
@@ -37,7 +38,7 @@ import java.util.Optional;
  */
 public final class MeRoutes implements HttpService {
 
-  private static final Role[] ANYONE = Role.values();
+  private static final Set<Role> ADMIN = Set.of(Role.ADMIN);
 
   private final UserAdmin users;
   private final TwoFactor twoFactor;
@@ -58,82 +59,53 @@ public final class MeRoutes implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.get("/", this::me)
-        .put("/password", this::password)
-        .get("/notifications", this::notifications)
-        .post("/totp", this::startTotp)
-        .get("/totp/qr", this::qr)
-        .post("/totp/verify", this::verifyTotp)
-        .post("/totp/disable", this::disableTotp)
-        .post("/logout-all", this::logoutAll);
+    rules.get("/", access.allow(Access.ANYONE, this::me))
+        .put("/password", access.allow(Access.ANYONE, this::password))
+        .get("/notifications", access.allow(Access.ANYONE, this::notifications))
+        .post("/totp", access.allow(ADMIN, this::startTotp))
+        .get("/totp/qr", access.allow(ADMIN, this::qr))
+        .post("/totp/verify", access.allow(ADMIN, this::verifyTotp))
+        .post("/totp/disable", access.allow(ADMIN, this::disableTotp))
+        .post("/logout-all", access.allow(Access.ANYONE, this::logoutAll));
   }
 
-  private void logoutAll(ServerRequest req, ServerResponse res) {
-    Optional<Caller> caller = access.require(req, res, ANYONE);
-    if (caller.isEmpty()) {
-      return;
-    }
-    accounts.endAll(caller.get().principal().username());
+  private void logoutAll(ServerRequest req, ServerResponse res, Caller caller) {
+    accounts.endAll(caller.principal().username());
     res.status(204).send();
   }
 
   /**
    * A stolen token must not become a free password oracle: routes that check the password get a
-   * per-account budget like sign-in's (burst 5, 10 a minute).
+   * per-account budget like sign-in's (burst 5, 10 a minute), spent before the body is read.
    */
-  private boolean passwordGuessesLimited(Caller caller, ServerResponse res) {
-    return AuthRoutes.limited(res, limiter.username(caller.principal().username()));
+  private void limitPasswordGuesses(Caller caller) {
+    AuthRoutes.refuseIfLimited(limiter.username(caller.principal().username()));
   }
 
-  private void me(ServerRequest req, ServerResponse res) {
-    Optional<Caller> caller = access.require(req, res, ANYONE);
-    if (caller.isEmpty()) {
-      return;
-    }
-    users.get(caller.get().principal().username()).ifPresentOrElse(u -> Http.json(res, 200, u),
-        () -> Http.problem(res, 404, AdminError.USER_NOT_FOUND.name(), "your account no longer exists"));
+  private void me(ServerRequest req, ServerResponse res, Caller caller) {
+    Http.json(res, 200, users.get(caller.principal().username()).orElseThrow(() ->
+        new ApiProblem(404, AdminError.USER_NOT_FOUND.name(), "your account no longer exists")));
   }
 
-  private void password(ServerRequest req, ServerResponse res) {
-    Optional<Caller> caller = access.require(req, res, ANYONE);
-    if (caller.isEmpty() || passwordGuessesLimited(caller.get(), res)) {
-      return;
-    }
-    Optional<JsonNode> body = Http.body(req, res);
-    if (body.isEmpty()) {
-      return;
-    }
-    Form f = new Form(body.get());
+  private void password(ServerRequest req, ServerResponse res, Caller caller) {
+    limitPasswordGuesses(caller);
+    Form f = Http.form(req);
     String old = f.required("oldPassword", Passwords.MAX_LENGTH);
     String replacement = f.required("newPassword", Passwords.MAX_LENGTH);
-    if (!f.ok(res)) {
-      return;
-    }
-    Replies.answer(res, users.changeOwnPassword(caller.get(), old, replacement), 200);
+    f.check();
+    Replies.answer(res, users.changeOwnPassword(caller, old, replacement), 200);
   }
 
-  private void notifications(ServerRequest req, ServerResponse res) {
-    Optional<Caller> caller = access.require(req, res, ANYONE);
-    if (caller.isEmpty()) {
-      return;
-    }
-    Http.json(res, 200, Map.of("items", promotions.notifications(caller.get().principal().username(), Promotions.MAX_PAGE)));
+  private void notifications(ServerRequest req, ServerResponse res, Caller caller) {
+    Http.json(res, 200, Map.of("items", promotions.notifications(caller.principal().username(), Promotions.MAX_PAGE)));
   }
 
-  private void startTotp(ServerRequest req, ServerResponse res) {
-    Optional<Caller> caller = access.require(req, res, Role.ADMIN);
-    if (caller.isEmpty()) {
-      return;
-    }
-    Replies.answer(res, twoFactor.start(caller.get()), 201);
+  private void startTotp(ServerRequest req, ServerResponse res, Caller caller) {
+    Replies.answer(res, twoFactor.start(caller), 201);
   }
 
-  private void qr(ServerRequest req, ServerResponse res) {
-    Optional<Caller> caller = access.require(req, res, Role.ADMIN);
-    if (caller.isEmpty()) {
-      return;
-    }
-    switch (twoFactor.qr(caller.get())) {
+  private void qr(ServerRequest req, ServerResponse res, Caller caller) {
+    switch (twoFactor.qr(caller)) {
       case Outcome.Done<byte[]> png -> {
         res.status(200);
         res.header(HeaderNames.CONTENT_TYPE, "image/png");
@@ -143,37 +115,18 @@ public final class MeRoutes implements HttpService {
     }
   }
 
-  private void verifyTotp(ServerRequest req, ServerResponse res) {
-    Optional<Caller> caller = access.require(req, res, Role.ADMIN);
-    if (caller.isEmpty()) {
-      return;
-    }
-    Optional<JsonNode> body = Http.body(req, res);
-    if (body.isEmpty()) {
-      return;
-    }
-    Form f = new Form(body.get());
+  private void verifyTotp(ServerRequest req, ServerResponse res, Caller caller) {
+    Form f = Http.form(req);
     String code = f.required("code", 16);
-    if (!f.ok(res)) {
-      return;
-    }
-    Replies.answer(res, twoFactor.confirm(caller.get(), code), 200);
+    f.check();
+    Replies.answer(res, twoFactor.confirm(caller, code), 200);
   }
 
-  private void disableTotp(ServerRequest req, ServerResponse res) {
-    Optional<Caller> caller = access.require(req, res, Role.ADMIN);
-    if (caller.isEmpty() || passwordGuessesLimited(caller.get(), res)) {
-      return;
-    }
-    Optional<JsonNode> body = Http.body(req, res);
-    if (body.isEmpty()) {
-      return;
-    }
-    Form f = new Form(body.get());
+  private void disableTotp(ServerRequest req, ServerResponse res, Caller caller) {
+    limitPasswordGuesses(caller);
+    Form f = Http.form(req);
     String password = f.required("password", Passwords.MAX_LENGTH);
-    if (!f.ok(res)) {
-      return;
-    }
-    Replies.answer(res, twoFactor.disable(caller.get(), password), 200);
+    f.check();
+    Replies.answer(res, twoFactor.disable(caller, password), 200);
   }
 }

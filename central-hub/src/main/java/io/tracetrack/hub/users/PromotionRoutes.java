@@ -1,6 +1,5 @@
 package io.tracetrack.hub.users;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -9,6 +8,8 @@ import io.tracetrack.hub.auth.Access;
 import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.web.Http;
 import io.tracetrack.model.Role;
+import io.tracetrack.web.ApiProblem;
+import io.tracetrack.web.Form;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -27,6 +28,8 @@ import java.util.Set;
  */
 public final class PromotionRoutes implements HttpService {
 
+  private static final Set<Role> ADMIN = Set.of(Role.ADMIN);
+
   private final Promotions promotions;
   private final Access access;
 
@@ -37,101 +40,63 @@ public final class PromotionRoutes implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.post("/", this::ask)
-        .get("/", this::list)
-        .post("/{id}/approve", this::approve)
-        .post("/{id}/reject", this::reject);
+    rules.post("/", access.allow(Access.ANYONE, this::ask))
+        .get("/", access.allow(ADMIN, this::list))
+        .post("/{id}/approve", access.allow(ADMIN, this::approve))
+        .post("/{id}/reject", access.allow(ADMIN, this::reject));
   }
 
-  private void ask(ServerRequest req, ServerResponse res) {
-    Optional<Caller> caller = access.require(req, res, Role.values());
-    if (caller.isEmpty()) {
-      return;
-    }
-    Optional<JsonNode> body = Http.body(req, res);
-    if (body.isEmpty()) {
-      return;
-    }
-    Form f = new Form(body.get());
-    f.only(Set.of("role", "reason", "area"));
-    Role role = f.role("role", true);
+  private void ask(ServerRequest req, ServerResponse res, Caller caller) {
+    Form f = Http.form(req).only(Set.of("role", "reason", "area"));
+    Role role = UserRoutes.role(f, true);
     String reason = f.required("reason", Promotions.MAX_REASON);
     String area = f.optional("area", 40);
-    if (!f.ok(res)) {
-      return;
-    }
-    Replies.answer(res, promotions.request(caller.get(), role, area, reason), 201);
+    f.check();
+    Replies.answer(res, promotions.request(caller, role, area, reason), 201);
   }
 
-  private void list(ServerRequest req, ServerResponse res) {
-    if (access.require(req, res, Role.ADMIN).isEmpty()) {
-      return;
-    }
+  private void list(ServerRequest req, ServerResponse res, Caller caller) {
     var q = req.query();
     Optional<Promotions.Status> status;
     try {
       status = q.first("status").asOptional().map(s -> Promotions.Status.valueOf(s.toUpperCase(Locale.ROOT)));
     } catch (IllegalArgumentException e) {
-      Http.problem(res, 400, "INVALID_REQUEST", "status is PENDING, APPROVED or REJECTED");
-      return;
+      throw ApiProblem.invalid("status is PENDING, APPROVED or REJECTED");
     }
     String before = q.first("before").asOptional().orElse(null);
     String limit = q.first("limit").asOptional().orElse("50");
     if ((before != null && !before.matches("[0-9]{1,18}")) || !limit.matches("[0-9]{1,3}")
         || Integer.parseInt(limit) < 1 || Integer.parseInt(limit) > Promotions.MAX_PAGE) {
-      Http.problem(res, 400, "INVALID_REQUEST", "before is a request id; limit is 1.." + Promotions.MAX_PAGE);
-      return;
+      throw ApiProblem.invalid("before is a request id; limit is 1.." + Promotions.MAX_PAGE);
     }
     Http.json(res, 200, Map.of("items",
         promotions.list(status, Optional.ofNullable(before).map(Long::parseLong), Integer.parseInt(limit))));
   }
 
-  private void approve(ServerRequest req, ServerResponse res) {
-    decide(req, res, "area", 40, (id, area, caller) -> promotions.approve(id, area, caller));
+  private void approve(ServerRequest req, ServerResponse res, Caller caller) {
+    Replies.answer(res, promotions.approve(id(req), optionalField(req, "area", 40), caller), 200);
   }
 
-  private void reject(ServerRequest req, ServerResponse res) {
-    decide(req, res, "note", Promotions.MAX_REASON, (id, note, caller) -> promotions.reject(id, note, caller));
+  private void reject(ServerRequest req, ServerResponse res, Caller caller) {
+    Replies.answer(res, promotions.reject(id(req), optionalField(req, "note", Promotions.MAX_REASON), caller), 200);
   }
 
-  /** What approving or rejecting does, given the request id, the optional body field and the admin. */
-  @FunctionalInterface
-  private interface Decision {
-    Outcome<Promotions.Request> apply(long id, String field, Caller caller);
-  }
-
-  /** Admin only; the id from the path; a body is optional and may hold only {@code field}. */
-  private void decide(ServerRequest req, ServerResponse res, String field, int max, Decision decision) {
-    Optional<Caller> caller = access.require(req, res, Role.ADMIN);
-    if (caller.isEmpty()) {
-      return;
+  /** A body is optional here and may hold only {@code field}; {@code null} when absent. */
+  private static String optionalField(ServerRequest req, String field, int max) {
+    if (req.headers().contentLength().orElse(0) == 0) {
+      return null;
     }
-    Optional<Long> id = id(req, res);
-    if (id.isEmpty()) {
-      return;
-    }
-    String value = null;
-    if (req.headers().contentLength().orElse(0) > 0) {
-      Optional<JsonNode> body = Http.body(req, res);
-      if (body.isEmpty()) {
-        return;
-      }
-      Form f = new Form(body.get());
-      f.only(Set.of(field));
-      value = f.optional(field, max);
-      if (!f.ok(res)) {
-        return;
-      }
-    }
-    Replies.answer(res, decision.apply(id.get(), value, caller.get()), 200);
+    Form f = Http.form(req).only(Set.of(field));
+    String value = f.optional(field, max);
+    f.check();
+    return value;
   }
 
-  private static Optional<Long> id(ServerRequest req, ServerResponse res) {
+  private static long id(ServerRequest req) {
     String id = req.path().pathParameters().get("id");
     if (!id.matches("[0-9]{1,18}")) {
-      Http.problem(res, 404, AdminError.REQUEST_NOT_FOUND.name(), "no such request");
-      return Optional.empty();
+      throw new ApiProblem(404, AdminError.REQUEST_NOT_FOUND.name(), "no such request");
     }
-    return Optional.of(Long.parseLong(id));
+    return Long.parseLong(id);
   }
 }

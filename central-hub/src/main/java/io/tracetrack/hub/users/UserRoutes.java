@@ -1,6 +1,6 @@
 package io.tracetrack.hub.users;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.common.uri.UriQuery;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -10,6 +10,8 @@ import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.web.Passwords;
 import io.tracetrack.hub.web.Http;
 import io.tracetrack.model.Role;
+import io.tracetrack.web.ApiProblem;
+import io.tracetrack.web.Form;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -33,6 +35,8 @@ import java.util.Set;
  */
 public final class UserRoutes implements HttpService {
 
+  private static final Set<Role> ADMIN = Set.of(Role.ADMIN);
+
   private final UserAdmin users;
   private final Access access;
 
@@ -43,147 +47,97 @@ public final class UserRoutes implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.get("/", this::list)
-        .post("/", this::create)
-        .get("/{username}", this::get)
-        .patch("/{username}", this::edit)
-        .delete("/{username}", this::delete)
-        .put("/{username}/role", this::role)
-        .put("/{username}/password", this::password);
+    rules.get("/", access.allow(ADMIN, this::list))
+        .post("/", access.allow(ADMIN, this::create))
+        .get("/{username}", access.allow(ADMIN, this::get))
+        .patch("/{username}", access.allow(ADMIN, this::edit))
+        .delete("/{username}", access.allow(ADMIN, this::delete))
+        .put("/{username}/role", access.allow(ADMIN, this::role))
+        .put("/{username}/password", access.allow(ADMIN, this::password));
   }
 
-  private void list(ServerRequest req, ServerResponse res) {
-    if (access.require(req, res, Role.ADMIN).isEmpty()) {
-      return;
-    }
-    var q = req.query();
-    Optional<Role> role;
-    try {
-      role = q.first("role").asOptional().map(r -> Role.valueOf(r.toUpperCase(Locale.ROOT)));
-    } catch (IllegalArgumentException e) {
-      Http.problem(res, 400, AdminError.INVALID_ROLE.name(), "role is one of ADMIN, BILLER, DISPATCHER");
-      return;
-    }
-    Optional<String> area = q.first("area").asOptional();
-    if (area.isPresent() && !UserAdmin.AREA_ID.matcher(area.get()).matches()) {
-      Http.problem(res, 400, AdminError.INVALID_AREA.name(), "an area id is 1-40 of A-Z, 0-9, _ and -");
-      return;
-    }
-    Optional<String> disabledText = q.first("disabled").asOptional();
-    if (disabledText.isPresent() && !disabledText.get().matches("true|false")) {
-      Http.problem(res, 400, "INVALID_REQUEST", "disabled is true or false");
-      return;
-    }
-    Optional<String> after = q.first("after").asOptional();
-    if (after.isPresent() && !UserAdmin.USERNAME.matcher(after.get()).matches()) {
-      Http.problem(res, 400, "INVALID_REQUEST", "after is the last user name of the previous page");
-      return;
-    }
-    String limitText = q.first("limit").asOptional().orElse("50");
-    if (!limitText.matches("[0-9]{1,3}") || Integer.parseInt(limitText) < 1 || Integer.parseInt(limitText) > UserAdmin.MAX_PAGE) {
-      Http.problem(res, 400, "INVALID_REQUEST", "limit is 1.." + UserAdmin.MAX_PAGE);
-      return;
-    }
-    UserAdmin.Page page = users.list(new UserAdmin.Filter(role, area, disabledText.map(Boolean::parseBoolean), after,
-        Integer.parseInt(limitText)));
+  private void list(ServerRequest req, ServerResponse res, Caller caller) {
+    UserAdmin.Page page = users.list(filter(req.query()));
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("items", page.items());
     out.put("next", page.next());
     Http.json(res, 200, out);
   }
 
-  private void create(ServerRequest req, ServerResponse res) {
-    Optional<Caller> caller = access.require(req, res, Role.ADMIN);
-    if (caller.isEmpty()) {
-      return;
-    }
-    Optional<JsonNode> body = Http.body(req, res);
-    if (body.isEmpty()) {
-      return;
-    }
-    Form f = new Form(body.get());
-    f.only(Set.of("username", "role", "area", "password"));
+  private void create(ServerRequest req, ServerResponse res, Caller caller) {
+    Form f = Http.form(req).only(Set.of("username", "role", "area", "password"));
     String username = f.required("username", 64);
-    Role role = f.role("role", true);
+    Role role = role(f, true);
     String area = f.optional("area", 40);
     String password = f.required("password", Passwords.MAX_LENGTH);
-    if (!f.ok(res)) {
-      return;
-    }
-    Replies.answer(res, users.create(new UserAdmin.NewUser(username, role, area, password), caller.get()), 201);
+    f.check();
+    Replies.answer(res, users.create(new UserAdmin.NewUser(username, role, area, password), caller), 201);
   }
 
-  private void get(ServerRequest req, ServerResponse res) {
-    if (access.require(req, res, Role.ADMIN).isEmpty()) {
-      return;
-    }
+  private void get(ServerRequest req, ServerResponse res, Caller caller) {
     String username = req.path().pathParameters().get("username");
-    users.get(username).ifPresentOrElse(u -> Http.json(res, 200, u),
-        () -> Http.problem(res, 404, AdminError.USER_NOT_FOUND.name(), "no user " + UserAdmin.printable(username)));
+    Http.json(res, 200, users.get(username).orElseThrow(() ->
+        new ApiProblem(404, AdminError.USER_NOT_FOUND.name(), "no user " + UserAdmin.printable(username))));
   }
 
-  private void edit(ServerRequest req, ServerResponse res) {
-    Optional<Caller> caller = access.require(req, res, Role.ADMIN);
-    if (caller.isEmpty()) {
-      return;
-    }
-    Optional<JsonNode> body = Http.body(req, res);
-    if (body.isEmpty()) {
-      return;
-    }
-    Form f = new Form(body.get());
-    f.only(Set.of("area", "disabled"));
+  private void edit(ServerRequest req, ServerResponse res, Caller caller) {
+    Form f = Http.form(req).only(Set.of("area", "disabled"));
     String area = f.optional("area", 40);
     Boolean disabled = f.bool("disabled");
-    if (!f.ok(res)) {
-      return;
-    }
+    f.check();
     String username = req.path().pathParameters().get("username");
     Replies.answer(res, users.edit(username, new UserAdmin.Edit(Optional.ofNullable(area), Optional.ofNullable(disabled)),
-        caller.get()), 200);
+        caller), 200);
   }
 
-  private void delete(ServerRequest req, ServerResponse res) {
-    Optional<Caller> caller = access.require(req, res, Role.ADMIN);
-    if (caller.isEmpty()) {
-      return;
-    }
-    Replies.answer(res, users.delete(req.path().pathParameters().get("username"), caller.get()), 200);
+  private void delete(ServerRequest req, ServerResponse res, Caller caller) {
+    Replies.answer(res, users.delete(req.path().pathParameters().get("username"), caller), 200);
   }
 
-  private void role(ServerRequest req, ServerResponse res) {
-    Optional<Caller> caller = access.require(req, res, Role.ADMIN);
-    if (caller.isEmpty()) {
-      return;
-    }
-    Optional<JsonNode> body = Http.body(req, res);
-    if (body.isEmpty()) {
-      return;
-    }
-    Form f = new Form(body.get());
-    f.only(Set.of("role", "area"));
-    Role role = f.role("role", true);
+  private void role(ServerRequest req, ServerResponse res, Caller caller) {
+    Form f = Http.form(req).only(Set.of("role", "area"));
+    Role role = role(f, true);
     String area = f.optional("area", 40);
-    if (!f.ok(res)) {
-      return;
-    }
-    Replies.answer(res, users.changeRole(req.path().pathParameters().get("username"), role, area, caller.get()), 200);
+    f.check();
+    Replies.answer(res, users.changeRole(req.path().pathParameters().get("username"), role, area, caller), 200);
   }
 
-  private void password(ServerRequest req, ServerResponse res) {
-    Optional<Caller> caller = access.require(req, res, Role.ADMIN);
-    if (caller.isEmpty()) {
-      return;
-    }
-    Optional<JsonNode> body = Http.body(req, res);
-    if (body.isEmpty()) {
-      return;
-    }
-    Form f = new Form(body.get());
+  private void password(ServerRequest req, ServerResponse res, Caller caller) {
+    Form f = Http.form(req);
     String password = f.required("password", Passwords.MAX_LENGTH);
-    if (!f.ok(res)) {
-      return;
+    f.check();
+    Replies.answer(res, users.resetPassword(req.path().pathParameters().get("username"), password, caller), 200);
+  }
+
+  /** A role field; a name that is no role is {@code INVALID_ROLE}. */
+  static Role role(Form f, boolean required) {
+    return f.oneOf("role", Role.class, required, AdminError.INVALID_ROLE.name());
+  }
+
+  /** The list's query, checked: each parameter that is there must be well-formed. */
+  private static UserAdmin.Filter filter(UriQuery q) {
+    Optional<Role> role;
+    try {
+      role = q.first("role").asOptional().map(r -> Role.valueOf(r.toUpperCase(Locale.ROOT)));
+    } catch (IllegalArgumentException e) {
+      throw ApiProblem.badRequest(AdminError.INVALID_ROLE.name(), "role is one of ADMIN, BILLER, DISPATCHER");
     }
-    Replies.answer(res, users.resetPassword(req.path().pathParameters().get("username"), password, caller.get()), 200);
+    Optional<String> area = q.first("area").asOptional();
+    if (area.isPresent() && !UserAdmin.AREA_ID.matcher(area.get()).matches()) {
+      throw ApiProblem.badRequest(AdminError.INVALID_AREA.name(), "an area id is 1-40 of A-Z, 0-9, _ and -");
+    }
+    Optional<String> disabledText = q.first("disabled").asOptional();
+    if (disabledText.isPresent() && !disabledText.get().matches("true|false")) {
+      throw ApiProblem.invalid("disabled is true or false");
+    }
+    Optional<String> after = q.first("after").asOptional();
+    if (after.isPresent() && !UserAdmin.USERNAME.matcher(after.get()).matches()) {
+      throw ApiProblem.invalid("after is the last user name of the previous page");
+    }
+    String limitText = q.first("limit").asOptional().orElse("50");
+    if (!limitText.matches("[0-9]{1,3}") || Integer.parseInt(limitText) < 1 || Integer.parseInt(limitText) > UserAdmin.MAX_PAGE) {
+      throw ApiProblem.invalid("limit is 1.." + UserAdmin.MAX_PAGE);
+    }
+    return new UserAdmin.Filter(role, area, disabledText.map(Boolean::parseBoolean), after, Integer.parseInt(limitText));
   }
 }

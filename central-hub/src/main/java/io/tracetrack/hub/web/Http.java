@@ -1,19 +1,17 @@
 package io.tracetrack.hub.web;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.tracetrack.web.Form;
 import io.tracetrack.web.Json;
 import io.tracetrack.web.JsonBody;
 import io.tracetrack.web.Problems;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The hub's handle on the web kit: its body limits, and the request id it stamps on every answer.
- * Reading, writing and refusing are the kit's ({@link JsonBody}, {@link Problems}); these
- * one-liners keep the hub's many handlers short until they are reshaped.
+ * Reading, writing and refusing are the kit's ({@link JsonBody}, {@link Form}, {@link Problems}).
  */
 public final class Http {
 
@@ -52,13 +50,12 @@ public final class Http {
     Problems.send(res, status, code, detail, extra);
   }
 
-  /** The request's JSON object body, or empty after a 4xx answer. */
-  public static Optional<JsonNode> body(ServerRequest req, ServerResponse res) {
-    return BODY.object(req, res);
-  }
-
-  /** A required string field of at most {@code max} characters, or empty after a 400. */
-  public static Optional<String> text(JsonNode body, String field, int max, ServerResponse res) {
-    return JsonBody.text(body, field, max, res);
+  /**
+   * The request's JSON object body as a {@link Form}.
+   *
+   * @throws io.tracetrack.web.ApiProblem 415, 413 or 400, answered by the routing
+   */
+  public static Form form(ServerRequest req) {
+    return BODY.form(req);
   }
 }

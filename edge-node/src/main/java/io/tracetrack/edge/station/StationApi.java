@@ -1,19 +1,20 @@
 package io.tracetrack.edge.station;
 
 import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.tracetrack.edge.scan.EdgeIdentity;
-import io.tracetrack.edge.scan.ScanResult;
 import io.tracetrack.edge.scan.ScanService;
 import io.tracetrack.edge.users.LocalUsers;
 import io.tracetrack.edge.users.Session;
 import io.tracetrack.edge.users.SignInResult;
 import io.tracetrack.edge.db.EdgeDatabase;
 import io.tracetrack.web.Json;
-import io.tracetrack.web.JsonBody;
+import io.tracetrack.web.ApiProblem;
+import io.tracetrack.web.Form;
 import io.tracetrack.web.Problems;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,29 +44,30 @@ public final class StationApi implements HttpService {
   public void routing(HttpRules rules) {
     rules.post("/session", this::signIn)
         .delete("/session", this::signOut)
-        .post("/scan", this::scan)
-        .get("/station", this::station)
+        .post("/scan", signedIn(this::scan))
+        .get("/station", signedIn(this::station))
         .get("/status", this::status);
   }
 
+  /** A handler that runs only inside a station session. */
+  @FunctionalInterface
+  interface SessionHandler {
+    void handle(ServerRequest req, ServerResponse res, Session session) throws Exception;
+  }
+
+  /** {@code handler}, run only for a signed-in station (401 {@code NOT_SIGNED_IN} otherwise, before it runs). */
+  Handler signedIn(SessionHandler handler) {
+    return (req, res) -> handler.handle(req, res, bearer(req).flatMap(users::session).orElseThrow(() ->
+        new ApiProblem(401, "NOT_SIGNED_IN", "sign in at the station first (or the session expired)")));
+  }
+
   private void signIn(ServerRequest req, ServerResponse res) {
-    var body = EdgeServer.BODY.object(req, res);
-    if (body.isEmpty()) {
-      return;
-    }
-    Optional<String> station = JsonBody.text(body.get(), "station", TEXT_MAX, res);
-    if (station.isEmpty()) {
-      return;
-    }
-    Optional<String> user = JsonBody.text(body.get(), "user", TEXT_MAX, res);
-    if (user.isEmpty()) {
-      return;
-    }
-    Optional<String> password = JsonBody.text(body.get(), "password", TEXT_MAX, res);
-    if (password.isEmpty()) {
-      return;
-    }
-    switch (users.signIn(station.get(), user.get(), password.get())) {
+    Form f = EdgeServer.BODY.form(req);
+    String station = f.required("station", TEXT_MAX);
+    String user = f.required("user", TEXT_MAX);
+    String password = f.required("password", TEXT_MAX);
+    f.check();
+    switch (users.signIn(station, user, password)) {
       case SignInResult.SignedIn s -> {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("token", s.token());
@@ -88,41 +90,19 @@ public final class StationApi implements HttpService {
     res.status(204).send();
   }
 
-  private void scan(ServerRequest req, ServerResponse res) {
-    Optional<Session> session = session(req, res);
-    if (session.isEmpty()) {
-      return;
-    }
-    var body = EdgeServer.BODY.object(req, res);
-    if (body.isEmpty()) {
-      return;
-    }
-    Optional<String> code = JsonBody.text(body.get(), "code", TEXT_MAX, res);
-    if (code.isEmpty()) {
-      return;
-    }
-    ScanResult result = scans.scan(session.get().station(), session.get().user(), code.get());
-    sendJson(res, result);
+  private void scan(ServerRequest req, ServerResponse res, Session session) {
+    Form f = EdgeServer.BODY.form(req);
+    String code = f.required("code", TEXT_MAX);
+    f.check();
+    sendJson(res, scans.scan(session.station(), session.user(), code));
   }
 
-  private void station(ServerRequest req, ServerResponse res) {
-    Optional<Session> session = session(req, res);
-    if (session.isEmpty()) {
-      return;
-    }
-    sendJson(res, scans.view(session.get().station(), session.get().user()));
+  private void station(ServerRequest req, ServerResponse res, Session session) {
+    sendJson(res, scans.view(session.station(), session.user()));
   }
 
   private void status(ServerRequest req, ServerResponse res) {
     sendJson(res, EdgeIdentity.status(db));
-  }
-
-  private Optional<Session> session(ServerRequest req, ServerResponse res) {
-    Optional<Session> session = bearer(req).flatMap(users::session);
-    if (session.isEmpty()) {
-      Problems.send(res, 401, "NOT_SIGNED_IN", "sign in at the station first (or the session expired)");
-    }
-    return session;
   }
 
   private static Optional<String> bearer(ServerRequest req) {
