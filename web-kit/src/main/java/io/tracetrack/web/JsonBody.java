@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeType;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.tracetrack.model.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
@@ -45,7 +46,7 @@ public final class JsonBody {
   /** The request's JSON object, or empty after a 4xx answer. */
   public Optional<JsonNode> object(ServerRequest req, ServerResponse res) {
     if (!isJson(req.headers().value(HeaderNames.CONTENT_TYPE).orElse(""))) {
-      Problems.send(res, 415, ProblemCodes.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json");
+      Problems.send(res, 415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json");
       return Optional.empty();
     }
     if (req.headers().contentLength().orElse(0) > maxBytes) {
@@ -59,31 +60,31 @@ public final class JsonBody {
       if (e instanceof RuntimeException r && !WebServers.clientGone(r)) {
         throw r;
       }
-      Problems.send(res, 400, ProblemCodes.UNREADABLE_BODY, "the body could not be read");
+      Problems.send(res, 400, ErrorCode.UNREADABLE_BODY, "the body could not be read");
       return Optional.empty();
     }
     if (bytes.length > maxBytes) {
       return tooLarge(res);
     }
     if (bytes.length == 0) {
-      Problems.send(res, 400, ProblemCodes.MALFORMED_JSON, "the body is empty");
+      Problems.send(res, 400, ErrorCode.MALFORMED_JSON, "the body is empty");
       return Optional.empty();
     }
     JsonNode node;
     try {
       node = parse(bytes);
     } catch (StreamConstraintsException e) {
-      Problems.send(res, 400, ProblemCodes.JSON_LIMIT_EXCEEDED, "the JSON exceeds a limit: " + e.getOriginalMessage());
+      Problems.send(res, 400, ErrorCode.JSON_LIMIT_EXCEEDED, "the JSON exceeds a limit: " + e.getOriginalMessage());
       return Optional.empty();
     } catch (JsonProcessingException e) {
-      Problems.send(res, 400, ProblemCodes.MALFORMED_JSON, "the body is not valid JSON: " + e.getOriginalMessage());
+      Problems.send(res, 400, ErrorCode.MALFORMED_JSON, "the body is not valid JSON: " + e.getOriginalMessage());
       return Optional.empty();
     } catch (IOException e) {
-      Problems.send(res, 400, ProblemCodes.MALFORMED_JSON, "the body is not valid JSON");
+      Problems.send(res, 400, ErrorCode.MALFORMED_JSON, "the body is not valid JSON");
       return Optional.empty();
     }
     if (node == null || !node.isObject()) {
-      Problems.send(res, 400, ProblemCodes.INVALID_REQUEST, "the body must be a JSON object");
+      Problems.send(res, 400, ErrorCode.INVALID_REQUEST, "the body must be a JSON object");
       return Optional.empty();
     }
     return Optional.of(node);
@@ -130,22 +131,22 @@ public final class JsonBody {
   public static Optional<String> text(JsonNode body, String field, int max, ServerResponse res) {
     JsonNode value = body.get(field);
     if (value == null || value.isNull()) {
-      Problems.send(res, 400, ProblemCodes.INVALID_REQUEST, "missing field: " + field);
+      Problems.send(res, 400, ErrorCode.INVALID_REQUEST, "missing field: " + field);
       return Optional.empty();
     }
     if (value.getNodeType() != JsonNodeType.STRING) {
-      Problems.send(res, 400, ProblemCodes.INVALID_REQUEST, field + " must be a string");
+      Problems.send(res, 400, ErrorCode.INVALID_REQUEST, field + " must be a string");
       return Optional.empty();
     }
     if (value.textValue().length() > max) {
-      Problems.send(res, 400, ProblemCodes.INVALID_REQUEST, field + " is longer than " + max + " characters");
+      Problems.send(res, 400, ErrorCode.INVALID_REQUEST, field + " is longer than " + max + " characters");
       return Optional.empty();
     }
     return Optional.of(value.textValue());
   }
 
   private Optional<JsonNode> tooLarge(ServerResponse res) {
-    Problems.send(res, 413, ProblemCodes.BODY_TOO_LARGE, "the body is larger than " + maxBytes + " bytes");
+    Problems.send(res, 413, ErrorCode.BODY_TOO_LARGE, "the body is larger than " + maxBytes + " bytes");
     return Optional.empty();
   }
 }

@@ -7,6 +7,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.tracetrack.hub.auth.Access;
 import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.web.Http;
+import io.tracetrack.model.ErrorCode;
 import io.tracetrack.model.Role;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,11 +47,11 @@ public final class AuditRoutes implements HttpService {
       before = q.first("before").asOptional().map(Long::parseLong);
       limit = q.first("limit").asOptional().map(Integer::parseInt).orElse(50);
     } catch (NumberFormatException e) {
-      Http.problem(res, 400, "INVALID_REQUEST", "before and limit must be whole numbers");
+      Http.problem(res, 400, ErrorCode.INVALID_REQUEST, "before and limit must be whole numbers");
       return;
     }
     if (limit < 1 || limit > PAGE) {
-      Http.problem(res, 400, "INVALID_REQUEST", "limit must be 1.." + PAGE);
+      Http.problem(res, 400, ErrorCode.INVALID_REQUEST, "limit must be 1.." + PAGE);
       return;
     }
     List<AuditLog.Entry> entries = audit.query(q.first("actor").asOptional(), q.first("entityType").asOptional(),

@@ -4,6 +4,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.tracetrack.hub.web.Http;
+import io.tracetrack.model.ErrorCode;
 import io.tracetrack.model.Role;
 import java.util.Optional;
 
@@ -38,11 +39,11 @@ public final class Access {
         .filter(accounts::stillValid);
     if (token.isEmpty()) {
       res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"tracetrack\"");
-      Http.problem(res, 401, "UNAUTHENTICATED", "a valid bearer token is required");
+      Http.problem(res, 401, ErrorCode.UNAUTHENTICATED, "a valid bearer token is required");
       return Optional.empty();
     }
     if (!token.get().principal().is(allowed)) {
-      Http.problem(res, 403, "FORBIDDEN", "your role may not do this");
+      Http.problem(res, 403, ErrorCode.FORBIDDEN, "your role may not do this");
       return Optional.empty();
     }
     return token;

@@ -8,6 +8,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.tracetrack.hub.auth.Access;
 import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.web.Http;
+import io.tracetrack.model.ErrorCode;
 import io.tracetrack.model.Rejection;
 import io.tracetrack.model.Role;
 import java.util.LinkedHashMap;
@@ -61,7 +62,7 @@ public final class BagRoutes implements HttpService {
     String code = req.path().pathParameters().get("code");
     bags.get(code, caller.get()).ifPresentOrElse(
         bag -> Http.json(res, 200, bag),
-        () -> Http.problem(res, 404, "BAG_NOT_FOUND", "no bag " + printable(code) + " (in your area)"));
+        () -> Http.problem(res, 404, ErrorCode.BAG_NOT_FOUND, "no bag " + printable(code) + " (in your area)"));
   }
 
   private void link(ServerRequest req, ServerResponse res) {
@@ -91,7 +92,7 @@ public final class BagRoutes implements HttpService {
     }
     Optional<String> parent = req.query().first("parent").asOptional();
     if (parent.isEmpty()) {
-      Http.problem(res, 400, "INVALID_REQUEST", "say which parent the child is expected on: ?parent=CODE");
+      Http.problem(res, 400, ErrorCode.INVALID_REQUEST, "say which parent the child is expected on: ?parent=CODE");
       return;
     }
     answer(res, bags.unlink(req.path().pathParameters().get("child"), parent.get(), caller.get()));
@@ -114,7 +115,7 @@ public final class BagRoutes implements HttpService {
         if (rejection.detail() != null) {
           extra.put("reasonDetail", rejection.detail().name());
         }
-        Http.problem(res, status, rejection.code().name(), rejection.message(), extra);
+        Http.problem(res, status, rejection.code(), rejection.message(), extra);
       }
     }
   }

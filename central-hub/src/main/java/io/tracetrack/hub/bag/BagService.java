@@ -8,7 +8,7 @@ import io.tracetrack.model.CodeGrammar;
 import io.tracetrack.model.CodeInput;
 import io.tracetrack.model.CodeKind;
 import io.tracetrack.model.CodeNormalizer;
-import io.tracetrack.model.RejectCode;
+import io.tracetrack.model.ErrorCode;
 import io.tracetrack.model.Rejection;
 import io.tracetrack.model.Role;
 import io.tracetrack.sync.Decision;
@@ -62,7 +62,7 @@ public final class BagService {
     CodeKind kind = grammar.read(rawCode);
     return switch (kind) {
       case CodeKind.NotACode n -> new Outcome.Rejected(n.rejection());
-      case CodeKind.Command c -> new Outcome.Rejected(Rejection.of(RejectCode.INVALID_CODE, c.command().barcode() + " is a station command, not a bag"));
+      case CodeKind.Command c -> new Outcome.Rejected(Rejection.of(ErrorCode.INVALID_CODE, c.command().barcode() + " is a station command, not a bag"));
       case CodeKind.Parent p -> change(dsl -> createParent(dsl, p, caller));
       case CodeKind.Child c -> change(dsl -> {
         BagStore store = new BagStore(dsl);
@@ -70,7 +70,7 @@ public final class BagService {
         Optional<BagStore.Row> existing = store.row(c.code());
         if (existing.isPresent()) {
           if (existing.get().role() != BagRole.CHILD) {
-            return new Outcome.Rejected(Rejection.of(RejectCode.CODE_IS_PARENT, c.code() + " is a parent bag"));
+            return new Outcome.Rejected(Rejection.of(ErrorCode.CODE_IS_PARENT, c.code() + " is a parent bag"));
           }
           return visible(existing.get(), caller) ? new Outcome.Applied(BagStore.view(dsl, c.code()), false) : new Outcome.Rejected(notFound(c.code()));
         }
@@ -212,6 +212,6 @@ public final class BagService {
   }
 
   private static Rejection notFound(String code) {
-    return Rejection.of(RejectCode.UNKNOWN_PARENT, code + " does not exist in your area", code);
+    return Rejection.of(ErrorCode.UNKNOWN_PARENT, code + " does not exist in your area", code);
   }
 }

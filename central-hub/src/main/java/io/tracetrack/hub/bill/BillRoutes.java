@@ -10,7 +10,7 @@ import io.tracetrack.hub.auth.Access;
 import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.web.Http;
 import io.tracetrack.model.BillRules;
-import io.tracetrack.model.RejectCode;
+import io.tracetrack.model.ErrorCode;
 import io.tracetrack.model.Rejection;
 import io.tracetrack.model.Role;
 import java.util.LinkedHashMap;
@@ -21,7 +21,7 @@ import java.util.Optional;
 /**
  * {@code /api/v1/bills}: billers and admins only. A malformed request is a 400, an unknown bill a
  * 404 {@code BILL_NOT_FOUND}, a change the bill's state refuses a 409; the problem's {@code code}
- * is the stable {@link io.tracetrack.model.RejectCode} name.
+ * is the stable {@link io.tracetrack.model.ErrorCode} name.
  */
 public final class BillRoutes implements HttpService {
 
@@ -74,24 +74,24 @@ public final class BillRoutes implements HttpService {
     Optional<BillRules.Status> status = statusText.map(s -> s.toUpperCase(Locale.ROOT))
         .filter(s -> s.equals("OPEN") || s.equals("FINALIZED")).map(BillRules.Status::valueOf);
     if (statusText.isPresent() && status.isEmpty()) {
-      Http.problem(res, 400, "INVALID_REQUEST", "status must be OPEN or FINALIZED");
+      Http.problem(res, 400, ErrorCode.INVALID_REQUEST, "status must be OPEN or FINALIZED");
       return;
     }
     Optional<String> createdBy = req.query().first("createdBy").asOptional();
     if (createdBy.isPresent() && createdBy.get().length() > 64) {
-      Http.problem(res, 400, "INVALID_REQUEST", "createdBy is longer than 64 characters");
+      Http.problem(res, 400, ErrorCode.INVALID_REQUEST, "createdBy is longer than 64 characters");
       return;
     }
     Optional<String> cursorText = req.query().first("cursor").asOptional();
     Optional<BillPage.Cursor> cursor = cursorText.flatMap(BillPage.Cursor::decode);
     if (cursorText.isPresent() && cursor.isEmpty()) {
-      Http.problem(res, 400, "INVALID_CURSOR", "cursor is not one this hub gave out; start again without it");
+      Http.problem(res, 400, ErrorCode.INVALID_CURSOR, "cursor is not one this hub gave out; start again without it");
       return;
     }
     String limitText = req.query().first("limit").orElse("50");
     int limit = limitText.matches("[0-9]{1,3}") ? Integer.parseInt(limitText) : -1;
     if (limit < 1 || limit > BillPage.MAX_PAGE) {
-      Http.problem(res, 400, "INVALID_REQUEST", "limit must be 1.." + BillPage.MAX_PAGE);
+      Http.problem(res, 400, ErrorCode.INVALID_REQUEST, "limit must be 1.." + BillPage.MAX_PAGE);
       return;
     }
     Http.json(res, 200, bills.list(status, createdBy, cursor, limit));
@@ -201,18 +201,18 @@ public final class BillRoutes implements HttpService {
   private static void problem(ServerResponse res, int status, Rejection rejection) {
     Map<String, Object> extra = new LinkedHashMap<>();
     if (rejection.otherBag() != null) {
-      extra.put(rejection.code() == RejectCode.PARENT_ON_OTHER_BILL ? "otherBill" : "otherBag",
+      extra.put(rejection.code() == ErrorCode.PARENT_ON_OTHER_BILL ? "otherBill" : "otherBag",
           rejection.otherBag());
     }
     if (rejection.detail() != null) {
       extra.put("reasonDetail", rejection.detail().name());
     }
-    Http.problem(res, status, rejection.code().name(), rejection.message(), extra);
+    Http.problem(res, status, rejection.code(), rejection.message(), extra);
   }
 
   private static void notFound(ServerResponse res, String id) {
     String shown = id.length() > 20 ? id.substring(0, 20) + "…" : id;
-    Http.problem(res, 404, "BILL_NOT_FOUND", "no bill " + shown.replaceAll("[^\\p{Alnum}-]", "?"));
+    Http.problem(res, 404, ErrorCode.BILL_NOT_FOUND, "no bill " + shown.replaceAll("[^\\p{Alnum}-]", "?"));
   }
 
   /**
@@ -232,11 +232,11 @@ public final class BillRoutes implements HttpService {
   private static Optional<Integer> integer(JsonNode body, String field, ServerResponse res) {
     JsonNode value = body.get(field);
     if (value == null || value.isNull()) {
-      Http.problem(res, 400, "INVALID_REQUEST", "missing field: " + field);
+      Http.problem(res, 400, ErrorCode.INVALID_REQUEST, "missing field: " + field);
       return Optional.empty();
     }
     if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-      Http.problem(res, 400, "INVALID_REQUEST", field + " must be a whole number");
+      Http.problem(res, 400, ErrorCode.INVALID_REQUEST, field + " must be a whole number");
       return Optional.empty();
     }
     return Optional.of(value.intValue());
@@ -245,7 +245,7 @@ public final class BillRoutes implements HttpService {
   private static Optional<Boolean> bool(JsonNode body, String field, ServerResponse res) {
     JsonNode value = body.get(field);
     if (value == null || !value.isBoolean()) {
-      Http.problem(res, 400, "INVALID_REQUEST", field + " must be true or false");
+      Http.problem(res, 400, ErrorCode.INVALID_REQUEST, field + " must be true or false");
       return Optional.empty();
     }
     return Optional.of(value.booleanValue());

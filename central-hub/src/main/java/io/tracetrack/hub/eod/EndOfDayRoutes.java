@@ -6,6 +6,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.tracetrack.hub.auth.Access;
 import io.tracetrack.hub.web.Http;
+import io.tracetrack.model.ErrorCode;
 import io.tracetrack.model.Role;
 import java.time.DateTimeException;
 import java.time.LocalDate;
@@ -39,7 +40,7 @@ public final class EndOfDayRoutes implements HttpService {
       zone = ZoneId.of(req.query().first("tz").asOptional().orElse("UTC"));
       date = req.query().first("date").asOptional().map(LocalDate::parse).orElseGet(() -> LocalDate.ofInstant(clock.instant(), zone));
     } catch (DateTimeException e) {
-      Http.problem(res, 400, "INVALID_REQUEST", "date must be YYYY-MM-DD and tz a time zone such as Asia/Kolkata");
+      Http.problem(res, 400, ErrorCode.INVALID_REQUEST, "date must be YYYY-MM-DD and tz a time zone such as Asia/Kolkata");
       return;
     }
     Http.json(res, 200, eod.of(date, zone));

@@ -8,6 +8,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.tracetrack.hub.auth.Access;
 import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.db.HubDatabase;
+import io.tracetrack.model.ErrorCode;
 import io.tracetrack.model.Role;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -60,7 +61,7 @@ public final class SearchRoutes implements HttpService {
     UriQuery q = req.query();
     String text = q.first("q").asOptional().orElse("").strip().toUpperCase(Locale.ROOT);
     if (!QUERY.matcher(text).matches()) {
-      Http.problem(res, 400, "INVALID_QUERY", "q must be 1-64 letters, digits or '-'");
+      Http.problem(res, 400, ErrorCode.INVALID_QUERY, "q must be 1-64 letters, digits or '-'");
       return;
     }
     SearchStore.Filter filter;
@@ -68,12 +69,12 @@ public final class SearchRoutes implements HttpService {
       filter = filters(q, caller.get());
     } catch (IllegalArgumentException e) {
       // our own messages only: a parser's text (Java class names, positions) never reaches the client
-      Http.problem(res, 400, "INVALID_FILTER", e.getMessage());
+      Http.problem(res, 400, ErrorCode.INVALID_FILTER, e.getMessage());
       return;
     }
     OptionalInt limit = limit(q.first("limit").asOptional().orElse("50"));
     if (limit.isEmpty()) {
-      Http.problem(res, 400, "INVALID_FILTER", "limit must be a whole number 1.." + MAX_PAGE);
+      Http.problem(res, 400, ErrorCode.INVALID_FILTER, "limit must be a whole number 1.." + MAX_PAGE);
       return;
     }
     Optional<String> after = q.first("after").asOptional();
@@ -81,7 +82,7 @@ public final class SearchRoutes implements HttpService {
     // the exact match; anything else would silently restart or skip, so it is refused
     if (after.isPresent() && !(CURSOR.matcher(after.get()).matches() && after.get().startsWith(text)
         && !after.get().equals(text))) {
-      Http.problem(res, 400, "INVALID_CURSOR", "after is not a cursor this search gave out; start again without it");
+      Http.problem(res, 400, ErrorCode.INVALID_CURSOR, "after is not a cursor this search gave out; start again without it");
       return;
     }
     Map<String, Object> out = new LinkedHashMap<>();

@@ -7,6 +7,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.tracetrack.hub.auth.Access;
 import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.web.Http;
+import io.tracetrack.model.ErrorCode;
 import io.tracetrack.model.Role;
 import java.util.Optional;
 
@@ -33,7 +34,7 @@ public final class StatsRoutes implements HttpService {
     }
     String area = caller.get().principal().role() == Role.DISPATCHER ? caller.get().principal().area() : null;
     if (caller.get().principal().role() == Role.DISPATCHER && area == null) {
-      Http.problem(res, 403, "NO_AREA", "a dispatcher without an area sees no figures");
+      Http.problem(res, 403, ErrorCode.NO_AREA, "a dispatcher without an area sees no figures");
       return;
     }
     Http.json(res, 200, stats.current(area));

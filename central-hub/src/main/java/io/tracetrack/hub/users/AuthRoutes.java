@@ -8,6 +8,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.tracetrack.hub.auth.AccountCheck;
 import io.tracetrack.hub.auth.Access;
+import io.tracetrack.model.ErrorCode;
 import io.tracetrack.web.Passwords;
 import io.tracetrack.hub.auth.SignInLimiter;
 import io.tracetrack.hub.auth.Tokens;
@@ -74,7 +75,7 @@ public final class AuthRoutes implements HttpService {
     }
     JsonNode totp = body.get().get("totp");
     if (totp != null && !totp.isNull() && (!totp.isTextual() || totp.textValue().length() > 16)) {
-      Http.problem(res, 400, "INVALID_REQUEST", "totp must be the 6-digit code as a string");
+      Http.problem(res, 400, ErrorCode.INVALID_REQUEST, "totp must be the 6-digit code as a string");
       return;
     }
     if (limited(res, limiter.username(username.get()))) {
@@ -91,7 +92,7 @@ public final class AuthRoutes implements HttpService {
         out.put("role", ok.principal().role());
         Http.json(res, 200, out);
       }
-      case Users.SignIn.Refused r -> Http.problem(res, "ACCOUNT_LOCKED".equals(r.code()) ? 423 : 401, r.code(), r.message());
+      case Users.SignIn.Refused r -> Http.problem(res, r.code() == ErrorCode.ACCOUNT_LOCKED ? 423 : 401, r.code(), r.message());
     }
   }
 
@@ -101,7 +102,7 @@ public final class AuthRoutes implements HttpService {
       case SignInLimiter.Verdict.Allowed a -> false;
       case SignInLimiter.Verdict.Limited l -> {
         res.header(HeaderNames.RETRY_AFTER, Long.toString(l.retryAfter().toSeconds()));
-        Http.problem(res, 429, "TOO_MANY_REQUESTS", "too many sign-in attempts; try again in "
+        Http.problem(res, 429, ErrorCode.TOO_MANY_REQUESTS, "too many sign-in attempts; try again in "
             + l.retryAfter().toSeconds() + " s", Map.of("retryAfterSeconds", l.retryAfter().toSeconds()));
         yield true;
       }

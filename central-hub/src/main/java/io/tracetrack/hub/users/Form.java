@@ -3,6 +3,7 @@ package io.tracetrack.hub.users;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.webserver.http.ServerResponse;
 import io.tracetrack.hub.web.Http;
+import io.tracetrack.model.ErrorCode;
 import io.tracetrack.model.Role;
 import java.util.Locale;
 import java.util.Set;
@@ -16,7 +17,7 @@ final class Form {
 
   private final JsonNode body;
   private String problem;
-  private String code = "INVALID_REQUEST";
+  private ErrorCode code = ErrorCode.INVALID_REQUEST;
 
   Form(JsonNode body) {
     this.body = body;
@@ -81,7 +82,7 @@ final class Form {
     } catch (IllegalArgumentException e) {
       if (problem == null) {
         problem = field + " is one of ADMIN, BILLER, DISPATCHER";
-        code = AdminError.INVALID_ROLE.name();
+        code = ErrorCode.INVALID_ROLE;
       }
       return null;
     }

@@ -10,6 +10,7 @@ import io.tracetrack.hub.auth.Access;
 import io.tracetrack.hub.auth.AccountCheck;
 import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.auth.SignInLimiter;
+import io.tracetrack.model.ErrorCode;
 import io.tracetrack.web.Passwords;
 import io.tracetrack.hub.web.Http;
 import io.tracetrack.model.Role;
@@ -91,7 +92,7 @@ public final class MeRoutes implements HttpService {
       return;
     }
     users.get(caller.get().principal().username()).ifPresentOrElse(u -> Http.json(res, 200, u),
-        () -> Http.problem(res, 404, AdminError.USER_NOT_FOUND.name(), "your account no longer exists"));
+        () -> Http.problem(res, 404, ErrorCode.USER_NOT_FOUND, "your account no longer exists"));
   }
 
   private void password(ServerRequest req, ServerResponse res) {
@@ -139,7 +140,7 @@ public final class MeRoutes implements HttpService {
         res.header(HeaderNames.CONTENT_TYPE, "image/png");
         res.send(png.value());
       }
-      case Outcome.Refused<byte[]> r -> Http.problem(res, r.code().status(), r.code().name(), r.message());
+      case Outcome.Refused<byte[]> r -> Http.problem(res, r.code().status(), r.code(), r.message());
     }
   }
 

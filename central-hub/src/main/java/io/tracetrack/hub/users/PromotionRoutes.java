@@ -8,6 +8,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.tracetrack.hub.auth.Access;
 import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.web.Http;
+import io.tracetrack.model.ErrorCode;
 import io.tracetrack.model.Role;
 import java.util.Locale;
 import java.util.Map;
@@ -72,14 +73,14 @@ public final class PromotionRoutes implements HttpService {
     try {
       status = q.first("status").asOptional().map(s -> Promotions.Status.valueOf(s.toUpperCase(Locale.ROOT)));
     } catch (IllegalArgumentException e) {
-      Http.problem(res, 400, "INVALID_REQUEST", "status is PENDING, APPROVED or REJECTED");
+      Http.problem(res, 400, ErrorCode.INVALID_REQUEST, "status is PENDING, APPROVED or REJECTED");
       return;
     }
     String before = q.first("before").asOptional().orElse(null);
     String limit = q.first("limit").asOptional().orElse("50");
     if ((before != null && !before.matches("[0-9]{1,18}")) || !limit.matches("[0-9]{1,3}")
         || Integer.parseInt(limit) < 1 || Integer.parseInt(limit) > Promotions.MAX_PAGE) {
-      Http.problem(res, 400, "INVALID_REQUEST", "before is a request id; limit is 1.." + Promotions.MAX_PAGE);
+      Http.problem(res, 400, ErrorCode.INVALID_REQUEST, "before is a request id; limit is 1.." + Promotions.MAX_PAGE);
       return;
     }
     Http.json(res, 200, Map.of("items",
@@ -129,7 +130,7 @@ public final class PromotionRoutes implements HttpService {
   private static Optional<Long> id(ServerRequest req, ServerResponse res) {
     String id = req.path().pathParameters().get("id");
     if (!id.matches("[0-9]{1,18}")) {
-      Http.problem(res, 404, AdminError.REQUEST_NOT_FOUND.name(), "no such request");
+      Http.problem(res, 404, ErrorCode.REQUEST_NOT_FOUND, "no such request");
       return Optional.empty();
     }
     return Optional.of(Long.parseLong(id));

@@ -7,6 +7,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.tracetrack.hub.auth.Access;
 import io.tracetrack.hub.auth.Caller;
+import io.tracetrack.model.ErrorCode;
 import io.tracetrack.web.Passwords;
 import io.tracetrack.hub.web.Http;
 import io.tracetrack.model.Role;
@@ -61,27 +62,27 @@ public final class UserRoutes implements HttpService {
     try {
       role = q.first("role").asOptional().map(r -> Role.valueOf(r.toUpperCase(Locale.ROOT)));
     } catch (IllegalArgumentException e) {
-      Http.problem(res, 400, AdminError.INVALID_ROLE.name(), "role is one of ADMIN, BILLER, DISPATCHER");
+      Http.problem(res, 400, ErrorCode.INVALID_ROLE, "role is one of ADMIN, BILLER, DISPATCHER");
       return;
     }
     Optional<String> area = q.first("area").asOptional();
     if (area.isPresent() && !UserAdmin.AREA_ID.matcher(area.get()).matches()) {
-      Http.problem(res, 400, AdminError.INVALID_AREA.name(), "an area id is 1-40 of A-Z, 0-9, _ and -");
+      Http.problem(res, 400, ErrorCode.INVALID_AREA, "an area id is 1-40 of A-Z, 0-9, _ and -");
       return;
     }
     Optional<String> disabledText = q.first("disabled").asOptional();
     if (disabledText.isPresent() && !disabledText.get().matches("true|false")) {
-      Http.problem(res, 400, "INVALID_REQUEST", "disabled is true or false");
+      Http.problem(res, 400, ErrorCode.INVALID_REQUEST, "disabled is true or false");
       return;
     }
     Optional<String> after = q.first("after").asOptional();
     if (after.isPresent() && !UserAdmin.USERNAME.matcher(after.get()).matches()) {
-      Http.problem(res, 400, "INVALID_REQUEST", "after is the last user name of the previous page");
+      Http.problem(res, 400, ErrorCode.INVALID_REQUEST, "after is the last user name of the previous page");
       return;
     }
     String limitText = q.first("limit").asOptional().orElse("50");
     if (!limitText.matches("[0-9]{1,3}") || Integer.parseInt(limitText) < 1 || Integer.parseInt(limitText) > UserAdmin.MAX_PAGE) {
-      Http.problem(res, 400, "INVALID_REQUEST", "limit is 1.." + UserAdmin.MAX_PAGE);
+      Http.problem(res, 400, ErrorCode.INVALID_REQUEST, "limit is 1.." + UserAdmin.MAX_PAGE);
       return;
     }
     UserAdmin.Page page = users.list(new UserAdmin.Filter(role, area, disabledText.map(Boolean::parseBoolean), after,
@@ -119,7 +120,7 @@ public final class UserRoutes implements HttpService {
     }
     String username = req.path().pathParameters().get("username");
     users.get(username).ifPresentOrElse(u -> Http.json(res, 200, u),
-        () -> Http.problem(res, 404, AdminError.USER_NOT_FOUND.name(), "no user " + UserAdmin.printable(username)));
+        () -> Http.problem(res, 404, ErrorCode.USER_NOT_FOUND, "no user " + UserAdmin.printable(username)));
   }
 
   private void edit(ServerRequest req, ServerResponse res) {

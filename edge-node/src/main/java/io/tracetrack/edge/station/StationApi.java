@@ -12,6 +12,7 @@ import io.tracetrack.edge.users.LocalUsers;
 import io.tracetrack.edge.users.Session;
 import io.tracetrack.edge.users.SignInResult;
 import io.tracetrack.edge.db.EdgeDatabase;
+import io.tracetrack.model.ErrorCode;
 import io.tracetrack.web.Json;
 import io.tracetrack.web.JsonBody;
 import io.tracetrack.web.Problems;
@@ -75,9 +76,9 @@ public final class StationApi implements HttpService {
         sendJson(res, out);
       }
       case SignInResult.Refused r -> Problems.send(res, switch (r.code()) {
-        case "BAD_CREDENTIALS" -> 401;
-        case "ACCOUNT_LOCKED" -> 423;
-        case "DISABLED" -> 403;
+        case BAD_CREDENTIALS -> 401;
+        case ACCOUNT_LOCKED -> 423;
+        case DISABLED -> 403;
         default -> 400;
       }, r.code(), r.message());
     }
@@ -120,7 +121,7 @@ public final class StationApi implements HttpService {
   private Optional<Session> session(ServerRequest req, ServerResponse res) {
     Optional<Session> session = bearer(req).flatMap(users::session);
     if (session.isEmpty()) {
-      Problems.send(res, 401, "NOT_SIGNED_IN", "sign in at the station first (or the session expired)");
+      Problems.send(res, 401, ErrorCode.NOT_SIGNED_IN, "sign in at the station first (or the session expired)");
     }
     return session;
   }
