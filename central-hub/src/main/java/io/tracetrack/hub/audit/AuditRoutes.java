@@ -11,12 +11,14 @@ import io.tracetrack.model.ErrorCode;
 import io.tracetrack.model.Role;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code GET /api/v1/audit} (filters: actor, entityType, entityId; keyset paging with
- * {@code before}) and {@code POST /api/v1/audit/verify}. Admins only.
+ * {@code GET /api/v1/audit} (filters: actor, action, entityType, entityId; an unknown action or
+ * entity type is a 400 {@code INVALID_FILTER}; keyset paging with {@code before}) and {@code POST
+ * /api/v1/audit/verify}. Admins only.
  */
 public final class AuditRoutes implements HttpService {
 
@@ -54,12 +56,29 @@ public final class AuditRoutes implements HttpService {
       Http.problem(res, 400, ErrorCode.INVALID_REQUEST, "limit must be 1.." + PAGE);
       return;
     }
-    List<AuditLog.Entry> entries = audit.query(q.first("actor").asOptional(), q.first("entityType").asOptional(),
+    Optional<String> actionText = q.first("action").asOptional();
+    Optional<AuditAction> action = actionText.flatMap(AuditAction::parse);
+    if (actionText.isPresent() && action.isEmpty()) {
+      Http.problem(res, 400, ErrorCode.INVALID_FILTER, "action is one of " + List.of(AuditAction.values()));
+      return;
+    }
+    Optional<String> entityText = q.first("entityType").asOptional();
+    Optional<AuditEntity> entityType = entityText.flatMap(AuditRoutes::entity);
+    if (entityText.isPresent() && entityType.isEmpty()) {
+      Http.problem(res, 400, ErrorCode.INVALID_FILTER, "entityType is one of " + List.of(AuditEntity.values()));
+      return;
+    }
+    List<AuditLog.Entry> entries = audit.query(q.first("actor").asOptional(), action, entityType,
         q.first("entityId").asOptional(), before, limit);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("entries", entries);
     out.put("next", entries.size() == limit ? entries.getLast().id() : null);
     Http.json(res, 200, out);
+  }
+
+  private static Optional<AuditEntity> entity(String text) {
+    String wanted = text.strip().toUpperCase(Locale.ROOT);
+    return java.util.Arrays.stream(AuditEntity.values()).filter(e -> e.name().equals(wanted)).findFirst();
   }
 
   private void verify(ServerRequest req, ServerResponse res) {

@@ -1,5 +1,6 @@
 package io.tracetrack.hub.bag;
 
+import io.tracetrack.hub.audit.AuditAction;
 import io.tracetrack.hub.audit.AuditLog;
 import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.db.HubDatabase;
@@ -77,7 +78,7 @@ public final class BagService {
         BagStore.Context ctx = context(caller);
         store.apply(List.of(new Effect.CreateBag(c.code(), BagRole.CHILD, null, 0)), ctx);
         store.history("CREATE_CHILD", c.code(), null, ctx);
-        audit.record(dsl, caller.actor(), "CREATE_CHILD", "BAG", c.code(), null, store.bag(c.code()).orElse(null));
+        audit.record(dsl, caller.actor(), AuditAction.CHILD_CREATED, c.code(), null, store.bag(c.code()).orElse(null));
         return new Outcome.Applied(BagStore.view(dsl, c.code()), true);
       });
     };
@@ -156,9 +157,19 @@ public final class BagService {
     store.apply(accepted.effects(), ctx);
     if (!accepted.effects().isEmpty()) {
       store.history(op.type(), subject, op instanceof Op.CreateParent ? null : shown, ctx);
-      audit.record(store.dsl(), caller.actor(), op.type(), "BAG", subject, before, store.bag(subject).orElse(null));
+      audit.record(store.dsl(), caller.actor(), action(op), subject, before, store.bag(subject).orElse(null));
     }
     return new Outcome.Applied(BagStore.view(store.dsl(), shown), created);
+  }
+
+  /** The audit action of an applied op: what happened to the bag the entry is about. */
+  private static AuditAction action(Op op) {
+    return switch (op) {
+      case Op.CreateParent c -> AuditAction.PARENT_CREATED;
+      case Op.Link l -> AuditAction.CHILD_LINKED;
+      case Op.Unlink u -> AuditAction.CHILD_UNLINKED;
+      case Op.Finish f -> AuditAction.PARENT_FINISHED;
+    };
   }
 
   /** Runs one change in a transaction, retrying when a concurrent insert of the same key won. */

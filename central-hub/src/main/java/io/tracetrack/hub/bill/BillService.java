@@ -1,5 +1,6 @@
 package io.tracetrack.hub.bill;
 
+import io.tracetrack.hub.audit.AuditAction;
 import io.tracetrack.hub.audit.AuditLog;
 import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.bag.BagService;
@@ -94,7 +95,7 @@ public final class BillService {
       store.insert(id.get(), destination, vehicle, capacity, caller.principal().username(), now());
       Counters.add(tx, Counters.BILLS_OPEN, "", "", 1);
       BillView after = view(tx, id.get());
-      audit.record(tx, caller.actor(), "CREATE_BILL", "BILL", id.get(), null, after);
+      audit.record(tx, caller.actor(), AuditAction.BILL_CREATED, id.get(), null, after);
       return new Outcome.Done(after, true);
     });
   }
@@ -127,7 +128,7 @@ public final class BillService {
           destination == null ? bill.destination() : destination,
           vehicle == null ? bill.vehicleNumber() : vehicle, now());
       BillView after = view(store.dsl(), id);
-      audit.record(store.dsl(), caller.actor(), "EDIT_BILL", "BILL", id, before, after);
+      audit.record(store.dsl(), caller.actor(), AuditAction.BILL_EDITED, id, before, after);
       return new Outcome.Done(after, false);
     });
   }
@@ -185,7 +186,7 @@ public final class BillService {
       BillView before = view(store.dsl(), id);
       store.addParent(id, code, caller.principal().username(), now());
       BillView after = view(store.dsl(), id);
-      audit.record(store.dsl(), caller.actor(), "ADD_PARENT", "BILL", id, before, after);
+      audit.record(store.dsl(), caller.actor(), AuditAction.BILL_PARENT_ADDED, id, before, after);
       return new Outcome.Done(after, false);
     });
   }
@@ -205,7 +206,7 @@ public final class BillService {
         return new Outcome.Refused(Rejection.of(ErrorCode.PARENT_NOT_ON_BILL, code + " is not on bill " + id));
       }
       BillView after = view(store.dsl(), id);
-      audit.record(store.dsl(), caller.actor(), "REMOVE_PARENT", "BILL", id, before, after);
+      audit.record(store.dsl(), caller.actor(), AuditAction.BILL_PARENT_REMOVED, id, before, after);
       return new Outcome.Done(after, false);
     });
   }
@@ -228,7 +229,7 @@ public final class BillService {
       Counters.add(store.dsl(), Counters.BILLS_OPEN, "", "", -1);
       Counters.add(store.dsl(), Counters.BILLS_FINALIZED, "", "", 1);
       BillView after = view(store.dsl(), id);
-      audit.record(store.dsl(), caller.actor(), "FINALIZE_BILL", "BILL", id, before, after);
+      audit.record(store.dsl(), caller.actor(), AuditAction.BILL_FINALIZED, id, before, after);
       return new Outcome.Done(after, false);
     });
   }
@@ -250,7 +251,7 @@ public final class BillService {
       Counters.add(store.dsl(), Counters.BILLS_FINALIZED, "", "", -1);
       Counters.add(store.dsl(), Counters.BILLS_OPEN, "", "", 1);
       BillView after = view(store.dsl(), id);
-      audit.record(store.dsl(), caller.actor(), "REOPEN_BILL", "BILL", id, before, after);
+      audit.record(store.dsl(), caller.actor(), AuditAction.BILL_REOPENED, id, before, after);
       return new Outcome.Done(after, false);
     });
   }

@@ -4,6 +4,7 @@ import static io.tracetrack.hub.db.jooq.Tables.APP_USER;
 import static io.tracetrack.hub.db.jooq.Tables.NOTIFICATION;
 import static io.tracetrack.hub.db.jooq.Tables.PROMOTION_REQUEST;
 
+import io.tracetrack.hub.audit.AuditAction;
 import io.tracetrack.hub.audit.AuditLog;
 import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.db.HubDatabase;
@@ -91,7 +92,7 @@ public final class Promotions {
           .set(PROMOTION_REQUEST.STATUS, Status.PENDING.name()).set(PROMOTION_REQUEST.CREATED_AT, now())
           .returning().fetchSingle();
       Request view = Request.of(r);
-      audit.record(tx, caller.actor(), "PROMOTION_REQUESTED", "PROMOTION_REQUEST", Long.toString(r.getId()), null, view);
+      audit.record(tx, caller.actor(), AuditAction.PROMOTION_REQUESTED, Long.toString(r.getId()), null, view);
       return Outcome.done(view);
     });
   }
@@ -166,7 +167,12 @@ public final class Promotions {
     tx.insertInto(NOTIFICATION).set(NOTIFICATION.USERNAME, r.getUsername()).set(NOTIFICATION.CREATED_AT, now())
         .set(NOTIFICATION.KIND, "PROMOTION_" + status.name())
         .set(NOTIFICATION.MESSAGE, message.length() > 500 ? message.substring(0, 500) : message).execute();
-    audit.record(tx, caller.actor(), "PROMOTION_" + status.name(), "PROMOTION_REQUEST", Long.toString(r.getId()), before, after);
+    AuditAction action = switch (status) {
+      case APPROVED -> AuditAction.PROMOTION_APPROVED;
+      case REJECTED -> AuditAction.PROMOTION_REJECTED;
+      case PENDING -> throw new IllegalArgumentException("a decision approves or rejects");
+    };
+    audit.record(tx, caller.actor(), action, Long.toString(r.getId()), before, after);
     return Outcome.done(after);
   }
 

@@ -2,6 +2,7 @@ package io.tracetrack.hub.users;
 
 import static io.tracetrack.hub.db.jooq.Tables.APP_USER;
 
+import io.tracetrack.hub.audit.AuditAction;
 import io.tracetrack.hub.audit.AuditLog;
 import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.model.ErrorCode;
@@ -54,7 +55,7 @@ public final class TwoFactor {
         return Outcome.<Enrolment>refused(ErrorCode.TOTP_ALREADY_ENABLED, "two-factor sign-in is already on; turn it off first");
       }
       user.get().setTotpSecret(secret).setTotpLastStep(null).setUpdatedAt(now()).store();
-      audit.record(tx, caller.actor(), "TOTP_ENROLMENT_STARTED", "USER", username, null, Map.of("username", username));
+      audit.record(tx, caller.actor(), AuditAction.TOTP_ENROLMENT_STARTED, username, null, Map.of("username", username));
       return Outcome.done(new Enrolment(Totp.provisioningUri(username, secret)));
     });
   }
@@ -96,7 +97,7 @@ public final class TwoFactor {
       UserView before = UserView.of(u);
       u.setTotpEnabled(true).setTotpLastStep(step.getAsLong()).setUpdatedAt(now()).store();
       UserView after = UserView.of(u);
-      audit.record(tx, caller.actor(), "TOTP_ENABLED", "USER", username, before, after);
+      audit.record(tx, caller.actor(), AuditAction.TOTP_ENABLED, username, before, after);
       return Outcome.done(after);
     });
   }
@@ -123,7 +124,7 @@ public final class TwoFactor {
       UserView before = UserView.of(u);
       u.setTotpEnabled(false).setTotpSecret(null).setTotpLastStep(null).setUpdatedAt(now()).store();
       UserView after = UserView.of(u);
-      audit.record(tx, caller.actor(), "TOTP_DISABLED", "USER", username, before, after);
+      audit.record(tx, caller.actor(), AuditAction.TOTP_DISABLED, username, before, after);
       return Outcome.done(after);
     });
   }

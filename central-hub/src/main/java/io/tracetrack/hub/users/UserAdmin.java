@@ -6,6 +6,7 @@ import static io.tracetrack.hub.db.jooq.Tables.NOTIFICATION;
 import static io.tracetrack.hub.db.jooq.Tables.PROMOTION_REQUEST;
 import static io.tracetrack.hub.db.jooq.Tables.SIGN_IN_FAILURE;
 
+import io.tracetrack.hub.audit.AuditAction;
 import io.tracetrack.hub.audit.AuditLog;
 import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.model.ErrorCode;
@@ -85,7 +86,7 @@ public final class UserAdmin {
         tx.insertInto(AREA).set(AREA.ID, id).set(AREA.NAME, name.strip()).set(AREA.MAX_DISPATCHERS, max)
             .set(AREA.CREATED_AT, now()).execute();
         AreaView view = area(tx, id).orElseThrow();
-        audit.record(tx, caller.actor(), "AREA_CREATED", "AREA", id, null, view);
+        audit.record(tx, caller.actor(), AuditAction.AREA_CREATED, id, null, view);
         return Outcome.done(view);
       });
     } catch (DataAccessException e) {
@@ -207,7 +208,7 @@ public final class UserAdmin {
             .set(APP_USER.AREA_ID, n.area()).set(APP_USER.PASSWORD_HASH, hash)
             .set(APP_USER.CREATED_AT, now).set(APP_USER.UPDATED_AT, now).execute();
         UserView view = UserView.of(row(tx, n.username()).orElseThrow());
-        audit.record(tx, caller.actor(), "USER_CREATED", "USER", n.username(), null, view);
+        audit.record(tx, caller.actor(), AuditAction.USER_CREATED, n.username(), null, view);
         return Outcome.done(view);
       });
     } catch (DataAccessException e) {
@@ -257,8 +258,9 @@ public final class UserAdmin {
       user.setUpdatedAt(now());
       user.store();
       UserView after = UserView.of(user);
-      String action = before.disabled() != after.disabled() ? (after.disabled() ? "USER_DISABLED" : "USER_ENABLED") : "USER_EDITED";
-      audit.record(tx, caller.actor(), action, "USER", username, before, after);
+      AuditAction action = before.disabled() != after.disabled()
+          ? (after.disabled() ? AuditAction.USER_DISABLED : AuditAction.USER_ENABLED) : AuditAction.USER_EDITED;
+      audit.record(tx, caller.actor(), action, username, before, after);
       return Outcome.done(after);
     });
   }
@@ -310,7 +312,7 @@ public final class UserAdmin {
     user.setUpdatedAt(now());
     user.store();
     UserView after = UserView.of(user);
-    audit.record(tx, caller.actor(), "USER_ROLE_CHANGED", "USER", username, before, after);
+    audit.record(tx, caller.actor(), AuditAction.USER_ROLE_CHANGED, username, before, after);
     return Outcome.done(after);
   }
 
@@ -330,7 +332,7 @@ public final class UserAdmin {
       user.setPasswordHash(hash).setFailedAttempts(0).setLockedUntil(null).setUpdatedAt(now()).store();
       // the locks of the user's name, from every address: the owner gets in with the new password
       tx.deleteFrom(SIGN_IN_FAILURE).where(SIGN_IN_FAILURE.USERNAME.eq(username)).execute();
-      audit.record(tx, caller.actor(), "USER_PASSWORD_RESET", "USER", username, null, Map.of("username", username));
+      audit.record(tx, caller.actor(), AuditAction.USER_PASSWORD_RESET, username, null, Map.of("username", username));
       return Outcome.done(UserView.of(user));
     });
   }
@@ -363,7 +365,7 @@ public final class UserAdmin {
         return Outcome.<UserView>refused(ErrorCode.WRONG_PASSWORD, "the password was changed meanwhile; sign in again");
       }
       found.get().setPasswordHash(hash).setUpdatedAt(now()).store();
-      audit.record(tx, caller.actor(), "USER_PASSWORD_CHANGED", "USER", username, null, Map.of("username", username));
+      audit.record(tx, caller.actor(), AuditAction.USER_PASSWORD_CHANGED, username, null, Map.of("username", username));
       return Outcome.done(UserView.of(found.get()));
     });
   }
@@ -406,7 +408,7 @@ public final class UserAdmin {
       record.put("role", role);
       record.put("auditEntriesRewritten", p.rewritten());
       record.put("chainedAuditEntriesKept", p.chainedKept());
-      audit.record(tx, caller.actor(), "USER_DELETED", "USER", pseudonym, null, record);
+      audit.record(tx, caller.actor(), AuditAction.USER_DELETED, pseudonym, null, record);
       return Outcome.done(new Deleted(pseudonym, p.rewritten(), p.chainedKept()));
     });
   }

@@ -114,7 +114,7 @@ class BillServiceOnDatabaseTest {
       assertThat(bill.totals().parentCount()).isZero();
       assertThat(f.bill("bill0001")).isEqualTo(bill);
       assertThat(f.counter("bills_open")).isEqualTo(1);
-      assertThat(f.count("select count(*) from audit_entry where action = 'CREATE_BILL' and entity_id = 'BILL0001'"))
+      assertThat(f.count("select count(*) from audit_entry where action = 'BILL_CREATED' and entity_id = 'BILL0001'"))
           .isEqualTo(1);
     }
   }
@@ -174,7 +174,7 @@ class BillServiceOnDatabaseTest {
       BillView after = done(f.bills.removeParent("BILL0001", "sb00001", BILLER));
       assertThat(after.parents()).extracting(BillView.Parent::code).containsExactly("P100-10", "P404-5");
       assertThat(refused(f.bills.removeParent("BILL0001", "SB00001", BILLER))).isEqualTo(ErrorCode.PARENT_NOT_ON_BILL);
-      assertThat(f.count("select count(*) from audit_entry where entity_type = 'BILL' and action in ('ADD_PARENT', 'REMOVE_PARENT')"))
+      assertThat(f.count("select count(*) from audit_entry where entity_type = 'BILL' and action in ('BILL_PARENT_ADDED', 'BILL_PARENT_REMOVED')"))
           .isEqualTo(4);
       assertThat(f.audit.verify().intact()).isTrue();
     }
@@ -273,7 +273,7 @@ class BillServiceOnDatabaseTest {
       assertThat(f.count("select count(*) from bag where on_finalized_bill")).isZero();
       assertThat(f.counter("bills_open")).isEqualTo(1);
       assertThat(f.counter("bills_finalized")).isZero();
-      assertThat(f.count("select count(*) from audit_entry where action = 'REOPEN_BILL'")).isEqualTo(1);
+      assertThat(f.count("select count(*) from audit_entry where action = 'BILL_REOPENED'")).isEqualTo(1);
       assertThat(f.audit.verify().intact()).isTrue();
     }
   }
