@@ -160,18 +160,18 @@ public final class Promotions {
   }
 
   private Outcome<Request> decide(DSLContext tx, PromotionRequestRecord r, Status status, String note, Caller caller, String message) {
-    Request before = Request.of(r);
-    r.setStatus(status.name()).setDecidedBy(caller.principal().username()).setDecidedAt(now())
-        .setNote(note == null ? null : note.strip()).store();
-    Request after = Request.of(r);
-    tx.insertInto(NOTIFICATION).set(NOTIFICATION.USERNAME, r.getUsername()).set(NOTIFICATION.CREATED_AT, now())
-        .set(NOTIFICATION.KIND, "PROMOTION_" + status.name())
-        .set(NOTIFICATION.MESSAGE, message.length() > 500 ? message.substring(0, 500) : message).execute();
     AuditAction action = switch (status) {
       case APPROVED -> AuditAction.PROMOTION_APPROVED;
       case REJECTED -> AuditAction.PROMOTION_REJECTED;
       case PENDING -> throw new IllegalArgumentException("a decision approves or rejects");
     };
+    Request before = Request.of(r);
+    r.setStatus(status.name()).setDecidedBy(caller.principal().username()).setDecidedAt(now())
+        .setNote(note == null ? null : note.strip()).store();
+    Request after = Request.of(r);
+    tx.insertInto(NOTIFICATION).set(NOTIFICATION.USERNAME, r.getUsername()).set(NOTIFICATION.CREATED_AT, now())
+        .set(NOTIFICATION.KIND, action.name()) // the notice names the event, as the audit entry does
+        .set(NOTIFICATION.MESSAGE, message.length() > 500 ? message.substring(0, 500) : message).execute();
     audit.record(tx, caller.actor(), action, Long.toString(r.getId()), before, after);
     return Outcome.done(after);
   }
