@@ -22,7 +22,7 @@ public final class BillRules {
 
   public static Optional<Rejection> checkNewCapacity(int capacity) {
     if (capacity < 1 || capacity > MAX_CAPACITY_AT_CREATION) {
-      return Optional.of(Rejection.of(RejectCode.BILL_CAPACITY_INVALID,
+      return Optional.of(Rejection.of(ErrorCode.BILL_CAPACITY_INVALID,
           "capacity must be 1.." + MAX_CAPACITY_AT_CREATION + " parents: " + capacity));
     }
     return Optional.empty();
@@ -31,11 +31,11 @@ public final class BillRules {
   /** An edited capacity may grow to 100 but never drop below the parents already on the bill. */
   public static Optional<Rejection> checkEditedCapacity(int capacity, int parentsOnBill) {
     if (capacity < 1 || capacity > MAX_CAPACITY_ON_EDIT) {
-      return Optional.of(Rejection.of(RejectCode.BILL_CAPACITY_INVALID,
+      return Optional.of(Rejection.of(ErrorCode.BILL_CAPACITY_INVALID,
           "capacity must be 1.." + MAX_CAPACITY_ON_EDIT + " parents: " + capacity));
     }
     if (capacity < parentsOnBill) {
-      return Optional.of(Rejection.of(RejectCode.BILL_CAPACITY_INVALID,
+      return Optional.of(Rejection.of(ErrorCode.BILL_CAPACITY_INVALID,
           "capacity " + capacity + " is below the " + parentsOnBill + " parents already on the bill"));
     }
     return Optional.empty();
@@ -56,16 +56,16 @@ public final class BillRules {
    */
   public static Optional<Rejection> checkField(String field, String value) {
     if (value == null || value.isEmpty()) {
-      return Optional.of(Rejection.of(RejectCode.BILL_FIELD_INVALID, field + " is required"));
+      return Optional.of(Rejection.of(ErrorCode.BILL_FIELD_INVALID, field + " is required"));
     }
     if (value.length() > MAX_FIELD_LENGTH) {
-      return Optional.of(Rejection.of(RejectCode.BILL_FIELD_INVALID,
+      return Optional.of(Rejection.of(ErrorCode.BILL_FIELD_INVALID,
           field + " is longer than " + MAX_FIELD_LENGTH + " characters"));
     }
     for (int i = 0; i < value.length(); ) {
       int cp = value.codePointAt(i);
       if (!printable(cp)) {
-        return Optional.of(Rejection.of(RejectCode.BILL_FIELD_INVALID, String.format(java.util.Locale.ROOT,
+        return Optional.of(Rejection.of(ErrorCode.BILL_FIELD_INVALID, String.format(java.util.Locale.ROOT,
             "%s has an unprintable character U+%04X at position %d", field, cp, i + 1)));
       }
       i += Character.charCount(cp);
@@ -84,7 +84,7 @@ public final class BillRules {
   /** Edits, parent changes and finalizing need an open bill. */
   public static Optional<Rejection> checkOpen(String billId, Status status) {
     if (status == Status.FINALIZED) {
-      return Optional.of(Rejection.of(RejectCode.BILL_FINALIZED,
+      return Optional.of(Rejection.of(ErrorCode.BILL_FINALIZED,
           "bill " + billId + " is finalized; reopen it before changing it"));
     }
     return Optional.empty();
@@ -97,7 +97,7 @@ public final class BillRules {
       return closed;
     }
     if (parentsOnBill >= capacity) {
-      return Optional.of(Rejection.of(RejectCode.BILL_FULL,
+      return Optional.of(Rejection.of(ErrorCode.BILL_FULL,
           "bill " + billId + " is full: " + parentsOnBill + " of " + capacity + " parents"));
     }
     return Optional.empty();
@@ -113,7 +113,7 @@ public final class BillRules {
     if (mayFinalize(parentsOnBill, capacity, shortClose)) {
       return Optional.empty();
     }
-    return Optional.of(Rejection.of(RejectCode.BILL_NOT_READY, parentsOnBill == 0
+    return Optional.of(Rejection.of(ErrorCode.BILL_NOT_READY, parentsOnBill == 0
         ? "bill " + billId + " has no parents; an empty bill cannot be finalized"
         : "bill " + billId + " has " + parentsOnBill + " of " + capacity
             + " parents; finalizing it short needs an explicit short close"));
@@ -122,7 +122,7 @@ public final class BillRules {
   /** Only a finalized bill can be reopened. */
   public static Optional<Rejection> checkReopen(String billId, Status status) {
     if (status != Status.FINALIZED) {
-      return Optional.of(Rejection.of(RejectCode.BILL_NOT_FINALIZED, "bill " + billId + " is open already"));
+      return Optional.of(Rejection.of(ErrorCode.BILL_NOT_FINALIZED, "bill " + billId + " is open already"));
     }
     return Optional.empty();
   }

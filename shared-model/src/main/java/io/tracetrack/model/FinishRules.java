@@ -9,19 +9,19 @@ public final class FinishRules {
     String p = parent.code();
     if (parent.onFinalizedBill()) {
       return new FinishDecision.Refused(
-          Rejection.of(RejectCode.PARENT_FINALIZED, p + " is on a finalized bill; it cannot change"));
+          Rejection.of(ErrorCode.PARENT_FINALIZED, p + " is on a finalized bill; it cannot change"));
     }
     if (parent.isComplete()) {
       return new FinishDecision.AlreadyComplete();
     }
     if (parent.childCount() == 0) {
       return new FinishDecision.Refused(
-          Rejection.of(RejectCode.EMPTY_PARENT, p + " has no children yet; scan children or CANCEL"));
+          Rejection.of(ErrorCode.EMPTY_PARENT, p + " has no children yet; scan children or CANCEL"));
     }
     if (!confirmed) {
       return new FinishDecision.NeedsConfirmation(
           Rejection.of(
-              RejectCode.FINISH_NEEDS_CONFIRMATION,
+              ErrorCode.FINISH_NEEDS_CONFIRMATION,
               p + " has " + parent.progress() + ": scan FINISH again to finish it short"));
     }
     return new FinishDecision.Finish();

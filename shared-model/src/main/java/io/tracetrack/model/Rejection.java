@@ -9,24 +9,24 @@ import java.util.Objects;
  * @param code stable reason code
  * @param message human sentence naming the reason and the other bag
  * @param otherBag the other bag involved, or {@code null}
- * @param detail finer reason for {@link RejectCode#INVALID_CODE}, or {@code null}
+ * @param detail finer reason for {@link ErrorCode#INVALID_CODE}, or {@code null}
  */
-public record Rejection(RejectCode code, String message, String otherBag, CodeProblem detail) {
+public record Rejection(ErrorCode code, String message, String otherBag, CodeProblem detail) {
 
   public Rejection {
     Objects.requireNonNull(code, "code");
     Objects.requireNonNull(message, "message");
   }
 
-  public static Rejection of(RejectCode code, String message) {
+  public static Rejection of(ErrorCode code, String message) {
     return new Rejection(code, message, null, null);
   }
 
-  public static Rejection of(RejectCode code, String message, String otherBag) {
+  public static Rejection of(ErrorCode code, String message, String otherBag) {
     return new Rejection(code, message, otherBag, null);
   }
 
   public static Rejection invalidCode(CodeProblem detail, String message) {
-    return new Rejection(RejectCode.INVALID_CODE, message, null, detail);
+    return new Rejection(ErrorCode.INVALID_CODE, message, null, detail);
   }
 }

@@ -22,7 +22,7 @@ public final class UndoRules {
     if (Duration.between(linkedAt, now).compareTo(UNDO_WINDOW) > 0) {
       return Optional.of(
           Rejection.of(
-              RejectCode.UNDO_WINDOW_EXPIRED,
+              ErrorCode.UNDO_WINDOW_EXPIRED,
               "The last link here (" + childCode + ") is more than an hour old; undo is not allowed",
               childCode));
     }
@@ -31,6 +31,6 @@ public final class UndoRules {
 
   /** The rejection when a station has made no link it could undo. */
   public static Rejection nothingToUndo() {
-    return Rejection.of(RejectCode.NOTHING_TO_UNDO, "Nothing to undo at this station");
+    return Rejection.of(ErrorCode.NOTHING_TO_UNDO, "Nothing to undo at this station");
   }
 }

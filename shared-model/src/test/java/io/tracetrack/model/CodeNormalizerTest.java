@@ -22,7 +22,7 @@ class CodeNormalizerTest {
     CodeInput result = CodeNormalizer.normalize(raw);
     assertThat(result).isInstanceOf(CodeInput.Invalid.class);
     Rejection rejection = ((CodeInput.Invalid) result).rejection();
-    assertThat(rejection.code()).isEqualTo(RejectCode.INVALID_CODE);
+    assertThat(rejection.code()).isEqualTo(ErrorCode.INVALID_CODE);
     assertThat(rejection.message()).isNotBlank();
     return rejection;
   }

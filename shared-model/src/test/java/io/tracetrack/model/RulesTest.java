@@ -18,7 +18,7 @@ class RulesTest {
     return new ParentFacts(code, limit, count, false, false);
   }
 
-  private static RejectCode linkReason(ParentFacts parent, ChildFacts child) {
+  private static ErrorCode linkReason(ParentFacts parent, ChildFacts child) {
     return LinkRules.check(parent, child).map(Rejection::code).orElse(null);
   }
 
@@ -31,26 +31,26 @@ class RulesTest {
 
     @Test
     void childEqualsParent_isRejected() {
-      assertThat(linkReason(parent("P1-3", 3, 0), ChildFacts.unseen("P1-3"))).isEqualTo(RejectCode.CHILD_EQUALS_PARENT);
+      assertThat(linkReason(parent("P1-3", 3, 0), ChildFacts.unseen("P1-3"))).isEqualTo(ErrorCode.CHILD_EQUALS_PARENT);
     }
 
     @Test
     void codeKnownAsParent_cannotBeAChild() {
       assertThat(linkReason(parent("P1-3", 3, 0), new ChildFacts("SB12345", BagRole.PARENT, null)))
-          .isEqualTo(RejectCode.CODE_IS_PARENT);
+          .isEqualTo(ErrorCode.CODE_IS_PARENT);
     }
 
     @Test
     void childAlreadyOnThisParent_isDuplicate() {
       Rejection r = LinkRules.check(parent("P1-3", 3, 1), new ChildFacts("C1", BagRole.CHILD, "P1-3")).orElseThrow();
-      assertThat(r.code()).isEqualTo(RejectCode.DUPLICATE);
+      assertThat(r.code()).isEqualTo(ErrorCode.DUPLICATE);
       assertThat(r.message()).contains("C1").contains("P1-3");
     }
 
     @Test
     void childOnAnotherParent_namesThatParent() {
       Rejection r = LinkRules.check(parent("P1-3", 3, 1), new ChildFacts("C1", BagRole.CHILD, "P2-5")).orElseThrow();
-      assertThat(r.code()).isEqualTo(RejectCode.CHILD_ALREADY_LINKED);
+      assertThat(r.code()).isEqualTo(ErrorCode.CHILD_ALREADY_LINKED);
       assertThat(r.otherBag()).isEqualTo("P2-5");
       assertThat(r.message()).contains("P2-5");
     }
@@ -58,32 +58,32 @@ class RulesTest {
     @Test
     void parentAtItsCount_isComplete() {
       Rejection r = LinkRules.check(parent("P1001-3", 3, 3), ChildFacts.unseen("C4")).orElseThrow();
-      assertThat(r.code()).isEqualTo(RejectCode.PARENT_COMPLETE);
+      assertThat(r.code()).isEqualTo(ErrorCode.PARENT_COMPLETE);
       assertThat(r.message()).contains("P1001-3").contains("3 of 3");
     }
 
     @Test
     void parentAt30_isFull() {
-      assertThat(linkReason(parent("SB12345", 30, 30), ChildFacts.unseen("C31"))).isEqualTo(RejectCode.PARENT_FULL);
-      assertThat(linkReason(parent("P9-30", 30, 30), ChildFacts.unseen("C31"))).isEqualTo(RejectCode.PARENT_FULL);
+      assertThat(linkReason(parent("SB12345", 30, 30), ChildFacts.unseen("C31"))).isEqualTo(ErrorCode.PARENT_FULL);
+      assertThat(linkReason(parent("P9-30", 30, 30), ChildFacts.unseen("C31"))).isEqualTo(ErrorCode.PARENT_FULL);
     }
 
     @Test
     void finishedShort_isComplete() {
       Rejection r = LinkRules.check(new ParentFacts("P1-10", 10, 7, true, false), ChildFacts.unseen("C8")).orElseThrow();
-      assertThat(r.code()).isEqualTo(RejectCode.PARENT_COMPLETE);
+      assertThat(r.code()).isEqualTo(ErrorCode.PARENT_COMPLETE);
       assertThat(r.message()).contains("finished at 7 of 10");
     }
 
     @Test
     void parentOnFinalizedBill_refusesEverything() {
       assertThat(linkReason(new ParentFacts("P1-10", 10, 2, false, true), ChildFacts.unseen("C8")))
-          .isEqualTo(RejectCode.PARENT_FINALIZED);
+          .isEqualTo(ErrorCode.PARENT_FINALIZED);
     }
 
     @Test
     void codeKnownAsChild_cannotBeAParent() {
-      assertThat(LinkRules.checkParentRole("C1", BagRole.CHILD)).get().extracting(Rejection::code).isEqualTo(RejectCode.CODE_IS_CHILD);
+      assertThat(LinkRules.checkParentRole("C1", BagRole.CHILD)).get().extracting(Rejection::code).isEqualTo(ErrorCode.CODE_IS_CHILD);
       assertThat(LinkRules.checkParentRole("P1-3", BagRole.PARENT)).isEmpty();
       assertThat(LinkRules.checkParentRole("P1-3", null)).isEmpty();
     }
@@ -145,13 +145,13 @@ class RulesTest {
     @Test
     void emptyParent_cannotBeFinished() {
       FinishDecision d = FinishRules.decide(parent("P1-3", 3, 0), true);
-      assertThat(((FinishDecision.Refused) d).rejection().code()).isEqualTo(RejectCode.EMPTY_PARENT);
+      assertThat(((FinishDecision.Refused) d).rejection().code()).isEqualTo(ErrorCode.EMPTY_PARENT);
     }
 
     @Test
     void finalizedBill_refusesFinish() {
       FinishDecision d = FinishRules.decide(new ParentFacts("P1-3", 3, 1, false, true), true);
-      assertThat(((FinishDecision.Refused) d).rejection().code()).isEqualTo(RejectCode.PARENT_FINALIZED);
+      assertThat(((FinishDecision.Refused) d).rejection().code()).isEqualTo(ErrorCode.PARENT_FINALIZED);
     }
   }
 
@@ -168,7 +168,7 @@ class RulesTest {
     @Test
     void pastTheHour_isRefusedNamingTheChild() {
       Rejection r = UndoRules.check("C1", linked, linked.plus(Duration.ofHours(1)).plusMillis(1)).orElseThrow();
-      assertThat(r.code()).isEqualTo(RejectCode.UNDO_WINDOW_EXPIRED);
+      assertThat(r.code()).isEqualTo(ErrorCode.UNDO_WINDOW_EXPIRED);
       assertThat(r.otherBag()).isEqualTo("C1");
     }
 
@@ -254,27 +254,27 @@ class RulesTest {
       assertThat(BillRules.checkFinalize("BILL01", BillRules.Status.OPEN, 5, 5, false)).isEmpty();
       assertThat(BillRules.checkFinalize("BILL01", BillRules.Status.OPEN, 4, 5, true)).isEmpty();
       assertThat(BillRules.checkFinalize("BILL01", BillRules.Status.OPEN, 4, 5, false).orElseThrow().code())
-          .isEqualTo(RejectCode.BILL_NOT_READY);
+          .isEqualTo(ErrorCode.BILL_NOT_READY);
       assertThat(BillRules.checkFinalize("BILL01", BillRules.Status.OPEN, 0, 5, true).orElseThrow().message())
           .contains("no parents");
       assertThat(BillRules.checkFinalize("BILL01", BillRules.Status.FINALIZED, 5, 5, false).orElseThrow().code())
-          .isEqualTo(RejectCode.BILL_FINALIZED);
+          .isEqualTo(ErrorCode.BILL_FINALIZED);
     }
 
     @Test
     void addParent_needsAnOpenBillWithRoom() {
       assertThat(BillRules.checkAddParent("BILL01", BillRules.Status.OPEN, 9, 10)).isEmpty();
       assertThat(BillRules.checkAddParent("BILL01", BillRules.Status.OPEN, 10, 10).orElseThrow().code())
-          .isEqualTo(RejectCode.BILL_FULL);
+          .isEqualTo(ErrorCode.BILL_FULL);
       assertThat(BillRules.checkAddParent("BILL01", BillRules.Status.FINALIZED, 1, 10).orElseThrow().code())
-          .isEqualTo(RejectCode.BILL_FINALIZED);
+          .isEqualTo(ErrorCode.BILL_FINALIZED);
     }
 
     @Test
     void reopen_needsAFinalizedBill() {
       assertThat(BillRules.checkReopen("BILL01", BillRules.Status.FINALIZED)).isEmpty();
       assertThat(BillRules.checkReopen("BILL01", BillRules.Status.OPEN).orElseThrow().code())
-          .isEqualTo(RejectCode.BILL_NOT_FINALIZED);
+          .isEqualTo(ErrorCode.BILL_NOT_FINALIZED);
     }
 
     @Test
@@ -283,7 +283,7 @@ class RulesTest {
       assertThat(BillRules.checkField("destination", "<b>'; drop table bill;--")).isEmpty();
       assertThat(BillRules.checkField("destination", "x".repeat(100))).isEmpty();
       assertThat(BillRules.checkField("destination", "x".repeat(101)).orElseThrow().code())
-          .isEqualTo(RejectCode.BILL_FIELD_INVALID);
+          .isEqualTo(ErrorCode.BILL_FIELD_INVALID);
       assertThat(BillRules.checkField("vehicle", "")).isPresent();
       assertThat(BillRules.checkField("vehicle", null)).isPresent();
       assertThat(BillRules.checkField("vehicle", "MH12\nAB")).isPresent();

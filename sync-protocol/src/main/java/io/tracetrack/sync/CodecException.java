@@ -1,35 +1,30 @@
 package io.tracetrack.sync;
 
+import io.tracetrack.model.ErrorCode;
 import java.util.Objects;
 
-/** A wire message that cannot be accepted, with a stable code for the problem+json reply. */
+/**
+ * A wire message that cannot be accepted, with the stable {@link ErrorCode} for the problem+json
+ * reply ({@code MALFORMED_JSON}, {@code TOO_LARGE}, {@code UNSUPPORTED_VERSION}, {@code
+ * MISSING_FIELD}, {@code INVALID_FIELD}, {@code UNKNOWN_OP_TYPE}).
+ */
 public final class CodecException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
-  /** Stable wire codes: names can change in docs, these never do. */
-  public enum Code {
-    MALFORMED_JSON,
-    TOO_LARGE,
-    UNSUPPORTED_VERSION,
-    MISSING_FIELD,
-    INVALID_FIELD,
-    UNKNOWN_OP_TYPE
-  }
+  private final ErrorCode code;
 
-  private final Code code;
-
-  public CodecException(Code code, String message) {
+  public CodecException(ErrorCode code, String message) {
     super(message);
     this.code = Objects.requireNonNull(code, "code");
   }
 
-  public CodecException(Code code, String message, Throwable cause) {
+  public CodecException(ErrorCode code, String message, Throwable cause) {
     super(message, cause);
     this.code = Objects.requireNonNull(code, "code");
   }
 
-  public Code code() {
+  public ErrorCode code() {
     return code;
   }
 }

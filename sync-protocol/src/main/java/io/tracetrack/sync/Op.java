@@ -81,7 +81,7 @@ public sealed interface Op {
   /**
    * A person finished a parent short of its count (after confirming). Expected prior state: the
    * parent held {@code countSeen} children, the count the person confirmed; at any other count the
-   * op is refused as {@link io.tracetrack.model.RejectCode#FINISH_STALE}.
+   * op is refused as {@link io.tracetrack.model.ErrorCode#FINISH_STALE}.
    */
   record Finish(String parent, int countSeen) implements Op {
     public Finish {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
+import io.tracetrack.model.ErrorCode;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -104,18 +105,18 @@ public final class OpCodec {
    */
   public OpEnvelope decode(String json) {
     if (json == null || json.isBlank()) {
-      throw new CodecException(CodecException.Code.MALFORMED_JSON, "no content");
+      throw new CodecException(ErrorCode.MALFORMED_JSON, "no content");
     }
     if (json.length() > MAX_BYTES) {
-      throw new CodecException(CodecException.Code.TOO_LARGE, "an op is at most " + MAX_BYTES + " bytes");
+      throw new CodecException(ErrorCode.TOO_LARGE, "an op is at most " + MAX_BYTES + " bytes");
     }
     JsonNode root;
     try {
       root = mapper.readTree(json);
     } catch (StreamConstraintsException e) {
-      throw new CodecException(CodecException.Code.TOO_LARGE, "op exceeds a size limit: " + e.getOriginalMessage(), e);
+      throw new CodecException(ErrorCode.TOO_LARGE, "op exceeds a size limit: " + e.getOriginalMessage(), e);
     } catch (JsonProcessingException e) {
-      throw new CodecException(CodecException.Code.MALFORMED_JSON, "not valid JSON: " + e.getOriginalMessage(), e);
+      throw new CodecException(ErrorCode.MALFORMED_JSON, "not valid JSON: " + e.getOriginalMessage(), e);
     }
     return decode(root);
   }
@@ -127,7 +128,7 @@ public final class OpCodec {
     }
     int version = intField(root, "v");
     if (version != VERSION) {
-      throw new CodecException(CodecException.Code.UNSUPPORTED_VERSION,
+      throw new CodecException(ErrorCode.UNSUPPORTED_VERSION,
           "op version " + version + " is not supported; this node speaks version " + VERSION);
     }
     JsonNode idNode = objectField(root, "id");
@@ -154,14 +155,14 @@ public final class OpCodec {
       case Op.UNLINK -> new Op.Unlink(textField(node, "parent"), textField(node, "child"),
           enumField(node, "reason", Op.UnlinkReason.class));
       case Op.FINISH -> new Op.Finish(textField(node, "parent"), intField(node, "countSeen"));
-      default -> throw new CodecException(CodecException.Code.UNKNOWN_OP_TYPE, "unknown op type: " + type);
+      default -> throw new CodecException(ErrorCode.UNKNOWN_OP_TYPE, "unknown op type: " + type);
     };
   }
 
   private static JsonNode required(JsonNode node, String field) {
     JsonNode value = node.get(field);
     if (value == null || value.isNull()) {
-      throw new CodecException(CodecException.Code.MISSING_FIELD, "missing field: " + field);
+      throw new CodecException(ErrorCode.MISSING_FIELD, "missing field: " + field);
     }
     return value;
   }
@@ -208,6 +209,6 @@ public final class OpCodec {
   }
 
   private static CodecException invalid(String message) {
-    return new CodecException(CodecException.Code.INVALID_FIELD, message);
+    return new CodecException(ErrorCode.INVALID_FIELD, message);
   }
 }

@@ -7,7 +7,7 @@ import io.tracetrack.model.CodeKind;
 import io.tracetrack.model.FinishDecision;
 import io.tracetrack.model.FinishRules;
 import io.tracetrack.model.LinkRules;
-import io.tracetrack.model.RejectCode;
+import io.tracetrack.model.ErrorCode;
 import io.tracetrack.model.Rejection;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,11 +42,11 @@ public final class Reconciler {
       return notA("parent", op.parent());
     }
     if (kind.limit() != op.limit()) {
-      return rejected(RejectCode.INVALID_CODE,
+      return rejected(ErrorCode.INVALID_CODE,
           op.parent() + " has limit " + kind.limit() + ", not " + op.limit(), null);
     }
     if (!Objects.equals(kind.expectedCount(), op.expectedCount())) {
-      return rejected(RejectCode.INVALID_CODE, op.parent() + " has " + countText(kind.expectedCount())
+      return rejected(ErrorCode.INVALID_CODE, op.parent() + " has " + countText(kind.expectedCount())
           + "; the op gave " + countText(op.expectedCount()), null);
     }
     Optional<BagFacts> existing = state.bag(op.parent());
@@ -61,7 +61,7 @@ public final class Reconciler {
     }
     if (bag.limit() != kind.limit() || !Objects.equals(bag.expectedCount(), kind.expectedCount())) {
       // create-if-absent: the first creation stands, the difference is recorded, never silent
-      return new Decision.Accepted(List.of(), Rejection.of(RejectCode.EXPECTED_COUNT_MISMATCH,
+      return new Decision.Accepted(List.of(), Rejection.of(ErrorCode.EXPECTED_COUNT_MISMATCH,
           op.parent() + " exists with " + countText(bag.expectedCount()) + " (limit " + bag.limit() + "); this dock saw "
               + countText(kind.expectedCount()) + " (limit " + kind.limit() + ")", op.parent()));
     }
@@ -71,17 +71,17 @@ public final class Reconciler {
   private Decision link(Op.Link op, StateView state) {
     CodeKind childKind = grammar.classify(op.child());
     if (childKind instanceof CodeKind.Parent) {
-      return rejected(RejectCode.CODE_IS_PARENT, op.child() + " is a parent bag and cannot be a child", null);
+      return rejected(ErrorCode.CODE_IS_PARENT, op.child() + " is a parent bag and cannot be a child", null);
     }
     if (!(childKind instanceof CodeKind.Child)) {
       return notA("child", op.child());
     }
     Optional<BagFacts> parent = state.bag(op.parent());
     if (parent.isEmpty()) {
-      return rejected(RejectCode.UNKNOWN_PARENT, op.parent() + " does not exist", op.parent());
+      return rejected(ErrorCode.UNKNOWN_PARENT, op.parent() + " does not exist", op.parent());
     }
     if (parent.get().role() != BagRole.PARENT) {
-      return rejected(RejectCode.CODE_IS_CHILD, op.parent() + " is a child bag and cannot be a parent", null);
+      return rejected(ErrorCode.CODE_IS_CHILD, op.parent() + " is a child bag and cannot be a parent", null);
     }
     Optional<BagFacts> child = state.bag(op.child());
     ChildFacts childFacts = child.map(BagFacts::asChild).orElseGet(() -> ChildFacts.unseen(op.child()));
@@ -102,13 +102,13 @@ public final class Reconciler {
     String actual = child.map(BagFacts::parent).orElse(null);
     if (!op.parent().equals(actual)) {
       String where = actual == null ? "on no parent" : "on " + actual;
-      return rejected(RejectCode.STALE_UNLINK,
+      return rejected(ErrorCode.STALE_UNLINK,
           op.child() + " is " + where + ", not on " + op.parent() + "; nothing was removed", actual);
     }
     BagFacts parent = state.bag(op.parent()).orElseThrow(
         () -> new IllegalStateException("store holds a link to a missing parent " + op.parent()));
     if (parent.onFinalizedBill()) {
-      return rejected(RejectCode.PARENT_FINALIZED, op.parent() + " is on a finalized bill; it cannot change", null);
+      return rejected(ErrorCode.PARENT_FINALIZED, op.parent() + " is on a finalized bill; it cannot change", null);
     }
     List<Effect> effects = new ArrayList<>(2);
     effects.add(new Effect.RemoveLink(op.parent(), op.child()));
@@ -121,14 +121,14 @@ public final class Reconciler {
   private Decision finish(Op.Finish op, StateView state) {
     Optional<BagFacts> parent = state.bag(op.parent());
     if (parent.isEmpty() || parent.get().role() != BagRole.PARENT) {
-      return rejected(RejectCode.UNKNOWN_PARENT, op.parent() + " is not a known parent", op.parent());
+      return rejected(ErrorCode.UNKNOWN_PARENT, op.parent() + " is not a known parent", op.parent());
     }
     // the op exists only once a person confirmed, so it is decided as confirmed
     int count = parent.get().childCount();
     return switch (FinishRules.decide(parent.get().asParent(), true)) {
       // a finish records "done at this many children": done at a count nobody confirmed would be
       // a silent difference, so a count that moved since the confirmation is refused, not applied
-      case FinishDecision.Finish f when count != op.countSeen() -> rejected(RejectCode.FINISH_STALE,
+      case FinishDecision.Finish f when count != op.countSeen() -> rejected(ErrorCode.FINISH_STALE,
           op.parent() + " now has " + count + " " + (count == 1 ? "child" : "children") + ", you confirmed at "
               + op.countSeen() + ": confirm again to finish it at " + count, op.parent());
       case FinishDecision.Finish f -> Decision.Accepted.of(new Effect.MarkFinished(op.parent()));
@@ -143,10 +143,10 @@ public final class Reconciler {
   }
 
   private Decision notA(String role, String code) {
-    return rejected(RejectCode.INVALID_CODE, code + " is not a " + role + " code", null);
+    return rejected(ErrorCode.INVALID_CODE, code + " is not a " + role + " code", null);
   }
 
-  private static Decision rejected(RejectCode code, String message, String otherBag) {
+  private static Decision rejected(ErrorCode code, String message, String otherBag) {
     return new Decision.Rejected(Rejection.of(code, message, otherBag));
   }
 }

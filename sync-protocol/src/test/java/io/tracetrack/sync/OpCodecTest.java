@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tracetrack.model.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -87,32 +88,32 @@ class OpCodecTest {
     String link = "{\"v\":1,\"id\":{\"edge\":\"e1\",\"seq\":1},\"hlc\":{\"wall\":1,\"logical\":0},"
         + "\"actor\":\"a\",\"dock\":\"d\",\"station\":\"s\",\"op\":{\"type\":\"LINK\",\"parent\":\"P1-3\",\"child\":\"C1\"}}";
     return Stream.of(
-        Arguments.of("empty", "", CodecException.Code.MALFORMED_JSON),
-        Arguments.of("truncated", link.substring(0, 40), CodecException.Code.MALFORMED_JSON),
-        Arguments.of("not an object", "[1,2,3]", CodecException.Code.INVALID_FIELD),
-        Arguments.of("null", "null", CodecException.Code.INVALID_FIELD),
-        Arguments.of("version 2", edited(link, "\"v\":1", "\"v\":2"), CodecException.Code.UNSUPPORTED_VERSION),
-        Arguments.of("version as string", edited(link, "\"v\":1", "\"v\":\"1\""), CodecException.Code.INVALID_FIELD),
-        Arguments.of("missing version", edited(link, "\"v\":1,", ""), CodecException.Code.MISSING_FIELD),
-        Arguments.of("seq zero", edited(link, "\"seq\":1", "\"seq\":0"), CodecException.Code.INVALID_FIELD),
-        Arguments.of("seq fraction", edited(link, "\"seq\":1", "\"seq\":1.5"), CodecException.Code.INVALID_FIELD),
-        Arguments.of("seq huge", edited(link, "\"seq\":1", "\"seq\":99999999999999999999"), CodecException.Code.INVALID_FIELD),
-        Arguments.of("seq too many digits", edited(link, "\"seq\":1", "\"seq\":" + "9".repeat(40)), CodecException.Code.TOO_LARGE),
-        Arguments.of("negative wall", edited(link, "\"wall\":1", "\"wall\":-1"), CodecException.Code.INVALID_FIELD),
-        Arguments.of("edge id with slash", edited(link, "\"e1\"", "\"../etc\""), CodecException.Code.INVALID_FIELD),
-        Arguments.of("unknown type", edited(link, "LINK", "DROP_TABLE"), CodecException.Code.UNKNOWN_OP_TYPE),
-        Arguments.of("child null", edited(link, "\"C1\"", "null"), CodecException.Code.MISSING_FIELD),
-        Arguments.of("child number", edited(link, "\"C1\"", "7"), CodecException.Code.INVALID_FIELD),
-        Arguments.of("actor blank", edited(link, "\"actor\":\"a\"", "\"actor\":\" \""), CodecException.Code.INVALID_FIELD),
-        Arguments.of("deep nesting", "{\"v\":1,\"x\":" + "[".repeat(500) + "]".repeat(500) + "}", CodecException.Code.TOO_LARGE),
-        Arguments.of("huge string", edited(link, "\"a\"", "\"" + "a".repeat(5000) + "\""), CodecException.Code.TOO_LARGE),
-        Arguments.of("huge document", link + " ".repeat(OpCodec.MAX_BYTES), CodecException.Code.TOO_LARGE),
-        Arguments.of("bad unlink reason", edited(link, "\"type\":\"LINK\"", "\"type\":\"UNLINK\",\"reason\":\"WHIM\""), CodecException.Code.INVALID_FIELD));
+        Arguments.of("empty", "", ErrorCode.MALFORMED_JSON),
+        Arguments.of("truncated", link.substring(0, 40), ErrorCode.MALFORMED_JSON),
+        Arguments.of("not an object", "[1,2,3]", ErrorCode.INVALID_FIELD),
+        Arguments.of("null", "null", ErrorCode.INVALID_FIELD),
+        Arguments.of("version 2", edited(link, "\"v\":1", "\"v\":2"), ErrorCode.UNSUPPORTED_VERSION),
+        Arguments.of("version as string", edited(link, "\"v\":1", "\"v\":\"1\""), ErrorCode.INVALID_FIELD),
+        Arguments.of("missing version", edited(link, "\"v\":1,", ""), ErrorCode.MISSING_FIELD),
+        Arguments.of("seq zero", edited(link, "\"seq\":1", "\"seq\":0"), ErrorCode.INVALID_FIELD),
+        Arguments.of("seq fraction", edited(link, "\"seq\":1", "\"seq\":1.5"), ErrorCode.INVALID_FIELD),
+        Arguments.of("seq huge", edited(link, "\"seq\":1", "\"seq\":99999999999999999999"), ErrorCode.INVALID_FIELD),
+        Arguments.of("seq too many digits", edited(link, "\"seq\":1", "\"seq\":" + "9".repeat(40)), ErrorCode.TOO_LARGE),
+        Arguments.of("negative wall", edited(link, "\"wall\":1", "\"wall\":-1"), ErrorCode.INVALID_FIELD),
+        Arguments.of("edge id with slash", edited(link, "\"e1\"", "\"../etc\""), ErrorCode.INVALID_FIELD),
+        Arguments.of("unknown type", edited(link, "LINK", "DROP_TABLE"), ErrorCode.UNKNOWN_OP_TYPE),
+        Arguments.of("child null", edited(link, "\"C1\"", "null"), ErrorCode.MISSING_FIELD),
+        Arguments.of("child number", edited(link, "\"C1\"", "7"), ErrorCode.INVALID_FIELD),
+        Arguments.of("actor blank", edited(link, "\"actor\":\"a\"", "\"actor\":\" \""), ErrorCode.INVALID_FIELD),
+        Arguments.of("deep nesting", "{\"v\":1,\"x\":" + "[".repeat(500) + "]".repeat(500) + "}", ErrorCode.TOO_LARGE),
+        Arguments.of("huge string", edited(link, "\"a\"", "\"" + "a".repeat(5000) + "\""), ErrorCode.TOO_LARGE),
+        Arguments.of("huge document", link + " ".repeat(OpCodec.MAX_BYTES), ErrorCode.TOO_LARGE),
+        Arguments.of("bad unlink reason", edited(link, "\"type\":\"LINK\"", "\"type\":\"UNLINK\",\"reason\":\"WHIM\""), ErrorCode.INVALID_FIELD));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("hostile")
-  void decode_hostileInput_isRefusedWithAStableCode(String name, String json, CodecException.Code code) {
+  void decode_hostileInput_isRefusedWithAStableCode(String name, String json, ErrorCode code) {
     assertThatThrownBy(() -> CODEC.decode(json))
         .isInstanceOf(CodecException.class)
         .satisfies(e -> assertThat(((CodecException) e).code()).isEqualTo(code));

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tracetrack.model.BagRole;
 import io.tracetrack.model.CodeGrammar;
-import io.tracetrack.model.RejectCode;
+import io.tracetrack.model.ErrorCode;
 import io.tracetrack.testing.Property;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,7 +28,7 @@ class ReconcilerTest {
     return decision;
   }
 
-  private static RejectCode reason(Decision decision) {
+  private static ErrorCode reason(Decision decision) {
     assertThat(decision).isInstanceOf(Decision.Rejected.class);
     return ((Decision.Rejected) decision).rejection().code();
   }
@@ -100,13 +100,13 @@ class ReconcilerTest {
 
     @Test
     void limitThatDisagreesWithTheCode_isRefused() {
-      assertThat(reason(run(new Op.CreateParent("P1-3", 3, 30)))).isEqualTo(RejectCode.INVALID_CODE);
+      assertThat(reason(run(new Op.CreateParent("P1-3", 3, 30)))).isEqualTo(ErrorCode.INVALID_CODE);
     }
 
     @Test
     void expectedCountThatDisagreesWithTheCode_isRefused_sayingSo() {
       Decision d = run(new Op.CreateParent("P1-3", null, 3));
-      assertThat(reason(d)).isEqualTo(RejectCode.INVALID_CODE);
+      assertThat(reason(d)).isEqualTo(ErrorCode.INVALID_CODE);
       assertThat(((Decision.Rejected) d).rejection().message())
           .isEqualTo("P1-3 has expected count 3; the op gave no expected count");
     }
@@ -125,14 +125,14 @@ class ReconcilerTest {
       assertThat(d).isInstanceOf(Decision.Accepted.class);
       Decision.Accepted accepted = (Decision.Accepted) d;
       assertThat(accepted.effects()).isEmpty();
-      assertThat(accepted.note().code()).isEqualTo(RejectCode.EXPECTED_COUNT_MISMATCH);
+      assertThat(accepted.note().code()).isEqualTo(ErrorCode.EXPECTED_COUNT_MISMATCH);
       assertThat(accepted.note().message())
           .isEqualTo("P1-3 exists with no expected count (limit 3); this dock saw expected count 3 (limit 3)");
     }
 
     @Test
     void childCodeAsParent_isRefused() {
-      assertThat(reason(run(new Op.CreateParent("C1", null, 30)))).isEqualTo(RejectCode.INVALID_CODE);
+      assertThat(reason(run(new Op.CreateParent("C1", null, 30)))).isEqualTo(ErrorCode.INVALID_CODE);
     }
   }
 
@@ -144,7 +144,7 @@ class ReconcilerTest {
       for (String child : List.of("C1", "C2", "C3")) {
         assertThat(run(new Op.Link("P1001-3", child))).isInstanceOf(Decision.Accepted.class);
       }
-      assertThat(reason(run(new Op.Link("P1001-3", "C4")))).isEqualTo(RejectCode.PARENT_COMPLETE);
+      assertThat(reason(run(new Op.Link("P1001-3", "C4")))).isEqualTo(ErrorCode.PARENT_COMPLETE);
       assertThat(state.childrenOf("P1001-3")).containsExactly("C1", "C2", "C3");
       assertThat(state.bag("C4")).isEmpty();
     }
@@ -162,7 +162,7 @@ class ReconcilerTest {
       parent("P2-3");
       run(new Op.Link("P1-3", "C1"));
       Decision d = run(new Op.Link("P2-3", "C1"));
-      assertThat(reason(d)).isEqualTo(RejectCode.CHILD_ALREADY_LINKED);
+      assertThat(reason(d)).isEqualTo(ErrorCode.CHILD_ALREADY_LINKED);
       assertThat(((Decision.Rejected) d).rejection().otherBag()).isEqualTo("P1-3");
     }
 
@@ -170,11 +170,11 @@ class ReconcilerTest {
     void duplicate_unknownParent_parentCodeAsChild() {
       parent("P1-3");
       run(new Op.Link("P1-3", "C1"));
-      assertThat(reason(run(new Op.Link("P1-3", "C1")))).isEqualTo(RejectCode.DUPLICATE);
-      assertThat(reason(run(new Op.Link("P7-3", "C2")))).isEqualTo(RejectCode.UNKNOWN_PARENT);
-      assertThat(reason(run(new Op.Link("P1-3", "SB12345")))).isEqualTo(RejectCode.CODE_IS_PARENT);
-      assertThat(reason(run(new Op.Link("P1-3", "X1")))).isEqualTo(RejectCode.INVALID_CODE);
-      assertThat(reason(run(new Op.Link("C1", "C2")))).isEqualTo(RejectCode.CODE_IS_CHILD);
+      assertThat(reason(run(new Op.Link("P1-3", "C1")))).isEqualTo(ErrorCode.DUPLICATE);
+      assertThat(reason(run(new Op.Link("P7-3", "C2")))).isEqualTo(ErrorCode.UNKNOWN_PARENT);
+      assertThat(reason(run(new Op.Link("P1-3", "SB12345")))).isEqualTo(ErrorCode.CODE_IS_PARENT);
+      assertThat(reason(run(new Op.Link("P1-3", "X1")))).isEqualTo(ErrorCode.INVALID_CODE);
+      assertThat(reason(run(new Op.Link("C1", "C2")))).isEqualTo(ErrorCode.CODE_IS_CHILD);
     }
 
     @Test
@@ -182,8 +182,8 @@ class ReconcilerTest {
       parent("P1-3");
       run(new Op.Link("P1-3", "C1"));
       state.finalizeParent("P1-3");
-      assertThat(reason(run(new Op.Link("P1-3", "C2")))).isEqualTo(RejectCode.PARENT_FINALIZED);
-      assertThat(reason(run(new Op.Unlink("P1-3", "C1", Op.UnlinkReason.UNDO)))).isEqualTo(RejectCode.PARENT_FINALIZED);
+      assertThat(reason(run(new Op.Link("P1-3", "C2")))).isEqualTo(ErrorCode.PARENT_FINALIZED);
+      assertThat(reason(run(new Op.Unlink("P1-3", "C1", Op.UnlinkReason.UNDO)))).isEqualTo(ErrorCode.PARENT_FINALIZED);
     }
 
     @Test
@@ -192,7 +192,7 @@ class ReconcilerTest {
       for (int i = 1; i <= 30; i++) {
         assertThat(run(new Op.Link("SB12345", "C" + i))).isInstanceOf(Decision.Accepted.class);
       }
-      assertThat(reason(run(new Op.Link("SB12345", "C31")))).isEqualTo(RejectCode.PARENT_FULL);
+      assertThat(reason(run(new Op.Link("SB12345", "C31")))).isEqualTo(ErrorCode.PARENT_FULL);
     }
   }
 
@@ -230,7 +230,7 @@ class ReconcilerTest {
       run(new Op.Unlink("P1-3", "C1", Op.UnlinkReason.CORRECTION));
       run(new Op.Link("P2-3", "C1"));
       Decision d = run(new Op.Unlink("P1-3", "C1", Op.UnlinkReason.UNDO));
-      assertThat(reason(d)).isEqualTo(RejectCode.STALE_UNLINK);
+      assertThat(reason(d)).isEqualTo(ErrorCode.STALE_UNLINK);
       assertThat(((Decision.Rejected) d).rejection().otherBag()).isEqualTo("P2-3");
       assertThat(state.bag("C1").orElseThrow().parent()).isEqualTo("P2-3");
     }
@@ -238,7 +238,7 @@ class ReconcilerTest {
     @Test
     void unknownChild_isStale() {
       parent("P1-3");
-      assertThat(reason(run(new Op.Unlink("P1-3", "C404", Op.UnlinkReason.UNDO)))).isEqualTo(RejectCode.STALE_UNLINK);
+      assertThat(reason(run(new Op.Unlink("P1-3", "C404", Op.UnlinkReason.UNDO)))).isEqualTo(ErrorCode.STALE_UNLINK);
     }
   }
 
@@ -249,7 +249,7 @@ class ReconcilerTest {
       parent("P1-10");
       run(new Op.Link("P1-10", "C1"));
       assertThat(run(new Op.Finish("P1-10", 1))).isEqualTo(Decision.Accepted.of(new Effect.MarkFinished("P1-10")));
-      assertThat(reason(run(new Op.Link("P1-10", "C2")))).isEqualTo(RejectCode.PARENT_COMPLETE);
+      assertThat(reason(run(new Op.Link("P1-10", "C2")))).isEqualTo(ErrorCode.PARENT_COMPLETE);
     }
 
     @Test
@@ -258,7 +258,7 @@ class ReconcilerTest {
       run(new Op.Link("P1-10", "C1"));
       run(new Op.Link("P1-10", "C2")); // made at another dock after this one confirmed at 1
       Decision d = run(new Op.Finish("P1-10", 1));
-      assertThat(reason(d)).isEqualTo(RejectCode.FINISH_STALE);
+      assertThat(reason(d)).isEqualTo(ErrorCode.FINISH_STALE);
       assertThat(((Decision.Rejected) d).rejection().message())
           .isEqualTo("P1-10 now has 2 children, you confirmed at 1: confirm again to finish it at 2");
       assertThat(((Decision.Rejected) d).rejection().otherBag()).isEqualTo("P1-10");
@@ -273,7 +273,7 @@ class ReconcilerTest {
       run(new Op.Link("P1-10", "C2"));
       run(new Op.Unlink("P1-10", "C2", Op.UnlinkReason.UNDO));
       Decision d = run(new Op.Finish("P1-10", 2));
-      assertThat(reason(d)).isEqualTo(RejectCode.FINISH_STALE);
+      assertThat(reason(d)).isEqualTo(ErrorCode.FINISH_STALE);
       assertThat(((Decision.Rejected) d).rejection().message()).startsWith("P1-10 now has 1 child, you confirmed at 2");
     }
 
@@ -283,8 +283,8 @@ class ReconcilerTest {
       run(new Op.Link("P1-1", "C1"));
       assertThat(run(new Op.Finish("P1-1", 1))).isEqualTo(Decision.Accepted.of());
       parent("P2-5");
-      assertThat(reason(run(new Op.Finish("P2-5", 0)))).isEqualTo(RejectCode.EMPTY_PARENT);
-      assertThat(reason(run(new Op.Finish("P9-5", 0)))).isEqualTo(RejectCode.UNKNOWN_PARENT);
+      assertThat(reason(run(new Op.Finish("P2-5", 0)))).isEqualTo(ErrorCode.EMPTY_PARENT);
+      assertThat(reason(run(new Op.Finish("P9-5", 0)))).isEqualTo(ErrorCode.UNKNOWN_PARENT);
     }
   }
 }

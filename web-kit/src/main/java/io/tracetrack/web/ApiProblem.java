@@ -1,5 +1,6 @@
 package io.tracetrack.web;
 
+import io.tracetrack.model.ErrorCode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -17,7 +18,7 @@ public final class ApiProblem extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final int status;
-  private final String code;
+  private final ErrorCode code;
   private final transient Map<String, Object> extra;
   private final transient Map<String, String> headers;
 
@@ -28,7 +29,7 @@ public final class ApiProblem extends RuntimeException {
    * @param extra further problem members (e.g. {@code retryAfterSeconds})
    * @param headers response headers the refusal needs (e.g. {@code WWW-Authenticate})
    */
-  public ApiProblem(int status, String code, String detail, Map<String, Object> extra, Map<String, String> headers) {
+  public ApiProblem(int status, ErrorCode code, String detail, Map<String, Object> extra, Map<String, String> headers) {
     // no stack trace: this is an answer, not a fault, and it is thrown on every bad request
     super(detail, null, false, false);
     if (status < 400 || status > 499) {
@@ -41,25 +42,25 @@ public final class ApiProblem extends RuntimeException {
     this.headers = Map.copyOf(headers);
   }
 
-  public ApiProblem(int status, String code, String detail) {
+  public ApiProblem(int status, ErrorCode code, String detail) {
     this(status, code, detail, Map.of(), Map.of());
   }
 
   /** 400 with {@code code}. */
-  public static ApiProblem badRequest(String code, String detail) {
+  public static ApiProblem badRequest(ErrorCode code, String detail) {
     return new ApiProblem(400, code, detail);
   }
 
   /** 400 {@code INVALID_REQUEST}: a field or parameter that is missing or malformed. */
   public static ApiProblem invalid(String detail) {
-    return badRequest(ProblemCodes.INVALID_REQUEST, detail);
+    return badRequest(ErrorCode.INVALID_REQUEST, detail);
   }
 
   public int status() {
     return status;
   }
 
-  public String code() {
+  public ErrorCode code() {
     return code;
   }
 

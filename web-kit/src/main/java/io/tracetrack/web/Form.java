@@ -1,5 +1,6 @@
 package io.tracetrack.web;
 
+import io.tracetrack.model.ErrorCode;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Arrays;
 import java.util.Locale;
@@ -17,7 +18,7 @@ public final class Form {
 
   private final JsonNode body;
   private String problem;
-  private String code = ProblemCodes.INVALID_REQUEST;
+  private ErrorCode code = ErrorCode.INVALID_REQUEST;
 
   private Form(JsonNode body) {
     this.body = Objects.requireNonNull(body, "body");
@@ -125,7 +126,7 @@ public final class Form {
    * One of an enum's constants, named in any case; a name that is none of them is refused with
    * {@code code} (its own stable code, e.g. {@code INVALID_ROLE}) and the list of names.
    */
-  public <E extends Enum<E>> E oneOf(String field, Class<E> type, boolean required, String code) {
+  public <E extends Enum<E>> E oneOf(String field, Class<E> type, boolean required, ErrorCode code) {
     String text = required ? required(field, 20) : optional(field, 20);
     if (text == null) {
       return null;

@@ -1,5 +1,7 @@
 package io.tracetrack.web;
 
+import io.tracetrack.model.ErrorCode;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
@@ -58,7 +60,7 @@ public final class JsonBody {
    */
   public JsonNode read(ServerRequest req) {
     if (!isJson(req.headers().value(HeaderNames.CONTENT_TYPE).orElse(""))) {
-      throw new ApiProblem(415, ProblemCodes.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json");
+      throw new ApiProblem(415, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json");
     }
     if (req.headers().contentLength().orElse(0) > maxBytes) {
       throw tooLarge();
@@ -74,23 +76,23 @@ public final class JsonBody {
       if (e instanceof RuntimeException r && !WebServers.clientGone(r)) {
         throw r;
       }
-      throw ApiProblem.badRequest(ProblemCodes.UNREADABLE_BODY, "the body could not be read");
+      throw ApiProblem.badRequest(ErrorCode.UNREADABLE_BODY, "the body could not be read");
     }
     if (bytes.length > maxBytes) {
       throw tooLarge();
     }
     if (bytes.length == 0) {
-      throw ApiProblem.badRequest(ProblemCodes.MALFORMED_JSON, "the body is empty");
+      throw ApiProblem.badRequest(ErrorCode.MALFORMED_JSON, "the body is empty");
     }
     JsonNode node;
     try {
       node = parse(bytes);
     } catch (StreamConstraintsException e) {
-      throw ApiProblem.badRequest(ProblemCodes.JSON_LIMIT_EXCEEDED, "the JSON exceeds a limit: " + e.getOriginalMessage());
+      throw ApiProblem.badRequest(ErrorCode.JSON_LIMIT_EXCEEDED, "the JSON exceeds a limit: " + e.getOriginalMessage());
     } catch (JsonProcessingException e) {
-      throw ApiProblem.badRequest(ProblemCodes.MALFORMED_JSON, "the body is not valid JSON: " + e.getOriginalMessage());
+      throw ApiProblem.badRequest(ErrorCode.MALFORMED_JSON, "the body is not valid JSON: " + e.getOriginalMessage());
     } catch (IOException e) {
-      throw ApiProblem.badRequest(ProblemCodes.MALFORMED_JSON, "the body is not valid JSON");
+      throw ApiProblem.badRequest(ErrorCode.MALFORMED_JSON, "the body is not valid JSON");
     }
     if (node == null || !node.isObject()) {
       throw ApiProblem.invalid("the body must be a JSON object");
@@ -141,6 +143,6 @@ public final class JsonBody {
   }
 
   private ApiProblem tooLarge() {
-    return new ApiProblem(413, ProblemCodes.BODY_TOO_LARGE, "the body is larger than " + maxBytes + " bytes");
+    return new ApiProblem(413, ErrorCode.BODY_TOO_LARGE, "the body is larger than " + maxBytes + " bytes");
   }
 }

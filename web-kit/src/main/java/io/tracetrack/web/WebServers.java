@@ -11,6 +11,7 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.http1.Http1Config;
+import io.tracetrack.model.ErrorCode;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -66,7 +67,7 @@ public final class WebServers {
       String host = req.headers().value(HeaderNames.HOST).orElse(null);
       if (!settings.hosts().allows(host)) {
         // 421: "this server does not answer for that name"; nothing behind it runs
-        Problems.send(res, 421, ProblemCodes.HOST_NOT_ALLOWED,
+        Problems.send(res, 421, ErrorCode.HOST_NOT_ALLOWED,
             "this server does not answer for that host name; see --allowed-hosts");
         return;
       }
@@ -76,12 +77,12 @@ public final class WebServers {
         // two framings of one body (a proxy in front may have read it the other way: request
         // smuggling), or a length that is no length (-1 once left the handler waiting forever)
         res.header(HeaderNames.CONNECTION, "close");
-        Problems.send(res, 400, ProblemCodes.BAD_REQUEST, "one Content-Length of 0 or more, or Transfer-Encoding; not both");
+        Problems.send(res, 400, ErrorCode.BAD_REQUEST, "one Content-Length of 0 or more, or Transfer-Encoding; not both");
         return;
       }
       String origin = req.headers().value(HeaderNames.ORIGIN).orElse(null);
       if (settings.sameOriginOnly() && origin != null && !sameOrigin(origin, host)) {
-        Problems.send(res, 403, ProblemCodes.CROSS_ORIGIN, "requests from other sites are refused");
+        Problems.send(res, 403, ErrorCode.CROSS_ORIGIN, "requests from other sites are refused");
         return;
       }
       chain.proceed();
@@ -97,7 +98,7 @@ public final class WebServers {
         .error(ApiProblem.class, (req, res, e) -> Problems.send(res, e))
         .error(HttpException.class, (req, res, e) -> {
           int status = e.status().code();
-          Problems.send(res, status, ProblemCodes.forStatus(status), e.status().reasonPhrase());
+          Problems.send(res, status, ErrorCode.forStatus(status), e.status().reasonPhrase());
         })
         .error(Exception.class, (req, res, e) -> {
           if (clientGone(e)) {
@@ -107,7 +108,7 @@ public final class WebServers {
           }
           LOG.log(Level.SEVERE, "unhandled error on " + req.prologue().method() + " " + req.path().path(), e);
           if (!res.isSent()) {
-            Problems.send(res, 500, ProblemCodes.INTERNAL_ERROR, "something went wrong on the " + app + "; the log has details");
+            Problems.send(res, 500, ErrorCode.INTERNAL_ERROR, "something went wrong on the " + app + "; the log has details");
           }
         });
   }
@@ -156,7 +157,7 @@ public final class WebServers {
       return DirectHandler.TransportResponse.builder()
           .status(status)
           .headers(headers)
-          .entity(Problems.body(code, ProblemCodes.forStatus(code), detail(status, message), Map.of()))
+          .entity(Problems.body(code, ErrorCode.forStatus(code), detail(status, message), Map.of()))
           // after a framing error the rest of the stream cannot be trusted to be the next request
           .keepAlive(false)
           .build();

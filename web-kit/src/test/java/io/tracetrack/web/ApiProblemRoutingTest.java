@@ -1,5 +1,6 @@
 package io.tracetrack.web;
 
+import io.tracetrack.model.ErrorCode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,14 +42,14 @@ class ApiProblemRoutingTest {
         .post("/paint", (req, res) -> {
           Form f = BODY.form(req).only(Set.of("name", "colour", "coats"));
           String name = f.required("name", 10);
-          Colour colour = f.oneOf("colour", Colour.class, true, "INVALID_COLOUR");
+          Colour colour = f.oneOf("colour", Colour.class, true, ErrorCode.INVALID_ROLE);
           Integer coats = f.integer("coats", 1, 3);
           f.check();
           done.incrementAndGet();
           Json.send(res, 200, Map.of("name", name, "colour", colour.name(), "coats", coats == null ? 1 : coats));
         })
         .get("/locked", (req, res) -> {
-          throw new ApiProblem(401, "UNAUTHENTICATED", "sign in first", Map.of("hint", "token"),
+          throw new ApiProblem(401, ErrorCode.UNAUTHENTICATED, "sign in first", Map.of("hint", "token"),
               Map.of("WWW-Authenticate", "Bearer"));
         })));
   }
@@ -64,14 +65,14 @@ class ApiProblemRoutingTest {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  private static JsonNode problem(HttpResponse<String> res, int status, String code) throws Exception {
+  private static JsonNode problem(HttpResponse<String> res, int status, ErrorCode code) throws Exception {
     assertThat(res.statusCode()).isEqualTo(status);
     assertThat(res.headers().firstValue("Content-Type")).contains(Problems.MEDIA_TYPE);
     // the guard's headers survive the error mapping
     assertThat(res.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
     JsonNode body = JSON.readTree(res.body());
     assertThat(body.get("status").asInt()).isEqualTo(status);
-    assertThat(body.get("code").asText()).isEqualTo(code);
+    assertThat(body.get("code").asText()).isEqualTo(code.name());
     return body;
   }
 
@@ -85,7 +86,7 @@ class ApiProblemRoutingTest {
   @Test
   void missingField_is400InvalidRequest_andTheHandlerDoesNothing() throws Exception {
     int before = done.get();
-    JsonNode body = problem(post("application/json", "{\"colour\":\"RED\"}"), 400, ProblemCodes.INVALID_REQUEST);
+    JsonNode body = problem(post("application/json", "{\"colour\":\"RED\"}"), 400, ErrorCode.INVALID_REQUEST);
     assertThat(body.get("detail").asText()).isEqualTo("missing field: name");
     assertThat(done.get()).isEqualTo(before);
   }
@@ -93,35 +94,35 @@ class ApiProblemRoutingTest {
   @Test
   void firstProblemWins_inTheOrderTheHandlerReads() throws Exception {
     JsonNode body = problem(post("application/json", "{\"name\":5,\"colour\":\"BLUE\",\"coats\":9}"), 400,
-        ProblemCodes.INVALID_REQUEST);
+        ErrorCode.INVALID_REQUEST);
     assertThat(body.get("detail").asText()).isEqualTo("name must be a string");
   }
 
   @Test
   void enumOutsideItsNames_carriesItsOwnCode() throws Exception {
-    JsonNode body = problem(post("application/json", "{\"name\":\"door\",\"colour\":\"BLUE\"}"), 400, "INVALID_COLOUR");
+    JsonNode body = problem(post("application/json", "{\"name\":\"door\",\"colour\":\"BLUE\"}"), 400, ErrorCode.INVALID_ROLE);
     assertThat(body.get("detail").asText()).isEqualTo("colour is one of RED, GREEN");
   }
 
   @Test
   void unknownField_isRefused_withControlCharactersMasked() throws Exception {
     JsonNode body = problem(post("application/json", "{\"name\":\"door\",\"colour\":\"RED\",\"x\\u0007\":1}"), 400,
-        ProblemCodes.INVALID_REQUEST);
+        ErrorCode.INVALID_REQUEST);
     assertThat(body.get("detail").asText()).startsWith("unknown field: x?;");
   }
 
   @Test
   void wrongMediaType_andBrokenJson_keepTheirCodes() throws Exception {
-    problem(post("text/plain", "{}"), 415, ProblemCodes.UNSUPPORTED_MEDIA_TYPE);
-    problem(post("application/json", "{\"name\":"), 400, ProblemCodes.MALFORMED_JSON);
-    problem(post("application/json", "[1]"), 400, ProblemCodes.INVALID_REQUEST);
+    problem(post("text/plain", "{}"), 415, ErrorCode.UNSUPPORTED_MEDIA_TYPE);
+    problem(post("application/json", "{\"name\":"), 400, ErrorCode.MALFORMED_JSON);
+    problem(post("application/json", "[1]"), 400, ErrorCode.INVALID_REQUEST);
   }
 
   @Test
   void thrownProblem_carriesItsHeadersAndExtraMembers() throws Exception {
     HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/locked"))
         .GET().build(), HttpResponse.BodyHandlers.ofString());
-    JsonNode body = problem(res, 401, "UNAUTHENTICATED");
+    JsonNode body = problem(res, 401, ErrorCode.UNAUTHENTICATED);
     assertThat(res.headers().firstValue("WWW-Authenticate")).contains("Bearer");
     assertThat(body.get("hint").asText()).isEqualTo("token");
     assertThat(body.get("detail").asText()).isEqualTo("sign in first");

@@ -3,6 +3,7 @@ package io.tracetrack.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.helidon.webserver.WebServer;
+import io.tracetrack.model.ErrorCode;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -62,10 +63,10 @@ class WebServersTest {
     return RawHttp.send(port, request);
   }
 
-  private static void assertProblem(RawHttp.Answer answer, int status, String code) {
+  private static void assertProblem(RawHttp.Answer answer, int status, ErrorCode code) {
     assertThat(answer.status()).as(answer.toString()).isEqualTo(status);
     assertThat(answer.header("Content-Type")).startsWith("application/problem+json");
-    assertThat(answer.body()).contains("\"code\":\"" + code + "\"");
+    assertThat(answer.body()).contains("\"code\":\"" + code.name() + "\"");
   }
 
   @Nested
@@ -81,13 +82,13 @@ class WebServersTest {
     @Test
     void post_duplicateKey_400() throws IOException {
       assertProblem(send(RawHttp.post(host, "/echo", "application/json", "{\"user\":\"a\",\"user\":\"b\"}")),
-          400, ProblemCodes.MALFORMED_JSON);
+          400, ErrorCode.MALFORMED_JSON);
     }
 
     @Test
     void post_trailingData_400() throws IOException {
-      assertProblem(send(RawHttp.post(host, "/echo", "application/json", "{\"a\":1} {\"a\":2}")), 400, ProblemCodes.MALFORMED_JSON);
-      assertProblem(send(RawHttp.post(host, "/echo", "application/json", "{\"a\":1}x")), 400, ProblemCodes.MALFORMED_JSON);
+      assertProblem(send(RawHttp.post(host, "/echo", "application/json", "{\"a\":1} {\"a\":2}")), 400, ErrorCode.MALFORMED_JSON);
+      assertProblem(send(RawHttp.post(host, "/echo", "application/json", "{\"a\":1}x")), 400, ErrorCode.MALFORMED_JSON);
     }
 
     @Test
@@ -98,26 +99,26 @@ class WebServersTest {
     @Test
     void post_lookalikeMediaTypes_415() throws IOException {
       for (String type : List.of("application/jsonx", "application/json-patch+json", "text/plain", "application/json; charset=latin1")) {
-        assertProblem(send(RawHttp.post(host, "/echo", type, "{}")), 415, ProblemCodes.UNSUPPORTED_MEDIA_TYPE);
+        assertProblem(send(RawHttp.post(host, "/echo", type, "{}")), 415, ErrorCode.UNSUPPORTED_MEDIA_TYPE);
       }
     }
 
     @Test
     void post_tooDeep_400() throws IOException {
       assertProblem(send(RawHttp.post(host, "/echo", "application/json", "{\"a\":".repeat(20) + "1" + "}".repeat(20))),
-          400, ProblemCodes.JSON_LIMIT_EXCEEDED);
+          400, ErrorCode.JSON_LIMIT_EXCEEDED);
     }
 
     @Test
     void post_overTheBodyLimit_413() throws IOException {
       assertProblem(send(RawHttp.post(host, "/echo", "application/json", "{\"a\":\"" + "x".repeat(2000) + "\"}")),
-          413, ProblemCodes.BODY_TOO_LARGE);
+          413, ErrorCode.BODY_TOO_LARGE);
     }
 
     @Test
     void post_overTheServerPayloadLimit_413ProblemJson() throws IOException {
       assertProblem(send(RawHttp.post(host, "/echo", "application/json", "{\"a\":\"" + "x".repeat(5000) + "\"}")),
-          413, ProblemCodes.BODY_TOO_LARGE);
+          413, ErrorCode.BODY_TOO_LARGE);
     }
   }
 
@@ -127,32 +128,32 @@ class WebServersTest {
     @Test
     void twoDifferentContentLengths_400() throws IOException {
       assertProblem(send("POST /echo HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json\r\n"
-          + "Content-Length: 2\r\nContent-Length: 7\r\nConnection: close\r\n\r\n{}"), 400, ProblemCodes.BAD_REQUEST);
+          + "Content-Length: 2\r\nContent-Length: 7\r\nConnection: close\r\n\r\n{}"), 400, ErrorCode.BAD_REQUEST);
     }
 
     @Test
     void twoEqualContentLengths_400() throws IOException {
       assertProblem(send("POST /echo HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json\r\n"
-          + "Content-Length: 2\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"), 400, ProblemCodes.BAD_REQUEST);
+          + "Content-Length: 2\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"), 400, ErrorCode.BAD_REQUEST);
     }
 
     @Test
     void contentLengthList_400() throws IOException {
       assertProblem(send("POST /echo HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json\r\n"
-          + "Content-Length: 2, 2\r\nConnection: close\r\n\r\n{}"), 400, ProblemCodes.BAD_REQUEST);
+          + "Content-Length: 2, 2\r\nConnection: close\r\n\r\n{}"), 400, ErrorCode.BAD_REQUEST);
     }
 
     @Test
     void negativeContentLength_400() throws IOException {
       assertProblem(send("POST /echo HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json\r\n"
-          + "Content-Length: -1\r\nConnection: close\r\n\r\n{}"), 400, ProblemCodes.BAD_REQUEST);
+          + "Content-Length: -1\r\nConnection: close\r\n\r\n{}"), 400, ErrorCode.BAD_REQUEST);
     }
 
     @Test
     void contentLengthAndChunked_400() throws IOException {
       assertProblem(send("POST /echo HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json\r\n"
           + "Content-Length: 2\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n2\r\n{}\r\n0\r\n\r\n"),
-          400, ProblemCodes.BAD_REQUEST);
+          400, ErrorCode.BAD_REQUEST);
     }
 
     @Test
@@ -255,17 +256,17 @@ class WebServersTest {
 
     @Test
     void bug_500ProblemJson() throws IOException {
-      assertProblem(send("GET /boom HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n"), 500, ProblemCodes.INTERNAL_ERROR);
+      assertProblem(send("GET /boom HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n"), 500, ErrorCode.INTERNAL_ERROR);
     }
 
     @Test
     void ourOwnIoFailure_isA500_notMistakenForAClientThatLeft() throws IOException {
-      assertProblem(send("GET /disk HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n"), 500, ProblemCodes.INTERNAL_ERROR);
+      assertProblem(send("GET /disk HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n"), 500, ErrorCode.INTERNAL_ERROR);
     }
 
     @Test
     void unknownPath_404ProblemJson() throws IOException {
-      assertProblem(send("GET /nope HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n"), 404, ProblemCodes.NOT_FOUND);
+      assertProblem(send("GET /nope HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n"), 404, ErrorCode.NOT_FOUND);
     }
   }
 
@@ -283,7 +284,7 @@ class WebServersTest {
     void foreignHost_421_handlerNotRun() throws IOException {
       RawHttp.Answer a = send("POST /echo HTTP/1.1\r\nHost: evil.example:" + port + "\r\nOrigin: http://evil.example:" + port
           + "\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
-      assertProblem(a, 421, ProblemCodes.HOST_NOT_ALLOWED);
+      assertProblem(a, 421, ErrorCode.HOST_NOT_ALLOWED);
     }
 
     @Test
@@ -298,7 +299,7 @@ class WebServersTest {
     @Test
     void foreignOrigin_403() throws IOException {
       assertProblem(send("GET /index.html HTTP/1.1\r\nHost: " + host + "\r\nOrigin: http://evil.example\r\nConnection: close\r\n\r\n"),
-          403, ProblemCodes.CROSS_ORIGIN);
+          403, ErrorCode.CROSS_ORIGIN);
     }
 
     @Test

@@ -41,15 +41,18 @@ public final class AuditLog {
     this.clock = clock;
   }
 
-  /** Adds an entry in the caller's transaction; {@code before}/{@code after} are snapshots (any JSON-able value). */
-  public void record(DSLContext tx, Actor actor, String action, String entityType, String entityId, Object before, Object after) {
+  /**
+   * Adds an entry in the caller's transaction, about the action's {@link AuditAction#entity() kind}
+   * of thing; {@code before}/{@code after} are snapshots (any JSON-able value).
+   */
+  public void record(DSLContext tx, Actor actor, AuditAction action, String entityId, Object before, Object after) {
     tx.insertInto(AUDIT_ENTRY)
         .set(AUDIT_ENTRY.AT, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
         .set(AUDIT_ENTRY.ACTOR, actor.username())
         .set(AUDIT_ENTRY.IP, actor.ip())
         .set(AUDIT_ENTRY.REQUEST_ID, actor.requestId())
-        .set(AUDIT_ENTRY.ACTION, action)
-        .set(AUDIT_ENTRY.ENTITY_TYPE, entityType)
+        .set(AUDIT_ENTRY.ACTION, action.name())
+        .set(AUDIT_ENTRY.ENTITY_TYPE, action.entity().name())
         .set(AUDIT_ENTRY.ENTITY_ID, entityId)
         .set(AUDIT_ENTRY.BEFORE_JSON, snapshot(before))
         .set(AUDIT_ENTRY.AFTER_JSON, snapshot(after))
@@ -221,15 +224,23 @@ public final class AuditLog {
   public record Entry(long id, OffsetDateTime at, String actor, String ip, String requestId, String action,
       String entityType, String entityId, String before, String after, Long chainSeq, String hash) {}
 
-  /** The newest entries matching the filters (all optional), newest first, at most {@code limit}. */
-  public List<Entry> query(Optional<String> actor, Optional<String> entityType, Optional<String> entityId,
-      Optional<Long> beforeId, int limit) {
+  /**
+   * The newest entries matching the filters (all optional), newest first, at most {@code limit}. An
+   * action matches the entries recorded under its {@link AuditAction#formerly() former names} too.
+   */
+  public List<Entry> query(Optional<String> actor, Optional<AuditAction> action, Optional<AuditEntity> entityType,
+      Optional<String> entityId, Optional<Long> beforeId, int limit) {
     var condition = org.jooq.impl.DSL.noCondition();
     if (actor.isPresent()) {
       condition = condition.and(AUDIT_ENTRY.ACTOR.eq(actor.get()));
     }
+    if (action.isPresent()) {
+      List<String> names = new java.util.ArrayList<>(action.get().formerly());
+      names.add(action.get().name());
+      condition = condition.and(AUDIT_ENTRY.ACTION.in(names));
+    }
     if (entityType.isPresent()) {
-      condition = condition.and(AUDIT_ENTRY.ENTITY_TYPE.eq(entityType.get()));
+      condition = condition.and(AUDIT_ENTRY.ENTITY_TYPE.eq(entityType.get().name()));
     }
     if (entityId.isPresent()) {
       condition = condition.and(AUDIT_ENTRY.ENTITY_ID.eq(entityId.get()));

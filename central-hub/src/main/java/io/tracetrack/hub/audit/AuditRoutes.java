@@ -7,16 +7,18 @@ import io.helidon.webserver.http.ServerResponse;
 import io.tracetrack.hub.auth.Access;
 import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.web.Http;
+import io.tracetrack.model.ErrorCode;
 import io.tracetrack.model.Role;
 import io.tracetrack.web.ApiProblem;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code GET /api/v1/audit} (filters: actor, entityType, entityId; keyset paging with
+ * {@code GET /api/v1/audit} (filters: actor, action, entityType, entityId; keyset paging with
  * {@code before}) and {@code POST /api/v1/audit/verify}. Admins only.
  */
 public final class AuditRoutes implements HttpService {
@@ -52,12 +54,27 @@ public final class AuditRoutes implements HttpService {
     if (limit < 1 || limit > PAGE) {
       throw ApiProblem.invalid("limit must be 1.." + PAGE);
     }
-    List<AuditLog.Entry> entries = audit.query(q.first("actor").asOptional(), q.first("entityType").asOptional(),
+    Optional<String> actionText = q.first("action").asOptional();
+    Optional<AuditAction> action = actionText.flatMap(AuditAction::parse);
+    if (actionText.isPresent() && action.isEmpty()) {
+      throw ApiProblem.badRequest(ErrorCode.INVALID_FILTER, "action is one of " + List.of(AuditAction.values()));
+    }
+    Optional<String> entityText = q.first("entityType").asOptional();
+    Optional<AuditEntity> entityType = entityText.flatMap(AuditRoutes::entity);
+    if (entityText.isPresent() && entityType.isEmpty()) {
+      throw ApiProblem.badRequest(ErrorCode.INVALID_FILTER, "entityType is one of " + List.of(AuditEntity.values()));
+    }
+    List<AuditLog.Entry> entries = audit.query(q.first("actor").asOptional(), action, entityType,
         q.first("entityId").asOptional(), before, limit);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("entries", entries);
     out.put("next", entries.size() == limit ? entries.getLast().id() : null);
     Http.json(res, 200, out);
+  }
+
+  private static Optional<AuditEntity> entity(String text) {
+    String wanted = text.strip().toUpperCase(Locale.ROOT);
+    return java.util.Arrays.stream(AuditEntity.values()).filter(e -> e.name().equals(wanted)).findFirst();
   }
 
   private void verify(ServerRequest req, ServerResponse res, Caller caller) {

@@ -6,5 +6,8 @@
  * io.tracetrack.hub.audit.AuditLog#record} in their own transaction; this package uses {@code auth}
  * (the {@link io.tracetrack.hub.auth.Actor} it records, the admin check on its routes) and nothing
  * of theirs: the before and after snapshots arrive as plain objects, written as JSON.
+ *
+ * <p>What happened is an {@link io.tracetrack.hub.audit.AuditAction} ({@code <ENTITY>_<PAST_TENSE>},
+ * names frozen by a golden file); the entity type comes with the action.
  */
 package io.tracetrack.hub.audit;

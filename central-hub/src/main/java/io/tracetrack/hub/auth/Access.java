@@ -1,5 +1,7 @@
 package io.tracetrack.hub.auth;
 
+import io.tracetrack.model.ErrorCode;
+
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
@@ -71,10 +73,10 @@ public final class Access {
         .map(h -> h.substring(7).strip())
         .flatMap(tokens::verifyStamped)
         .filter(accounts::stillValid)
-        .orElseThrow(() -> new ApiProblem(401, "UNAUTHENTICATED", "a valid bearer token is required", Map.of(),
+        .orElseThrow(() -> new ApiProblem(401, ErrorCode.UNAUTHENTICATED, "a valid bearer token is required", Map.of(),
             Map.of(HeaderNames.WWW_AUTHENTICATE.defaultCase(), "Bearer realm=\"tracetrack\"")));
     if (!allowed.contains(token.principal().role())) {
-      throw new ApiProblem(403, "FORBIDDEN", "your role may not do this");
+      throw new ApiProblem(403, ErrorCode.FORBIDDEN, "your role may not do this");
     }
     return token;
   }

@@ -1,5 +1,7 @@
 package io.tracetrack.hub.bag;
 
+import io.tracetrack.model.ErrorCode;
+
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -53,7 +55,7 @@ public final class BagRoutes implements HttpService {
   private void get(ServerRequest req, ServerResponse res, Caller caller) {
     String code = req.path().pathParameters().get("code");
     Http.json(res, 200, bags.get(code, caller).orElseThrow(() ->
-        new ApiProblem(404, "BAG_NOT_FOUND", "no bag " + printable(code) + " (in your area)")));
+        new ApiProblem(404, ErrorCode.BAG_NOT_FOUND, "no bag " + printable(code) + " (in your area)")));
   }
 
   private void link(ServerRequest req, ServerResponse res, Caller caller) {
@@ -87,7 +89,7 @@ public final class BagRoutes implements HttpService {
         if (rejection.detail() != null) {
           extra.put("reasonDetail", rejection.detail().name());
         }
-        Http.problem(res, status, rejection.code().name(), rejection.message(), extra);
+        Http.problem(res, status, rejection.code(), rejection.message(), extra);
       }
     }
   }

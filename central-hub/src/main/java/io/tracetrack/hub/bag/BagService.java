@@ -1,5 +1,6 @@
 package io.tracetrack.hub.bag;
 
+import io.tracetrack.hub.audit.AuditAction;
 import io.tracetrack.hub.audit.AuditLog;
 import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.db.HubDatabase;
@@ -8,7 +9,7 @@ import io.tracetrack.model.CodeGrammar;
 import io.tracetrack.model.CodeInput;
 import io.tracetrack.model.CodeKind;
 import io.tracetrack.model.CodeNormalizer;
-import io.tracetrack.model.RejectCode;
+import io.tracetrack.model.ErrorCode;
 import io.tracetrack.model.Rejection;
 import io.tracetrack.model.Role;
 import io.tracetrack.sync.Decision;
@@ -62,7 +63,7 @@ public final class BagService {
     CodeKind kind = grammar.read(rawCode);
     return switch (kind) {
       case CodeKind.NotACode n -> new Outcome.Rejected(n.rejection());
-      case CodeKind.Command c -> new Outcome.Rejected(Rejection.of(RejectCode.INVALID_CODE, c.command().barcode() + " is a station command, not a bag"));
+      case CodeKind.Command c -> new Outcome.Rejected(Rejection.of(ErrorCode.INVALID_CODE, c.command().barcode() + " is a station command, not a bag"));
       case CodeKind.Parent p -> change(dsl -> createParent(dsl, p, caller));
       case CodeKind.Child c -> change(dsl -> {
         BagStore store = new BagStore(dsl);
@@ -70,14 +71,14 @@ public final class BagService {
         Optional<BagStore.Row> existing = store.row(c.code());
         if (existing.isPresent()) {
           if (existing.get().role() != BagRole.CHILD) {
-            return new Outcome.Rejected(Rejection.of(RejectCode.CODE_IS_PARENT, c.code() + " is a parent bag"));
+            return new Outcome.Rejected(Rejection.of(ErrorCode.CODE_IS_PARENT, c.code() + " is a parent bag"));
           }
           return visible(existing.get(), caller) ? new Outcome.Applied(BagStore.view(dsl, c.code()), false) : new Outcome.Rejected(notFound(c.code()));
         }
         BagStore.Context ctx = context(caller);
         store.apply(List.of(new Effect.CreateBag(c.code(), BagRole.CHILD, null, 0)), ctx);
         store.history("CREATE_CHILD", c.code(), null, ctx);
-        audit.record(dsl, caller.actor(), "CREATE_CHILD", "BAG", c.code(), null, store.bag(c.code()).orElse(null));
+        audit.record(dsl, caller.actor(), AuditAction.CHILD_CREATED, c.code(), null, store.bag(c.code()).orElse(null));
         return new Outcome.Applied(BagStore.view(dsl, c.code()), true);
       });
     };
@@ -156,9 +157,19 @@ public final class BagService {
     store.apply(accepted.effects(), ctx);
     if (!accepted.effects().isEmpty()) {
       store.history(op.type(), subject, op instanceof Op.CreateParent ? null : shown, ctx);
-      audit.record(store.dsl(), caller.actor(), op.type(), "BAG", subject, before, store.bag(subject).orElse(null));
+      audit.record(store.dsl(), caller.actor(), action(op), subject, before, store.bag(subject).orElse(null));
     }
     return new Outcome.Applied(BagStore.view(store.dsl(), shown), created);
+  }
+
+  /** The audit action of an applied op: what happened to the bag the entry is about. */
+  private static AuditAction action(Op op) {
+    return switch (op) {
+      case Op.CreateParent c -> AuditAction.PARENT_CREATED;
+      case Op.Link l -> AuditAction.CHILD_LINKED;
+      case Op.Unlink u -> AuditAction.CHILD_UNLINKED;
+      case Op.Finish f -> AuditAction.PARENT_FINISHED;
+    };
   }
 
   /** Runs one change in a transaction, retrying when a concurrent insert of the same key won. */
@@ -212,6 +223,6 @@ public final class BagService {
   }
 
   private static Rejection notFound(String code) {
-    return Rejection.of(RejectCode.UNKNOWN_PARENT, code + " does not exist in your area", code);
+    return Rejection.of(ErrorCode.UNKNOWN_PARENT, code + " does not exist in your area", code);
   }
 }

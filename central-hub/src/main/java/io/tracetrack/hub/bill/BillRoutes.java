@@ -1,5 +1,7 @@
 package io.tracetrack.hub.bill;
 
+import io.tracetrack.model.ErrorCode;
+
 import io.helidon.common.uri.UriQuery;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
@@ -10,7 +12,6 @@ import io.tracetrack.hub.auth.Access;
 import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.web.Http;
 import io.tracetrack.model.BillRules;
-import io.tracetrack.model.RejectCode;
 import io.tracetrack.model.Rejection;
 import io.tracetrack.model.Role;
 import io.tracetrack.web.ApiProblem;
@@ -24,7 +25,7 @@ import java.util.Set;
 /**
  * {@code /api/v1/bills}: billers and admins only. A malformed request is a 400, an unknown bill a
  * 404 {@code BILL_NOT_FOUND}, a change the bill's state refuses a 409; the problem's {@code code}
- * is the stable {@link io.tracetrack.model.RejectCode} name.
+ * is the stable {@link io.tracetrack.model.ErrorCode} name.
  */
 public final class BillRoutes implements HttpService {
 
@@ -71,7 +72,7 @@ public final class BillRoutes implements HttpService {
       throw ApiProblem.invalid("createdBy is longer than 64 characters");
     }
     Optional<BillPage.Cursor> cursor = q.first("cursor").asOptional().map(c -> BillPage.Cursor.decode(c)
-        .orElseThrow(() -> ApiProblem.badRequest("INVALID_CURSOR", "cursor is not one this hub gave out; start again without it")));
+        .orElseThrow(() -> ApiProblem.badRequest(ErrorCode.INVALID_CURSOR, "cursor is not one this hub gave out; start again without it")));
     String limitText = q.first("limit").orElse("50");
     int limit = limitText.matches("[0-9]{1,3}") ? Integer.parseInt(limitText) : -1;
     if (limit < 1 || limit > BillPage.MAX_PAGE) {
@@ -144,13 +145,13 @@ public final class BillRoutes implements HttpService {
   private static void problem(ServerResponse res, int status, Rejection rejection) {
     Map<String, Object> extra = new LinkedHashMap<>();
     if (rejection.otherBag() != null) {
-      extra.put(rejection.code() == RejectCode.PARENT_ON_OTHER_BILL ? "otherBill" : "otherBag",
+      extra.put(rejection.code() == ErrorCode.PARENT_ON_OTHER_BILL ? "otherBill" : "otherBag",
           rejection.otherBag());
     }
     if (rejection.detail() != null) {
       extra.put("reasonDetail", rejection.detail().name());
     }
-    Http.problem(res, status, rejection.code().name(), rejection.message(), extra);
+    Http.problem(res, status, rejection.code(), rejection.message(), extra);
   }
 
   private static BillRules.Status status(String text) {
@@ -163,6 +164,6 @@ public final class BillRoutes implements HttpService {
 
   private static ApiProblem notFound(String id) {
     String shown = id.length() > 20 ? id.substring(0, 20) + "…" : id;
-    return new ApiProblem(404, "BILL_NOT_FOUND", "no bill " + shown.replaceAll("[^\\p{Alnum}-]", "?"));
+    return new ApiProblem(404, ErrorCode.BILL_NOT_FOUND, "no bill " + shown.replaceAll("[^\\p{Alnum}-]", "?"));
   }
 }

@@ -1,5 +1,6 @@
 package io.tracetrack.hub.bill;
 
+import io.tracetrack.hub.audit.AuditAction;
 import io.tracetrack.hub.audit.AuditLog;
 import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.bag.BagService;
@@ -11,7 +12,7 @@ import io.tracetrack.model.CodeGrammar;
 import io.tracetrack.model.CodeInput;
 import io.tracetrack.model.CodeKind;
 import io.tracetrack.model.CodeNormalizer;
-import io.tracetrack.model.RejectCode;
+import io.tracetrack.model.ErrorCode;
 import io.tracetrack.model.Rejection;
 import io.tracetrack.model.WeightPolicy;
 import java.time.Clock;
@@ -89,19 +90,19 @@ public final class BillService {
     return change(tx -> {
       BillStore store = new BillStore(tx);
       if (store.exists(id.get())) {
-        return new Outcome.Refused(Rejection.of(RejectCode.BILL_EXISTS, "bill " + id.get() + " already exists"));
+        return new Outcome.Refused(Rejection.of(ErrorCode.BILL_EXISTS, "bill " + id.get() + " already exists"));
       }
       store.insert(id.get(), destination, vehicle, capacity, caller.principal().username(), now());
       Counters.add(tx, Counters.BILLS_OPEN, "", "", 1);
       BillView after = view(tx, id.get());
-      audit.record(tx, caller.actor(), "CREATE_BILL", "BILL", id.get(), null, after);
+      audit.record(tx, caller.actor(), AuditAction.BILL_CREATED, id.get(), null, after);
       return new Outcome.Done(after, true);
     });
   }
 
   public Outcome edit(String rawId, Edit edit, Caller caller) {
     if (edit.isEmpty()) {
-      return new Outcome.Invalid(Rejection.of(RejectCode.BILL_FIELD_INVALID,
+      return new Outcome.Invalid(Rejection.of(ErrorCode.BILL_FIELD_INVALID,
           "say what to change: capacity, destination or vehicle"));
     }
     String destination = strip(edit.destination());
@@ -127,7 +128,7 @@ public final class BillService {
           destination == null ? bill.destination() : destination,
           vehicle == null ? bill.vehicleNumber() : vehicle, now());
       BillView after = view(store.dsl(), id);
-      audit.record(store.dsl(), caller.actor(), "EDIT_BILL", "BILL", id, before, after);
+      audit.record(store.dsl(), caller.actor(), AuditAction.BILL_EDITED, id, before, after);
       return new Outcome.Done(after, false);
     });
   }
@@ -145,11 +146,11 @@ public final class BillService {
         return new Outcome.Invalid(n.rejection());
       }
       case CodeKind.Command c -> {
-        return new Outcome.Invalid(Rejection.of(RejectCode.INVALID_CODE,
+        return new Outcome.Invalid(Rejection.of(ErrorCode.INVALID_CODE,
             c.command().barcode() + " is a station command, not a bag"));
       }
       case CodeKind.Child c -> {
-        return new Outcome.Refused(Rejection.of(RejectCode.CODE_IS_CHILD,
+        return new Outcome.Refused(Rejection.of(ErrorCode.CODE_IS_CHILD,
             c.code() + " is a child bag; only parent bags go on a bill"));
       }
       case CodeKind.Parent p -> parent = p;
@@ -162,7 +163,7 @@ public final class BillService {
         return new Outcome.Done(view(store.dsl(), id), false);
       }
       if (onBill.isPresent()) {
-        return new Outcome.Refused(Rejection.of(RejectCode.PARENT_ON_OTHER_BILL,
+        return new Outcome.Refused(Rejection.of(ErrorCode.PARENT_ON_OTHER_BILL,
             code + " is already on bill " + onBill.get(), onBill.get()));
       }
       Optional<Rejection> refusal = BillRules.checkAddParent(id, bill.status(), store.parentCount(id), bill.capacity());
@@ -172,20 +173,20 @@ public final class BillService {
       Optional<BagRole> bag = store.lockBag(code);
       if (bag.isEmpty()) {
         if (!createIfMissing) {
-          return new Outcome.Refused(Rejection.of(RejectCode.UNKNOWN_PARENT,
+          return new Outcome.Refused(Rejection.of(ErrorCode.UNKNOWN_PARENT,
               code + " does not exist; scan it at a dock first, or add it with create", code));
         }
         if (bags.createParent(store.dsl(), parent, caller) instanceof BagService.Outcome.Rejected r) {
           return new Outcome.Refused(r.rejection());
         }
       } else if (bag.get() != BagRole.PARENT) {
-        return new Outcome.Refused(Rejection.of(RejectCode.CODE_IS_CHILD,
+        return new Outcome.Refused(Rejection.of(ErrorCode.CODE_IS_CHILD,
             code + " is a child bag; only parent bags go on a bill"));
       }
       BillView before = view(store.dsl(), id);
       store.addParent(id, code, caller.principal().username(), now());
       BillView after = view(store.dsl(), id);
-      audit.record(store.dsl(), caller.actor(), "ADD_PARENT", "BILL", id, before, after);
+      audit.record(store.dsl(), caller.actor(), AuditAction.BILL_PARENT_ADDED, id, before, after);
       return new Outcome.Done(after, false);
     });
   }
@@ -202,10 +203,10 @@ public final class BillService {
       }
       BillView before = view(store.dsl(), id);
       if (!store.removeParent(id, code, now())) {
-        return new Outcome.Refused(Rejection.of(RejectCode.PARENT_NOT_ON_BILL, code + " is not on bill " + id));
+        return new Outcome.Refused(Rejection.of(ErrorCode.PARENT_NOT_ON_BILL, code + " is not on bill " + id));
       }
       BillView after = view(store.dsl(), id);
-      audit.record(store.dsl(), caller.actor(), "REMOVE_PARENT", "BILL", id, before, after);
+      audit.record(store.dsl(), caller.actor(), AuditAction.BILL_PARENT_REMOVED, id, before, after);
       return new Outcome.Done(after, false);
     });
   }
@@ -228,7 +229,7 @@ public final class BillService {
       Counters.add(store.dsl(), Counters.BILLS_OPEN, "", "", -1);
       Counters.add(store.dsl(), Counters.BILLS_FINALIZED, "", "", 1);
       BillView after = view(store.dsl(), id);
-      audit.record(store.dsl(), caller.actor(), "FINALIZE_BILL", "BILL", id, before, after);
+      audit.record(store.dsl(), caller.actor(), AuditAction.BILL_FINALIZED, id, before, after);
       return new Outcome.Done(after, false);
     });
   }
@@ -250,7 +251,7 @@ public final class BillService {
       Counters.add(store.dsl(), Counters.BILLS_FINALIZED, "", "", -1);
       Counters.add(store.dsl(), Counters.BILLS_OPEN, "", "", 1);
       BillView after = view(store.dsl(), id);
-      audit.record(store.dsl(), caller.actor(), "REOPEN_BILL", "BILL", id, before, after);
+      audit.record(store.dsl(), caller.actor(), AuditAction.BILL_REOPENED, id, before, after);
       return new Outcome.Done(after, false);
     });
   }
@@ -328,7 +329,7 @@ public final class BillService {
 
   private static Outcome notFound(String shown) {
     String printable = shown == null ? "" : shown.length() > 20 ? shown.substring(0, 20) + "…" : shown;
-    return new Outcome.NotFound(Rejection.of(RejectCode.BILL_NOT_FOUND,
+    return new Outcome.NotFound(Rejection.of(ErrorCode.BILL_NOT_FOUND,
         "no bill " + printable.replaceAll("[^\\p{Alnum}-]", "?")));
   }
 

@@ -1,5 +1,7 @@
 package io.tracetrack.hub.search;
 
+import io.tracetrack.model.ErrorCode;
+
 import io.helidon.common.uri.UriQuery;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -60,23 +62,23 @@ public final class SearchRoutes implements HttpService {
     UriQuery q = req.query();
     String text = q.first("q").asOptional().orElse("").strip().toUpperCase(Locale.ROOT);
     if (!QUERY.matcher(text).matches()) {
-      throw ApiProblem.badRequest("INVALID_QUERY", "q must be 1-64 letters, digits or '-'");
+      throw ApiProblem.badRequest(ErrorCode.INVALID_QUERY, "q must be 1-64 letters, digits or '-'");
     }
     SearchStore.Filter filter;
     try {
       filter = filters(q, caller);
     } catch (IllegalArgumentException e) {
       // our own messages only: a parser's text (Java class names, positions) never reaches the client
-      throw ApiProblem.badRequest("INVALID_FILTER", e.getMessage());
+      throw ApiProblem.badRequest(ErrorCode.INVALID_FILTER, e.getMessage());
     }
     int limit = limit(q.first("limit").asOptional().orElse("50")).orElseThrow(() ->
-        ApiProblem.badRequest("INVALID_FILTER", "limit must be a whole number 1.." + MAX_PAGE));
+        ApiProblem.badRequest(ErrorCode.INVALID_FILTER, "limit must be a whole number 1.." + MAX_PAGE));
     Optional<String> after = q.first("after").asOptional();
     // a cursor is the last code of a page this query gave out: a code under the same prefix, past
     // the exact match; anything else would silently restart or skip, so it is refused
     if (after.isPresent() && !(CURSOR.matcher(after.get()).matches() && after.get().startsWith(text)
         && !after.get().equals(text))) {
-      throw ApiProblem.badRequest("INVALID_CURSOR", "after is not a cursor this search gave out; start again without it");
+      throw ApiProblem.badRequest(ErrorCode.INVALID_CURSOR, "after is not a cursor this search gave out; start again without it");
     }
     Map<String, Object> out = new LinkedHashMap<>();
     if (after.isEmpty()) {

@@ -1,5 +1,7 @@
 package io.tracetrack.hub.stats;
 
+import io.tracetrack.model.ErrorCode;
+
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -32,7 +34,7 @@ public final class StatsRoutes implements HttpService {
   private void dashboard(ServerRequest req, ServerResponse res, Caller caller) {
     boolean dispatcher = caller.principal().role() == Role.DISPATCHER;
     if (dispatcher && caller.principal().area() == null) {
-      throw new ApiProblem(403, "NO_AREA", "a dispatcher without an area sees no figures");
+      throw new ApiProblem(403, ErrorCode.NO_AREA, "a dispatcher without an area sees no figures");
     }
     Http.json(res, 200, stats.current(dispatcher ? caller.principal().area() : null));
   }

@@ -1,5 +1,7 @@
 package io.tracetrack.hub.users;
 
+import io.tracetrack.model.ErrorCode;
+
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -71,7 +73,7 @@ public final class AuthRoutes implements HttpService {
         out.put("role", ok.principal().role());
         Http.json(res, 200, out);
       }
-      case Users.SignIn.Refused r -> Http.problem(res, "ACCOUNT_LOCKED".equals(r.code()) ? 423 : 401, r.code(), r.message());
+      case Users.SignIn.Refused r -> Http.problem(res, r.code() == ErrorCode.ACCOUNT_LOCKED ? 423 : 401, r.code(), r.message());
     }
   }
 
@@ -86,7 +88,7 @@ public final class AuthRoutes implements HttpService {
       case SignInLimiter.Verdict.Allowed a -> { }
       case SignInLimiter.Verdict.Limited l -> {
         long seconds = l.retryAfter().toSeconds();
-        throw new ApiProblem(429, "TOO_MANY_REQUESTS", "too many sign-in attempts; try again in " + seconds + " s",
+        throw new ApiProblem(429, ErrorCode.TOO_MANY_REQUESTS, "too many sign-in attempts; try again in " + seconds + " s",
             Map.of("retryAfterSeconds", seconds), Map.of(HeaderNames.RETRY_AFTER.defaultCase(), Long.toString(seconds)));
       }
     }

@@ -1,5 +1,7 @@
 package io.tracetrack.hub.users;
 
+import io.tracetrack.model.ErrorCode;
+
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -84,7 +86,7 @@ public final class MeRoutes implements HttpService {
 
   private void me(ServerRequest req, ServerResponse res, Caller caller) {
     Http.json(res, 200, users.get(caller.principal().username()).orElseThrow(() ->
-        new ApiProblem(404, AdminError.USER_NOT_FOUND.name(), "your account no longer exists")));
+        new ApiProblem(404, ErrorCode.USER_NOT_FOUND, "your account no longer exists")));
   }
 
   private void password(ServerRequest req, ServerResponse res, Caller caller) {
@@ -111,7 +113,7 @@ public final class MeRoutes implements HttpService {
         res.header(HeaderNames.CONTENT_TYPE, "image/png");
         res.send(png.value());
       }
-      case Outcome.Refused<byte[]> r -> Http.problem(res, r.code().status(), r.code().name(), r.message());
+      case Outcome.Refused<byte[]> r -> Http.problem(res, r.code().status(), r.code(), r.message());
     }
   }
 

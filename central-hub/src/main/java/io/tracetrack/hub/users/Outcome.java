@@ -1,5 +1,6 @@
 package io.tracetrack.hub.users;
 
+import io.tracetrack.model.ErrorCode;
 import java.util.Objects;
 
 /**
@@ -10,7 +11,7 @@ public sealed interface Outcome<T> {
 
   record Done<T>(T value) implements Outcome<T> {}
 
-  record Refused<T>(AdminError code, String message) implements Outcome<T> {
+  record Refused<T>(ErrorCode code, String message) implements Outcome<T> {
     public Refused {
       Objects.requireNonNull(code, "code");
       Objects.requireNonNull(message, "message");
@@ -21,7 +22,7 @@ public sealed interface Outcome<T> {
     return new Done<>(value);
   }
 
-  static <T> Outcome<T> refused(AdminError code, String message) {
+  static <T> Outcome<T> refused(ErrorCode code, String message) {
     return new Refused<>(code, message);
   }
 }

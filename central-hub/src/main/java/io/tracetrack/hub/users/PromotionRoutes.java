@@ -1,5 +1,7 @@
 package io.tracetrack.hub.users;
 
+import io.tracetrack.model.ErrorCode;
+
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -95,7 +97,7 @@ public final class PromotionRoutes implements HttpService {
   private static long id(ServerRequest req) {
     String id = req.path().pathParameters().get("id");
     if (!id.matches("[0-9]{1,18}")) {
-      throw new ApiProblem(404, AdminError.REQUEST_NOT_FOUND.name(), "no such request");
+      throw new ApiProblem(404, ErrorCode.REQUEST_NOT_FOUND, "no such request");
     }
     return Long.parseLong(id);
   }

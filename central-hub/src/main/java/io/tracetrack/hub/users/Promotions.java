@@ -4,10 +4,12 @@ import static io.tracetrack.hub.db.jooq.Tables.APP_USER;
 import static io.tracetrack.hub.db.jooq.Tables.NOTIFICATION;
 import static io.tracetrack.hub.db.jooq.Tables.PROMOTION_REQUEST;
 
+import io.tracetrack.hub.audit.AuditAction;
 import io.tracetrack.hub.audit.AuditLog;
 import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.db.HubDatabase;
 import io.tracetrack.hub.db.jooq.tables.records.PromotionRequestRecord;
+import io.tracetrack.model.ErrorCode;
 import io.tracetrack.model.Role;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -61,28 +63,28 @@ public final class Promotions {
     Objects.requireNonNull(role, "role");
     Optional<String> bad = Texts.problem(reason, MAX_REASON);
     if (bad.isPresent()) {
-      return Outcome.refused(AdminError.INVALID_TEXT, "reason: " + bad.get());
+      return Outcome.refused(ErrorCode.INVALID_TEXT, "reason: " + bad.get());
     }
     if (area != null && !UserAdmin.AREA_ID.matcher(area).matches()) {
-      return Outcome.refused(AdminError.INVALID_AREA, "an area id is 1-40 of A-Z, 0-9, _ and -");
+      return Outcome.refused(ErrorCode.INVALID_AREA, "an area id is 1-40 of A-Z, 0-9, _ and -");
     }
     if (area != null && role != Role.DISPATCHER) {
-      return Outcome.refused(AdminError.AREA_NOT_ALLOWED, "only a dispatcher is bound to an area");
+      return Outcome.refused(ErrorCode.AREA_NOT_ALLOWED, "only a dispatcher is bound to an area");
     }
     String username = caller.principal().username();
     if (caller.principal().role() == role) {
-      return Outcome.refused(AdminError.SAME_ROLE, "you already have the role " + role);
+      return Outcome.refused(ErrorCode.SAME_ROLE, "you already have the role " + role);
     }
     return db.transaction(tx -> {
       // the user row is the lock that keeps two simultaneous requests from both being "the pending one"
       if (tx.select(APP_USER.ID).from(APP_USER)
           .where(APP_USER.USERNAME.eq(username))
           .and(APP_USER.ANONYMISED.isFalse()).forUpdate().fetchOne() == null) {
-        return Outcome.<Request>refused(AdminError.USER_NOT_FOUND, "your account no longer exists");
+        return Outcome.<Request>refused(ErrorCode.USER_NOT_FOUND, "your account no longer exists");
       }
       if (tx.fetchExists(PROMOTION_REQUEST, PROMOTION_REQUEST.USERNAME.eq(username)
           .and(PROMOTION_REQUEST.STATUS.eq(Status.PENDING.name())))) {
-        return Outcome.<Request>refused(AdminError.REQUEST_EXISTS, "you already have a request waiting for an admin");
+        return Outcome.<Request>refused(ErrorCode.REQUEST_EXISTS, "you already have a request waiting for an admin");
       }
       PromotionRequestRecord r = tx.insertInto(PROMOTION_REQUEST)
           .set(PROMOTION_REQUEST.USERNAME, username).set(PROMOTION_REQUEST.REQUESTED_ROLE, role.name())
@@ -90,7 +92,7 @@ public final class Promotions {
           .set(PROMOTION_REQUEST.STATUS, Status.PENDING.name()).set(PROMOTION_REQUEST.CREATED_AT, now())
           .returning().fetchSingle();
       Request view = Request.of(r);
-      audit.record(tx, caller.actor(), "PROMOTION_REQUESTED", "PROMOTION_REQUEST", Long.toString(r.getId()), null, view);
+      audit.record(tx, caller.actor(), AuditAction.PROMOTION_REQUESTED, Long.toString(r.getId()), null, view);
       return Outcome.done(view);
     });
   }
@@ -136,7 +138,7 @@ public final class Promotions {
     if (note != null) {
       Optional<String> bad = Texts.problem(note, MAX_REASON);
       if (bad.isPresent()) {
-        return Outcome.refused(AdminError.INVALID_TEXT, "note: " + bad.get());
+        return Outcome.refused(ErrorCode.INVALID_TEXT, "note: " + bad.get());
       }
     }
     return db.transaction(tx -> {
@@ -158,14 +160,19 @@ public final class Promotions {
   }
 
   private Outcome<Request> decide(DSLContext tx, PromotionRequestRecord r, Status status, String note, Caller caller, String message) {
+    AuditAction action = switch (status) {
+      case APPROVED -> AuditAction.PROMOTION_APPROVED;
+      case REJECTED -> AuditAction.PROMOTION_REJECTED;
+      case PENDING -> throw new IllegalArgumentException("a decision approves or rejects");
+    };
     Request before = Request.of(r);
     r.setStatus(status.name()).setDecidedBy(caller.principal().username()).setDecidedAt(now())
         .setNote(note == null ? null : note.strip()).store();
     Request after = Request.of(r);
     tx.insertInto(NOTIFICATION).set(NOTIFICATION.USERNAME, r.getUsername()).set(NOTIFICATION.CREATED_AT, now())
-        .set(NOTIFICATION.KIND, "PROMOTION_" + status.name())
+        .set(NOTIFICATION.KIND, action.name()) // the notice names the event, as the audit entry does
         .set(NOTIFICATION.MESSAGE, message.length() > 500 ? message.substring(0, 500) : message).execute();
-    audit.record(tx, caller.actor(), "PROMOTION_" + status.name(), "PROMOTION_REQUEST", Long.toString(r.getId()), before, after);
+    audit.record(tx, caller.actor(), action, Long.toString(r.getId()), before, after);
     return Outcome.done(after);
   }
 
@@ -176,8 +183,8 @@ public final class Promotions {
 
   private static Outcome<Request> missingOrDecided(DSLContext tx, long id) {
     return tx.fetchExists(PROMOTION_REQUEST, PROMOTION_REQUEST.ID.eq(id))
-        ? Outcome.refused(AdminError.NOT_PENDING, "request " + id + " was already decided")
-        : Outcome.refused(AdminError.REQUEST_NOT_FOUND, "no request " + id);
+        ? Outcome.refused(ErrorCode.NOT_PENDING, "request " + id + " was already decided")
+        : Outcome.refused(ErrorCode.REQUEST_NOT_FOUND, "no request " + id);
   }
 
   private OffsetDateTime now() {

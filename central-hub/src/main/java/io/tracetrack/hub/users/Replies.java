@@ -12,7 +12,7 @@ final class Replies {
   static <T> void answer(ServerResponse res, Outcome<T> outcome, int status, Function<T, Object> body) {
     switch (outcome) {
       case Outcome.Done<T> done -> Http.json(res, status, body.apply(done.value()));
-      case Outcome.Refused<T> refused -> Http.problem(res, refused.code().status(), refused.code().name(), refused.message());
+      case Outcome.Refused<T> refused -> Http.problem(res, refused.code().status(), refused.code(), refused.message());
     }
   }
 

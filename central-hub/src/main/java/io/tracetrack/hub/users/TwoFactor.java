@@ -2,8 +2,10 @@ package io.tracetrack.hub.users;
 
 import static io.tracetrack.hub.db.jooq.Tables.APP_USER;
 
+import io.tracetrack.hub.audit.AuditAction;
 import io.tracetrack.hub.audit.AuditLog;
 import io.tracetrack.hub.auth.Caller;
+import io.tracetrack.model.ErrorCode;
 import io.tracetrack.web.Passwords;
 import io.tracetrack.hub.auth.QrCodes;
 import io.tracetrack.hub.auth.Totp;
@@ -47,13 +49,13 @@ public final class TwoFactor {
     return db.transaction(tx -> {
       Optional<AppUserRecord> user = lock(tx, username);
       if (user.isEmpty()) {
-        return Outcome.<Enrolment>refused(AdminError.USER_NOT_FOUND, "your account no longer exists");
+        return Outcome.<Enrolment>refused(ErrorCode.USER_NOT_FOUND, "your account no longer exists");
       }
       if (user.get().getTotpEnabled()) {
-        return Outcome.<Enrolment>refused(AdminError.TOTP_ALREADY_ENABLED, "two-factor sign-in is already on; turn it off first");
+        return Outcome.<Enrolment>refused(ErrorCode.TOTP_ALREADY_ENABLED, "two-factor sign-in is already on; turn it off first");
       }
       user.get().setTotpSecret(secret).setTotpLastStep(null).setUpdatedAt(now()).store();
-      audit.record(tx, caller.actor(), "TOTP_ENROLMENT_STARTED", "USER", username, null, Map.of("username", username));
+      audit.record(tx, caller.actor(), AuditAction.TOTP_ENROLMENT_STARTED, username, null, Map.of("username", username));
       return Outcome.done(new Enrolment(Totp.provisioningUri(username, secret)));
     });
   }
@@ -62,13 +64,13 @@ public final class TwoFactor {
   public Outcome<byte[]> qr(Caller caller) {
     Optional<AppUserRecord> user = UserAdmin.row(db.dsl(), caller.principal().username());
     if (user.isEmpty()) {
-      return Outcome.refused(AdminError.USER_NOT_FOUND, "your account no longer exists");
+      return Outcome.refused(ErrorCode.USER_NOT_FOUND, "your account no longer exists");
     }
     if (user.get().getTotpEnabled()) {
-      return Outcome.refused(AdminError.TOTP_ALREADY_ENABLED, "two-factor sign-in is on; its secret is not shown again");
+      return Outcome.refused(ErrorCode.TOTP_ALREADY_ENABLED, "two-factor sign-in is on; its secret is not shown again");
     }
     if (user.get().getTotpSecret() == null) {
-      return Outcome.refused(AdminError.TOTP_NOT_PENDING, "start an enrolment first (POST /api/v1/me/totp)");
+      return Outcome.refused(ErrorCode.TOTP_NOT_PENDING, "start an enrolment first (POST /api/v1/me/totp)");
     }
     return Outcome.done(QrCodes.png(Totp.provisioningUri(user.get().getUsername(), user.get().getTotpSecret()), 256));
   }
@@ -79,23 +81,23 @@ public final class TwoFactor {
     return db.transaction(tx -> {
       Optional<AppUserRecord> user = lock(tx, username);
       if (user.isEmpty()) {
-        return Outcome.<UserView>refused(AdminError.USER_NOT_FOUND, "your account no longer exists");
+        return Outcome.<UserView>refused(ErrorCode.USER_NOT_FOUND, "your account no longer exists");
       }
       AppUserRecord u = user.get();
       if (u.getTotpEnabled()) {
-        return Outcome.<UserView>refused(AdminError.TOTP_ALREADY_ENABLED, "two-factor sign-in is already on");
+        return Outcome.<UserView>refused(ErrorCode.TOTP_ALREADY_ENABLED, "two-factor sign-in is already on");
       }
       if (u.getTotpSecret() == null) {
-        return Outcome.<UserView>refused(AdminError.TOTP_NOT_PENDING, "start an enrolment first (POST /api/v1/me/totp)");
+        return Outcome.<UserView>refused(ErrorCode.TOTP_NOT_PENDING, "start an enrolment first (POST /api/v1/me/totp)");
       }
       OptionalLong step = totp.accept(u.getTotpSecret(), code, u.getTotpLastStep());
       if (step.isEmpty()) {
-        return Outcome.<UserView>refused(AdminError.BAD_TOTP, "that code does not match; check the phone's clock and try the next one");
+        return Outcome.<UserView>refused(ErrorCode.BAD_TOTP, "that code does not match; check the phone's clock and try the next one");
       }
       UserView before = UserView.of(u);
       u.setTotpEnabled(true).setTotpLastStep(step.getAsLong()).setUpdatedAt(now()).store();
       UserView after = UserView.of(u);
-      audit.record(tx, caller.actor(), "TOTP_ENABLED", "USER", username, before, after);
+      audit.record(tx, caller.actor(), AuditAction.TOTP_ENABLED, username, before, after);
       return Outcome.done(after);
     });
   }
@@ -105,24 +107,24 @@ public final class TwoFactor {
     String username = caller.principal().username();
     Optional<AppUserRecord> stored = UserAdmin.row(db.dsl(), username);
     if (stored.isEmpty()) {
-      return Outcome.refused(AdminError.USER_NOT_FOUND, "your account no longer exists");
+      return Outcome.refused(ErrorCode.USER_NOT_FOUND, "your account no longer exists");
     }
     if (password == null || !Passwords.verify(password, stored.get().getPasswordHash())) {
-      return Outcome.refused(AdminError.WRONG_PASSWORD, "the password is wrong");
+      return Outcome.refused(ErrorCode.WRONG_PASSWORD, "the password is wrong");
     }
     return db.transaction(tx -> {
       Optional<AppUserRecord> user = lock(tx, username);
       if (user.isEmpty()) {
-        return Outcome.<UserView>refused(AdminError.USER_NOT_FOUND, "your account no longer exists");
+        return Outcome.<UserView>refused(ErrorCode.USER_NOT_FOUND, "your account no longer exists");
       }
       AppUserRecord u = user.get();
       if (!u.getTotpEnabled() && u.getTotpSecret() == null) {
-        return Outcome.<UserView>refused(AdminError.TOTP_NOT_ENABLED, "two-factor sign-in is not on");
+        return Outcome.<UserView>refused(ErrorCode.TOTP_NOT_ENABLED, "two-factor sign-in is not on");
       }
       UserView before = UserView.of(u);
       u.setTotpEnabled(false).setTotpSecret(null).setTotpLastStep(null).setUpdatedAt(now()).store();
       UserView after = UserView.of(u);
-      audit.record(tx, caller.actor(), "TOTP_DISABLED", "USER", username, before, after);
+      audit.record(tx, caller.actor(), AuditAction.TOTP_DISABLED, username, before, after);
       return Outcome.done(after);
     });
   }

@@ -6,8 +6,10 @@ import static io.tracetrack.hub.db.jooq.Tables.NOTIFICATION;
 import static io.tracetrack.hub.db.jooq.Tables.PROMOTION_REQUEST;
 import static io.tracetrack.hub.db.jooq.Tables.SIGN_IN_FAILURE;
 
+import io.tracetrack.hub.audit.AuditAction;
 import io.tracetrack.hub.audit.AuditLog;
 import io.tracetrack.hub.auth.Caller;
+import io.tracetrack.model.ErrorCode;
 import io.tracetrack.web.Passwords;
 import io.tracetrack.hub.db.HubDatabase;
 import io.tracetrack.hub.db.jooq.tables.records.AppUserRecord;
@@ -66,30 +68,30 @@ public final class UserAdmin {
 
   public Outcome<AreaView> createArea(String id, String name, Integer maxDispatchers, Caller caller) {
     if (id == null || !AREA_ID.matcher(id).matches()) {
-      return Outcome.refused(AdminError.INVALID_AREA, "an area id is 1-40 of A-Z, 0-9, _ and -");
+      return Outcome.refused(ErrorCode.INVALID_AREA, "an area id is 1-40 of A-Z, 0-9, _ and -");
     }
     Optional<String> badName = Texts.problem(name, MAX_NAME);
     if (badName.isPresent()) {
-      return Outcome.refused(AdminError.INVALID_TEXT, "name: " + badName.get());
+      return Outcome.refused(ErrorCode.INVALID_TEXT, "name: " + badName.get());
     }
     int max = maxDispatchers == null ? DEFAULT_MAX_DISPATCHERS : maxDispatchers;
     if (max < 0 || max > 1000) {
-      return Outcome.refused(AdminError.INVALID_AREA, "maxDispatchers is 0..1000");
+      return Outcome.refused(ErrorCode.INVALID_AREA, "maxDispatchers is 0..1000");
     }
     try {
       return db.transaction(tx -> {
         if (tx.fetchExists(AREA, AREA.ID.eq(id))) {
-          return Outcome.<AreaView>refused(AdminError.AREA_EXISTS, "area " + id + " exists already");
+          return Outcome.<AreaView>refused(ErrorCode.AREA_EXISTS, "area " + id + " exists already");
         }
         tx.insertInto(AREA).set(AREA.ID, id).set(AREA.NAME, name.strip()).set(AREA.MAX_DISPATCHERS, max)
             .set(AREA.CREATED_AT, now()).execute();
         AreaView view = area(tx, id).orElseThrow();
-        audit.record(tx, caller.actor(), "AREA_CREATED", "AREA", id, null, view);
+        audit.record(tx, caller.actor(), AuditAction.AREA_CREATED, id, null, view);
         return Outcome.done(view);
       });
     } catch (DataAccessException e) {
       if (HubDatabase.isUniqueViolation(e)) {
-        return Outcome.refused(AdminError.AREA_EXISTS, "area " + id + " exists already");
+        return Outcome.refused(ErrorCode.AREA_EXISTS, "area " + id + " exists already");
       }
       throw e;
     }
@@ -175,10 +177,10 @@ public final class UserAdmin {
   public Outcome<UserView> create(NewUser n, Caller caller) {
     Optional<String> badName = UserNames.problem(n.username());
     if (badName.isPresent()) {
-      return Outcome.refused(AdminError.INVALID_USERNAME, badName.get());
+      return Outcome.refused(ErrorCode.INVALID_USERNAME, badName.get());
     }
     if (n.username().startsWith("deleted-user-")) {
-      return Outcome.refused(AdminError.INVALID_USERNAME, "names starting deleted-user- are kept for deleted users");
+      return Outcome.refused(ErrorCode.INVALID_USERNAME, "names starting deleted-user- are kept for deleted users");
     }
     Objects.requireNonNull(n.role(), "role");
     Optional<Outcome<UserView>> areaRule = areaRule(n.role(), n.area());
@@ -187,13 +189,13 @@ public final class UserAdmin {
     }
     Optional<String> weak = Passwords.problem(n.password());
     if (weak.isPresent()) {
-      return Outcome.refused(AdminError.WEAK_PASSWORD, weak.get());
+      return Outcome.refused(ErrorCode.WEAK_PASSWORD, weak.get());
     }
     String hash = Passwords.hash(n.password()); // slow on purpose: outside the transaction
     try {
       return db.transaction(tx -> {
         if (tx.fetchExists(APP_USER, APP_USER.USERNAME.eq(n.username()))) {
-          return Outcome.<UserView>refused(AdminError.USER_EXISTS, "user " + n.username() + " exists already");
+          return Outcome.<UserView>refused(ErrorCode.USER_EXISTS, "user " + n.username() + " exists already");
         }
         if (n.role() == Role.DISPATCHER) {
           Optional<Outcome<UserView>> seat = seat(tx, n.area(), null);
@@ -206,12 +208,12 @@ public final class UserAdmin {
             .set(APP_USER.AREA_ID, n.area()).set(APP_USER.PASSWORD_HASH, hash)
             .set(APP_USER.CREATED_AT, now).set(APP_USER.UPDATED_AT, now).execute();
         UserView view = UserView.of(row(tx, n.username()).orElseThrow());
-        audit.record(tx, caller.actor(), "USER_CREATED", "USER", n.username(), null, view);
+        audit.record(tx, caller.actor(), AuditAction.USER_CREATED, n.username(), null, view);
         return Outcome.done(view);
       });
     } catch (DataAccessException e) {
       if (HubDatabase.isUniqueViolation(e)) {
-        return Outcome.refused(AdminError.USER_EXISTS, "user " + n.username() + " exists already");
+        return Outcome.refused(ErrorCode.USER_EXISTS, "user " + n.username() + " exists already");
       }
       throw e;
     }
@@ -231,7 +233,7 @@ public final class UserAdmin {
       UserView before = UserView.of(user);
       if (edit.area().isPresent() && !edit.area().get().equals(user.getAreaId())) {
         if (!Role.DISPATCHER.name().equals(user.getRole())) {
-          return Outcome.<UserView>refused(AdminError.AREA_NOT_ALLOWED, "only a dispatcher is bound to an area");
+          return Outcome.<UserView>refused(ErrorCode.AREA_NOT_ALLOWED, "only a dispatcher is bound to an area");
         }
         Optional<Outcome<UserView>> seat = seat(tx, edit.area().get(), user.getId());
         if (seat.isPresent()) {
@@ -242,10 +244,10 @@ public final class UserAdmin {
       if (edit.disabled().isPresent() && edit.disabled().get() != user.getDisabled()) {
         if (edit.disabled().get()) {
           if (user.getUsername().equals(caller.principal().username())) {
-            return Outcome.<UserView>refused(AdminError.OWN_ACCOUNT, "you cannot disable your own account");
+            return Outcome.<UserView>refused(ErrorCode.OWN_ACCOUNT, "you cannot disable your own account");
           }
           if (isLastActiveAdmin(tx, user)) {
-            return Outcome.<UserView>refused(AdminError.LAST_ADMIN, "this is the last active admin");
+            return Outcome.<UserView>refused(ErrorCode.LAST_ADMIN, "this is the last active admin");
           }
         }
         user.setDisabled(edit.disabled().get());
@@ -256,8 +258,9 @@ public final class UserAdmin {
       user.setUpdatedAt(now());
       user.store();
       UserView after = UserView.of(user);
-      String action = before.disabled() != after.disabled() ? (after.disabled() ? "USER_DISABLED" : "USER_ENABLED") : "USER_EDITED";
-      audit.record(tx, caller.actor(), action, "USER", username, before, after);
+      AuditAction action = before.disabled() != after.disabled()
+          ? (after.disabled() ? AuditAction.USER_DISABLED : AuditAction.USER_ENABLED) : AuditAction.USER_EDITED;
+      audit.record(tx, caller.actor(), action, username, before, after);
       return Outcome.done(after);
     });
   }
@@ -281,19 +284,19 @@ public final class UserAdmin {
     }
     AppUserRecord user = found.get();
     if (user.getUsername().equals(caller.principal().username())) {
-      return Outcome.refused(AdminError.OWN_ROLE, "nobody changes their own role; ask another admin");
+      return Outcome.refused(ErrorCode.OWN_ROLE, "nobody changes their own role; ask another admin");
     }
     Role current = Role.valueOf(user.getRole());
     if (current == role && Objects.equals(area, user.getAreaId())) {
       return Outcome.done(UserView.of(user));
     }
     if (current == Role.ADMIN && role != Role.ADMIN && isLastActiveAdmin(tx, user)) {
-      return Outcome.refused(AdminError.LAST_ADMIN, "this is the last active admin; make another admin first");
+      return Outcome.refused(ErrorCode.LAST_ADMIN, "this is the last active admin; make another admin first");
     }
     if (current == Role.BILLER && role != Role.BILLER) {
       int open = openBills.openBillsCreatedBy(user.getUsername());
       if (open > 0) {
-        return Outcome.refused(AdminError.BILLER_HAS_OPEN_BILLS,
+        return Outcome.refused(ErrorCode.BILLER_HAS_OPEN_BILLS,
             user.getUsername() + " has " + open + " open bill(s); finalize or hand them over first");
       }
     }
@@ -309,7 +312,7 @@ public final class UserAdmin {
     user.setUpdatedAt(now());
     user.store();
     UserView after = UserView.of(user);
-    audit.record(tx, caller.actor(), "USER_ROLE_CHANGED", "USER", username, before, after);
+    audit.record(tx, caller.actor(), AuditAction.USER_ROLE_CHANGED, username, before, after);
     return Outcome.done(after);
   }
 
@@ -317,7 +320,7 @@ public final class UserAdmin {
   public Outcome<UserView> resetPassword(String username, String password, Caller caller) {
     Optional<String> weak = Passwords.problem(password);
     if (weak.isPresent()) {
-      return Outcome.refused(AdminError.WEAK_PASSWORD, weak.get());
+      return Outcome.refused(ErrorCode.WEAK_PASSWORD, weak.get());
     }
     String hash = Passwords.hash(password);
     return db.transaction(tx -> {
@@ -329,7 +332,7 @@ public final class UserAdmin {
       user.setPasswordHash(hash).setFailedAttempts(0).setLockedUntil(null).setUpdatedAt(now()).store();
       // the locks of the user's name, from every address: the owner gets in with the new password
       tx.deleteFrom(SIGN_IN_FAILURE).where(SIGN_IN_FAILURE.USERNAME.eq(username)).execute();
-      audit.record(tx, caller.actor(), "USER_PASSWORD_RESET", "USER", username, null, Map.of("username", username));
+      audit.record(tx, caller.actor(), AuditAction.USER_PASSWORD_RESET, username, null, Map.of("username", username));
       return Outcome.done(UserView.of(user));
     });
   }
@@ -342,14 +345,14 @@ public final class UserAdmin {
       return notFound(username);
     }
     if (current == null || !Passwords.verify(current, stored.get().getPasswordHash())) {
-      return Outcome.refused(AdminError.WRONG_PASSWORD, "the current password is wrong");
+      return Outcome.refused(ErrorCode.WRONG_PASSWORD, "the current password is wrong");
     }
     Optional<String> weak = Passwords.problem(replacement);
     if (weak.isPresent()) {
-      return Outcome.refused(AdminError.WEAK_PASSWORD, weak.get());
+      return Outcome.refused(ErrorCode.WEAK_PASSWORD, weak.get());
     }
     if (replacement.equals(current)) {
-      return Outcome.refused(AdminError.WEAK_PASSWORD, "the new password must differ from the current one");
+      return Outcome.refused(ErrorCode.WEAK_PASSWORD, "the new password must differ from the current one");
     }
     String hash = Passwords.hash(replacement);
     return db.transaction(tx -> {
@@ -359,10 +362,10 @@ public final class UserAdmin {
       }
       // compare-and-set on the hash checked above: a concurrent reset wins over this change
       if (!found.get().getPasswordHash().equals(stored.get().getPasswordHash())) {
-        return Outcome.<UserView>refused(AdminError.WRONG_PASSWORD, "the password was changed meanwhile; sign in again");
+        return Outcome.<UserView>refused(ErrorCode.WRONG_PASSWORD, "the password was changed meanwhile; sign in again");
       }
       found.get().setPasswordHash(hash).setUpdatedAt(now()).store();
-      audit.record(tx, caller.actor(), "USER_PASSWORD_CHANGED", "USER", username, null, Map.of("username", username));
+      audit.record(tx, caller.actor(), AuditAction.USER_PASSWORD_CHANGED, username, null, Map.of("username", username));
       return Outcome.done(UserView.of(found.get()));
     });
   }
@@ -383,14 +386,14 @@ public final class UserAdmin {
       lockActiveAdmins(tx);
       Optional<AppUserRecord> found = lockUser(tx, username);
       if (found.isEmpty()) {
-        return Outcome.<Deleted>refused(AdminError.USER_NOT_FOUND, "no user " + printable(username));
+        return Outcome.<Deleted>refused(ErrorCode.USER_NOT_FOUND, "no user " + printable(username));
       }
       AppUserRecord user = found.get();
       if (user.getUsername().equals(caller.principal().username())) {
-        return Outcome.<Deleted>refused(AdminError.OWN_ACCOUNT, "you cannot delete your own account");
+        return Outcome.<Deleted>refused(ErrorCode.OWN_ACCOUNT, "you cannot delete your own account");
       }
       if (isLastActiveAdmin(tx, user)) {
-        return Outcome.<Deleted>refused(AdminError.LAST_ADMIN, "this is the last active admin");
+        return Outcome.<Deleted>refused(ErrorCode.LAST_ADMIN, "this is the last active admin");
       }
       String pseudonym = "deleted-user-" + user.getId();
       Role role = Role.valueOf(user.getRole());
@@ -405,7 +408,7 @@ public final class UserAdmin {
       record.put("role", role);
       record.put("auditEntriesRewritten", p.rewritten());
       record.put("chainedAuditEntriesKept", p.chainedKept());
-      audit.record(tx, caller.actor(), "USER_DELETED", "USER", pseudonym, null, record);
+      audit.record(tx, caller.actor(), AuditAction.USER_DELETED, pseudonym, null, record);
       return Outcome.done(new Deleted(pseudonym, p.rewritten(), p.chainedKept()));
     });
   }
@@ -415,10 +418,10 @@ public final class UserAdmin {
   /** The role/area pairing: a dispatcher needs an area, nobody else may have one. */
   private static <T> Optional<Outcome<T>> areaRule(Role role, String area) {
     if (role == Role.DISPATCHER && area == null) {
-      return Optional.of(Outcome.refused(AdminError.AREA_REQUIRED, "a dispatcher needs an area"));
+      return Optional.of(Outcome.refused(ErrorCode.AREA_REQUIRED, "a dispatcher needs an area"));
     }
     if (role != Role.DISPATCHER && area != null) {
-      return Optional.of(Outcome.refused(AdminError.AREA_NOT_ALLOWED, "only a dispatcher is bound to an area"));
+      return Optional.of(Outcome.refused(ErrorCode.AREA_NOT_ALLOWED, "only a dispatcher is bound to an area"));
     }
     return Optional.empty();
   }
@@ -426,15 +429,15 @@ public final class UserAdmin {
   /** Whether the area has a free dispatcher seat; locks the area row, so two admins cannot both take the last one. */
   private static <T> Optional<Outcome<T>> seat(DSLContext tx, String area, Long except) {
     if (!AREA_ID.matcher(area).matches()) {
-      return Optional.of(Outcome.refused(AdminError.AREA_NOT_FOUND, "no area " + printable(area)));
+      return Optional.of(Outcome.refused(ErrorCode.AREA_NOT_FOUND, "no area " + printable(area)));
     }
     AreaRecord a = tx.selectFrom(AREA).where(AREA.ID.eq(area)).forUpdate().fetchOne();
     if (a == null) {
-      return Optional.of(Outcome.refused(AdminError.AREA_NOT_FOUND, "no area " + area));
+      return Optional.of(Outcome.refused(ErrorCode.AREA_NOT_FOUND, "no area " + area));
     }
     int taken = dispatchersIn(tx, area, except);
     if (taken >= a.getMaxDispatchers()) {
-      return Optional.of(Outcome.refused(AdminError.AREA_FULL,
+      return Optional.of(Outcome.refused(ErrorCode.AREA_FULL,
           "area " + area + " already has its " + a.getMaxDispatchers() + " dispatchers"));
     }
     return Optional.empty();
@@ -474,7 +477,7 @@ public final class UserAdmin {
   }
 
   private static <T> Outcome<T> notFound(String username) {
-    return Outcome.refused(AdminError.USER_NOT_FOUND, "no user " + printable(username));
+    return Outcome.refused(ErrorCode.USER_NOT_FOUND, "no user " + printable(username));
   }
 
   static String printable(String s) {

@@ -1,5 +1,7 @@
 package io.tracetrack.hub.users;
 
+import io.tracetrack.model.ErrorCode;
+
 import io.helidon.common.uri.UriQuery;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -77,7 +79,7 @@ public final class UserRoutes implements HttpService {
   private void get(ServerRequest req, ServerResponse res, Caller caller) {
     String username = req.path().pathParameters().get("username");
     Http.json(res, 200, users.get(username).orElseThrow(() ->
-        new ApiProblem(404, AdminError.USER_NOT_FOUND.name(), "no user " + UserAdmin.printable(username))));
+        new ApiProblem(404, ErrorCode.USER_NOT_FOUND, "no user " + UserAdmin.printable(username))));
   }
 
   private void edit(ServerRequest req, ServerResponse res, Caller caller) {
@@ -111,7 +113,7 @@ public final class UserRoutes implements HttpService {
 
   /** A role field; a name that is no role is {@code INVALID_ROLE}. */
   static Role role(Form f, boolean required) {
-    return f.oneOf("role", Role.class, required, AdminError.INVALID_ROLE.name());
+    return f.oneOf("role", Role.class, required, ErrorCode.INVALID_ROLE);
   }
 
   /** The list's query, checked: each parameter that is there must be well-formed. */
@@ -120,11 +122,11 @@ public final class UserRoutes implements HttpService {
     try {
       role = q.first("role").asOptional().map(r -> Role.valueOf(r.toUpperCase(Locale.ROOT)));
     } catch (IllegalArgumentException e) {
-      throw ApiProblem.badRequest(AdminError.INVALID_ROLE.name(), "role is one of ADMIN, BILLER, DISPATCHER");
+      throw ApiProblem.badRequest(ErrorCode.INVALID_ROLE, "role is one of ADMIN, BILLER, DISPATCHER");
     }
     Optional<String> area = q.first("area").asOptional();
     if (area.isPresent() && !UserAdmin.AREA_ID.matcher(area.get()).matches()) {
-      throw ApiProblem.badRequest(AdminError.INVALID_AREA.name(), "an area id is 1-40 of A-Z, 0-9, _ and -");
+      throw ApiProblem.badRequest(ErrorCode.INVALID_AREA, "an area id is 1-40 of A-Z, 0-9, _ and -");
     }
     Optional<String> disabledText = q.first("disabled").asOptional();
     if (disabledText.isPresent() && !disabledText.get().matches("true|false")) {

@@ -3,6 +3,7 @@ package io.tracetrack.hub.users;
 import static io.tracetrack.hub.db.jooq.Tables.APP_USER;
 import static io.tracetrack.hub.db.jooq.Tables.SIGN_IN_FAILURE;
 
+import io.tracetrack.model.ErrorCode;
 import io.tracetrack.web.Passwords;
 import io.tracetrack.hub.auth.Principal;
 import io.tracetrack.hub.auth.Totp;
@@ -98,7 +99,7 @@ public final class Users {
      */
     record Ok(Principal principal, String passwordStamp, int tokenEpoch) implements SignIn {}
 
-    record Refused(String code, String message) implements SignIn {}
+    record Refused(ErrorCode code, String message) implements SignIn {}
   }
 
   /** A sign-in outside any HTTP request (tests): counted against the address {@code local}. */
@@ -131,7 +132,7 @@ public final class Users {
     String name = UserNames.normalize(username).orElse(username);
     // before the user is even looked up: a locked pair answers the same for every name
     if (locked(name, from, now)) {
-      return new SignIn.Refused("ACCOUNT_LOCKED",
+      return new SignIn.Refused(ErrorCode.ACCOUNT_LOCKED,
           "too many failed sign-ins for this user name from your address; try again in " + LOCKOUT.toMinutes() + " min");
     }
     AppUserRecord user = db.dsl().selectFrom(APP_USER).where(APP_USER.USERNAME.eq(name)).fetchOne();
@@ -145,16 +146,16 @@ public final class Users {
       return badCredentials();
     }
     if (user.getDisabled()) {
-      return new SignIn.Refused("ACCOUNT_DISABLED", "this account is disabled");
+      return new SignIn.Refused(ErrorCode.ACCOUNT_DISABLED, "this account is disabled");
     }
     if (user.getTotpEnabled()) {
       if (code == null || code.isEmpty()) {
-        return new SignIn.Refused("TOTP_REQUIRED", "this account needs the code from its authenticator app (field totp)");
+        return new SignIn.Refused(ErrorCode.TOTP_REQUIRED, "this account needs the code from its authenticator app (field totp)");
       }
       OptionalLong step = totp.accept(user.getTotpSecret(), code, user.getTotpLastStep());
       if (step.isEmpty()) {
         fail(name, from, now);
-        return new SignIn.Refused("BAD_TOTP", "the authenticator code is wrong, expired or already used");
+        return new SignIn.Refused(ErrorCode.BAD_TOTP, "the authenticator code is wrong, expired or already used");
       }
       // only a newer step may be recorded: two sign-ins racing with one code cannot both pass
       int claimed = db.dsl().update(APP_USER).set(APP_USER.TOTP_LAST_STEP, step.getAsLong())
@@ -162,7 +163,7 @@ public final class Users {
           .and(APP_USER.TOTP_LAST_STEP.isNull().or(APP_USER.TOTP_LAST_STEP.lt(step.getAsLong())))
           .execute();
       if (claimed == 0) {
-        return new SignIn.Refused("BAD_TOTP", "the authenticator code is wrong, expired or already used");
+        return new SignIn.Refused(ErrorCode.BAD_TOTP, "the authenticator code is wrong, expired or already used");
       }
     }
     db.dsl().deleteFrom(SIGN_IN_FAILURE).where(pair(username, from)).execute();
@@ -213,7 +214,7 @@ public final class Users {
   }
 
   private static SignIn badCredentials() {
-    return new SignIn.Refused("BAD_CREDENTIALS", "wrong user name or password");
+    return new SignIn.Refused(ErrorCode.BAD_CREDENTIALS, "wrong user name or password");
   }
 
   private OffsetDateTime now() {

@@ -3,6 +3,7 @@ package io.tracetrack.hub.web;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.tracetrack.model.ErrorCode;
 import io.tracetrack.web.Form;
 import io.tracetrack.web.Json;
 import io.tracetrack.web.JsonBody;
@@ -41,12 +42,12 @@ public final class Http {
     Json.send(res, status, body);
   }
 
-  public static void problem(ServerResponse res, int status, String code, String detail) {
+  public static void problem(ServerResponse res, int status, ErrorCode code, String detail) {
     Problems.send(res, status, code, detail);
   }
 
   /** Problem details with extra members (the other bag of a refused link, say). */
-  public static void problem(ServerResponse res, int status, String code, String detail, Map<String, Object> extra) {
+  public static void problem(ServerResponse res, int status, ErrorCode code, String detail, Map<String, Object> extra) {
     Problems.send(res, status, code, detail, extra);
   }
 

@@ -11,7 +11,7 @@ import io.tracetrack.hub.bag.BagService;
 import io.tracetrack.hub.db.HubDatabase;
 import io.tracetrack.model.BillRules;
 import io.tracetrack.model.CodeGrammar;
-import io.tracetrack.model.RejectCode;
+import io.tracetrack.model.ErrorCode;
 import io.tracetrack.model.Role;
 import io.tracetrack.model.WeightPolicy;
 import java.time.Duration;
@@ -84,12 +84,12 @@ class BillServiceOnDatabaseTest {
     return ((BillService.Outcome.Done) outcome).bill();
   }
 
-  private static RejectCode refused(BillService.Outcome outcome) {
+  private static ErrorCode refused(BillService.Outcome outcome) {
     assertThat(outcome).isInstanceOf(BillService.Outcome.Refused.class);
     return ((BillService.Outcome.Refused) outcome).rejection().code();
   }
 
-  private static RejectCode invalid(BillService.Outcome outcome) {
+  private static ErrorCode invalid(BillService.Outcome outcome) {
     assertThat(outcome).isInstanceOf(BillService.Outcome.Invalid.class);
     return ((BillService.Outcome.Invalid) outcome).rejection().code();
   }
@@ -114,7 +114,7 @@ class BillServiceOnDatabaseTest {
       assertThat(bill.totals().parentCount()).isZero();
       assertThat(f.bill("bill0001")).isEqualTo(bill);
       assertThat(f.counter("bills_open")).isEqualTo(1);
-      assertThat(f.count("select count(*) from audit_entry where action = 'CREATE_BILL' and entity_id = 'BILL0001'"))
+      assertThat(f.count("select count(*) from audit_entry where action = 'BILL_CREATED' and entity_id = 'BILL0001'"))
           .isEqualTo(1);
     }
   }
@@ -125,14 +125,14 @@ class BillServiceOnDatabaseTest {
     try (Fixture f = Fixture.on(kind, 5)) {
       for (String id : List.of("<script>", "ABC12", "A".repeat(21), "BILL 0001", "1' OR '1'='1", "BILL-0001", "",
           "bıll0001")) {
-        assertThat(invalid(f.bills.create(id, "Delhi", "MH12", 10, BILLER))).as(id).isEqualTo(RejectCode.INVALID_CODE);
+        assertThat(invalid(f.bills.create(id, "Delhi", "MH12", 10, BILLER))).as(id).isEqualTo(ErrorCode.INVALID_CODE);
       }
-      assertThat(invalid(f.bills.create("BILL0001", "  ", "MH12", 10, BILLER))).isEqualTo(RejectCode.BILL_FIELD_INVALID);
-      assertThat(invalid(f.bills.create("BILL0001", "Delhi", null, 10, BILLER))).isEqualTo(RejectCode.BILL_FIELD_INVALID);
-      assertThat(invalid(f.bills.create("BILL0001", "Delhi", "MH\u000012", 10, BILLER))).isEqualTo(RejectCode.BILL_FIELD_INVALID);
-      assertThat(invalid(f.bills.create("BILL0001", "D".repeat(101), "MH12", 10, BILLER))).isEqualTo(RejectCode.BILL_FIELD_INVALID);
-      assertThat(invalid(f.bills.create("BILL0001", "Delhi", "MH12", 0, BILLER))).isEqualTo(RejectCode.BILL_CAPACITY_INVALID);
-      assertThat(invalid(f.bills.create("BILL0001", "Delhi", "MH12", 51, BILLER))).isEqualTo(RejectCode.BILL_CAPACITY_INVALID);
+      assertThat(invalid(f.bills.create("BILL0001", "  ", "MH12", 10, BILLER))).isEqualTo(ErrorCode.BILL_FIELD_INVALID);
+      assertThat(invalid(f.bills.create("BILL0001", "Delhi", null, 10, BILLER))).isEqualTo(ErrorCode.BILL_FIELD_INVALID);
+      assertThat(invalid(f.bills.create("BILL0001", "Delhi", "MH\u000012", 10, BILLER))).isEqualTo(ErrorCode.BILL_FIELD_INVALID);
+      assertThat(invalid(f.bills.create("BILL0001", "D".repeat(101), "MH12", 10, BILLER))).isEqualTo(ErrorCode.BILL_FIELD_INVALID);
+      assertThat(invalid(f.bills.create("BILL0001", "Delhi", "MH12", 0, BILLER))).isEqualTo(ErrorCode.BILL_CAPACITY_INVALID);
+      assertThat(invalid(f.bills.create("BILL0001", "Delhi", "MH12", 51, BILLER))).isEqualTo(ErrorCode.BILL_CAPACITY_INVALID);
       assertThat(f.count("select count(*) from bill")).isZero();
       assertThat(f.count("select count(*) from audit_entry")).isZero();
     }
@@ -143,7 +143,7 @@ class BillServiceOnDatabaseTest {
   void create_existingId_isRefusedBillExists(String kind) {
     try (Fixture f = Fixture.on(kind, 5)) {
       done(f.bills.create("BILL0001", "Delhi", "MH12", 10, BILLER));
-      assertThat(refused(f.bills.create("bill0001", "Pune", "MH14", 5, ADMIN))).isEqualTo(RejectCode.BILL_EXISTS);
+      assertThat(refused(f.bills.create("bill0001", "Pune", "MH14", 5, ADMIN))).isEqualTo(ErrorCode.BILL_EXISTS);
       assertThat(f.bill("BILL0001").destination()).isEqualTo("Delhi");
       assertThat(f.counter("bills_open")).isEqualTo(1);
     }
@@ -160,21 +160,21 @@ class BillServiceOnDatabaseTest {
       assertThat(twice.parents()).extracting(BillView.Parent::code).containsExactly("P100-10");
       f.clock.advance(Duration.ofSeconds(1));
       done(f.bills.addParent("BILL0001", "SB00001", BILLER, false));
-      assertThat(refused(f.bills.addParent("BILL0001", "P404-5", BILLER, false))).isEqualTo(RejectCode.UNKNOWN_PARENT);
+      assertThat(refused(f.bills.addParent("BILL0001", "P404-5", BILLER, false))).isEqualTo(ErrorCode.UNKNOWN_PARENT);
       assertThat(f.count("select count(*) from bag where code = 'P404-5'")).isZero();
       f.clock.advance(Duration.ofSeconds(1)); // parents are listed in the order they were added
       BillView created = done(f.bills.addParent("BILL0001", "P404-5", BILLER, true));
       assertThat(created.parents()).extracting(BillView.Parent::code).containsExactly("P100-10", "SB00001", "P404-5");
       assertThat(f.count("select count(*) from bag where code = 'P404-5' and role = 'PARENT' and limit_count = 5")).isEqualTo(1);
       assertThat(f.counter("parents")).isEqualTo(3);
-      assertThat(refused(f.bills.addParent("BILL0001", "C77", BILLER, true))).isEqualTo(RejectCode.CODE_IS_CHILD);
-      assertThat(invalid(f.bills.addParent("BILL0001", "<b>P1-1</b>", BILLER, true))).isEqualTo(RejectCode.INVALID_CODE);
+      assertThat(refused(f.bills.addParent("BILL0001", "C77", BILLER, true))).isEqualTo(ErrorCode.CODE_IS_CHILD);
+      assertThat(invalid(f.bills.addParent("BILL0001", "<b>P1-1</b>", BILLER, true))).isEqualTo(ErrorCode.INVALID_CODE);
       assertThat(f.bills.addParent("NOSUCHBILL", "P100-10", BILLER, false)).isInstanceOf(BillService.Outcome.NotFound.class);
 
       BillView after = done(f.bills.removeParent("BILL0001", "sb00001", BILLER));
       assertThat(after.parents()).extracting(BillView.Parent::code).containsExactly("P100-10", "P404-5");
-      assertThat(refused(f.bills.removeParent("BILL0001", "SB00001", BILLER))).isEqualTo(RejectCode.PARENT_NOT_ON_BILL);
-      assertThat(f.count("select count(*) from audit_entry where entity_type = 'BILL' and action in ('ADD_PARENT', 'REMOVE_PARENT')"))
+      assertThat(refused(f.bills.removeParent("BILL0001", "SB00001", BILLER))).isEqualTo(ErrorCode.PARENT_NOT_ON_BILL);
+      assertThat(f.count("select count(*) from audit_entry where entity_type = 'BILL' and action in ('BILL_PARENT_ADDED', 'BILL_PARENT_REMOVED')"))
           .isEqualTo(4);
       assertThat(f.audit.verify().intact()).isTrue();
     }
@@ -188,13 +188,13 @@ class BillServiceOnDatabaseTest {
       done(f.bills.create("BILL0001", "Delhi", "MH12", 2, BILLER));
       done(f.bills.addParent("BILL0001", "P1-5", BILLER, false));
       done(f.bills.addParent("BILL0001", "P2-5", BILLER, false));
-      assertThat(refused(f.bills.addParent("BILL0001", "P3-5", BILLER, false))).isEqualTo(RejectCode.BILL_FULL);
+      assertThat(refused(f.bills.addParent("BILL0001", "P3-5", BILLER, false))).isEqualTo(ErrorCode.BILL_FULL);
       assertThat(refused(f.bills.edit("BILL0001", new BillService.Edit(1, null, null), BILLER)))
-          .isEqualTo(RejectCode.BILL_CAPACITY_INVALID);
+          .isEqualTo(ErrorCode.BILL_CAPACITY_INVALID);
       assertThat(invalid(f.bills.edit("BILL0001", new BillService.Edit(101, null, null), BILLER)))
-          .isEqualTo(RejectCode.BILL_CAPACITY_INVALID);
+          .isEqualTo(ErrorCode.BILL_CAPACITY_INVALID);
       assertThat(invalid(f.bills.edit("BILL0001", new BillService.Edit(null, null, null), BILLER)))
-          .isEqualTo(RejectCode.BILL_FIELD_INVALID);
+          .isEqualTo(ErrorCode.BILL_FIELD_INVALID);
       BillView edited = done(f.bills.edit("BILL0001", new BillService.Edit(100, " Pune ", null), BILLER));
       assertThat(edited.capacity()).isEqualTo(100);
       assertThat(edited.destination()).isEqualTo("Pune");
@@ -212,7 +212,7 @@ class BillServiceOnDatabaseTest {
       done(f.bills.create("BILLBBBB", "Pune", "MH14", 5, BILLER));
       done(f.bills.addParent("BILLAAAA", "P1-5", BILLER, false));
       BillService.Outcome outcome = f.bills.addParent("BILLBBBB", "P1-5", BILLER, false);
-      assertThat(refused(outcome)).isEqualTo(RejectCode.PARENT_ON_OTHER_BILL);
+      assertThat(refused(outcome)).isEqualTo(ErrorCode.PARENT_ON_OTHER_BILL);
       assertThat(((BillService.Outcome.Refused) outcome).rejection().otherBag()).isEqualTo("BILLAAAA");
       assertThat(((BillService.Outcome.Refused) outcome).rejection().message()).contains("BILLAAAA");
       assertThat(f.bill("BILLBBBB").parents()).isEmpty();
@@ -225,9 +225,9 @@ class BillServiceOnDatabaseTest {
     try (Fixture f = Fixture.on(kind, 5)) {
       f.parents("P1-5", "P2-5");
       done(f.bills.create("BILL0001", "Delhi", "MH12", 2, BILLER));
-      assertThat(refused(f.bills.finalize("BILL0001", true, BILLER))).isEqualTo(RejectCode.BILL_NOT_READY);
+      assertThat(refused(f.bills.finalize("BILL0001", true, BILLER))).isEqualTo(ErrorCode.BILL_NOT_READY);
       done(f.bills.addParent("BILL0001", "P1-5", BILLER, false));
-      assertThat(refused(f.bills.finalize("BILL0001", false, BILLER))).isEqualTo(RejectCode.BILL_NOT_READY);
+      assertThat(refused(f.bills.finalize("BILL0001", false, BILLER))).isEqualTo(ErrorCode.BILL_NOT_READY);
       BillView shortClosed = done(f.bills.finalize("BILL0001", true, BILLER));
       assertThat(shortClosed.status()).isEqualTo(BillRules.Status.FINALIZED);
       assertThat(shortClosed.shortClosed()).isTrue();
@@ -253,10 +253,10 @@ class BillServiceOnDatabaseTest {
       done(f.bills.addParent("BILL0001", "P1-5", BILLER, false));
       BillView finalized = done(f.bills.finalize("BILL0001", false, BILLER));
 
-      assertThat(refused(f.bills.addParent("BILL0001", "P2-5", BILLER, false))).isEqualTo(RejectCode.BILL_FINALIZED);
-      assertThat(refused(f.bills.removeParent("BILL0001", "P1-5", BILLER))).isEqualTo(RejectCode.BILL_FINALIZED);
-      assertThat(refused(f.bills.edit("BILL0001", new BillService.Edit(5, null, null), BILLER))).isEqualTo(RejectCode.BILL_FINALIZED);
-      assertThat(refused(f.bills.finalize("BILL0001", false, BILLER))).isEqualTo(RejectCode.BILL_FINALIZED);
+      assertThat(refused(f.bills.addParent("BILL0001", "P2-5", BILLER, false))).isEqualTo(ErrorCode.BILL_FINALIZED);
+      assertThat(refused(f.bills.removeParent("BILL0001", "P1-5", BILLER))).isEqualTo(ErrorCode.BILL_FINALIZED);
+      assertThat(refused(f.bills.edit("BILL0001", new BillService.Edit(5, null, null), BILLER))).isEqualTo(ErrorCode.BILL_FINALIZED);
+      assertThat(refused(f.bills.finalize("BILL0001", false, BILLER))).isEqualTo(ErrorCode.BILL_FINALIZED);
       assertThat(bagRefusal(f.bags.link("P1-5", "C2", ADMIN))).isEqualTo("PARENT_FINALIZED");
       assertThat(bagRefusal(f.bags.unlink("C1", "P1-5", ADMIN))).isEqualTo("PARENT_FINALIZED");
       assertThat(f.bill("BILL0001")).isEqualTo(finalized);
@@ -268,12 +268,12 @@ class BillServiceOnDatabaseTest {
       assertThat(reopened.reopenedBy()).isEqualTo("admin");
       assertThat(reopened.reopenedAt().toInstant()).isEqualTo(Instant.parse("2025-03-01T08:05:00Z"));
       assertThat(reopened.finalizedBy()).isNull();
-      assertThat(refused(f.bills.reopen("BILL0001", ADMIN))).isEqualTo(RejectCode.BILL_NOT_FINALIZED);
+      assertThat(refused(f.bills.reopen("BILL0001", ADMIN))).isEqualTo(ErrorCode.BILL_NOT_FINALIZED);
       assertThat(f.bags.link("P1-5", "C2", ADMIN)).isInstanceOf(BagService.Outcome.Applied.class);
       assertThat(f.count("select count(*) from bag where on_finalized_bill")).isZero();
       assertThat(f.counter("bills_open")).isEqualTo(1);
       assertThat(f.counter("bills_finalized")).isZero();
-      assertThat(f.count("select count(*) from audit_entry where action = 'REOPEN_BILL'")).isEqualTo(1);
+      assertThat(f.count("select count(*) from audit_entry where action = 'BILL_REOPENED'")).isEqualTo(1);
       assertThat(f.audit.verify().intact()).isTrue();
     }
   }
@@ -313,7 +313,7 @@ class BillServiceOnDatabaseTest {
           concurrently(20, i -> () -> f.bills.addParent("BILL0001", "P" + (1000 + i) + "-5", BILLER, false));
       assertThat(outcomes).filteredOn(o -> o instanceof BillService.Outcome.Done).hasSize(10);
       assertThat(outcomes).filteredOn(o -> !(o instanceof BillService.Outcome.Done))
-          .allSatisfy(o -> assertThat(refused(o)).isEqualTo(RejectCode.BILL_FULL));
+          .allSatisfy(o -> assertThat(refused(o)).isEqualTo(ErrorCode.BILL_FULL));
       assertThat(f.count("select count(*) from bill_parent where bill_id = 'BILL0001'")).isEqualTo(10);
       assertThat(f.bill("BILL0001").totals().parentCount()).isEqualTo(10);
     }
@@ -331,7 +331,7 @@ class BillServiceOnDatabaseTest {
             concurrently(2, i -> () -> f.bills.addParent(i == 0 ? "BILLAAAA" : "BILLBBBB", parent, BILLER, true));
         assertThat(outcomes).filteredOn(o -> o instanceof BillService.Outcome.Done).hasSize(1);
         assertThat(outcomes).filteredOn(o -> !(o instanceof BillService.Outcome.Done))
-            .allSatisfy(o -> assertThat(refused(o)).isEqualTo(RejectCode.PARENT_ON_OTHER_BILL));
+            .allSatisfy(o -> assertThat(refused(o)).isEqualTo(ErrorCode.PARENT_ON_OTHER_BILL));
         assertThat(f.count("select count(*) from bag where code = '" + parent + "'")).isEqualTo(1);
         assertThat(f.count("select count(*) from bill_parent where parent_code = '" + parent + "'")).isEqualTo(1);
       }

@@ -27,7 +27,7 @@ class SignInLockoutTest {
   }
 
   private static String code(Users.SignIn signIn) {
-    return signIn instanceof Users.SignIn.Refused r ? r.code() : "OK";
+    return signIn instanceof Users.SignIn.Refused r ? r.code().name() : "OK";
   }
 
   private static String message(Users.SignIn signIn) {

@@ -9,6 +9,7 @@ import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.auth.Principal;
 import io.tracetrack.hub.auth.Totp;
 import io.tracetrack.hub.db.HubDatabase;
+import io.tracetrack.model.ErrorCode;
 import io.tracetrack.model.Role;
 import java.net.URI;
 import java.time.Duration;
@@ -38,7 +39,7 @@ class TwoFactorOnDatabaseTest {
   }
 
   private static String code(Users.SignIn signIn) {
-    return signIn instanceof Users.SignIn.Refused r ? r.code() : "OK";
+    return signIn instanceof Users.SignIn.Refused r ? r.code().name() : "OK";
   }
 
   @ParameterizedTest(name = "{0}")
@@ -51,7 +52,7 @@ class TwoFactorOnDatabaseTest {
       TwoFactor twoFactor = new TwoFactor(db, new AuditLog(db, clock), clock);
       Totp totp = new Totp(clock);
 
-      assertThat(UserAdminOnDatabaseTest.refused(twoFactor.qr(ADMIN))).isEqualTo(AdminError.TOTP_NOT_PENDING);
+      assertThat(UserAdminOnDatabaseTest.refused(twoFactor.qr(ADMIN))).isEqualTo(ErrorCode.TOTP_NOT_PENDING);
       String uri = UserAdminOnDatabaseTest.done(twoFactor.start(ADMIN)).provisioningUri();
       assertThat(uri).startsWith("otpauth://totp/TraceTrack:admin?secret=").contains("&issuer=TraceTrack");
       String secret = secretOf(uri);
@@ -59,12 +60,12 @@ class TwoFactorOnDatabaseTest {
       // pending is not enabled: sign-in does not ask for a code yet
       assertThat(code(users.signIn("admin", PASSWORD))).isEqualTo("OK");
 
-      assertThat(UserAdminOnDatabaseTest.refused(twoFactor.confirm(ADMIN, "000000"))).isEqualTo(AdminError.BAD_TOTP);
-      assertThat(UserAdminOnDatabaseTest.refused(twoFactor.confirm(ADMIN, "abc"))).isEqualTo(AdminError.BAD_TOTP);
+      assertThat(UserAdminOnDatabaseTest.refused(twoFactor.confirm(ADMIN, "000000"))).isEqualTo(ErrorCode.BAD_TOTP);
+      assertThat(UserAdminOnDatabaseTest.refused(twoFactor.confirm(ADMIN, "abc"))).isEqualTo(ErrorCode.BAD_TOTP);
       String now = totp.codeAt(secret, clock.instant());
       assertThat(UserAdminOnDatabaseTest.done(twoFactor.confirm(ADMIN, now)).totpEnabled()).isTrue();
-      assertThat(UserAdminOnDatabaseTest.refused(twoFactor.qr(ADMIN))).isEqualTo(AdminError.TOTP_ALREADY_ENABLED);
-      assertThat(UserAdminOnDatabaseTest.refused(twoFactor.start(ADMIN))).isEqualTo(AdminError.TOTP_ALREADY_ENABLED);
+      assertThat(UserAdminOnDatabaseTest.refused(twoFactor.qr(ADMIN))).isEqualTo(ErrorCode.TOTP_ALREADY_ENABLED);
+      assertThat(UserAdminOnDatabaseTest.refused(twoFactor.start(ADMIN))).isEqualTo(ErrorCode.TOTP_ALREADY_ENABLED);
 
       assertThat(code(users.signIn("admin", PASSWORD))).isEqualTo("TOTP_REQUIRED");
       assertThat(code(users.signIn("admin", PASSWORD, "123456".equals(now) ? "654321" : "123456"))).isEqualTo("BAD_TOTP");
@@ -83,7 +84,7 @@ class TwoFactorOnDatabaseTest {
       // a wrong password never reveals that a code is needed
       assertThat(code(users.signIn("admin", "Wrong-Password-1", null))).isEqualTo("BAD_CREDENTIALS");
 
-      assertThat(UserAdminOnDatabaseTest.refused(twoFactor.disable(ADMIN, "Wrong-Password-1"))).isEqualTo(AdminError.WRONG_PASSWORD);
+      assertThat(UserAdminOnDatabaseTest.refused(twoFactor.disable(ADMIN, "Wrong-Password-1"))).isEqualTo(ErrorCode.WRONG_PASSWORD);
       assertThat(UserAdminOnDatabaseTest.done(twoFactor.disable(ADMIN, PASSWORD)).totpEnabled()).isFalse();
       assertThat(code(users.signIn("admin", PASSWORD))).isEqualTo("OK");
       assertThat(((Number) db.dsl().fetchValue("select count(*) from audit_entry where before_json like '%" + secret

@@ -8,6 +8,7 @@ import io.tracetrack.hub.audit.AuditLog;
 import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.auth.Principal;
 import io.tracetrack.hub.db.HubDatabase;
+import io.tracetrack.model.ErrorCode;
 import io.tracetrack.model.Role;
 import java.time.Instant;
 import java.util.List;
@@ -64,7 +65,7 @@ class UserAdminOnDatabaseTest {
     return ((Outcome.Done<T>) outcome).value();
   }
 
-  static AdminError refused(Outcome<?> outcome) {
+  static ErrorCode refused(Outcome<?> outcome) {
     assertThat(outcome).isInstanceOf(Outcome.Refused.class);
     return ((Outcome.Refused<?>) outcome).code();
   }
@@ -85,10 +86,10 @@ class UserAdminOnDatabaseTest {
       done(f.admin.edit("root2", new UserAdmin.Edit(Optional.empty(), Optional.of(true)), ada));
       // root2 is disabled, so ada is the last *active* admin: nobody may take her away
       Caller root2 = as("root2", Role.ADMIN);
-      assertThat(refused(f.admin.changeRole("ada", Role.BILLER, null, root2))).isEqualTo(AdminError.LAST_ADMIN);
+      assertThat(refused(f.admin.changeRole("ada", Role.BILLER, null, root2))).isEqualTo(ErrorCode.LAST_ADMIN);
       assertThat(refused(f.admin.edit("ada", new UserAdmin.Edit(Optional.empty(), Optional.of(true)), root2)))
-          .isEqualTo(AdminError.LAST_ADMIN);
-      assertThat(refused(f.admin.delete("ada", root2))).isEqualTo(AdminError.LAST_ADMIN);
+          .isEqualTo(ErrorCode.LAST_ADMIN);
+      assertThat(refused(f.admin.delete("ada", root2))).isEqualTo(ErrorCode.LAST_ADMIN);
       assertThat(f.count("select count(*) from app_user where role = 'ADMIN' and disabled = false")).isEqualTo(1);
     }
   }
@@ -98,10 +99,10 @@ class UserAdminOnDatabaseTest {
   void changeRole_ofOneself_refusedOwnRole(String kind) {
     try (Fixture f = Fixture.on(kind)) {
       f.user("ada", Role.ADMIN, null);
-      assertThat(refused(f.admin.changeRole("admin", Role.BILLER, null, ADMIN))).isEqualTo(AdminError.OWN_ROLE);
-      assertThat(refused(f.admin.delete("admin", ADMIN))).isEqualTo(AdminError.OWN_ACCOUNT);
+      assertThat(refused(f.admin.changeRole("admin", Role.BILLER, null, ADMIN))).isEqualTo(ErrorCode.OWN_ROLE);
+      assertThat(refused(f.admin.delete("admin", ADMIN))).isEqualTo(ErrorCode.OWN_ACCOUNT);
       assertThat(refused(f.admin.edit("admin", new UserAdmin.Edit(Optional.empty(), Optional.of(true)), ADMIN)))
-          .isEqualTo(AdminError.OWN_ACCOUNT);
+          .isEqualTo(ErrorCode.OWN_ACCOUNT);
       assertThat(f.admin.get("admin").orElseThrow().role()).isEqualTo(Role.ADMIN);
     }
   }
@@ -112,13 +113,13 @@ class UserAdminOnDatabaseTest {
     try (Fixture f = Fixture.on(kind)) {
       f.area("NORTH", 10);
       assertThat(refused(f.admin.create(new UserAdmin.NewUser("dan", Role.DISPATCHER, null, PASSWORD), ADMIN)))
-          .isEqualTo(AdminError.AREA_REQUIRED);
+          .isEqualTo(ErrorCode.AREA_REQUIRED);
       assertThat(refused(f.admin.create(new UserAdmin.NewUser("bea", Role.BILLER, "NORTH", PASSWORD), ADMIN)))
-          .isEqualTo(AdminError.AREA_NOT_ALLOWED);
+          .isEqualTo(ErrorCode.AREA_NOT_ALLOWED);
       assertThat(refused(f.admin.create(new UserAdmin.NewUser("dan", Role.DISPATCHER, "NOWHERE", PASSWORD), ADMIN)))
-          .isEqualTo(AdminError.AREA_NOT_FOUND);
+          .isEqualTo(ErrorCode.AREA_NOT_FOUND);
       f.user("bea", Role.BILLER, null);
-      assertThat(refused(f.admin.changeRole("bea", Role.DISPATCHER, null, ADMIN))).isEqualTo(AdminError.AREA_REQUIRED);
+      assertThat(refused(f.admin.changeRole("bea", Role.DISPATCHER, null, ADMIN))).isEqualTo(ErrorCode.AREA_REQUIRED);
       UserView dan = done(f.admin.changeRole("bea", Role.DISPATCHER, "NORTH", ADMIN));
       assertThat(dan.area()).isEqualTo("NORTH");
       // leaving the dispatcher role leaves the area too
@@ -137,16 +138,16 @@ class UserAdminOnDatabaseTest {
         f.user("disp" + i, Role.DISPATCHER, "SOUTH");
       }
       assertThat(refused(f.admin.create(new UserAdmin.NewUser("disp10", Role.DISPATCHER, "SOUTH", PASSWORD), ADMIN)))
-          .isEqualTo(AdminError.AREA_FULL);
+          .isEqualTo(ErrorCode.AREA_FULL);
       f.user("bea", Role.BILLER, null);
-      assertThat(refused(f.admin.changeRole("bea", Role.DISPATCHER, "SOUTH", ADMIN))).isEqualTo(AdminError.AREA_FULL);
+      assertThat(refused(f.admin.changeRole("bea", Role.DISPATCHER, "SOUTH", ADMIN))).isEqualTo(ErrorCode.AREA_FULL);
       f.area("EAST", 1);
       f.user("eve", Role.DISPATCHER, "EAST");
       assertThat(refused(f.admin.edit("disp0", new UserAdmin.Edit(Optional.of("EAST"), Optional.empty()), ADMIN)))
-          .isEqualTo(AdminError.AREA_FULL);
+          .isEqualTo(ErrorCode.AREA_FULL);
       // a disabled dispatcher keeps the seat; a deleted one frees it
       done(f.admin.edit("disp1", new UserAdmin.Edit(Optional.empty(), Optional.of(true)), ADMIN));
-      assertThat(refused(f.admin.changeRole("bea", Role.DISPATCHER, "SOUTH", ADMIN))).isEqualTo(AdminError.AREA_FULL);
+      assertThat(refused(f.admin.changeRole("bea", Role.DISPATCHER, "SOUTH", ADMIN))).isEqualTo(ErrorCode.AREA_FULL);
       done(f.admin.delete("disp1", ADMIN));
       assertThat(done(f.admin.changeRole("bea", Role.DISPATCHER, "SOUTH", ADMIN)).area()).isEqualTo("SOUTH");
       assertThat(f.admin.areas()).filteredOn(a -> a.id().equals("SOUTH")).singleElement()
@@ -160,7 +161,7 @@ class UserAdminOnDatabaseTest {
     try (Fixture f = Fixture.on(kind)) {
       f.user("bea", Role.BILLER, null);
       f.openBills.set(2);
-      assertThat(refused(f.admin.changeRole("bea", Role.ADMIN, null, ADMIN))).isEqualTo(AdminError.BILLER_HAS_OPEN_BILLS);
+      assertThat(refused(f.admin.changeRole("bea", Role.ADMIN, null, ADMIN))).isEqualTo(ErrorCode.BILLER_HAS_OPEN_BILLS);
       f.openBills.set(0);
       assertThat(done(f.admin.changeRole("bea", Role.ADMIN, null, ADMIN)).role()).isEqualTo(Role.ADMIN);
     }
@@ -172,18 +173,18 @@ class UserAdminOnDatabaseTest {
     try (Fixture f = Fixture.on(kind)) {
       for (String weak : List.of("short1A!", "alllowercaseletters", "ALLUPPER1234567", " ".repeat(20))) {
         assertThat(refused(f.admin.create(new UserAdmin.NewUser("bea", Role.BILLER, null, weak), ADMIN)))
-            .isEqualTo(AdminError.WEAK_PASSWORD);
+            .isEqualTo(ErrorCode.WEAK_PASSWORD);
       }
       f.user("bea", Role.BILLER, null);
       assertThat((String) f.db.dsl().fetchValue("select password_hash from app_user where username = 'bea'"))
           .startsWith("$argon2id$").doesNotContain(PASSWORD);
       Caller bea = as("bea", Role.BILLER);
-      assertThat(refused(f.admin.changeOwnPassword(bea, "wrong-Password-1", "Another-Good-Pass-7"))).isEqualTo(AdminError.WRONG_PASSWORD);
-      assertThat(refused(f.admin.changeOwnPassword(bea, PASSWORD, "weak"))).isEqualTo(AdminError.WEAK_PASSWORD);
+      assertThat(refused(f.admin.changeOwnPassword(bea, "wrong-Password-1", "Another-Good-Pass-7"))).isEqualTo(ErrorCode.WRONG_PASSWORD);
+      assertThat(refused(f.admin.changeOwnPassword(bea, PASSWORD, "weak"))).isEqualTo(ErrorCode.WEAK_PASSWORD);
       done(f.admin.changeOwnPassword(bea, PASSWORD, "Another-Good-Pass-7"));
       Users users = new Users(f.db, java.time.Clock.systemUTC());
       assertThat(users.signIn("bea", "Another-Good-Pass-7")).isInstanceOf(Users.SignIn.Ok.class);
-      assertThat(refused(f.admin.resetPassword("bea", "tooweak", ADMIN))).isEqualTo(AdminError.WEAK_PASSWORD);
+      assertThat(refused(f.admin.resetPassword("bea", "tooweak", ADMIN))).isEqualTo(ErrorCode.WEAK_PASSWORD);
       done(f.admin.resetPassword("bea", "Reset-By-Admin-99", ADMIN));
       assertThat(users.signIn("bea", "Reset-By-Admin-99")).isInstanceOf(Users.SignIn.Ok.class);
       assertThat(f.count("select count(*) from audit_entry where before_json like '%argon2%' or after_json like '%argon2%'"))
@@ -233,11 +234,11 @@ class UserAdminOnDatabaseTest {
       f.user("bea", Role.BILLER, null);
       f.user("wes", Role.DISPATCHER, "WEST");
       Caller bea = as("bea", Role.BILLER);
-      assertThat(refused(f.promotions.request(bea, Role.BILLER, null, "more"))).isEqualTo(AdminError.SAME_ROLE);
+      assertThat(refused(f.promotions.request(bea, Role.BILLER, null, "more"))).isEqualTo(ErrorCode.SAME_ROLE);
       Promotions.Request asked = done(f.promotions.request(bea, Role.DISPATCHER, "WEST", "I work the west dock now"));
-      assertThat(refused(f.promotions.request(bea, Role.ADMIN, null, "or this"))).isEqualTo(AdminError.REQUEST_EXISTS);
+      assertThat(refused(f.promotions.request(bea, Role.ADMIN, null, "or this"))).isEqualTo(ErrorCode.REQUEST_EXISTS);
       // the area is full: the approval is refused by the same guard, and the request stays pending
-      assertThat(refused(f.promotions.approve(asked.id(), null, ADMIN))).isEqualTo(AdminError.AREA_FULL);
+      assertThat(refused(f.promotions.approve(asked.id(), null, ADMIN))).isEqualTo(ErrorCode.AREA_FULL);
       assertThat(f.promotions.list(Optional.of(Promotions.Status.PENDING), Optional.empty(), 10)).hasSize(1);
       f.area("WEST2", 5);
       Promotions.Request approved = done(f.promotions.approve(asked.id(), "WEST2", ADMIN));
@@ -247,8 +248,8 @@ class UserAdminOnDatabaseTest {
         assertThat(u.role()).isEqualTo(Role.DISPATCHER);
         assertThat(u.area()).isEqualTo("WEST2");
       });
-      assertThat(refused(f.promotions.approve(asked.id(), null, ADMIN))).isEqualTo(AdminError.NOT_PENDING);
-      assertThat(refused(f.promotions.reject(999_999, null, ADMIN))).isEqualTo(AdminError.REQUEST_NOT_FOUND);
+      assertThat(refused(f.promotions.approve(asked.id(), null, ADMIN))).isEqualTo(ErrorCode.NOT_PENDING);
+      assertThat(refused(f.promotions.reject(999_999, null, ADMIN))).isEqualTo(ErrorCode.REQUEST_NOT_FOUND);
       assertThat(f.promotions.notifications("bea", 10)).singleElement()
           .satisfies(n -> assertThat(n.kind()).isEqualTo("PROMOTION_APPROVED"));
 
@@ -264,7 +265,7 @@ class UserAdminOnDatabaseTest {
       Promotions.Request own = done(f.promotions.request(wes, Role.ADMIN, null, "again"));
       assertThat(done(f.promotions.approve(own.id(), null, ada)).status()).isEqualTo(Promotions.Status.APPROVED);
       Promotions.Request adaAsks = done(f.promotions.request(ada, Role.BILLER, null, "step down"));
-      assertThat(refused(f.promotions.approve(adaAsks.id(), null, ada))).isEqualTo(AdminError.OWN_ROLE);
+      assertThat(refused(f.promotions.approve(adaAsks.id(), null, ada))).isEqualTo(ErrorCode.OWN_ROLE);
     }
   }
 

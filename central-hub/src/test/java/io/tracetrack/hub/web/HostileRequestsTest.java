@@ -159,7 +159,8 @@ abstract class HostileRequestsTest {
     var audit = HubTestServer.json(server.send("GET", "/api/v1/audit?entityId=C56", null, "admin"));
     assertThat(audit.get("entries")).isNotEmpty();
     var entry = audit.get("entries").get(0);
-    assertThat(entry.get("action").asText()).isEqualTo("LINK");
+    assertThat(entry.get("action").asText()).isEqualTo("CHILD_LINKED");
+    assertThat(entry.get("entityType").asText()).isEqualTo("BAG");
     assertThat(entry.get("actor").asText()).isEqualTo("admin");
     assertThat(entry.get("requestId").asText()).isNotBlank();
     assertThat(entry.get("ip").asText()).isNotBlank();
@@ -170,6 +171,28 @@ abstract class HostileRequestsTest {
     var bad = HubTestServer.json(server.send("POST", "/api/v1/audit/verify", null, "admin"));
     assertThat(bad.get("intact").asBoolean()).isFalse();
     assertThat(bad.get("problem").asText()).contains("changed");
+  }
+
+  @Test
+  void auditByAction_findsTheActionUnderItsFormerNameToo() throws Exception {
+    server.send("POST", "/api/v1/links", "{\"parent\":\"P5-5\",\"child\":\"C57\"}", "admin");
+    // an entry as a hub recorded it before the action names were unified
+    server.db.dsl().execute("insert into audit_entry (at, actor, action, entity_type, entity_id)"
+        + " values (current_timestamp, 'old-hub', 'LINK', 'BAG', 'C57')");
+    var found = HubTestServer.json(server.send("GET", "/api/v1/audit?action=child_linked&entityType=BAG&entityId=C57",
+        null, "admin"));
+    assertThat(found.get("entries").findValuesAsText("action")).containsExactly("LINK", "CHILD_LINKED");
+    var other = HubTestServer.json(server.send("GET", "/api/v1/audit?action=BILL_CREATED&entityId=C57", null, "admin"));
+    assertThat(other.get("entries")).isEmpty();
+  }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"action=LINK", "action=", "action=CREATE_BILL",
+      "entityType=BAGS", "action=CHILD_LINKED&entityType=bill%27--"})
+  void auditFilter_unknownActionOrEntity_isInvalidFilter(String query) throws Exception {
+    HttpResponse<String> res = server.send("GET", "/api/v1/audit?" + query, null, "admin");
+    assertThat(res.statusCode()).as(res.body()).isEqualTo(400);
+    assertThat(HubTestServer.json(res).get("code").asText()).isEqualTo("INVALID_FILTER");
   }
 
   @Test

@@ -6,7 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.tracetrack.hub.HubTestServer;
+import io.tracetrack.hub.audit.AuditAction;
+import io.tracetrack.hub.audit.AuditEntity;
+import io.tracetrack.model.ErrorCode;
+import java.io.InputStream;
 import java.net.http.HttpResponse;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -37,5 +43,34 @@ class OpenApiTest {
       assertThat(documented).as("routes the hub serves that /openapi does not document").containsAll(served);
       assertThat(served).as("routes /openapi documents that the hub does not serve").containsAll(documented);
     }
+  }
+
+  /** The codes and audit names the document lists are exactly the enums': nothing missing, nothing stale. */
+  @Test
+  void openapi_listsEveryErrorCodeAndAuditName() throws Exception {
+    JsonNode doc;
+    try (InputStream in = OpenApiTest.class.getResourceAsStream("/openapi.yaml")) {
+      doc = new ObjectMapper(new YAMLFactory()).readTree(in);
+    }
+    assertThat(texts(doc.at("/components/schemas/Problem/properties/code/enum")))
+        .containsExactlyInAnyOrderElementsOf(Arrays.stream(ErrorCode.values()).map(Enum::name).toList());
+    JsonNode params = doc.at("/paths/~1api~1v1~1audit/get/parameters");
+    JsonNode action = null;
+    JsonNode entity = null;
+    for (JsonNode p : params) {
+      action = p.path("name").asText().equals("action") ? p : action;
+      entity = p.path("name").asText().equals("entityType") ? p : entity;
+    }
+    assertThat(texts(action.at("/schema/enum")))
+        .containsExactlyInAnyOrderElementsOf(Arrays.stream(AuditAction.values()).map(Enum::name).toList());
+    assertThat(texts(entity.at("/schema/enum")))
+        .containsExactlyInAnyOrderElementsOf(Arrays.stream(AuditEntity.values()).map(Enum::name).toList());
+  }
+
+  private static List<String> texts(JsonNode array) {
+    assertThat(array.isArray()).as("an enum list").isTrue();
+    List<String> out = new java.util.ArrayList<>();
+    array.forEach(n -> out.add(n.asText()));
+    return out;
   }
 }

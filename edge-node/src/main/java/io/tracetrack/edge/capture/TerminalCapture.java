@@ -2,6 +2,7 @@ package io.tracetrack.edge.capture;
 
 import io.tracetrack.edge.scan.ScanResult;
 import io.tracetrack.edge.scan.ScanService;
+import io.tracetrack.model.ErrorCode;
 import io.tracetrack.web.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -82,6 +83,6 @@ public final class TerminalCapture {
     out.flush();
     counts[0]++;
     counts[1] += result.accepted() ? 1 : 0;
-    counts[2] += "STORE_UNAVAILABLE".equals(result.reason()) ? 1 : 0;
+    counts[2] += result.reason() == ErrorCode.STORE_UNAVAILABLE ? 1 : 0;
   }
 }

@@ -1,6 +1,7 @@
 package io.tracetrack.edge.scan;
 
 import io.tracetrack.model.CodeProblem;
+import io.tracetrack.model.ErrorCode;
 import io.tracetrack.model.ParentFacts;
 import io.tracetrack.model.Rejection;
 import io.tracetrack.model.StationCommand;
@@ -15,8 +16,7 @@ import java.util.Objects;
  * @param outcome ACCEPTED, REJECTED, or IGNORED (a scanner bounce)
  * @param accepted {@code outcome == ACCEPTED}, spelled out for scripts
  * @param kind what the code was
- * @param reason stable reason code when not accepted (a {@link io.tracetrack.model.RejectCode}
- *     name, or {@code BOUNCE})
+ * @param reason stable reason code when not accepted ({@code BOUNCE} for a bounce)
  * @param detail finer reason for INVALID_CODE
  * @param message a sentence for the person at the dock, naming the other bag where there is one
  * @param otherBag the other bag involved, or {@code null}
@@ -35,7 +35,7 @@ public record ScanResult(
     Outcome outcome,
     boolean accepted,
     Kind kind,
-    String reason,
+    ErrorCode reason,
     CodeProblem detail,
     String message,
     String otherBag,
@@ -54,9 +54,6 @@ public record ScanResult(
   public enum Kind { PARENT, CHILD, COMMAND, INVALID }
 
   public enum Mode { PARENT, CHILD }
-
-  /** Reason given for a scanner bounce. */
-  public static final String BOUNCE = "BOUNCE";
 
   public ScanResult {
     Objects.requireNonNull(outcome, "outcome");
@@ -88,12 +85,12 @@ public record ScanResult(
   }
 
   static ScanResult rejected(String code, Kind kind, StationCommand command, Rejection r, Progress p, Instant at) {
-    return new ScanResult(code, Outcome.REJECTED, false, kind, r.code().name(), r.detail(), r.message(), r.otherBag(),
+    return new ScanResult(code, Outcome.REJECTED, false, kind, r.code(), r.detail(), r.message(), r.otherBag(),
         p.parent(), p.count(), p.limit(), p.complete(), p.mode(), p.pendingFinish(), command, at, null);
   }
 
   static ScanResult bounce(String code, Kind kind, Progress p, Instant at) {
-    return new ScanResult(code, Outcome.IGNORED, false, kind, BOUNCE, null,
+    return new ScanResult(code, Outcome.IGNORED, false, kind, ErrorCode.BOUNCE, null,
         "Scanner bounce: " + code + " again within the bounce window, ignored", null, p.parent(), p.count(),
         p.limit(), p.complete(), p.mode(), p.pendingFinish(), null, at, null);
   }

@@ -10,7 +10,7 @@ import io.tracetrack.model.FinishDecision;
 import io.tracetrack.model.FinishRules;
 import io.tracetrack.model.LinkRules;
 import io.tracetrack.model.ParentFacts;
-import io.tracetrack.model.RejectCode;
+import io.tracetrack.model.ErrorCode;
 import io.tracetrack.model.Rejection;
 import io.tracetrack.model.StationCommand;
 import io.tracetrack.model.UndoRules;
@@ -99,7 +99,7 @@ public final class ScanService {
     } catch (StoreUnavailableException e) {
       LOG.log(Level.WARNING, "scan of " + code + " at " + station + " not recorded: " + e.getMessage(), e);
       return ScanResult.rejected(code, resultKind, commandOf(kind),
-          Rejection.of(RejectCode.STORE_UNAVAILABLE, "NOT RECORDED: " + e.getMessage() + ". Scan " + code + " again."),
+          Rejection.of(ErrorCode.STORE_UNAVAILABLE, "NOT RECORDED: " + e.getMessage() + ". Scan " + code + " again."),
           ScanResult.Progress.NONE, now);
     }
     // only a stored scan arms the bounce filter: a re-scan after NOT RECORDED must go through
@@ -186,7 +186,7 @@ public final class ScanService {
   private Step childScan(StoreTx tx, StationState state, String actor, String child, Instant now) {
     StationState next = state.withoutPendingFinish();
     if (state.parent() == null) {
-      Rejection r = Rejection.of(RejectCode.NO_PARENT, "Scan a parent bag first; " + child + " was not linked");
+      Rejection r = Rejection.of(ErrorCode.NO_PARENT, "Scan a parent bag first; " + child + " was not linked");
       return new Step(rejected(child, ScanResult.Kind.CHILD, null, r, tx, next, now), next);
     }
     Op op = new Op.Link(state.parent(), child);
@@ -232,7 +232,7 @@ public final class ScanService {
   private Step finish(StoreTx tx, StationState state, String actor, Instant now) {
     String code = StationCommand.FINISH.barcode();
     if (state.parent() == null) {
-      Rejection r = Rejection.of(RejectCode.NO_PARENT, "No parent to finish; scan a parent bag first");
+      Rejection r = Rejection.of(ErrorCode.NO_PARENT, "No parent to finish; scan a parent bag first");
       return new Step(rejected(code, ScanResult.Kind.COMMAND, StationCommand.FINISH, r, tx, state, now), state);
     }
     ParentFacts facts = tx.bag(state.parent()).orElseThrow().asParent();
@@ -256,10 +256,10 @@ public final class ScanService {
         int confirmedAt = state.pendingFinishCount();
         Op op = new Op.Finish(facts.code(), confirmedAt);
         Decision decision = reconciler.decide(op, tx);
-        if (decision instanceof Decision.Rejected r && r.rejection().code() == RejectCode.FINISH_STALE) {
+        if (decision instanceof Decision.Rejected r && r.rejection().code() == ErrorCode.FINISH_STALE) {
           // ask again at the count that stands now, so the next FINISH confirms what it shows
           StationState next = state.withPendingFinish(now.toEpochMilli(), facts.childCount());
-          Rejection stale = Rejection.of(RejectCode.FINISH_STALE, facts.code() + " now has " + facts.progress()
+          Rejection stale = Rejection.of(ErrorCode.FINISH_STALE, facts.code() + " now has " + facts.progress()
               + " (you confirmed at " + confirmedAt + "): scan FINISH again to finish it at " + facts.childCount(),
               facts.code());
           yield new Step(ScanResult.rejected(code, ScanResult.Kind.COMMAND, StationCommand.FINISH, stale,

@@ -288,7 +288,7 @@ final class StoreTx implements StateView {
             .set(SCAN_LOG.MESSAGE, param("message", String.class))
             .set(SCAN_LOG.PARENT_CODE, param("parent", String.class)))
         .set("at", result.at().toEpochMilli()).set("station", station).set("actor", actor)
-        .set("code", result.code()).set("outcome", result.outcome().name()).set("reason", result.reason())
+        .set("code", result.code()).set("outcome", result.outcome().name()).set("reason", result.reason() == null ? null : result.reason().name())
         .set("message", truncate(result.message()))
         .set("parent", result.parent())
         .execute();

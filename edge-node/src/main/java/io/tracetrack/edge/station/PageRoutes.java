@@ -8,6 +8,7 @@ import io.helidon.webserver.http.ServerResponse;
 import io.tracetrack.edge.db.EdgeDatabase;
 import io.tracetrack.model.CodeInput;
 import io.tracetrack.model.CodeNormalizer;
+import io.tracetrack.model.ErrorCode;
 import io.tracetrack.web.Problems;
 import io.tracetrack.web.StaticFiles;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +43,7 @@ public final class PageRoutes implements HttpService {
     String raw = req.path().pathParameters().get("text");
     String text = raw.endsWith(".svg") ? raw.substring(0, raw.length() - 4) : raw;
     if (!(CodeNormalizer.normalize(text) instanceof CodeInput.Valid(String code))) {
-      Problems.send(res, 400, "INVALID_CODE", "barcodes are printed for codes of A-Z, 0-9 and '-' only");
+      Problems.send(res, 400, ErrorCode.INVALID_CODE, "barcodes are printed for codes of A-Z, 0-9 and '-' only");
       return;
     }
     res.header(HeaderNames.CONTENT_TYPE, "image/svg+xml");

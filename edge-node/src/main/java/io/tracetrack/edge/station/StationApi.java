@@ -1,5 +1,7 @@
 package io.tracetrack.edge.station;
 
+import io.tracetrack.model.ErrorCode;
+
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRules;
@@ -58,7 +60,7 @@ public final class StationApi implements HttpService {
   /** {@code handler}, run only for a signed-in station (401 {@code NOT_SIGNED_IN} otherwise, before it runs). */
   Handler signedIn(SessionHandler handler) {
     return (req, res) -> handler.handle(req, res, bearer(req).flatMap(users::session).orElseThrow(() ->
-        new ApiProblem(401, "NOT_SIGNED_IN", "sign in at the station first (or the session expired)")));
+        new ApiProblem(401, ErrorCode.NOT_SIGNED_IN, "sign in at the station first (or the session expired)")));
   }
 
   private void signIn(ServerRequest req, ServerResponse res) {
@@ -77,9 +79,9 @@ public final class StationApi implements HttpService {
         sendJson(res, out);
       }
       case SignInResult.Refused r -> Problems.send(res, switch (r.code()) {
-        case "BAD_CREDENTIALS" -> 401;
-        case "ACCOUNT_LOCKED" -> 423;
-        case "DISABLED" -> 403;
+        case BAD_CREDENTIALS -> 401;
+        case ACCOUNT_LOCKED -> 423;
+        case DISABLED -> 403;
         default -> 400;
       }, r.code(), r.message());
     }

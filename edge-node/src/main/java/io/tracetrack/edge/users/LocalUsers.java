@@ -6,6 +6,7 @@ import static io.tracetrack.edge.db.jooq.Tables.STATION_SESSION;
 
 import io.tracetrack.edge.db.EdgeDatabase;
 import io.tracetrack.edge.db.jooq.tables.records.LocalUserRecord;
+import io.tracetrack.model.ErrorCode;
 import io.tracetrack.model.Role;
 import io.tracetrack.model.UserNames;
 import io.tracetrack.web.Lockout;
@@ -126,7 +127,7 @@ public final class LocalUsers {
     // user names are case-insensitive (the shared rule); station names are labels, kept as typed
     String name = UserNames.normalize(rawName).orElse(null);
     if (!isValidName(station) || name == null || password == null || password.length() > 1024) {
-      return new SignInResult.Refused("INVALID_REQUEST", "station must be 1-64 letters, digits, '.', '_' or '-'; "
+      return new SignInResult.Refused(ErrorCode.INVALID_REQUEST, "station must be 1-64 letters, digits, '.', '_' or '-'; "
           + UserNames.problem(rawName).orElse("the password is missing or too long"));
     }
     long now = clock.millis();
@@ -141,7 +142,7 @@ public final class LocalUsers {
       }
       Optional<String> weak = passwordProblem(password);
       if (weak.isPresent()) {
-        return new SignInResult.Refused("WEAK_PASSWORD", weak.get());
+        return new SignInResult.Refused(ErrorCode.WEAK_PASSWORD, weak.get());
       }
       String hash = hash(password);
       boolean inserted = db.write(dsl -> {
@@ -158,16 +159,16 @@ public final class LocalUsers {
       signedInHash = hash;
     } else {
       if (user.getDisabled() != 0) {
-        return new SignInResult.Refused("DISABLED", "user " + name + " is disabled");
+        return new SignInResult.Refused(ErrorCode.DISABLED, "user " + name + " is disabled");
       }
       if (user.getLockedUntil() != null && user.getLockedUntil() > now) {
         long minutes = Lockout.minutesLeft(user.getLockedUntil(), now);
-        return new SignInResult.Refused("ACCOUNT_LOCKED", "too many failed sign-ins; try again in " + minutes + " min");
+        return new SignInResult.Refused(ErrorCode.ACCOUNT_LOCKED, "too many failed sign-ins; try again in " + minutes + " min");
       }
       if (user.getPasswordHash() == null) {
         // made by terminal capture: letting this sign-in choose the password would hand the
         // account to whoever reaches the page first
-        return new SignInResult.Refused("NO_PASSWORD", name + " has no password (made by terminal capture) and "
+        return new SignInResult.Refused(ErrorCode.NO_PASSWORD, name + " has no password (made by terminal capture) and "
             + "cannot sign in here until an admin sets one on this dock with `users passwd " + name + "`");
       }
       if (!verify(password, user.getPasswordHash())) {
@@ -290,7 +291,7 @@ public final class LocalUsers {
   }
 
   private static SignInResult badCredentials() {
-    return new SignInResult.Refused("BAD_CREDENTIALS", "wrong user name or password");
+    return new SignInResult.Refused(ErrorCode.BAD_CREDENTIALS, "wrong user name or password");
   }
 
   static Optional<String> passwordProblem(String password) {

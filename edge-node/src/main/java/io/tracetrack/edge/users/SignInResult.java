@@ -1,5 +1,7 @@
 package io.tracetrack.edge.users;
 
+import io.tracetrack.model.ErrorCode;
+
 /** The outcome of a station sign-in. */
 public sealed interface SignInResult {
 
@@ -7,8 +9,8 @@ public sealed interface SignInResult {
   record SignedIn(String token, String station, String user, boolean created) implements SignInResult {}
 
   /**
-   * Refused; {@code code} is stable (BAD_CREDENTIALS, ACCOUNT_LOCKED, UNKNOWN_USER, WEAK_PASSWORD,
-   * DISABLED, NO_PASSWORD: a user made by terminal capture, until an admin sets a password).
+   * Refused; {@code code} is one of BAD_CREDENTIALS, ACCOUNT_LOCKED, INVALID_REQUEST, WEAK_PASSWORD,
+   * DISABLED, NO_PASSWORD (a user made by terminal capture, until an admin sets a password).
    */
-  record Refused(String code, String message) implements SignInResult {}
+  record Refused(ErrorCode code, String message) implements SignInResult {}
 }

@@ -2,6 +2,7 @@ package io.tracetrack.edge.scan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tracetrack.model.ErrorCode;
 import io.tracetrack.edge.TestEdge;
 import io.tracetrack.model.CodeGrammar;
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ class HostileScanInputTest {
     String before = edge.fingerprint();
     ScanResult r = edge.scans.scan("s1", "asha", input);
     assertThat(r.accepted()).isFalse();
-    assertThat(r.reason()).isEqualTo("INVALID_CODE");
+    assertThat(r.reason()).isEqualTo(ErrorCode.INVALID_CODE);
     assertThat(r.detail()).hasToString(detail);
     assertThat(r.message()).isNotBlank().hasSizeLessThan(300);
     assertThat(r.parent()).as("the station stays on its parent").isEqualTo("P1-5");
@@ -56,7 +57,7 @@ class HostileScanInputTest {
     try (TestEdge looseEdge = new TestEdge(other, loose)) {
       String before = looseEdge.fingerprint();
       ScanResult r = looseEdge.scans.scan("s1", "asha", "P1-3");
-      assertThat(r.reason()).isEqualTo("INVALID_CODE");
+      assertThat(r.reason()).isEqualTo(ErrorCode.INVALID_CODE);
       assertThat(r.detail()).hasToString("AMBIGUOUS");
       assertThat(looseEdge.fingerprint()).isEqualTo(before);
     }

@@ -2,6 +2,7 @@ package io.tracetrack.edge.scan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tracetrack.model.ErrorCode;
 import io.tracetrack.edge.TestEdge;
 import io.tracetrack.sync.Op;
 import io.tracetrack.sync.OpCodec;
@@ -56,7 +57,7 @@ class ScanServiceTest {
     assertThat(results.get(3).complete()).isTrue();
     assertThat(results.get(3).count()).isEqualTo(3);
     ScanResult c4 = results.get(4);
-    assertThat(c4.reason()).isEqualTo("PARENT_COMPLETE");
+    assertThat(c4.reason()).isEqualTo(ErrorCode.PARENT_COMPLETE);
     assertThat(c4.message()).contains("P1001-3").contains("3 of 3");
     assertThat(c4.parent()).isEqualTo("P1001-3");
     assertThat(edge.count("select count(*) from bag where parent_code = 'P1001-3'")).isEqualTo(3);
@@ -134,7 +135,7 @@ class ScanServiceTest {
         assertThat(scan("C" + i).accepted()).isTrue();
       }
       ScanResult full = scan("C31");
-      assertThat(full.reason()).isEqualTo("PARENT_FULL");
+      assertThat(full.reason()).isEqualTo(ErrorCode.PARENT_FULL);
       assertThat(full.message()).contains("30");
     }
   }
@@ -144,7 +145,7 @@ class ScanServiceTest {
     @Test
     void childBeforeAnyParent_isRejectedNoParent() {
       ScanResult r = scan("C1");
-      assertThat(r.reason()).isEqualTo("NO_PARENT");
+      assertThat(r.reason()).isEqualTo(ErrorCode.NO_PARENT);
       assertThat(edge.count("select count(*) from bag")).isZero();
     }
 
@@ -154,7 +155,7 @@ class ScanServiceTest {
       scan("C1");
       scan("P2-3");
       ScanResult r = scan("C1");
-      assertThat(r.reason()).isEqualTo("CHILD_ALREADY_LINKED");
+      assertThat(r.reason()).isEqualTo(ErrorCode.CHILD_ALREADY_LINKED);
       assertThat(r.otherBag()).isEqualTo("P1-3");
       assertThat(r.message()).contains("P1-3");
     }
@@ -164,7 +165,7 @@ class ScanServiceTest {
       scan("P1-3");
       scan("C1");
       ScanResult again = scan("C1");
-      assertThat(again.reason()).isEqualTo("DUPLICATE");
+      assertThat(again.reason()).isEqualTo(ErrorCode.DUPLICATE);
     }
 
     @Test
@@ -175,7 +176,7 @@ class ScanServiceTest {
       edge.clock.advance(Duration.ofMillis(300));
       ScanResult bounce = edge.scans.scan("s1", "asha", "C1");
       assertThat(bounce.outcome()).isEqualTo(ScanResult.Outcome.IGNORED);
-      assertThat(bounce.reason()).isEqualTo("BOUNCE");
+      assertThat(bounce.reason()).isEqualTo(ErrorCode.BOUNCE);
       assertThat(bounce.parent()).isEqualTo("P1-3");
       assertThat(edge.fingerprint()).isEqualTo(before);
     }
@@ -188,7 +189,7 @@ class ScanServiceTest {
       edge.clock.advance(Duration.ofMillis(-900)); // s2 scans C1 100 ms after s1 did
       ScanResult other = edge.scans.scan("s2", "bob", "C1");
       assertThat(other.outcome()).isEqualTo(ScanResult.Outcome.REJECTED);
-      assertThat(other.reason()).isEqualTo("DUPLICATE");
+      assertThat(other.reason()).isEqualTo(ErrorCode.DUPLICATE);
     }
 
     @Test
@@ -197,7 +198,7 @@ class ScanServiceTest {
       scan("C1");
       edge.clock.advance(Duration.ofMinutes(10));
       ScanResult r = scan("C2");
-      assertThat(r.reason()).isEqualTo("NO_PARENT");
+      assertThat(r.reason()).isEqualTo(ErrorCode.NO_PARENT);
       assertThat(r.mode()).isEqualTo(ScanResult.Mode.PARENT);
       assertThat(edge.scans.view("s1", "asha").mode()).isEqualTo(ScanResult.Mode.PARENT);
     }
@@ -248,14 +249,14 @@ class ScanServiceTest {
       edge.clock.advance(Duration.ofMinutes(61));
       String before = edge.count("select count(*) from outbox") + "";
       ScanResult undo = scan("CMD-UNDO");
-      assertThat(undo.reason()).isEqualTo("UNDO_WINDOW_EXPIRED");
+      assertThat(undo.reason()).isEqualTo(ErrorCode.UNDO_WINDOW_EXPIRED);
       assertThat(undo.otherBag()).isEqualTo("C1");
       assertThat(edge.count("select count(*) from outbox") + "").isEqualTo(before);
     }
 
     @Test
     void undoWithNothingLinked_isRefused() {
-      assertThat(scan("CMD-UNDO").reason()).isEqualTo("NOTHING_TO_UNDO");
+      assertThat(scan("CMD-UNDO").reason()).isEqualTo(ErrorCode.NOTHING_TO_UNDO);
     }
   }
 
@@ -266,7 +267,7 @@ class ScanServiceTest {
       scan("P1-10");
       scan("C1");
       ScanResult ask = scan("CMD-FINISH");
-      assertThat(ask.reason()).isEqualTo("FINISH_NEEDS_CONFIRMATION");
+      assertThat(ask.reason()).isEqualTo(ErrorCode.FINISH_NEEDS_CONFIRMATION);
       assertThat(ask.pendingFinish()).isTrue();
       assertThat(ask.message()).contains("1 of 10");
       ScanResult done = scan("CMD-FINISH");
@@ -274,7 +275,7 @@ class ScanServiceTest {
       assertThat(done.mode()).isEqualTo(ScanResult.Mode.PARENT);
       assertThat(edge.count("select count(*) from bag where code = 'P1-10' and finished_by = 'asha'")).isEqualTo(1);
       scan("P1-10");
-      assertThat(scan("C2").reason()).isEqualTo("PARENT_COMPLETE");
+      assertThat(scan("C2").reason()).isEqualTo(ErrorCode.PARENT_COMPLETE);
     }
 
     @Test
@@ -283,7 +284,7 @@ class ScanServiceTest {
       scan("C1");
       scan("CMD-FINISH");
       edge.clock.advance(Duration.ofSeconds(31));
-      assertThat(scan("CMD-FINISH").reason()).isEqualTo("FINISH_NEEDS_CONFIRMATION");
+      assertThat(scan("CMD-FINISH").reason()).isEqualTo(ErrorCode.FINISH_NEEDS_CONFIRMATION);
     }
 
     @Test
@@ -292,7 +293,7 @@ class ScanServiceTest {
       scan("C1");
       scan("CMD-FINISH");
       scan("C2");
-      assertThat(scan("CMD-FINISH").reason()).isEqualTo("FINISH_NEEDS_CONFIRMATION");
+      assertThat(scan("CMD-FINISH").reason()).isEqualTo(ErrorCode.FINISH_NEEDS_CONFIRMATION);
     }
 
     @Test
@@ -305,20 +306,20 @@ class ScanServiceTest {
       assertThat(cancel.pendingFinish()).isFalse();
       ScanResult leave = scan("CMD-CANCEL");
       assertThat(leave.mode()).isEqualTo(ScanResult.Mode.PARENT);
-      assertThat(scan("C2").reason()).isEqualTo("NO_PARENT");
+      assertThat(scan("C2").reason()).isEqualTo(ErrorCode.NO_PARENT);
     }
 
     @Test
     void linkAtAnotherStationBetweenAskAndConfirm_isStale_thenAskedAgainAtTheNewCount() throws Exception {
       scan("P1-10");
       scan("C1");
-      assertThat(scan("CMD-FINISH").reason()).isEqualTo("FINISH_NEEDS_CONFIRMATION"); // asked at 1
+      assertThat(scan("CMD-FINISH").reason()).isEqualTo(ErrorCode.FINISH_NEEDS_CONFIRMATION); // asked at 1
       scanAt("s2", "P1-10");
       assertThat(scanAt("s2", "C2").accepted()).isTrue();
 
       ScanResult stale = scan("CMD-FINISH");
       assertThat(stale.accepted()).isFalse();
-      assertThat(stale.reason()).isEqualTo("FINISH_STALE");
+      assertThat(stale.reason()).isEqualTo(ErrorCode.FINISH_STALE);
       assertThat(stale.message()).isEqualTo(
           "P1-10 now has 2 of 10 (you confirmed at 1): scan FINISH again to finish it at 2");
       assertThat(stale.otherBag()).isEqualTo("P1-10");
@@ -356,9 +357,9 @@ class ScanServiceTest {
 
     @Test
     void finishEmptyParent_isRefused_finishWithoutParent_isRefused() {
-      assertThat(scan("CMD-FINISH").reason()).isEqualTo("NO_PARENT");
+      assertThat(scan("CMD-FINISH").reason()).isEqualTo(ErrorCode.NO_PARENT);
       scan("P1-10");
-      assertThat(scan("CMD-FINISH").reason()).isEqualTo("EMPTY_PARENT");
+      assertThat(scan("CMD-FINISH").reason()).isEqualTo(ErrorCode.EMPTY_PARENT);
     }
   }
 

@@ -1,0 +1,15 @@
+package io.tracetrack.hub.audit;
+
+/** What an audit entry is about; its {@code entityId} names the one. Names are stored and frozen. */
+public enum AuditEntity {
+  /** A bag, parent or child; the id is its code. */
+  BAG,
+  /** A bill; the id is the bill id. */
+  BILL,
+  /** A user account; the id is the user name (a pseudonym once the user is deleted). */
+  USER,
+  /** An area; the id is the area id. */
+  AREA,
+  /** A request for a higher role; the id is the request's number. */
+  PROMOTION_REQUEST
+}
