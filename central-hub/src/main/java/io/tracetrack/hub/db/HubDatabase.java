@@ -61,17 +61,6 @@ public final class HubDatabase implements AutoCloseable {
   }
 
   /**
-   * H2, under its old name.
-   *
-   * @deprecated the embedded default is now PostgreSQL ({@link #embeddedPostgres}); kept so code
-   *     written against the old name still compiles. Use {@link #h2}.
-   */
-  @Deprecated
-  public static HubDatabase embedded(Path dataDir, int poolSize) {
-    return h2(dataDir, poolSize);
-  }
-
-  /**
    * PostgreSQL run by the hub itself, its cluster in {@code dataDir/pg}: started here, stopped by
    * {@link #close()} after the pool.
    */
