@@ -1,5 +1,6 @@
 package io.tracetrack.hub;
 
+import io.tracetrack.web.TrustedProxies;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +28,8 @@ import java.util.Objects;
  * @param db which database: PostgreSQL (external with {@code dbUrl}, else embedded) or embedded H2
  * @param allowedHosts the only Host names answered (DNS rebinding, a hub on a private network); empty
  *     answers any Host, the default, since the hub usually runs behind a proxy that picks the name
+ * @param trustedProxies the reverse proxies whose {@code X-Forwarded-For} names the client; none by
+ *     default, since a header anyone can send must not choose the address locks and audits key on
  */
 public record HubConfig(
     int port,
@@ -40,7 +43,8 @@ public record HubConfig(
     Duration tokenLifetime,
     int poolSize,
     Db db,
-    List<String> allowedHosts) {
+    List<String> allowedHosts,
+    TrustedProxies trustedProxies) {
 
   public static final int DEFAULT_PORT = 8080;
 
@@ -60,9 +64,20 @@ public record HubConfig(
       throw new IllegalArgumentException("--db h2 and --db-url exclude each other: --db-url is a PostgreSQL server");
     }
     allowedHosts = List.copyOf(allowedHosts);
+    Objects.requireNonNull(trustedProxies, "trustedProxies");
   }
 
-  /** The configuration without a database choice or Host allow-list: PostgreSQL (embedded unless {@code dbUrl}), any Host. */
+  /** The configuration without trusted proxies: every request's peer is its client. */
+  public HubConfig(int port, String bind, Path dataDir, String dbUrl, String dbUser, String dbPassword,
+      String adminPassword, String jwtSecret, Duration tokenLifetime, int poolSize, Db db, List<String> allowedHosts) {
+    this(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminPassword, jwtSecret, tokenLifetime, poolSize, db,
+        allowedHosts, TrustedProxies.none());
+  }
+
+  /**
+   * The configuration without a database choice, Host allow-list or trusted proxies: PostgreSQL
+   * (embedded unless {@code dbUrl}), any Host, no proxy.
+   */
   public HubConfig(int port, String bind, Path dataDir, String dbUrl, String dbUser, String dbPassword,
       String adminPassword, String jwtSecret, Duration tokenLifetime, int poolSize) {
     this(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminPassword, jwtSecret, tokenLifetime, poolSize, Db.POSTGRES,
@@ -84,12 +99,14 @@ public record HubConfig(
       new Setting(null, "HUB_JWT_SECRET", "base64 HMAC-SHA256 key for tokens, 32+ bytes (environment only; else generated into the data folder)"),
       new Setting("--token-minutes", "HUB_TOKEN_MINUTES", "access token lifetime in minutes (default 15)"),
       new Setting("--pool-size", "HUB_POOL_SIZE", "database connections (default 20)"),
-      new Setting("--allowed-hosts", "HUB_ALLOWED_HOSTS", "comma-separated Host names answered (default: any)"));
+      new Setting("--allowed-hosts", "HUB_ALLOWED_HOSTS", "comma-separated Host names answered (default: any)"),
+      new Setting("--trusted-proxies", "HUB_TRUSTED_PROXIES",
+          "comma-separated proxy addresses or CIDR ranges whose X-Forwarded-For is believed (default: none)"));
 
   public static String usage() {
     StringBuilder out = new StringBuilder("TraceTrack central hub.\n\nUsage: java -jar central-hub.jar [flags]\n\n");
     for (Setting s : SETTINGS) {
-      out.append(String.format(Locale.ROOT, "  %-16s %-20s %s%n", s.flag() == null ? "" : s.flag() + " V",
+      out.append(String.format(Locale.ROOT, "  %-20s %-21s %s%n", s.flag() == null ? "" : s.flag() + " V",
           "[" + s.env() + "]", s.help()));
     }
     return out.toString();
@@ -146,7 +163,8 @@ public record HubConfig(
         Duration.ofMinutes(number(values, "HUB_TOKEN_MINUTES", 15, 1, 24 * 60)),
         number(values, "HUB_POOL_SIZE", 20, 2, 500),
         db(values.getOrDefault("HUB_DB", "postgres")),
-        allowedHosts(values.get("HUB_ALLOWED_HOSTS")));
+        allowedHosts(values.get("HUB_ALLOWED_HOSTS")),
+        trustedProxies(values.get("HUB_TRUSTED_PROXIES")));
   }
 
   private static Db db(String value) {
@@ -162,6 +180,14 @@ public record HubConfig(
       return io.tracetrack.web.HostPolicy.parseList(value);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--allowed-hosts: " + e.getMessage(), e);
+    }
+  }
+
+  private static TrustedProxies trustedProxies(String value) {
+    try {
+      return TrustedProxies.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--trusted-proxies: " + e.getMessage(), e);
     }
   }
 

@@ -31,6 +31,7 @@ import io.tracetrack.hub.users.TwoFactor;
 import io.tracetrack.hub.users.UserAdmin;
 import io.tracetrack.hub.users.UserRoutes;
 import io.tracetrack.hub.users.Users;
+import io.tracetrack.hub.web.ClientAddresses;
 import io.tracetrack.hub.web.HealthRoutes;
 import io.tracetrack.hub.web.HubServer;
 import io.tracetrack.model.CodeGrammar;
@@ -121,7 +122,8 @@ public final class Main {
       Optional<String> generated = users.ensureFirstAdmin(config.adminPassword());
       Tokens tokens = new Tokens(SigningKey.load(config.jwtSecret(), config.dataDir()), clock, config.tokenLifetime());
       AccountCheck accounts = new AccountCheck(db, clock);
-      Access access = new Access(tokens, accounts);
+      ClientAddresses addresses = new ClientAddresses(config.trustedProxies());
+      Access access = new Access(tokens, accounts, addresses);
       AuditLog audit = new AuditLog(db, clock);
       BagService bags = new BagService(db, CodeGrammar.defaults(), audit, clock);
       BillService bills = new BillService(db, CodeGrammar.defaults(), bags, WeightPolicy.defaults(), audit, clock);
@@ -137,7 +139,7 @@ public final class Main {
       List<HubServer.Mount> mounts = List.of(
           new HubServer.Mount("/", new OpsRoutes(metrics, db, access)),
           new HubServer.Mount("/health", new HealthRoutes(db)),
-          new HubServer.Mount("/api/v1/auth", new AuthRoutes(users, tokens, signInLimiter, access, accounts)),
+          new HubServer.Mount("/api/v1/auth", new AuthRoutes(users, tokens, signInLimiter, access, accounts, addresses)),
           new HubServer.Mount("/api/v1/areas", new AreaRoutes(userAdmin, access)),
           new HubServer.Mount("/api/v1/users", new UserRoutes(userAdmin, access)),
           // a budget of its own: a day's sign-ins must not lock someone out of changing a password

@@ -58,9 +58,16 @@ public final class HubTestServer implements AutoCloseable {
 
   /** A hub on H2 (the embedded default) or a fresh PostgreSQL database. */
   public static HubTestServer start(String kind) throws Exception {
+    return start(kind, new String[0]);
+  }
+
+  /** A hub as {@link #start(String)}, with more flags ({@code --trusted-proxies 127.0.0.1}, say). */
+  public static HubTestServer start(String kind, String... flags) throws Exception {
     Path dir = Files.createTempDirectory("hub-test-");
-    HubConfig config = HubConfig.parse(new String[] {"--port", "0", "--bind", "127.0.0.1", "--data", dir.toString()},
-        Map.of("HUB_ADMIN_PASSWORD", ADMIN_PASSWORD));
+    java.util.List<String> args = new java.util.ArrayList<>(
+        java.util.List.of("--port", "0", "--bind", "127.0.0.1", "--data", dir.toString()));
+    args.addAll(java.util.List.of(flags));
+    HubConfig config = HubConfig.parse(args.toArray(String[]::new), Map.of("HUB_ADMIN_PASSWORD", ADMIN_PASSWORD));
     HubDatabase db = TestDatabases.fresh(kind, 20);
     // starts at today's time (tests ask for "today's" end-of-day counts), then moves only when told
     TestClock clock = new TestClock(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));

@@ -6,6 +6,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.tracetrack.hub.web.ClientAddresses;
 import io.tracetrack.hub.web.Http;
 import io.tracetrack.model.Role;
 import io.tracetrack.web.ApiProblem;
@@ -27,10 +28,17 @@ public final class Access {
 
   private final Tokens tokens;
   private final AccountCheck accounts;
+  private final ClientAddresses addresses;
 
+  /** Callers connect directly: their peer address is the one audited. */
   public Access(Tokens tokens, AccountCheck accounts) {
+    this(tokens, accounts, ClientAddresses.direct());
+  }
+
+  public Access(Tokens tokens, AccountCheck accounts, ClientAddresses addresses) {
     this.tokens = tokens;
     this.accounts = accounts;
+    this.addresses = addresses;
   }
 
   /** A handler that runs for a signed-in caller. */
@@ -64,7 +72,7 @@ public final class Access {
    */
   public Caller caller(ServerRequest req, Set<Role> allowed) {
     Tokens.Stamped token = token(req, allowed);
-    return new Caller(token.principal(), req.remotePeer().host(), Http.requestId(req));
+    return new Caller(token.principal(), addresses.of(req), Http.requestId(req));
   }
 
   private Tokens.Stamped token(ServerRequest req, Set<Role> allowed) {

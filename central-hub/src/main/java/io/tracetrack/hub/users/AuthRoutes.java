@@ -12,6 +12,7 @@ import io.tracetrack.hub.auth.Access;
 import io.tracetrack.web.Passwords;
 import io.tracetrack.hub.auth.SignInLimiter;
 import io.tracetrack.hub.auth.Tokens;
+import io.tracetrack.hub.web.ClientAddresses;
 import io.tracetrack.hub.web.Http;
 import io.tracetrack.web.ApiProblem;
 import io.tracetrack.web.Form;
@@ -21,7 +22,8 @@ import java.util.Map;
 /**
  * {@code POST /api/v1/auth/token}: user name, password and (for users who enrolled TOTP) a
  * {@code totp} code in, a short-lived bearer token out. Anyone may call it, so it is rate-limited per
- * client address (before the body is even read) and per user name: 429 with Retry-After. A wrong
+ * client address (before the body is even read; behind a proxy, the address it forwards, see
+ * {@link ClientAddresses}) and per user name: 429 with Retry-After. A wrong
  * password and an unknown name get the same 401 {@code BAD_CREDENTIALS}; repeated failures lock the
  * (name, address) pair with 423 {@code ACCOUNT_LOCKED} (see {@link Users#signIn(String, String, String, String)}).
  *
@@ -34,13 +36,16 @@ public final class AuthRoutes implements HttpService {
   private final SignInLimiter limiter;
   private final Access access;
   private final AccountCheck accounts;
+  private final ClientAddresses addresses;
 
-  public AuthRoutes(Users users, Tokens tokens, SignInLimiter limiter, Access access, AccountCheck accounts) {
+  public AuthRoutes(Users users, Tokens tokens, SignInLimiter limiter, Access access, AccountCheck accounts,
+      ClientAddresses addresses) {
     this.users = users;
     this.tokens = tokens;
     this.limiter = limiter;
     this.access = access;
     this.accounts = accounts;
+    this.addresses = addresses;
   }
 
   @Override
@@ -55,15 +60,17 @@ public final class AuthRoutes implements HttpService {
   }
 
   private void token(ServerRequest req, ServerResponse res) {
+    // the client's address, not the proxy's: else one client's guesses lock and slow everyone
+    String address = addresses.of(req);
     // per address before the body is even read: a flood costs us no parsing
-    refuseIfLimited(limiter.address(req.remotePeer().host()));
+    refuseIfLimited(limiter.address(address));
     Form f = Http.form(req);
     String username = f.required("username", 64);
     String password = f.required("password", Passwords.MAX_LENGTH);
     String totp = f.optional("totp", 16, "totp must be the 6-digit code as a string");
     f.check();
     refuseIfLimited(limiter.username(username));
-    switch (users.signIn(username, password, totp, req.remotePeer().host())) {
+    switch (users.signIn(username, password, totp, address)) {
       case Users.SignIn.Ok ok -> {
         Tokens.Issued issued = tokens.issue(ok.principal(), ok.passwordStamp(), ok.tokenEpoch());
         Map<String, Object> out = new LinkedHashMap<>();
