@@ -20,6 +20,16 @@ class HubConfigTest {
     assertThat(c.dataDir()).isEqualTo(Path.of("hub-data").toAbsolutePath());
     assertThat(c.tokenLifetime().toMinutes()).isEqualTo(15);
     assertThat(c.allowedHosts()).isEmpty(); // any Host: the hub runs behind proxies
+    assertThat(c.trustedProxies().isEmpty()).as("X-Forwarded-For ignored unless proxies are named").isTrue();
+  }
+
+  @Test
+  void trustedProxies_fromFlagOrEnvironment() {
+    assertThat(HubConfig.parse(new String[] {"--trusted-proxies", "10.0.0.5, 10.1.0.0/16,fd00::/8"}, Map.of())
+        .trustedProxies().ranges()).extracting(Object::toString)
+        .containsExactly("10.0.0.5/32", "10.1.0.0/16", "fd00:0:0:0:0:0:0:0/8");
+    assertThat(HubConfig.parse(new String[0], Map.of("HUB_TRUSTED_PROXIES", "127.0.0.1")).trustedProxies().ranges())
+        .hasSize(1);
   }
 
   @Test
@@ -57,6 +67,11 @@ class HubConfigTest {
       "unknown database|--db mysql|postgres or h2",
       "h2 with a server url|--db h2 --db-url jdbc:postgresql://db/tt|exclude each other",
       "allowed host with port|--allowed-hosts hub.example:443|--allowed-hosts",
+      "trusted proxy by name|--trusted-proxies proxy.example|--trusted-proxies: not an IP address",
+      "trusted proxy with port|--trusted-proxies 10.0.0.5:80|--trusted-proxies: not an IP address",
+      "trusted range too wide|--trusted-proxies 10.0.0.0/40|--trusted-proxies: prefix length",
+      "trusted range with host bits|--trusted-proxies 10.0.0.7/8|--trusted-proxies: 10.0.0.7/8 has bits set",
+      "trusted proxies trailing comma|--trusted-proxies 10.0.0.5,|--trusted-proxies: not an IP address",
   })
   void hostileConfiguration_isRefusedClearly(String name, String args, String message) {
     assertThatThrownBy(() -> HubConfig.parse(args.split(" "), Map.of()))
