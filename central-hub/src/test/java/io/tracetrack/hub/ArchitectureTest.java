@@ -16,6 +16,7 @@ import io.tracetrack.hub.archfixture.b.CycleB;
 import io.tracetrack.hub.archfixture.bad.BadRoutes;
 import io.tracetrack.hub.archfixture.bad.BadService;
 import io.tracetrack.hub.archfixture.bad.HubIntoEdge;
+import io.tracetrack.hub.archfixture.bad.PeerReader;
 import java.util.regex.Pattern;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.BeforeAll;
@@ -90,6 +91,22 @@ class ArchitectureTest {
         .because("web-kit, shared-model and sync-protocol are used by both apps and know neither");
   }
 
+  /**
+   * Behind a proxy the peer is the proxy: whoever reads it directly keys locks and audits on the
+   * proxy's address. Only {@code ClientAddresses} may, and it applies {@code --trusted-proxies}.
+   */
+  static ArchRule onlyClientAddressesReadsThePeer() {
+    return noClasses().that().doNotHaveFullyQualifiedName("io.tracetrack.hub.web.ClientAddresses")
+        .should().callMethodWhere(DescribedPredicate.describe("remotePeer() of a request",
+            (JavaMethodCall call) -> call.getName().equals("remotePeer")))
+        .because("the client address comes from hub.web.ClientAddresses, which knows the trusted proxies");
+  }
+
+  @Test
+  void onlyClientAddresses_readsThePeer() {
+    onlyClientAddressesReadsThePeer().check(main);
+  }
+
   @Test
   void routesServicesAndMain_buildNoSql() {
     handlersBuildNoSql("io.tracetrack.hub.db.jooq").check(main);
@@ -116,7 +133,7 @@ class ArchitectureTest {
   class RulesBite {
 
     private final JavaClasses fixtures = new ClassFileImporter()
-        .importClasses(BadRoutes.class, BadService.class, CycleA.class, CycleB.class, HubIntoEdge.class,
+        .importClasses(BadRoutes.class, BadService.class, CycleA.class, CycleB.class, HubIntoEdge.class, PeerReader.class,
             io.tracetrack.edge.archfixture.EdgeThing.class);
 
     @Test
@@ -136,6 +153,12 @@ class ArchitectureTest {
     void packagesUsingEachOther_fail() {
       assertThatThrownBy(() -> featuresFreeOfCycles("io.tracetrack.hub.archfixture").check(fixtures))
           .isInstanceOf(AssertionError.class).hasMessageContaining("Cycle");
+    }
+
+    @Test
+    void peerReadOutsideClientAddresses_fails() {
+      assertThatThrownBy(() -> onlyClientAddressesReadsThePeer().check(fixtures))
+          .isInstanceOf(AssertionError.class).hasMessageContaining("PeerReader").hasMessageContaining("remotePeer");
     }
 
     @Test
