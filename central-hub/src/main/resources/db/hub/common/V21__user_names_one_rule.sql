@@ -20,13 +20,17 @@ create table user_name_change (
   old_name varchar(64) not null primary key
 );
 
+-- Only the rule's alphabet: each of its characters becomes '.', and nothing may be left once the
+-- dots go (H2's translate() keeps a character it has no replacement for, so none may go missing).
 -- Whether an account collides is decided on lower-cased names, which renaming does not change,
 -- so it does not matter in which order a database visits the rows.
 insert into user_name_change (old_name)
 select u.username from app_user u
 where u.anonymised = false
   and u.username <> translate(u.username, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')
-  and translate(u.username, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-', '') = ''
+  and replace(translate(u.username,
+    'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-',
+    '.................................................................'), '.', '') = ''
   and not exists (
     select 1 from app_user o
     where o.id <> u.id
