@@ -130,6 +130,9 @@ public final class Main {
       // a biller with open bills keeps the role: counted from the bill table
       OpenBills openBills = bills::openBillsOf;
       UserAdmin userAdmin = new UserAdmin(db, audit, openBills, clock);
+      // names from before the one user-name rule that the V21 migration could not lower-case
+      userAdmin.namesOutsideTheRule().warning()
+          .ifPresent(line -> java.util.logging.Logger.getLogger(Main.class.getName()).warning(line));
       Promotions promotions = new Promotions(db, userAdmin, audit, clock);
       TwoFactor twoFactor = new TwoFactor(db, audit, clock);
       SignInLimiter signInLimiter = new SignInLimiter(clock);

@@ -65,6 +65,65 @@ public final class TestDatabases {
     }
   }
 
+  /**
+   * An empty database that nothing has migrated yet: for tests of a migration, which bring it to an
+   * older version with Flyway ({@link #migrations}), write rows as an older hub did, then
+   * {@link #open} it as the hub does (migrating it to the latest version).
+   */
+  public record Unmigrated(String kind, String url, String user, String password, Supplier<HubDatabase> opener) {
+    /** The hub's migrations for this kind of database, up to {@code version}, not yet run. */
+    public org.flywaydb.core.Flyway migrations(String version) {
+      String[] locations = kind.equals("postgresql")
+          ? new String[] {"classpath:db/hub/common", "classpath:db/hub/postgresql"}
+          : new String[] {"classpath:db/hub/common"};
+      return org.flywaydb.core.Flyway.configure().dataSource(url, user, password).locations(locations)
+          .target(version).load();
+    }
+
+    public Connection connect() throws java.sql.SQLException {
+      return java.sql.DriverManager.getConnection(url, user, password);
+    }
+
+    /** Opens the hub's pool on it, which migrates it to the latest version. */
+    public HubDatabase open() {
+      return opener.get();
+    }
+  }
+
+  public static Unmigrated unmigrated(String kind) {
+    try {
+      return switch (kind) {
+        case "h2" -> {
+          Path dir = Files.createTempDirectory("hub-h2-");
+          // the settings HubDatabase.h2 opens the same file with
+          String url = "jdbc:h2:file:" + dir.resolve("hub").toAbsolutePath()
+              + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+          yield new Unmigrated(kind, url, "sa", "", () -> HubDatabase.h2(dir, 2));
+        }
+        case "postgresql" -> {
+          if (System.getenv("TRACETRACK_TEST_PG_URL") != null) {
+            throw new IllegalStateException("unmigrated databases need the embedded test server");
+          }
+          String url = postgresServer().database("tt_test_" + ProcessHandle.current().pid() + "_" + NEXT.incrementAndGet());
+          String user = postgres.user();
+          yield new Unmigrated(kind, url, user, "", () -> HubDatabase.postgres(url, user, "", 2));
+        }
+        default -> throw new IllegalArgumentException(kind);
+      };
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static synchronized EmbeddedPostgresServer postgresServer() throws IOException {
+    if (postgres == null) {
+      // the same launcher as the hub's default, so fsync is on: durability is tested as it runs
+      postgres = EmbeddedPostgresServer.start(Files.createTempDirectory("hub-pg-").resolve("pg"), true);
+      Runtime.getRuntime().addShutdownHook(new Thread(postgres::close, "test-postgres-stop"));
+    }
+    return postgres;
+  }
+
   /** A new, empty database on the shared PostgreSQL server. */
   public static synchronized HubDatabase postgres(int poolSize) {
     String name = "tt_test_" + ProcessHandle.current().pid() + "_" + NEXT.incrementAndGet();
@@ -82,12 +141,7 @@ public final class TestDatabases {
         REOPEN.put(db, () -> HubDatabase.postgres(url, user, password, poolSize));
         return db;
       }
-      if (postgres == null) {
-        // the same launcher as the hub's default, so fsync is on: durability is tested as it runs
-        postgres = EmbeddedPostgresServer.start(Files.createTempDirectory("hub-pg-").resolve("pg"), true);
-        Runtime.getRuntime().addShutdownHook(new Thread(postgres::close, "test-postgres-stop"));
-      }
-      String url = postgres.database(name);
+      String url = postgresServer().database(name);
       HubDatabase db = HubDatabase.postgres(url, postgres.user(), "", poolSize);
       REOPEN.put(db, () -> HubDatabase.postgres(url, postgres.user(), "", poolSize));
       return db;

@@ -45,8 +45,6 @@ import org.jooq.exception.DataAccessException;
  */
 public final class UserAdmin {
 
-  /** What may be looked up: the shared rule ({@link UserNames}), any case (names are stored lower-case). */
-  public static final Pattern USERNAME = Pattern.compile(UserNames.STORED.pattern(), Pattern.CASE_INSENSITIVE);
   public static final Pattern AREA_ID = Pattern.compile("[A-Z0-9_-]{1,40}");
   public static final int DEFAULT_MAX_DISPATCHERS = 10;
   public static final int MAX_PAGE = 200;
@@ -157,12 +155,50 @@ public final class UserAdmin {
     return new Page(rows, null);
   }
 
+  /** One user, found as {@link #lookupable} and {@link #find} describe. */
   public Optional<UserView> get(String username) {
-    if (username == null || !USERNAME.matcher(username).matches()) {
-      return Optional.empty();
+    return find(db.dsl(), username, false).map(UserView::of);
+  }
+
+  /**
+   * Whether {@code name} can be a stored user name at all, so worth a lookup or a page cursor:
+   * 1-64 characters without control characters. Wider than the rule on purpose: a hub created
+   * before it may still hold names the rule refuses ({@code -cmd}, {@code Carl} beside
+   * {@code carl}), and an admin must reach those to disable or delete them.
+   */
+  public static boolean lookupable(String name) {
+    return name != null && !name.isEmpty() && name.length() <= UserNames.MAX_LENGTH
+        && name.codePoints().noneMatch(Character::isISOControl);
+  }
+
+  /** The stored names that break the user-name rule, found at start for a warning. */
+  public record NamesOutsideTheRule(int count, List<String> examples) {
+    public NamesOutsideTheRule {
+      examples = List.copyOf(examples);
     }
-    return Optional.ofNullable(db.dsl().selectFrom(APP_USER).where(APP_USER.USERNAME.eq(username))
-        .and(APP_USER.ANONYMISED.isFalse()).fetchOne()).map(UserView::of);
+
+    /** The one line to log, or empty when every stored name keeps the rule. */
+    public Optional<String> warning() {
+      if (count == 0) {
+        return Optional.empty();
+      }
+      return Optional.of(count + " stored user name(s) break the user-name rule and cannot sign in (e.g. "
+          + String.join(", ", examples.stream().map(UserAdmin::printable).toList())
+          + "); an admin can disable or delete them: PATCH or DELETE /api/v1/users/{name}");
+    }
+  }
+
+  /**
+   * Live accounts whose stored name is not the rule's stored form: names from before the rule that
+   * the V21 migration could not lower-case (they break the rule in another way, or would collide
+   * with another account). Checked in Java with {@link UserNames#STORED}, the rule itself, rather
+   * than a regular expression each database reads its own way; a hub has thousands of users at most.
+   */
+  public NamesOutsideTheRule namesOutsideTheRule() {
+    List<String> broken = db.dsl().select(APP_USER.USERNAME).from(APP_USER).where(APP_USER.ANONYMISED.isFalse())
+        .orderBy(APP_USER.USERNAME).fetch(APP_USER.USERNAME).stream()
+        .filter(name -> !UserNames.STORED.matcher(name).matches()).toList();
+    return new NamesOutsideTheRule(broken.size(), broken.subList(0, Math.min(5, broken.size())));
   }
 
   // ---------------------------------------------------------------- users: changing
@@ -260,7 +296,7 @@ public final class UserAdmin {
       UserView after = UserView.of(user);
       AuditAction action = before.disabled() != after.disabled()
           ? (after.disabled() ? AuditAction.USER_DISABLED : AuditAction.USER_ENABLED) : AuditAction.USER_EDITED;
-      audit.record(tx, caller.actor(), action, username, before, after);
+      audit.record(tx, caller.actor(), action, user.getUsername(), before, after);
       return Outcome.done(after);
     });
   }
@@ -312,7 +348,7 @@ public final class UserAdmin {
     user.setUpdatedAt(now());
     user.store();
     UserView after = UserView.of(user);
-    audit.record(tx, caller.actor(), AuditAction.USER_ROLE_CHANGED, username, before, after);
+    audit.record(tx, caller.actor(), AuditAction.USER_ROLE_CHANGED, user.getUsername(), before, after);
     return Outcome.done(after);
   }
 
@@ -329,10 +365,11 @@ public final class UserAdmin {
         return notFound(username);
       }
       AppUserRecord user = found.get();
+      String stored = user.getUsername(); // the path may have named it in another case
       user.setPasswordHash(hash).setFailedAttempts(0).setLockedUntil(null).setUpdatedAt(now()).store();
       // the locks of the user's name, from every address: the owner gets in with the new password
-      tx.deleteFrom(SIGN_IN_FAILURE).where(SIGN_IN_FAILURE.USERNAME.eq(username)).execute();
-      audit.record(tx, caller.actor(), AuditAction.USER_PASSWORD_RESET, username, null, Map.of("username", username));
+      tx.deleteFrom(SIGN_IN_FAILURE).where(SIGN_IN_FAILURE.USERNAME.eq(stored)).execute();
+      audit.record(tx, caller.actor(), AuditAction.USER_PASSWORD_RESET, stored, null, Map.of("username", stored));
       return Outcome.done(UserView.of(user));
     });
   }
@@ -396,13 +433,14 @@ public final class UserAdmin {
         return Outcome.<Deleted>refused(ErrorCode.LAST_ADMIN, "this is the last active admin");
       }
       String pseudonym = "deleted-user-" + user.getId();
+      String stored = user.getUsername(); // the path may have named it in another case
       Role role = Role.valueOf(user.getRole());
-      tx.deleteFrom(NOTIFICATION).where(NOTIFICATION.USERNAME.eq(username)).execute();
-      tx.deleteFrom(PROMOTION_REQUEST).where(PROMOTION_REQUEST.USERNAME.eq(username)).execute();
+      tx.deleteFrom(NOTIFICATION).where(NOTIFICATION.USERNAME.eq(stored)).execute();
+      tx.deleteFrom(PROMOTION_REQUEST).where(PROMOTION_REQUEST.USERNAME.eq(stored)).execute();
       user.setUsername(pseudonym).setAreaId(null).setPasswordHash("!deleted").setDisabled(true).setTotpSecret(null)
           .setTotpEnabled(false).setTotpLastStep(null).setFailedAttempts(0).setLockedUntil(null).setAnonymised(true)
           .setUpdatedAt(now()).store();
-      AuditLog.Pseudonymised p = audit.pseudonymise(tx, username, pseudonym);
+      AuditLog.Pseudonymised p = audit.pseudonymise(tx, stored, pseudonym);
       Map<String, Object> record = new LinkedHashMap<>();
       record.put("pseudonym", pseudonym);
       record.put("role", role);
@@ -464,11 +502,30 @@ public final class UserAdmin {
   }
 
   private static Optional<AppUserRecord> lockUser(DSLContext tx, String username) {
-    if (username == null || !USERNAME.matcher(username).matches()) {
+    return find(tx, username, true);
+  }
+
+  /**
+   * The live account a path names: the name exactly as given first, then in the rule's form. Exact
+   * first keeps a legacy name reachable that the rule would rewrite or refuse ({@code Carl}, left
+   * beside {@code carl} by the V21 migration; {@code -cmd}); the rule's form second lets
+   * {@code /users/Asha} find {@code asha}, as sign-in does.
+   */
+  private static Optional<AppUserRecord> find(DSLContext dsl, String username, boolean lock) {
+    if (!lookupable(username)) {
       return Optional.empty();
     }
-    return Optional.ofNullable(tx.selectFrom(APP_USER).where(APP_USER.USERNAME.eq(username))
-        .and(APP_USER.ANONYMISED.isFalse()).forUpdate().fetchOne());
+    Optional<AppUserRecord> exact = select(dsl, username, lock);
+    if (exact.isPresent()) {
+      return exact;
+    }
+    Optional<String> normal = UserNames.normalize(username);
+    return normal.isPresent() && !normal.get().equals(username) ? select(dsl, normal.get(), lock) : Optional.empty();
+  }
+
+  private static Optional<AppUserRecord> select(DSLContext dsl, String username, boolean lock) {
+    var query = dsl.selectFrom(APP_USER).where(APP_USER.USERNAME.eq(username)).and(APP_USER.ANONYMISED.isFalse());
+    return Optional.ofNullable(lock ? query.forUpdate().fetchOne() : query.fetchOne());
   }
 
   static Optional<AppUserRecord> row(DSLContext dsl, String username) {

@@ -133,7 +133,8 @@ public final class UserRoutes implements HttpService {
       throw ApiProblem.invalid("disabled is true or false");
     }
     Optional<String> after = q.first("after").asOptional();
-    if (after.isPresent() && !UserAdmin.USERNAME.matcher(after.get()).matches()) {
+    // any name a page can end with, legacy ones included
+    if (after.isPresent() && !UserAdmin.lookupable(after.get())) {
       throw ApiProblem.invalid("after is the last user name of the previous page");
     }
     String limitText = q.first("limit").asOptional().orElse("50");

@@ -129,7 +129,15 @@ public final class Users {
     String from = address == null || address.isEmpty() ? "?" : address.length() > 64 ? address.substring(0, 64) : address;
     OffsetDateTime now = now();
     // names are stored in the shared rule's lower-case form; "Alice" signs in as "alice" (and shares her lock)
-    String name = UserNames.normalize(username).orElse(username);
+    Optional<String> normal = UserNames.normalize(username);
+    if (normal.isEmpty()) {
+      // No account may sign in under a name the rule refuses, a legacy one included ("-cmd", kept
+      // from before the rule until an admin removes it). Nothing to lock: the rule is public, so the
+      // answer tells nobody whether such a name is stored.
+      Passwords.burn(password);
+      return badCredentials();
+    }
+    String name = normal.get();
     // before the user is even looked up: a locked pair answers the same for every name
     if (locked(name, from, now)) {
       return new SignIn.Refused(ErrorCode.ACCOUNT_LOCKED,
@@ -166,7 +174,8 @@ public final class Users {
         return new SignIn.Refused(ErrorCode.BAD_TOTP, "the authenticator code is wrong, expired or already used");
       }
     }
-    db.dsl().deleteFrom(SIGN_IN_FAILURE).where(pair(username, from)).execute();
+    // the pair as counted: under the name's stored form, whatever case was typed
+    db.dsl().deleteFrom(SIGN_IN_FAILURE).where(pair(name, from)).execute();
     return new SignIn.Ok(new Principal(user.getUsername(), Role.valueOf(user.getRole()), user.getAreaId()),
         io.tracetrack.hub.auth.AccountCheck.stamp(user.getPasswordHash()), user.getTokenEpoch());
   }
