@@ -2,11 +2,11 @@ package io.tracetrack.hub;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static io.tracetrack.web.testing.ArchitectureRules.assertBites;
 import static io.tracetrack.web.testing.ArchitectureRules.handlersBuildNoSql;
 import static io.tracetrack.web.testing.ArchitectureRules.handlersRunNoQueries;
 import static io.tracetrack.web.testing.ArchitectureRules.neverReaches;
 import static io.tracetrack.web.testing.ArchitectureRules.sharedCodeReachesNoApp;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -100,33 +100,27 @@ class ArchitectureTest {
 
     @Test
     void sqlBuiltInARoutesClass_fails() {
-      assertThatThrownBy(() -> handlersBuildNoSql("io.tracetrack.hub.db.jooq").check(fixtures))
-          .isInstanceOf(AssertionError.class).hasMessageContaining("BadRoutes").hasMessageContaining("org.jooq.impl.DSL")
-          .hasMessageContaining("java.sql");
+      assertBites(handlersBuildNoSql("io.tracetrack.hub.db.jooq"), fixtures, "BadRoutes", "org.jooq.impl.DSL", "java.sql");
     }
 
     @Test
     void queryRunInAService_fails() {
-      assertThatThrownBy(() -> handlersRunNoQueries().check(fixtures))
-          .isInstanceOf(AssertionError.class).hasMessageContaining("BadService").hasMessageContaining("fetchCount");
+      assertBites(handlersRunNoQueries(), fixtures, "BadService", "fetchCount");
     }
 
     @Test
     void packagesUsingEachOther_fail() {
-      assertThatThrownBy(() -> featuresFreeOfCycles("io.tracetrack.hub.archfixture").check(fixtures))
-          .isInstanceOf(AssertionError.class).hasMessageContaining("Cycle");
+      assertBites(featuresFreeOfCycles("io.tracetrack.hub.archfixture"), fixtures, "Cycle");
     }
 
     @Test
     void peerReadOutsideClientAddresses_fails() {
-      assertThatThrownBy(() -> onlyClientAddressesReadsThePeer().check(fixtures))
-          .isInstanceOf(AssertionError.class).hasMessageContaining("PeerReader").hasMessageContaining("remotePeer");
+      assertBites(onlyClientAddressesReadsThePeer(), fixtures, "PeerReader", "remotePeer");
     }
 
     @Test
     void hubClassUsingAnEdgeClass_fails() {
-      assertThatThrownBy(() -> hubNeverReachesEdge().check(fixtures))
-          .isInstanceOf(AssertionError.class).hasMessageContaining("HubIntoEdge");
+      assertBites(hubNeverReachesEdge(), fixtures, "HubIntoEdge");
     }
   }
 }

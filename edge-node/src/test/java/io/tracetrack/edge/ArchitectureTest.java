@@ -1,10 +1,10 @@
 package io.tracetrack.edge;
 
+import static io.tracetrack.web.testing.ArchitectureRules.assertBites;
 import static io.tracetrack.web.testing.ArchitectureRules.handlersBuildNoSql;
 import static io.tracetrack.web.testing.ArchitectureRules.handlersRunNoQueries;
 import static io.tracetrack.web.testing.ArchitectureRules.neverReaches;
 import static io.tracetrack.web.testing.ArchitectureRules.sharedCodeReachesNoApp;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -64,21 +64,17 @@ class ArchitectureTest {
 
     @Test
     void sqlBuiltInAnApiClass_fails() {
-      assertThatThrownBy(() -> handlersBuildNoSql(GENERATED).check(fixtures))
-          .isInstanceOf(AssertionError.class).hasMessageContaining("BadApi").hasMessageContaining("org.jooq.impl.DSL")
-          .hasMessageContaining("java.sql");
+      assertBites(handlersBuildNoSql(GENERATED), fixtures, "BadApi", "org.jooq.impl.DSL", "java.sql");
     }
 
     @Test
     void queryRunInAService_fails() {
-      assertThatThrownBy(() -> handlersRunNoQueries().check(fixtures))
-          .isInstanceOf(AssertionError.class).hasMessageContaining("BadService").hasMessageContaining("fetchCount");
+      assertBites(handlersRunNoQueries(), fixtures, "BadService", "fetchCount");
     }
 
     @Test
     void edgeClassUsingAHubClass_fails() {
-      assertThatThrownBy(() -> edgeNeverReachesHub().check(fixtures))
-          .isInstanceOf(AssertionError.class).hasMessageContaining("EdgeIntoHub");
+      assertBites(edgeNeverReachesHub(), fixtures, "EdgeIntoHub");
     }
   }
 }

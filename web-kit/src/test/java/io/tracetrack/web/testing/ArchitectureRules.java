@@ -1,6 +1,7 @@
 package io.tracetrack.web.testing;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
@@ -71,5 +72,16 @@ public final class ArchitectureRules {
     return noClasses().that().resideInAnyPackage("io.tracetrack.web..", "io.tracetrack.model..", "io.tracetrack.sync..")
         .should().dependOnClassesThat().resideInAnyPackage("io.tracetrack.edge..", "io.tracetrack.hub..")
         .because("web-kit, shared-model and sync-protocol are used by both apps and know neither");
+  }
+
+  /**
+   * Proves a rule still bites: checked against fixtures that break it, it fails and its message
+   * names each of {@code named} (the offending class, the forbidden target).
+   */
+  public static void assertBites(ArchRule rule, JavaClasses fixtures, String... named) {
+    var failure = assertThatThrownBy(() -> rule.check(fixtures)).isInstanceOf(AssertionError.class);
+    for (String name : named) {
+      failure.hasMessageContaining(name);
+    }
   }
 }
