@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.helidon.webserver.WebServer;
 import io.tracetrack.model.ErrorCode;
+import io.tracetrack.web.testing.RawHttp;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;

@@ -3,6 +3,8 @@ package io.tracetrack.hub.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tracetrack.hub.HubTestServer;
+import io.tracetrack.web.testing.RawHttp;
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -73,34 +75,9 @@ abstract class HostileRequestsTest {
     assertThat(rows()).isEqualTo(before);
   }
 
-  /** Over a raw socket: these are what a well-behaved client never sends. */
-  private String raw(String request) throws Exception {
-    try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.uri("/").getPort())) {
-      s.setSoTimeout(60_000); // only a server that never answers makes this wait
-      s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return readAnswer(s.getInputStream());
-    }
-  }
-
-  /** Reads one answer: headers, then as many body bytes as Content-Length says (the server may keep the connection). */
-  static String readAnswer(java.io.InputStream in) throws java.io.IOException {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    int headerEnd = -1;
-    int length = 0;
-    int b;
-    while ((b = in.read()) >= 0) {
-      out.write(b);
-      String text = out.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
-      if (headerEnd < 0 && text.endsWith("\r\n\r\n")) {
-        headerEnd = text.length();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?im)^content-length:\\s*(\\d+)").matcher(text);
-        length = m.find() ? Integer.parseInt(m.group(1)) : 0;
-      }
-      if (headerEnd >= 0 && out.size() >= headerEnd + length) {
-        break;
-      }
-    }
-    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+  /** Over a raw socket (these are what a well-behaved client never sends): the answer as received. */
+  private String raw(String request) throws IOException {
+    return RawHttp.send(server.uri("/").getPort(), request).raw();
   }
 
   @Test

@@ -332,11 +332,16 @@ class ScanServiceTest {
       ScanResult done = scan("CMD-FINISH");
       assertThat(done.accepted()).isTrue();
       assertThat(edge.count("select count(*) from bag where code = 'P1-10' and finished_by = 'asha'")).isEqualTo(1);
+      assertQueuedFinish(new Op.Finish("P1-10", 2));
+    }
+
+    /** The FINISH queued in the outbox, read through a connection of its own, decodes to {@code expected}. */
+    private void assertQueuedFinish(Op.Finish expected) throws Exception {
       try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("edge.db"));
           Statement s = c.createStatement();
           ResultSet rs = s.executeQuery("select op_json from outbox where op_type = 'FINISH'")) {
         assertThat(rs.next()).isTrue();
-        assertThat(new OpCodec().decode(rs.getString(1)).op()).isEqualTo(new Op.Finish("P1-10", 2));
+        assertThat(new OpCodec().decode(rs.getString(1)).op()).isEqualTo(expected);
       }
     }
 
@@ -347,12 +352,7 @@ class ScanServiceTest {
       scan("C2");
       scan("CMD-FINISH");
       assertThat(scan("CMD-FINISH").accepted()).isTrue();
-      try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("edge.db"));
-          Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("select op_json from outbox where op_type = 'FINISH'")) {
-        assertThat(rs.next()).isTrue();
-        assertThat(new OpCodec().decode(rs.getString(1)).op()).isEqualTo(new Op.Finish("P1-10", 2));
-      }
+      assertQueuedFinish(new Op.Finish("P1-10", 2));
     }
 
     @Test

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.helidon.webserver.WebServer;
 import io.tracetrack.edge.TestEdge;
+import io.tracetrack.web.testing.RawHttp;
 import java.io.IOException;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -48,33 +48,9 @@ class EdgeHttpGuardTest {
     return raw(request);
   }
 
+  /** Over a raw socket (these are what a well-behaved client never sends): the answer as received. */
   private String raw(String request) throws IOException {
-    try (Socket s = new Socket("127.0.0.1", server.port())) {
-      s.setSoTimeout(60_000); // only a server that never answers makes this wait
-      s.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
-      return readAnswer(s.getInputStream());
-    }
-  }
-
-  /** Reads one answer: headers, then as many body bytes as Content-Length says (the server may keep the connection). */
-  static String readAnswer(java.io.InputStream in) throws java.io.IOException {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    int headerEnd = -1;
-    int length = 0;
-    int b;
-    while ((b = in.read()) >= 0) {
-      out.write(b);
-      String text = out.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
-      if (headerEnd < 0 && text.endsWith("\r\n\r\n")) {
-        headerEnd = text.length();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?im)^content-length:\\s*(\\d+)").matcher(text);
-        length = m.find() ? Integer.parseInt(m.group(1)) : 0;
-      }
-      if (headerEnd >= 0 && out.size() >= headerEnd + length) {
-        break;
-      }
-    }
-    return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    return RawHttp.send(server.port(), request).raw();
   }
 
   private long users(String name) {

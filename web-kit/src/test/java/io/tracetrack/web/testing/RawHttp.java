@@ -1,4 +1,4 @@
-package io.tracetrack.web;
+package io.tracetrack.web.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,23 +12,27 @@ import java.util.Map;
 
 /**
  * HTTP/1.1 over a plain socket, so tests can send what no well-behaved client would: two
- * Content-Lengths, a negative one, half a request. Reads the answer until the server closes.
+ * Content-Lengths, a negative one, half a request. Reads one answer: up to its Content-Length, or
+ * until the server closes (the server may keep the connection open after answering).
  */
-final class RawHttp {
+public final class RawHttp {
 
-  /** A parsed answer; {@code status} 0 means the server closed without answering. */
-  record Answer(int status, Map<String, String> headers, String body) {
-    String header(String name) {
+  /**
+   * A parsed answer; {@code status} 0 means the server closed without answering. {@code raw} is
+   * the answer as received, status line included, for assertions on the wire form.
+   */
+  public record Answer(int status, Map<String, String> headers, String body, String raw) {
+    public String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
     }
   }
 
   /** Generous: only a server that never closes the connection makes a test wait this long. */
-  static final int GIVE_UP_MILLIS = 60_000;
+  public static final int GIVE_UP_MILLIS = 60_000;
 
   private RawHttp() {}
 
-  static Answer send(int port, String request) throws IOException {
+  public static Answer send(int port, String request) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(GIVE_UP_MILLIS);
       socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
@@ -37,7 +41,7 @@ final class RawHttp {
     }
   }
 
-  static Answer read(InputStream in) throws IOException {
+  public static Answer read(InputStream in) throws IOException {
     ByteArrayOutputStream all = new ByteArrayOutputStream();
     byte[] buf = new byte[8192];
     try {
@@ -55,7 +59,7 @@ final class RawHttp {
       // reset by the server: counts as closed
     }
     Answer answer = parse(all.toString(StandardCharsets.UTF_8));
-    return answer == null ? new Answer(0, Map.of(), "") : answer;
+    return answer == null ? new Answer(0, Map.of(), "", all.toString(StandardCharsets.UTF_8)) : answer;
   }
 
   /** A complete answer, or null while more bytes are needed. */
@@ -76,10 +80,10 @@ final class RawHttp {
     if (length != null && body.getBytes(StandardCharsets.UTF_8).length < Integer.parseInt(length)) {
       return null;
     }
-    return new Answer(status, headers, body);
+    return new Answer(status, headers, body, text);
   }
 
-  static String post(String host, String path, String contentType, String body) {
+  public static String post(String host, String path, String contentType, String body) {
     return "POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: " + contentType + "\r\nContent-Length: "
         + body.getBytes(StandardCharsets.UTF_8).length + "\r\nConnection: close\r\n\r\n" + body;
   }
