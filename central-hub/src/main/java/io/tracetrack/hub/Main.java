@@ -11,6 +11,10 @@ import io.tracetrack.hub.ops.OpsRoutes;
 import io.tracetrack.hub.search.SearchRoutes;
 import io.tracetrack.hub.stats.Stats;
 import io.tracetrack.hub.stats.StatsRoutes;
+import io.tracetrack.hub.sync.DockAuth;
+import io.tracetrack.hub.sync.DockRoutes;
+import io.tracetrack.hub.sync.Docks;
+import io.tracetrack.hub.sync.SyncRoutes;
 import io.tracetrack.hub.auth.AccountCheck;
 import io.tracetrack.hub.auth.Access;
 import io.tracetrack.hub.users.AuthRoutes;
@@ -139,6 +143,7 @@ public final class Main {
       Metrics metrics = new Metrics(db, clock);
       Stats stats = new Stats(db, clock);
       metrics.watch("dashboard", stats.cache());
+      Docks docks = new Docks(db, audit, clock, Docks.DEFAULT_CODE_LIFETIME);
       List<HubServer.Mount> mounts = List.of(
           new HubServer.Mount("/", new OpsRoutes(metrics, db, access)),
           new HubServer.Mount("/health", new HealthRoutes(db)),
@@ -154,6 +159,9 @@ public final class Main {
           new HubServer.Mount("/api/v1", new AuditRoutes(audit, access)),
           new HubServer.Mount("/api/v1", new SearchRoutes(db, access)),
           new HubServer.Mount("/api/v1", new ExportRoutes(db, access)),
+          new HubServer.Mount("/api/v1", new DockRoutes(docks, access)),
+          // enrolment codes get a guessing budget of their own, apart from the users' sign-ins
+          new HubServer.Mount("/api/v1/sync", new SyncRoutes(docks, new DockAuth(docks), new SignInLimiter(clock), addresses)),
           new HubServer.Mount("/api/v1", new EndOfDayRoutes(new EndOfDay(db, WeightPolicy.defaults()), access, clock)));
       WebServer server = HubServer.start(HubServer.settings(config.bind(), config.port(), config.allowedHosts()), mounts,
           List.of(metrics.requestFilter()));

@@ -230,7 +230,22 @@ public enum ErrorCode {
   /** A dispatcher needs an area. */
   AREA_REQUIRED(422),
   /** Only a dispatcher has an area. */
-  AREA_NOT_ALLOWED(422);
+  AREA_NOT_ALLOWED(422),
+
+  // --- docks and their enrolment (sync) ---
+
+  /** No dock with this name is registered at the hub. */
+  DOCK_NOT_FOUND(404),
+  /** A dock with this name is already registered. */
+  DOCK_EXISTS(409),
+  /** The dock was revoked: its device credential no longer works (an admin issues a new code to re-enrol it). */
+  DOCK_REVOKED(401),
+  /** No dock has this enrolment code: mistyped, replaced by a newer code, or never issued. */
+  ENROLLMENT_CODE_INVALID(401),
+  /** The enrolment code was right but is past its expiry; an admin issues a new one. */
+  ENROLLMENT_CODE_EXPIRED(410),
+  /** The enrolment code was already exchanged for a credential; each code works once. */
+  ENROLLMENT_CODE_USED(410);
 
   private final int status;
 

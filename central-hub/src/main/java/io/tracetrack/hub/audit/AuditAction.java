@@ -72,7 +72,16 @@ public enum AuditAction {
   /** A user confirmed the enrolment: two-factor sign-in is on. */
   TOTP_ENABLED(AuditEntity.USER),
   /** Two-factor sign-in was turned off for a user. */
-  TOTP_DISABLED(AuditEntity.USER);
+  TOTP_DISABLED(AuditEntity.USER),
+
+  /** An admin registered a dock (and got its first enrolment code). */
+  DOCK_REGISTERED(AuditEntity.DOCK),
+  /** An admin issued a fresh enrolment code for a dock; the previous one stopped working. */
+  DOCK_CODE_ISSUED(AuditEntity.DOCK),
+  /** An edge node exchanged the dock's code for its device credential (the entry's actor is the dock). */
+  DOCK_ENROLLED(AuditEntity.DOCK),
+  /** An admin revoked a dock: its device credential stopped working. */
+  DOCK_REVOKED(AuditEntity.DOCK);
 
   private final AuditEntity entity;
   private final List<String> formerly;

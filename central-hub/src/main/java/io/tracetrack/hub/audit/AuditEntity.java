@@ -11,5 +11,7 @@ public enum AuditEntity {
   /** An area; the id is the area id. */
   AREA,
   /** A request for a higher role; the id is the request's number. */
-  PROMOTION_REQUEST
+  PROMOTION_REQUEST,
+  /** A dock edge node; the id is the dock's name. */
+  DOCK
 }

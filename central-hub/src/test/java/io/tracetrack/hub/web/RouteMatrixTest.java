@@ -165,7 +165,19 @@ abstract class RouteMatrixTest {
       Map.entry("POST /api/v1/promotion-requests/{id}/approve", on(ADMIN, (t, role) ->
           new Request("/api/v1/promotion-requests/" + t.promotionRequest() + "/approve", null))),
       Map.entry("POST /api/v1/promotion-requests/{id}/reject", on(ADMIN, (t, role) ->
-          new Request("/api/v1/promotion-requests/" + t.promotionRequest() + "/reject", null))));
+          new Request("/api/v1/promotion-requests/" + t.promotionRequest() + "/reject", null))),
+      Map.entry("GET /api/v1/docks", on(ADMIN, "/api/v1/docks")),
+      Map.entry("POST /api/v1/docks", on(ADMIN, (t, role) -> new Request("/api/v1/docks",
+          "{\"name\":\"DOCK-" + t.next() + "\",\"area\":\"NORTH\"}"))),
+      Map.entry("GET /api/v1/docks/{name}", on(ADMIN, (t, role) -> new Request("/api/v1/docks/" + t.dock(), null))),
+      Map.entry("POST /api/v1/docks/{name}/code", on(ADMIN, (t, role) -> new Request("/api/v1/docks/" + t.dock() + "/code", null))),
+      Map.entry("POST /api/v1/docks/{name}/revoke", on(ADMIN, (t, role) -> new Request("/api/v1/docks/" + t.dock() + "/revoke", null))),
+      Map.entry("POST /api/v1/sync/enroll", on(PUBLIC, (t, role) -> new Request("/api/v1/sync/enroll",
+          "{\"code\":\"" + t.enrollmentCode(t.dock()) + "\",\"edgeId\":\"edge-" + t.next() + "\"}"))),
+      // a dock's route, not a user's: every "role" cell presents a fresh device credential instead
+      // of its user token, and anonymous must get 401 like everywhere else
+      Map.entry("GET /api/v1/sync/hello", on(ALL, (t, role) -> new Request("/api/v1/sync/hello", null,
+          role == null ? null : t.deviceCredential()))));
 
   @BeforeAll
   void start() throws Exception {
@@ -268,6 +280,28 @@ abstract class RouteMatrixTest {
         .set(PROMOTION_REQUEST.REASON, "cover nights").set(PROMOTION_REQUEST.STATUS, "PENDING")
         .set(PROMOTION_REQUEST.CREATED_AT, OffsetDateTime.ofInstant(server.clock.instant(), ZoneOffset.UTC))
         .returningResult(PROMOTION_REQUEST.ID).fetchOne().value1();
+  }
+
+  /** A new dock in the NORTH area, not enrolled. */
+  String dock() throws Exception {
+    String name = "DOCK-" + next();
+    ok("POST", "/api/v1/docks", "{\"name\":\"" + name + "\",\"area\":\"NORTH\"}", "admin");
+    return name;
+  }
+
+  /** A fresh enrolment code for the dock. */
+  String enrollmentCode(String dock) throws Exception {
+    var res = server.send("POST", "/api/v1/docks/" + dock + "/code", null, "admin");
+    assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
+    return HubTestServer.json(res).get("enrollmentCode").asText();
+  }
+
+  /** The device credential of a newly enrolled dock. */
+  String deviceCredential() throws Exception {
+    var res = server.send("POST", "/api/v1/sync/enroll",
+        "{\"code\":\"" + enrollmentCode(dock()) + "\",\"edgeId\":\"edge-" + next() + "\"}", null);
+    assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
+    return HubTestServer.json(res).get("credential").asText();
   }
 
   void ok(String method, String path, String body, String who) throws Exception {

@@ -1,0 +1,85 @@
+package io.tracetrack.hub.sync;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.tracetrack.hub.auth.SignInLimiter;
+import io.tracetrack.hub.web.ClientAddresses;
+import io.tracetrack.hub.web.Http;
+import io.tracetrack.model.ErrorCode;
+import io.tracetrack.web.ApiProblem;
+import io.tracetrack.web.Form;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code /api/v1/sync}: what edge nodes call. No user token here: {@code /enroll} takes an
+ * enrolment code as its credential, every other route a device credential ({@link DockAuth}).
+ */
+public final class SyncRoutes implements HttpService {
+
+  private final Docks docks;
+  private final DockAuth auth;
+  private final SignInLimiter limiter;
+  private final ClientAddresses addresses;
+
+  /** @param limiter a budget of its own (per address), so guessing codes cannot spend the users' sign-in budget */
+  public SyncRoutes(Docks docks, DockAuth auth, SignInLimiter limiter, ClientAddresses addresses) {
+    this.docks = docks;
+    this.auth = auth;
+    this.limiter = limiter;
+    this.addresses = addresses;
+  }
+
+  @Override
+  public void routing(HttpRules rules) {
+    rules.post("/enroll", this::enroll)
+        .get("/hello", auth.device(this::hello));
+  }
+
+  private void enroll(ServerRequest req, ServerResponse res) {
+    String address = addresses.of(req);
+    // before the body is read: a flood of guesses costs no parsing and no database lookup
+    switch (limiter.address(address)) {
+      case SignInLimiter.Verdict.Allowed a -> { }
+      case SignInLimiter.Verdict.Limited l -> {
+        long seconds = l.retryAfter().toSeconds();
+        throw new ApiProblem(429, ErrorCode.TOO_MANY_REQUESTS, "too many enrolment attempts; try again in " + seconds + " s",
+            Map.of("retryAfterSeconds", seconds), Map.of(HeaderNames.RETRY_AFTER.defaultCase(), Long.toString(seconds)));
+      }
+    }
+    Form f = Http.form(req);
+    String code = f.required("code", 128);
+    String edgeId = f.required("edgeId", 64);
+    // what the edge calls itself: informative only, the code decides the dock and the edge adopts it
+    f.optional("dock", 64);
+    f.check();
+    if (!Docks.validEdgeId(edgeId)) {
+      throw ApiProblem.invalid("edgeId must be 1-64 letters, digits, '.', '_' or '-'");
+    }
+    switch (docks.enroll(code.strip(), edgeId, address, Http.requestId(req))) {
+      case Docks.Enrolment.Enrolled e -> {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("dock", e.dock());
+        out.put("area", e.area());
+        out.put("edgeId", e.edgeId());
+        out.put("credential", e.credential());
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        Http.json(res, 200, out);
+      }
+      case Docks.Enrolment.Refused r -> Http.problem(res, r.status(), r.code(), r.message());
+    }
+  }
+
+  /** Lets an edge check its credential and measure its clock's offset from the hub's. */
+  private void hello(ServerRequest req, ServerResponse res, Docks.Device.Known device) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("dock", device.dock());
+    out.put("area", device.area());
+    out.put("edgeId", device.edgeId());
+    out.put("hubTime", docks.hubTime());
+    Http.json(res, 200, out);
+  }
+}
