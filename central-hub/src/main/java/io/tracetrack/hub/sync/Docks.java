@@ -32,6 +32,7 @@ public final class Docks {
    */
   static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   /** What an edge's id may look like (the edge makes {@code edge-<12 hex>}; older or other edges may differ). */
+  private static final Pattern CODE_SHAPE = Pattern.compile("[A-Za-z0-9_-]{1,128}");
   static final Pattern EDGE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
   /** The outcome of an admin's change to a dock. */
@@ -76,6 +77,11 @@ public final class Docks {
 
   public static boolean validName(String name) {
     return NAME.matcher(name).matches();
+  }
+
+  /** Base64url, as {@link Secrets} makes codes: anything else cannot be one, and is a malformed request. */
+  public static boolean validCodeShape(String code) {
+    return CODE_SHAPE.matcher(code).matches();
   }
 
   public static boolean validEdgeId(String edgeId) {

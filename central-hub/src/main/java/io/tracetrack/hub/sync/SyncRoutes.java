@@ -56,6 +56,9 @@ public final class SyncRoutes implements HttpService {
     // what the edge calls itself: informative only, the code decides the dock and the edge adopts it
     f.optional("dock", 64);
     f.check();
+    if (!Docks.validCodeShape(code.strip())) {
+      throw ApiProblem.invalid("code must be the enrolment code as given (letters, digits, '-' and '_')");
+    }
     if (!Docks.validEdgeId(edgeId)) {
       throw ApiProblem.invalid("edgeId must be 1-64 letters, digits, '.', '_' or '-'");
     }
