@@ -33,6 +33,8 @@ import java.util.regex.Pattern;
  * @param passwordFromStdin {@code users add} and {@code users passwd} read the password from standard input
  * @param allowedHosts host names the station page answers besides loopback and the bind address
  *     (DNS rebinding: any other Host header is refused)
+ * @param hub the hub's base URL ({@code enroll}), or {@code null}
+ * @param enrollmentCode the one-time code an admin got for this dock ({@code enroll}), or {@code null}
  */
 public record EdgeConfig(
     String command,
@@ -48,7 +50,9 @@ public record EdgeConfig(
     Duration idleReset,
     Duration busyTimeout,
     boolean passwordFromStdin,
-    List<String> allowedHosts) {
+    List<String> allowedHosts,
+    java.net.URI hub,
+    String enrollmentCode) {
 
   public static final int DEFAULT_PORT = 8081;
   public static final String DEFAULT_BIND = "127.0.0.1";
@@ -80,6 +84,8 @@ public record EdgeConfig(
       new Flag("--parent-pattern", "EDGE_PARENT_PATTERN", true, "counted parent regex with (?<count>) (default " + CodeGrammar.DEFAULT_COUNTED_PARENT + ")"),
       new Flag("--plain-parent-pattern", "EDGE_PLAIN_PARENT_PATTERN", true, "parent regex without count (default " + CodeGrammar.DEFAULT_PLAIN_PARENT + ")"),
       new Flag("--child-pattern", "EDGE_CHILD_PATTERN", true, "child regex (default " + CodeGrammar.DEFAULT_CHILD + ")"),
+      new Flag("--hub", "EDGE_HUB", true, "enroll: the hub's base URL, http(s)://host[:port]"),
+      new Flag("--code", "EDGE_ENROLLMENT_CODE", true, "enroll: the one-time enrolment code an admin got for this dock"),
       new Flag("--password-stdin", null, false, "users add/passwd: read the password from standard input"));
 
   /** The text of {@code --help}. */
@@ -95,7 +101,8 @@ public record EdgeConfig(
           java -jar edge-node.jar users list                   list local users
           java -jar edge-node.jar users passwd NAME [--password-stdin]   set a local user's password
           java -jar edge-node.jar users disable NAME | enable NAME   stop or allow a user; disabling ends their sessions
-          java -jar edge-node.jar status                       edge id, dock, pending ops, last seq
+          java -jar edge-node.jar status                       edge id, dock, pending ops, last seq, hub, enrolled
+          java -jar edge-node.jar enroll --hub URL --code CODE   enrol this dock with the hub (exit 77: code refused, 69: hub unreachable)
 
         Flags (environment variable in brackets):
         """);
@@ -154,8 +161,8 @@ public record EdgeConfig(
       }
     }
     String command = positional.isEmpty() ? "serve" : positional.removeFirst();
-    if (!List.of("serve", "scan", "users", "status", "help").contains(command)) {
-      throw usageError("unknown command '" + command + "' (serve, scan, users, status)");
+    if (!List.of("serve", "scan", "users", "status", "enroll", "help").contains(command)) {
+      throw usageError("unknown command '" + command + "' (serve, scan, users, status, enroll)");
     }
     CodeGrammar grammar;
     try {
@@ -181,12 +188,15 @@ public record EdgeConfig(
         Duration.ofMinutes(number(values, "--idle-reset-minutes", 10, 1, 24 * 60)),
         Duration.ofMillis(number(values, "--busy-timeout-ms", 5_000, 0, 600_000)),
         passwordStdin,
-        allowedHosts(values.get("--allowed-hosts")));
+        allowedHosts(values.get("--allowed-hosts")),
+        hub(values.get("--hub")),
+        code(values.get("--code")));
   }
 
   private static EdgeConfig helpConfig() {
     return new EdgeConfig("help", List.of(), Path.of(DEFAULT_DATA), DEFAULT_BIND, DEFAULT_PORT, null, "terminal", null,
-        CodeGrammar.defaults(), BounceFilter.DEFAULT_WINDOW, Duration.ofMinutes(10), Duration.ofSeconds(5), false, List.of());
+        CodeGrammar.defaults(), BounceFilter.DEFAULT_WINDOW, Duration.ofMinutes(10), Duration.ofSeconds(5), false, List.of(),
+        null, null);
   }
 
   private static Flag flag(String name) {
@@ -231,6 +241,38 @@ public record EdgeConfig(
     }
     return UserNames.normalize(value).orElseThrow(() -> usageError("--user: "
         + UserNames.problem(value).orElse("not a user name") + ": " + printable(value)));
+  }
+
+  /** An http(s) URL with a host and nothing after the path: the base the API paths are put under. */
+  private static java.net.URI hub(String value) {
+    if (value == null) {
+      return null;
+    }
+    java.net.URI uri;
+    try {
+      uri = new java.net.URI(value.strip());
+    } catch (java.net.URISyntaxException e) {
+      throw usageError("--hub is not a URL: " + printable(value));
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null || uri.getRawQuery() != null
+        || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+      throw usageError("--hub must be http(s)://host[:port][/path], without user, query or fragment: " + printable(value));
+    }
+    String text = uri.toString();
+    return java.net.URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+  }
+
+  /** The code as the hub printed it: base64url; stray spaces from a copy are dropped. */
+  private static String code(String value) {
+    if (value == null) {
+      return null;
+    }
+    String code = value.strip();
+    if (!code.matches("[A-Za-z0-9_-]{1,128}")) {
+      throw usageError("--code must be the enrolment code as the hub gave it (letters, digits, '-' and '_')");
+    }
+    return code;
   }
 
   private static List<String> allowedHosts(String value) {

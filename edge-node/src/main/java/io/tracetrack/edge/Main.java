@@ -11,6 +11,8 @@ import io.tracetrack.edge.scan.ScanService;
 import io.tracetrack.edge.station.EdgeServer;
 import io.tracetrack.edge.station.PageRoutes;
 import io.tracetrack.edge.station.StationApi;
+import io.tracetrack.edge.sync.DeviceCredential;
+import io.tracetrack.edge.sync.HubEnrolment;
 import io.tracetrack.edge.users.LocalUsers;
 import io.tracetrack.web.Json;
 import io.tracetrack.web.Logging;
@@ -69,6 +71,7 @@ public final class Main {
       case "scan" -> scan(config, clock);
       case "users" -> users(config, clock);
       case "status" -> status(config, clock);
+      case "enroll" -> enroll(config, clock, HubEnrolment.withDefaults());
       default -> throw new StartupException(ExitCode.USAGE, "unknown command " + config.command());
     };
   }
@@ -218,6 +221,54 @@ public final class Main {
       EdgeIdentity.ensure(db, config.dock(), clock);
       System.out.println(Json.write(EdgeIdentity.status(db)));
       return ExitCode.OK;
+    }
+  }
+
+  /**
+   * Exchanges the admin's code for this dock's device credential. The hub's dock name wins: the
+   * edge takes it on, unless the edge already recorded scans under another name (they would go to
+   * the hub as the wrong dock), which is refused before anything is kept.
+   */
+  static ExitCode enroll(EdgeConfig config, Clock clock, HubEnrolment hub) {
+    if (config.hub() == null || config.enrollmentCode() == null) {
+      throw new StartupException(ExitCode.USAGE, "usage: enroll --data DIR --hub URL --code CODE");
+    }
+    try (EdgeDatabase db = openDatabase(config)) {
+      EdgeMeta meta = EdgeIdentity.ensure(db, config.dock(), clock);
+      HubEnrolment.Result.Enrolled enrolled = switch (hub.enroll(config.hub(), config.enrollmentCode(), meta.edgeId(), meta.dock())) {
+        case HubEnrolment.Result.Enrolled e -> e;
+        case HubEnrolment.Result.Refused r -> throw new StartupException(ExitCode.NO_PERMISSION,
+            "the hub refused the enrolment (" + r.code() + "): " + r.detail());
+        case HubEnrolment.Result.Unreachable u -> throw new StartupException(ExitCode.UNAVAILABLE,
+            "cannot reach the hub at " + config.hub() + " (" + u.why() + "); nothing was changed, the code is still good");
+      };
+      refuseOtherDock(EdgeIdentity.canAdopt(db, enrolled.dock()), enrolled.dock());
+      try {
+        DeviceCredential.store(config.dataDir(), config.hub().toString(), enrolled.dock(), meta.edgeId(), enrolled.credential());
+      } catch (DeviceCredential.NotStored e) {
+        throw new StartupException(ExitCode.CANT_CREATE, e.getMessage()
+            + "; the code is used up: ask the admin for a new one once this is fixed", e);
+      }
+      EdgeIdentity.Adoption adoption = EdgeIdentity.adoptHub(db, config.hub().toString(), enrolled.dock(), clock);
+      if (adoption instanceof EdgeIdentity.Adoption.OtherDock) {
+        DeviceCredential.remove(config.dataDir());
+      }
+      refuseOtherDock(adoption, enrolled.dock());
+      java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+      out.put("edgeId", meta.edgeId());
+      out.put("dock", enrolled.dock());
+      out.put("hub", config.hub().toString());
+      System.out.println(Json.write(out));
+      return ExitCode.OK;
+    }
+  }
+
+  private static void refuseOtherDock(EdgeIdentity.Adoption adoption, String hubDock) {
+    if (adoption instanceof EdgeIdentity.Adoption.OtherDock other) {
+      throw new StartupException(ExitCode.CONFIG, "the hub enrolled this edge as dock " + hubDock + ", but this data folder "
+          + "already holds " + other.ops() + " op(s) of dock " + other.storedDock() + "; nothing was kept. Enrol it with a "
+          + "code for " + other.storedDock() + ", or use a fresh --data folder for " + hubDock
+          + " (the code is used up: ask the admin for a new one)");
     }
   }
 

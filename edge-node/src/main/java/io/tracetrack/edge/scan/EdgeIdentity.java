@@ -60,14 +60,61 @@ public final class EdgeIdentity {
         .orElse(floors);
   }
 
-  /** What {@code /api/status} and {@code status} report. */
-  public record Status(String edgeId, String dock, long pendingOps, long lastSeq, Hlc hlc, boolean usersFromHub) {}
+  /**
+   * What {@code /api/status} and {@code status} report.
+   *
+   * @param hub the hub this dock enrolled with, or {@code null}
+   * @param enrolled the dock holds a device credential from that hub
+   */
+  public record Status(String edgeId, String dock, long pendingOps, long lastSeq, Hlc hlc, boolean usersFromHub,
+      String hub, boolean enrolled) {}
 
   public static Status status(EdgeDatabase db) {
     return db.read(dsl -> {
       EdgeMeta meta = load(dsl);
-      long acked = dsl.select(EDGE_META.ACKED_SEQ).from(EDGE_META).where(EDGE_META.ID.eq(1)).fetchSingle().value1();
-      return new Status(meta.edgeId(), meta.dock(), meta.lastSeq() - acked, meta.lastSeq(), meta.hlc(), meta.usersFromHub());
+      var row = dsl.select(EDGE_META.ACKED_SEQ, EDGE_META.HUB_URL, EDGE_META.ENROLLED_AT).from(EDGE_META)
+          .where(EDGE_META.ID.eq(1)).fetchSingle();
+      return new Status(meta.edgeId(), meta.dock(), meta.lastSeq() - row.value1(), meta.lastSeq(), meta.hlc(),
+          meta.usersFromHub(), row.value2(), row.value3() != null);
     });
+  }
+
+  /** Whether the edge may take on the dock name the hub enrolled it as. */
+  public sealed interface Adoption {
+    record Adopted(EdgeMeta meta) implements Adoption {}
+
+    /** The edge already recorded scans as {@code storedDock}: renaming would send them as another dock's. */
+    record OtherDock(String storedDock, long ops) implements Adoption {}
+  }
+
+  /**
+   * Whether {@link #adoptHub} would take {@code dock}: the stored name, or any name while the edge
+   * has made no op yet. Read-only, so the caller can ask before it keeps anything.
+   */
+  public static Adoption canAdopt(EdgeDatabase db, String dock) {
+    return db.read(dsl -> check(load(dsl), dock));
+  }
+
+  /**
+   * Records the hub and the dock name it enrolled this edge as, in one transaction that checks
+   * again what {@link #canAdopt} said (a scan may have come in meanwhile).
+   */
+  public static Adoption adoptHub(EdgeDatabase db, String hub, String dock, Clock clock) {
+    return db.write(dsl -> {
+      Adoption adoption = check(load(dsl), dock);
+      if (adoption instanceof Adoption.Adopted) {
+        dsl.update(EDGE_META).set(EDGE_META.DOCK, dock).set(EDGE_META.HUB_URL, hub)
+            .set(EDGE_META.ENROLLED_AT, clock.millis()).where(EDGE_META.ID.eq(1)).execute();
+        return new Adoption.Adopted(load(dsl));
+      }
+      return adoption;
+    });
+  }
+
+  private static Adoption check(EdgeMeta meta, String dock) {
+    if (meta.dock().equals(dock) || meta.lastSeq() == 0) {
+      return new Adoption.Adopted(meta);
+    }
+    return new Adoption.OtherDock(meta.dock(), meta.lastSeq());
   }
 }
