@@ -166,7 +166,7 @@ public final class Docks {
         return whyNot(store.byCode(codeHash), now);
       }
       DockStore.Row row = store.find(dock.get()).orElseThrow();
-      audit.record(tx, new Actor("dock:" + row.name(), ip, requestId), AuditAction.DOCK_ENROLLED, row.name(), null,
+      audit.record(tx, new Actor(dockActor(row.name()), ip, requestId), AuditAction.DOCK_ENROLLED, row.name(), null,
           Map.of("edgeId", edgeId));
       return new Enrolment.Enrolled(row.name(), row.area(), edgeId, credential);
     });
@@ -190,6 +190,15 @@ public final class Docks {
     }
     return new Enrolment.Refused(410, ErrorCode.ENROLLMENT_CODE_EXPIRED, "this enrolment code expired at "
         + row.get().codeExpiresAt() + " (now " + now + "); ask an admin for a new one");
+  }
+
+  /**
+   * The audit actor of a dock's own action: {@code dock:<name>}, cut to the 64 characters the actor
+   * column holds (a dock name may have 64 by itself); the entry's entity id keeps the whole name.
+   */
+  static String dockActor(String name) {
+    String actor = "dock:" + name;
+    return actor.length() <= 64 ? actor : actor.substring(0, 64);
   }
 
   private static Change notFound(String name) {

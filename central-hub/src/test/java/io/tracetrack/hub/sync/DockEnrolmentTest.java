@@ -125,6 +125,17 @@ abstract class DockEnrolmentTest {
   }
 
   @Test
+  void aDockWithTheLongestName_enrolsAndIsAudited() throws Exception {
+    String name = "L" + next.incrementAndGet() + "-" + "x".repeat(64);
+    name = name.substring(0, 64);
+    HubTestServer.Answer enrolled = enroll(register(name), "edge-long");
+    assertThat(enrolled.status()).as(enrolled.text()).isEqualTo(200);
+    assertThat(enrolled.json().get("dock").asText()).isEqualTo(name);
+    assertThat(server.db.dsl().fetchCount(server.db.dsl().selectFrom("audit_entry")
+        .where("action = 'DOCK_ENROLLED' and entity_id = ?", name))).isEqualTo(1);
+  }
+
+  @Test
   void hello_refusesMissingForgedOtherEdgeAndUserCredentials() throws Exception {
     String credential = enrolledDock("edge-aaaaaaaaaaaa");
     assertProblem(hello(null, null), 401, "UNAUTHENTICATED");
