@@ -1,0 +1,133 @@
+package io.tracetrack.hub.sync;
+
+import static io.tracetrack.hub.db.jooq.Tables.CHANGE_LOG;
+import static io.tracetrack.hub.db.jooq.Tables.CHANGE_LOG_HEAD;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tracetrack.hub.db.HubDatabase;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.jooq.DSLContext;
+
+/**
+ * The hub's one change log: every change a dock must hear of, at a position in commit order, so a
+ * dock that pulls "what after position n?" and then "what after m?" never misses one.
+ *
+ * <p>Why positions come from a counter row and not from an identity column: an identity or sequence
+ * value is handed out when the row is inserted, and on PostgreSQL transaction A may take 7, B take
+ * 8 and commit first; a reader who then sees 8 moves its cursor past 7, which commits a moment later
+ * and is never read. So each writer takes its positions from the one row of {@code change_log_head}
+ * with an UPDATE inside its own transaction, as the last thing it does. The UPDATE's row lock is
+ * held until commit (or rollback, which gives the numbers back), so the next writer can take its
+ * positions only after this one has committed: positions are handed out in commit order, and when a
+ * reader sees position n committed, every position below n is committed too. There are no gaps.
+ *
+ * <p>The cost: writers that change the log serialise on that row for the last moment of their
+ * transaction (from the take to the commit, including the commit's fsync). A batch appends all its
+ * entries under one take, so it pays once. Writers that take other locks must take this one last
+ * (after the bag and bill rows), so it is never held while waiting for another lock.
+ */
+public final class ChangeLog {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** How many entries one read may return at most. */
+  public static final int MAX_PAGE = 1000;
+
+  private final HubDatabase db;
+
+  public ChangeLog(HubDatabase db) {
+    this.db = Objects.requireNonNull(db, "db");
+  }
+
+  /** One change to append: what it says, when, and who or what wrote it (a user, or a dock's op). */
+  public record Entry(Change change, OffsetDateTime at, String origin) {
+    public Entry {
+      Objects.requireNonNull(change, "change");
+      Objects.requireNonNull(at, "at");
+      Objects.requireNonNull(origin, "origin");
+    }
+  }
+
+  /** An entry as stored: its position, its type's wire name (one this hub may not know) and the payload JSON. */
+  public record Stored(long seq, String type, String entityKey, String payload, OffsetDateTime at, String origin) {}
+
+  /** One page: the entries after the cursor, in position order, and the cursor to read on from. */
+  public record Page(List<Stored> entries, long next) {
+    public Page {
+      entries = List.copyOf(entries);
+    }
+  }
+
+  /**
+   * Appends {@code entries} in this order inside the caller's transaction {@code tx}, under one take
+   * of the head row: call it as the last write of the transaction (see the class comment).
+   *
+   * @return the position of the first entry (the rest follow it); 0 when there were none
+   */
+  public static long append(DSLContext tx, List<Entry> entries) {
+    if (entries.isEmpty()) {
+      return 0;
+    }
+    // UPDATE then read back, not UPDATE ... RETURNING: plain on both databases, and the row lock
+    // the UPDATE takes (waiting for any writer holding it to commit) is what orders the positions
+    tx.update(CHANGE_LOG_HEAD)
+        .set(CHANGE_LOG_HEAD.LAST_SEQ, CHANGE_LOG_HEAD.LAST_SEQ.plus((long) entries.size()))
+        .where(CHANGE_LOG_HEAD.ID.eq(1))
+        .execute();
+    long last = tx.select(CHANGE_LOG_HEAD.LAST_SEQ).from(CHANGE_LOG_HEAD).where(CHANGE_LOG_HEAD.ID.eq(1))
+        .fetchSingle().value1();
+    long first = last - entries.size() + 1;
+    var insert = tx.insertInto(CHANGE_LOG, CHANGE_LOG.SEQ, CHANGE_LOG.TYPE, CHANGE_LOG.ENTITY_KEY, CHANGE_LOG.PAYLOAD,
+        CHANGE_LOG.AT, CHANGE_LOG.ORIGIN);
+    long seq = first;
+    for (Entry e : entries) {
+      insert = insert.values(seq++, e.change().type().wire(), e.change().key(), payload(e.change()), e.at(), e.origin());
+    }
+    insert.execute();
+    return first;
+  }
+
+  /** Appends one entry; see {@link #append(DSLContext, List)}. */
+  public static long append(DSLContext tx, Entry entry) {
+    return append(tx, List.of(entry));
+  }
+
+  /** The payload JSON of a change: its record's components. */
+  public static String payload(Change change) {
+    try {
+      return JSON.writeValueAsString(change);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write " + change.type().wire(), e);
+    }
+  }
+
+  /**
+   * The entries after position {@code afterSeq}, at most {@code limit}. The next cursor is the last
+   * entry's position, or {@code afterSeq} when there is nothing new.
+   */
+  public Page read(long afterSeq, int limit) {
+    if (afterSeq < 0) {
+      throw new IllegalArgumentException("afterSeq must be 0 or more: " + afterSeq);
+    }
+    if (limit < 1 || limit > MAX_PAGE) {
+      throw new IllegalArgumentException("limit must be 1.." + MAX_PAGE + ": " + limit);
+    }
+    List<Stored> entries = new ArrayList<>(db.dsl().selectFrom(CHANGE_LOG).where(CHANGE_LOG.SEQ.gt(afterSeq))
+        .orderBy(CHANGE_LOG.SEQ).limit(limit)
+        .fetch(r -> new Stored(r.getSeq(), r.getType(), r.getEntityKey(), r.getPayload(), r.getAt(), r.getOrigin())));
+    return new Page(entries, entries.isEmpty() ? afterSeq : entries.getLast().seq());
+  }
+
+  /**
+   * The oldest position the log still holds; empty while it holds none. A cursor below
+   * {@code oldest - 1} asks for entries the hub no longer has: that dock must start over.
+   */
+  public Optional<Long> oldest() {
+    return Optional.ofNullable(db.dsl().select(org.jooq.impl.DSL.min(CHANGE_LOG.SEQ)).from(CHANGE_LOG).fetchSingle().value1());
+  }
+}
