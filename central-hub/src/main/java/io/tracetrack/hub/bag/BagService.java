@@ -4,6 +4,8 @@ import io.tracetrack.hub.audit.AuditAction;
 import io.tracetrack.hub.audit.AuditLog;
 import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.db.HubDatabase;
+import io.tracetrack.hub.sync.Change;
+import io.tracetrack.hub.sync.ChangeLog;
 import io.tracetrack.model.BagRole;
 import io.tracetrack.model.CodeGrammar;
 import io.tracetrack.model.CodeInput;
@@ -29,7 +31,8 @@ import org.jooq.exception.DataAccessException;
  * Creating bags and linking them, through the same {@link Reconciler} the docks run. Each call is
  * one transaction: lock the rows involved, decide, apply, record history. A unique-key clash
  * (another request created the same child at the same moment) is retried, and then decided against
- * the row that won.
+ * the row that won. An applied change also appends its one entry to the {@link ChangeLog}, as the
+ * transaction's last write, so docks hear of it in commit order; a no-op or a refusal appends nothing.
  */
 public final class BagService {
 
@@ -79,6 +82,7 @@ public final class BagService {
         store.apply(List.of(new Effect.CreateBag(c.code(), BagRole.CHILD, null, 0)), ctx);
         store.history("CREATE_CHILD", c.code(), null, ctx);
         audit.record(dsl, caller.actor(), AuditAction.CHILD_CREATED, c.code(), null, store.bag(c.code()).orElse(null));
+        logChange(dsl, new Change.Bag(c.code(), BagRole.CHILD.name(), null, null, store.row(c.code()).map(BagStore.Row::areaId).orElse(null)), ctx);
         return new Outcome.Applied(BagStore.view(dsl, c.code()), true);
       });
     };
@@ -158,6 +162,7 @@ public final class BagService {
     if (!accepted.effects().isEmpty()) {
       store.history(op.type(), subject, op instanceof Op.CreateParent ? null : shown, ctx);
       audit.record(store.dsl(), caller.actor(), action(op), subject, before, store.bag(subject).orElse(null));
+      logChange(store.dsl(), change(op, store), ctx);
     }
     return new Outcome.Applied(BagStore.view(store.dsl(), shown), created);
   }
@@ -170,6 +175,21 @@ public final class BagService {
       case Op.Unlink u -> AuditAction.CHILD_UNLINKED;
       case Op.Finish f -> AuditAction.PARENT_FINISHED;
     };
+  }
+
+  /** The change-log entry of an applied op: what a dock replays to match the hub. */
+  private static Change change(Op op, BagStore store) {
+    return switch (op) {
+      case Op.CreateParent c -> new Change.Bag(c.parent(), BagRole.PARENT.name(), c.expectedCount(), c.limit(),
+          store.row(c.parent()).map(BagStore.Row::areaId).orElse(null));
+      case Op.Link l -> new Change.Link(l.parent(), l.child());
+      case Op.Unlink u -> new Change.Unlink(u.parent(), u.child(), u.reason().name());
+      case Op.Finish f -> new Change.Finish(f.parent(), f.countSeen());
+    };
+  }
+
+  private static void logChange(DSLContext tx, Change change, BagStore.Context ctx) {
+    ChangeLog.append(tx, new ChangeLog.Entry(change, ctx.at(), ctx.actor()));
   }
 
   /** Runs one change in a transaction, retrying when a concurrent insert of the same key won. */

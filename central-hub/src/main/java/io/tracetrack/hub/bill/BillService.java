@@ -6,6 +6,8 @@ import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.bag.BagService;
 import io.tracetrack.hub.db.HubDatabase;
 import io.tracetrack.hub.stats.Counters;
+import io.tracetrack.hub.sync.Change;
+import io.tracetrack.hub.sync.ChangeLog;
 import io.tracetrack.model.BagRole;
 import io.tracetrack.model.BillRules;
 import io.tracetrack.model.CodeGrammar;
@@ -29,7 +31,9 @@ import org.jooq.exception.DataAccessException;
 /**
  * Bills: create, edit, add and remove parents, finalize, reopen, read. Each change is one
  * transaction that locks the bill's row first, checks the shared {@link BillRules} against what
- * it then reads, writes, keeps the counters and records the audit entry, all or nothing.
+ * it then reads, writes, keeps the counters and records the audit entry, all or nothing. A change a
+ * dock must hear of (finalize, reopen, a parent on or off a bill) also appends its entry to the
+ * {@link ChangeLog} in that transaction, as its last write: the log's position lock is held to commit.
  */
 public final class BillService {
 
@@ -187,6 +191,7 @@ public final class BillService {
       store.addParent(id, code, caller.principal().username(), now());
       BillView after = view(store.dsl(), id);
       audit.record(store.dsl(), caller.actor(), AuditAction.BILL_PARENT_ADDED, id, before, after);
+      logChange(store.dsl(), new Change.BillParentAdded(id, code), caller);
       return new Outcome.Done(after, false);
     });
   }
@@ -207,6 +212,7 @@ public final class BillService {
       }
       BillView after = view(store.dsl(), id);
       audit.record(store.dsl(), caller.actor(), AuditAction.BILL_PARENT_REMOVED, id, before, after);
+      logChange(store.dsl(), new Change.BillParentRemoved(id, code), caller);
       return new Outcome.Done(after, false);
     });
   }
@@ -230,6 +236,8 @@ public final class BillService {
       Counters.add(store.dsl(), Counters.BILLS_FINALIZED, "", "", 1);
       BillView after = view(store.dsl(), id);
       audit.record(store.dsl(), caller.actor(), AuditAction.BILL_FINALIZED, id, before, after);
+      // docks refuse links to frozen parents only if they hear of it: on_finalized_bill alone stays on the hub
+      logChange(store.dsl(), new Change.BillFinalized(id, parents < bill.capacity(), store.parentCodes(id)), caller);
       return new Outcome.Done(after, false);
     });
   }
@@ -252,6 +260,7 @@ public final class BillService {
       Counters.add(store.dsl(), Counters.BILLS_OPEN, "", "", 1);
       BillView after = view(store.dsl(), id);
       audit.record(store.dsl(), caller.actor(), AuditAction.BILL_REOPENED, id, before, after);
+      logChange(store.dsl(), new Change.BillReopened(id, store.parentCodes(id)), caller);
       return new Outcome.Done(after, false);
     });
   }
@@ -306,6 +315,11 @@ public final class BillService {
         }
       }
     }
+  }
+
+  /** The change's entry, as the transaction's last write (see {@link ChangeLog}). */
+  private void logChange(DSLContext tx, Change change, Caller caller) {
+    ChangeLog.append(tx, new ChangeLog.Entry(change, now(), caller.principal().username()));
   }
 
   private BillView view(DSLContext tx, String id) {

@@ -135,6 +135,12 @@ final class BillStore {
     return removed == 1;
   }
 
+  /** The codes of the bill's parents, in code order: what a finalize or reopen entry tells the docks. */
+  List<String> parentCodes(String id) {
+    return tx.select(BILL_PARENT.PARENT_CODE).from(BILL_PARENT).where(BILL_PARENT.BILL_ID.eq(id))
+        .orderBy(BILL_PARENT.PARENT_CODE).fetch(BILL_PARENT.PARENT_CODE);
+  }
+
   /** Marks or clears the bill's parents as frozen: what the Reconciler reads before any link. */
   void markParents(String id, boolean onFinalizedBill) {
     tx.update(BAG).set(BAG.ON_FINALIZED_BILL, onFinalizedBill)
