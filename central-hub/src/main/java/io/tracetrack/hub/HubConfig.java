@@ -67,23 +67,6 @@ public record HubConfig(
     Objects.requireNonNull(trustedProxies, "trustedProxies");
   }
 
-  /** The configuration without trusted proxies: every request's peer is its client. */
-  public HubConfig(int port, String bind, Path dataDir, String dbUrl, String dbUser, String dbPassword,
-      String adminPassword, String jwtSecret, Duration tokenLifetime, int poolSize, Db db, List<String> allowedHosts) {
-    this(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminPassword, jwtSecret, tokenLifetime, poolSize, db,
-        allowedHosts, TrustedProxies.none());
-  }
-
-  /**
-   * The configuration without a database choice, Host allow-list or trusted proxies: PostgreSQL
-   * (embedded unless {@code dbUrl}), any Host, no proxy.
-   */
-  public HubConfig(int port, String bind, Path dataDir, String dbUrl, String dbUser, String dbPassword,
-      String adminPassword, String jwtSecret, Duration tokenLifetime, int poolSize) {
-    this(port, bind, dataDir, dbUrl, dbUser, dbPassword, adminPassword, jwtSecret, tokenLifetime, poolSize, Db.POSTGRES,
-        List.of());
-  }
-
   /** Flags and their environment variables; secrets have no flag. */
   private record Setting(String flag, String env, String help) {}
 

@@ -9,11 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * Reads a small JSON object body strictly: exactly the {@code application/json} media type (which
@@ -41,16 +39,6 @@ public final class JsonBody {
 
   public int maxBytes() {
     return maxBytes;
-  }
-
-  /** The request's JSON object, or empty after a 4xx answer (for handlers that answer by hand). */
-  public Optional<JsonNode> object(ServerRequest req, ServerResponse res) {
-    try {
-      return Optional.of(read(req));
-    } catch (ApiProblem p) {
-      Problems.send(res, p);
-      return Optional.empty();
-    }
   }
 
   /**

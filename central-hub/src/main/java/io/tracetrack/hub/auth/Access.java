@@ -30,11 +30,6 @@ public final class Access {
   private final AccountCheck accounts;
   private final ClientAddresses addresses;
 
-  /** Callers connect directly: their peer address is the one audited. */
-  public Access(Tokens tokens, AccountCheck accounts) {
-    this(tokens, accounts, ClientAddresses.direct());
-  }
-
   public Access(Tokens tokens, AccountCheck accounts, ClientAddresses addresses) {
     this.tokens = tokens;
     this.accounts = accounts;

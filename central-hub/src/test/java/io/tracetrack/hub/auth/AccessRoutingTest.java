@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.webserver.WebServer;
+import io.tracetrack.hub.web.ClientAddresses;
 import io.tracetrack.hub.TestClock;
 import io.tracetrack.hub.TestDatabases;
 import io.tracetrack.hub.db.HubDatabase;
@@ -52,7 +53,7 @@ class AccessRoutingTest {
     users.ensureFirstAdmin(PASSWORD);
     Tokens tokens = new Tokens("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII), clock,
         Duration.ofMinutes(15));
-    Access access = new Access(tokens, new AccountCheck(db, clock));
+    Access access = new Access(tokens, new AccountCheck(db, clock), ClientAddresses.direct());
     Users.SignIn.Ok ok = (Users.SignIn.Ok) users.signIn("admin", PASSWORD);
     adminToken = tokens.issue(ok.principal(), ok.passwordStamp(), ok.tokenEpoch()).token();
     server = HubServer.start("127.0.0.1", 0, List.of(new HubServer.Mount("/t", rules -> rules

@@ -64,8 +64,8 @@ class AdminHttpTest {
 
   @BeforeAll
   void start() throws Exception {
-    HubConfig config = new HubConfig(0, "127.0.0.1", Files.createTempDirectory("hub-admin-http-"), null, null, null,
-        ADMIN_PASSWORD, null, Duration.ofMinutes(15), 5);
+    HubConfig config = HubConfig.parse(new String[] {"--port", "0", "--bind", "127.0.0.1", "--data",
+        Files.createTempDirectory("hub-admin-http-").toString(), "--pool-size", "5"}, Map.of("HUB_ADMIN_PASSWORD", ADMIN_PASSWORD));
     hub = Main.Hub.start(config, clock);
     admin = signIn("admin", ADMIN_PASSWORD);
     assertThat(call("POST", "/areas", admin, "{\"id\":\"NORTH\",\"name\":\"North dock\"}").status()).isEqualTo(201);
