@@ -245,7 +245,21 @@ public enum ErrorCode {
   /** The enrolment code was right but is past its expiry; an admin issues a new one. */
   ENROLLMENT_CODE_EXPIRED(410),
   /** The enrolment code was already exchanged for a credential; each code works once. */
-  ENROLLMENT_CODE_USED(410);
+  ENROLLMENT_CODE_USED(410),
+
+  // --- sync (issue #7) ---
+
+  /**
+   * A dock asked for changes after a position the hub no longer holds (pruned): it must load a
+   * snapshot ({@code GET /api/v1/sync/snapshot}) and follow on from there, never skip the gap.
+   */
+  SNAPSHOT_REQUIRED(410),
+  /** No conflict has this id. */
+  CONFLICT_NOT_FOUND(404),
+  /** The conflict was already resolved or dismissed. */
+  CONFLICT_CLOSED(409),
+  /** A conflict action that does not apply to this conflict (MOVE of a refused parent creation, say). */
+  CONFLICT_ACTION_INVALID(422);
 
   private final int status;
 

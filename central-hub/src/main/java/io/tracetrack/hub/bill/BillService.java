@@ -6,7 +6,7 @@ import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.bag.BagService;
 import io.tracetrack.hub.db.HubDatabase;
 import io.tracetrack.hub.stats.Counters;
-import io.tracetrack.hub.sync.Change;
+import io.tracetrack.sync.Change;
 import io.tracetrack.hub.sync.ChangeLog;
 import io.tracetrack.model.BagRole;
 import io.tracetrack.model.BillRules;

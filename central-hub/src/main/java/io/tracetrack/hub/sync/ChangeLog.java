@@ -1,10 +1,10 @@
 package io.tracetrack.hub.sync;
 
+import io.tracetrack.sync.Change;
+import io.tracetrack.sync.WireCodec;
 import static io.tracetrack.hub.db.jooq.Tables.CHANGE_LOG;
 import static io.tracetrack.hub.db.jooq.Tables.CHANGE_LOG_HEAD;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tracetrack.hub.db.HubDatabase;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -33,7 +33,7 @@ import org.jooq.DSLContext;
  */
 public final class ChangeLog {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final WireCodec WIRE = new WireCodec();
 
   /** How many entries one read may return at most. */
   public static final int MAX_PAGE = 1000;
@@ -97,13 +97,9 @@ public final class ChangeLog {
     return append(tx, List.of(entry));
   }
 
-  /** The payload JSON of a change: its record's components. */
+  /** The payload JSON of a change: its record's components (the wire vocabulary's own form). */
   public static String payload(Change change) {
-    try {
-      return JSON.writeValueAsString(change);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write " + change.type().wire(), e);
-    }
+    return WIRE.payload(change);
   }
 
   /**

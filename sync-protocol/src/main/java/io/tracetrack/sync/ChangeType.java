@@ -1,4 +1,4 @@
-package io.tracetrack.hub.sync;
+package io.tracetrack.sync;
 
 import java.util.Arrays;
 import java.util.Optional;
@@ -10,28 +10,39 @@ import java.util.Optional;
  */
 public enum ChangeType {
   /** A bag came into being (a parent with its counts, or a child). */
-  BAG("bag.v1"),
+  BAG("bag.v1", Change.Bag.class),
   /** A child went onto a parent. */
-  LINK("link.v1"),
+  LINK("link.v1", Change.Link.class),
   /** A child came off a parent. */
-  UNLINK("unlink.v1"),
+  UNLINK("unlink.v1", Change.Unlink.class),
   /** A parent was finished with the count seen. */
-  FINISH("finish.v1"),
+  FINISH("finish.v1", Change.Finish.class),
   /** A bill was finalized: its parents are frozen. */
-  BILL_FINALIZED("bill.finalized.v1"),
+  BILL_FINALIZED("bill.finalized.v1", Change.BillFinalized.class),
   /** A finalized bill was reopened: its parents thaw. */
-  BILL_REOPENED("bill.reopened.v1"),
+  BILL_REOPENED("bill.reopened.v1", Change.BillReopened.class),
   /** A parent went onto a bill. */
-  BILL_PARENT_ADDED("bill.parent.added.v1"),
+  BILL_PARENT_ADDED("bill.parent.added.v1", Change.BillParentAdded.class),
   /** A parent came off a bill. */
-  BILL_PARENT_REMOVED("bill.parent.removed.v1"),
-  /** A user was created or changed (not written yet: a later slice). */
-  USER("user.v1");
+  BILL_PARENT_REMOVED("bill.parent.removed.v1", Change.BillParentRemoved.class),
+  /** A user was created or changed (a dock keeps the users of its area, to sign in offline). */
+  USER("user.v1", Change.User.class),
+  /** An op a dock pushed was refused, or stood with a difference: a conflict, with both sides. */
+  CONFLICT_OPENED("conflict.v1", Change.ConflictOpened.class),
+  /** A conflict was resolved or dismissed by an admin. */
+  CONFLICT_RESOLVED("conflict.resolved.v1", Change.ConflictResolved.class);
 
   private final String wire;
+  private final Class<? extends Change> record;
 
-  ChangeType(String wire) {
+  ChangeType(String wire, Class<? extends Change> record) {
     this.wire = wire;
+    this.record = record;
+  }
+
+  /** The record a payload of this type binds to. */
+  public Class<? extends Change> record() {
+    return record;
   }
 
   /** The name stored in {@code change_log.type} and sent to docks. */

@@ -1,4 +1,4 @@
-package io.tracetrack.hub.sync;
+package io.tracetrack.sync;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -160,8 +160,12 @@ public sealed interface Change {
     }
   }
 
-  /** A user as a dock needs them to sign in at a station; {@code area} null for every area. */
-  record User(String username, String role, String area, boolean active) implements Change {
+  /**
+   * A user as a dock needs them to sign in at a station, offline too; {@code area} null for every
+   * area. {@code passwordHash} is the hub's Argon2id hash (PHC string), {@code null} for a user who
+   * has none; {@code active} false for a disabled or deleted user, whom the dock then refuses.
+   */
+  record User(String username, String role, String area, boolean active, String passwordHash) implements Change {
     public User {
       Objects.requireNonNull(username, "username");
       Objects.requireNonNull(role, "role");
@@ -175,6 +179,71 @@ public sealed interface Change {
     @Override
     public String key() {
       return username;
+    }
+  }
+
+  /**
+   * An op a dock pushed was refused (or stood with a difference worth a look): both sides, so the
+   * dock that made it and an admin can see what happened without asking anyone.
+   *
+   * @param id the conflict's id on the hub
+   * @param code why ({@code CHILD_ALREADY_LINKED}, {@code PARENT_FULL}, {@code STALE_UNLINK},
+   *     {@code PARENT_FINALIZED}, {@code EXPECTED_COUNT_MISMATCH}, ...)
+   * @param message the sentence shown to people
+   * @param dock the dock whose op it was; {@code edgeId}, {@code seq} the op's id
+   * @param opType the op's wire type; {@code parent}, {@code child} the bags it named ({@code child} null for a parent op)
+   * @param actor who scanned it, {@code station} where, {@code hlcWall}/{@code hlcLogical} when on the dock's clock
+   * @param hubAt when the hub decided it (ISO-8601)
+   * @param otherParent the parent the child is on at the hub, or the bag the other side concerns; may be null
+   * @param otherDock the dock (or "API") whose change stands on the other side; may be null
+   * @param otherActor who made the other side; may be null
+   * @param otherAt when the other side was made (ISO-8601); may be null
+   * @param applied true when the op stood anyway (a different expected count): nothing to undo
+   */
+  record ConflictOpened(long id, String code, String message, String dock, String edgeId, long seq, String opType,
+      String parent, String child, String actor, String station, long hlcWall, int hlcLogical, String hubAt,
+      String otherParent, String otherDock, String otherActor, String otherAt, boolean applied) implements Change {
+    public ConflictOpened {
+      Objects.requireNonNull(code, "code");
+      Objects.requireNonNull(message, "message");
+      Objects.requireNonNull(dock, "dock");
+      Objects.requireNonNull(edgeId, "edgeId");
+      Objects.requireNonNull(opType, "opType");
+      Objects.requireNonNull(hubAt, "hubAt");
+    }
+
+    @Override
+    public ChangeType type() {
+      return ChangeType.CONFLICT_OPENED;
+    }
+
+    @Override
+    public String key() {
+      return Long.toString(id);
+    }
+  }
+
+  /**
+   * A conflict was closed: {@code action} MOVE (the child went to the scan's parent), KEEP (the
+   * hub's state stands) or DISMISS; {@code by} the admin, {@code at} when (ISO-8601). A MOVE's own
+   * unlink and link follow as their own entries.
+   */
+  record ConflictResolved(long id, String dock, String action, String by, String at) implements Change {
+    public ConflictResolved {
+      Objects.requireNonNull(dock, "dock");
+      Objects.requireNonNull(action, "action");
+      Objects.requireNonNull(by, "by");
+      Objects.requireNonNull(at, "at");
+    }
+
+    @Override
+    public ChangeType type() {
+      return ChangeType.CONFLICT_RESOLVED;
+    }
+
+    @Override
+    public String key() {
+      return Long.toString(id);
     }
   }
 }

@@ -1,0 +1,461 @@
+package io.tracetrack.sync;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
+import io.tracetrack.model.ErrorCode;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The JSON of the sync messages, version 1: push batches and replies, change pages, snapshot
+ * lines, and change payloads. Like {@link OpCodec} (which it uses for each op), it writes with the
+ * streaming generator and reads over the tree model, so the shape is explicit and hostile input is
+ * refused with a stable code ({@link CodecException}) before any object is built. Unknown fields
+ * are ignored, so a later version may add some; duplicate keys are refused.
+ */
+public final class WireCodec {
+
+  public static final int VERSION = 1;
+
+  /** Most ops in one push. */
+  public static final int MAX_BATCH = 1000;
+
+  /** Largest push body: {@link #MAX_BATCH} ops of a few hundred bytes, with room to spare. */
+  public static final int MAX_PUSH_BYTES = 2 * 1024 * 1024;
+
+  private final ObjectMapper mapper;
+  private final ObjectMapper changes;
+  private final OpCodec ops = new OpCodec();
+
+  public WireCodec() {
+    JsonFactory factory = JsonFactory.builder()
+        .streamReadConstraints(StreamReadConstraints.builder()
+            .maxNestingDepth(16).maxStringLength(64 * 1024).maxNumberLength(20)
+            .maxDocumentLength(64L * 1024 * 1024).build())
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        .build();
+    this.mapper = new ObjectMapper(factory);
+    // change payloads are records: bound by Jackson, ignoring fields a later hub may add
+    this.changes = new ObjectMapper(factory).configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  }
+
+  // ---------------------------------------------------------------- push
+
+  public String encode(PushBatch batch) {
+    return write(g -> {
+      g.writeStartObject();
+      g.writeNumberField("v", VERSION);
+      g.writeStringField("edgeId", batch.edgeId());
+      g.writeStringField("dock", batch.dock());
+      g.writeObjectFieldStart("clock");
+      g.writeNumberField("wall", batch.clock().wallMillis());
+      g.writeNumberField("logical", batch.clock().logical());
+      g.writeEndObject();
+      g.writeNumberField("pendingOps", batch.pendingOps());
+      if (batch.oldestPendingAt() == null) {
+        g.writeNullField("oldestPendingAt");
+      } else {
+        g.writeNumberField("oldestPendingAt", batch.oldestPendingAt());
+      }
+      g.writeStringField("version", batch.version());
+      g.writeArrayFieldStart("ops");
+      for (OpEnvelope op : batch.ops()) {
+        g.writeRawValue(ops.encode(op));
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    });
+  }
+
+  /**
+   * Reads a push batch: every op must be well formed, of the batch's edge and dock, in strictly
+   * ascending {@code seq}; a batch that breaks any of that is refused whole.
+   *
+   * @throws CodecException with a stable code
+   */
+  public PushBatch decodePush(String json) {
+    if (json != null && json.length() > MAX_PUSH_BYTES) {
+      throw new CodecException(ErrorCode.TOO_LARGE, "a push is at most " + MAX_PUSH_BYTES + " bytes");
+    }
+    JsonNode root = object(parse(json), "a push");
+    version(root);
+    String edgeId = text(root, "edgeId", 64);
+    String dock = text(root, "dock", 64);
+    JsonNode clock = object(required(root, "clock"), "clock");
+    Hlc hlc;
+    try {
+      hlc = new Hlc(longField(clock, "wall"), intField(clock, "logical"));
+    } catch (IllegalArgumentException e) {
+      throw invalid("clock: " + e.getMessage());
+    }
+    long pending = longField(root, "pendingOps");
+    if (pending < 0) {
+      throw invalid("pendingOps must not be negative");
+    }
+    JsonNode oldest = root.get("oldestPendingAt");
+    Long oldestAt = oldest == null || oldest.isNull() ? null : longField(root, "oldestPendingAt");
+    String version = text(root, "version", 40);
+    JsonNode list = required(root, "ops");
+    if (!list.isArray()) {
+      throw invalid("ops must be an array");
+    }
+    if (list.size() > MAX_BATCH) {
+      throw new CodecException(ErrorCode.TOO_LARGE, "a push holds at most " + MAX_BATCH + " ops, not " + list.size());
+    }
+    List<OpEnvelope> envelopes = new ArrayList<>(list.size());
+    long previous = 0;
+    for (JsonNode node : list) {
+      OpEnvelope op = ops.decode(node);
+      if (!op.id().edgeId().equals(edgeId)) {
+        throw invalid("op " + op.id().seq() + " belongs to edge " + op.id().edgeId() + ", not " + edgeId);
+      }
+      if (!op.dock().equals(dock)) {
+        throw invalid("op " + op.id().seq() + " names dock " + op.dock() + ", not " + dock);
+      }
+      if (op.id().seq() <= previous) {
+        throw invalid("ops must be in ascending seq order without repeats: " + op.id().seq() + " after " + previous);
+      }
+      previous = op.id().seq();
+      envelopes.add(op);
+    }
+    try {
+      return new PushBatch(edgeId, dock, hlc, pending, oldestAt, version, envelopes);
+    } catch (IllegalArgumentException e) {
+      throw invalid(e.getMessage());
+    }
+  }
+
+  public String encode(PushReply reply) {
+    return write(g -> {
+      g.writeStartObject();
+      g.writeNumberField("v", VERSION);
+      g.writeNumberField("lastSeq", reply.lastSeq());
+      g.writeStringField("hubTime", reply.hubTime().toString());
+      g.writeArrayFieldStart("outcomes");
+      for (OpOutcome o : reply.outcomes()) {
+        g.writeStartObject();
+        g.writeNumberField("seq", o.seq());
+        g.writeStringField("status", o.status().name());
+        if (o.code() != null) {
+          g.writeStringField("code", o.code());
+        }
+        if (o.message() != null) {
+          g.writeStringField("message", o.message());
+        }
+        if (o.conflictId() != null) {
+          g.writeNumberField("conflictId", o.conflictId());
+        }
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    });
+  }
+
+  public PushReply decodeReply(String json) {
+    JsonNode root = object(parse(json), "a push reply");
+    version(root);
+    JsonNode list = required(root, "outcomes");
+    if (!list.isArray()) {
+      throw invalid("outcomes must be an array");
+    }
+    List<OpOutcome> outcomes = new ArrayList<>(list.size());
+    for (JsonNode node : list) {
+      object(node, "an outcome");
+      OpOutcome.Status status = enumField(node, "status", OpOutcome.Status.class);
+      String code = node.hasNonNull("code") ? text(node, "code", 64) : null;
+      String message = node.hasNonNull("message") ? text(node, "message", 2000) : null;
+      Long conflict = node.hasNonNull("conflictId") ? longField(node, "conflictId") : null;
+      try {
+        outcomes.add(new OpOutcome(longField(node, "seq"), status, code, message, conflict));
+      } catch (IllegalArgumentException e) {
+        throw invalid(e.getMessage());
+      }
+    }
+    return new PushReply(longField(root, "lastSeq"), instant(root, "hubTime"), outcomes);
+  }
+
+  // ---------------------------------------------------------------- pull
+
+  public String encode(ChangePage page) {
+    return write(g -> {
+      g.writeStartObject();
+      g.writeNumberField("v", VERSION);
+      g.writeNumberField("next", page.next());
+      g.writeNumberField("head", page.head());
+      g.writeArrayFieldStart("entries");
+      for (ChangeEntry e : page.entries()) {
+        g.writeStartObject();
+        g.writeNumberField("seq", e.seq());
+        g.writeStringField("type", e.type());
+        g.writeStringField("key", e.key());
+        g.writeStringField("at", e.at().toString());
+        g.writeStringField("origin", e.origin());
+        g.writeFieldName("payload");
+        g.writeRawValue(e.payload());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    });
+  }
+
+  public ChangePage decodePage(String json) {
+    JsonNode root = object(parse(json), "a change page");
+    version(root);
+    JsonNode list = required(root, "entries");
+    if (!list.isArray()) {
+      throw invalid("entries must be an array");
+    }
+    List<ChangeEntry> entries = new ArrayList<>(list.size());
+    long previous = -1;
+    for (JsonNode node : list) {
+      object(node, "an entry");
+      long seq = longField(node, "seq");
+      if (seq <= previous) {
+        throw invalid("entries must be in ascending seq order: " + seq + " after " + previous);
+      }
+      previous = seq;
+      JsonNode payload = object(required(node, "payload"), "payload");
+      entries.add(new ChangeEntry(seq, text(node, "type", 64), text(node, "key", 200), instant(node, "at"),
+          text(node, "origin", 200), payload.toString()));
+    }
+    return new ChangePage(entries, longField(root, "next"), longField(root, "head"));
+  }
+
+  // ---------------------------------------------------------------- changes
+
+  /** The payload JSON of a change: its record's components. */
+  public String payload(Change change) {
+    try {
+      return changes.writeValueAsString(change);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write " + change.type().wire(), e);
+    }
+  }
+
+  /**
+   * The change an entry carries; empty for a type this node does not know (a newer hub's), which
+   * the caller skips.
+   *
+   * @throws CodecException when a known type's payload does not have its shape
+   */
+  public Optional<Change> change(ChangeEntry entry) {
+    Optional<ChangeType> type = ChangeType.ofWire(entry.type());
+    if (type.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(changes.readValue(entry.payload(), type.get().record()));
+    } catch (JsonProcessingException | IllegalArgumentException | NullPointerException e) {
+      throw invalid("payload of " + entry.type() + " at " + entry.seq() + " is not valid: " + e.getMessage());
+    }
+  }
+
+  // ---------------------------------------------------------------- snapshot
+
+  /** One snapshot line, without its newline. */
+  public String encode(SnapshotLine line) {
+    return write(g -> {
+      g.writeStartObject();
+      switch (line) {
+        case SnapshotLine.Begin b -> {
+          g.writeStringField("kind", "begin");
+          g.writeNumberField("v", VERSION);
+          g.writeNumberField("cursor", b.cursor());
+          g.writeNumberField("bags", b.bags());
+          g.writeNumberField("users", b.users());
+          g.writeNumberField("conflicts", b.conflicts());
+        }
+        case SnapshotLine.BagRow b -> {
+          g.writeStringField("kind", "bag");
+          g.writeStringField("code", b.code());
+          g.writeStringField("role", b.role());
+          if (b.expectedCount() == null) {
+            g.writeNullField("expectedCount");
+          } else {
+            g.writeNumberField("expectedCount", b.expectedCount());
+          }
+          g.writeNumberField("limit", b.limit());
+          g.writeNumberField("childCount", b.childCount());
+          g.writeStringField("parent", b.parent());
+          g.writeBooleanField("finished", b.finished());
+          g.writeBooleanField("onFinalizedBill", b.onFinalizedBill());
+        }
+        case SnapshotLine.UserRow u -> {
+          g.writeStringField("kind", "user");
+          g.writeFieldName("user");
+          g.writeRawValue(payload(u.user()));
+        }
+        case SnapshotLine.ConflictRow c -> {
+          g.writeStringField("kind", "conflict");
+          g.writeStringField("status", c.status());
+          g.writeFieldName("conflict");
+          g.writeRawValue(payload(c.conflict()));
+        }
+        case SnapshotLine.End e -> {
+          g.writeStringField("kind", "end");
+          g.writeNumberField("cursor", e.cursor());
+          g.writeNumberField("lines", e.lines());
+        }
+      }
+      g.writeEndObject();
+    });
+  }
+
+  public SnapshotLine decodeSnapshotLine(String json) {
+    JsonNode root = object(parse(json), "a snapshot line");
+    String kind = text(root, "kind", 20);
+    try {
+      return switch (kind) {
+        case "begin" -> {
+          version(root);
+          yield new SnapshotLine.Begin(longField(root, "cursor"), longField(root, "bags"), longField(root, "users"),
+              longField(root, "conflicts"));
+        }
+        case "bag" -> new SnapshotLine.BagRow(text(root, "code", 64), text(root, "role", 6),
+            root.hasNonNull("expectedCount") ? intField(root, "expectedCount") : null, intField(root, "limit"),
+            intField(root, "childCount"), root.hasNonNull("parent") ? text(root, "parent", 64) : null,
+            bool(root, "finished"), bool(root, "onFinalizedBill"));
+        case "user" -> new SnapshotLine.UserRow(
+            changes.treeToValue(object(required(root, "user"), "user"), Change.User.class));
+        case "conflict" -> new SnapshotLine.ConflictRow(
+            changes.treeToValue(object(required(root, "conflict"), "conflict"), Change.ConflictOpened.class),
+            text(root, "status", 20));
+        case "end" -> new SnapshotLine.End(longField(root, "cursor"), longField(root, "lines"));
+        default -> throw invalid("unknown snapshot line kind: " + kind);
+      };
+    } catch (JsonProcessingException | IllegalArgumentException | NullPointerException e) {
+      throw invalid("snapshot line (" + kind + ") is not valid: " + e.getMessage());
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  @FunctionalInterface
+  private interface Writer {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  private String write(Writer body) {
+    StringWriter out = new StringWriter(512);
+    try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
+      body.write(g);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot happen: writing to a string", e);
+    }
+    return out.toString();
+  }
+
+  private JsonNode parse(String json) {
+    if (json == null || json.isBlank()) {
+      throw new CodecException(ErrorCode.MALFORMED_JSON, "no content");
+    }
+    try {
+      JsonNode node = mapper.readTree(json);
+      if (node == null || node.isMissingNode()) {
+        throw new CodecException(ErrorCode.MALFORMED_JSON, "no content");
+      }
+      return node;
+    } catch (StreamConstraintsException e) {
+      throw new CodecException(ErrorCode.TOO_LARGE, "exceeds a size limit: " + e.getOriginalMessage(), e);
+    } catch (JsonProcessingException e) {
+      throw new CodecException(ErrorCode.MALFORMED_JSON, "not valid JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  private static void version(JsonNode root) {
+    int v = intField(root, "v");
+    if (v != VERSION) {
+      throw new CodecException(ErrorCode.UNSUPPORTED_VERSION,
+          "sync message version " + v + " is not supported; this node speaks version " + VERSION);
+    }
+  }
+
+  private static JsonNode object(JsonNode node, String what) {
+    if (node == null || !node.isObject()) {
+      throw invalid(what + " must be a JSON object");
+    }
+    return node;
+  }
+
+  private static JsonNode required(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      throw new CodecException(ErrorCode.MISSING_FIELD, "missing field: " + field);
+    }
+    return value;
+  }
+
+  private static String text(JsonNode node, String field, int max) {
+    JsonNode value = required(node, field);
+    if (value.getNodeType() != JsonNodeType.STRING) {
+      throw invalid(field + " must be a string");
+    }
+    String text = value.textValue();
+    if (text.isEmpty() || text.length() > max) {
+      throw invalid(field + " must be 1-" + max + " characters");
+    }
+    return text;
+  }
+
+  private static boolean bool(JsonNode node, String field) {
+    JsonNode value = required(node, field);
+    if (!value.isBoolean()) {
+      throw invalid(field + " must be true or false");
+    }
+    return value.booleanValue();
+  }
+
+  private static long longField(JsonNode node, String field) {
+    JsonNode value = required(node, field);
+    if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+      throw invalid(field + " must be a whole number");
+    }
+    return value.longValue();
+  }
+
+  private static int intField(JsonNode node, String field) {
+    JsonNode value = required(node, field);
+    if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+      throw invalid(field + " must be a whole number in int range");
+    }
+    return value.intValue();
+  }
+
+  private static Instant instant(JsonNode node, String field) {
+    String text = text(node, field, 40);
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      throw invalid(field + " must be an ISO-8601 instant: " + text);
+    }
+  }
+
+  private static <E extends Enum<E>> E enumField(JsonNode node, String field, Class<E> type) {
+    String text = text(node, field, 40);
+    try {
+      return Enum.valueOf(type, text);
+    } catch (IllegalArgumentException e) {
+      throw invalid(field + " has an unknown value: " + text);
+    }
+  }
+
+  private static CodecException invalid(String message) {
+    return new CodecException(ErrorCode.INVALID_FIELD, message);
+  }
+}
