@@ -1,0 +1,107 @@
+package io.tracetrack.edge.sync;
+
+import io.tracetrack.sync.ChangePage;
+import io.tracetrack.sync.PushBatch;
+import io.tracetrack.sync.PushReply;
+import io.tracetrack.sync.SnapshotLine;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The edge database as the sync worker sees it: the one seam between the network side (the hub
+ * client, the worker, the {@code sync} command) and the store side (outbox, replica, rebase,
+ * conflicts). Every method is one short SQLite transaction (or a few), so the station's scans,
+ * which share the one writer, never wait long behind sync.
+ */
+public interface SyncStore {
+
+  /**
+   * The next pending ops to push: the outbox after the hub's last answered seq, in seq order, at
+   * most {@code max}; empty when nothing is pending.
+   */
+  Optional<PushBatch> nextBatch(int max, String version);
+
+  /**
+   * Records the hub's reply to {@code sent} in one transaction: the answered seq moves to
+   * {@code reply.lastSeq()}, each REJECTED op becomes a local conflict (the hub's id) and drops
+   * out of the station's view (rebase of the bags it touched), HELD ops stay pending.
+   */
+  PushCounts recordReply(PushBatch sent, PushReply reply);
+
+  /** What one reply came to. */
+  record PushCounts(int pushed, int applied, int duplicates, int rejected, int held) {}
+
+  /** Where pulling goes on from: the hub change-log position this replica has applied. */
+  long pullCursor();
+
+  /** True when the replica must (re)load a snapshot first: never loaded, or the hub said SNAPSHOT_REQUIRED. */
+  boolean needsSnapshot();
+
+  /** Marks that the hub no longer holds this replica's cursor: the next pull loads a snapshot. */
+  void requireSnapshot();
+
+  /**
+   * Applies one page of changes to the replica, rebases the station's view of the bags they touch
+   * (hub state + this dock's pending ops replayed on top), and moves the cursor to {@code page.next()},
+   * all in one transaction. Entries of unknown types are skipped.
+   *
+   * @return how many entries were applied
+   */
+  int applyPage(ChangePage page);
+
+  /**
+   * Loads a snapshot streamed line by line. The loader commits in chunks (the scan path must keep
+   * running), reports progress, and only at {@link SnapshotLine.End} swaps the view over and sets
+   * the cursor; a stream that stops short leaves the old replica and cursor in force.
+   */
+  SnapshotLoader snapshotLoader();
+
+  /** Takes snapshot lines in order; {@link #finish} must see the End line. */
+  interface SnapshotLoader extends AutoCloseable {
+    void accept(SnapshotLine line);
+
+    /** Lines taken so far and the total the Begin line announced (bags + users + conflicts). */
+    Progress progress();
+
+    /** @throws IllegalStateException when the End line was not seen (a truncated stream) */
+    void finish();
+
+    @Override
+    void close();
+  }
+
+  record Progress(long loaded, long total) {}
+
+  /** Remembers how the last attempt to talk to the hub went (for status and the station page). */
+  void recordAttempt(boolean online, Instant at, String error);
+
+  /** The sync side of the edge's status. */
+  SyncStatus status(Instant now);
+
+  /**
+   * @param hub the hub URL, or null when not enrolled
+   * @param online the last attempt reached the hub
+   * @param lastSyncAt the last time a push or pull completed, or null
+   * @param pendingOps ops the hub has not answered
+   * @param oldestPendingAgeMs age of the oldest of them, or null
+   * @param openConflicts this dock's conflicts not yet acknowledged here
+   * @param lastError why the last attempt failed, or null
+   */
+  record SyncStatus(String hub, boolean online, Instant lastSyncAt, long pendingOps, Long oldestPendingAgeMs,
+      int openConflicts, String lastError) {}
+
+  /** This dock's conflicts, newest first: open (not acknowledged) ones first. */
+  List<LocalConflict> conflicts(boolean openOnly, int max);
+
+  /**
+   * A conflict as the dock keeps it: the hub's record, whether an admin closed it (and how), and
+   * whether someone at this dock acknowledged it.
+   */
+  record LocalConflict(long id, long seq, String code, String message, String opType, String parent, String child,
+      String otherParent, String otherDock, String actor, String station, Instant hubAt, String resolution,
+      Instant acknowledgedAt, String acknowledgedBy) {}
+
+  /** Someone at the dock has seen it: it leaves the station's open list (it stays on record). */
+  boolean acknowledge(long conflictId, String user, Instant at);
+}
