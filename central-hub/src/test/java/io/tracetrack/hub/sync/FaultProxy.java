@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class FaultProxy implements AutoCloseable {
 
   private final ServerSocket server;
-  private final InetSocketAddress target;
+  private volatile InetSocketAddress target;
   private final AtomicBoolean cut = new AtomicBoolean();
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private final AtomicLong toHub = new AtomicLong();
@@ -51,6 +51,11 @@ final class FaultProxy implements AutoCloseable {
     for (Socket s : open) {
       closeQuietly(s);
     }
+  }
+
+  /** Points the line at a restarted hub (which serves on a new port). */
+  void retarget(int targetPort) {
+    target = new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort);
   }
 
   void heal() {
