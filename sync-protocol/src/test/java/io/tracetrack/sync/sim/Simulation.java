@@ -9,6 +9,7 @@ import io.tracetrack.sync.Op;
 import io.tracetrack.sync.OpEnvelope;
 import io.tracetrack.sync.OpId;
 import io.tracetrack.sync.OpOutcome;
+import io.tracetrack.sync.PushBatch;
 import io.tracetrack.sync.Reconciler;
 import io.tracetrack.sync.WireCodec;
 import java.util.ArrayDeque;
@@ -58,6 +59,7 @@ final class Simulation {
   private final Options options;
   private final Random rng;
   private final Config config;
+  private final WireCodec wire;
   private final Hub hub;
   private final List<Dock> docks = new ArrayList<>();
   private final Set<String> joined = new HashSet<>();
@@ -81,7 +83,7 @@ final class Simulation {
     this.config = new Config(n, rng.nextInt(Math.min(2, n - 1) + 1), 80 + rng.nextInt(320),
         rng.nextDouble() * 0.25, rng.nextDouble() * 0.15, 0.2, 1 + rng.nextInt(6), 1 + rng.nextInt(10));
     Reconciler reconciler = new Reconciler(GRAMMAR);
-    WireCodec wire = new WireCodec();
+    this.wire = new WireCodec();
     this.hub = new Hub(options.hubFlaw(), reconciler, wire, () -> now);
     for (int i = 1; i <= config.docks(); i++) {
       long skew = rng.nextInt(600_001) - 300_000L;
@@ -162,11 +164,13 @@ final class Simulation {
         partitioned.add(d.name);
       }
       note(d.name + (partitioned.contains(d.name) ? " is cut off" : " is reachable again"));
-    } else if (roll < 91 && !network.isEmpty()) {
+    } else if (roll < 90 && !network.isEmpty()) {
       Message m = network.get(rng.nextInt(network.size()));
       network.add(m);
       count("net.duplicate");
       note("network duplicates " + describe(m));
+    } else if (roll < 92) {
+      forgedPush();
     } else if (roll < 93) {
       if (rng.nextBoolean()) {
         finalizeSome();
@@ -378,6 +382,30 @@ final class Simulation {
     }
   }
 
+  /** A dock pushes with its own credential but another dock's edge id: refused whole, nothing changes. */
+  private void forgedPush() {
+    List<Dock> in = docks.stream().filter(d -> joined.contains(d.name) && d.bootstrapped()).toList();
+    if (in.size() < 2) {
+      return;
+    }
+    Dock victim = in.get(rng.nextInt(in.size()));
+    Dock liar = in.stream().filter(d -> d != victim).toList().get(rng.nextInt(in.size() - 1));
+    List<OpEnvelope> ops = victim.durable.outbox.values().stream().limit(5).toList();
+    if (!ops.isEmpty()) {
+      String b = wire.encode(new PushBatch(victim.edgeId, victim.name, victim.durable.clock, ops.size(), null, "sim", ops));
+      long head = hub.head();
+      SimState before = hub.state.copy();
+      long last = hub.lastSeq(victim.edgeId);
+      Message answer = hub.push(new Message.Push(liar.name, ++calls, b));
+      count("hostile.forged-push");
+      note(liar.name + " pushes " + victim.name + "'s ops under its own credential -> " + describe(answer));
+      if (!(answer instanceof Message.Refused r && r.code() == ErrorCode.FORBIDDEN)
+          || hub.head() != head || !hub.state.equals(before) || hub.lastSeq(victim.edgeId) != last) {
+        throw fail("a push under another dock's credential was not refused whole: " + describe(answer), null);
+      }
+    }
+  }
+
   private void finalizeSome() {
     List<String> candidates = hub.state.bags().values().stream()
         .filter(b -> b.role() == BagRole.PARENT && !b.onFinalizedBill() && b.childCount() > 0)
@@ -401,7 +429,10 @@ final class Simulation {
       return;
     }
     long id = open.get(rng.nextInt(open.size()));
-    String action = List.of("MOVE", "MOVE", "KEEP", "DISMISS").get(rng.nextInt(4));
+    // an admin moves a child mostly where moving makes sense; the rest probes the refusals
+    boolean movable = hub.conflicts.get(id).opened().code().equals(ErrorCode.CHILD_ALREADY_LINKED.name());
+    String action = (movable ? List.of("MOVE", "MOVE", "MOVE", "KEEP", "DISMISS") : List.of("MOVE", "KEEP", "DISMISS"))
+        .get(rng.nextInt(movable ? 5 : 3));
     SimState before = hub.state.copy();
     switch (hub.resolve(id, action)) {
       case Hub.Resolution.Done done -> {
