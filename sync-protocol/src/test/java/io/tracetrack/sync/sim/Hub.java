@@ -2,6 +2,7 @@ package io.tracetrack.sync.sim;
 
 import io.tracetrack.model.BagRole;
 import io.tracetrack.model.ErrorCode;
+import io.tracetrack.model.ParentLimits;
 import io.tracetrack.model.Rejection;
 import io.tracetrack.sync.BagFacts;
 import io.tracetrack.sync.Change;
@@ -19,6 +20,7 @@ import io.tracetrack.sync.PushBatch;
 import io.tracetrack.sync.PushReply;
 import io.tracetrack.sync.Reconciler;
 import io.tracetrack.sync.SnapshotLine;
+import io.tracetrack.sync.StateView;
 import io.tracetrack.sync.WireCodec;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,7 +49,11 @@ final class Hub {
      * with {@code id > n}): a push's entries may become visible after later ones, and a reader
      * that already paged past their positions never sees them.
      */
-    LOG_POSITION_AT_BEGIN
+    LOG_POSITION_AT_BEGIN,
+    /** Decides ops as if no bill were ever finalized. */
+    IGNORES_FINALIZED,
+    /** Decides links as if every parent could hold the maximum, whatever its count. */
+    NO_LIMIT_CHECK
   }
 
   /** A conflict as the hub's {@code sync_conflict} row: the opened record and OPEN or its closing action. */
@@ -293,7 +299,7 @@ final class Hub {
     OpId id = env.id();
     decisions.merge(id, 1, Integer::sum);
     String origin = "edge:" + id.edgeId() + ":" + id.seq();
-    Decision decision = reconciler.decide(env.op(), state);
+    Decision decision = reconciler.decide(env.op(), decidingView());
     switch (decision) {
       case Decision.Accepted a -> {
         SimState before = state.copy();
@@ -316,6 +322,18 @@ final class Hub {
         return OpOutcome.rejected(id.seq(), r.rejection().code(), r.rejection().message(), conflict);
       }
     }
+  }
+
+  /** What ops are decided against: the state, or the state as a flawed hub misreads it. */
+  private StateView decidingView() {
+    return switch (flaw) {
+      case IGNORES_FINALIZED -> code -> state.bag(code).map(b -> new BagFacts(b.code(), b.role(), b.expectedCount(),
+          b.limit(), b.childCount(), b.finished(), b.parent(), false));
+      case NO_LIMIT_CHECK -> code -> state.bag(code).map(b -> b.role() != BagRole.PARENT ? b
+          : new BagFacts(b.code(), b.role(), b.expectedCount(), ParentLimits.MAX_CHILDREN, b.childCount(), b.finished(),
+              b.parent(), b.onFinalizedBill()));
+      default -> state;
+    };
   }
 
   private long open(OpEnvelope env, Rejection why, boolean applied, List<ChangeEntry> entries, String origin) {

@@ -20,6 +20,10 @@ class SimulatorCanFailTest {
       "LOG_POSITION_AT_BEGIN, NONE, '(3) '",
       // the dock drops an op the hub only held: a green scan is lost
       "NONE, FORGETS_HELD, '(5) scan '",
+      // the hub decides as if no bill were finalized: a finalized parent changes
+      "IGNORES_FINALIZED, NONE, '(4) '",
+      // the hub lets a parent fill to the maximum whatever its count
+      "NO_LIMIT_CHECK, NONE, '(1) hub'",
   })
   void aBrokenVariant_isCaughtWithinAFewSeeds(Hub.Flaw hubFlaw, Dock.Flaw dockFlaw, String invariant) {
     Simulation.Options broken = new Simulation.Options(hubFlaw, dockFlaw);
