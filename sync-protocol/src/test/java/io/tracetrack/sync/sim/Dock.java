@@ -122,6 +122,11 @@ final class Dock {
     return view;
   }
 
+  /** True when the view was built incrementally since the last rebase (worth comparing to one). */
+  boolean viewCached() {
+    return view != null;
+  }
+
   /** The view built from durable state alone (what a restart computes). */
   SimState rebase() {
     SimState v = durable.replica.copy();

@@ -409,6 +409,9 @@ final class Hub {
   }
 
   private boolean visibleTo(String dock, ChangeEntry e) {
+    if (!e.type().startsWith("conflict.")) {
+      return true; // bags, links, finishes and bills go to every dock
+    }
     return switch (wire.change(e).orElseThrow()) {
       case Change.ConflictOpened c -> c.dock().equals(dock);
       case Change.ConflictResolved c -> c.dock().equals(dock);

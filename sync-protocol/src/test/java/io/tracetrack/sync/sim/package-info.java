@@ -45,7 +45,8 @@
  * atomic; the real stores prove their own atomicity with SIGKILL tests).
  *
  * <h2>Running it</h2>
- * {@code ConvergenceSimulationTest} runs 2000 seeds ({@code -Dsim.runs=N}, {@code -Dsim.from=F});
+ * Start reading at {@code ModelWalkthroughTest}: the same parts driven by hand through DESIGN
+ * cases, no randomness. {@code ConvergenceSimulationTest} runs 2000 seeds ({@code -Dsim.runs=N}, {@code -Dsim.from=F});
  * a failure prints the seed, the invariant, the run's shape, the last 60 steps and the command that
  * replays just that seed ({@code -Dsim.seed=S}). {@code SimulatorCanFailTest} runs deliberately
  * broken variants ({@link io.tracetrack.sync.sim.Hub.Flaw}, {@link
