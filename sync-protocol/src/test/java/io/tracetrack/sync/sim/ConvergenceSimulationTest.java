@@ -59,7 +59,7 @@ class ConvergenceSimulationTest {
           "pattern.same-parent-two-docks", "pattern.link-to-finalized",
           "crash.dock", "crash.hub", "net.drop", "net.duplicate", "net.stale-answer",
           "pull.snapshot-required", "snapshot.loaded", "snapshot.discarded",
-          "resolve.MOVE", "resolve.KEEP", "resolve.DISMISS", "hub.finalize", "hub.prune");
+          "resolve.MOVE", "resolve.KEEP", "resolve.DISMISS", "hub.finalize", "hub.prune", "hub.user");
     }
     System.out.println("convergence simulation: " + runs + " seeds from " + from + " passed; " + totals);
   }

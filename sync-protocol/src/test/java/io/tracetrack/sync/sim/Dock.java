@@ -59,12 +59,15 @@ final class Dock {
     long cursor = -1;
     /** This dock's conflicts: id to OPEN or the action that closed it. */
     final TreeMap<Long, String> conflicts = new TreeMap<>();
+    /** The users of its area (and of every area), to sign in offline. */
+    final TreeMap<String, Change.User> users = new TreeMap<>();
   }
 
   record Settling(OpEnvelope op, long answeredBy) {}
 
   final String name;
   final String edgeId;
+  final String area;
   final long skewMillis;
   private final Flaw flaw;
   private final Reconciler reconciler;
@@ -82,9 +85,10 @@ final class Dock {
   private SimState view;
   boolean lastPullCaughtUp;
 
-  Dock(String name, String edgeId, long skewMillis, Flaw flaw, Reconciler reconciler, WireCodec wire) {
+  Dock(String name, String edgeId, String area, long skewMillis, Flaw flaw, Reconciler reconciler, WireCodec wire) {
     this.name = name;
     this.edgeId = edgeId;
+    this.area = area;
     this.skewMillis = skewMillis;
     this.flaw = flaw;
     this.reconciler = reconciler;
@@ -120,6 +124,17 @@ final class Dock {
       view = rebase();
     }
     return view;
+  }
+
+  /** Who may sign in at this dock now: its active users. */
+  Map<String, Change.User> signInUsers() {
+    Map<String, Change.User> out = new TreeMap<>();
+    durable.users.forEach((name, u) -> {
+      if (u.active()) {
+        out.put(name, u);
+      }
+    });
+    return out;
   }
 
   /** True when the view was built incrementally since the last rebase (worth comparing to one). */
@@ -237,16 +252,19 @@ final class Dock {
     }
     SimState replica = durable.replica.copy();
     Map<Long, String> conflicts = new TreeMap<>(durable.conflicts);
+    Map<String, Change.User> users = new TreeMap<>(durable.users);
     for (ChangeEntry e : page.entries()) {
       if (e.seq() <= durable.cursor) {
         throw new IllegalStateException(name + " got entry " + e.seq() + " at or before its cursor " + durable.cursor);
       }
       Optional<Change> change = wire.change(e);
-      change.ifPresent(c -> apply(c, replica, conflicts));
+      change.ifPresent(c -> apply(c, replica, conflicts, users));
     }
     durable.replica = replica;
     durable.conflicts.clear();
     durable.conflicts.putAll(conflicts);
+    durable.users.clear();
+    durable.users.putAll(users);
     durable.cursor = page.next();
     lastPullCaughtUp = page.next() >= page.head();
     if (lastPullCaughtUp) {
@@ -273,12 +291,13 @@ final class Dock {
     }
     SimState replica = new SimState();
     Map<Long, String> conflicts = new TreeMap<>();
+    Map<String, Change.User> users = new TreeMap<>();
     for (String line : lines.subList(1, lines.size() - 1)) {
       switch (wire.decodeSnapshotLine(line)) {
         case SnapshotLine.BagRow b -> replica.load(new BagFacts(b.code(), BagRole.valueOf(b.role()), b.expectedCount(),
             b.limit(), b.childCount(), b.finished(), b.parent(), b.onFinalizedBill()));
         case SnapshotLine.ConflictRow c -> conflicts.put(c.conflict().id(), c.status());
-        case SnapshotLine.UserRow u -> { }
+        case SnapshotLine.UserRow u -> users.put(u.user().username(), u.user());
         case SnapshotLine.Begin b -> throw new IllegalStateException("a second begin line");
         case SnapshotLine.End e -> throw new IllegalStateException("an end line before the end");
       }
@@ -286,6 +305,8 @@ final class Dock {
     durable.replica = replica;
     durable.conflicts.clear();
     durable.conflicts.putAll(conflicts);
+    durable.users.clear();
+    durable.users.putAll(users);
     durable.cursor = begin.cursor();
     snapshotRequired = false;
     settled(request);
@@ -299,7 +320,8 @@ final class Dock {
   }
 
   /** One change-log entry onto the replica, as the real edge applies it. */
-  private static void apply(Change change, SimState replica, Map<Long, String> conflicts) {
+  private static void apply(Change change, SimState replica, Map<Long, String> conflicts,
+      Map<String, Change.User> users) {
     switch (change) {
       case Change.Bag b -> replica.apply(new Effect.CreateBag(b.code(), BagRole.valueOf(b.role()), b.expectedCount(),
           b.limit() == null ? 0 : b.limit()));
@@ -315,7 +337,8 @@ final class Dock {
       case Change.BillFinalized f -> f.parents().forEach(replica::finalizeParent);
       case Change.ConflictOpened c -> conflicts.put(c.id(), "OPEN");
       case Change.ConflictResolved c -> conflicts.put(c.id(), c.action());
-      default -> { } // users, bill membership: outside the simulated replicated set
+      case Change.User u -> users.put(u.username(), u);
+      default -> { } // bill membership: outside the simulated replicated set
     }
   }
 }

@@ -53,7 +53,12 @@ final class Hub {
     /** Decides ops as if no bill were ever finalized. */
     IGNORES_FINALIZED,
     /** Decides links as if every parent could hold the maximum, whatever its count. */
-    NO_LIMIT_CHECK
+    NO_LIMIT_CHECK,
+    /**
+     * Filters user.v1 by the user's new area only (the contract's literal rule): a user moved out of
+     * an area is never announced to that area's docks, who keep letting them sign in.
+     */
+    USERS_BY_NEW_AREA_ONLY
   }
 
   /** A conflict as the hub's {@code sync_conflict} row: the opened record and OPEN or its closing action. */
@@ -74,6 +79,9 @@ final class Hub {
   // the shared reference store, fed every effect: the model's own state must agree with it
   final InMemoryState reference = new InMemoryState();
   private final Map<String, String> edgeOfDock = new HashMap<>();
+  private final Map<String, String> areaOfDock = new HashMap<>();
+  /** Users by name, as the hub's users table holds them. */
+  final TreeMap<String, Change.User> users = new TreeMap<>();
   private final Map<String, Long> lastSeq = new HashMap<>();
   /** How often each op was decided (applied or refused): invariant 2 wants exactly 1. */
   final Map<OpId, Integer> decisions = new HashMap<>();
@@ -101,8 +109,9 @@ final class Hub {
     this.now = now;
   }
 
-  void enrol(String dock, String edgeId) {
+  void enrol(String dock, String edgeId, String area) {
     edgeOfDock.put(dock, edgeId);
+    areaOfDock.put(dock, area);
   }
 
   long head() {
@@ -177,6 +186,13 @@ final class Hub {
       rows.add(new SnapshotLine.BagRow(b.code(), b.role().name(), b.expectedCount(), b.limit(), b.childCount(),
           b.parent(), b.finished(), b.onFinalizedBill()));
     }
+    long usersOfDock = 0;
+    for (Change.User u : users.values()) {
+      if (u.area() == null || u.area().equals(areaOfDock.get(call.dock()))) {
+        rows.add(new SnapshotLine.UserRow(u));
+        usersOfDock++;
+      }
+    }
     long conflictsOfDock = 0;
     for (Conflict c : conflicts.values()) {
       if (c.opened().dock().equals(call.dock())) {
@@ -185,7 +201,7 @@ final class Hub {
       }
     }
     List<String> lines = new ArrayList<>();
-    lines.add(wire.encode(new SnapshotLine.Begin(head, state.bags().size(), 0, conflictsOfDock)));
+    lines.add(wire.encode(new SnapshotLine.Begin(head, state.bags().size(), usersOfDock, conflictsOfDock)));
     rows.forEach(r -> lines.add(wire.encode(r)));
     lines.add(wire.encode(new SnapshotLine.End(head, rows.size())));
     return new Message.SnapshotAnswer(call.dock(), call.request(), lines);
@@ -249,6 +265,32 @@ final class Hub {
     conflicts.put(id, new Conflict(o, action));
     commit(changes.stream().map(ch -> entry(ch, "admin")).toList(), false);
     return new Resolution.Done(action, changes);
+  }
+
+  /**
+   * An admin creates or changes a user. A user who leaves an area is announced to that area once
+   * more, inactive, so its docks stop letting them sign in: filtered by the new area alone, those
+   * docks would never hear of the move.
+   */
+  void putUser(Change.User user) {
+    Change.User before = users.put(user.username(), user);
+    List<ChangeEntry> entries = new ArrayList<>();
+    if (before != null && !java.util.Objects.equals(before.area(), user.area()) && flaw != Flaw.USERS_BY_NEW_AREA_ONLY) {
+      entries.add(entry(new Change.User(before.username(), before.role(), before.area(), false, null), "admin"));
+    }
+    entries.add(entry(user, "admin"));
+    commit(entries, false);
+  }
+
+  /** The users a dock of this area lets sign in: active, of its area or of every area. */
+  Map<String, Change.User> signInUsers(String area) {
+    Map<String, Change.User> out = new TreeMap<>();
+    users.forEach((name, u) -> {
+      if (u.active() && (u.area() == null || u.area().equals(area))) {
+        out.put(name, u);
+      }
+    });
+    return out;
   }
 
   /** Drops log entries up to {@code upTo}: a dock behind them must load a snapshot. */
@@ -409,10 +451,11 @@ final class Hub {
   }
 
   private boolean visibleTo(String dock, ChangeEntry e) {
-    if (!e.type().startsWith("conflict.")) {
+    if (!e.type().startsWith("conflict.") && !e.type().startsWith("user.")) {
       return true; // bags, links, finishes and bills go to every dock
     }
     return switch (wire.change(e).orElseThrow()) {
+      case Change.User u -> u.area() == null || u.area().equals(areaOfDock.get(dock));
       case Change.ConflictOpened c -> c.dock().equals(dock);
       case Change.ConflictResolved c -> c.dock().equals(dock);
       default -> true;

@@ -23,13 +23,13 @@ class ModelWalkthroughTest {
   private long now = 1_790_000_000_000L;
   private long calls;
   private final Hub hub = new Hub(Hub.Flaw.NONE, reconciler, wire, () -> now);
-  private final Dock a = new Dock("A", "edge-a", 0, Dock.Flaw.NONE, reconciler, wire);
-  private final Dock b = new Dock("B", "edge-b", 0, Dock.Flaw.NONE, reconciler, wire);
+  private final Dock a = new Dock("A", "edge-a", "north", 0, Dock.Flaw.NONE, reconciler, wire);
+  private final Dock b = new Dock("B", "edge-b", "south", 0, Dock.Flaw.NONE, reconciler, wire);
 
   @BeforeEach
   void enrolBoth() {
-    hub.enrol("A", "edge-a");
-    hub.enrol("B", "edge-b");
+    hub.enrol("A", "edge-a", "north");
+    hub.enrol("B", "edge-b", "south");
     bootstrap(a);
     bootstrap(b);
   }
@@ -92,6 +92,21 @@ class ModelWalkthroughTest {
     bootstrap(b);
     assertThat(b.durable.replica).isEqualTo(hub.state);
     assertThat(b.durable.cursor).isEqualTo(hub.head());
+  }
+
+  @Test
+  void aUserMovedToAnotherArea_canNoLongerSignInAtTheOldAreasDock() {
+    hub.putUser(new io.tracetrack.sync.Change.User("ana", "OPERATOR", "north", true, "$argon2id$x"));
+    pullAll(a);
+    pullAll(b);
+    assertThat(a.signInUsers()).containsOnlyKeys("ana");
+    assertThat(b.signInUsers()).isEmpty();
+
+    hub.putUser(new io.tracetrack.sync.Change.User("ana", "OPERATOR", "south", true, "$argon2id$x"));
+    pullAll(a);
+    pullAll(b);
+    assertThat(a.signInUsers()).as("north heard she left").isEmpty();
+    assertThat(b.signInUsers()).containsOnlyKeys("ana");
   }
 
   // ---------------------------------------------------------------- a reliable network, by hand

@@ -52,6 +52,7 @@ final class Simulation {
   private static final List<String> PARENTS = List.of("P1-2", "P1-5", "P2-3", "P3-3", "P4-1", "P5-4", "P6-5", "P7-10",
       "SB00001", "SB00002");
   private static final int CHILDREN = 32;
+  private static final List<String> AREAS = List.of("north", "south");
   private static final int TRACE = 60;
 
   private final long seed;
@@ -86,10 +87,10 @@ final class Simulation {
     this.hub = new Hub(options.hubFlaw(), reconciler, wire, () -> now);
     for (int i = 1; i <= config.docks(); i++) {
       long skew = rng.nextInt(600_001) - 300_000L;
-      Dock dock = new Dock("D" + i, "edge-" + i, skew, options.dockFlaw(), reconciler, wire);
+      Dock dock = new Dock("D" + i, "edge-" + i, AREAS.get(i % AREAS.size()), skew, options.dockFlaw(), reconciler, wire);
       docks.add(dock);
       pipelines.put(dock.name, rng.nextBoolean());
-      hub.enrol(dock.name, dock.edgeId);
+      hub.enrol(dock.name, dock.edgeId, dock.area);
       if (i <= config.docks() - config.lateDocks()) {
         joined.add(dock.name);
       }
@@ -173,6 +174,8 @@ final class Simulation {
     } else if (roll < 93) {
       if (rng.nextBoolean()) {
         finalizeSome();
+      } else {
+        changeUser();
       }
     } else if (roll < 97) {
       resolveOne();
@@ -405,6 +408,17 @@ final class Simulation {
     }
   }
 
+  /** An admin creates a user or moves them to another area (or every area), or disables them. */
+  private void changeUser() {
+    String name = "user" + (1 + rng.nextInt(3));
+    int a = rng.nextInt(AREAS.size() + 1);
+    String area = a == AREAS.size() ? null : AREAS.get(a);
+    boolean active = rng.nextInt(5) != 0;
+    hub.putUser(new io.tracetrack.sync.Change.User(name, "OPERATOR", area, active, "$argon2id$v=19$sim$" + rng.nextInt(1000)));
+    count("hub.user");
+    note("admin sets " + name + " to area " + area + (active ? "" : ", disabled"));
+  }
+
   private void finalizeSome() {
     List<String> candidates = hub.state.bags().values().stream()
         .filter(b -> b.role() == BagRole.PARENT && !b.onFinalizedBill() && b.childCount() > 0)
@@ -571,6 +585,10 @@ final class Simulation {
       }
       if (!d.durable.conflicts.equals(hub.conflictsOf(d.name))) {
         problems.add("(3) " + d.name + " knows conflicts " + d.durable.conflicts + ", the hub " + hub.conflictsOf(d.name));
+      }
+      if (!d.signInUsers().equals(hub.signInUsers(d.area))) {
+        problems.add("(3) " + d.name + " (" + d.area + ") lets " + d.signInUsers().keySet() + " sign in, the hub "
+            + hub.signInUsers(d.area).keySet());
       }
       checkFrozen(d.durable.replica, d.name, problems);
       // a dock's own scans are ordered by its clock, across crashes too

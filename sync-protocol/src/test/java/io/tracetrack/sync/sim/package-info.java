@@ -13,7 +13,8 @@
  *       {@link io.tracetrack.sync.Change} records to one change log whose positions are commit
  *       order; {@code changes} pages that log per dock (410 below the pruned part); {@code
  *       snapshot} streams every bag and the dock's conflicts at one cursor. An admin finalizes
- *       bills, resolves conflicts (MOVE goes through the Reconciler) and prunes the log. Its bags
+ *       bills, resolves conflicts (MOVE goes through the Reconciler), creates and moves users
+ *       between areas, and prunes the log. Its bags
  *       are mirrored into the real {@link io.tracetrack.sync.InMemoryState} and compared every step.
  *   <li>{@link io.tracetrack.sync.sim.Dock} — an edge. {@code Durable} is its SQLite file (outbox,
  *       replica, cursor, conflicts, clock), changed only in whole steps; the rest (calls in flight,
@@ -35,12 +36,14 @@
  *       decided twice; nothing on a finalized bill changed; (5) every green scan is in an outbox or
  *       on the hub. After quiet: (2) every green op was decided on the hub exactly once, a refused
  *       one with a conflict, and the hub holds no op nobody scanned; (3) every dock's replica and
- *       view equal the hub, nothing pending, its conflicts the hub's conflicts of that dock; (4)
+ *       view equal the hub, nothing pending, its conflicts the hub's conflicts of that dock, the
+ *       users who may sign in there the hub's active users of its area (users move between
+ *       areas: the old area hears of the move, as an inactive user.v1); (4)
  *       finalized parents unchanged everywhere; each dock's ops stamped in increasing HLC order.
  * </ul>
  *
  * <h2>What is not modelled</h2>
- * Users (user.v1) and bill membership entries, the long poll (a pull answers at once), the
+ * Bill membership entries, the long poll (a pull answers at once), the
  * conflict acknowledgement call and the fleet view, and crashes inside a transaction (a step is
  * atomic; the real stores prove their own atomicity with SIGKILL tests).
  *
