@@ -39,7 +39,9 @@ final class Dock {
   enum Flaw {
     NONE,
     /** Treats a HELD outcome as done and forgets the op (a lost scan). */
-    FORGETS_HELD
+    FORGETS_HELD,
+    /** Reports its whole outbox as pending, answered-but-unacknowledged ops included. */
+    COUNTS_WHOLE_OUTBOX
   }
 
   /** What the dock's SQLite file holds. */
@@ -191,8 +193,11 @@ final class Dock {
     }
     sentUpTo = ops.getLast().id().seq();
     Long oldest = durable.outbox.isEmpty() ? null : durable.outbox.firstEntry().getValue().hlc().wallMillis();
+    // pending from this batch on: the hub derives the backlog left after it from this count
+    long pending = flaw == Flaw.COUNTS_WHOLE_OUTBOX ? durable.outbox.size()
+        : durable.outbox.tailMap(ops.getFirst().id().seq(), true).size();
     PushBatch batch = new PushBatch(edgeId, name, HybridClock.tick(durable.clock, nowMillis + skewMillis),
-        durable.outbox.size(), oldest, "sim", ops);
+        pending, oldest, "sim", ops);
     return Optional.of(wire.encode(batch));
   }
 

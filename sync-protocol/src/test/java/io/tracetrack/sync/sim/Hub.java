@@ -80,6 +80,10 @@ final class Hub {
   final InMemoryState reference = new InMemoryState();
   private final Map<String, String> edgeOfDock = new HashMap<>();
   private final Map<String, String> areaOfDock = new HashMap<>();
+  /** The fleet view's row per dock, as {@code GET /api/v1/docks} shows it. */
+  record Fleet(long lastSeq, long backlog, long lastSeenAt) {}
+
+  final Map<String, Fleet> fleet = new TreeMap<>();
   /** Users by name, as the hub's users table holds them. */
   final TreeMap<String, Change.User> users = new TreeMap<>();
   private final Map<String, Long> lastSeq = new HashMap<>();
@@ -155,6 +159,13 @@ final class Hub {
       }
     }
     lastSeq.put(edge, last);
+    // pendingOps counts the edge's outbox from this batch's first op on (its outbox has no holes),
+    // so its newest op is first + pendingOps - 1 and everything past last_seq still waits; a
+    // count of the whole outbox would include ops answered in a reply that was lost, and the
+    // fleet view would show a backlog for a dock that has none
+    long backlog = batch.ops().isEmpty() ? batch.pendingOps()
+        : Math.max(0, batch.ops().getFirst().id().seq() + batch.pendingOps() - 1 - last);
+    fleet.put(call.dock(), new Fleet(last, backlog, now.getAsLong()));
     commit(entries, flaw == Flaw.LOG_POSITION_AT_BEGIN);
     return new Message.PushAnswer(call.dock(), call.request(),
         wire.encode(new PushReply(last, Instant.ofEpochMilli(now.getAsLong()), outcomes)));

@@ -586,6 +586,11 @@ final class Simulation {
       if (!d.durable.conflicts.equals(hub.conflictsOf(d.name))) {
         problems.add("(3) " + d.name + " knows conflicts " + d.durable.conflicts + ", the hub " + hub.conflictsOf(d.name));
       }
+      Hub.Fleet row = hub.fleet.get(d.name);
+      long made = d.durable.nextSeq - 1;
+      if (made > 0 && (row == null || row.lastSeq() != made || row.backlog() != 0)) {
+        problems.add("fleet: " + d.name + " made " + made + " ops, all answered; the fleet view shows " + row);
+      }
       if (!d.signInUsers().equals(hub.signInUsers(d.area))) {
         problems.add("(3) " + d.name + " (" + d.area + ") lets " + d.signInUsers().keySet() + " sign in, the hub "
             + hub.signInUsers(d.area).keySet());

@@ -38,13 +38,14 @@
  *       one with a conflict, and the hub holds no op nobody scanned; (3) every dock's replica and
  *       view equal the hub, nothing pending, its conflicts the hub's conflicts of that dock, the
  *       users who may sign in there the hub's active users of its area (users move between
- *       areas: the old area hears of the move, as an inactive user.v1); (4)
+ *       areas: the old area hears of the move, as an inactive user.v1), and the fleet view shows
+ *       each dock's last seq and no backlog; (4)
  *       finalized parents unchanged everywhere; each dock's ops stamped in increasing HLC order.
  * </ul>
  *
  * <h2>What is not modelled</h2>
  * Bill membership entries, the long poll (a pull answers at once), the
- * conflict acknowledgement call and the fleet view, and crashes inside a transaction (a step is
+ * conflict acknowledgement call, the fleet view's clock offset and version, and crashes inside a transaction (a step is
  * atomic; the real stores prove their own atomicity with SIGKILL tests).
  *
  * <h2>Running it</h2>
