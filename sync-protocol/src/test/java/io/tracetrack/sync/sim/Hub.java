@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
@@ -286,7 +287,7 @@ final class Hub {
   void putUser(Change.User user) {
     Change.User before = users.put(user.username(), user);
     List<ChangeEntry> entries = new ArrayList<>();
-    if (before != null && !java.util.Objects.equals(before.area(), user.area()) && flaw != Flaw.USERS_BY_NEW_AREA_ONLY) {
+    if (before != null && !Objects.equals(before.area(), user.area()) && flaw != Flaw.USERS_BY_NEW_AREA_ONLY) {
       entries.add(entry(new Change.User(before.username(), before.role(), before.area(), false, null), "admin"));
     }
     entries.add(entry(user, "admin"));

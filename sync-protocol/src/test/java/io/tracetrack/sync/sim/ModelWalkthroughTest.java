@@ -3,11 +3,14 @@ package io.tracetrack.sync.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tracetrack.model.CodeGrammar;
-import io.tracetrack.sync.OpOutcome;
+import io.tracetrack.model.ErrorCode;
+import io.tracetrack.sync.Change;
 import io.tracetrack.sync.Op;
+import io.tracetrack.sync.OpOutcome;
 import io.tracetrack.sync.Reconciler;
 import io.tracetrack.sync.WireCodec;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +53,7 @@ class ModelWalkthroughTest {
 
     assertThat(a.view()).isEqualTo(hub.state);
     assertThat(b.view()).as("the refused link dropped out of B's view").isEqualTo(hub.state);
-    assertThat(b.durable.conflicts).containsExactly(java.util.Map.entry(fromB.get(1).conflictId(), "OPEN"));
+    assertThat(b.durable.conflicts).containsExactly(Map.entry(fromB.get(1).conflictId(), "OPEN"));
     assertThat(a.durable.conflicts).isEmpty();
 
     assertThat(hub.resolve(fromB.get(1).conflictId(), "MOVE")).isInstanceOf(Hub.Resolution.Done.class);
@@ -59,7 +62,7 @@ class ModelWalkthroughTest {
     assertThat(hub.state.bag("C1").orElseThrow().parent()).isEqualTo("P2-3");
     assertThat(a.view()).isEqualTo(hub.state);
     assertThat(b.view()).isEqualTo(hub.state);
-    assertThat(b.durable.conflicts).containsExactly(java.util.Map.entry(fromB.get(1).conflictId(), "MOVE"));
+    assertThat(b.durable.conflicts).containsExactly(Map.entry(fromB.get(1).conflictId(), "MOVE"));
   }
 
   @Test
@@ -88,7 +91,7 @@ class ModelWalkthroughTest {
     scan(a, new Op.Link("P1-3", "C1"));
     push(a);
     Message answer = hub.changes(new Message.Pull("B", ++calls, b.durable.cursor, 10));
-    assertThat(answer).isEqualTo(new Message.Refused("B", calls, io.tracetrack.model.ErrorCode.SNAPSHOT_REQUIRED));
+    assertThat(answer).isEqualTo(new Message.Refused("B", calls, ErrorCode.SNAPSHOT_REQUIRED));
     bootstrap(b);
     assertThat(b.durable.replica).isEqualTo(hub.state);
     assertThat(b.durable.cursor).isEqualTo(hub.head());
@@ -96,13 +99,13 @@ class ModelWalkthroughTest {
 
   @Test
   void aUserMovedToAnotherArea_canNoLongerSignInAtTheOldAreasDock() {
-    hub.putUser(new io.tracetrack.sync.Change.User("ana", "OPERATOR", "north", true, "$argon2id$x"));
+    hub.putUser(new Change.User("ana", "OPERATOR", "north", true, "$argon2id$x"));
     pullAll(a);
     pullAll(b);
     assertThat(a.signInUsers()).containsOnlyKeys("ana");
     assertThat(b.signInUsers()).isEmpty();
 
-    hub.putUser(new io.tracetrack.sync.Change.User("ana", "OPERATOR", "south", true, "$argon2id$x"));
+    hub.putUser(new Change.User("ana", "OPERATOR", "south", true, "$argon2id$x"));
     pullAll(a);
     pullAll(b);
     assertThat(a.signInUsers()).as("north heard she left").isEmpty();

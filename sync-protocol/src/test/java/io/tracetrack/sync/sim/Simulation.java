@@ -5,6 +5,7 @@ import io.tracetrack.model.CodeGrammar;
 import io.tracetrack.model.CodeKind;
 import io.tracetrack.model.ErrorCode;
 import io.tracetrack.sync.BagFacts;
+import io.tracetrack.sync.Change;
 import io.tracetrack.sync.Op;
 import io.tracetrack.sync.OpEnvelope;
 import io.tracetrack.sync.OpId;
@@ -414,7 +415,7 @@ final class Simulation {
     int a = rng.nextInt(AREAS.size() + 1);
     String area = a == AREAS.size() ? null : AREAS.get(a);
     boolean active = rng.nextInt(5) != 0;
-    hub.putUser(new io.tracetrack.sync.Change.User(name, "OPERATOR", area, active, "$argon2id$v=19$sim$" + rng.nextInt(1000)));
+    hub.putUser(new Change.User(name, "OPERATOR", area, active, "$argon2id$v=19$sim$" + rng.nextInt(1000)));
     count("hub.user");
     note("admin sets " + name + " to area " + area + (active ? "" : ", disabled"));
   }
