@@ -1,6 +1,7 @@
 package io.tracetrack.sync.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -66,6 +67,8 @@ class ConvergenceSimulationTest {
 
   @Test
   void aSeed_runTwice_takesTheSameStepsToTheByte() {
+    // re-running one seed is about that seed only
+    assumeTrue(System.getProperty("sim.seed", "").isBlank(), "-Dsim.seed given");
     for (long seed = 1; seed <= 25; seed++) {
       Simulation.Result a = Simulation.run(seed, Simulation.Options.SOUND);
       Simulation.Result b = Simulation.run(seed, Simulation.Options.SOUND);
