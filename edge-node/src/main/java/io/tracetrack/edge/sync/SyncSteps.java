@@ -96,7 +96,7 @@ final class SyncSteps {
    * pages. The first page may wait up to {@code firstWaitMs} for something new (a long poll); the
    * rest are read without waiting.
    *
-   * @return how many changes (and snapshot lines) were taken
+   * @return how many changes (and snapshot rows: bags, users, conflicts) were taken
    */
   HubClient.Result<Long> pullAll(int firstWaitMs) {
     long pulled = 0;
@@ -169,7 +169,7 @@ final class SyncSteps {
           store.recordAttempt(true, clock.instant(), null);
           console.accept("sync: snapshot loaded, " + p.loaded() + " rows in "
               + Duration.between(started, clock.instant()).toMillis() + " ms");
-          yield ok;
+          yield new HubClient.Result.Ok<>(p.loaded());
         }
         case HubClient.Result.Refused<Long> r -> recordRefusal(r);
         case HubClient.Result.Unreachable<Long> u -> recordUnreachable(u);

@@ -17,28 +17,30 @@ import java.util.concurrent.LinkedBlockingQueue;
  * A tiny real HTTP server standing in for the hub in client tests: each path answers what the test
  * set, canned protocol bytes or a fault, and every request is kept for the test to look at.
  */
-final class FakeHub implements AutoCloseable {
+public final class FakeHub implements AutoCloseable {
 
   /** One request as it arrived. */
-  record Seen(String method, String path, String query, String authorization, String edgeId, String acceptEncoding,
+  public record Seen(String method, String path, String query, String authorization, String edgeId, String acceptEncoding,
       String body) {}
 
   @FunctionalInterface
-  interface Answer {
+  public interface Answer {
     void answer(HttpExchange exchange) throws IOException, InterruptedException;
   }
 
+  private static final String BODY = "fakehub.body";
   private final HttpServer server;
   private final Map<String, Answer> answers = new ConcurrentHashMap<>();
-  final LinkedBlockingQueue<Seen> seen = new LinkedBlockingQueue<>();
+  public final LinkedBlockingQueue<Seen> seen = new LinkedBlockingQueue<>();
 
-  FakeHub() throws IOException {
+  public FakeHub() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/", exchange -> {
       try (exchange) {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         URI uri = exchange.getRequestURI();
+        exchange.setAttribute(BODY, body);
         seen.add(new Seen(exchange.getRequestMethod(), uri.getPath(), uri.getRawQuery(),
             exchange.getRequestHeaders().getFirst("Authorization"), exchange.getRequestHeaders().getFirst("X-Edge-Id"),
             exchange.getRequestHeaders().getFirst("Accept-Encoding"), body));
@@ -57,19 +59,24 @@ final class FakeHub implements AutoCloseable {
     server.start();
   }
 
-  void on(String path, Answer answer) {
+  /** The request body (already read, to keep it for {@link #seen}). */
+  public static String body(HttpExchange exchange) {
+    return (String) exchange.getAttribute(BODY);
+  }
+
+  public void on(String path, Answer answer) {
     answers.put(path, answer);
   }
 
-  void onJson(String path, int status, String body) {
+  public void onJson(String path, int status, String body) {
     on(path, ex -> send(ex, status, status >= 400 ? "application/problem+json" : "application/json", body));
   }
 
-  URI uri() {
+  public URI uri() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 
-  static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+  public static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", contentType);
     exchange.sendResponseHeaders(status, status == 204 ? -1 : bytes.length);
@@ -80,7 +87,7 @@ final class FakeHub implements AutoCloseable {
     }
   }
 
-  static String problem(String code, String detail) {
+  public static String problem(String code, String detail) {
     return "{\"type\":\"about:blank\",\"code\":\"" + code + "\",\"detail\":\"" + detail + "\"}";
   }
 

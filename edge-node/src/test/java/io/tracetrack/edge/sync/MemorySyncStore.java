@@ -25,7 +25,7 @@ import java.util.TreeMap;
  * It keeps what a real store keeps, only simpler: an outbox, the answered seq, a cursor, the
  * changes taken, conflicts. Thread-safe, since the worker's two loops call it at once.
  */
-final class MemorySyncStore implements SyncStore {
+public final class MemorySyncStore implements SyncStore {
 
   final String edgeId;
   final String dock;
@@ -42,15 +42,16 @@ final class MemorySyncStore implements SyncStore {
   private Instant lastSyncAt;
   private String lastError;
   private long nextSeq = 1;
+  private int batchAsks;
 
-  MemorySyncStore(String edgeId, String dock, boolean needsSnapshot) {
+  public MemorySyncStore(String edgeId, String dock, boolean needsSnapshot) {
     this.edgeId = edgeId;
     this.dock = dock;
     this.needsSnapshot = needsSnapshot;
   }
 
   /** A scan's op: a child linked to a parent. */
-  synchronized long addLink(String parent, String child, Instant at) {
+  public synchronized long addLink(String parent, String child, Instant at) {
     long seq = nextSeq++;
     outbox.put(seq, new OpEnvelope(new OpId(edgeId, seq), new Hlc(at.toEpochMilli(), 0), "asha", dock, "s1",
         new Op.Link(parent, child)));
@@ -59,11 +60,16 @@ final class MemorySyncStore implements SyncStore {
   }
 
   /** A conflict the hub sent (as a pull would record it). */
-  synchronized void addConflict(LocalConflict c) {
+  public synchronized void addConflict(LocalConflict c) {
     conflicts.put(c.id(), c);
   }
 
-  synchronized long answered() {
+  /** How often the worker asked for a batch (it asks once more after the last one, finding none). */
+  public synchronized int batchAsks() {
+    return batchAsks;
+  }
+
+  public synchronized long answered() {
     return answered;
   }
 
@@ -73,6 +79,7 @@ final class MemorySyncStore implements SyncStore {
 
   @Override
   public synchronized Optional<PushBatch> nextBatch(int max, String version) {
+    batchAsks++;
     List<OpEnvelope> ops = outbox.tailMap(answered, false).values().stream().limit(max).toList();
     if (ops.isEmpty()) {
       return Optional.empty();
