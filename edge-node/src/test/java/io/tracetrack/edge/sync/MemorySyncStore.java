@@ -27,8 +27,8 @@ import java.util.TreeMap;
  */
 public final class MemorySyncStore implements SyncStore {
 
-  final String edgeId;
-  final String dock;
+  public final String edgeId;
+  public final String dock;
   private final TreeMap<Long, OpEnvelope> outbox = new TreeMap<>();
   private final Map<Long, Instant> madeAt = new LinkedHashMap<>();
   private final Map<Long, LocalConflict> conflicts = new LinkedHashMap<>();
