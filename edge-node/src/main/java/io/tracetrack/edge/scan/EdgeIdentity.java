@@ -86,7 +86,7 @@ public final class EdgeIdentity {
   }
 
   /**
-   * The status, with the sync side when there is one: then the pending count and the oldest
+   * The status, with the sync side when there is one (the dock is enrolled): then the pending count and the oldest
    * pending age are the sync store's (it knows what the hub answered); without one they are read
    * from the outbox after the acknowledged seq.
    */
@@ -107,7 +107,7 @@ public final class EdgeIdentity {
     }
     SyncStore.SyncStatus s = sync.get();
     return new Status(local.edgeId(), local.dock(), s.pendingOps(), local.lastSeq(), local.hlc(), local.usersFromHub(),
-        s.hub() != null ? s.hub() : local.hub(), local.enrolled(), s.online(), s.lastSyncAt(), s.oldestPendingAgeMs(),
+        s.hub() != null ? s.hub() : local.hub(), true, s.online(), s.lastSyncAt(), s.oldestPendingAgeMs(),
         s.openConflicts(), s.lastError(), bootstrap.orElse(null));
   }
 
