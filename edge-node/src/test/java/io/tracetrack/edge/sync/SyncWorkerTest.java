@@ -247,6 +247,47 @@ class SyncWorkerTest {
     }
 
     @Test
+    void pullRound_longSnapshot_printsProgressEveryFewSeconds_andShowsItWhileLoading() {
+      MemorySyncStore fresh = new MemorySyncStore("edge-0a0b0c0d0e0f", "DOCK-1", true);
+      snapshotOf(5_000, 10);
+      hub.onJson("/api/v1/sync/changes", 200, HubClientTest.page(10, 10));
+      List<SyncStore.Progress> seenWhileLoading = new CopyOnWriteArrayList<>();
+      SyncWorker[] self = new SyncWorker[1];
+      // each reading of the clock is 2 s later: a progress line is due every third reading
+      java.time.Clock ticking = new java.time.Clock() {
+        private java.time.Instant now = clock.instant();
+
+        @Override
+        public java.time.ZoneId getZone() {
+          return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+          return this;
+        }
+
+        @Override
+        public synchronized java.time.Instant instant() {
+          now = now.plusSeconds(2);
+          return now;
+        }
+      };
+      self[0] = new SyncWorker(fresh, client(hub.uri()), ticking, "test", TOP, slept::add, SyncWorker.DEFAULT_TICK, line -> {
+        console.add(line);
+        self[0].bootstrap().ifPresent(seenWhileLoading::add);
+      });
+
+      self[0].pullRound();
+
+      assertThat(console).filteredOn(l -> l.startsWith("sync: snapshot ") && l.contains(" of 5000 rows"))
+          .isNotEmpty()
+          .allSatisfy(l -> assertThat(l).matches("sync: snapshot \\d+ of 5000 rows \\(\\d+%\\)"));
+      assertThat(seenWhileLoading).isNotEmpty().allSatisfy(p -> assertThat(p.total()).isEqualTo(5_000));
+      assertThat(self[0].bootstrap()).isEmpty();
+    }
+
+    @Test
     void pullRound_cursorTheHubNoLongerHolds_takesASnapshot_neverASilentGap() {
       hub.on("/api/v1/sync/changes", ex -> {
         String query = ex.getRequestURI().getRawQuery();
