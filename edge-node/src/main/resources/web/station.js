@@ -28,6 +28,8 @@
     signOutTimeoutMs: 5000,
     shownTextMax: 40, // raw (possibly garbage) input is shortened before it is displayed
     notRecordedListMax: 5,
+    syncPollMs: 5000, // the sync strip and the conflicts list are re-read this often
+    conflictsShown: 20,
   });
 
   const COMMAND_TEXT = Object.freeze({ UNDO: 'CMD-UNDO', FINISH: 'CMD-FINISH', CANCEL: 'CMD-CANCEL' });
@@ -81,7 +83,8 @@
     lastScanAt: Date.now(),
     finishPromptDismissed: false,
     audio: null,
-    timers: { scanGap: null, idleReset: null, retry: null, flash: null, confirmEnable: null },
+    timers: { scanGap: null, idleReset: null, retry: null, flash: null, confirmEnable: null, sync: null },
+    acknowledging: new Set(), // conflict ids whose acknowledgement is on its way
   };
 
   /** Elements by role; filled once at start. */
@@ -107,6 +110,12 @@
   function displayText(raw) {
     const visible = String(raw).replace(/[\u0000-\u001f\u007f]/g, '\ufffd');
     return visible.length > CONFIG.shownTextMax ? `${visible.slice(0, CONFIG.shownTextMax)}…` : visible;
+  }
+
+  /** Server text for a longer line than a scan's: control characters shown, length capped. */
+  function shortText(raw, max) {
+    const visible = String(raw).replace(/[\u0000-\u001f\u007f]/g, '\ufffd');
+    return visible.length > max ? `${visible.slice(0, max)}…` : visible;
   }
 
   function formatTime(iso) {
@@ -801,6 +810,130 @@
   }
 
   // ---------------------------------------------------------------------------------------------
+  // Sync with the hub: the status strip and this dock's conflicts
+  // ---------------------------------------------------------------------------------------------
+
+  /** "12 s", "5 min", "3 h", "2 days": how long ago, or how old, at a glance. */
+  function ageText(ms) {
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) return '';
+    const s = Math.floor(ms / 1000);
+    if (s < 60) return `${s} s`;
+    if (s < 3600) return `${Math.floor(s / 60)} min`;
+    if (s < 48 * 3600) return `${Math.floor(s / 3600)} h`;
+    return `${Math.floor(s / 86400)} days`;
+  }
+
+  function sinceText(iso) {
+    const at = typeof iso === 'string' ? Date.parse(iso) : NaN;
+    return Number.isNaN(at) ? null : `${ageText(Math.max(0, Date.now() - at))} ago`;
+  }
+
+  function scheduleSyncPoll(delayMs = CONFIG.syncPollMs) {
+    clearTimeout(state.timers.sync);
+    state.timers.sync = setTimeout(pollSync, delayMs);
+  }
+
+  /** Reads the status (and, signed in, the open conflicts), draws them, and comes back later. */
+  async function pollSync() {
+    state.timers.sync = null;
+    if (state.view !== 'station') return;
+    try {
+      const status = await apiRequest('GET', '/api/status', { token: null });
+      if (status.ok && isObject(status.data)) renderSyncStrip(status.data);
+      if (state.token && isObject(status.data) && status.data.enrolled === true) {
+        const res = await apiRequest('GET', '/api/conflicts', {});
+        if (res.ok && isObject(res.data) && Array.isArray(res.data.conflicts)) renderConflicts(res.data.conflicts);
+      } else {
+        renderConflicts([]);
+      }
+    } finally {
+      if (state.view === 'station') scheduleSyncPoll();
+    }
+  }
+
+  function setSyncItem(node, text) {
+    node.textContent = text || '';
+    node.hidden = !text;
+  }
+
+  function renderSyncStrip(s) {
+    const enrolled = s.enrolled === true;
+    const online = enrolled && s.online === true;
+    el.syncOnline.textContent = !enrolled ? 'Local only – not connected to a hub' : online ? 'Hub: ONLINE' : 'Hub: OFFLINE';
+    el.syncOnline.classList.toggle('sync-on', online);
+    el.syncOnline.classList.toggle('sync-off', enrolled && !online);
+    el.syncOnline.classList.toggle('sync-unknown', !enrolled);
+    const pending = typeof s.pendingOps === 'number' ? s.pendingOps : 0;
+    setSyncItem(el.syncPending, enrolled ? `${pending} scan${pending === 1 ? '' : 's'} waiting to sync` : '');
+    const oldest = ageText(s.oldestPendingAgeMs);
+    setSyncItem(el.syncOldest, enrolled && pending > 0 && oldest ? `oldest waiting ${oldest}` : '');
+    const last = sinceText(s.lastSyncAt);
+    setSyncItem(el.syncLast, enrolled ? (last ? `last sync ${last}` : 'never synced yet') : '');
+    const boot = isObject(s.bootstrap) ? s.bootstrap : null;
+    let bootText = '';
+    if (boot && typeof boot.loaded === 'number' && typeof boot.total === 'number') {
+      const percent = boot.total > 0 ? Math.min(100, Math.floor((boot.loaded * 100) / boot.total)) : 0;
+      bootText = `Loading hub data: ${boot.loaded} of ${boot.total} (${percent}%)`;
+    }
+    setSyncItem(el.syncBootstrap, bootText);
+    setSyncItem(el.syncError, enrolled && !online ? shortText(stringOrNull(s.lastError) || '', 160) : '');
+  }
+
+  /** One line per conflict: what was refused and why, the bags, the other dock, when; and the button. */
+  function renderConflicts(list) {
+    const shown = list.filter(isObject).slice(0, CONFIG.conflictsShown);
+    el.conflicts.replaceChildren(...shown.map(conflictItem));
+    el.conflictsPanel.hidden = shown.length === 0;
+  }
+
+  function conflictItem(c) {
+    const li = document.createElement('li');
+    li.className = 'conflict';
+    const id = typeof c.id === 'number' ? c.id : null;
+    if (id !== null) li.dataset.conflictId = String(id);
+    const bags = [stringOrNull(c.child), stringOrNull(c.parent)].filter(Boolean);
+    li.append(textSpan('conflict-code', stringOrNull(c.code) || 'CONFLICT'));
+    li.append(textSpan('conflict-message', stringOrNull(c.message) || 'The hub did not take this scan.'));
+    if (bags.length) li.append(textSpan('conflict-bags', bags.join(' → ')));
+    const other = [stringOrNull(c.otherParent) ? `now in ${c.otherParent}` : null,
+      stringOrNull(c.otherDock) ? `by dock ${c.otherDock}` : null].filter(Boolean);
+    if (other.length) li.append(textSpan('conflict-other', other.join(' ')));
+    const when = sinceText(c.hubAt);
+    const who = [stringOrNull(c.actor), when].filter(Boolean).join(', ');
+    if (who) li.append(textSpan('conflict-when', who));
+    if (id !== null) {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'btn btn-small btn-ack';
+      button.textContent = 'Acknowledge';
+      button.disabled = state.acknowledging.has(id);
+      button.addEventListener('click', () => acknowledgeConflict(id, li));
+      li.append(button);
+    }
+    return li;
+  }
+
+  async function acknowledgeConflict(id, item) {
+    if (state.acknowledging.has(id)) return;
+    state.acknowledging.add(id);
+    const button = item.querySelector('button');
+    if (button) button.disabled = true;
+    try {
+      const res = await apiRequest('POST', `/api/conflicts/${encodeURIComponent(String(id))}/ack`, {});
+      if (res.status === 401) {
+        expireSession([]);
+        return;
+      }
+      if (res.ok || res.status === 404) item.remove(); // 404: acknowledged elsewhere meanwhile
+      el.conflictsPanel.hidden = el.conflicts.children.length === 0;
+    } finally {
+      state.acknowledging.delete(id);
+      if (button) button.disabled = false;
+      focusScan();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Views and session
   // ---------------------------------------------------------------------------------------------
 
@@ -824,6 +957,7 @@
     el.stationView.hidden = false;
     renderAll();
     focusScan();
+    scheduleSyncPoll(0);
   }
 
   /** Forgets the session in this tab; the server side is handled by the caller (or has expired). */
@@ -959,6 +1093,14 @@
       confirmText: 'confirm-text',
       btnConfirm: 'btn-confirm',
       btnKeep: 'btn-keep',
+      syncOnline: 'sync-online',
+      syncPending: 'sync-pending',
+      syncOldest: 'sync-oldest',
+      syncLast: 'sync-last',
+      syncBootstrap: 'sync-bootstrap',
+      syncError: 'sync-error',
+      conflictsPanel: 'conflicts-panel',
+      conflicts: 'conflicts',
     };
     for (const [key, id] of Object.entries(ids)) el[key] = document.getElementById(id);
   }

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * Everything the edge is configured with, read once at start: command-line flags first, then the
  * environment, then defaults. Nothing else in the edge reads flags or the environment.
  *
- * @param command what to run: serve (default), scan, users, status
+ * @param command what to run: serve (default), scan, users, status, enroll, sync
  * @param arguments positional arguments after the command (e.g. {@code users add NAME})
  * @param dataDir folder holding {@code edge.db}
  * @param bind address the station page listens on; loopback unless deliberately opened
@@ -35,6 +35,8 @@ import java.util.regex.Pattern;
  *     (DNS rebinding: any other Host header is refused)
  * @param hub the hub's base URL ({@code enroll}), or {@code null}
  * @param enrollmentCode the one-time code an admin got for this dock ({@code enroll}), or {@code null}
+ * @param once {@code sync}: one push and pull, then exit (the only way {@code sync} runs so far;
+ *     {@code serve} runs the continuous worker by itself)
  */
 public record EdgeConfig(
     String command,
@@ -52,7 +54,8 @@ public record EdgeConfig(
     boolean passwordFromStdin,
     List<String> allowedHosts,
     java.net.URI hub,
-    String enrollmentCode) {
+    String enrollmentCode,
+    boolean once) {
 
   public static final int DEFAULT_PORT = 8081;
   public static final String DEFAULT_BIND = "127.0.0.1";
@@ -86,7 +89,8 @@ public record EdgeConfig(
       new Flag("--child-pattern", "EDGE_CHILD_PATTERN", true, "child regex (default " + CodeGrammar.DEFAULT_CHILD + ")"),
       new Flag("--hub", "EDGE_HUB", true, "enroll: the hub's base URL, http(s)://host[:port]"),
       new Flag("--code", "EDGE_ENROLLMENT_CODE", true, "enroll: the one-time enrolment code an admin got for this dock"),
-      new Flag("--password-stdin", null, false, "users add/passwd: read the password from standard input"));
+      new Flag("--password-stdin", null, false, "users add/passwd: read the password from standard input"),
+      new Flag("--once", null, false, "sync: push everything pending, pull everything new, print one JSON line, exit"));
 
   /** The text of {@code --help}. */
   public static String usage() {
@@ -103,6 +107,8 @@ public record EdgeConfig(
           java -jar edge-node.jar users disable NAME | enable NAME   stop or allow a user; disabling ends their sessions
           java -jar edge-node.jar status                       edge id, dock, pending ops, last seq, hub, enrolled
           java -jar edge-node.jar enroll --hub URL --code CODE   enrol this dock with the hub (exit 77: code refused, 69: hub unreachable)
+          java -jar edge-node.jar sync --once                  push pending ops, pull new changes, print one JSON line
+                                                               (exit 69: hub unreachable, 77: credential refused, 78: not enrolled)
 
         Flags (environment variable in brackets):
         """);
@@ -122,6 +128,7 @@ public record EdgeConfig(
     Map<String, String> values = new HashMap<>();
     List<String> positional = new ArrayList<>();
     boolean passwordStdin = false;
+    boolean once = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (arg.equals("--help") || arg.equals("-h")) {
@@ -140,7 +147,14 @@ public record EdgeConfig(
       }
       Flag flag = flag(name);
       if (!flag.takesValue()) {
-        passwordStdin = true;
+        if (inline != null) {
+          throw usageError(name + " takes no value");
+        }
+        if (flag.name().equals("--once")) {
+          once = true;
+        } else {
+          passwordStdin = true;
+        }
         continue;
       }
       String value = inline;
@@ -161,8 +175,11 @@ public record EdgeConfig(
       }
     }
     String command = positional.isEmpty() ? "serve" : positional.removeFirst();
-    if (!List.of("serve", "scan", "users", "status", "enroll", "help").contains(command)) {
-      throw usageError("unknown command '" + command + "' (serve, scan, users, status, enroll)");
+    if (!List.of("serve", "scan", "users", "status", "enroll", "sync", "help").contains(command)) {
+      throw usageError("unknown command '" + command + "' (serve, scan, users, status, enroll, sync)");
+    }
+    if (command.equals("sync") && !once) {
+      throw usageError("sync runs only as 'sync --once' (a serving dock syncs by itself)");
     }
     CodeGrammar grammar;
     try {
@@ -190,13 +207,14 @@ public record EdgeConfig(
         passwordStdin,
         allowedHosts(values.get("--allowed-hosts")),
         hub(values.get("--hub")),
-        code(values.get("--code")));
+        code(values.get("--code")),
+        once);
   }
 
   private static EdgeConfig helpConfig() {
     return new EdgeConfig("help", List.of(), Path.of(DEFAULT_DATA), DEFAULT_BIND, DEFAULT_PORT, null, "terminal", null,
         CodeGrammar.defaults(), BounceFilter.DEFAULT_WINDOW, Duration.ofMinutes(10), Duration.ofSeconds(5), false, List.of(),
-        null, null);
+        null, null, false);
   }
 
   private static Flag flag(String name) {

@@ -12,7 +12,13 @@ import io.tracetrack.edge.station.EdgeServer;
 import io.tracetrack.edge.station.PageRoutes;
 import io.tracetrack.edge.station.StationApi;
 import io.tracetrack.edge.sync.DeviceCredential;
+import io.tracetrack.edge.sync.DockSync;
+import io.tracetrack.edge.sync.HubClient;
 import io.tracetrack.edge.sync.HubEnrolment;
+import io.tracetrack.edge.sync.SyncOnce;
+import io.tracetrack.edge.sync.SyncStore;
+import io.tracetrack.edge.sync.SyncStores;
+import io.tracetrack.edge.sync.SyncWorker;
 import io.tracetrack.edge.users.LocalUsers;
 import io.tracetrack.web.Json;
 import io.tracetrack.web.Logging;
@@ -24,9 +30,13 @@ import java.io.PrintStream;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -72,6 +82,7 @@ public final class Main {
       case "users" -> users(config, clock);
       case "status" -> status(config, clock);
       case "enroll" -> enroll(config, clock, HubEnrolment.withDefaults());
+      case "sync" -> sync(config, clock, db -> SyncStores.open(db, clock), HubClient.Timeouts.DEFAULTS);
       default -> throw new StartupException(ExitCode.USAGE, "unknown command " + config.command());
     };
   }
@@ -86,19 +97,34 @@ public final class Main {
     FileLock lock = DataFolder.lockForServer(config.dataDir());
     EdgeDatabase db = EdgeDatabase.open(config.databaseFile(), config.busyTimeout());
     EdgeMeta meta = EdgeIdentity.ensure(db, config.dock(), clock);
-    ScanService scans = new ScanService(db, config.grammar(), clock, config.bounceWindow(), config.idleReset());
+    Optional<DeviceCredential.Stored> enrolment = enrolment(config);
+    SyncWorker worker = null;
+    DockSync sync = DockSync.notEnrolled();
+    if (enrolment.isPresent()) {
+      SyncStore store = SyncStores.open(db, clock);
+      HubClient hub = HubClient.of(enrolment.get(), HubClient.Timeouts.DEFAULTS);
+      worker = SyncWorker.standard(store, hub, clock, version(), Main::console);
+      sync = new DockSync(store, hub, worker, task -> Thread.ofVirtual().name("sync-ack").start(task));
+    }
+    // the scan path only releases a permit; the worker does the network, never the scan
+    ScanService scans = new ScanService(db, config.grammar(), clock, config.bounceWindow(), config.idleReset(),
+        worker == null ? () -> { } : worker::nudge);
     LocalUsers users = new LocalUsers(db, clock);
     WebServer server;
     try {
       server = EdgeServer.start(EdgeServer.settings(config.bind(), config.port(), config.allowedHosts()),
-          new StationApi(scans, users, db), new PageRoutes(db));
+          new StationApi(scans, users, db, sync, clock), new PageRoutes(db));
     } catch (RuntimeException e) {
       db.close();
       throw new StartupException(ExitCode.CANT_CREATE,
           "cannot listen on " + config.bind() + ":" + config.port() + " (" + e.getMessage() + "); is the port in use? try --port", e);
     }
+    SyncWorker running = worker;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.stop();
+      if (running != null) {
+        running.close();
+      }
       db.close();
       try {
         lock.release();
@@ -110,6 +136,12 @@ public final class Main {
     String host = config.bind().contains(":") ? "[" + config.bind() + "]" : config.bind();
     System.out.printf(Locale.ROOT, "TraceTrack dock %s (edge %s), data %s%n", meta.dock(), meta.edgeId(), config.databaseFile());
     System.out.printf(Locale.ROOT, "Station page: http://%s:%d/%n", host, server.port());
+    if (worker != null) {
+      System.out.printf(Locale.ROOT, "Syncing with hub %s%n", enrolment.get().hub());
+      worker.start();
+    } else {
+      System.out.println("Not enrolled with a hub: scans stay on this dock (see enroll)");
+    }
     System.out.flush();
     return ExitCode.OK;
   }
@@ -219,9 +251,67 @@ public final class Main {
   private static ExitCode status(EdgeConfig config, Clock clock) {
     try (EdgeDatabase db = openDatabase(config)) {
       EdgeIdentity.ensure(db, config.dock(), clock);
-      System.out.println(Json.write(EdgeIdentity.status(db)));
+      Instant now = clock.instant();
+      Optional<SyncStore.SyncStatus> sync = enrolment(config).isPresent()
+          ? Optional.of(SyncStores.open(db, clock).status(now)) : Optional.empty();
+      System.out.println(Json.write(EdgeIdentity.status(db, now, sync, Optional.empty())));
       return ExitCode.OK;
     }
+  }
+
+  /**
+   * {@code sync --once}: the worker's push and pull, run once. Exit 0 with one JSON line; 69 when
+   * the hub cannot be reached (nothing is lost: pending ops stay pending); 77 when it refuses this
+   * dock's credential; 78 when the folder is not enrolled.
+   *
+   * @param stores opens the sync store (a test hands in its own)
+   */
+  static ExitCode sync(EdgeConfig config, Clock clock, Function<EdgeDatabase, SyncStore> stores, HubClient.Timeouts timeouts) {
+    try (EdgeDatabase db = openDatabase(config)) {
+      EdgeIdentity.ensure(db, config.dock(), clock);
+      DeviceCredential.Stored enrolled = enrolment(config).orElseThrow(() -> new StartupException(ExitCode.CONFIG,
+          "the data folder " + config.dataDir() + " is not enrolled with a hub: run enroll --hub URL --code CODE first"));
+      HubClient hub = HubClient.of(enrolled, timeouts);
+      SyncOnce.Outcome outcome = SyncOnce.run(stores.apply(db), hub, clock, version(), line -> System.err.println(line));
+      return switch (outcome) {
+        case SyncOnce.Outcome.Done d -> {
+          Map<String, Object> out = new LinkedHashMap<>();
+          out.put("pushed", d.pushed());
+          out.put("applied", d.applied());
+          out.put("duplicates", d.duplicates());
+          out.put("rejected", d.rejected());
+          out.put("pulled", d.pulled());
+          out.put("pendingOps", d.pendingOps());
+          out.put("openConflicts", d.openConflicts());
+          System.out.println(Json.write(out));
+          yield ExitCode.OK;
+        }
+        case SyncOnce.Outcome.Unreachable u -> throw new StartupException(ExitCode.UNAVAILABLE, "cannot reach the hub at "
+            + enrolled.hub() + " (" + u.why() + "); nothing was lost: pending ops stay and go with the next sync");
+        case SyncOnce.Outcome.Refused r -> throw new StartupException(
+            r.status() == 401 || r.status() == 403 ? ExitCode.NO_PERMISSION : ExitCode.SOFTWARE, r.detail());
+      };
+    }
+  }
+
+  /** The stored enrolment, if the folder has one; one that cannot be read stops the command. */
+  private static Optional<DeviceCredential.Stored> enrolment(EdgeConfig config) {
+    try {
+      return DeviceCredential.load(config.dataDir());
+    } catch (DeviceCredential.NotStored e) {
+      throw new StartupException(ExitCode.CONFIG, e.getMessage(), e);
+    }
+  }
+
+  /** The jar's version (its manifest), or "dev" when run from classes. */
+  private static String version() {
+    String v = Main.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  private static void console(String line) {
+    System.out.println(line);
+    System.out.flush();
   }
 
   /**

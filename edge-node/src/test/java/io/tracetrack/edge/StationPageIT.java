@@ -189,4 +189,13 @@ class StationPageIT {
     String origin = "http://127.0.0.1:" + edge.port() + "/";
     assertThat(resources).allSatisfy(url -> assertThat(url).startsWith(origin));
   }
+
+  @Test
+  @Order(8)
+  void syncStrip_onADockNotEnrolled_saysLocalOnly_withNoConflictsPanel() {
+    wait.until(d -> d.findElement(By.id("sync-online")).getText().contains("not connected to a hub"));
+    assertThat(browser.findElement(By.id("sync-strip")).isDisplayed()).isTrue();
+    assertThat(browser.findElement(By.id("conflicts-panel")).isDisplayed()).isFalse();
+    assertThat(browser.switchTo().activeElement().getDomAttribute("id")).isEqualTo("scan-input");
+  }
 }

@@ -64,8 +64,19 @@ public final class ScanService {
   private final Duration idleReset;
   private final Map<String, BounceFilter.LastScan> lastScanByStation = new ConcurrentHashMap<>();
   private final Map<String, Long> lastActivityByStation = new ConcurrentHashMap<>();
+  private final Runnable afterCommit;
 
   public ScanService(EdgeDatabase db, CodeGrammar grammar, Clock clock, Duration bounceWindow, Duration idleReset) {
+    this(db, grammar, clock, bounceWindow, idleReset, () -> { });
+  }
+
+  /**
+   * @param afterCommit runs after every committed scan (the sync worker's nudge): it must be cheap
+   *     and never block, since the scan's answer waits for it
+   */
+  public ScanService(EdgeDatabase db, CodeGrammar grammar, Clock clock, Duration bounceWindow, Duration idleReset,
+      Runnable afterCommit) {
+    this.afterCommit = Objects.requireNonNull(afterCommit, "afterCommit");
     this.db = Objects.requireNonNull(db, "db");
     this.grammar = Objects.requireNonNull(grammar, "grammar");
     this.reconciler = new Reconciler(grammar);
@@ -105,6 +116,7 @@ public final class ScanService {
     // only a stored scan arms the bounce filter: a re-scan after NOT RECORDED must go through
     lastScanByStation.put(station, new BounceFilter.LastScan(code, now));
     lastActivityByStation.merge(station, now.toEpochMilli(), Math::max);
+    afterCommit.run();
     return result;
   }
 

@@ -14,17 +14,22 @@ import io.tracetrack.edge.users.LocalUsers;
 import io.tracetrack.edge.users.Session;
 import io.tracetrack.edge.users.SignInResult;
 import io.tracetrack.edge.db.EdgeDatabase;
+import io.tracetrack.edge.sync.DockSync;
 import io.tracetrack.web.Json;
 import io.tracetrack.web.ApiProblem;
 import io.tracetrack.web.Form;
 import io.tracetrack.web.Problems;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
  * The JSON API under {@code /api}: station sign-in, the scan endpoint the page uses, the station's
- * state for (re)drawing, and the edge's status. Business refusals of a scan are a 200 with
+ * state for (re)drawing, the edge's status (with its sync side), and this dock's sync conflicts
+ * with their acknowledgement. Business refusals of a scan are a 200 with
  * {@code accepted:false}; only malformed requests and missing sessions are 4xx.
  */
 public final class StationApi implements HttpService {
@@ -32,14 +37,26 @@ public final class StationApi implements HttpService {
   /** Any string field: the body cap is the real limit; a scan of any length gets the terminal's answer. */
   private static final int TEXT_MAX = Integer.MAX_VALUE;
 
+  /** Most conflicts the station lists at once; more is the admin's work at the hub. */
+  private static final int CONFLICTS_SHOWN = 50;
+
   private final ScanService scans;
   private final LocalUsers users;
   private final EdgeDatabase db;
+  private final DockSync sync;
+  private final Clock clock;
 
+  /** The API of a dock not enrolled with a hub (its status says so; it has no conflicts). */
   public StationApi(ScanService scans, LocalUsers users, EdgeDatabase db) {
+    this(scans, users, db, DockSync.notEnrolled(), Clock.systemUTC());
+  }
+
+  public StationApi(ScanService scans, LocalUsers users, EdgeDatabase db, DockSync sync, Clock clock) {
     this.scans = scans;
     this.users = users;
     this.db = db;
+    this.sync = Objects.requireNonNull(sync, "sync");
+    this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   @Override
@@ -48,7 +65,9 @@ public final class StationApi implements HttpService {
         .delete("/session", this::signOut)
         .post("/scan", signedIn(this::scan))
         .get("/station", signedIn(this::station))
-        .get("/status", this::status);
+        .get("/status", this::status)
+        .get("/conflicts", signedIn(this::conflicts))
+        .post("/conflicts/{id}/ack", signedIn(this::acknowledge));
   }
 
   /** A handler that runs only inside a station session. */
@@ -104,7 +123,29 @@ public final class StationApi implements HttpService {
   }
 
   private void status(ServerRequest req, ServerResponse res) {
-    sendJson(res, EdgeIdentity.status(db));
+    Instant now = clock.instant();
+    sendJson(res, EdgeIdentity.status(db, now, sync.status(now), sync.bootstrap()));
+  }
+
+  /** This dock's conflicts nobody here has acknowledged yet, newest first. */
+  private void conflicts(ServerRequest req, ServerResponse res, Session session) {
+    sendJson(res, Map.of("conflicts", sync.openConflicts(CONFLICTS_SHOWN)));
+  }
+
+  /** Someone at the station saw the conflict: it leaves the list (and the hub hears of it when it can). */
+  private void acknowledge(ServerRequest req, ServerResponse res, Session session) {
+    long id = conflictId(req.path().pathParameters().get("id"));
+    if (!sync.acknowledge(id, session.user(), clock.instant())) {
+      throw new ApiProblem(404, ErrorCode.CONFLICT_NOT_FOUND, "this dock has no conflict " + id);
+    }
+    res.status(204).send();
+  }
+
+  private static long conflictId(String text) {
+    if (text.isEmpty() || text.length() > 18 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      throw new ApiProblem(400, ErrorCode.INVALID_REQUEST, "a conflict id is a whole number");
+    }
+    return Long.parseLong(text);
   }
 
   private static Optional<String> bearer(ServerRequest req) {

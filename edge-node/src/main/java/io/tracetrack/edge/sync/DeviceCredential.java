@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -84,6 +85,46 @@ public final class DeviceCredential {
       Files.deleteIfExists(file(dataDir));
     } catch (IOException ignored) {
       // left behind only if the folder turned read-only; it is owner-only anyway
+    }
+  }
+
+  /** A stored credential and what it belongs to. */
+  public record Stored(String hub, String dock, String edgeId, String credential) {
+    public Stored {
+      Objects.requireNonNull(hub, "hub");
+      Objects.requireNonNull(dock, "dock");
+      Objects.requireNonNull(edgeId, "edgeId");
+      Objects.requireNonNull(credential, "credential");
+    }
+
+    /** Never the secret: this record ends up in log lines and exception messages. */
+    @Override
+    public String toString() {
+      return "Stored[hub=" + hub + ", dock=" + dock + ", edgeId=" + edgeId + "]";
+    }
+  }
+
+  /**
+   * Reads the stored credential.
+   *
+   * @return empty when none is stored (the dock is not enrolled)
+   * @throws NotStored when the file is there but unreadable or not what {@link #store} wrote
+   */
+  public static Optional<Stored> load(Path dataDir) throws NotStored {
+    Path f = file(dataDir);
+    if (!Files.isRegularFile(f)) {
+      return Optional.empty();
+    }
+    try {
+      var json = JSON.readTree(Files.readAllBytes(f));
+      if (json == null || !json.path("hub").isTextual() || !json.path("dock").isTextual()
+          || !json.path("edgeId").isTextual() || !json.path("credential").isTextual()) {
+        throw new NotStored(f + " is not a device credential this edge wrote; enrol the dock again", null);
+      }
+      return Optional.of(new Stored(json.get("hub").asText(), json.get("dock").asText(), json.get("edgeId").asText(),
+          json.get("credential").asText()));
+    } catch (IOException e) {
+      throw new NotStored("cannot read " + f + ": " + e.getMessage(), e);
     }
   }
 

@@ -94,8 +94,8 @@ class ScanServiceTest {
     for (int i = 1; i < ops.size(); i++) {
       assertThat(ops.get(i).hlc().isAfter(ops.get(i - 1).hlc())).isTrue();
     }
-    assertThat(EdgeIdentity.status(edge.db).lastSeq()).isEqualTo(7);
-    assertThat(EdgeIdentity.status(edge.db).pendingOps()).isEqualTo(7);
+    assertThat(EdgeIdentity.status(edge.db, edge.clock.instant()).lastSeq()).isEqualTo(7);
+    assertThat(EdgeIdentity.status(edge.db, edge.clock.instant()).pendingOps()).isEqualTo(7);
   }
 
   @Test

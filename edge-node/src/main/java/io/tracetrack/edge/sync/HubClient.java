@@ -1,0 +1,324 @@
+package io.tracetrack.edge.sync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tracetrack.model.ErrorCode;
+import io.tracetrack.sync.ChangePage;
+import io.tracetrack.sync.CodecException;
+import io.tracetrack.sync.PushBatch;
+import io.tracetrack.sync.PushReply;
+import io.tracetrack.sync.SnapshotLine;
+import io.tracetrack.sync.WireCodec;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * The dock's calls to the hub's sync API ({@code /api/v1/sync/...}), as the device enrolled: the
+ * credential as a bearer token and the edge id beside it. Every call answers a {@link Result}:
+ * the hub's answer, a refusal worth no retry as is ({@link Result.Refused}, a 4xx with the hub's
+ * code), or no usable answer at all ({@link Result.Unreachable}: network, timeout, a 5xx or 429,
+ * bytes that are not the hub's JSON), which is worth retrying later. Nothing here throws for the
+ * network; the worker decides about retries.
+ */
+public final class HubClient {
+
+  /** Longest problem or reply body read into memory; a sync reply of 1,000 outcomes is far below. */
+  private static final int MAX_BODY_CHARS = 8 * 1024 * 1024;
+  /** Longest snapshot line: one bag, user or conflict row is a few hundred bytes. */
+  private static final int MAX_LINE_CHARS = 256 * 1024;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * @param connect establishing the connection
+   * @param push a whole push round trip (the hub applies up to a full batch in it)
+   * @param pollMargin added to a long poll's wait: the hub answers after the wait, plus the network
+   * @param snapshotIdle a snapshot stream that sends nothing this long is given up (a stalled
+   *     stream would otherwise hold the pull loop forever)
+   */
+  public record Timeouts(Duration connect, Duration push, Duration pollMargin, Duration snapshotIdle) {
+    public static final Timeouts DEFAULTS =
+        new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(15), Duration.ofSeconds(60));
+
+    public Timeouts {
+      Objects.requireNonNull(connect, "connect");
+      Objects.requireNonNull(push, "push");
+      Objects.requireNonNull(pollMargin, "pollMargin");
+      Objects.requireNonNull(snapshotIdle, "snapshotIdle");
+    }
+  }
+
+  /** What a call came to. */
+  public sealed interface Result<T> {
+    record Ok<T>(T value) implements Result<T> {}
+
+    /**
+     * The hub refused the call (a 4xx but 429, with its problem code): a revoked dock
+     * ({@code DOCK_REVOKED}), a credential it does not know ({@code UNAUTHENTICATED}), a request it
+     * cannot read. Sending the same again will not help.
+     */
+    record Refused<T>(int status, String code, String detail) implements Result<T> {
+      /** The credential itself is no good: the dock must be enrolled again. */
+      public boolean credentialRefused() {
+        return ErrorCode.DOCK_REVOKED.name().equals(code) || ErrorCode.UNAUTHENTICATED.name().equals(code);
+      }
+    }
+
+    /** No usable answer: worth trying again later, nothing was lost. */
+    record Unreachable<T>(String why) implements Result<T> {}
+  }
+
+  /** A change page, or the hub saying it no longer holds the cursor asked for. */
+  public sealed interface Pulled {
+    record Page(ChangePage page) implements Pulled {}
+
+    record SnapshotRequired(String detail) implements Pulled {}
+  }
+
+  private final URI hub;
+  private final String edgeId;
+  private final String credential;
+  private final HttpClient http;
+  private final Timeouts timeouts;
+  private final WireCodec codec = new WireCodec();
+
+  public HubClient(URI hub, String edgeId, String credential, HttpClient http, Timeouts timeouts) {
+    this.hub = Objects.requireNonNull(hub, "hub");
+    this.edgeId = Objects.requireNonNull(edgeId, "edgeId");
+    this.credential = Objects.requireNonNull(credential, "credential");
+    this.http = Objects.requireNonNull(http, "http");
+    this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
+  }
+
+  /** A client for the stored enrolment, with its own JDK HTTP client. */
+  public static HubClient of(DeviceCredential.Stored stored, Timeouts timeouts) {
+    // no redirects: the credential must not follow a redirect to wherever it points
+    HttpClient http = HttpClient.newBuilder().connectTimeout(timeouts.connect())
+        .followRedirects(HttpClient.Redirect.NEVER).build();
+    return new HubClient(URI.create(stored.hub()), stored.edgeId(), stored.credential(), http, timeouts);
+  }
+
+  public URI hub() {
+    return hub;
+  }
+
+  /** {@code POST /api/v1/sync/push}. */
+  public Result<PushReply> push(PushBatch batch) {
+    HttpRequest req = request("/api/v1/sync/push", timeouts.push())
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(codec.encode(batch), StandardCharsets.UTF_8)).build();
+    return call(req, 200, codec::decodeReply);
+  }
+
+  /**
+   * {@code GET /api/v1/sync/changes}: entries after {@code after}; with {@code waitMs > 0} the hub
+   * holds the call until something new commits or the wait ends.
+   */
+  public Result<Pulled> changes(long after, int limit, int waitMs) {
+    HttpRequest req = request(String.format(Locale.ROOT, "/api/v1/sync/changes?after=%d&limit=%d&waitMs=%d", after, limit,
+        waitMs), Duration.ofMillis(waitMs).plus(timeouts.pollMargin())).GET().build();
+    Result<Pulled> result = call(req, 200, body -> new Pulled.Page(codec.decodePage(body)));
+    if (result instanceof Result.Refused<Pulled>(int status, String code, String detail)
+        && ErrorCode.SNAPSHOT_REQUIRED.name().equals(code)) {
+      return new Result.Ok<>(new Pulled.SnapshotRequired(detail));
+    }
+    return result;
+  }
+
+  /**
+   * {@code GET /api/v1/sync/snapshot}, streamed: each line goes to {@code lines} as it arrives, so
+   * a snapshot of millions of bags never sits in memory. A stream that ends without its End line
+   * (the hub or the network broke off) is {@link Result.Unreachable}; what {@code lines} did with
+   * the lines before is for it to undo. Exceptions of {@code lines} pass through.
+   *
+   * @return the number of lines taken
+   */
+  public Result<Long> snapshot(Consumer<SnapshotLine> lines) {
+    HttpRequest req = request("/api/v1/sync/snapshot", timeouts.push()).header("Accept-Encoding", "gzip").GET().build();
+    HttpResponse<InputStream> res;
+    try {
+      res = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+    } catch (IOException e) {
+      return unreachable(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Result.Unreachable<>("interrupted");
+    }
+    try (InputStream raw = res.body()) {
+      if (res.statusCode() != 200) {
+        return failure(res.statusCode(), readCapped(raw));
+      }
+      boolean gzip = res.headers().firstValue("Content-Encoding").map(v -> v.strip().equalsIgnoreCase("gzip")).orElse(false);
+      return readLines(gzip ? new GZIPInputStream(raw) : raw, raw, lines);
+    } catch (IOException e) {
+      return unreachable(e);
+    }
+  }
+
+  private Result<Long> readLines(InputStream in, InputStream raw, Consumer<SnapshotLine> lines) throws IOException {
+    IdleWatch watch = new IdleWatch(raw, timeouts.snapshotIdle());
+    try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      long taken = 0;
+      boolean ended = false;
+      String text;
+      while ((text = reader.readLine()) != null) {
+        watch.alive();
+        if (text.isBlank()) {
+          continue;
+        }
+        if (ended) {
+          return new Result.Unreachable<>("the snapshot went on after its End line");
+        }
+        if (text.length() > MAX_LINE_CHARS) {
+          return new Result.Unreachable<>("a snapshot line longer than " + MAX_LINE_CHARS + " characters");
+        }
+        SnapshotLine line;
+        try {
+          line = codec.decodeSnapshotLine(text);
+        } catch (CodecException e) {
+          return new Result.Unreachable<>("snapshot line " + (taken + 1) + " is not the hub's: " + e.getMessage());
+        }
+        lines.accept(line);
+        taken++;
+        ended = line instanceof SnapshotLine.End;
+      }
+      if (!ended) {
+        return new Result.Unreachable<>("the snapshot stopped short after " + taken + " lines"
+            + (watch.fired() ? " (nothing came for " + timeouts.snapshotIdle().toSeconds() + " s)" : ""));
+      }
+      return new Result.Ok<>(taken);
+    } catch (IOException | UncheckedIOException e) {
+      return new Result.Unreachable<>("the snapshot stream broke off" + (watch.fired() ? " (nothing came for "
+          + timeouts.snapshotIdle().toSeconds() + " s)" : "") + ": " + e.getMessage());
+    } finally {
+      watch.stop();
+    }
+  }
+
+  /** {@code POST /api/v1/sync/conflicts/{id}/ack}: someone at this dock saw the conflict. */
+  public Result<Long> ack(long conflictId) {
+    HttpRequest req = request("/api/v1/sync/conflicts/" + conflictId + "/ack", timeouts.push())
+        .POST(HttpRequest.BodyPublishers.noBody()).build();
+    return call(req, 204, body -> conflictId);
+  }
+
+  private HttpRequest.Builder request(String path, Duration timeout) {
+    return HttpRequest.newBuilder(URI.create(hub + path)).timeout(timeout)
+        .header("Authorization", "Bearer " + credential)
+        .header("X-Edge-Id", edgeId)
+        .header("Accept", "application/json");
+  }
+
+  private <T> Result<T> call(HttpRequest req, int expected, Function<String, T> decode) {
+    HttpResponse<InputStream> res;
+    String body;
+    try {
+      res = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+      try (InputStream in = res.body()) {
+        body = readCapped(in);
+      }
+    } catch (IOException e) {
+      return unreachable(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Result.Unreachable<>("interrupted");
+    }
+    if (res.statusCode() != expected) {
+      return failure(res.statusCode(), body);
+    }
+    try {
+      return new Result.Ok<>(decode.apply(body));
+    } catch (CodecException e) {
+      return new Result.Unreachable<>("the hub's answer is not the sync protocol this dock speaks (" + e.code() + ": "
+          + e.getMessage() + "); is " + hub + " a TraceTrack hub?");
+    }
+  }
+
+  /** A 4xx with the hub's problem code is a refusal; anything else is no usable answer. */
+  private <T> Result<T> failure(int status, String body) {
+    JsonNode json;
+    try {
+      json = body == null || body.isEmpty() ? null : JSON.readTree(body);
+    } catch (IOException e) {
+      json = null;
+    }
+    if (status >= 400 && status < 500 && status != 429 && json != null && json.path("code").isTextual()) {
+      return new Result.Refused<>(status, json.get("code").asText(), json.path("detail").asText(""));
+    }
+    return new Result.Unreachable<>("the hub answered HTTP " + status + (json == null ? ", not JSON" : "")
+        + (status >= 500 || status == 429 ? "" : "; is " + hub + " a TraceTrack hub?"));
+  }
+
+  /** A body read up to {@link #MAX_BODY_CHARS}; a longer one is no answer of the hub's. */
+  private static String readCapped(InputStream in) throws IOException {
+    byte[] bytes = in.readNBytes(MAX_BODY_CHARS + 1);
+    if (bytes.length > MAX_BODY_CHARS) {
+      throw new IOException("the answer is longer than " + MAX_BODY_CHARS + " bytes");
+    }
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  private static <T> Result<T> unreachable(IOException e) {
+    return new Result.Unreachable<>(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+  }
+
+  /**
+   * Closes a stream that sent nothing for {@code idle}: the JDK client has no read timeout for a
+   * body it streams, and a half-open connection would otherwise block the reading thread forever.
+   */
+  private static final class IdleWatch {
+    private final Thread thread;
+    private volatile long lastNanos = System.nanoTime();
+    private volatile boolean fired;
+    private volatile boolean stopped;
+
+    IdleWatch(InputStream stream, Duration idle) {
+      long idleNanos = idle.toNanos();
+      thread = Thread.ofVirtual().name("snapshot-idle-watch").start(() -> {
+        while (!stopped) {
+          long quiet = System.nanoTime() - lastNanos;
+          if (quiet >= idleNanos) {
+            fired = true;
+            try {
+              stream.close();
+            } catch (IOException ignored) {
+              // the reader sees the stream end either way
+            }
+            return;
+          }
+          try {
+            Thread.sleep(Duration.ofNanos(Math.max(idleNanos - quiet, 1_000_000)));
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      });
+    }
+
+    void alive() {
+      lastNanos = System.nanoTime();
+    }
+
+    boolean fired() {
+      return fired;
+    }
+
+    void stop() {
+      stopped = true;
+      thread.interrupt();
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package io.tracetrack.edge.sync;
+
+import java.time.Clock;
+import java.util.function.Consumer;
+
+/**
+ * {@code sync --once}: push everything pending, pull everything new without waiting (a snapshot
+ * first if the replica needs one), and say what it came to. The same steps as the
+ * {@link SyncWorker}, run once, so it can run beside a serving dock on the same folder (a batch
+ * both send is answered DUPLICATE the second time).
+ */
+public final class SyncOnce {
+
+  /** What one run came to. */
+  public sealed interface Outcome {
+    /** The line {@code sync --once} prints. */
+    record Done(int pushed, int applied, int duplicates, int rejected, long pulled, long pendingOps, int openConflicts)
+        implements Outcome {}
+
+    /** The hub could not be reached; whatever was pending still is. */
+    record Unreachable(String why) implements Outcome {}
+
+    /** The hub refused this dock (credential revoked or unknown, a request it cannot read). */
+    record Refused(int status, String code, String detail, boolean credentialRefused) implements Outcome {}
+  }
+
+  private SyncOnce() {}
+
+  public static Outcome run(SyncStore store, HubClient hub, Clock clock, String version, Consumer<String> console) {
+    SyncSteps steps = new SyncSteps(store, hub, clock, version, console);
+    SyncSteps.Pushed pushed;
+    switch (steps.pushAll()) {
+      case HubClient.Result.Ok<SyncSteps.Pushed>(SyncSteps.Pushed p) -> pushed = p;
+      case HubClient.Result.Refused<SyncSteps.Pushed> r -> {
+        return refused(r);
+      }
+      case HubClient.Result.Unreachable<SyncSteps.Pushed> u -> {
+        return new Outcome.Unreachable(u.why());
+      }
+    }
+    long pulled;
+    switch (steps.pullAll(0)) {
+      case HubClient.Result.Ok<Long>(Long p) -> pulled = p;
+      case HubClient.Result.Refused<Long> r -> {
+        return refused(r);
+      }
+      case HubClient.Result.Unreachable<Long> u -> {
+        return new Outcome.Unreachable(u.why());
+      }
+    }
+    SyncStore.SyncStatus status = store.status(clock.instant());
+    return new Outcome.Done(pushed.pushed(), pushed.applied(), pushed.duplicates(), pushed.rejected(), pulled,
+        status.pendingOps(), status.openConflicts());
+  }
+
+  private static Outcome refused(HubClient.Result.Refused<?> r) {
+    return new Outcome.Refused(r.status(), r.code(), r.detail(), r.credentialRefused());
+  }
+}

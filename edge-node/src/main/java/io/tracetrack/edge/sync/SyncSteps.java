@@ -1,0 +1,199 @@
+package io.tracetrack.edge.sync;
+
+import io.tracetrack.sync.ChangePage;
+import io.tracetrack.sync.PushBatch;
+import io.tracetrack.sync.PushReply;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * One push and one pull, as both the background {@link SyncWorker} and {@code sync --once} run them:
+ * push every pending batch, pull (snapshot first if the replica needs one) until the hub's head.
+ * Each hub answer is recorded ({@link SyncStore#recordAttempt}) so status shows online/offline and
+ * why. No waiting and no retries here: that is the caller's policy.
+ */
+final class SyncSteps {
+
+  /** Ops per push; the hub takes up to {@code WireCodec.MAX_BATCH}. */
+  static final int PUSH_BATCH = 500;
+  /** Entries per change page asked for (the hub's maximum). */
+  static final int PULL_LIMIT = 1000;
+  /** How often bootstrap progress goes to the console. */
+  static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
+  /** Snapshot lines between two progress readings (a reading is one small object). */
+  private static final int PROGRESS_LINES = 1000;
+
+  /** What a push run added up to. {@code stalled}: it stopped at ops the hub holds (a gap) rather than at the end. */
+  record Pushed(int pushed, int applied, int duplicates, int rejected, int held, boolean stalled) {
+    static final Pushed NONE = new Pushed(0, 0, 0, 0, 0, false);
+
+    Pushed plus(SyncStore.PushCounts c, boolean stalledNow) {
+      return new Pushed(pushed + c.pushed(), applied + c.applied(), duplicates + c.duplicates(), rejected + c.rejected(),
+          held + c.held(), stalledNow);
+    }
+  }
+
+  private final SyncStore store;
+  private final HubClient hub;
+  private final Clock clock;
+  private final String version;
+  private final Consumer<String> console;
+  private volatile SyncStore.Progress bootstrap;
+
+  SyncSteps(SyncStore store, HubClient hub, Clock clock, String version, Consumer<String> console) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.hub = Objects.requireNonNull(hub, "hub");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.version = Objects.requireNonNull(version, "version");
+    this.console = Objects.requireNonNull(console, "console");
+  }
+
+  /** The snapshot being loaded right now, if one is. */
+  Optional<SyncStore.Progress> bootstrap() {
+    return Optional.ofNullable(bootstrap);
+  }
+
+  /** Pushes batch after batch until nothing is pending, or only ops the hub holds back (a gap in seq). */
+  HubClient.Result<Pushed> pushAll() {
+    Pushed total = Pushed.NONE;
+    long answeredBefore = -1;
+    while (true) {
+      Optional<PushBatch> next = store.nextBatch(PUSH_BATCH, version);
+      if (next.isEmpty()) {
+        return new HubClient.Result.Ok<>(total);
+      }
+      PushBatch batch = next.get();
+      switch (hub.push(batch)) {
+        case HubClient.Result.Ok<PushReply>(PushReply reply) -> {
+          SyncStore.PushCounts counts = store.recordReply(batch, reply);
+          store.recordAttempt(true, clock.instant(), null);
+          // the hub answered nothing new (every op HELD, or a store handing out the same batch
+          // again): pushing again now would only repeat it; the caller's next round retries
+          boolean stalled = reply.lastSeq() <= answeredBefore || counts.held() == batch.ops().size();
+          total = total.plus(counts, stalled);
+          if (stalled) {
+            return new HubClient.Result.Ok<>(total);
+          }
+          answeredBefore = reply.lastSeq();
+        }
+        case HubClient.Result.Refused<PushReply> r -> {
+          return recordRefusal(r);
+        }
+        case HubClient.Result.Unreachable<PushReply> u -> {
+          return recordUnreachable(u);
+        }
+      }
+    }
+  }
+
+  /**
+   * Pulls until the replica is at the hub's head: a snapshot first if it needs one, then change
+   * pages. The first page may wait up to {@code firstWaitMs} for something new (a long poll); the
+   * rest are read without waiting.
+   *
+   * @return how many changes (and snapshot rows: bags, users, conflicts) were taken
+   */
+  HubClient.Result<Long> pullAll(int firstWaitMs) {
+    long pulled = 0;
+    int waitMs = firstWaitMs;
+    int snapshots = 0;
+    while (true) {
+      if (store.needsSnapshot()) {
+        // a hub that asks for a snapshot right after one is broken; do not loop on it
+        if (snapshots++ > 1) {
+          return new HubClient.Result.Unreachable<>("the hub asked for a snapshot again right after one was loaded");
+        }
+        HubClient.Result<Long> loaded = loadSnapshot();
+        if (!(loaded instanceof HubClient.Result.Ok<Long>(Long lines))) {
+          return loaded;
+        }
+        pulled += lines;
+        waitMs = 0;
+      }
+      long cursor = store.pullCursor();
+      switch (hub.changes(cursor, PULL_LIMIT, waitMs)) {
+        case HubClient.Result.Ok<HubClient.Pulled>(HubClient.Pulled.Page(ChangePage page)) -> {
+          pulled += store.applyPage(page);
+          store.recordAttempt(true, clock.instant(), null);
+          if (page.next() >= page.head() || page.next() <= cursor) {
+            return new HubClient.Result.Ok<>(pulled);
+          }
+          waitMs = 0;
+        }
+        case HubClient.Result.Ok<HubClient.Pulled>(HubClient.Pulled.SnapshotRequired s) -> {
+          console.accept("sync: the hub no longer holds changes after " + cursor + "; loading a snapshot");
+          store.requireSnapshot();
+        }
+        case HubClient.Result.Refused<HubClient.Pulled> r -> {
+          return recordRefusal(r);
+        }
+        case HubClient.Result.Unreachable<HubClient.Pulled> u -> {
+          return recordUnreachable(u);
+        }
+      }
+    }
+  }
+
+  private HubClient.Result<Long> loadSnapshot() {
+    Instant started = clock.instant();
+    console.accept("sync: loading a snapshot from " + hub.hub());
+    try (SyncStore.SnapshotLoader loader = store.snapshotLoader()) {
+      bootstrap = loader.progress();
+      Instant[] lastPrinted = {started};
+      long[] lines = {0};
+      HubClient.Result<Long> result = hub.snapshot(line -> {
+        loader.accept(line);
+        if (++lines[0] % PROGRESS_LINES == 0) {
+          SyncStore.Progress p = loader.progress();
+          bootstrap = p;
+          Instant now = clock.instant();
+          if (!now.isBefore(lastPrinted[0].plus(PROGRESS_EVERY))) {
+            lastPrinted[0] = now;
+            console.accept(progressLine(p));
+          }
+        }
+      });
+      return switch (result) {
+        case HubClient.Result.Ok<Long> ok -> {
+          try {
+            loader.finish();
+          } catch (IllegalStateException e) {
+            yield recordUnreachable(new HubClient.Result.Unreachable<Long>("the snapshot was not whole: " + e.getMessage()));
+          }
+          SyncStore.Progress p = loader.progress();
+          store.recordAttempt(true, clock.instant(), null);
+          console.accept("sync: snapshot loaded, " + p.loaded() + " rows in "
+              + Duration.between(started, clock.instant()).toMillis() + " ms");
+          yield new HubClient.Result.Ok<>(p.loaded());
+        }
+        case HubClient.Result.Refused<Long> r -> recordRefusal(r);
+        case HubClient.Result.Unreachable<Long> u -> recordUnreachable(u);
+      };
+    } finally {
+      bootstrap = null;
+    }
+  }
+
+  static String progressLine(SyncStore.Progress p) {
+    long percent = p.total() <= 0 ? 0 : Math.min(100, p.loaded() * 100 / p.total());
+    return String.format(Locale.ROOT, "sync: snapshot %d of %d rows (%d%%)", p.loaded(), p.total(), percent);
+  }
+
+  private <T> HubClient.Result<T> recordRefusal(HubClient.Result.Refused<?> r) {
+    String why = "the hub refused this dock (" + r.code() + ", HTTP " + r.status() + ")"
+        + (r.detail().isEmpty() ? "" : ": " + r.detail())
+        + (r.credentialRefused() ? "; enrol the dock again with a new code" : "");
+    store.recordAttempt(false, clock.instant(), why);
+    return new HubClient.Result.Refused<>(r.status(), r.code(), why);
+  }
+
+  private <T> HubClient.Result<T> recordUnreachable(HubClient.Result.Unreachable<?> u) {
+    store.recordAttempt(false, clock.instant(), "hub unreachable: " + u.why());
+    return new HubClient.Result.Unreachable<>(u.why());
+  }
+}

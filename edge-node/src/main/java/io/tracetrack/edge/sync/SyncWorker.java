@@ -1,0 +1,191 @@
+package io.tracetrack.edge.sync;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.random.RandomGenerator;
+
+/**
+ * The background sync of a serving dock: a push loop and a pull loop, each on its own virtual
+ * thread, so a long poll of the pull never holds back a push. It is never on the scan path: a scan
+ * commits locally and calls {@link #nudge()}, which only releases a permit; the push loop wakes
+ * and sends. Unreachable hub: capped exponential backoff with full jitter, for as long as it takes
+ * (days); a refused credential: a long pause, with the reason in the status, instead of hammering
+ * the hub with a credential it will never take.
+ */
+public final class SyncWorker implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(SyncWorker.class.getName());
+
+  /** A long poll waits this long for something new before it answers empty. */
+  public static final int LONG_POLL_MS = 25_000;
+  /** Without a nudge the push loop still looks every tick (a gap the hub held, a missed nudge). */
+  public static final Duration DEFAULT_TICK = Duration.ofSeconds(30);
+  /** After a refusal (revoked, unknown credential, a batch the hub cannot read) the loop waits this long. */
+  public static final Duration REFUSED_PAUSE = Duration.ofMinutes(5);
+  /** An empty long poll that came back at once (a hub that does not wait) must not spin the loop. */
+  static final Duration EMPTY_POLL_PAUSE = Duration.ofMillis(250);
+
+  /** How the loops wait between rounds: the real one sleeps, a test's records. */
+  @FunctionalInterface
+  public interface Sleeper {
+    void sleep(Duration d) throws InterruptedException;
+  }
+
+  /** What a loop does after a round. */
+  sealed interface Next {
+    /** Caught up: wait for a nudge or the tick. */
+    record Idle() implements Next {}
+
+    /** Go on at once. */
+    record Again() implements Next {}
+
+    /** Wait this long, then go on. */
+    record Retry(Duration after) implements Next {}
+  }
+
+  private final SyncSteps steps;
+  private final Backoff pushBackoff;
+  private final Backoff pullBackoff;
+  private final Sleeper sleeper;
+  private final Duration tick;
+  private final Semaphore wake = new Semaphore(0);
+  private volatile boolean running;
+  private Thread pushThread;
+  private Thread pullThread;
+
+  /**
+   * @param random the jitter's source (a seeded one in tests)
+   * @param console where bootstrap progress goes (the serving dock's standard output)
+   */
+  public SyncWorker(SyncStore store, HubClient hub, Clock clock, String version, RandomGenerator random, Sleeper sleeper,
+      Duration tick, Consumer<String> console) {
+    this.steps = new SyncSteps(store, hub, clock, version, console);
+    this.pushBackoff = Backoff.standard(random);
+    this.pullBackoff = Backoff.standard(random);
+    this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+    this.tick = Objects.requireNonNull(tick, "tick");
+  }
+
+  /** A worker that really sleeps, with the default tick. */
+  public static SyncWorker standard(SyncStore store, HubClient hub, Clock clock, String version, Consumer<String> console) {
+    return new SyncWorker(store, hub, clock, version, RandomGenerator.getDefault(), Thread::sleep, DEFAULT_TICK, console);
+  }
+
+  /** Starts both loops. */
+  public synchronized void start() {
+    if (running) {
+      return;
+    }
+    running = true;
+    pushThread = Thread.ofVirtual().name("sync-push").start(() -> loop("push", this::pushRound, true));
+    pullThread = Thread.ofVirtual().name("sync-pull").start(() -> loop("pull", this::pullRound, false));
+  }
+
+  /**
+   * A new op was committed: push soon. Cheap and never blocking, so the scan path can call it after
+   * every commit; a nudge while a push runs makes the loop look once more after it.
+   */
+  public void nudge() {
+    if (wake.availablePermits() == 0) {
+      wake.release();
+    }
+  }
+
+  /** The snapshot being loaded right now, if one is (for status and the station page). */
+  public Optional<SyncStore.Progress> bootstrap() {
+    return steps.bootstrap();
+  }
+
+  /** Stops both loops: a push or poll under way is interrupted; nothing is lost (the outbox keeps it). */
+  @Override
+  public void close() {
+    Thread push;
+    Thread pull;
+    synchronized (this) {
+      running = false;
+      push = pushThread;
+      pull = pullThread;
+    }
+    for (Thread t : new Thread[] {push, pull}) {
+      if (t != null) {
+        t.interrupt();
+      }
+    }
+    for (Thread t : new Thread[] {push, pull}) {
+      if (t != null) {
+        try {
+          t.join(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  private void loop(String name, java.util.function.Supplier<Next> round, boolean wakesOnNudge) {
+    while (running) {
+      Next next;
+      try {
+        next = round.get();
+      } catch (RuntimeException e) {
+        // a store failure (the disk, a lock held too long): log it and retry later; the loop must live on
+        LOG.log(Level.WARNING, "sync " + name + " failed; retrying", e);
+        next = new Next.Retry((wakesOnNudge ? pushBackoff : pullBackoff).next());
+      }
+      try {
+        switch (next) {
+          case Next.Idle idle -> {
+            if (wakesOnNudge) {
+              wake.tryAcquire(tick.toMillis(), TimeUnit.MILLISECONDS);
+              wake.drainPermits();
+            }
+          }
+          case Next.Again again -> { }
+          case Next.Retry retry -> sleeper.sleep(retry.after());
+        }
+      } catch (InterruptedException e) {
+        if (!running) {
+          return;
+        }
+      }
+    }
+  }
+
+  /** One round of the push loop: everything pending, then what to do next. */
+  Next pushRound() {
+    wake.drainPermits();
+    return switch (steps.pushAll()) {
+      case HubClient.Result.Ok<SyncSteps.Pushed> ok -> {
+        pushBackoff.reset();
+        yield new Next.Idle();
+      }
+      case HubClient.Result.Refused<SyncSteps.Pushed> r -> refused(r);
+      case HubClient.Result.Unreachable<SyncSteps.Pushed> u -> new Next.Retry(pushBackoff.next());
+    };
+  }
+
+  /** One round of the pull loop: a long poll, then everything up to the head. */
+  Next pullRound() {
+    return switch (steps.pullAll(LONG_POLL_MS)) {
+      case HubClient.Result.Ok<Long>(Long pulled) -> {
+        pullBackoff.reset();
+        yield pulled == 0 ? new Next.Retry(EMPTY_POLL_PAUSE) : new Next.Again();
+      }
+      case HubClient.Result.Refused<Long> r -> refused(r);
+      case HubClient.Result.Unreachable<Long> u -> new Next.Retry(pullBackoff.next());
+    };
+  }
+
+  private Next refused(HubClient.Result.Refused<?> r) {
+    LOG.warning("sync: " + r.detail() + "; next try in " + REFUSED_PAUSE.toMinutes() + " min");
+    return new Next.Retry(REFUSED_PAUSE);
+  }
+}
