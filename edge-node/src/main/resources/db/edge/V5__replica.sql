@@ -69,3 +69,7 @@ create table conflict (
   -- the full conflict.v1 payload, once it arrived
   conflict_json varchar(8000)
 );
+
+-- Where a view rebuild after a snapshot got to (the last code done), null when none is under way:
+-- a process stopped in the middle goes on from here.
+alter table sync_state add column rebuild_from varchar(64);
