@@ -66,6 +66,8 @@ create table conflict (
   resolution varchar(10),
   acknowledged_at bigint,
   acknowledged_by varchar(64),
+  -- when the hub took the acknowledgement (POST .../ack answered); null while it is still to send
+  ack_sent_at bigint,
   -- the full conflict.v1 payload, once it arrived
   conflict_json varchar(8000)
 );

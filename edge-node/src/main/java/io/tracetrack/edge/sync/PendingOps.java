@@ -81,6 +81,11 @@ final class PendingOps {
     }
   }
 
+  /** True when no op is pending: a rebase then needs no replay at all. */
+  synchronized boolean isEmpty() {
+    return bySeq.isEmpty();
+  }
+
   synchronized List<Pending> touching(String code) {
     return byCode.getOrDefault(code, List.of());
   }

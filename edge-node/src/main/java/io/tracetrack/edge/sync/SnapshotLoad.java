@@ -1,11 +1,13 @@
 package io.tracetrack.edge.sync;
 
+import io.tracetrack.edge.db.QueryCache;
 import io.tracetrack.sync.Change;
 import io.tracetrack.sync.SnapshotLine;
 import io.tracetrack.sync.WireCodec;
 import java.util.ArrayList;
 import java.util.List;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 
 /**
  * Loads one snapshot. Bag rows go into {@code hub_bag_next} in transactions of
@@ -92,15 +94,23 @@ final class SnapshotLoad implements SyncStore.SnapshotLoader {
     }
     List<SnapshotLine.BagRow> chunk = List.copyOf(bags);
     bags.clear();
-    store.db().write(dsl -> {
+    long t0 = System.nanoTime();
+    store.db().writeSession(session -> {
+      // prepared once per connection and re-bound per row: rendering the SQL per row cost more than the insert
+      QueryCache.Prepared insert = session.queries().statement("snapshot.bag", d -> d.query(
+          "insert or replace into hub_bag_next (code, role, expected_count, limit_count, child_count, parent_code, "
+              + "finished, on_finalized_bill) values ({0}, {1}, {2}, {3}, {4}, {5}, {6}, {7})",
+          DSL.param("code", Object.class), DSL.param("role", Object.class), DSL.param("expected", Object.class),
+          DSL.param("limit", Object.class), DSL.param("children", Object.class), DSL.param("parent", Object.class),
+          DSL.param("finished", Object.class), DSL.param("frozen", Object.class)));
       for (SnapshotLine.BagRow b : chunk) {
-        dsl.execute("insert or replace into hub_bag_next (code, role, expected_count, limit_count, child_count, "
-                + "parent_code, finished, on_finalized_bill) values (?, ?, ?, ?, ?, ?, ?, ?)",
-            b.code(), b.role(), b.expectedCount(), b.limit(), b.childCount(), b.parent(), b.finished() ? 1 : 0,
-            b.onFinalizedBill() ? 1 : 0);
+        insert.set("code", b.code()).set("role", b.role()).set("expected", b.expectedCount()).set("limit", b.limit())
+            .set("children", b.childCount()).set("parent", b.parent()).set("finished", b.finished() ? 1 : 0)
+            .set("frozen", b.onFinalizedBill() ? 1 : 0).execute();
       }
       return null;
     });
+    store.timings().accept("snapshot.chunk", System.nanoTime() - t0);
   }
 
   @Override

@@ -41,6 +41,11 @@ import org.jooq.Record;
  */
 public final class SqliteSyncStore implements SyncStore {
 
+  /**
+   * Change entries applied per transaction: a page of up to 1,000 is cut into steps this long, so
+   * a scan waits behind a few milliseconds of sync, never behind a whole page.
+   */
+  static final int PAGE_STEP = 200;
   /** Snapshot bag rows written per transaction while loading. */
   static final int SNAPSHOT_CHUNK = 5_000;
   /** View rows rebuilt per transaction after a snapshot. */
@@ -52,6 +57,14 @@ public final class SqliteSyncStore implements SyncStore {
   private final WireCodec wire = new WireCodec();
   private final PendingOps pending = new PendingOps();
   private final ReplicaView view;
+  /** Where each sync transaction's duration goes (what it was, nanoseconds): tests print them; nothing by default. */
+  private volatile Timings timings = (what, nanos) -> { };
+
+  /** A sink for transaction durations. */
+  @FunctionalInterface
+  interface Timings {
+    void accept(String what, long nanos);
+  }
 
   public SqliteSyncStore(EdgeDatabase db, CodeGrammar grammar, Clock clock) {
     this.db = Objects.requireNonNull(db, "db");
@@ -157,36 +170,51 @@ public final class SqliteSyncStore implements SyncStore {
   @Override
   public int applyPage(ChangePage page) {
     resumeRebuild();
+    List<ChangeEntry> entries = page.entries();
+    int applied = 0;
+    int from = 0;
+    do {
+      int to = Math.min(entries.size(), from + PAGE_STEP);
+      List<ChangeEntry> step = entries.subList(from, to);
+      // the last step takes the cursor to the page's next, past entries the hub filtered out
+      long stepEnd = to == entries.size() ? page.next() : step.getLast().seq();
+      long t0 = System.nanoTime();
+      applied += db.writeSession(session -> applyStep(session, step, stepEnd));
+      timings.accept("page.step", System.nanoTime() - t0);
+      from = to;
+    } while (from < entries.size());
+    return applied;
+  }
+
+  /** One short transaction of a page: its entries, the rebase of what they touch, the cursor to {@code stepEnd}. */
+  private int applyStep(EdgeDatabase.Session session, List<ChangeEntry> entries, long stepEnd) {
     long now = clock.millis();
-    return db.writeSession(session -> {
-      DSLContext dsl = session.dsl();
-      Record state = dsl.fetchSingle("select pull_cursor, replica_seq from sync_state where id = 1");
-      long cursor = state.get(0, Long.class);
-      long replicaSeq = state.get(1, Long.class);
-      String edgeId = dsl.fetchSingle("select edge_id from edge_meta where id = 1").get(0, String.class);
-      String ownOrigin = "edge:" + edgeId + ":";
-      Set<String> dirty = new LinkedHashSet<>();
-      int applied = 0;
-      for (ChangeEntry entry : page.entries()) {
-        if (entry.seq() <= cursor) {
-          continue; // applied before: a page taken twice changes nothing more
-        }
-        Optional<Change> change = wire.change(entry);
-        if (change.isEmpty()) {
-          continue; // a newer hub's type: skipped, not refused
-        }
-        Replica.apply(dsl, change.get(), entry, edgeId, dirty);
-        applied++;
-        if (entry.origin().startsWith(ownOrigin)) {
-          replicaSeq = Math.max(replicaSeq, parseSeq(entry.origin().substring(ownOrigin.length())));
-        }
+    DSLContext dsl = session.dsl();
+    Record state = dsl.fetchSingle("select pull_cursor, replica_seq from sync_state where id = 1");
+    long cursor = state.get(0, Long.class);
+    long replicaSeq = state.get(1, Long.class);
+    String edgeId = dsl.fetchSingle("select edge_id from edge_meta where id = 1").get(0, String.class);
+    String ownOrigin = "edge:" + edgeId + ":";
+    Set<String> dirty = new LinkedHashSet<>();
+    int applied = 0;
+    for (ChangeEntry entry : entries) {
+      if (entry.seq() <= cursor) {
+        continue; // applied before: a page taken twice changes nothing more
       }
-      dsl.execute("update sync_state set replica_seq = ? where id = 1", replicaSeq);
-      view.rebase(session, dirty, now);
-      long next = Math.max(cursor, page.next());
-      dsl.execute("update sync_state set pull_cursor = ?, last_sync_at = ? where id = 1", next, now);
-      return applied;
-    });
+      Optional<Change> change = wire.change(entry);
+      if (change.isEmpty()) {
+        continue; // a newer hub's type: skipped, not refused
+      }
+      Replica.apply(session, change.get(), entry, edgeId, dirty);
+      applied++;
+      if (entry.origin().startsWith(ownOrigin)) {
+        replicaSeq = Math.max(replicaSeq, parseSeq(entry.origin().substring(ownOrigin.length())));
+      }
+    }
+    dsl.execute("update sync_state set replica_seq = ? where id = 1", replicaSeq);
+    view.rebase(session, dirty, now);
+    dsl.execute("update sync_state set pull_cursor = ?, last_sync_at = ? where id = 1", Math.max(cursor, stepEnd), now);
+    return applied;
   }
 
   private static long parseSeq(String text) {
@@ -240,6 +268,14 @@ public final class SqliteSyncStore implements SyncStore {
     return new SnapshotLoad(this);
   }
 
+  Timings timings() {
+    return timings;
+  }
+
+  void timings(Timings sink) {
+    this.timings = Objects.requireNonNull(sink, "sink");
+  }
+
   EdgeDatabase db() {
     return db;
   }
@@ -263,6 +299,7 @@ public final class SqliteSyncStore implements SyncStore {
   void resumeRebuild() {
     while (true) {
       long now = clock.millis();
+      long t0 = System.nanoTime();
       boolean more = db.writeSession(session -> {
         DSLContext dsl = session.dsl();
         String from = dsl.fetchSingle("select rebuild_from from sync_state where id = 1").get(0, String.class);
@@ -274,6 +311,7 @@ public final class SqliteSyncStore implements SyncStore {
         dsl.execute("update sync_state set rebuild_from = ? where id = 1", upTo.equals(ReplicaView.LAST_CODE) ? null : upTo);
         return !upTo.equals(ReplicaView.LAST_CODE);
       });
+      timings.accept("rebuild.chunk", System.nanoTime() - t0);
       if (!more) {
         return;
       }
@@ -339,5 +377,17 @@ public final class SqliteSyncStore implements SyncStore {
   public boolean acknowledge(long conflictId, String user, Instant at) {
     return db.write(dsl -> dsl.execute("update conflict set acknowledged_at = ?, acknowledged_by = ? "
         + "where id = ? and acknowledged_at is null", at.toEpochMilli(), user, conflictId)) == 1;
+  }
+
+  @Override
+  public List<Long> unsentAcks(int max) {
+    return db.read(dsl -> dsl.fetch("select id from conflict where id > 0 and acknowledged_at is not null "
+        + "and ack_sent_at is null order by acknowledged_at, id limit ?", Math.max(0, max)).getValues(0, Long.class));
+  }
+
+  @Override
+  public void ackSent(long conflictId) {
+    long now = clock.millis();
+    db.write(dsl -> dsl.execute("update conflict set ack_sent_at = ? where id = ? and ack_sent_at is null", now, conflictId));
   }
 }
