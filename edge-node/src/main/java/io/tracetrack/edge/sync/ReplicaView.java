@@ -81,9 +81,9 @@ final class ReplicaView {
       addCodes(dsl, List.copyOf(next), round + 1);
       // the parents of this round's codes, in the view and at the hub
       dsl.execute("insert or ignore into temp.rebase_code (code, round) "
-          + "select b.parent_code, ? from bag b join temp.rebase_code r on r.code = b.code "
+          + "select b.parent_code, ? from temp.rebase_code r cross join bag b on b.code = r.code "
           + "where r.round = ? and b.parent_code is not null "
-          + "union select h.parent_code, ? from hub_bag h join temp.rebase_code r on r.code = h.code "
+          + "union select h.parent_code, ? from temp.rebase_code r cross join hub_bag h on h.code = r.code "
           + "where r.round = ? and h.parent_code is not null", round + 1, round, round + 1, round);
       frontier = dsl.fetch("select code from temp.rebase_code where round = ?", round + 1).getValues(0, String.class);
       if (frontier.isEmpty()) {
@@ -137,7 +137,8 @@ final class ReplicaView {
         + "finished_at, finished_by, created_at, created_by, created_station, parent_code) "
         + "select h.code, h.role, h.expected_count, h.limit_count, h.child_count, h.on_finalized_bill, "
         + "case when h.finished = 1 then ? end, case when h.finished = 1 then ? end, ?, ?, ?, h.parent_code "
-        + "from hub_bag h join temp.rebase_code r on r.code = h.code "
+        // cross join: SQLite then walks the (small) closure and looks each code up, never the whole replica
+        + "from temp.rebase_code r cross join hub_bag h on h.code = r.code "
         + "where not exists (select 1 from bag b where b.code = h.code)", now, HUB, now, HUB, HUB);
   }
 

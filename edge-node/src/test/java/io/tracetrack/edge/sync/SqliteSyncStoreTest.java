@@ -336,6 +336,7 @@ class SqliteSyncStoreTest {
         i++;
       }
     });
+    List<Long> steps = timed("page.step");
     long t0 = System.nanoTime();
     for (int from = 0; from < all.size(); from += 1000) {
       List<ChangeEntry> slice = all.subList(from, Math.min(all.size(), from + 1000));
@@ -349,12 +350,216 @@ class SqliteSyncStoreTest {
     System.out.printf(java.util.Locale.ROOT, "catch-up of %d changes in %d ms; %d scans meanwhile, p50 %d us, p99 %d us%n",
         all.size(), tookMs, sorted.size(), sorted.isEmpty() ? 0 : sorted.get(sorted.size() / 2),
         sorted.isEmpty() ? 0 : sorted.get(sorted.size() * 99 / 100));
+    System.out.println("catch-up steps: " + spread(steps));
 
     assertThat(answered.get()).isEqualTo(micros.size());
     assertThat(store.pullCursor()).isEqualTo(all.size());
     assertThat(edge.count("select count(*) from bag where role = 'PARENT' and child_count = 24"))
         .isEqualTo(parents);
     assertThat(edge.count("select count(*) from hub_bag")).isEqualTo(parents * (children + 1));
+    assertViewConsistent();
+  }
+
+  /** Per-transaction durations of one kind, as "n, p50, p99, max" in ms, for the log (never asserted). */
+  static String spread(List<Long> nanos) {
+    List<Long> sorted = new ArrayList<>(nanos);
+    sorted.sort(null);
+    if (sorted.isEmpty()) {
+      return "none";
+    }
+    return String.format(java.util.Locale.ROOT, "%d tx, p50 %.1f ms, p99 %.1f ms, max %.1f ms", sorted.size(),
+        sorted.get(sorted.size() / 2) / 1e6, sorted.get(sorted.size() * 99 / 100) / 1e6, sorted.getLast() / 1e6);
+  }
+
+  List<Long> timed(String what) {
+    List<Long> nanos = java.util.Collections.synchronizedList(new ArrayList<>());
+    store.timings((kind, n) -> {
+      if (kind.equals(what)) {
+        nanos.add(n);
+      }
+    });
+    return nanos;
+  }
+
+  @Test
+  void aBigPage_isAppliedInShortSteps_aScanCompletesBetweenThem_cursorMovesWithEachStep() throws Exception {
+    List<ChangeEntry> all = new ArrayList<>();
+    for (int p = 0; all.size() < 20_000; p++) {
+      String code = "P" + (5000 + p) + "-25";
+      all.add(entry(parent(code, 25), "b"));
+      for (int c = 0; c < 20; c++) {
+        String childCode = "C" + (2_000_000 + p * 100 + c);
+        all.add(entry(child(childCode), "b"));
+        all.add(entry(new Change.Link(code, childCode), "b"));
+      }
+    }
+    List<ChangeEntry> page = all.subList(0, 20_000);
+    List<Long> cursors = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Long> steps = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<ScanResult> between = new ArrayList<>();
+    store.timings((kind, nanos) -> {
+      if (!kind.equals("page.step")) {
+        return;
+      }
+      steps.add(nanos);
+      cursors.add(store.pullCursor());
+      if (steps.size() == 3) {
+        // another thread scans now, while the page is half applied: it gets the writer between two steps
+        Thread t = Thread.ofPlatform().start(() -> between.add(edge.scans.scan("s2", "bob", "P9-5")));
+        try {
+          t.join();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    });
+
+    assertThat(store.applyPage(new ChangePage(page, page.getLast().seq() + 5, hubSeq))).isEqualTo(20_000);
+
+    System.out.println("20k-entry page: " + spread(steps));
+    assertThat(between).hasSize(1);
+    assertThat(between.getFirst().accepted()).isTrue();
+    assertThat(steps).hasSize(20_000 / SqliteSyncStore.PAGE_STEP);
+    assertThat(cursors.getFirst()).isEqualTo(page.get(SqliteSyncStore.PAGE_STEP - 1).seq());
+    assertThat(cursors.getLast()).isEqualTo(page.getLast().seq() + 5);
+    assertThat(edge.count("select count(*) from hub_bag")).isEqualTo(page.stream().filter(e -> e.type().equals("bag.v1")).count());
+    assertThat(edge.count("select count(*) from bag where code = 'P9-5'")).isOne();
+    assertViewConsistent();
+  }
+
+  @Test
+  void stopBetweenSteps_thenThePageAgain_appliesTheRestOnce() {
+    List<ChangeEntry> entries = new ArrayList<>();
+    entries.add(entry(parent("P1001-500", 500), "b"));
+    for (int c = 0; c < 450; c++) {
+      entries.add(entry(child("C" + (300 + c)), "b"));
+      entries.add(entry(new Change.Link("P1001-500", "C" + (300 + c)), "b"));
+    }
+    ChangePage page = new ChangePage(entries, hubSeq, hubSeq);
+    AtomicInteger steps = new AtomicInteger();
+    store.timings((kind, nanos) -> {
+      if (kind.equals("page.step") && steps.incrementAndGet() == 2) {
+        throw new IllegalStateException("the process stops here");
+      }
+    });
+    assertThatThrownBy(() -> store.applyPage(page)).hasMessageContaining("stops here");
+    assertThat(store.pullCursor()).isEqualTo(entries.get(2 * SqliteSyncStore.PAGE_STEP - 1).seq());
+
+    store.timings((kind, nanos) -> { });
+    assertThat(store.applyPage(page)).isEqualTo(entries.size() - 2 * SqliteSyncStore.PAGE_STEP);
+
+    assertThat(count("P1001-500")).isEqualTo(450);
+    assertThat(edge.count("select child_count from hub_bag where code = 'P1001-500'")).isEqualTo(450);
+    assertThat(store.pullCursor()).isEqualTo(hubSeq);
+    assertViewConsistent();
+  }
+
+  String rebuildFrom() {
+    return edge.db.read(d -> d.fetchSingle("select rebuild_from from sync_state").get(0, String.class));
+  }
+
+  @Test
+  void crashMidRebuild_aNewStoreGoesOnFromRebuildFrom() {
+    scan("P1001-5");
+    scan("C1");
+    List<SnapshotLine.BagRow> rows = new ArrayList<>();
+    rows.add(new SnapshotLine.BagRow("P1001-5", "PARENT", 5, 5, 1, null, false, false));
+    rows.add(new SnapshotLine.BagRow("C8", "CHILD", null, 0, 0, "P1001-5", false, false));
+    for (int i = 0; i < 9_000; i++) {
+      rows.add(new SnapshotLine.BagRow(String.format(java.util.Locale.ROOT, "Q%05d-50", i), "PARENT", 50, 50, 0, null,
+          false, false));
+    }
+    AtomicInteger chunks = new AtomicInteger();
+    store.timings((kind, nanos) -> {
+      if (kind.equals("rebuild.chunk") && chunks.incrementAndGet() == 2) {
+        throw new IllegalStateException("the process stops mid-rebuild");
+      }
+    });
+    try (SyncStore.SnapshotLoader loader = store.snapshotLoader()) {
+      loader.accept(new SnapshotLine.Begin(70, rows.size(), 0, 0));
+      rows.forEach(loader::accept);
+      loader.accept(new SnapshotLine.End(70, rows.size()));
+      assertThatThrownBy(loader::finish).hasMessageContaining("mid-rebuild");
+    }
+    assertThat(rebuildFrom()).isNotNull();
+    assertThat(edge.count("select count(*) from bag")).isLessThan(rows.size());
+
+    SqliteSyncStore restarted = new SqliteSyncStore(edge.db, CodeGrammar.defaults(), edge.clock);
+    hubSeq = 70;
+    restarted.applyPage(new ChangePage(List.of(), 70, 70));
+
+    assertThat(rebuildFrom()).isNull();
+    assertThat(edge.count("select count(*) from bag")).isEqualTo(rows.size() + 1);
+    assertThat(count("P1001-5")).isEqualTo(2); // C8 from the hub, C1 ours and pending
+    assertThat(edge.count("select count(*) from hub_bag h join bag b on b.code = h.code "
+        + "where b.child_count = h.child_count and b.parent_code is h.parent_code")).isEqualTo(rows.size() - 1);
+    assertViewConsistent();
+  }
+
+  @Test
+  void hubAnswersALowerLastSeq_theOpsAfterItAreSentAgain() {
+    scan("P1001-5");
+    scan("C1");
+    scan("C2");
+    pushAll(b -> b.ops().stream().map(op -> OpOutcome.applied(op.id().seq())).toList(), 3);
+    assertThat(store.nextBatch(100, "test")).isEmpty();
+
+    scan("C3");
+    // the hub lost its last commits (restored from a backup): it holds only seq 1, so 4 waits behind the gap
+    var push = pushAll(b -> List.of(OpOutcome.held(4, 2)), 1);
+    assertThat(push.batch().ops()).extracting(op -> op.id().seq()).containsExactly(4L);
+
+    PushBatch again = store.nextBatch(100, "test").orElseThrow();
+    assertThat(again.ops()).extracting(op -> op.id().seq()).containsExactly(2L, 3L, 4L);
+    assertThat(store.status(edge.clock.instant()).pendingOps()).isEqualTo(3);
+  }
+
+  @Test
+  void acknowledgedPlaceholder_carriesOverToTheHubsRecord_thenIsSentOnce() {
+    scan("P1001-5");
+    scan("C1");
+    // the reply names no conflict id: the dock keeps its own placeholder under -seq
+    pushAll(b -> List.of(OpOutcome.applied(1), OpOutcome.rejected(2, ErrorCode.CHILD_ALREADY_LINKED, "C1 is on P2002-5", null)), 2);
+    assertThat(store.conflicts(true, 10)).extracting(SyncStore.LocalConflict::id).containsExactly(-2L);
+    assertThat(store.acknowledge(-2, "asha", edge.clock.instant())).isTrue();
+    assertThat(store.unsentAcks(10)).isEmpty(); // the hub has no id for it yet
+
+    pull(new Change.ConflictOpened(91, ErrorCode.CHILD_ALREADY_LINKED.name(), "C1 is on P2002-5", "dock-a", edgeId, 2,
+        "LINK", "P1001-5", "C1", "asha", "s1", 0, 0, edge.clock.instant().toString(), "P2002-5", "dock-b", "ravi",
+        null, false));
+
+    SyncStore.LocalConflict c = store.conflicts(false, 10).getFirst();
+    assertThat(c.id()).isEqualTo(91);
+    assertThat(c.acknowledgedBy()).isEqualTo("asha");
+    assertThat(store.conflicts(true, 10)).isEmpty();
+    assertThat(store.unsentAcks(10)).containsExactly(91L);
+    store.ackSent(91);
+    assertThat(store.unsentAcks(10)).isEmpty();
+  }
+
+  @Test
+  void snapshotOf200kBags_loadTimings() {
+    int bags = 200_000;
+    List<Long> chunks = timed("snapshot.chunk");
+    List<Long> rebuild = new ArrayList<>();
+    store.timings((kind, n) -> (kind.equals("snapshot.chunk") ? chunks : rebuild).add(n));
+    long t0 = System.nanoTime();
+    try (SyncStore.SnapshotLoader loader = store.snapshotLoader()) {
+      loader.accept(new SnapshotLine.Begin(9, bags, 0, 0));
+      for (int i = 0; i < bags; i++) {
+        boolean parent = i % 25 == 0;
+        String code = parent ? String.format(java.util.Locale.ROOT, "P%07d-24", i) : "C" + (10_000_000 + i);
+        String of = String.format(java.util.Locale.ROOT, "P%07d-24", i - i % 25);
+        loader.accept(new SnapshotLine.BagRow(code, parent ? "PARENT" : "CHILD", parent ? 24 : null, parent ? 24 : 0,
+            parent ? 24 : 0, parent ? null : of, false, false));
+      }
+      loader.accept(new SnapshotLine.End(9, bags));
+      loader.finish();
+    }
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    System.out.printf(java.util.Locale.ROOT, "snapshot of %d bags in %d ms; load chunks: %s; rebuild chunks: %s%n",
+        bags, ms, spread(chunks), spread(rebuild));
+    assertThat(edge.count("select count(*) from bag")).isEqualTo(bags);
     assertViewConsistent();
   }
 }
