@@ -46,8 +46,11 @@ public final class SqliteSyncStore implements SyncStore {
    * a scan waits behind a few milliseconds of sync, never behind a whole page.
    */
   static final int PAGE_STEP = 200;
-  /** Snapshot bag rows written per transaction while loading. */
-  static final int SNAPSHOT_CHUNK = 5_000;
+  /**
+   * Snapshot bag rows written per transaction while loading: 5,000 took ~70 ms a transaction
+   * (measured), 1,000 keeps each near the length of a scan's own.
+   */
+  static final int SNAPSHOT_CHUNK = 1_000;
   /** View rows rebuilt per transaction after a snapshot. */
   static final int REBUILD_CHUNK = 2_000;
 
