@@ -82,7 +82,7 @@ public final class Main {
       case "users" -> users(config, clock);
       case "status" -> status(config, clock);
       case "enroll" -> enroll(config, clock, HubEnrolment.withDefaults());
-      case "sync" -> sync(config, clock, db -> SyncStores.open(db, clock), HubClient.Timeouts.DEFAULTS);
+      case "sync" -> sync(config, clock, db -> SyncStores.open(db, config.grammar(), clock), HubClient.Timeouts.DEFAULTS);
       default -> throw new StartupException(ExitCode.USAGE, "unknown command " + config.command());
     };
   }
@@ -101,7 +101,7 @@ public final class Main {
     SyncWorker worker = null;
     DockSync sync = DockSync.notEnrolled();
     if (enrolment.isPresent()) {
-      SyncStore store = SyncStores.open(db, clock);
+      SyncStore store = SyncStores.open(db, config.grammar(), clock);
       HubClient hub = HubClient.of(enrolment.get(), HubClient.Timeouts.DEFAULTS);
       worker = SyncWorker.standard(store, hub, clock, version(), Main::console);
       sync = new DockSync(store, hub, worker, task -> Thread.ofVirtual().name("sync-ack").start(task));
@@ -253,7 +253,7 @@ public final class Main {
       EdgeIdentity.ensure(db, config.dock(), clock);
       Instant now = clock.instant();
       Optional<SyncStore.SyncStatus> sync = enrolment(config).isPresent()
-          ? Optional.of(SyncStores.open(db, clock).status(now)) : Optional.empty();
+          ? Optional.of(SyncStores.open(db, config.grammar(), clock).status(now)) : Optional.empty();
       System.out.println(Json.write(EdgeIdentity.status(db, now, sync, Optional.empty())));
       return ExitCode.OK;
     }

@@ -67,8 +67,11 @@ public final class DockSync {
     }
     background.execute(() -> {
       HubClient.Result<Long> told = hub.ack(conflictId);
-      if (!(told instanceof HubClient.Result.Ok<Long>)) {
-        LOG.info("sync: the hub was not told that conflict " + conflictId + " was acknowledged: " + told);
+      if (told instanceof HubClient.Result.Ok<Long>) {
+        store.ackSent(conflictId);
+      } else {
+        // kept as unsent: the push loop tells the hub on a later round
+        LOG.info("sync: the hub was not told yet that conflict " + conflictId + " was acknowledged: " + told);
       }
     });
     return true;

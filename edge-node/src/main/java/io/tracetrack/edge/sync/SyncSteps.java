@@ -21,6 +21,9 @@ final class SyncSteps {
 
   /** Ops per push; the hub takes up to {@code WireCodec.MAX_BATCH}. */
   static final int PUSH_BATCH = 500;
+  /** Acknowledgements sent to the hub per push round at most. */
+  static final int ACKS_PER_ROUND = 100;
+
   /** Entries per change page asked for (the hub's maximum). */
   static final int PULL_LIMIT = 1000;
   /** How often bootstrap progress goes to the console. */
@@ -65,6 +68,7 @@ final class SyncSteps {
     while (true) {
       Optional<PushBatch> next = store.nextBatch(PUSH_BATCH, version);
       if (next.isEmpty()) {
+        sendAcks();
         return new HubClient.Result.Ok<>(total);
       }
       PushBatch batch = next.get();
@@ -86,6 +90,27 @@ final class SyncSteps {
         }
         case HubClient.Result.Unreachable<PushReply> u -> {
           return recordUnreachable(u);
+        }
+      }
+    }
+  }
+
+  /**
+   * Tells the hub of acknowledgements made at the dock that it has not taken yet (made offline, or
+   * whose background call failed): a courtesy to the admin's view, so a failure just waits for the
+   * next round.
+   */
+  private void sendAcks() {
+    for (long id : store.unsentAcks(ACKS_PER_ROUND)) {
+      switch (hub.ack(id)) {
+        case HubClient.Result.Ok<Long> ok -> store.ackSent(id);
+        // the hub no longer has it, or never had it (a dock-made placeholder): nothing to tell
+        case HubClient.Result.Refused<Long> r when r.status() == 404 -> store.ackSent(id);
+        case HubClient.Result.Refused<Long> r -> {
+          return;
+        }
+        case HubClient.Result.Unreachable<Long> u -> {
+          return;
         }
       }
     }

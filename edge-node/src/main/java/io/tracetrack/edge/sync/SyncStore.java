@@ -43,8 +43,12 @@ public interface SyncStore {
 
   /**
    * Applies one page of changes to the replica, rebases the station's view of the bags they touch
-   * (hub state + this dock's pending ops replayed on top), and moves the cursor to {@code page.next()},
-   * all in one transaction. Entries of unknown types are skipped.
+   * (hub state + this dock's pending ops replayed on top), and moves the cursor to {@code page.next()}.
+   * The page is applied in several short transactions of a few hundred entries each, so a scan
+   * waits behind one of them at most; each moves the cursor to its own last entry (the last one to
+   * {@code page.next()}) together with the data it covers. A stop between two of them leaves a
+   * cursor that is true for what was stored, and applying the page again skips the entries at or
+   * below it: idempotent. Entries of unknown types are skipped.
    *
    * @return how many entries were applied
    */
@@ -104,4 +108,15 @@ public interface SyncStore {
 
   /** Someone at the dock has seen it: it leaves the station's open list (it stays on record). */
   boolean acknowledge(long conflictId, String user, Instant at);
+
+  /**
+   * Hub conflict ids acknowledged here whose acknowledgement the hub has not taken yet, oldest
+   * acknowledgement first, at most {@code max}. A refusal the dock only knows from a push reply
+   * without a hub id is not among them until the hub's conflict.v1 brings its id (the
+   * acknowledgement carries over to it).
+   */
+  List<Long> unsentAcks(int max);
+
+  /** The hub took the acknowledgement of {@code conflictId} (its ack answered 204): not sent again. */
+  void ackSent(long conflictId);
 }

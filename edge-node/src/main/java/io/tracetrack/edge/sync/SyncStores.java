@@ -1,6 +1,7 @@
 package io.tracetrack.edge.sync;
 
 import io.tracetrack.edge.db.EdgeDatabase;
+import io.tracetrack.model.CodeGrammar;
 import java.time.Clock;
 
 /** Opens the edge's {@link SyncStore} on its database: the one place {@code Main} gets it from. */
@@ -9,12 +10,10 @@ public final class SyncStores {
   private SyncStores() {}
 
   /**
-   * The SQLite sync store of this database (outbox, replica, conflicts).
-   *
-   * <p>The store is built on the {@code replica} branch, in parallel with the worker; this factory
-   * is where the two meet at the merge.
+   * The SQLite sync store of this database (outbox, replica, conflicts); {@code grammar} is the
+   * dock's, which replays its pending ops over the hub's state.
    */
-  public static SyncStore open(EdgeDatabase db, Clock clock) {
-    throw new UnsupportedOperationException("replica branch");
+  public static SyncStore open(EdgeDatabase db, CodeGrammar grammar, Clock clock) {
+    return new SqliteSyncStore(db, grammar, clock);
   }
 }

@@ -208,4 +208,17 @@ public final class MemorySyncStore implements SyncStore {
         c.otherParent(), c.otherDock(), c.actor(), c.station(), c.hubAt(), c.resolution(), at, user));
     return true;
   }
+
+  private final java.util.Set<Long> acksSent = new java.util.HashSet<>();
+
+  @Override
+  public synchronized List<Long> unsentAcks(int max) {
+    return conflicts.values().stream().filter(c -> c.acknowledgedAt() != null && !acksSent.contains(c.id()))
+        .map(LocalConflict::id).sorted().limit(max).toList();
+  }
+
+  @Override
+  public synchronized void ackSent(long conflictId) {
+    acksSent.add(conflictId);
+  }
 }

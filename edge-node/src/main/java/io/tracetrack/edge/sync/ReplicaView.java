@@ -1,0 +1,190 @@
+package io.tracetrack.edge.sync;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tracetrack.edge.db.EdgeDatabase;
+import io.tracetrack.edge.scan.ViewReplay;
+import io.tracetrack.sync.Reconciler;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.jooq.DSLContext;
+
+/**
+ * Keeps the station's view ({@code bag}) equal to the hub's state ({@code hub_bag}) with this
+ * dock's pending ops replayed on top. Works on a set of dirty codes inside the caller's
+ * transaction, never on the whole table at once, so sync never holds SQLite's one writer for long.
+ */
+final class ReplicaView {
+
+  /** Above every bag code (codes are ASCII): the open end of a key range. */
+  static final String LAST_CODE = "\uffff";
+
+  /** Who a bag row first seen through the hub is shown as created by. */
+  static final String HUB = "hub";
+
+  private static final Logger LOG = Logger.getLogger(ReplicaView.class.getName());
+
+  private final Reconciler reconciler;
+  private final PendingOps pending;
+
+  ReplicaView(Reconciler reconciler, PendingOps pending) {
+    this.reconciler = reconciler;
+    this.pending = pending;
+  }
+
+  /**
+   * Rebases {@code dirty}: takes the closure (a pending op touching a dirty code makes every code
+   * it touches dirty; a dirty child makes its parents, in the view and at the hub, dirty so their
+   * counts are reset with it), resets those rows from the hub's state, then replays the pending ops
+   * touching them in seq order. An op the Reconciler now refuses simply has no effect on the view.
+   *
+   * <p>Set-based: the closure lives in a temporary table and the reset is three statements over
+   * it, whatever its size; only the pending ops in the closure go through the Reconciler. When the
+   * dock pushed everything before pulling, its own echoed ops are no longer pending once pulled, so
+   * a page of them costs a reset that rewrites nothing (rows equal to the hub's are not written).
+   */
+  void rebase(EdgeDatabase.Session session, Collection<String> dirty, long now) {
+    if (dirty.isEmpty()) {
+      return;
+    }
+    DSLContext dsl = session.dsl();
+    long replicaSeq = dsl.fetchSingle("select replica_seq from sync_state where id = 1").get(0, Long.class);
+    String edgeId = dsl.fetchSingle("select edge_id from edge_meta where id = 1").get(0, String.class);
+    pending.refresh(dsl, replicaSeq);
+    Set<Long> refused = pending.isEmpty() ? Set.of() : new HashSet<>(dsl.fetch(
+        "select op_seq from conflict where op_applied = 0 and edge_id = ? and op_seq > ?", edgeId, replicaSeq)
+        .getValues(0, Long.class));
+    dsl.execute("create temp table if not exists rebase_code (code varchar(64) primary key, round integer not null) without rowid");
+    dsl.execute("delete from temp.rebase_code");
+    TreeMap<Long, PendingOps.Pending> replay = new TreeMap<>();
+    List<String> frontier = new ArrayList<>(new LinkedHashSet<>(dirty));
+    addCodes(dsl, frontier, 0);
+    for (int round = 0; ; round++) {
+      // the pending ops touching this round's codes, and the codes they touch in turn
+      Set<String> next = new LinkedHashSet<>();
+      if (!pending.isEmpty()) {
+        for (String code : frontier) {
+          for (PendingOps.Pending p : pending.touching(code)) {
+            if (!refused.contains(p.seq()) && replay.putIfAbsent(p.seq(), p) == null) {
+              next.addAll(p.codes());
+            }
+          }
+        }
+      }
+      addCodes(dsl, List.copyOf(next), round + 1);
+      // the parents of this round's codes, in the view and at the hub
+      dsl.execute("insert or ignore into temp.rebase_code (code, round) "
+          + "select b.parent_code, ? from temp.rebase_code r cross join bag b on b.code = r.code "
+          + "where r.round = ? and b.parent_code is not null "
+          + "union select h.parent_code, ? from temp.rebase_code r cross join hub_bag h on h.code = r.code "
+          + "where r.round = ? and h.parent_code is not null", round + 1, round, round + 1, round);
+      frontier = dsl.fetch("select code from temp.rebase_code where round = ?", round + 1).getValues(0, String.class);
+      if (frontier.isEmpty()) {
+        break;
+      }
+    }
+    resetMarked(dsl, now);
+    replay(session, replay.values());
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Marks codes for the reset: one statement for any number (a JSON array read by json_each). */
+  private static void addCodes(DSLContext dsl, List<String> codes, int round) {
+    if (codes.isEmpty()) {
+      return;
+    }
+    String array;
+    try {
+      array = JSON.writeValueAsString(codes);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a list of strings always serializes", e);
+    }
+    dsl.execute("insert or ignore into temp.rebase_code (code, round) select value, ? from json_each(?)", round, array);
+  }
+
+  /**
+   * Sets every marked view row to the hub's state, set-based: deleted when the hub has no such bag
+   * (a pending op that creates it recreates it on replay); the link's local record (when, by whom,
+   * where, its seq) is kept while the parent is unchanged, so a station's undo still finds its last
+   * link. A row already equal to the hub's is not rewritten: an echo of the dock's own op costs a read.
+   */
+  private static void resetMarked(DSLContext dsl, long now) {
+    dsl.execute("delete from bag where code in (select code from temp.rebase_code) "
+        + "and not exists (select 1 from hub_bag h where h.code = bag.code)");
+    dsl.execute("update bag set role = h.role, expected_count = h.expected_count, limit_count = h.limit_count, "
+        + "child_count = h.child_count, on_finalized_bill = h.on_finalized_bill, "
+        + "finished_at = case when h.finished = 1 then coalesce(bag.finished_at, ?) end, "
+        + "finished_by = case when h.finished = 1 then coalesce(bag.finished_by, ?) end, "
+        + "linked_at = case when bag.parent_code is h.parent_code then bag.linked_at end, "
+        + "linked_by = case when bag.parent_code is h.parent_code then bag.linked_by end, "
+        + "linked_station = case when bag.parent_code is h.parent_code then bag.linked_station end, "
+        + "link_seq = case when bag.parent_code is h.parent_code then bag.link_seq end, "
+        + "parent_code = h.parent_code "
+        + "from hub_bag h where h.code = bag.code and bag.code in (select code from temp.rebase_code) "
+        + "and (bag.role is not h.role or bag.expected_count is not h.expected_count "
+        + "or bag.limit_count is not h.limit_count or bag.child_count is not h.child_count "
+        + "or bag.on_finalized_bill is not h.on_finalized_bill or bag.parent_code is not h.parent_code "
+        + "or (bag.finished_at is not null) != (h.finished = 1))", now, HUB);
+    dsl.execute("insert into bag (code, role, expected_count, limit_count, child_count, on_finalized_bill, "
+        + "finished_at, finished_by, created_at, created_by, created_station, parent_code) "
+        + "select h.code, h.role, h.expected_count, h.limit_count, h.child_count, h.on_finalized_bill, "
+        + "case when h.finished = 1 then ? end, case when h.finished = 1 then ? end, ?, ?, ?, h.parent_code "
+        // cross join: SQLite then walks the (small) closure and looks each code up, never the whole replica
+        + "from temp.rebase_code r cross join hub_bag h on h.code = r.code "
+        + "where not exists (select 1 from bag b where b.code = h.code)", now, HUB, now, HUB, HUB);
+  }
+
+  /** Replays ops in order; one that fails to apply (a bug) is logged and skipped, never wedges sync. */
+  private void replay(EdgeDatabase.Session session, Collection<PendingOps.Pending> ops) {
+    ViewReplay view = new ViewReplay(session, reconciler);
+    for (PendingOps.Pending p : ops) {
+      session.dsl().execute("savepoint replay_op");
+      try {
+        view.replay(p.envelope(), p.createdAt());
+        session.dsl().execute("release savepoint replay_op");
+      } catch (RuntimeException e) {
+        session.dsl().execute("rollback to savepoint replay_op");
+        session.dsl().execute("release savepoint replay_op");
+        LOG.log(Level.WARNING, "replaying op " + p.seq() + " onto the view failed; it stays pending", e);
+        view = new ViewReplay(session, reconciler); // its remembered rows may be from the rolled-back part
+      }
+    }
+  }
+
+  /**
+   * Rebuilds the view for the key range ({@code after}, {@code upTo}] after a snapshot: set-based
+   * reset of the range from {@code hub_bag}, then a rebase of the codes pending ops touch in it.
+   */
+  void rebuildRange(EdgeDatabase.Session session, String after, String upTo, long now) {
+    DSLContext dsl = session.dsl();
+    dsl.execute("delete from bag where code > ? and code <= ? "
+        + "and not exists (select 1 from hub_bag h where h.code = bag.code)", after, upTo);
+    dsl.execute("update bag set role = h.role, expected_count = h.expected_count, limit_count = h.limit_count, "
+        + "child_count = h.child_count, on_finalized_bill = h.on_finalized_bill, "
+        + "finished_at = case when h.finished = 1 then coalesce(bag.finished_at, ?) end, "
+        + "finished_by = case when h.finished = 1 then coalesce(bag.finished_by, ?) end, "
+        + "linked_at = case when bag.parent_code is h.parent_code then bag.linked_at end, "
+        + "linked_by = case when bag.parent_code is h.parent_code then bag.linked_by end, "
+        + "linked_station = case when bag.parent_code is h.parent_code then bag.linked_station end, "
+        + "link_seq = case when bag.parent_code is h.parent_code then bag.link_seq end, "
+        + "parent_code = h.parent_code "
+        + "from hub_bag h where h.code = bag.code and bag.code > ? and bag.code <= ?", now, HUB, after, upTo);
+    dsl.execute("insert into bag (code, role, expected_count, limit_count, child_count, on_finalized_bill, "
+        + "finished_at, finished_by, created_at, created_by, created_station, parent_code) "
+        + "select h.code, h.role, h.expected_count, h.limit_count, h.child_count, h.on_finalized_bill, "
+        + "case when h.finished = 1 then ? end, case when h.finished = 1 then ? end, ?, ?, ?, h.parent_code "
+        + "from hub_bag h where h.code > ? and h.code <= ? "
+        + "and not exists (select 1 from bag b where b.code = h.code)", now, HUB, now, HUB, HUB, after, upTo);
+    long replicaSeq = dsl.fetchSingle("select replica_seq from sync_state where id = 1").get(0, Long.class);
+    pending.refresh(dsl, replicaSeq);
+    rebase(session, pending.codesIn(after, upTo), now);
+  }
+}

@@ -1,0 +1,396 @@
+package io.tracetrack.edge.sync;
+
+import io.tracetrack.edge.db.EdgeDatabase;
+import io.tracetrack.model.CodeGrammar;
+import io.tracetrack.model.Role;
+import io.tracetrack.model.UserNames;
+import io.tracetrack.sync.Change;
+import io.tracetrack.sync.ChangeEntry;
+import io.tracetrack.sync.ChangePage;
+import io.tracetrack.sync.Hlc;
+import io.tracetrack.sync.HybridClock;
+import io.tracetrack.sync.Op;
+import io.tracetrack.sync.OpCodec;
+import io.tracetrack.sync.OpEnvelope;
+import io.tracetrack.sync.OpOutcome;
+import io.tracetrack.sync.PushBatch;
+import io.tracetrack.sync.PushReply;
+import io.tracetrack.sync.Reconciler;
+import io.tracetrack.sync.SnapshotLine;
+import io.tracetrack.sync.WireCodec;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.jooq.DSLContext;
+import org.jooq.Record;
+
+/**
+ * The store side of sync on the dock's SQLite file: the outbox as batches, the hub's replies, the
+ * replica of the hub ({@code hub_bag}, HUB users, this dock's conflicts) and the station's view
+ * kept equal to the hub's state with this dock's pending ops replayed on top ({@link ReplicaView}).
+ * Every method is one short write transaction, or a series of them (a snapshot), so the station's
+ * scans never wait long behind sync.
+ */
+public final class SqliteSyncStore implements SyncStore {
+
+  /**
+   * Change entries applied per transaction: a page of up to 1,000 is cut into steps this long, so
+   * a scan waits behind a few milliseconds of sync, never behind a whole page.
+   */
+  static final int PAGE_STEP = 200;
+  /**
+   * Snapshot bag rows written per transaction while loading: 5,000 took ~70 ms a transaction
+   * (measured), 1,000 keeps each near the length of a scan's own.
+   */
+  static final int SNAPSHOT_CHUNK = 1_000;
+  /** View rows rebuilt per transaction after a snapshot. */
+  static final int REBUILD_CHUNK = 2_000;
+
+  private final EdgeDatabase db;
+  private final Clock clock;
+  private final OpCodec opCodec = new OpCodec();
+  private final WireCodec wire = new WireCodec();
+  private final PendingOps pending = new PendingOps();
+  private final ReplicaView view;
+  /** Where each sync transaction's duration goes (what it was, nanoseconds): tests print them; nothing by default. */
+  private volatile Timings timings = (what, nanos) -> { };
+
+  /** A sink for transaction durations. */
+  @FunctionalInterface
+  interface Timings {
+    void accept(String what, long nanos);
+  }
+
+  public SqliteSyncStore(EdgeDatabase db, CodeGrammar grammar, Clock clock) {
+    this.db = Objects.requireNonNull(db, "db");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.view = new ReplicaView(new Reconciler(Objects.requireNonNull(grammar, "grammar")), pending);
+  }
+
+  // ------------------------------------------------------------------ push
+
+  @Override
+  public Optional<PushBatch> nextBatch(int max, String version) {
+    int limit = Math.max(1, Math.min(max, WireCodec.MAX_BATCH));
+    return db.read(dsl -> {
+      Record meta = dsl.fetchSingle("select edge_id, dock, acked_seq, hlc_floor_wall, hlc_floor_logical from edge_meta where id = 1");
+      long acked = meta.get(2, Long.class);
+      List<Record> rows = dsl.fetch("select seq, op_json, created_at from outbox where seq > ? order by seq limit ?", acked, limit);
+      if (rows.isEmpty()) {
+        return Optional.<PushBatch>empty();
+      }
+      Record tail = dsl.fetchSingle("select seq, hlc_wall, hlc_logical from outbox order by seq desc limit 1");
+      Hlc last = new Hlc(tail.get(1, Long.class), tail.get(2, Integer.class));
+      List<OpEnvelope> ops = new ArrayList<>(rows.size());
+      for (Record r : rows) {
+        ops.add(opCodec.decode(r.get(1, String.class)));
+      }
+      long pendingOps = tail.get(0, Long.class) - acked;
+      return Optional.of(new PushBatch(meta.get(0, String.class), meta.get(1, String.class),
+          HybridClock.tick(last, clock.millis()), pendingOps, rows.getFirst().get(2, Long.class), version, ops));
+    });
+  }
+
+  @Override
+  public PushCounts recordReply(PushBatch sent, PushReply reply) {
+    Map<Long, OpEnvelope> bySeq = new HashMap<>();
+    sent.ops().forEach(op -> bySeq.put(op.id().seq(), op));
+    int applied = 0;
+    int duplicates = 0;
+    int rejected = 0;
+    int held = 0;
+    for (OpOutcome o : reply.outcomes()) {
+      switch (o.status()) {
+        case APPLIED -> applied++;
+        case DUPLICATE -> duplicates++;
+        case REJECTED -> rejected++;
+        case HELD -> held++;
+      }
+    }
+    long now = clock.millis();
+    db.writeSession(session -> {
+      DSLContext dsl = session.dsl();
+      // the hub's word is the truth: if it says less than we thought (it lost a commit), resend
+      dsl.execute("update edge_meta set acked_seq = ? where id = 1", reply.lastSeq());
+      dsl.execute("update sync_state set replica_seq = min(replica_seq, ?), last_sync_at = ? where id = 1",
+          reply.lastSeq(), now);
+      Set<String> dirty = new LinkedHashSet<>();
+      for (OpOutcome o : reply.outcomes()) {
+        OpEnvelope op = bySeq.get(o.seq());
+        boolean refused = o.status() == OpOutcome.Status.REJECTED;
+        boolean stoodWithNote = o.status() == OpOutcome.Status.APPLIED && o.code() != null;
+        if (op == null || !(refused || stoodWithNote)) {
+          continue;
+        }
+        insertConflict(dsl, o, op, sent.edgeId(), refused, now);
+        if (refused) {
+          dirty.addAll(PendingOps.codesOf(op.op()));
+        }
+      }
+      view.rebase(session, dirty, now);
+      return null;
+    });
+    return new PushCounts(sent.ops().size(), applied, duplicates, rejected, held);
+  }
+
+  /** The dock's own record of a refusal, until the hub's full conflict.v1 arrives and overwrites it. */
+  private static void insertConflict(DSLContext dsl, OpOutcome o, OpEnvelope op, String edgeId, boolean refused, long now) {
+    // a refusal without a hub record still needs a key: the op's seq, negated, cannot clash with a hub id
+    long id = o.conflictId() != null ? o.conflictId() : -op.id().seq();
+    List<String> codes = PendingOps.codesOf(op.op());
+    String child = op.op() instanceof Op.Link || op.op() instanceof Op.Unlink ? codes.get(1) : null;
+    dsl.execute("insert into conflict (id, edge_id, op_seq, code, message, op_type, parent, child, actor, station, "
+            + "hub_at, op_applied) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing",
+        id, edgeId, op.id().seq(), o.code(), o.message() == null ? o.code() : o.message(), op.op().type(),
+        codes.getFirst(), child, op.actor(), op.station(), now, refused ? 0 : 1);
+  }
+
+  // ------------------------------------------------------------------ pull
+
+  @Override
+  public long pullCursor() {
+    return db.read(dsl -> dsl.fetchSingle("select pull_cursor from sync_state where id = 1").get(0, Long.class));
+  }
+
+  @Override
+  public boolean needsSnapshot() {
+    return db.read(dsl -> dsl.fetchSingle("select snapshot_required from sync_state where id = 1").get(0, Integer.class) != 0);
+  }
+
+  @Override
+  public void requireSnapshot() {
+    db.write(dsl -> dsl.execute("update sync_state set snapshot_required = 1 where id = 1"));
+  }
+
+  @Override
+  public int applyPage(ChangePage page) {
+    resumeRebuild();
+    List<ChangeEntry> entries = page.entries();
+    int applied = 0;
+    int from = 0;
+    do {
+      int to = Math.min(entries.size(), from + PAGE_STEP);
+      List<ChangeEntry> step = entries.subList(from, to);
+      // the last step takes the cursor to the page's next, past entries the hub filtered out
+      long stepEnd = to == entries.size() ? page.next() : step.getLast().seq();
+      long t0 = System.nanoTime();
+      applied += db.writeSession(session -> applyStep(session, step, stepEnd));
+      timings.accept("page.step", System.nanoTime() - t0);
+      from = to;
+    } while (from < entries.size());
+    return applied;
+  }
+
+  /** One short transaction of a page: its entries, the rebase of what they touch, the cursor to {@code stepEnd}. */
+  private int applyStep(EdgeDatabase.Session session, List<ChangeEntry> entries, long stepEnd) {
+    long now = clock.millis();
+    DSLContext dsl = session.dsl();
+    Record state = dsl.fetchSingle("select pull_cursor, replica_seq from sync_state where id = 1");
+    long cursor = state.get(0, Long.class);
+    long replicaSeq = state.get(1, Long.class);
+    String edgeId = dsl.fetchSingle("select edge_id from edge_meta where id = 1").get(0, String.class);
+    String ownOrigin = "edge:" + edgeId + ":";
+    Set<String> dirty = new LinkedHashSet<>();
+    int applied = 0;
+    for (ChangeEntry entry : entries) {
+      if (entry.seq() <= cursor) {
+        continue; // applied before: a page taken twice changes nothing more
+      }
+      Optional<Change> change = wire.change(entry);
+      if (change.isEmpty()) {
+        continue; // a newer hub's type: skipped, not refused
+      }
+      Replica.apply(session, change.get(), entry, edgeId, dirty);
+      applied++;
+      if (entry.origin().startsWith(ownOrigin)) {
+        replicaSeq = Math.max(replicaSeq, parseSeq(entry.origin().substring(ownOrigin.length())));
+      }
+    }
+    dsl.execute("update sync_state set replica_seq = ? where id = 1", replicaSeq);
+    view.rebase(session, dirty, now);
+    dsl.execute("update sync_state set pull_cursor = ?, last_sync_at = ? where id = 1", Math.max(cursor, stepEnd), now);
+    return applied;
+  }
+
+  private static long parseSeq(String text) {
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      return 0; // an origin this dock did not write in that form: not one of its ops
+    }
+  }
+
+  static Long epochMillis(String isoInstant) {
+    if (isoInstant == null) {
+      return null;
+    }
+    try {
+      return Instant.parse(isoInstant).toEpochMilli();
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** Upserts a hub user; true when it was one this dock keeps (a known role and a valid name). */
+  static boolean upsertUser(DSLContext dsl, Change.User user, long now) {
+    Optional<String> name = UserNames.normalize(user.username());
+    Optional<Role> role = roleOf(user.role());
+    if (name.isEmpty() || role.isEmpty()) {
+      return false;
+    }
+    // a disabled user, or a changed password, ends that user's sessions at their next request:
+    // LocalUsers checks both on every request
+    dsl.execute("insert into local_user (name, role, password_hash, source, disabled, created_at) values (?, ?, ?, 'HUB', ?, ?) "
+            + "on conflict (name) do update set role = excluded.role, password_hash = excluded.password_hash, "
+            + "source = 'HUB', disabled = excluded.disabled",
+        name.get(), role.get().name(), user.passwordHash(), user.active() ? 0 : 1, now);
+    return true;
+  }
+
+  private static Optional<Role> roleOf(String text) {
+    for (Role r : Role.values()) {
+      if (r.name().equals(text)) {
+        return Optional.of(r);
+      }
+    }
+    return Optional.empty();
+  }
+
+  // ------------------------------------------------------------------ snapshot
+
+  @Override
+  public SnapshotLoader snapshotLoader() {
+    return new SnapshotLoad(this);
+  }
+
+  Timings timings() {
+    return timings;
+  }
+
+  void timings(Timings sink) {
+    this.timings = Objects.requireNonNull(sink, "sink");
+  }
+
+  EdgeDatabase db() {
+    return db;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  ReplicaView view() {
+    return view;
+  }
+
+  PendingOps pending() {
+    return pending;
+  }
+
+  /**
+   * Finishes a view rebuild a snapshot left unfinished (the process stopped in the middle): the
+   * view is rebuilt chunk by chunk from where it got to.
+   */
+  void resumeRebuild() {
+    while (true) {
+      long now = clock.millis();
+      long t0 = System.nanoTime();
+      boolean more = db.writeSession(session -> {
+        DSLContext dsl = session.dsl();
+        String from = dsl.fetchSingle("select rebuild_from from sync_state where id = 1").get(0, String.class);
+        if (from == null) {
+          return false;
+        }
+        String upTo = chunkEnd(dsl, from);
+        view.rebuildRange(session, from, upTo, now);
+        dsl.execute("update sync_state set rebuild_from = ? where id = 1", upTo.equals(ReplicaView.LAST_CODE) ? null : upTo);
+        return !upTo.equals(ReplicaView.LAST_CODE);
+      });
+      timings.accept("rebuild.chunk", System.nanoTime() - t0);
+      if (!more) {
+        return;
+      }
+    }
+  }
+
+  /** The end of the next rebuild chunk after {@code from}: at most a chunk of rows of either table. */
+  private static String chunkEnd(DSLContext dsl, String from) {
+    String end = ReplicaView.LAST_CODE;
+    for (String table : List.of("hub_bag", "bag")) {
+      Record r = dsl.fetchOne("select code from " + table + " where code > ? order by code limit 1 offset ?", from, REBUILD_CHUNK - 1);
+      if (r != null && r.get(0, String.class).compareTo(end) < 0) {
+        end = r.get(0, String.class);
+      }
+    }
+    return end;
+  }
+
+  // ------------------------------------------------------------------ status and conflicts
+
+  @Override
+  public void recordAttempt(boolean online, Instant at, String error) {
+    String shortError = error == null || error.length() <= 1000 ? error : error.substring(0, 1000);
+    db.write(dsl -> dsl.execute("update sync_state set online = ?, last_attempt_at = ?, last_error = ? where id = 1",
+        online ? 1 : 0, at.toEpochMilli(), shortError));
+  }
+
+  @Override
+  public SyncStatus status(Instant now) {
+    return db.read(dsl -> {
+      Record meta = dsl.fetchSingle("select hub_url, acked_seq, seq_floor from edge_meta where id = 1");
+      Record state = dsl.fetchSingle("select online, last_sync_at, last_error from sync_state where id = 1");
+      long acked = meta.get(1, Long.class);
+      Record tail = dsl.fetchOne("select seq from outbox order by seq desc limit 1");
+      long lastSeq = Math.max(meta.get(2, Long.class), tail == null ? 0 : tail.get(0, Long.class));
+      Record oldest = dsl.fetchOne("select created_at from outbox where seq > ? order by seq limit 1", acked);
+      int open = dsl.fetchSingle("select count(*) from conflict where acknowledged_at is null").get(0, Integer.class);
+      Long lastSync = state.get(1, Long.class);
+      return new SyncStatus(meta.get(0, String.class), state.get(0, Integer.class) != 0,
+          lastSync == null ? null : Instant.ofEpochMilli(lastSync), Math.max(0, lastSeq - acked),
+          oldest == null ? null : Math.max(0, now.toEpochMilli() - oldest.get(0, Long.class)), open,
+          state.get(2, String.class));
+    });
+  }
+
+  @Override
+  public List<LocalConflict> conflicts(boolean openOnly, int max) {
+    return db.read(dsl -> dsl.fetch("select id, op_seq, code, message, op_type, parent, child, other_parent, other_dock, "
+            + "actor, station, hub_at, resolution, acknowledged_at, acknowledged_by from conflict "
+            + (openOnly ? "where acknowledged_at is null " : "")
+            + "order by acknowledged_at is null desc, id desc limit ?", Math.max(0, max))
+        .map(r -> new LocalConflict(r.get(0, Long.class), r.get(1, Long.class), r.get(2, String.class),
+            r.get(3, String.class), r.get(4, String.class), r.get(5, String.class), r.get(6, String.class),
+            r.get(7, String.class), r.get(8, String.class), r.get(9, String.class), r.get(10, String.class),
+            instant(r.get(11, Long.class)), r.get(12, String.class), instant(r.get(13, Long.class)), r.get(14, String.class))));
+  }
+
+  private static Instant instant(Long millis) {
+    return millis == null ? null : Instant.ofEpochMilli(millis);
+  }
+
+  @Override
+  public boolean acknowledge(long conflictId, String user, Instant at) {
+    return db.write(dsl -> dsl.execute("update conflict set acknowledged_at = ?, acknowledged_by = ? "
+        + "where id = ? and acknowledged_at is null", at.toEpochMilli(), user, conflictId)) == 1;
+  }
+
+  @Override
+  public List<Long> unsentAcks(int max) {
+    return db.read(dsl -> dsl.fetch("select id from conflict where id > 0 and acknowledged_at is not null "
+        + "and ack_sent_at is null order by acknowledged_at, id limit ?", Math.max(0, max)).getValues(0, Long.class));
+  }
+
+  @Override
+  public void ackSent(long conflictId) {
+    long now = clock.millis();
+    db.write(dsl -> dsl.execute("update conflict set ack_sent_at = ? where id = ? and ack_sent_at is null", now, conflictId));
+  }
+}
