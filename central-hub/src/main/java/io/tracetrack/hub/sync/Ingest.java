@@ -182,7 +182,6 @@ public final class Ingest {
       }
     }
     store.insertEvents(events, stamp);
-    count(tx, decided, device, now);
     Map<Long, Long> conflictIds = store.insertConflicts(device.edgeId(), conflicts);
     long lastSeq = applicable.isEmpty() ? last : applicable.getLast().id().seq();
     store.updateProgress(device.edgeId(), new IngestStore.Report(lastSeq, now,
@@ -206,17 +205,16 @@ public final class Ingest {
       } else {
         outcomes[i] = d.rejection == null ? OpOutcome.applied(seq)
             : new OpOutcome(seq, OpOutcome.Status.APPLIED, d.rejection.code().name(), d.rejection.message(), conflictId);
-        for (Effect effect : d.effects) {
-          Change change = change(effect, d.envelope.op(), overlay, device.area());
-          if (change != null) {
-            entries.add(new ChangeLog.Entry(change, now, origin));
-          }
+        if (!d.effects.isEmpty()) {
+          entries.add(new ChangeLog.Entry(change(d.envelope.op(), device.area()), now, origin));
         }
       }
       if (conflictId != null) {
         entries.add(new ChangeLog.Entry(opened(conflictId, bySeq.get(seq)), now, origin));
       }
     }
+    // the shared rows last, each held only from here to the commit: the counters, then the log's head
+    count(tx, decided, device, now);
     ChangeLog.append(tx, entries);
     return new PushReply(lastSeq, now.toInstant(), List.of(outcomes));
   }
@@ -325,19 +323,15 @@ public final class Ingest {
   }
 
   /**
-   * The change-log entry of one applied effect: a created child gets its own bag.v1 before its
-   * link.v1 (a dock learns its area too). A finish clearing is part of the unlink that caused it.
+   * The change-log entry of an applied op, the same as the API writes for it: one per op (a link
+   * that created its child is one link.v1; a finish cleared by an unlink is part of that unlink).
    */
-  private static Change change(Effect effect, Op op, Overlay overlay, String area) {
-    return switch (effect) {
-      case Effect.CreateBag c -> new Change.Bag(c.code(), c.role().name(),
-          c.role() == BagRole.PARENT ? c.expectedCount() : null, c.role() == BagRole.PARENT ? c.limit() : null, area);
-      case Effect.AddLink l -> new Change.Link(l.parent(), l.child());
-      case Effect.RemoveLink r -> new Change.Unlink(r.parent(), r.child(),
-          op instanceof Op.Unlink u ? u.reason().name() : Op.UnlinkReason.CORRECTION.name());
-      case Effect.MarkFinished f -> new Change.Finish(f.parent(), op instanceof Op.Finish fin ? fin.countSeen()
-          : overlay.row(f.parent()).map(b -> b.childCount).orElse(0));
-      case Effect.ClearFinished f -> null;
+  private static Change change(Op op, String area) {
+    return switch (op) {
+      case Op.CreateParent c -> new Change.Bag(c.parent(), BagRole.PARENT.name(), c.expectedCount(), c.limit(), area);
+      case Op.Link l -> new Change.Link(l.parent(), l.child());
+      case Op.Unlink u -> new Change.Unlink(u.parent(), u.child(), u.reason().name());
+      case Op.Finish f -> new Change.Finish(f.parent(), f.countSeen());
     };
   }
 
