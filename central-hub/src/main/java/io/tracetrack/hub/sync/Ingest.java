@@ -57,7 +57,12 @@ import org.jooq.exception.DataAccessException;
  */
 public final class Ingest {
 
-  private static final int ATTEMPTS = 3;
+  /**
+   * PostgreSQL makes a clashing insert wait for the other writer's commit, so one retry then sees its
+   * row; H2 refuses at once while the other is still uncommitted, so a batch may lose several times
+   * in a row to docks busy with the same new bags: a few more tries, spaced a little.
+   */
+  private static final int ATTEMPTS = 12;
   private static final OpCodec OPS = new OpCodec();
 
   /** What became of a push. */
@@ -96,10 +101,11 @@ public final class Ingest {
         reply.outcomes().forEach(o -> counted.get(o.status()).increment());
         return new Result.Done(reply);
       } catch (DataAccessException e) {
-        // the API created one of the batch's new bags a moment before: decide again against it
+        // another writer created one of the batch's new bags a moment before: decide again against it
         if (attempt >= ATTEMPTS || !(HubDatabase.isUniqueViolation(e) || retryable(e))) {
           throw e;
         }
+        pause(attempt);
       }
     }
   }
@@ -107,6 +113,15 @@ public final class Ingest {
   /** The edge was heard from (its hello): the fleet view's "last seen". */
   public void seen(Docks.Device.Known device) {
     IngestStore.seen(db.dsl(), device.edgeId(), device.dock(), OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
+  }
+
+  private static void pause(int attempt) {
+    try {
+      Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 5L * attempt + 2));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while retrying a push", e);
+    }
   }
 
   /** A deadlock or serialization failure the database broke by rolling this transaction back. */

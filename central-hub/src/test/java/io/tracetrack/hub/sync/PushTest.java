@@ -261,6 +261,35 @@ abstract class PushTest {
     }
 
     @Test
+    void theApiAndADockCreatingTheSameChildAtOnce_oneLinkStands_theOtherIsRefused_neverAnError() throws Exception {
+      Edge a = enrolled();
+      List<String[]> rounds = new ArrayList<>();
+      List<Op> creates = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        String[] round = {parent(5), parent(5), child()};
+        rounds.add(round);
+        creates.add(new Op.CreateParent(round[0], 5, 5));
+        creates.add(new Op.CreateParent(round[1], 5, 5));
+      }
+      a.push(a.batch(creates.toArray(Op[]::new)));
+      String token = adminToken;
+      for (String[] round : rounds) {
+        PushBatch batch = a.batch(new Op.Link(round[1], round[2]));
+        List<Object> results = Concurrently.run(2, i -> () -> i == 0
+            ? server.send("POST", "/api/v1/links", token, "application/json",
+                "{\"parent\":\"" + round[0] + "\",\"child\":\"" + round[2] + "\"}")
+            : a.push(batch));
+        HubTestServer.Answer api = (HubTestServer.Answer) results.get(0);
+        OpOutcome pushed = ((PushReply) results.get(1)).outcomes().getFirst();
+        assertThat(api.status()).as(api.text()).isIn(200, 201, 409);
+        boolean apiWon = api.status() != 409;
+        assertThat(pushed.status()).isEqualTo(apiWon ? OpOutcome.Status.REJECTED : OpOutcome.Status.APPLIED);
+        assertThat(server.db.dsl().fetchValue("select parent_code from bag where code = ?", round[2]))
+            .isEqualTo(apiWon ? round[0] : round[1]);
+      }
+    }
+
+    @Test
     void linkToAParentOnAFinalizedBill_isRejected_andTheBillIsUntouched() throws Exception {
       Edge a = enrolled();
       String p = parent(5);
