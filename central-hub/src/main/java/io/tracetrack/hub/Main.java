@@ -13,6 +13,7 @@ import io.tracetrack.hub.stats.Stats;
 import io.tracetrack.hub.stats.StatsRoutes;
 import io.tracetrack.hub.sync.DockAuth;
 import io.tracetrack.hub.sync.DockRoutes;
+import io.tracetrack.hub.sync.Ingest;
 import io.tracetrack.hub.sync.Docks;
 import io.tracetrack.hub.sync.SyncRoutes;
 import io.tracetrack.hub.auth.AccountCheck;
@@ -161,7 +162,8 @@ public final class Main {
           new HubServer.Mount("/api/v1", new ExportRoutes(db, access)),
           new HubServer.Mount("/api/v1", new DockRoutes(docks, access)),
           // enrolment codes get a guessing budget of their own, apart from the users' sign-ins
-          new HubServer.Mount("/api/v1/sync", new SyncRoutes(docks, new DockAuth(docks), new SignInLimiter(clock), addresses)),
+          new HubServer.Mount("/api/v1/sync", new SyncRoutes(docks, new DockAuth(docks), new SignInLimiter(clock), addresses,
+              new Ingest(db, CodeGrammar.defaults(), clock, metrics.registry()))),
           new HubServer.Mount("/api/v1", new EndOfDayRoutes(new EndOfDay(db, WeightPolicy.defaults()), access, clock)));
       WebServer server = HubServer.start(HubServer.settings(config.bind(), config.port(), config.allowedHosts()), mounts,
           List.of(metrics.requestFilter()));

@@ -2,12 +2,18 @@ package io.tracetrack.hub.sync;
 
 import static io.tracetrack.hub.db.jooq.Tables.AREA;
 import static io.tracetrack.hub.db.jooq.Tables.DOCK;
+import static io.tracetrack.hub.db.jooq.Tables.EDGE_PROGRESS;
+import static io.tracetrack.hub.db.jooq.Tables.SYNC_CONFLICT;
 
 import io.tracetrack.hub.db.jooq.tables.records.DockRecord;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
 
 /** The {@code dock} rows as seen from one transaction (or the pool, for single reads). */
 final class DockStore {
@@ -20,13 +26,22 @@ final class DockStore {
 
   /** A dock's row, secrets as hashes (they never leave this package). */
   record Row(String name, String area, String codeHash, OffsetDateTime codeExpiresAt, OffsetDateTime codeUsedAt,
-      String edgeId, String credentialHash, OffsetDateTime enrolledAt, OffsetDateTime revokedAt, OffsetDateTime createdAt) {
+      String edgeId, String credentialHash, OffsetDateTime enrolledAt, OffsetDateTime revokedAt, OffsetDateTime createdAt,
+      Health health) {
 
     DockView view() {
       boolean codePending = codeHash != null && codeUsedAt == null;
+      Health h = health == null ? Health.NONE : health;
       return new DockView(name, area, edgeId != null && revokedAt == null, edgeId, enrolledAt, revokedAt,
-          codePending ? codeExpiresAt : null, createdAt);
+          codePending ? codeExpiresAt : null, createdAt, h.lastSeenAt(), h.lastSeq(), h.backlog(), h.oldestPendingAt(),
+          h.clockOffsetMs(), h.version(), h.openConflicts());
     }
+  }
+
+  /** What the fleet view adds to a dock: its current edge's progress, and the dock's open conflicts. */
+  record Health(OffsetDateTime lastSeenAt, long lastSeq, long backlog, OffsetDateTime oldestPendingAt, Long clockOffsetMs,
+      String version, long openConflicts) {
+    static final Health NONE = new Health(null, 0, 0, null, null, null, 0);
   }
 
   boolean areaExists(String area) {
@@ -50,8 +65,41 @@ final class DockStore {
     return tx.selectFrom(DOCK).where(DOCK.NAME.eq(name)).fetchOptional(DockStore::row);
   }
 
+  /** One dock with its fleet health. */
+  Optional<Row> findWithHealth(String name) {
+    return withHealth(DOCK.NAME.eq(name)).stream().findFirst();
+  }
+
+  /** Every dock with its fleet health, by name: one statement (the progress joined, the conflicts counted per dock). */
   List<Row> list() {
-    return tx.selectFrom(DOCK).orderBy(DOCK.NAME).fetch(DockStore::row);
+    return withHealth(DSL.noCondition());
+  }
+
+  private List<Row> withHealth(Condition which) {
+    Table<?> open = tx.select(SYNC_CONFLICT.DOCK, DSL.count().as("open_count")).from(SYNC_CONFLICT)
+        .where(SYNC_CONFLICT.STATUS.eq("OPEN")).groupBy(SYNC_CONFLICT.DOCK).asTable("open_conflicts");
+    Field<String> openDock = open.field(SYNC_CONFLICT.DOCK.getName(), String.class);
+    Field<Integer> openCount = open.field("open_count", Integer.class);
+    return tx.select(DOCK.asterisk(), EDGE_PROGRESS.LAST_SEEN_AT, EDGE_PROGRESS.LAST_SEQ, EDGE_PROGRESS.PENDING_OPS,
+            EDGE_PROGRESS.OLDEST_PENDING_AT, EDGE_PROGRESS.CLOCK_OFFSET_MS, EDGE_PROGRESS.VERSION, openCount)
+        .from(DOCK)
+        // the current edge's progress only: a re-enrolled dock starts again at seq 1 on a new edge
+        .leftJoin(EDGE_PROGRESS).on(EDGE_PROGRESS.EDGE_ID.eq(DOCK.EDGE_ID))
+        .leftJoin(open).on(openDock.eq(DOCK.NAME))
+        .where(which)
+        .orderBy(DOCK.NAME)
+        .fetch(r -> {
+          Row base = row(r.into(DOCK));
+          Health health = new Health(r.get(EDGE_PROGRESS.LAST_SEEN_AT), zero(r.get(EDGE_PROGRESS.LAST_SEQ)),
+              zero(r.get(EDGE_PROGRESS.PENDING_OPS)), r.get(EDGE_PROGRESS.OLDEST_PENDING_AT),
+              r.get(EDGE_PROGRESS.CLOCK_OFFSET_MS), r.get(EDGE_PROGRESS.VERSION), zero(r.get(openCount)));
+          return new Row(base.name(), base.area(), base.codeHash(), base.codeExpiresAt(), base.codeUsedAt(), base.edgeId(),
+              base.credentialHash(), base.enrolledAt(), base.revokedAt(), base.createdAt(), health);
+        });
+  }
+
+  private static long zero(Number n) {
+    return n == null ? 0 : n.longValue();
   }
 
   Optional<Row> byCode(String codeHash) {
@@ -111,6 +159,6 @@ final class DockStore {
 
   private static Row row(DockRecord r) {
     return new Row(r.getName(), r.getAreaId(), r.getCodeHash(), r.getCodeExpiresAt(), r.getCodeUsedAt(), r.getEdgeId(),
-        r.getCredentialHash(), r.getEnrolledAt(), r.getRevokedAt(), r.getCreatedAt());
+        r.getCredentialHash(), r.getEnrolledAt(), r.getRevokedAt(), r.getCreatedAt(), null);
   }
 }

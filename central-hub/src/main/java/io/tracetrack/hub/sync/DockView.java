@@ -9,6 +9,14 @@ import java.time.OffsetDateTime;
  * @param edgeId the edge node that last enrolled, or {@code null}
  * @param codeExpiresAt when the pending enrolment code expires; {@code null} when none is pending
  *     (used, replaced by revocation, or never issued)
+ * @param lastSeenAt when the current edge last called the hub (hello or push); {@code null} if never
+ * @param lastSeq the highest {@code seq} of the current edge the hub has answered (0 before its first push)
+ * @param backlog ops waiting on the edge, as it reported with its last push
+ * @param oldestPendingAt when the oldest of them was made, as reported; {@code null} if none
+ * @param clockOffsetMs the edge's clock minus the hub's at its last push (positive: the edge runs ahead)
+ * @param version the edge's software version, as reported
+ * @param openConflicts conflicts of this dock still OPEN (of any of its edges)
  */
 public record DockView(String name, String area, boolean enrolled, String edgeId, OffsetDateTime enrolledAt,
-    OffsetDateTime revokedAt, OffsetDateTime codeExpiresAt, OffsetDateTime createdAt) {}
+    OffsetDateTime revokedAt, OffsetDateTime codeExpiresAt, OffsetDateTime createdAt, OffsetDateTime lastSeenAt,
+    long lastSeq, long backlog, OffsetDateTime oldestPendingAt, Long clockOffsetMs, String version, long openConflicts) {}

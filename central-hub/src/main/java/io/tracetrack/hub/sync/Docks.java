@@ -110,7 +110,7 @@ public final class Docks {
   }
 
   public Optional<DockView> get(String name) {
-    return new DockStore(db.dsl()).find(name).map(DockStore.Row::view);
+    return new DockStore(db.dsl()).findWithHealth(name).map(DockStore.Row::view);
   }
 
   /** A fresh code for the dock (a replaced machine re-enrols with it); the previous code stops working. */

@@ -11,6 +11,11 @@ import io.tracetrack.hub.web.Http;
 import io.tracetrack.model.ErrorCode;
 import io.tracetrack.web.ApiProblem;
 import io.tracetrack.web.Form;
+import io.tracetrack.web.JsonBody;
+import io.tracetrack.sync.CodecException;
+import io.tracetrack.sync.PushBatch;
+import io.tracetrack.sync.WireCodec;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -20,14 +25,20 @@ import java.util.Map;
  */
 public final class SyncRoutes implements HttpService {
 
+  private static final WireCodec WIRE = new WireCodec();
+  /** A push may be far larger than the hub's other bodies: up to a thousand ops. */
+  private static final JsonBody PUSH_BODY = new JsonBody(WireCodec.MAX_PUSH_BYTES, 32);
+
   private final Docks docks;
   private final DockAuth auth;
   private final SignInLimiter limiter;
   private final ClientAddresses addresses;
+  private final Ingest ingest;
 
   /** @param limiter a budget of its own (per address), so guessing codes cannot spend the users' sign-in budget */
-  public SyncRoutes(Docks docks, DockAuth auth, SignInLimiter limiter, ClientAddresses addresses) {
+  public SyncRoutes(Docks docks, DockAuth auth, SignInLimiter limiter, ClientAddresses addresses, Ingest ingest) {
     this.docks = docks;
+    this.ingest = ingest;
     this.auth = auth;
     this.limiter = limiter;
     this.addresses = addresses;
@@ -36,7 +47,8 @@ public final class SyncRoutes implements HttpService {
   @Override
   public void routing(HttpRules rules) {
     rules.post("/enroll", this::enroll)
-        .get("/hello", auth.device(this::hello));
+        .get("/hello", auth.device(this::hello))
+        .post("/push", auth.device(this::push));
   }
 
   private void enroll(ServerRequest req, ServerResponse res) {
@@ -83,6 +95,24 @@ public final class SyncRoutes implements HttpService {
     out.put("area", device.area());
     out.put("edgeId", device.edgeId());
     out.put("hubTime", docks.hubTime());
+    ingest.seen(device);
     Http.json(res, 200, out);
+  }
+
+  /** A batch of the edge's ops: each answered APPLIED, DUPLICATE, REJECTED or HELD (see {@link Ingest}). */
+  private void push(ServerRequest req, ServerResponse res, Docks.Device.Known device) {
+    PushBatch batch;
+    try {
+      batch = WIRE.decodePush(new String(PUSH_BODY.bytes(req), StandardCharsets.UTF_8));
+    } catch (CodecException e) {
+      throw new ApiProblem(e.code().status(), e.code(), e.getMessage());
+    }
+    switch (ingest.push(device, batch)) {
+      case Ingest.Result.Done d -> {
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.status(200).send(WIRE.encode(d.reply()));
+      }
+      case Ingest.Result.Refused r -> Http.problem(res, r.status(), r.code(), r.message());
+    }
   }
 }

@@ -10,5 +10,10 @@
  * a dock must hear of, as a versioned {@link io.tracetrack.hub.sync.ChangeType} entry at a position in
  * commit order, appended by the bag and bill features inside their own transactions. This package
  * must not depend on those features (they depend on it).
+ *
+ * <p>Push ({@link io.tracetrack.hub.sync.Ingest}, SQL in {@link io.tracetrack.hub.sync.IngestStore}):
+ * a dock's ops applied exactly once per {@code (edgeId, seq)} in one transaction per batch, decided by
+ * the shared Reconciler over the locked rows ({@link io.tracetrack.hub.sync.Overlay}); every refusal
+ * becomes a {@code sync_conflict} row with both sides. The fleet view reads the edges' progress.
  */
 package io.tracetrack.hub.sync;

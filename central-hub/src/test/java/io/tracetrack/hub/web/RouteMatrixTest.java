@@ -177,7 +177,8 @@ abstract class RouteMatrixTest {
       // a dock's route, not a user's: every "role" cell presents a fresh device credential instead
       // of its user token, and anonymous must get 401 like everywhere else
       Map.entry("GET /api/v1/sync/hello", on(ALL, (t, role) -> new Request("/api/v1/sync/hello", null,
-          role == null ? null : t.deviceCredential()))));
+          role == null ? null : t.deviceCredential()))),
+      Map.entry("POST /api/v1/sync/push", on(ALL, (t, role) -> t.emptyPush(role))));
 
   @BeforeAll
   void start() throws Exception {
@@ -302,6 +303,17 @@ abstract class RouteMatrixTest {
         "{\"code\":\"" + enrollmentCode(dock()) + "\",\"edgeId\":\"edge-" + next() + "\"}", null);
     assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
     return HubTestServer.json(res).get("credential").asText();
+  }
+
+  /** An empty push (a heartbeat) of a newly enrolled edge, with its credential; anonymous sends none. */
+  Request emptyPush(String role) throws Exception {
+    var res = server.send("POST", "/api/v1/sync/enroll",
+        "{\"code\":\"" + enrollmentCode(dock()) + "\",\"edgeId\":\"edge-" + next() + "\"}", null);
+    assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
+    var enrolled = HubTestServer.json(res);
+    String body = new io.tracetrack.sync.WireCodec().encode(new io.tracetrack.sync.PushBatch(enrolled.get("edgeId").asText(),
+        enrolled.get("dock").asText(), new io.tracetrack.sync.Hlc(1, 0), 0, null, "matrix", java.util.List.of()));
+    return new Request("/api/v1/sync/push", body, role == null ? null : enrolled.get("credential").asText());
   }
 
   void ok(String method, String path, String body, String who) throws Exception {

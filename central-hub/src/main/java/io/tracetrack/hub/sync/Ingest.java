@@ -1,0 +1,422 @@
+package io.tracetrack.hub.sync;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.tracetrack.hub.db.HubDatabase;
+import io.tracetrack.hub.db.jooq.tables.records.EdgeProgressRecord;
+import io.tracetrack.hub.stats.Counters;
+import io.tracetrack.model.BagRole;
+import io.tracetrack.model.CodeGrammar;
+import io.tracetrack.model.ErrorCode;
+import io.tracetrack.model.Rejection;
+import io.tracetrack.sync.Change;
+import io.tracetrack.sync.Decision;
+import io.tracetrack.sync.Effect;
+import io.tracetrack.sync.Op;
+import io.tracetrack.sync.OpCodec;
+import io.tracetrack.sync.OpEnvelope;
+import io.tracetrack.sync.OpOutcome;
+import io.tracetrack.sync.PushBatch;
+import io.tracetrack.sync.PushReply;
+import io.tracetrack.sync.Reconciler;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import org.jooq.DSLContext;
+import org.jooq.exception.DataAccessException;
+
+/**
+ * Applies a dock's pushed ops, exactly once each, in the hub's commit order: the hub half of the
+ * DESIGN's push. One batch is one transaction:
+ *
+ * <ol>
+ *   <li>lock the edge's {@code edge_progress} row and sort the ops by {@code seq} against its
+ *       {@code last_seq}: at or below it DUPLICATE, the next ones in line applicable, the rest
+ *       (after a gap the batch does not fill) HELD;
+ *   <li>lock every bag the applicable ops name with one statement, in code order;
+ *   <li>decide each op in {@code seq} order with the shared {@link Reconciler} against those rows
+ *       plus what the batch's earlier ops did ({@link Overlay}); a refusal, or an op that stood with
+ *       a difference (a different expected count), becomes a conflict record holding both sides;
+ *   <li>write it all with a fixed number of set-based statements, move {@code last_seq} and the
+ *       fleet fields, and append the change-log entries last, under one take of its head.
+ * </ol>
+ *
+ * <p>Moving {@code last_seq} in the same transaction as the effects is what makes an op count once
+ * however often it is resent: a batch that rolls back moved neither. Business refusals are
+ * outcomes, not errors, so one bad op never wedges a dock's queue. No audit entries: the bag
+ * history ({@code bag_event}, source EDGE) and the conflict records are the sync's record; the
+ * audit log keeps people's actions at the hub.
+ */
+public final class Ingest {
+
+  /**
+   * PostgreSQL makes a clashing insert wait for the other writer's commit, so one retry then sees its
+   * row; H2 refuses at once while the other is still uncommitted, so a batch may lose several times
+   * in a row to docks busy with the same new bags: a few more tries, spaced a little.
+   */
+  private static final int ATTEMPTS = 12;
+  private static final OpCodec OPS = new OpCodec();
+
+  /** What became of a push. */
+  public sealed interface Result {
+    record Done(PushReply reply) implements Result {}
+
+    /** Refused whole (the batch speaks for another edge or dock); nothing changed. */
+    record Refused(int status, ErrorCode code, String message) implements Result {}
+  }
+
+  private final HubDatabase db;
+  private final Reconciler reconciler;
+  private final Clock clock;
+  private final Map<OpOutcome.Status, Counter> counted = new EnumMap<>(OpOutcome.Status.class);
+
+  /** @param meters where the ops are counted by outcome ({@code tracetrack_sync_ops_total}) */
+  public Ingest(HubDatabase db, CodeGrammar grammar, Clock clock, MeterRegistry meters) {
+    this.db = Objects.requireNonNull(db, "db");
+    this.reconciler = new Reconciler(Objects.requireNonNull(grammar, "grammar"));
+    this.clock = Objects.requireNonNull(clock, "clock");
+    for (OpOutcome.Status s : OpOutcome.Status.values()) {
+      counted.put(s, Counter.builder("tracetrack.sync.ops").description("ops pushed by docks, by outcome")
+          .tag("outcome", s.name().toLowerCase(java.util.Locale.ROOT)).register(meters));
+    }
+  }
+
+  /** Applies a batch sent with {@code device}'s credential. */
+  public Result push(Docks.Device.Known device, PushBatch batch) {
+    if (!batch.edgeId().equals(device.edgeId()) || !batch.dock().equals(device.dock())) {
+      return new Result.Refused(403, ErrorCode.FORBIDDEN, "this credential speaks for edge " + device.edgeId()
+          + " of dock " + device.dock() + ", not for the batch's edge or dock");
+    }
+    for (int attempt = 1; ; attempt++) {
+      try {
+        PushReply reply = db.transaction(tx -> apply(tx, device, batch));
+        reply.outcomes().forEach(o -> counted.get(o.status()).increment());
+        return new Result.Done(reply);
+      } catch (DataAccessException e) {
+        // another writer created one of the batch's new bags a moment before: decide again against it
+        if (attempt >= ATTEMPTS || !(HubDatabase.isUniqueViolation(e) || retryable(e))) {
+          throw e;
+        }
+        pause(attempt);
+      }
+    }
+  }
+
+  /** The edge was heard from (its hello): the fleet view's "last seen". */
+  public void seen(Docks.Device.Known device) {
+    IngestStore.seen(db.dsl(), device.edgeId(), device.dock(), OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
+  }
+
+  private static void pause(int attempt) {
+    try {
+      Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 5L * attempt + 2));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while retrying a push", e);
+    }
+  }
+
+  /** A deadlock or serialization failure the database broke by rolling this transaction back. */
+  private static boolean retryable(DataAccessException e) {
+    String state = e.sqlState();
+    return "40001".equals(state) || "40P01".equals(state);
+  }
+
+  private PushReply apply(DSLContext tx, Docks.Device.Known device, PushBatch batch) {
+    OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+    IngestStore store = new IngestStore(tx);
+    EdgeProgressRecord progress = store.lockProgress(device.edgeId(), device.dock());
+    long last = progress.getLastSeq();
+
+    // 1. which ops are next in line; the codec guarantees ascending seq without repeats
+    List<OpEnvelope> applicable = new ArrayList<>();
+    OpOutcome[] outcomes = new OpOutcome[batch.ops().size()];
+    long expected = last + 1;
+    boolean held = false;
+    for (int i = 0; i < outcomes.length; i++) {
+      OpEnvelope op = batch.ops().get(i);
+      long seq = op.id().seq();
+      if (seq <= last) {
+        outcomes[i] = OpOutcome.duplicate(seq);
+      } else if (!held && seq == expected) {
+        applicable.add(op);
+        expected++;
+      } else {
+        held = true;
+        outcomes[i] = OpOutcome.held(seq, expected);
+      }
+    }
+
+    // 2. lock what they name, in code order, with one statement
+    TreeSet<String> codes = new TreeSet<>();
+    for (OpEnvelope e : applicable) {
+      codes.addAll(named(e.op()));
+    }
+    Overlay overlay = new Overlay();
+    store.lockBags(codes, overlay);
+
+    // 3. decide in seq order against the rows plus the batch's own earlier effects
+    List<Decided> decided = new ArrayList<>(applicable.size());
+    for (OpEnvelope e : applicable) {
+      Decision decision = reconciler.decide(e.op(), overlay);
+      if (decision instanceof Decision.Accepted a) {
+        for (Effect effect : a.effects()) {
+          overlay.apply(effect, e.actor(), now);
+        }
+        // the other side of a note (a different expected count) is the bag as it stands
+        decided.add(new Decided(e, a.effects(), a.note(), a.note() == null ? null : otherSide(a.note(), e, overlay)));
+      } else {
+        Rejection r = ((Decision.Rejected) decision).rejection();
+        decided.add(new Decided(e, null, r, otherSide(r, e, overlay)));
+      }
+    }
+    fillOtherSides(store, decided);
+
+    // 4. write: bags, history, counters, conflicts, progress, and the change log last
+    IngestStore.Stamp stamp = new IngestStore.Stamp(device.area(), device.dock(), now);
+    store.insertBags(overlay.created(), stamp);
+    store.updateBags(overlay.changed());
+    List<IngestStore.Event> events = new ArrayList<>();
+    List<IngestStore.Conflict> conflicts = new ArrayList<>();
+    for (Decided d : decided) {
+      if (d.effects != null && !d.effects.isEmpty()) {
+        Op op = d.envelope.op();
+        events.add(new IngestStore.Event(op.type(), op.bag(), op instanceof Op.CreateParent ? null : parentOf(op),
+            d.envelope.actor()));
+      }
+      if (d.rejection != null) {
+        conflicts.add(conflict(d, now));
+      }
+    }
+    store.insertEvents(events, stamp);
+    Map<Long, Long> conflictIds = store.insertConflicts(device.edgeId(), conflicts);
+    long lastSeq = applicable.isEmpty() ? last : applicable.getLast().id().seq();
+    store.updateProgress(device.edgeId(), new IngestStore.Report(lastSeq, now,
+        batch.clock().wallMillis() - now.toInstant().toEpochMilli(), batch.pendingOps(), batch.oldestPendingAt(),
+        batch.version()));
+
+    Map<Long, IngestStore.Conflict> bySeq = new java.util.HashMap<>();
+    conflicts.forEach(c -> bySeq.put(c.seq(), c));
+    List<ChangeLog.Entry> entries = new ArrayList<>();
+    int next = 0;
+    for (int i = 0; i < outcomes.length; i++) {
+      if (outcomes[i] != null) {
+        continue;
+      }
+      Decided d = decided.get(next++);
+      long seq = d.envelope.id().seq();
+      Long conflictId = d.rejection == null ? null : conflictIds.get(seq);
+      String origin = "edge:" + device.edgeId() + ":" + seq;
+      if (d.effects == null) {
+        outcomes[i] = OpOutcome.rejected(seq, d.rejection.code(), d.rejection.message(), conflictId);
+      } else {
+        outcomes[i] = d.rejection == null ? OpOutcome.applied(seq)
+            : new OpOutcome(seq, OpOutcome.Status.APPLIED, d.rejection.code().name(), d.rejection.message(), conflictId);
+        if (!d.effects.isEmpty()) {
+          entries.add(new ChangeLog.Entry(change(d.envelope.op(), device.area()), now, origin));
+        }
+      }
+      if (conflictId != null) {
+        entries.add(new ChangeLog.Entry(opened(conflictId, bySeq.get(seq)), now, origin));
+      }
+    }
+    // the shared rows last, each held only from here to the commit: the counters, then the log's head
+    count(tx, decided, device, now);
+    ChangeLog.append(tx, entries);
+    return new PushReply(lastSeq, now.toInstant(), List.of(outcomes));
+  }
+
+  /** One applicable op and what the Reconciler made of it. */
+  private static final class Decided {
+    final OpEnvelope envelope;
+    /** Null when refused. */
+    final List<Effect> effects;
+    /** The refusal, or the note of an op that stood; null for a plain success. */
+    final Rejection rejection;
+    Other other;
+
+    Decided(OpEnvelope envelope, List<Effect> effects, Rejection rejection, Other other) {
+      this.envelope = envelope;
+      this.effects = effects;
+      this.rejection = rejection;
+      this.other = other;
+    }
+  }
+
+  /**
+   * The other side of a conflict as far as the batch's rows tell it: the bag in the way, and who
+   * put it there when the batch itself did. {@code lookup} names what the database must add: the
+   * latest link of a child ({@code c:}) or of a parent ({@code p:}), or a parent's bill ({@code b:}).
+   */
+  private record Other(String parent, String dock, String actor, OffsetDateTime at, String lookup) {}
+
+  private static Other otherSide(Rejection r, OpEnvelope e, Overlay overlay) {
+    String parent = parentOf(e.op());
+    return switch (r.code()) {
+      case CHILD_ALREADY_LINKED, STALE_UNLINK -> {
+        Overlay.Bag child = overlay.row(parentAndChild(e.op())[1]).orElse(null);
+        if (child == null || child.parent == null) {
+          yield new Other(r.otherBag(), null, null, null, null);
+        }
+        yield child.linkedHere ? new Other(child.parent, e.dock(), child.linkedBy, child.linkedAt, null)
+            : new Other(child.parent, null, child.linkedBy, child.linkedAt, "c:" + child.code);
+      }
+      case PARENT_FULL, PARENT_COMPLETE -> {
+        Overlay.Bag row = overlay.row(parent).orElse(null);
+        yield row != null && row.lastLinkBy != null ? new Other(parent, e.dock(), row.lastLinkBy, row.lastLinkAt, null)
+            : new Other(parent, null, null, null, "p:" + parent);
+      }
+      case PARENT_FINALIZED -> new Other(parent, null, null, null, "b:" + parent);
+      case EXPECTED_COUNT_MISMATCH -> {
+        // the first creation stands: where, by whom and when it was made is the other side
+        Overlay.Bag row = overlay.row(parent).orElse(null);
+        yield row == null ? new Other(parent, null, null, null, null)
+            : new Other(parent, row.isNew ? e.dock() : row.createdDock, row.createdBy, row.createdAt, null);
+      }
+      default -> new Other(r.otherBag(), null, null, null, null);
+    };
+  }
+
+  /** Completes the other sides from the history and the bills, with at most three statements for the batch. */
+  private static void fillOtherSides(IngestStore store, List<Decided> decided) {
+    Set<String> children = new HashSet<>();
+    Set<String> parents = new HashSet<>();
+    Set<String> billed = new HashSet<>();
+    for (Decided d : decided) {
+      String lookup = d.other == null ? null : d.other.lookup();
+      if (lookup != null) {
+        String code = lookup.substring(2);
+        (lookup.startsWith("c:") ? children : lookup.startsWith("p:") ? parents : billed).add(code);
+      }
+    }
+    Map<String, IngestStore.LinkSide> links = store.latestLinks(children, parents);
+    Map<String, IngestStore.FinalBill> bills = store.finalBills(billed);
+    for (Decided d : decided) {
+      Other o = d.other;
+      if (o == null || o.lookup() == null) {
+        continue;
+      }
+      if (o.lookup().startsWith("b:")) {
+        IngestStore.FinalBill bill = bills.get(o.lookup().substring(2));
+        d.other = bill == null ? new Other(o.parent(), null, null, null, null)
+            : new Other(o.parent(), "bill " + bill.bill(), bill.by(), bill.at(), null);
+        continue;
+      }
+      IngestStore.LinkSide side = links.get(o.lookup());
+      if (side == null) {
+        d.other = new Other(o.parent(), null, o.actor(), o.at(), null);
+      } else {
+        // the row's own linked_by / linked_at are exact for a child; the history adds the dock
+        d.other = new Other(o.parent(), side.dock(), o.actor() != null ? o.actor() : side.actor(),
+            o.at() != null ? o.at() : side.at(), null);
+      }
+    }
+  }
+
+  private static IngestStore.Conflict conflict(Decided d, OffsetDateTime now) {
+    OpEnvelope e = d.envelope;
+    String[] pc = parentAndChild(e.op());
+    Other o = d.other == null ? new Other(null, null, null, null, null) : d.other;
+    return new IngestStore.Conflict(d.rejection.code().name(), cut(d.rejection.message(), 500), e.dock(), e.id().edgeId(),
+        e.id().seq(), e.op().type(), OPS.encode(e), cut(pc[0], 64), cut(pc[1], 64), e.actor(), e.station(),
+        e.hlc().wallMillis(), e.hlc().logical(), now, cut(o.parent(), 64), cut(o.dock(), 64), cut(o.actor(), 64), o.at(),
+        d.effects != null);
+  }
+
+  private static Change.ConflictOpened opened(long id, IngestStore.Conflict c) {
+    return new Change.ConflictOpened(id, c.code(), c.message(), c.dock(), c.edgeId(), c.seq(), c.opType(), c.parent(),
+        c.child(), c.actor(), c.station(), c.hlcWall(), c.hlcLogical(), c.hubAt().toString(), c.otherParent(),
+        c.otherDock(), c.otherActor(), c.otherAt() == null ? null : c.otherAt().toString(), c.applied());
+  }
+
+  /**
+   * The change-log entry of an applied op, the same as the API writes for it: one per op (a link
+   * that created its child is one link.v1; a finish cleared by an unlink is part of that unlink).
+   */
+  private static Change change(Op op, String area) {
+    return switch (op) {
+      case Op.CreateParent c -> new Change.Bag(c.parent(), BagRole.PARENT.name(), c.expectedCount(), c.limit(), area);
+      case Op.Link l -> new Change.Link(l.parent(), l.child());
+      case Op.Unlink u -> new Change.Unlink(u.parent(), u.child(), u.reason().name());
+      case Op.Finish f -> new Change.Finish(f.parent(), f.countSeen());
+    };
+  }
+
+  /** The dashboard's counters, summed over the batch: one add per counter, in a fixed name order. */
+  private static void count(DSLContext tx, List<Decided> decided, Docks.Device.Known device, OffsetDateTime now) {
+    long parents = 0;
+    long children = 0;
+    long links = 0;
+    long scans = 0;
+    for (Decided d : decided) {
+      if (d.effects == null) {
+        continue;
+      }
+      for (Effect effect : d.effects) {
+        switch (effect) {
+          case Effect.CreateBag c -> {
+            if (c.role() == BagRole.PARENT) {
+              parents++;
+            } else {
+              children++;
+            }
+          }
+          case Effect.AddLink l -> {
+            links++;
+            scans++;
+          }
+          case Effect.RemoveLink r -> links--;
+          case Effect.MarkFinished f -> { }
+          case Effect.ClearFinished f -> { }
+        }
+      }
+    }
+    // same order as the API's writers (parents, children, links, scans): no two writers wait on each other in a circle
+    if (parents != 0) {
+      Counters.add(tx, Counters.PARENTS, device.area(), device.dock(), parents);
+    }
+    if (children != 0) {
+      Counters.add(tx, Counters.CHILDREN, device.area(), device.dock(), children);
+    }
+    if (links != 0) {
+      Counters.add(tx, Counters.LINKS, device.area(), device.dock(), links);
+    }
+    if (scans != 0) {
+      Counters.addDaily(tx, now.toLocalDate(), Counters.SCANS, device.area(), device.dock(), scans);
+    }
+  }
+
+  private static List<String> named(Op op) {
+    return switch (op) {
+      case Op.CreateParent c -> List.of(c.parent());
+      case Op.Link l -> List.of(l.parent(), l.child());
+      case Op.Unlink u -> List.of(u.parent(), u.child());
+      case Op.Finish f -> List.of(f.parent());
+    };
+  }
+
+  private static String parentOf(Op op) {
+    return parentAndChild(op)[0];
+  }
+
+  private static String[] parentAndChild(Op op) {
+    return switch (op) {
+      case Op.CreateParent c -> new String[] {c.parent(), null};
+      case Op.Link l -> new String[] {l.parent(), l.child()};
+      case Op.Unlink u -> new String[] {u.parent(), u.child()};
+      case Op.Finish f -> new String[] {f.parent(), null};
+    };
+  }
+
+  private static String cut(String s, int max) {
+    return s == null || s.length() <= max ? s : s.substring(0, max);
+  }
+}

@@ -1,0 +1,225 @@
+package io.tracetrack.hub.sync;
+
+import static io.tracetrack.hub.db.jooq.Tables.BAG;
+import static io.tracetrack.hub.db.jooq.Tables.BAG_EVENT;
+import static io.tracetrack.hub.db.jooq.Tables.BILL;
+import static io.tracetrack.hub.db.jooq.Tables.BILL_PARENT;
+import static io.tracetrack.hub.db.jooq.Tables.EDGE_PROGRESS;
+import static io.tracetrack.hub.db.jooq.Tables.SYNC_CONFLICT;
+
+import io.tracetrack.hub.db.jooq.tables.records.EdgeProgressRecord;
+import io.tracetrack.model.BagRole;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import org.jooq.DSLContext;
+import org.jooq.Query;
+
+/**
+ * The SQL of a push, all inside the batch's one transaction and all set-based: a fixed handful of
+ * statements per batch whatever its size, never one per op. Lock order (see {@link ChangeLog}):
+ * the edge's {@code edge_progress} row, then the bags in code order, then the change-log head last.
+ */
+final class IngestStore {
+
+  private final DSLContext tx;
+
+  IngestStore(DSLContext tx) {
+    this.tx = tx;
+  }
+
+  /**
+   * Locks the edge's progress row, creating it at {@code last_seq} 0 on its first push. Two batches
+   * of one edge (a resend while the first is still running) queue here, so the second reads the
+   * first one's committed {@code last_seq} and answers its ops as duplicates.
+   */
+  EdgeProgressRecord lockProgress(String edgeId, String dock) {
+    tx.insertInto(EDGE_PROGRESS).set(EDGE_PROGRESS.EDGE_ID, edgeId).set(EDGE_PROGRESS.DOCK, dock)
+        .onConflictDoNothing().execute();
+    return tx.selectFrom(EDGE_PROGRESS).where(EDGE_PROGRESS.EDGE_ID.eq(edgeId)).forUpdate().fetchSingle();
+  }
+
+  /**
+   * Locks every existing bag among {@code codes} with one statement, in code order (as
+   * {@code BagStore} does one by one), and seeds {@code overlay} with them.
+   */
+  void lockBags(SortedSet<String> codes, Overlay overlay) {
+    if (codes.isEmpty()) {
+      return;
+    }
+    tx.selectFrom(BAG).where(BAG.CODE.in(codes)).orderBy(BAG.CODE).forUpdate().fetch().forEach(r -> {
+      Overlay.Bag bag = new Overlay.Bag(r.getCode(), BagRole.valueOf(r.getRole()), r.getExpectedCount(), r.getLimitCount(),
+          false, r.getOnFinalizedBill(), r.getCreatedBy(), r.getChildCount());
+      bag.parent = r.getParentCode();
+      bag.linkedBy = r.getLinkedBy();
+      bag.linkedAt = r.getLinkedAt();
+      bag.finishedBy = r.getFinishedBy();
+      bag.finishedAt = r.getFinishedAt();
+      bag.createdDock = r.getDock() != null ? r.getDock() : "API";
+      bag.createdAt = r.getCreatedAt();
+      overlay.existing(bag);
+    });
+  }
+
+  /** Where and by whom a link was made: the other side of a conflict. */
+  record LinkSide(String dock, String actor, OffsetDateTime at) {}
+
+  /**
+   * The latest LINK event of each of {@code children} (as the child), and of each of
+   * {@code parents} (as the parent): which dock made it ({@code "API"} for the hub's own API).
+   */
+  Map<String, LinkSide> latestLinks(Collection<String> children, Collection<String> parents) {
+    Map<String, LinkSide> out = new HashMap<>();
+    if (!children.isEmpty()) {
+      tx.selectFrom(BAG_EVENT).where(BAG_EVENT.KIND.eq("LINK").and(BAG_EVENT.BAG_CODE.in(children)))
+          .orderBy(BAG_EVENT.ID.desc()).fetch()
+          .forEach(e -> out.putIfAbsent("c:" + e.getBagCode(), new LinkSide(side(e.getDock(), e.getSource()), e.getActor(), e.getAt())));
+    }
+    if (!parents.isEmpty()) {
+      tx.selectFrom(BAG_EVENT).where(BAG_EVENT.KIND.eq("LINK").and(BAG_EVENT.PARENT_CODE.in(parents)))
+          .orderBy(BAG_EVENT.ID.desc()).fetch()
+          .forEach(e -> out.putIfAbsent("p:" + e.getParentCode(), new LinkSide(side(e.getDock(), e.getSource()), e.getActor(), e.getAt())));
+    }
+    return out;
+  }
+
+  private static String side(String dock, String source) {
+    return dock != null ? dock : source;
+  }
+
+  /** A finalized bill a parent is on: its id, who finalized it and when. */
+  record FinalBill(String bill, String by, OffsetDateTime at) {}
+
+  Map<String, FinalBill> finalBills(Collection<String> parents) {
+    Map<String, FinalBill> out = new HashMap<>();
+    if (!parents.isEmpty()) {
+      tx.select(BILL_PARENT.PARENT_CODE, BILL.ID, BILL.FINALIZED_BY, BILL.FINALIZED_AT).from(BILL_PARENT)
+          .join(BILL).on(BILL.ID.eq(BILL_PARENT.BILL_ID)).where(BILL_PARENT.PARENT_CODE.in(parents))
+          .fetch().forEach(r -> out.put(r.value1(), new FinalBill(r.value2(), r.value3(), r.value4())));
+    }
+    return out;
+  }
+
+  /** Who made the bags and where: stamped on new rows and on the history. */
+  record Stamp(String area, String dock, OffsetDateTime at) {}
+
+  /** The batch's new bags, whole (links and finish already in), with one multi-row insert. */
+  void insertBags(List<Overlay.Bag> created, Stamp stamp) {
+    if (created.isEmpty()) {
+      return;
+    }
+    var insert = tx.insertInto(BAG, BAG.CODE, BAG.ROLE, BAG.EXPECTED_COUNT, BAG.LIMIT_COUNT, BAG.CHILD_COUNT,
+        BAG.PARENT_CODE, BAG.FINISHED_BY, BAG.FINISHED_AT, BAG.AREA_ID, BAG.DOCK, BAG.CREATED_BY, BAG.CREATED_AT,
+        BAG.LINKED_BY, BAG.LINKED_AT);
+    for (Overlay.Bag b : created) {
+      insert = insert.values(b.code, b.role.name(), b.expectedCount, b.limit, b.childCount, b.parent, b.finishedBy,
+          b.finishedAt, stamp.area(), stamp.dock(), b.createdBy, stamp.at(), b.linkedBy, b.linkedAt);
+    }
+    insert.execute();
+  }
+
+  /**
+   * The existing bags the batch changed, as one JDBC batch: their final link and finish fields,
+   * and the net change of a parent's child count (one update per parent however many links).
+   */
+  void updateBags(List<Overlay.Bag> changed) {
+    if (changed.isEmpty()) {
+      return;
+    }
+    List<Query> updates = new ArrayList<>(changed.size());
+    for (Overlay.Bag b : changed) {
+      updates.add(tx.update(BAG)
+          .set(BAG.PARENT_CODE, b.parent)
+          .set(BAG.LINKED_BY, b.linkedBy)
+          .set(BAG.LINKED_AT, b.linkedAt)
+          .set(BAG.FINISHED_BY, b.finishedBy)
+          .set(BAG.FINISHED_AT, b.finishedAt)
+          .set(BAG.CHILD_COUNT, BAG.CHILD_COUNT.plus(b.childCount - b.countBefore))
+          .where(BAG.CODE.eq(b.code)));
+    }
+    int[] counts = tx.batch(updates).execute();
+    for (int i = 0; i < counts.length; i++) {
+      // a locked row cannot have gone; anything else is a bug worth a rollback
+      if (counts[i] != 1 && counts[i] != java.sql.Statement.SUCCESS_NO_INFO) {
+        throw new IllegalStateException("update of " + changed.get(i).code + " changed " + counts[i] + " rows");
+      }
+    }
+  }
+
+  /** One history row per applied op. */
+  record Event(String kind, String bag, String parent, String actor) {}
+
+  void insertEvents(List<Event> events, Stamp stamp) {
+    if (events.isEmpty()) {
+      return;
+    }
+    var insert = tx.insertInto(BAG_EVENT, BAG_EVENT.AT, BAG_EVENT.KIND, BAG_EVENT.BAG_CODE, BAG_EVENT.PARENT_CODE,
+        BAG_EVENT.ACTOR, BAG_EVENT.DOCK, BAG_EVENT.SOURCE);
+    for (Event e : events) {
+      insert = insert.values(stamp.at(), e.kind(), e.bag(), e.parent(), e.actor(), stamp.dock(), "EDGE");
+    }
+    insert.execute();
+  }
+
+  /** A conflict row as {@link Ingest} fills it (the record mirrors the table's columns). */
+  record Conflict(String code, String message, String dock, String edgeId, long seq, String opType, String opJson,
+      String parent, String child, String actor, String station, long hlcWall, int hlcLogical, OffsetDateTime hubAt,
+      String otherParent, String otherDock, String otherActor, OffsetDateTime otherAt, boolean applied) {}
+
+  /**
+   * Inserts the conflicts with one statement and answers their ids by {@code seq}: read back through
+   * the one-conflict-per-op key, which works the same on both databases (a multi-row RETURNING does not).
+   */
+  Map<Long, Long> insertConflicts(String edgeId, List<Conflict> conflicts) {
+    if (conflicts.isEmpty()) {
+      return Map.of();
+    }
+    var insert = tx.insertInto(SYNC_CONFLICT, SYNC_CONFLICT.CODE, SYNC_CONFLICT.MESSAGE, SYNC_CONFLICT.DOCK,
+        SYNC_CONFLICT.EDGE_ID, SYNC_CONFLICT.OP_SEQ, SYNC_CONFLICT.OP_TYPE, SYNC_CONFLICT.OP_JSON,
+        SYNC_CONFLICT.PARENT_CODE, SYNC_CONFLICT.CHILD_CODE, SYNC_CONFLICT.ACTOR, SYNC_CONFLICT.STATION,
+        SYNC_CONFLICT.HLC_WALL, SYNC_CONFLICT.HLC_LOGICAL, SYNC_CONFLICT.HUB_AT, SYNC_CONFLICT.OTHER_PARENT,
+        SYNC_CONFLICT.OTHER_DOCK, SYNC_CONFLICT.OTHER_ACTOR, SYNC_CONFLICT.OTHER_AT, SYNC_CONFLICT.APPLIED);
+    for (Conflict c : conflicts) {
+      insert = insert.values(c.code(), c.message(), c.dock(), c.edgeId(), c.seq(), c.opType(), c.opJson(), c.parent(),
+          c.child(), c.actor(), c.station(), c.hlcWall(), c.hlcLogical(), c.hubAt(), c.otherParent(), c.otherDock(),
+          c.otherActor(), c.otherAt(), c.applied());
+    }
+    insert.execute();
+    Map<Long, Long> ids = new HashMap<>();
+    tx.select(SYNC_CONFLICT.OP_SEQ, SYNC_CONFLICT.ID).from(SYNC_CONFLICT)
+        .where(SYNC_CONFLICT.EDGE_ID.eq(edgeId).and(SYNC_CONFLICT.OP_SEQ.in(conflicts.stream().map(Conflict::seq).toList())))
+        .fetch().forEach(r -> ids.put(r.value1(), r.value2()));
+    return ids;
+  }
+
+  /** What the edge reported with the batch, for the fleet view. */
+  record Report(long lastSeq, OffsetDateTime at, long clockOffsetMs, long pendingOps, Long oldestPendingAt, String version) {}
+
+  void updateProgress(String edgeId, Report report) {
+    tx.update(EDGE_PROGRESS)
+        .set(EDGE_PROGRESS.LAST_SEQ, report.lastSeq())
+        .set(EDGE_PROGRESS.LAST_SEEN_AT, report.at())
+        .set(EDGE_PROGRESS.LAST_PUSH_AT, report.at())
+        .set(EDGE_PROGRESS.CLOCK_OFFSET_MS, report.clockOffsetMs())
+        .set(EDGE_PROGRESS.PENDING_OPS, report.pendingOps())
+        .set(EDGE_PROGRESS.OLDEST_PENDING_AT, report.oldestPendingAt() == null ? null
+            : OffsetDateTime.ofInstant(Instant.ofEpochMilli(report.oldestPendingAt()), ZoneOffset.UTC))
+        .set(EDGE_PROGRESS.VERSION, report.version())
+        .where(EDGE_PROGRESS.EDGE_ID.eq(edgeId))
+        .execute();
+  }
+
+  /** The edge was heard from (a hello): the fleet view's "last seen". */
+  static void seen(DSLContext dsl, String edgeId, String dock, OffsetDateTime at) {
+    dsl.insertInto(EDGE_PROGRESS).set(EDGE_PROGRESS.EDGE_ID, edgeId).set(EDGE_PROGRESS.DOCK, dock)
+        .set(EDGE_PROGRESS.LAST_SEEN_AT, at)
+        .onConflict(EDGE_PROGRESS.EDGE_ID).doUpdate().set(EDGE_PROGRESS.LAST_SEEN_AT, at)
+        .execute();
+  }
+}

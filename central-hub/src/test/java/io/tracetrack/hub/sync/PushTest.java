@@ -1,0 +1,658 @@
+package io.tracetrack.hub.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tracetrack.hub.Concurrently;
+import io.tracetrack.hub.HubTestServer;
+import io.tracetrack.model.Role;
+import io.tracetrack.sync.Hlc;
+import io.tracetrack.sync.Op;
+import io.tracetrack.sync.OpEnvelope;
+import io.tracetrack.sync.OpId;
+import io.tracetrack.sync.OpOutcome;
+import io.tracetrack.sync.PushBatch;
+import io.tracetrack.sync.PushReply;
+import io.tracetrack.sync.WireCodec;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jooq.Record;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * {@code POST /api/v1/sync/push} over real HTTP on a real hub and database: exactly once under
+ * resends and gaps, each case of the DESIGN conflict table, many docks at once, and hostile input
+ * that must change nothing.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class PushTest {
+
+  private static final WireCodec WIRE = new WireCodec();
+  /** Tables a push writes: a refused push must leave every one as it was. */
+  private static final List<String> TABLES = List.of("select * from bag", "select * from bag_event",
+      "select * from sync_conflict", "select * from change_log", "select * from change_log_head",
+      "select * from edge_progress", "select * from stat_counter", "select * from stat_daily",
+      // the audit chainer seals entries in the background: their content is what a push must not touch
+      "select id, actor, action, entity_id from audit_entry");
+
+  private final String kind;
+  HubTestServer server;
+  private String adminToken;
+  private final AtomicInteger next = new AtomicInteger(100);
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  PushTest(String kind) {
+    this.kind = kind;
+  }
+
+  @BeforeAll
+  void start() throws Exception {
+    server = HubTestServer.start(kind);
+  }
+
+  @AfterAll
+  void stop() {
+    server.close();
+  }
+
+  @BeforeEach
+  void signIn() throws Exception {
+    // the enrol route's per-address budget refills with the hub's clock
+    server.clock.advance(Duration.ofMinutes(1));
+    adminToken = server.tokenFor("padmin" + next.incrementAndGet(), Role.ADMIN, null);
+  }
+
+  @Nested
+  class ExactlyOnce {
+
+    @Test
+    void sameBatchSentThreeTimes_appliesOnce_thenAnswersDuplicates() throws Exception {
+      Edge a = enrolled();
+      String p = parent(3);
+      String c1 = child();
+      String c2 = child();
+      PushBatch batch = a.batch(new Op.CreateParent(p, 3, 3), new Op.Link(p, c1), new Op.Link(p, c2));
+      PushReply first = a.push(batch);
+      long logAfterFirst = logCount();
+      PushReply second = a.push(batch);
+      PushReply third = a.push(batch);
+
+      assertThat(statuses(first)).containsExactly("APPLIED", "APPLIED", "APPLIED");
+      assertThat(statuses(second)).containsExactly("DUPLICATE", "DUPLICATE", "DUPLICATE");
+      assertThat(statuses(third)).containsExactly("DUPLICATE", "DUPLICATE", "DUPLICATE");
+      assertThat(first.lastSeq()).isEqualTo(3);
+      assertThat(third.lastSeq()).isEqualTo(3);
+      assertThat(intOf("select child_count from bag where code = ?", p)).isEqualTo(2);
+      assertThat(intOf("select count(*) from bag_event where source = 'EDGE' and (bag_code = ? or parent_code = ?)", p, p))
+          .isEqualTo(3);
+      assertThat(logCount()).isEqualTo(logAfterFirst);
+      // the new rows carry the dock, its area and who scanned
+      Record row = server.db.dsl().fetchOne("select area_id, dock, created_by, linked_by from bag where code = ?", c1);
+      assertThat(row.get(0)).isEqualTo("NORTH");
+      assertThat(row.get(1)).isEqualTo(a.dock);
+      assertThat(row.get(2)).isEqualTo("nina");
+      assertThat(row.get(3)).isEqualTo("nina");
+    }
+
+    @Test
+    void changeLog_holdsTheBatchsEntries_inSeqOrder_withTheirOrigin() throws Exception {
+      Edge a = enrolled();
+      String p = parent(3);
+      String c = child();
+      long before = logHead();
+      a.push(a.batch(new Op.CreateParent(p, 3, 3), new Op.Link(p, c), new Op.Unlink(p, c, Op.UnlinkReason.UNDO)));
+      List<Record> entries = server.db.dsl().fetch("select type, entity_key, origin from change_log where seq > ? order by seq", before);
+      assertThat(entries).extracting(r -> r.get(0) + " " + r.get(1) + " " + r.get(2)).containsExactly(
+          "bag.v1 " + p + " edge:" + a.edgeId + ":1",
+          "link.v1 " + c + " edge:" + a.edgeId + ":2",
+          "unlink.v1 " + c + " edge:" + a.edgeId + ":3");
+    }
+
+    @Test
+    void aGap_isHeld_untilFilled() throws Exception {
+      Edge a = enrolled();
+      String p = parent(5);
+      String c1 = child();
+      String c2 = child();
+      PushReply one = a.push(a.batch(List.of(a.op(1, new Op.CreateParent(p, 5, 5)))));
+      PushReply gap = a.push(a.batch(List.of(a.op(3, new Op.Link(p, c2)), a.op(4, new Op.Finish(p, 1)))));
+      assertThat(statuses(one)).containsExactly("APPLIED");
+      assertThat(statuses(gap)).containsExactly("HELD", "HELD");
+      assertThat(gap.lastSeq()).isEqualTo(1);
+      assertThat(intOf("select count(*) from bag where code = ?", c2)).isZero();
+
+      PushReply filled = a.push(a.batch(List.of(a.op(2, new Op.Link(p, c1)), a.op(3, new Op.Link(p, c2)),
+          a.op(4, new Op.Finish(p, 2)))));
+      assertThat(statuses(filled)).containsExactly("APPLIED", "APPLIED", "APPLIED");
+      assertThat(filled.lastSeq()).isEqualTo(4);
+      assertThat(intOf("select child_count from bag where code = ?", p)).isEqualTo(2);
+      assertThat(intOf("select count(*) from bag where code = ? and finished_at is not null", p)).isEqualTo(1);
+    }
+
+    @Test
+    void resendsRacingEachOther_serialiseOnTheEdge_andApplyOnce() throws Exception {
+      Edge a = enrolled();
+      String p = parent(3);
+      List<Op> ops = new ArrayList<>(List.of(new Op.CreateParent(p, 3, 3)));
+      for (int i = 0; i < 3; i++) {
+        ops.add(new Op.Link(p, child()));
+      }
+      PushBatch batch = a.batch(ops.toArray(Op[]::new));
+      List<PushReply> replies = Concurrently.run(4, i -> () -> a.push(batch));
+      long applied = replies.stream().flatMap(r -> r.outcomes().stream()).filter(o -> o.status() == OpOutcome.Status.APPLIED).count();
+      long duplicates = replies.stream().flatMap(r -> r.outcomes().stream()).filter(o -> o.status() == OpOutcome.Status.DUPLICATE).count();
+      assertThat(applied).isEqualTo(4);
+      assertThat(duplicates).isEqualTo(12);
+      assertThat(intOf("select child_count from bag where code = ?", p)).isEqualTo(3);
+    }
+  }
+
+  @Nested
+  class ConflictTable {
+
+    @Test
+    void childLinkedAtTwoDocks_firstToArriveStands_otherIsRejectedWithBothSides() throws Exception {
+      Edge a = enrolled();
+      Edge b = enrolled();
+      String p1 = parent(5);
+      String p2 = parent(5);
+      String c = child();
+      a.push(a.batch(new Op.CreateParent(p1, 5, 5), new Op.Link(p1, c)));
+      PushReply reply = b.push(b.batch(new Op.CreateParent(p2, 5, 5), new Op.Link(p2, c)));
+
+      OpOutcome refused = reply.outcomes().get(1);
+      assertThat(refused.status()).isEqualTo(OpOutcome.Status.REJECTED);
+      assertThat(refused.code()).isEqualTo("CHILD_ALREADY_LINKED");
+      assertThat(refused.conflictId()).isNotNull();
+      Record conflict = conflict(refused.conflictId());
+      assertThat(conflict.get("dock")).isEqualTo(b.dock);
+      assertThat(conflict.get("other_parent")).isEqualTo(p1);
+      assertThat(conflict.get("other_dock")).isEqualTo(a.dock);
+      assertThat(conflict.get("other_actor")).isEqualTo("nina");
+      assertThat(conflict.get("other_at")).isNotNull();
+      assertThat(conflict.get("child_code")).isEqualTo(c);
+      assertThat(conflict.get("status")).isEqualTo("OPEN");
+      assertThat(conflict.get("applied")).isEqualTo(false);
+      assertThat(intOf("select count(*) from bag where parent_code = ?", p2)).isZero();
+      // the conflict is in the change log, for the dock to pull
+      JsonNode entry = logEntry("conflict.v1", refused.conflictId());
+      assertThat(entry.get("otherDock").asText()).isEqualTo(a.dock);
+      assertThat(entry.get("code").asText()).isEqualTo("CHILD_ALREADY_LINKED");
+      assertThat(dockView(b.dock).get("openConflicts").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void parentPushedPastItsLimitByTwoDocks_linksApplyUpToTheLimit_eachOfTheRestIsAConflict() throws Exception {
+      Edge a = enrolled();
+      Edge b = enrolled();
+      String p = "SB" + (10000 + next.incrementAndGet() % 90000);
+      List<Op> fromA = new ArrayList<>(List.of(new Op.CreateParent(p, null, 30)));
+      List<Op> fromB = new ArrayList<>(List.of(new Op.CreateParent(p, null, 30)));
+      for (int i = 0; i < 16; i++) {
+        fromA.add(new Op.Link(p, child()));
+        fromB.add(new Op.Link(p, child()));
+      }
+      assertThat(statuses(a.push(a.batch(fromA.toArray(Op[]::new))))).containsOnly("APPLIED");
+      PushReply reply = b.push(b.batch(fromB.toArray(Op[]::new)));
+      assertThat(reply.outcomes().stream().filter(o -> o.status() == OpOutcome.Status.APPLIED)).hasSize(1 + 14);
+      List<OpOutcome> refused = reply.outcomes().stream().filter(o -> o.status() == OpOutcome.Status.REJECTED).toList();
+      assertThat(refused).hasSize(2).allSatisfy(o -> {
+        assertThat(o.code()).isEqualTo("PARENT_FULL");
+        assertThat(o.conflictId()).isNotNull();
+      });
+      assertThat(refused.get(0).conflictId()).isNotEqualTo(refused.get(1).conflictId());
+      assertThat(conflict(refused.get(0).conflictId()).get("other_parent")).isEqualTo(p);
+      assertThat(conflict(refused.get(0).conflictId()).get("other_dock")).isEqualTo(b.dock);
+      assertThat(intOf("select child_count from bag where code = ?", p)).isEqualTo(30);
+      assertThat(intOf("select count(*) from bag where parent_code = ?", p)).isEqualTo(30);
+    }
+
+    @Test
+    void unlinkRacingALink_isRejectedStale_andRemovesNothing() throws Exception {
+      Edge a = enrolled();
+      Edge b = enrolled();
+      String p1 = parent(5);
+      String p2 = parent(5);
+      String c = child();
+      a.push(a.batch(new Op.CreateParent(p1, 5, 5), new Op.CreateParent(p2, 5, 5), new Op.Link(p1, c)));
+      // dock B moves the child to p2 meanwhile
+      b.push(b.batch(new Op.Unlink(p1, c, Op.UnlinkReason.CORRECTION), new Op.Link(p2, c)));
+      PushReply reply = a.push(a.batch(List.of(a.op(4, new Op.Unlink(p1, c, Op.UnlinkReason.UNDO)))));
+
+      OpOutcome refused = reply.outcomes().getFirst();
+      assertThat(refused.code()).isEqualTo("STALE_UNLINK");
+      Record conflict = conflict(refused.conflictId());
+      assertThat(conflict.get("other_parent")).isEqualTo(p2);
+      assertThat(conflict.get("other_dock")).isEqualTo(b.dock);
+      assertThat(server.db.dsl().fetchValue("select parent_code from bag where code = ?", c)).isEqualTo(p2);
+    }
+
+    @Test
+    void sameParentMadeWithAnotherCount_stands_andRaisesAnAppliedConflict() throws Exception {
+      Edge a = enrolled();
+      String p = parent(3);
+      // made earlier by a hub whose label grammar read a count of 5 into this code
+      server.db.dsl().execute("insert into bag (code, role, expected_count, limit_count, area_id, dock, created_by, created_at) "
+          + "values (?, 'PARENT', 5, 5, 'NORTH', 'OLD-DOCK', 'olga', current_timestamp)", p);
+      PushReply reply = a.push(a.batch(new Op.CreateParent(p, 3, 3)));
+
+      OpOutcome o = reply.outcomes().getFirst();
+      assertThat(o.status()).isEqualTo(OpOutcome.Status.APPLIED);
+      assertThat(o.code()).isEqualTo("EXPECTED_COUNT_MISMATCH");
+      Record conflict = conflict(o.conflictId());
+      assertThat(conflict.get("applied")).isEqualTo(true);
+      assertThat(conflict.get("other_dock")).isEqualTo("OLD-DOCK");
+      assertThat(conflict.get("other_actor")).isEqualTo("olga");
+      assertThat(intOf("select limit_count from bag where code = ?", p)).isEqualTo(5);
+    }
+
+    @Test
+    void theApiAndADockCreatingTheSameChildAtOnce_oneLinkStands_theOtherIsRefused_neverAnError() throws Exception {
+      Edge a = enrolled();
+      List<String[]> rounds = new ArrayList<>();
+      List<Op> creates = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        String[] round = {parent(5), parent(5), child()};
+        rounds.add(round);
+        creates.add(new Op.CreateParent(round[0], 5, 5));
+        creates.add(new Op.CreateParent(round[1], 5, 5));
+      }
+      a.push(a.batch(creates.toArray(Op[]::new)));
+      String token = adminToken;
+      for (String[] round : rounds) {
+        PushBatch batch = a.batch(new Op.Link(round[1], round[2]));
+        List<Object> results = Concurrently.run(2, i -> () -> i == 0
+            ? server.send("POST", "/api/v1/links", token, "application/json",
+                "{\"parent\":\"" + round[0] + "\",\"child\":\"" + round[2] + "\"}")
+            : a.push(batch));
+        HubTestServer.Answer api = (HubTestServer.Answer) results.get(0);
+        OpOutcome pushed = ((PushReply) results.get(1)).outcomes().getFirst();
+        assertThat(api.status()).as(api.text()).isIn(200, 201, 409);
+        boolean apiWon = api.status() != 409;
+        assertThat(pushed.status()).isEqualTo(apiWon ? OpOutcome.Status.REJECTED : OpOutcome.Status.APPLIED);
+        assertThat(server.db.dsl().fetchValue("select parent_code from bag where code = ?", round[2]))
+            .isEqualTo(apiWon ? round[0] : round[1]);
+      }
+    }
+
+    @Test
+    void linkToAParentOnAFinalizedBill_isRejected_andTheBillIsUntouched() throws Exception {
+      Edge a = enrolled();
+      String p = parent(5);
+      String bill = "PB" + next.incrementAndGet() + "X";
+      String biller = server.tokenFor("pbill" + next.incrementAndGet(), Role.BILLER, null);
+      assertThat(server.send("POST", "/api/v1/bills", biller, "application/json",
+          "{\"id\":\"" + bill + "\",\"destination\":\"Pune\",\"vehicle\":\"MH14\",\"capacity\":1}").status()).isEqualTo(201);
+      assertThat(server.send("POST", "/api/v1/bills/" + bill + "/parents", biller, "application/json",
+          "{\"parent\":\"" + p + "\",\"create\":true}").status()).isEqualTo(200);
+      HubTestServer.Answer fin = server.send("POST", "/api/v1/bills/" + bill + "/finalize", biller, "application/json",
+          "{\"shortClose\":true}");
+      assertThat(fin.status()).as(fin.text()).isEqualTo(200);
+      String billBefore = server.db.dsl().fetch("select * from bill where id = ?", bill).formatCSV();
+
+      PushReply reply = a.push(a.batch(new Op.CreateParent(p, 5, 5), new Op.Link(p, child())));
+
+      assertThat(reply.outcomes().get(0).status()).isEqualTo(OpOutcome.Status.APPLIED);
+      OpOutcome refused = reply.outcomes().get(1);
+      assertThat(refused.code()).isEqualTo("PARENT_FINALIZED");
+      assertThat(conflict(refused.conflictId()).get("other_dock")).isEqualTo("bill " + bill);
+      assertThat(server.db.dsl().fetch("select * from bill where id = ?", bill).formatCSV()).isEqualTo(billBefore);
+      assertThat(intOf("select child_count from bag where code = ?", p)).isZero();
+    }
+  }
+
+  @Nested
+  class Hostile {
+
+    @Test
+    void everyBadRequest_isRefusedWithAStableCode_andChangesNothing() throws Exception {
+      Edge a = enrolled();
+      Edge b = enrolled();
+      String p = parent(3);
+      String good = WIRE.encode(a.batch(List.of(a.op(1, new Op.CreateParent(p, 3, 3)))));
+      Edge revoked = enrolled();
+      assertThat(admin("POST", "/api/v1/docks/" + revoked.dock + "/revoke", null).status()).isEqualTo(200);
+      Edge replaced = enrolled();
+      String oldCredential = replaced.credential;
+      String code = admin("POST", "/api/v1/docks/" + replaced.dock + "/code", null).json().get("enrollmentCode").asText();
+      assertThat(enroll(code, replaced.edgeId + "-2").status()).isEqualTo(200);
+      String before = digest();
+
+      assertProblem(post(null, null, good, "application/json"), 401, "UNAUTHENTICATED");
+      assertProblem(post("A".repeat(43), null, good, "application/json"), 401, "UNAUTHENTICATED");
+      assertProblem(post(adminToken, null, good, "application/json"), 401, "UNAUTHENTICATED");
+      assertProblem(post(oldCredential, null, WIRE.encode(replaced.batch(new Op.CreateParent(p, 3, 3))), "application/json"),
+          401, "UNAUTHENTICATED");
+      assertProblem(post(revoked.credential, null, WIRE.encode(revoked.batch(new Op.CreateParent(p, 3, 3))), "application/json"),
+          401, "DOCK_REVOKED");
+      // another dock's credential, and a header naming another edge
+      assertProblem(post(b.credential, null, good, "application/json"), 403, "FORBIDDEN");
+      assertProblem(post(a.credential, b.edgeId, good, "application/json"), 403, "FORBIDDEN");
+      // a batch claiming another edge of the same dock
+      PushBatch claiming = new PushBatch("edge-someone-else", a.dock, new Hlc(1, 0), 1, null, "t",
+          List.of(new OpEnvelope(new OpId("edge-someone-else", 1), new Hlc(1, 0), "nina", a.dock, "s1",
+              new Op.CreateParent(p, 3, 3))));
+      assertProblem(post(a.credential, null, WIRE.encode(claiming), "application/json"), 403, "FORBIDDEN");
+
+      assertProblem(a.post("{\"v\":1,"), 400, "MALFORMED_JSON");
+      assertProblem(a.post(good.replaceFirst("\\{", "{\"dock\":\"" + a.dock + "\",")), 400, "MALFORMED_JSON");
+      assertProblem(post(a.credential, null, good, "text/plain"), 415, "UNSUPPORTED_MEDIA_TYPE");
+      // announced larger than a push may be: refused before a byte of it is read (sent raw, so the
+      // client is not still writing when the hub answers and closes)
+      assertThat(rawStatusLine(a, WireCodec.MAX_PUSH_BYTES + 1)).contains(" 413 ");
+      List<Op> many = new ArrayList<>();
+      for (int i = 0; i <= WireCodec.MAX_BATCH; i++) {
+        many.add(new Op.Link(p, "C9" + i));
+      }
+      assertThat(a.post(WIRE.encode(a.batch(many.toArray(Op[]::new)))).status()).isEqualTo(413);
+      String two = WIRE.encode(a.batch(List.of(a.op(1, new Op.CreateParent(p, 3, 3)), a.op(2, new Op.Link(p, child())))));
+      assertProblem(a.post(swapSeqs(two)), 400, "INVALID_FIELD");
+      assertProblem(a.post(good.replace("\"seq\":1", "\"seq\":-1")), 400, "INVALID_FIELD");
+      // an op naming another dock than its batch
+      PushBatch otherDockOp = new PushBatch(a.edgeId, a.dock, new Hlc(1, 0), 1, null, "t",
+          List.of(new OpEnvelope(new OpId(a.edgeId, 1), new Hlc(1, 0), "nina", b.dock, "s1", new Op.CreateParent(p, 3, 3))));
+      assertProblem(a.post(WIRE.encode(otherDockOp)), 400, "INVALID_FIELD");
+
+      assertThat(digest()).isEqualTo(before);
+    }
+
+    @Test
+    void grammarBreakingCodes_areRejectedAsConflicts_andCreateNoBag() throws Exception {
+      Edge a = enrolled();
+      String p = parent(3);
+      String bags = server.db.dsl().fetch("select * from bag order by code").formatCSV();
+      PushReply reply = a.push(a.batch(new Op.CreateParent("P12", null, 30), new Op.Link("SB1", "C1x"),
+          new Op.Link(p, "ZZ9"), new Op.CreateParent(p, 3, 30)));
+      assertThat(reply.outcomes()).allSatisfy(o -> {
+        assertThat(o.status()).isEqualTo(OpOutcome.Status.REJECTED);
+        assertThat(o.conflictId()).isNotNull();
+      });
+      assertThat(reply.outcomes()).extracting(OpOutcome::code).containsOnly("INVALID_CODE");
+      assertThat(reply.lastSeq()).isEqualTo(4);
+      assertThat(server.db.dsl().fetch("select * from bag order by code").formatCSV()).isEqualTo(bags);
+    }
+  }
+
+  @Nested
+  class Fleet {
+
+    @Test
+    void theFleetView_showsProgressBacklogClockVersionAndOpenConflicts() throws Exception {
+      Edge a = enrolled();
+      String p = parent(3);
+      assertThat(dockView(a.dock).get("lastSeq").asLong()).isZero();
+      assertThat(dockView(a.dock).get("lastSeenAt").isNull()).isTrue();
+      PushBatch batch = new PushBatch(a.edgeId, a.dock, new Hlc(server.clock.millis() + 1500, 0), 7,
+          server.clock.millis() - 60_000, "edge-9.9", List.of(a.op(1, new Op.CreateParent(p, 3, 3)),
+          a.op(2, new Op.Finish("P1-3", 0))));
+      a.push(batch);
+
+      JsonNode view = dockView(a.dock);
+      assertThat(view.get("lastSeq").asLong()).isEqualTo(2);
+      assertThat(view.get("backlog").asLong()).isEqualTo(7);
+      assertThat(view.get("clockOffsetMs").asLong()).isEqualTo(1500);
+      assertThat(view.get("version").asText()).isEqualTo("edge-9.9");
+      assertThat(view.get("openConflicts").asLong()).isEqualTo(1);
+      assertThat(view.get("lastSeenAt").isNull()).isFalse();
+      assertThat(view.get("oldestPendingAt").isNull()).isFalse();
+      JsonNode listed = null;
+      for (JsonNode d : admin("GET", "/api/v1/docks", null).json().get("docks")) {
+        if (d.get("name").asText().equals(a.dock)) {
+          listed = d;
+        }
+      }
+      assertThat(listed).isEqualTo(view);
+    }
+
+    @Test
+    void hello_marksTheEdgeSeen() throws Exception {
+      Edge a = enrolled();
+      HttpResponse<String> res = http.send(HttpRequest.newBuilder(server.uri("/api/v1/sync/hello"))
+          .header("Authorization", "Bearer " + a.credential).GET().build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(res.statusCode()).isEqualTo(200);
+      assertThat(dockView(a.dock).get("lastSeenAt").isNull()).isFalse();
+    }
+  }
+
+  /**
+   * Four docks push conflicting links into the same few parents at once, in several batches each.
+   * After: a child on at most one parent, no parent past its limit, counts matching the rows, and
+   * every op answered exactly once: applied, or refused with a conflict.
+   */
+  @Test
+  void fourDocksAtOnce_keepTheInvariants() throws Exception {
+    List<Edge> edges = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      edges.add(enrolled());
+    }
+    List<String> parents = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      parents.add(parent(4));
+    }
+    List<String> children = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      children.add(child());
+    }
+    int batches = 5;
+    int perBatch = 12;
+    List<List<OpOutcome>> answered = Concurrently.run(4, d -> () -> {
+      Edge e = edges.get(d);
+      Random random = new Random(d);
+      List<OpOutcome> all = new ArrayList<>();
+      long seq = 0;
+      for (int b = 0; b < batches; b++) {
+        List<OpEnvelope> ops = new ArrayList<>();
+        for (int i = 0; i < perBatch; i++) {
+          String p = parents.get(random.nextInt(parents.size()));
+          Op op = b == 0 && i < parents.size() ? new Op.CreateParent(parents.get(i), 4, 4)
+              : random.nextInt(5) == 0 ? new Op.Unlink(p, children.get(random.nextInt(children.size())), Op.UnlinkReason.UNDO)
+              : new Op.Link(p, children.get(random.nextInt(children.size())));
+          ops.add(e.op(++seq, op));
+        }
+        all.addAll(e.push(e.batch(ops)).outcomes());
+      }
+      return all;
+    });
+
+    for (int d = 0; d < 4; d++) {
+      List<OpOutcome> outcomes = answered.get(d);
+      assertThat(outcomes).hasSize(batches * perBatch);
+      assertThat(outcomes).extracting(OpOutcome::status).containsOnly(OpOutcome.Status.APPLIED, OpOutcome.Status.REJECTED);
+      long rejected = outcomes.stream().filter(o -> o.status() == OpOutcome.Status.REJECTED).count();
+      assertThat(outcomes.stream().filter(o -> o.status() == OpOutcome.Status.REJECTED).allMatch(o -> o.conflictId() != null)).isTrue();
+      assertThat(intOf("select count(*) from sync_conflict where edge_id = ? and applied = false", edges.get(d).edgeId))
+          .isEqualTo((int) rejected);
+      assertThat(intOf("select last_seq from edge_progress where edge_id = ?", edges.get(d).edgeId)).isEqualTo(batches * perBatch);
+    }
+    for (String p : parents) {
+      int count = intOf("select child_count from bag where code = ?", p);
+      assertThat(count).isBetween(0, 4);
+      assertThat(intOf("select count(*) from bag where parent_code = ?", p)).isEqualTo(count);
+    }
+    // links in the change log, replayed in order, give the same placement as the rows
+    Map<String, String> replayed = new HashMap<>();
+    for (Record r : server.db.dsl().fetch("select type, payload from change_log where type in ('link.v1', 'unlink.v1') order by seq")) {
+      JsonNode payload = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.get(1, String.class));
+      if (r.get(0).equals("link.v1")) {
+        assertThat(replayed.put(payload.get("child").asText(), payload.get("parent").asText())).isNull();
+      } else {
+        assertThat(replayed.remove(payload.get("child").asText())).isEqualTo(payload.get("parent").asText());
+      }
+    }
+    for (String c : children) {
+      assertThat(server.db.dsl().fetchValue("select parent_code from bag where code = ?", c)).isEqualTo(replayed.get(c));
+    }
+  }
+
+  // ---- helpers ----
+
+  /** An enrolled edge of a fresh dock in area NORTH, and what it pushes. */
+  final class Edge {
+    final String dock;
+    final String edgeId;
+    String credential;
+    private long seq;
+
+    Edge(String dock, String edgeId, String credential) {
+      this.dock = dock;
+      this.edgeId = edgeId;
+      this.credential = credential;
+    }
+
+    OpEnvelope op(long seq, Op op) {
+      this.seq = Math.max(this.seq, seq);
+      return new OpEnvelope(new OpId(edgeId, seq), new Hlc(server.clock.millis(), 0), "nina", dock, "station-1", op);
+    }
+
+    /** The next ops in this edge's seq order. */
+    PushBatch batch(Op... ops) {
+      List<OpEnvelope> envelopes = new ArrayList<>();
+      for (Op op : ops) {
+        envelopes.add(op(seq + 1, op));
+      }
+      return batch(envelopes);
+    }
+
+    PushBatch batch(List<OpEnvelope> ops) {
+      return new PushBatch(edgeId, dock, new Hlc(server.clock.millis(), 0), ops.size(), null, "test-1", ops);
+    }
+
+    PushReply push(PushBatch batch) {
+      HubTestServer.Answer answer = post(WIRE.encode(batch));
+      assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+      return WIRE.decodeReply(answer.text());
+    }
+
+    HubTestServer.Answer post(String body) {
+      return PushTest.this.post(credential, edgeId, body, "application/json");
+    }
+  }
+
+  Edge enrolled() {
+    int n = next.incrementAndGet();
+    String dock = "PUSH-" + n;
+    HubTestServer.Answer res = admin("POST", "/api/v1/docks", "{\"name\":\"" + dock + "\",\"area\":\"NORTH\"}");
+    assertThat(res.status()).as(res.text()).isEqualTo(201);
+    String edgeId = "edge-push-" + n;
+    HubTestServer.Answer enrolled = enroll(res.json().get("enrollmentCode").asText(), edgeId);
+    assertThat(enrolled.status()).as(enrolled.text()).isEqualTo(200);
+    return new Edge(dock, edgeId, enrolled.json().get("credential").asText());
+  }
+
+  private HubTestServer.Answer enroll(String code, String edgeId) {
+    server.clock.advance(Duration.ofMinutes(1));
+    return server.send("POST", "/api/v1/sync/enroll", null, "application/json",
+        "{\"code\":\"" + code + "\",\"edgeId\":\"" + edgeId + "\"}");
+  }
+
+  HubTestServer.Answer post(String credential, String edgeId, String body, String contentType) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(server.uri("/api/v1/sync/push")).timeout(Duration.ofSeconds(60))
+        .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", contentType);
+    if (credential != null) {
+      b.header("Authorization", "Bearer " + credential);
+    }
+    if (edgeId != null) {
+      b.header("X-Edge-Id", edgeId);
+    }
+    try {
+      HttpResponse<String> res = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return new HubTestServer.Answer(res.statusCode(), res.headers().firstValue("Content-Type").orElse(""), res.body());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Sends only the headers of a push announcing {@code length} bytes; answers the status line. */
+  private String rawStatusLine(Edge e, int length) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.hub.server().port())) {
+      socket.setSoTimeout(30_000);
+      String head = "POST /api/v1/sync/push HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + e.credential
+          + "\r\nContent-Type: application/json\r\nContent-Length: " + length + "\r\n\r\n";
+      socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+          java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+    }
+  }
+
+  private HubTestServer.Answer admin(String method, String path, String body) {
+    return server.send(method, path, adminToken, body == null ? null : "application/json", body);
+  }
+
+  private JsonNode dockView(String name) {
+    HubTestServer.Answer res = admin("GET", "/api/v1/docks/" + name, null);
+    assertThat(res.status()).as(res.text()).isEqualTo(200);
+    return res.json();
+  }
+
+  private String parent(int count) {
+    return "P" + next.incrementAndGet() + "-" + count;
+  }
+
+  private String child() {
+    return "C" + next.incrementAndGet();
+  }
+
+  private int intOf(String sql, Object... args) {
+    return ((Number) server.db.dsl().fetchValue(sql, args)).intValue();
+  }
+
+  private long logCount() {
+    return ((Number) server.db.dsl().fetchValue("select count(*) from change_log")).longValue();
+  }
+
+  private long logHead() {
+    return ((Number) server.db.dsl().fetchValue("select last_seq from change_log_head")).longValue();
+  }
+
+  private Record conflict(Long id) {
+    return server.db.dsl().fetchOne("select * from sync_conflict where id = ?", id);
+  }
+
+  private JsonNode logEntry(String type, long key) throws Exception {
+    String payload = (String) server.db.dsl().fetchValue("select payload from change_log where type = ? and entity_key = ?",
+        type, Long.toString(key));
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(payload);
+  }
+
+  /** Every row of every table a push writes, sorted: equal digests mean nothing changed. */
+  private String digest() {
+    StringBuilder out = new StringBuilder();
+    for (String table : TABLES) {
+      List<String> rows = new ArrayList<>(server.db.dsl().fetch(table).stream()
+          .map(r -> Arrays.toString(r.intoArray())).toList());
+      rows.sort(null);
+      out.append(table).append(rows).append('\n');
+    }
+    return out.toString();
+  }
+
+  private static List<String> statuses(PushReply reply) {
+    return reply.outcomes().stream().map(o -> o.status().name()).toList();
+  }
+
+  /** The batch with its two ops' seq numbers swapped: descending. */
+  private static String swapSeqs(String json) {
+    return json.replace("\"seq\":1", "\"seq\":X").replace("\"seq\":2", "\"seq\":1").replace("\"seq\":X", "\"seq\":2");
+  }
+
+  private static void assertProblem(HubTestServer.Answer answer, int status, String code) {
+    assertThat(answer.status()).as(answer.text()).isEqualTo(status);
+    assertThat(answer.contentType()).startsWith("application/problem+json");
+    assertThat(answer.json().get("code").asText()).isEqualTo(code);
+  }
+}
