@@ -158,7 +158,7 @@ public final class BagService {
     if (parent.equals(current)) {
       return new Conflicts.Moved.Done(List.of());
     }
-    BagStore.Context ctx = new BagStore.Context(caller.principal().username(), null, null, "CONFLICT", at);
+    BagStore.Context ctx = new BagStore.Context(caller.principal().username(), null, null, "API", at);
     List<Change> changes = new ArrayList<>();
     List<Op> ops = new ArrayList<>();
     if (current != null) {
