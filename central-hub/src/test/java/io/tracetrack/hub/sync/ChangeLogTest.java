@@ -176,7 +176,8 @@ class ChangeLogTest {
    */
   @Test
   void longPollingDock_duringConcurrentCommits_seesEachOfItsEntriesOnce_onPostgres() throws Exception {
-    try (HubDatabase db = TestDatabases.fresh("postgresql", 10)) {
+    try (HubDatabase db = TestDatabases.fresh("postgresql", 10);
+        var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
       ChangeLog log = new ChangeLog(db);
       ChangeFeed feed = new ChangeFeed(log);
       db.afterEachCommit(feed::signal);
@@ -200,7 +201,7 @@ class ChangeLogTest {
         } catch (InterruptedException e) {
           throw new IllegalStateException(e);
         }
-      });
+      }, threads);
       // one writer takes its position and stays open while the others start
       CountDownLatch held = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
@@ -209,16 +210,21 @@ class ChangeLogTest {
         held.countDown();
         await(release);
         return seq;
-      }));
+      }), threads);
       assertThat(held.await(60, TimeUnit.SECONDS)).isTrue();
-      CompletableFuture<List<Integer>> writers = CompletableFuture.supplyAsync(() -> Concurrently.run(6, w -> () -> {
-        for (int i = 0; i < 100; i++) {
-          boolean forA = (i + w) % 3 != 0;
-          ChangeLog.Entry e = forDock("w" + w + "-" + i, forA);
-          db.transaction(tx -> ChangeLog.append(tx, e));
+      CompletableFuture<List<Integer>> writers = CompletableFuture.supplyAsync(() -> {
+        try {
+          return Concurrently.run(6, w -> () -> {
+            for (int i = 0; i < 100; i++) {
+              ChangeLog.Entry e = forDock("w" + w + "-" + i, (i + w) % 3 != 0);
+              db.transaction(tx -> ChangeLog.append(tx, e));
+            }
+            return w;
+          });
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
         }
-        return w;
-      }));
+      }, threads);
       release.countDown();
       holder.get(60, TimeUnit.SECONDS);
       writers.get(300, TimeUnit.SECONDS);
