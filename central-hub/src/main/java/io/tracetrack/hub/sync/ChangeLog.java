@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 
 /**
  * The hub's one change log: every change a dock must hear of, at a position in commit order, so a
@@ -179,16 +180,21 @@ public final class ChangeLog {
   }
 
   /**
-   * Deletes the entries written before {@code before}, except the newest entry, which always stays
-   * so {@link #oldest()} keeps telling a dock whose cursor is the head that it is up to date. A dock
-   * whose cursor falls below what is left is told to load a snapshot.
+   * Deletes the oldest entries, up to the first one written at or after {@code before}, and never
+   * the newest, which stays so {@link #oldest()} keeps telling a dock at the head that it is current.
+   * Only a prefix goes, never an entry between two that stay: an entry's {@code at} comes from its
+   * writer's clock and need not grow with its position, and a hole in the middle would be a gap no
+   * cursor check could see. A dock whose cursor falls below what is left is told to load a snapshot.
    *
    * @return how many entries went
    */
   public int prune(OffsetDateTime before) {
     Objects.requireNonNull(before, "before");
     long head = head();
-    return db.dsl().deleteFrom(CHANGE_LOG).where(CHANGE_LOG.AT.lt(before)).and(CHANGE_LOG.SEQ.lt(head)).execute();
+    Long firstKept = db.dsl().select(DSL.min(CHANGE_LOG.SEQ)).from(CHANGE_LOG).where(CHANGE_LOG.AT.ge(before))
+        .fetchSingle().value1();
+    long keepFrom = firstKept == null ? head : Math.min(firstKept, head);
+    return db.dsl().deleteFrom(CHANGE_LOG).where(CHANGE_LOG.SEQ.lt(keepFrom)).execute();
   }
 
   /**

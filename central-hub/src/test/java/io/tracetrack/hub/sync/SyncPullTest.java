@@ -129,6 +129,48 @@ abstract class SyncPullTest {
   }
 
   @Test
+  void aStartingHub_prunesEntriesOlderThanTheRetention_asAPrefix() throws Exception {
+    admin("POST", "/api/v1/bags", "{\"code\":\"P1001-3\"}");
+    long old = head();
+    server.clock.advance(java.time.Duration.ofDays(31));
+    // straight into the log: the admin's token has long expired a month on
+    long recent = server.db.transaction(tx -> ChangeLog.append(tx, new ChangeLog.Entry(
+        new io.tracetrack.sync.Change.Bag("P1002-3", "PARENT", 3, 3, null),
+        OffsetDateTime.ofInstant(server.clock.instant(), ZoneOffset.UTC), "test")));
+    ChangeLog log = new ChangeLog(server.db);
+    // a second instance prunes as it starts (--change-log-retention 30 days by default), in the background
+    try (HubTestServer.Instance other = server.anotherInstance()) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (log.oldest().orElseThrow() < recent && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertThat(log.oldest()).as("everything before the first entry within 30 days went").hasValue(recent);
+      assertProblem(dock(north, "GET", "/api/v1/sync/changes?after=" + (old - 1), null), 410, "SNAPSHOT_REQUIRED");
+      assertThat(page(north, "/api/v1/sync/changes?after=" + old).entries()).extracting(ChangeEntry::key)
+          .containsExactly("P1002-3");
+    }
+  }
+
+  @Test
+  void prune_neverLeavesAHole_whenAnOldEntryFollowsARecentOne() {
+    OffsetDateTime now = OffsetDateTime.ofInstant(server.clock.instant(), ZoneOffset.UTC);
+    long recent = server.db.transaction(tx -> ChangeLog.append(tx,
+        new ChangeLog.Entry(new io.tracetrack.sync.Change.Link("P1-3", "C1"), now, "test")));
+    // a writer whose clock ran behind: its entry is later in commit order but "older"
+    server.db.transaction(tx -> ChangeLog.append(tx,
+        new ChangeLog.Entry(new io.tracetrack.sync.Change.Link("P1-3", "C2"), now.minusDays(60), "test")));
+    server.db.transaction(tx -> ChangeLog.append(tx,
+        new ChangeLog.Entry(new io.tracetrack.sync.Change.Link("P1-3", "C3"), now, "test")));
+    ChangeLog log = new ChangeLog(server.db);
+    long oldest = log.oldest().orElseThrow();
+    assertThat(log.prune(now.minusDays(30))).as("every entry before the late one is recent").isZero();
+    assertThat(log.oldest()).hasValue(oldest);
+    assertThat(log.read(recent - 1, 10).entries()).extracting(ChangeLog.Stored::seq)
+        .containsExactly(recent, recent + 1, recent + 2);
+    assertThat(log.prune(now.plusDays(1))).as("all but the newest").isEqualTo((int) (recent + 2 - oldest));
+  }
+
+  @Test
   void changes_hostileParameters_areRefusedWithAStableCode() throws Exception {
     for (String query : List.of("after=abc", "after=-1", "after=99999999999999999999", "limit=0", "limit=1001",
         "limit=100000", "waitMs=-1", "waitMs=30001", "waitMs=1e3")) {
