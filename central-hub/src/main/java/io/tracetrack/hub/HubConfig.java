@@ -30,6 +30,7 @@ import java.util.Objects;
  *     answers any Host, the default, since the hub usually runs behind a proxy that picks the name
  * @param trustedProxies the reverse proxies whose {@code X-Forwarded-For} names the client; none by
  *     default, since a header anyone can send must not choose the address locks and audits key on
+ * @param changeLogRetention how long change-log entries are kept; a dock whose cursor is older loads a snapshot
  */
 public record HubConfig(
     int port,
@@ -44,7 +45,8 @@ public record HubConfig(
     int poolSize,
     Db db,
     List<String> allowedHosts,
-    TrustedProxies trustedProxies) {
+    TrustedProxies trustedProxies,
+    Duration changeLogRetention) {
 
   public static final int DEFAULT_PORT = 8080;
 
@@ -65,6 +67,7 @@ public record HubConfig(
     }
     allowedHosts = List.copyOf(allowedHosts);
     Objects.requireNonNull(trustedProxies, "trustedProxies");
+    Objects.requireNonNull(changeLogRetention, "changeLogRetention");
   }
 
   /** Flags and their environment variables; secrets have no flag. */
@@ -84,7 +87,9 @@ public record HubConfig(
       new Setting("--pool-size", "HUB_POOL_SIZE", "database connections (default 20)"),
       new Setting("--allowed-hosts", "HUB_ALLOWED_HOSTS", "comma-separated Host names answered (default: any)"),
       new Setting("--trusted-proxies", "HUB_TRUSTED_PROXIES",
-          "comma-separated proxy addresses or CIDR ranges whose X-Forwarded-For is believed (default: none)"));
+          "comma-separated proxy addresses or CIDR ranges whose X-Forwarded-For is believed (default: none)"),
+      new Setting("--change-log-retention", "HUB_CHANGE_LOG_RETENTION_DAYS",
+          "days the sync change log is kept; a dock offline longer reloads a snapshot (default 30)"));
 
   public static String usage() {
     StringBuilder out = new StringBuilder("TraceTrack central hub.\n\nUsage: java -jar central-hub.jar [flags]\n\n");
@@ -147,7 +152,8 @@ public record HubConfig(
         number(values, "HUB_POOL_SIZE", 20, 2, 500),
         db(values.getOrDefault("HUB_DB", "postgres")),
         allowedHosts(values.get("HUB_ALLOWED_HOSTS")),
-        trustedProxies(values.get("HUB_TRUSTED_PROXIES")));
+        trustedProxies(values.get("HUB_TRUSTED_PROXIES")),
+        Duration.ofDays(number(values, "HUB_CHANGE_LOG_RETENTION_DAYS", 30, 1, 3650)));
   }
 
   private static Db db(String value) {

@@ -16,6 +16,13 @@ import io.tracetrack.hub.sync.DockRoutes;
 import io.tracetrack.hub.sync.Ingest;
 import io.tracetrack.hub.sync.Docks;
 import io.tracetrack.hub.sync.SyncRoutes;
+import io.tracetrack.hub.sync.ChangeFeed;
+import io.tracetrack.hub.sync.ChangeLog;
+import io.tracetrack.hub.sync.ConflictRoutes;
+import io.tracetrack.hub.sync.Conflicts;
+import io.tracetrack.hub.sync.Snapshots;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import io.tracetrack.hub.auth.AccountCheck;
 import io.tracetrack.hub.auth.Access;
 import io.tracetrack.hub.users.AuthRoutes;
@@ -145,6 +152,11 @@ public final class Main {
       Stats stats = new Stats(db, clock);
       metrics.watch("dashboard", stats.cache());
       Docks docks = new Docks(db, audit, clock, Docks.DEFAULT_CODE_LIFETIME);
+      ChangeLog changeLog = new ChangeLog(db);
+      ChangeFeed feed = new ChangeFeed(changeLog);
+      // long-polling docks on this instance wake at a commit here; other instances' by re-checking
+      db.afterEachCommit(feed::signal);
+      Conflicts conflicts = new Conflicts(db, audit, bags::move, clock);
       List<HubServer.Mount> mounts = List.of(
           new HubServer.Mount("/", new OpsRoutes(metrics, db, access)),
           new HubServer.Mount("/health", new HealthRoutes(db)),
@@ -163,7 +175,8 @@ public final class Main {
           new HubServer.Mount("/api/v1", new DockRoutes(docks, access)),
           // enrolment codes get a guessing budget of their own, apart from the users' sign-ins
           new HubServer.Mount("/api/v1/sync", new SyncRoutes(docks, new DockAuth(docks), new SignInLimiter(clock), addresses,
-              new Ingest(db, CodeGrammar.defaults(), clock, metrics.registry()))),
+              new Ingest(db, CodeGrammar.defaults(), clock, metrics.registry()), feed, new Snapshots(db), conflicts)),
+          new HubServer.Mount("/api/v1", new ConflictRoutes(conflicts, access)),
           new HubServer.Mount("/api/v1", new EndOfDayRoutes(new EndOfDay(db, WeightPolicy.defaults()), access, clock)));
       WebServer server = HubServer.start(HubServer.settings(config.bind(), config.port(), config.allowedHosts()), mounts,
           List.of(metrics.requestFilter()));
@@ -184,6 +197,18 @@ public final class Main {
           java.util.logging.Logger.getLogger(Main.class.getName()).warning("audit chaining failed: " + e.getMessage());
         }
       }, 2, 2, TimeUnit.SECONDS);
+      // retention: at start, then daily; never the newest entry, so a dock at the head stays current
+      background.scheduleWithFixedDelay(() -> {
+        try {
+          int pruned = changeLog.prune(OffsetDateTime.ofInstant(clock.instant().minus(config.changeLogRetention()), ZoneOffset.UTC));
+          if (pruned > 0) {
+            java.util.logging.Logger.getLogger(Main.class.getName()).info("change log: pruned " + pruned + " entries older than "
+                + config.changeLogRetention().toDays() + " days");
+          }
+        } catch (RuntimeException e) {
+          java.util.logging.Logger.getLogger(Main.class.getName()).warning("change-log pruning failed: " + e.getMessage());
+        }
+      }, 0, 1, TimeUnit.DAYS);
       return new Hub(db, server, generated, background, mounts);
     }
 

@@ -55,6 +55,15 @@ class HubConfigTest {
         .as("a flag wins over the environment").isEqualTo(HubConfig.Db.POSTGRES);
   }
 
+  @Test
+  void changeLogRetention_30DaysByDefault_fromFlagOrEnvironment() {
+    assertThat(HubConfig.parse(new String[0], Map.of()).changeLogRetention()).isEqualTo(java.time.Duration.ofDays(30));
+    assertThat(HubConfig.parse(new String[] {"--change-log-retention", "7"}, Map.of()).changeLogRetention())
+        .isEqualTo(java.time.Duration.ofDays(7));
+    assertThat(HubConfig.parse(new String[0], Map.of("HUB_CHANGE_LOG_RETENTION_DAYS", "90")).changeLogRetention())
+        .isEqualTo(java.time.Duration.ofDays(90));
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
       "secret as flag|--db-password hunter2|environment",
@@ -72,6 +81,8 @@ class HubConfigTest {
       "trusted range too wide|--trusted-proxies 10.0.0.0/40|--trusted-proxies: prefix length",
       "trusted range with host bits|--trusted-proxies 10.0.0.7/8|--trusted-proxies: 10.0.0.7/8 has bits set",
       "trusted proxies trailing comma|--trusted-proxies 10.0.0.5,|--trusted-proxies: not an IP address",
+      "no change-log retention|--change-log-retention 0|between 1 and 3650",
+      "change-log retention not days|--change-log-retention 30d|whole number",
   })
   void hostileConfiguration_isRefusedClearly(String name, String args, String message) {
     assertThatThrownBy(() -> HubConfig.parse(args.split(" "), Map.of()))

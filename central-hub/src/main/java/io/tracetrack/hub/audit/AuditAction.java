@@ -81,7 +81,10 @@ public enum AuditAction {
   /** An edge node exchanged the dock's code for its device credential (the entry's actor is the dock). */
   DOCK_ENROLLED(AuditEntity.DOCK),
   /** An admin revoked a dock: its device credential stopped working. */
-  DOCK_REVOKED(AuditEntity.DOCK);
+  DOCK_REVOKED(AuditEntity.DOCK),
+
+  /** An admin closed a sync conflict with one action (MOVE, KEEP or DISMISS); the id is the conflict's. */
+  CONFLICT_RESOLVED(AuditEntity.CONFLICT);
 
   private final AuditEntity entity;
   private final List<String> formerly;

@@ -13,5 +13,7 @@ public enum AuditEntity {
   /** A request for a higher role; the id is the request's number. */
   PROMOTION_REQUEST,
   /** A dock edge node; the id is the dock's name. */
-  DOCK
+  DOCK,
+  /** A sync conflict (a dock's op the hub refused); the id is the conflict's number. */
+  CONFLICT
 }

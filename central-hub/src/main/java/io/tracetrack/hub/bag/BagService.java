@@ -6,6 +6,9 @@ import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.db.HubDatabase;
 import io.tracetrack.sync.Change;
 import io.tracetrack.hub.sync.ChangeLog;
+import io.tracetrack.hub.sync.Conflicts;
+import io.tracetrack.sync.BagFacts;
+import java.util.ArrayList;
 import io.tracetrack.model.BagRole;
 import io.tracetrack.model.CodeGrammar;
 import io.tracetrack.model.CodeInput;
@@ -134,6 +137,47 @@ public final class BagService {
       }
       return decideAndApply(store, opFor.apply(parent.get(), child.get()), caller, parent.get(), false);
     });
+  }
+
+  /**
+   * A conflict's MOVE, inside the resolving transaction: takes {@code child} off the parent it is on
+   * (if any) and links it to {@code parent}, each step decided by the Reconciler, with history and
+   * audit like any link. The child, its current parent and the target are locked in code order; the
+   * current parent is read first without a lock, and if the child moved in between, its new parent
+   * is locked too (out of order, but only in that rare race). The change-log entries are returned,
+   * not appended: the caller appends them with its own, as its transaction's last write.
+   */
+  public Conflicts.Moved move(DSLContext tx, String child, String parent, Caller caller, OffsetDateTime at) {
+    BagStore store = new BagStore(tx);
+    Optional<String> from = store.parentOf(child);
+    store.lock(from.map(p -> new String[] {child, parent, p}).orElse(new String[] {child, parent}));
+    String current = store.bag(child).map(BagFacts::parent).orElse(null);
+    if (current != null && from.filter(current::equals).isEmpty()) {
+      store.lock(current);
+    }
+    if (parent.equals(current)) {
+      return new Conflicts.Moved.Done(List.of());
+    }
+    BagStore.Context ctx = new BagStore.Context(caller.principal().username(), null, null, "API", at);
+    List<Change> changes = new ArrayList<>();
+    List<Op> ops = new ArrayList<>();
+    if (current != null) {
+      ops.add(new Op.Unlink(current, child, Op.UnlinkReason.CORRECTION));
+    }
+    ops.add(new Op.Link(parent, child));
+    for (Op op : ops) {
+      Decision decision = reconciler.decide(op, store);
+      if (decision instanceof Decision.Rejected r) {
+        return new Conflicts.Moved.Refused(r.rejection());
+      }
+      Object before = store.bag(child).orElse(null);
+      store.apply(((Decision.Accepted) decision).effects(), ctx);
+      String onParent = op instanceof Op.Unlink u ? u.parent() : parent;
+      store.history(op.type(), child, onParent, ctx);
+      audit.record(tx, caller.actor(), action(op), child, before, store.bag(child).orElse(null));
+      changes.add(change(op, store));
+    }
+    return new Conflicts.Moved.Done(changes);
   }
 
   /** A bag, its children or parent and its history; empty if unknown or outside the caller's area. */

@@ -60,6 +60,11 @@ final class BagStore implements StateView {
     return dsl.selectFrom(BAG).where(BAG.CODE.eq(code)).fetchOptional().map(Row::of);
   }
 
+  /** The parent a bag is on now, read without a lock (the caller locks, then checks again). */
+  Optional<String> parentOf(String code) {
+    return dsl.select(BAG.PARENT_CODE).from(BAG).where(BAG.CODE.eq(code)).fetchOptional(BAG.PARENT_CODE);
+  }
+
   private Optional<BagRecord> locked(String code) {
     return rows.computeIfAbsent(code, c -> dsl.selectFrom(BAG).where(BAG.CODE.eq(c)).forUpdate().fetchOptional());
   }

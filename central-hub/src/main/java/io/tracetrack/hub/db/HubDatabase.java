@@ -144,8 +144,21 @@ public final class HubDatabase implements AutoCloseable {
 
   /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
   public <T> T transaction(Function<DSLContext, T> work) {
-    return dsl.transactionResult(configuration -> work.apply(configuration.dsl()));
+    T result = dsl.transactionResult(configuration -> work.apply(configuration.dsl()));
+    afterCommit.forEach(Runnable::run);
+    return result;
   }
+
+  /**
+   * Runs {@code listener} after each transaction of {@link #transaction} commits, on the writer's
+   * thread: how long-polling readers on this instance hear of a new change-log entry at once
+   * instead of at their next re-check. It must be quick and must not throw.
+   */
+  public void afterEachCommit(Runnable listener) {
+    afterCommit.add(java.util.Objects.requireNonNull(listener, "listener"));
+  }
+
+  private final java.util.List<Runnable> afterCommit = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** Whether a failure is a unique-key violation (another transaction inserted the same key first). */
   public static boolean isUniqueViolation(Throwable e) {

@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 
 /**
  * The hub's one change log: every change a dock must hear of, at a position in commit order, so a
@@ -44,12 +46,36 @@ public final class ChangeLog {
     this.db = Objects.requireNonNull(db, "db");
   }
 
-  /** One change to append: what it says, when, and who or what wrote it (a user, or a dock's op). */
-  public record Entry(Change change, OffsetDateTime at, String origin) {
+  /**
+   * One change to append: what it says, when, who or what wrote it (a user, or a dock's op), and
+   * which docks hear of it: {@code audienceArea} only the docks of that area, {@code audienceDock}
+   * only that dock, null for every dock.
+   */
+  public record Entry(Change change, OffsetDateTime at, String origin, String audienceArea, String audienceDock) {
     public Entry {
       Objects.requireNonNull(change, "change");
       Objects.requireNonNull(at, "at");
       Objects.requireNonNull(origin, "origin");
+    }
+
+    /** The audience the change itself names: a user's area, a conflict's dock, else every dock. */
+    public Entry(Change change, OffsetDateTime at, String origin) {
+      this(change, at, origin, change instanceof Change.User u ? u.area() : null, switch (change) {
+        case Change.ConflictOpened c -> c.dock();
+        case Change.ConflictResolved c -> c.dock();
+        default -> null;
+      });
+    }
+  }
+
+  /**
+   * Whose page it is: a dock of {@code area} named {@code dock}. It hears every entry whose audience
+   * is everyone, its area or itself.
+   */
+  public record Audience(String dock, String area) {
+    public Audience {
+      Objects.requireNonNull(dock, "dock");
+      Objects.requireNonNull(area, "area");
     }
   }
 
@@ -83,10 +109,11 @@ public final class ChangeLog {
         .fetchSingle().value1();
     long first = last - entries.size() + 1;
     var insert = tx.insertInto(CHANGE_LOG, CHANGE_LOG.SEQ, CHANGE_LOG.TYPE, CHANGE_LOG.ENTITY_KEY, CHANGE_LOG.PAYLOAD,
-        CHANGE_LOG.AT, CHANGE_LOG.ORIGIN);
+        CHANGE_LOG.AT, CHANGE_LOG.ORIGIN, CHANGE_LOG.AUDIENCE_AREA, CHANGE_LOG.AUDIENCE_DOCK);
     long seq = first;
     for (Entry e : entries) {
-      insert = insert.values(seq++, e.change().type().wire(), e.change().key(), payload(e.change()), e.at(), e.origin());
+      insert = insert.values(seq++, e.change().type().wire(), e.change().key(), payload(e.change()), e.at(), e.origin(),
+          e.audienceArea(), e.audienceDock());
     }
     insert.execute();
     return first;
@@ -117,6 +144,57 @@ public final class ChangeLog {
         .orderBy(CHANGE_LOG.SEQ).limit(limit)
         .fetch(r -> new Stored(r.getSeq(), r.getType(), r.getEntityKey(), r.getPayload(), r.getAt(), r.getOrigin())));
     return new Page(entries, entries.isEmpty() ? afterSeq : entries.getLast().seq());
+  }
+
+  /**
+   * The entries after {@code afterSeq} that {@code audience} hears, at most {@code limit}. The next
+   * cursor is the last position EXAMINED, not the last returned: entries for other docks are
+   * stepped over once and never read again. Only positions up to the head read first are examined;
+   * every position up to a committed head is committed (see the class comment), so none is skipped.
+   */
+  public Page read(long afterSeq, int limit, Audience audience) {
+    if (afterSeq < 0) {
+      throw new IllegalArgumentException("afterSeq must be 0 or more: " + afterSeq);
+    }
+    if (limit < 1 || limit > MAX_PAGE) {
+      throw new IllegalArgumentException("limit must be 1.." + MAX_PAGE + ": " + limit);
+    }
+    long head = head();
+    if (afterSeq >= head) {
+      return new Page(List.of(), afterSeq);
+    }
+    Condition hears = CHANGE_LOG.AUDIENCE_AREA.isNull().or(CHANGE_LOG.AUDIENCE_AREA.eq(audience.area()))
+        .and(CHANGE_LOG.AUDIENCE_DOCK.isNull().or(CHANGE_LOG.AUDIENCE_DOCK.eq(audience.dock())));
+    List<Stored> entries = new ArrayList<>(db.dsl().selectFrom(CHANGE_LOG)
+        .where(CHANGE_LOG.SEQ.gt(afterSeq)).and(CHANGE_LOG.SEQ.le(head)).and(hears)
+        .orderBy(CHANGE_LOG.SEQ).limit(limit)
+        .fetch(r -> new Stored(r.getSeq(), r.getType(), r.getEntityKey(), r.getPayload(), r.getAt(), r.getOrigin())));
+    // a full page stops at its last entry; a short one examined everything up to the head
+    return new Page(entries, entries.size() == limit ? entries.getLast().seq() : head);
+  }
+
+  /** The newest position handed out by a committed writer; 0 before the first. */
+  public long head() {
+    return db.dsl().select(CHANGE_LOG_HEAD.LAST_SEQ).from(CHANGE_LOG_HEAD).where(CHANGE_LOG_HEAD.ID.eq(1))
+        .fetchSingle().value1();
+  }
+
+  /**
+   * Deletes the oldest entries, up to the first one written at or after {@code before}, and never
+   * the newest, which stays so {@link #oldest()} keeps telling a dock at the head that it is current.
+   * Only a prefix goes, never an entry between two that stay: an entry's {@code at} comes from its
+   * writer's clock and need not grow with its position, and a hole in the middle would be a gap no
+   * cursor check could see. A dock whose cursor falls below what is left is told to load a snapshot.
+   *
+   * @return how many entries went
+   */
+  public int prune(OffsetDateTime before) {
+    Objects.requireNonNull(before, "before");
+    long head = head();
+    Long firstKept = db.dsl().select(DSL.min(CHANGE_LOG.SEQ)).from(CHANGE_LOG).where(CHANGE_LOG.AT.ge(before))
+        .fetchSingle().value1();
+    long keepFrom = firstKept == null ? head : Math.min(firstKept, head);
+    return db.dsl().deleteFrom(CHANGE_LOG).where(CHANGE_LOG.SEQ.lt(keepFrom)).execute();
   }
 
   /**

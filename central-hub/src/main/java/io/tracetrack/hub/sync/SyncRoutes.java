@@ -16,7 +16,10 @@ import io.tracetrack.sync.CodecException;
 import io.tracetrack.sync.PushBatch;
 import io.tracetrack.sync.WireCodec;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.LinkedHashMap;
+import java.util.zip.GZIPOutputStream;
 import java.util.Map;
 
 /**
@@ -34,21 +37,89 @@ public final class SyncRoutes implements HttpService {
   private final SignInLimiter limiter;
   private final ClientAddresses addresses;
   private final Ingest ingest;
+  private final ChangeFeed feed;
+  private final Snapshots snapshots;
+  private final Conflicts conflicts;
 
   /** @param limiter a budget of its own (per address), so guessing codes cannot spend the users' sign-in budget */
-  public SyncRoutes(Docks docks, DockAuth auth, SignInLimiter limiter, ClientAddresses addresses, Ingest ingest) {
+  public SyncRoutes(Docks docks, DockAuth auth, SignInLimiter limiter, ClientAddresses addresses, Ingest ingest,
+      ChangeFeed feed, Snapshots snapshots, Conflicts conflicts) {
     this.docks = docks;
     this.ingest = ingest;
     this.auth = auth;
     this.limiter = limiter;
     this.addresses = addresses;
+    this.feed = feed;
+    this.snapshots = snapshots;
+    this.conflicts = conflicts;
   }
 
   @Override
   public void routing(HttpRules rules) {
     rules.post("/enroll", this::enroll)
         .get("/hello", auth.device(this::hello))
-        .post("/push", auth.device(this::push));
+        .post("/push", auth.device(this::push))
+        .get("/changes", auth.device(this::changes))
+        .get("/snapshot", auth.device(this::snapshot))
+        .post("/conflicts/{id}/ack", auth.device(this::acknowledge));
+  }
+
+  private void changes(ServerRequest req, ServerResponse res, Docks.Device.Known device) throws InterruptedException {
+    var q = req.query();
+    long after = number(q.first("after").asOptional(), "after", 0, 0, Long.MAX_VALUE);
+    int limit = (int) number(q.first("limit").asOptional(), "limit", ChangeFeed.DEFAULT_LIMIT, 1, ChangeLog.MAX_PAGE);
+    int waitMs = (int) number(q.first("waitMs").asOptional(), "waitMs", 0, 0, ChangeFeed.MAX_WAIT_MS);
+    switch (feed.changes(after, limit, waitMs, new ChangeLog.Audience(device.dock(), device.area()))) {
+      case ChangeFeed.Result.Page p -> {
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        res.send(WIRE.encode(p.page()));
+      }
+      case ChangeFeed.Result.SnapshotRequired s -> throw new ApiProblem(410, ErrorCode.SNAPSHOT_REQUIRED,
+          "this hub no longer holds the changes after " + after + " (it holds " + s.oldest() + ".." + s.head()
+              + "); load GET /api/v1/sync/snapshot and follow the change log from its cursor",
+          Map.of("oldest", s.oldest(), "head", s.head()), Map.of());
+    }
+  }
+
+  private void snapshot(ServerRequest req, ServerResponse res, Docks.Device.Known device) throws IOException {
+    boolean gzip = req.headers().value(HeaderNames.ACCEPT_ENCODING)
+        .map(v -> v.toLowerCase(java.util.Locale.ROOT).contains("gzip")).orElse(false);
+    res.header(HeaderNames.CONTENT_TYPE, "application/x-ndjson");
+    res.header(HeaderNames.CACHE_CONTROL, "no-store");
+    if (gzip) {
+      res.header(HeaderNames.CONTENT_ENCODING, "gzip");
+    }
+    try (OutputStream raw = res.outputStream();
+        OutputStream out = gzip ? new GZIPOutputStream(raw, 1 << 16) : raw) {
+      snapshots.write(new ChangeLog.Audience(device.dock(), device.area()), out);
+    }
+  }
+
+  private void acknowledge(ServerRequest req, ServerResponse res, Docks.Device.Known device) {
+    long id = ConflictRoutes.id(req);
+    if (!conflicts.acknowledge(device.dock(), id)) {
+      // another dock's conflict is none of this dock's business: the same answer as an unknown one
+      throw ConflictRoutes.notFound(id);
+    }
+    res.status(204).send();
+  }
+
+  /** A whole number query parameter within {@code min..max}; absent gives {@code fallback}. */
+  static long number(java.util.Optional<String> text, String name, long fallback, long min, long max) {
+    if (text.isEmpty()) {
+      return fallback;
+    }
+    long n;
+    try {
+      n = Long.parseLong(text.get().strip());
+    } catch (NumberFormatException e) {
+      throw ApiProblem.invalid(name + " must be a whole number " + min + ".." + max);
+    }
+    if (n < min || n > max) {
+      throw ApiProblem.invalid(name + " must be " + min + ".." + max + ": " + n);
+    }
+    return n;
   }
 
   private void enroll(ServerRequest req, ServerResponse res) {

@@ -8,12 +8,19 @@
  *
  * <p>The second slice is the hub's change log ({@link io.tracetrack.hub.sync.ChangeLog}): every change
  * a dock must hear of, as a versioned {@link io.tracetrack.hub.sync.ChangeType} entry at a position in
- * commit order, appended by the bag and bill features inside their own transactions. This package
- * must not depend on those features (they depend on it).
+ * commit order, appended by the bag, bill and user features inside their own transactions. This
+ * package must not depend on those features (they depend on it).
  *
  * <p>Push ({@link io.tracetrack.hub.sync.Ingest}, SQL in {@link io.tracetrack.hub.sync.IngestStore}):
  * a dock's ops applied exactly once per {@code (edgeId, seq)} in one transaction per batch, decided by
  * the shared Reconciler over the locked rows ({@link io.tracetrack.hub.sync.Overlay}); every refusal
  * becomes a {@code sync_conflict} row with both sides. The fleet view reads the edges' progress.
+ *
+ * <p>The pull side: {@link io.tracetrack.hub.sync.ChangeFeed} pages the log for one dock (its
+ * audience, V25 columns) and long-polls; {@link io.tracetrack.hub.sync.Snapshots} streams a dock's
+ * replicated set from one REPEATABLE READ transaction for a dock whose cursor the log no longer
+ * holds. Conflicts ({@link io.tracetrack.hub.sync.Conflicts}) are read, resolved and acknowledged
+ * here; a MOVE's bag changes are made by the bag feature through
+ * {@link io.tracetrack.hub.sync.Conflicts.BagMover}, which {@code Main} wires to {@code BagService::move}.
  */
 package io.tracetrack.hub.sync;

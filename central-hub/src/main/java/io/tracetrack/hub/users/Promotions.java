@@ -125,11 +125,16 @@ public final class Promotions {
       PromotionRequestRecord r = found.get();
       Role role = Role.valueOf(r.getRequestedRole());
       String chosenArea = role == Role.DISPATCHER ? (area != null ? area : r.getRequestedArea()) : area;
-      Outcome<UserView> change = users.changeRole(tx, r.getUsername(), role, chosenArea, caller);
+      Outcome<UserAdmin.RoleChanged> change = users.changeRole(tx, r.getUsername(), role, chosenArea, caller);
       return switch (change) {
-        case Outcome.Refused<UserView> refused -> Outcome.<Request>refused(refused.code(), refused.message());
-        case Outcome.Done<UserView> done -> decide(tx, r, Status.APPROVED, null, caller,
-            "Your request to become " + role + " was approved by " + caller.principal().username() + ".");
+        case Outcome.Refused<UserAdmin.RoleChanged> refused -> Outcome.<Request>refused(refused.code(), refused.message());
+        case Outcome.Done<UserAdmin.RoleChanged> done -> {
+          Outcome<Request> decided = decide(tx, r, Status.APPROVED, null, caller,
+              "Your request to become " + role + " was approved by " + caller.principal().username() + ".");
+          // the change log last (see ChangeLog)
+          done.value().log(tx, caller);
+          yield decided;
+        }
       };
     });
   }

@@ -243,8 +243,10 @@ public final class UserAdmin {
         tx.insertInto(APP_USER).set(APP_USER.USERNAME, n.username()).set(APP_USER.ROLE, n.role().name())
             .set(APP_USER.AREA_ID, n.area()).set(APP_USER.PASSWORD_HASH, hash)
             .set(APP_USER.CREATED_AT, now).set(APP_USER.UPDATED_AT, now).execute();
-        UserView view = UserView.of(row(tx, n.username()).orElseThrow());
+        AppUserRecord created = row(tx, n.username()).orElseThrow();
+        UserView view = UserView.of(created);
         audit.record(tx, caller.actor(), AuditAction.USER_CREATED, n.username(), null, view);
+        UserChanges.log(tx, created, null, now, caller.principal().username());
         return Outcome.done(view);
       });
     } catch (DataAccessException e) {
@@ -267,6 +269,7 @@ public final class UserAdmin {
       }
       AppUserRecord user = found.get();
       UserView before = UserView.of(user);
+      String previousArea = user.getAreaId();
       if (edit.area().isPresent() && !edit.area().get().equals(user.getAreaId())) {
         if (!Role.DISPATCHER.name().equals(user.getRole())) {
           return Outcome.<UserView>refused(ErrorCode.AREA_NOT_ALLOWED, "only a dispatcher is bound to an area");
@@ -297,19 +300,38 @@ public final class UserAdmin {
       AuditAction action = before.disabled() != after.disabled()
           ? (after.disabled() ? AuditAction.USER_DISABLED : AuditAction.USER_ENABLED) : AuditAction.USER_EDITED;
       audit.record(tx, caller.actor(), action, user.getUsername(), before, after);
+      UserChanges.log(tx, user, previousArea, user.getUpdatedAt(), caller.principal().username());
       return Outcome.done(after);
     });
   }
 
   /** Changes a role, through every guard. */
   public Outcome<UserView> changeRole(String username, Role role, String area, Caller caller) {
-    return db.transaction(tx -> changeRole(tx, username, role, area, caller));
+    return db.transaction(tx -> switch (changeRole(tx, username, role, area, caller)) {
+      case Outcome.Refused<RoleChanged> r -> Outcome.<UserView>refused(r.code(), r.message());
+      case Outcome.Done<RoleChanged> d -> {
+        d.value().log(tx, caller);
+        yield Outcome.done(d.value().view());
+      }
+    });
+  }
+
+  /**
+   * A role change that went through: the user as now, and what the change log needs to hear. The
+   * caller appends it ({@link #log}) as the last write of its transaction.
+   */
+  record RoleChanged(UserView view, AppUserRecord row, String previousArea, boolean changed) {
+    void log(DSLContext tx, Caller caller) {
+      if (changed) {
+        UserChanges.log(tx, row, previousArea, row.getUpdatedAt(), caller.principal().username());
+      }
+    }
   }
 
   /** The guarded role change, inside a caller's transaction (promotion approval uses it too). */
-  Outcome<UserView> changeRole(DSLContext tx, String username, Role role, String area, Caller caller) {
+  Outcome<RoleChanged> changeRole(DSLContext tx, String username, Role role, String area, Caller caller) {
     Objects.requireNonNull(role, "role");
-    Optional<Outcome<UserView>> areaRule = areaRule(role, area);
+    Optional<Outcome<RoleChanged>> areaRule = areaRule(role, area);
     if (areaRule.isPresent()) {
       return areaRule.get();
     }
@@ -324,7 +346,7 @@ public final class UserAdmin {
     }
     Role current = Role.valueOf(user.getRole());
     if (current == role && Objects.equals(area, user.getAreaId())) {
-      return Outcome.done(UserView.of(user));
+      return Outcome.done(new RoleChanged(UserView.of(user), user, user.getAreaId(), false));
     }
     if (current == Role.ADMIN && role != Role.ADMIN && isLastActiveAdmin(tx, user)) {
       return Outcome.refused(ErrorCode.LAST_ADMIN, "this is the last active admin; make another admin first");
@@ -337,19 +359,20 @@ public final class UserAdmin {
       }
     }
     if (role == Role.DISPATCHER) {
-      Optional<Outcome<UserView>> seat = seat(tx, area, user.getId());
+      Optional<Outcome<RoleChanged>> seat = seat(tx, area, user.getId());
       if (seat.isPresent()) {
         return seat.get();
       }
     }
     UserView before = UserView.of(user);
+    String previousArea = user.getAreaId();
     user.setRole(role.name());
     user.setAreaId(area);
     user.setUpdatedAt(now());
     user.store();
     UserView after = UserView.of(user);
     audit.record(tx, caller.actor(), AuditAction.USER_ROLE_CHANGED, user.getUsername(), before, after);
-    return Outcome.done(after);
+    return Outcome.done(new RoleChanged(after, user, previousArea, true));
   }
 
   /** An admin sets a new password (and clears a lockout): the user forgot theirs. */
@@ -370,6 +393,7 @@ public final class UserAdmin {
       // the locks of the user's name, from every address: the owner gets in with the new password
       tx.deleteFrom(SIGN_IN_FAILURE).where(SIGN_IN_FAILURE.USERNAME.eq(stored)).execute();
       audit.record(tx, caller.actor(), AuditAction.USER_PASSWORD_RESET, stored, null, Map.of("username", stored));
+      UserChanges.log(tx, user, null, user.getUpdatedAt(), caller.principal().username());
       return Outcome.done(UserView.of(user));
     });
   }
@@ -403,6 +427,7 @@ public final class UserAdmin {
       }
       found.get().setPasswordHash(hash).setUpdatedAt(now()).store();
       audit.record(tx, caller.actor(), AuditAction.USER_PASSWORD_CHANGED, username, null, Map.of("username", username));
+      UserChanges.log(tx, found.get(), null, found.get().getUpdatedAt(), username);
       return Outcome.done(UserView.of(found.get()));
     });
   }
@@ -435,6 +460,7 @@ public final class UserAdmin {
       String pseudonym = "deleted-user-" + user.getId();
       String stored = user.getUsername(); // the path may have named it in another case
       Role role = Role.valueOf(user.getRole());
+      String area = user.getAreaId();
       tx.deleteFrom(NOTIFICATION).where(NOTIFICATION.USERNAME.eq(stored)).execute();
       tx.deleteFrom(PROMOTION_REQUEST).where(PROMOTION_REQUEST.USERNAME.eq(stored)).execute();
       user.setUsername(pseudonym).setAreaId(null).setPasswordHash("!deleted").setDisabled(true).setTotpSecret(null)
@@ -447,6 +473,8 @@ public final class UserAdmin {
       record.put("auditEntriesRewritten", p.rewritten());
       record.put("chainedAuditEntriesKept", p.chainedKept());
       audit.record(tx, caller.actor(), AuditAction.USER_DELETED, pseudonym, null, record);
+      // the docks know the old name: they hear it is gone (the pseudonym never signs in anywhere)
+      UserChanges.logDeleted(tx, stored, role.name(), area, user.getUpdatedAt(), caller.principal().username());
       return Outcome.done(new Deleted(pseudonym, p.rewritten(), p.chainedKept()));
     });
   }

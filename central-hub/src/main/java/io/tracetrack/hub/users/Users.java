@@ -78,14 +78,21 @@ public final class Users {
     }
     OffsetDateTime now = now();
     String hash = Passwords.hash(chosen);
-    db.dsl().insertInto(APP_USER)
-        .set(APP_USER.USERNAME, "admin")
-        .set(APP_USER.ROLE, Role.ADMIN.name())
-        .set(APP_USER.PASSWORD_HASH, hash)
-        .set(APP_USER.CREATED_AT, now)
-        .set(APP_USER.UPDATED_AT, now)
-        .onConflictDoNothing()
-        .execute();
+    db.transaction(tx -> {
+      int inserted = tx.insertInto(APP_USER)
+          .set(APP_USER.USERNAME, "admin")
+          .set(APP_USER.ROLE, Role.ADMIN.name())
+          .set(APP_USER.PASSWORD_HASH, hash)
+          .set(APP_USER.CREATED_AT, now)
+          .set(APP_USER.UPDATED_AT, now)
+          .onConflictDoNothing()
+          .execute();
+      if (inserted == 1) {
+        // docks sign the first admin in too, offline
+        UserChanges.log(tx, tx.selectFrom(APP_USER).where(APP_USER.USERNAME.eq("admin")).fetchSingle(), null, now, "hub");
+      }
+      return inserted;
+    });
     return generated ? Optional.of(chosen) : Optional.empty();
   }
 

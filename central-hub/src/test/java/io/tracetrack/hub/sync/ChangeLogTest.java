@@ -169,6 +169,79 @@ class ChangeLogTest {
     }
   }
 
+  /**
+   * The long poll never skips: a writer holds its position open while others queue behind it, and
+   * 6 writers append entries for this dock and for others while a dock long-polls through
+   * {@link ChangeFeed}: it sees every entry meant for it exactly once, in order, and none of the others.
+   */
+  @Test
+  void longPollingDock_duringConcurrentCommits_seesEachOfItsEntriesOnce_onPostgres() throws Exception {
+    try (HubDatabase db = TestDatabases.fresh("postgresql", 10);
+        var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      ChangeLog log = new ChangeLog(db);
+      ChangeFeed feed = new ChangeFeed(log);
+      db.afterEachCommit(feed::signal);
+      ChangeLog.Audience dock = new ChangeLog.Audience("DOCK-A", "NORTH");
+      AtomicBoolean writing = new AtomicBoolean(true);
+      List<String> seen = new ArrayList<>();
+      CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
+        long cursor = 0;
+        try {
+          while (true) {
+            boolean finalPass = !writing.get();
+            ChangeFeed.Result result = feed.changes(cursor, 20, finalPass ? 0 : 200, dock);
+            io.tracetrack.sync.ChangePage page = ((ChangeFeed.Result.Page) result).page();
+            page.entries().forEach(e -> seen.add(e.key()));
+            assertThat(page.next()).isGreaterThanOrEqualTo(cursor);
+            cursor = page.next();
+            if (finalPass && cursor == log.head()) {
+              break;
+            }
+          }
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      }, threads);
+      // one writer takes its position and stays open while the others start
+      CountDownLatch held = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      CompletableFuture<Long> holder = CompletableFuture.supplyAsync(() -> db.transaction(tx -> {
+        long seq = ChangeLog.append(tx, forDock("held", true));
+        held.countDown();
+        await(release);
+        return seq;
+      }), threads);
+      assertThat(held.await(60, TimeUnit.SECONDS)).isTrue();
+      CompletableFuture<List<Integer>> writers = CompletableFuture.supplyAsync(() -> {
+        try {
+          return Concurrently.run(6, w -> () -> {
+            for (int i = 0; i < 100; i++) {
+              ChangeLog.Entry e = forDock("w" + w + "-" + i, (i + w) % 3 != 0);
+              db.transaction(tx -> ChangeLog.append(tx, e));
+            }
+            return w;
+          });
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }, threads);
+      release.countDown();
+      holder.get(60, TimeUnit.SECONDS);
+      writers.get(300, TimeUnit.SECONDS);
+      writing.set(false);
+      reader.get(300, TimeUnit.SECONDS);
+      List<String> expected = log.read(0, ChangeLog.MAX_PAGE, dock).entries().stream()
+          .map(ChangeLog.Stored::entityKey).toList();
+      assertThat(expected).hasSizeGreaterThan(390).contains("held");
+      assertThat(seen).containsExactlyElementsOf(expected);
+    }
+  }
+
+  /** An entry this dock hears (a user of its area) or not (a user of another area). */
+  private static ChangeLog.Entry forDock(String name, boolean forA) {
+    return new ChangeLog.Entry(new Change.User(name, "DISPATCHER", forA ? "NORTH" : "SOUTH", true, null), AT, "test");
+  }
+
   private static void await(CountDownLatch latch) {
     try {
       assertThat(latch.await(60, TimeUnit.SECONDS)).isTrue();

@@ -41,7 +41,7 @@ abstract class RouteMatrixTest {
     this.kind = kind;
   }
 
-  private HubTestServer server;
+  HubTestServer server;
   private final AtomicInteger next = new AtomicInteger(100);
 
   /**
@@ -178,7 +178,20 @@ abstract class RouteMatrixTest {
       // of its user token, and anonymous must get 401 like everywhere else
       Map.entry("GET /api/v1/sync/hello", on(ALL, (t, role) -> new Request("/api/v1/sync/hello", null,
           role == null ? null : t.deviceCredential()))),
-      Map.entry("POST /api/v1/sync/push", on(ALL, (t, role) -> t.emptyPush(role))));
+      Map.entry("POST /api/v1/sync/push", on(ALL, (t, role) -> t.emptyPush(role))),
+      Map.entry("GET /api/v1/sync/changes", on(ALL, (t, role) -> new Request("/api/v1/sync/changes?after=0", null,
+          role == null ? null : t.deviceCredential()))),
+      Map.entry("GET /api/v1/sync/snapshot", on(ALL, (t, role) -> new Request("/api/v1/sync/snapshot", null,
+          role == null ? null : t.deviceCredential()))),
+      Map.entry("POST /api/v1/sync/conflicts/{id}/ack", on(ALL, (t, role) -> {
+        String dock = t.dock();
+        long id = io.tracetrack.hub.sync.ConflictFixture.link(t.server.db, dock, "P7-5", "C" + t.next());
+        return new Request("/api/v1/sync/conflicts/" + id + "/ack", null, role == null ? null : t.deviceCredential(dock));
+      })),
+      Map.entry("GET /api/v1/conflicts", on(BILLERS, "/api/v1/conflicts?status=OPEN")),
+      Map.entry("GET /api/v1/conflicts/{id}", on(BILLERS, (t, role) -> new Request("/api/v1/conflicts/" + t.conflict(), null))),
+      Map.entry("POST /api/v1/conflicts/{id}/resolve", on(ADMIN, (t, role) ->
+          new Request("/api/v1/conflicts/" + t.conflict() + "/resolve", "{\"action\":\"DISMISS\"}"))));
 
   @BeforeAll
   void start() throws Exception {
@@ -299,8 +312,18 @@ abstract class RouteMatrixTest {
 
   /** The device credential of a newly enrolled dock. */
   String deviceCredential() throws Exception {
+    return deviceCredential(dock());
+  }
+
+  /** A new open conflict of some dock (a refused link), straight into the store. */
+  long conflict() throws Exception {
+    return io.tracetrack.hub.sync.ConflictFixture.link(server.db, "DOCK-X", "P7-5", "C" + next());
+  }
+
+  /** The device credential of {@code dock}, enrolled now. */
+  String deviceCredential(String dock) throws Exception {
     var res = server.send("POST", "/api/v1/sync/enroll",
-        "{\"code\":\"" + enrollmentCode(dock()) + "\",\"edgeId\":\"edge-" + next() + "\"}", null);
+        "{\"code\":\"" + enrollmentCode(dock) + "\",\"edgeId\":\"edge-" + next() + "\"}", null);
     assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
     return HubTestServer.json(res).get("credential").asText();
   }
