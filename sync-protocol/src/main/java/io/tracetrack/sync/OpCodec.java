@@ -1,5 +1,12 @@
 package io.tracetrack.sync;
 
+import static io.tracetrack.sync.JsonFields.enumField;
+import static io.tracetrack.sync.JsonFields.intField;
+import static io.tracetrack.sync.JsonFields.invalid;
+import static io.tracetrack.sync.JsonFields.longField;
+import static io.tracetrack.sync.JsonFields.objectField;
+import static io.tracetrack.sync.JsonFields.textField;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -7,7 +14,6 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeType;
 import io.tracetrack.model.ErrorCode;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -157,58 +163,5 @@ public final class OpCodec {
       case Op.FINISH -> new Op.Finish(textField(node, "parent"), intField(node, "countSeen"));
       default -> throw new CodecException(ErrorCode.UNKNOWN_OP_TYPE, "unknown op type: " + type);
     };
-  }
-
-  private static JsonNode required(JsonNode node, String field) {
-    JsonNode value = node.get(field);
-    if (value == null || value.isNull()) {
-      throw new CodecException(ErrorCode.MISSING_FIELD, "missing field: " + field);
-    }
-    return value;
-  }
-
-  private static JsonNode objectField(JsonNode node, String field) {
-    JsonNode value = required(node, field);
-    if (!value.isObject()) {
-      throw invalid(field + " must be an object");
-    }
-    return value;
-  }
-
-  private static String textField(JsonNode node, String field) {
-    JsonNode value = required(node, field);
-    if (value.getNodeType() != JsonNodeType.STRING) {
-      throw invalid(field + " must be a string");
-    }
-    return value.textValue();
-  }
-
-  private static long longField(JsonNode node, String field) {
-    JsonNode value = required(node, field);
-    if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-      throw invalid(field + " must be a whole number");
-    }
-    return value.longValue();
-  }
-
-  private static int intField(JsonNode node, String field) {
-    JsonNode value = required(node, field);
-    if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-      throw invalid(field + " must be a whole number in int range");
-    }
-    return value.intValue();
-  }
-
-  private static <E extends Enum<E>> E enumField(JsonNode node, String field, Class<E> type) {
-    String text = textField(node, field);
-    try {
-      return Enum.valueOf(type, text);
-    } catch (IllegalArgumentException e) {
-      throw invalid(field + " has an unknown value: " + text);
-    }
-  }
-
-  private static CodecException invalid(String message) {
-    return new CodecException(ErrorCode.INVALID_FIELD, message);
   }
 }

@@ -1,5 +1,14 @@
 package io.tracetrack.sync;
 
+import static io.tracetrack.sync.JsonFields.boolField;
+import static io.tracetrack.sync.JsonFields.enumField;
+import static io.tracetrack.sync.JsonFields.instantField;
+import static io.tracetrack.sync.JsonFields.intField;
+import static io.tracetrack.sync.JsonFields.invalid;
+import static io.tracetrack.sync.JsonFields.longField;
+import static io.tracetrack.sync.JsonFields.required;
+import static io.tracetrack.sync.JsonFields.textField;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -9,13 +18,11 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeType;
 import io.tracetrack.model.ErrorCode;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -93,8 +100,8 @@ public final class WireCodec {
     }
     JsonNode root = object(parse(json), "a push");
     version(root);
-    String edgeId = text(root, "edgeId", 64);
-    String dock = text(root, "dock", 64);
+    String edgeId = textField(root, "edgeId", 64);
+    String dock = textField(root, "dock", 64);
     JsonNode clock = object(required(root, "clock"), "clock");
     Hlc hlc;
     try {
@@ -108,7 +115,7 @@ public final class WireCodec {
     }
     JsonNode oldest = root.get("oldestPendingAt");
     Long oldestAt = oldest == null || oldest.isNull() ? null : longField(root, "oldestPendingAt");
-    String version = text(root, "version", 40);
+    String version = textField(root, "version", 40);
     JsonNode list = required(root, "ops");
     if (!list.isArray()) {
       throw invalid("ops must be an array");
@@ -177,8 +184,8 @@ public final class WireCodec {
     for (JsonNode node : list) {
       object(node, "an outcome");
       OpOutcome.Status status = enumField(node, "status", OpOutcome.Status.class);
-      String code = node.hasNonNull("code") ? text(node, "code", 64) : null;
-      String message = node.hasNonNull("message") ? text(node, "message", 2000) : null;
+      String code = node.hasNonNull("code") ? textField(node, "code", 64) : null;
+      String message = node.hasNonNull("message") ? textField(node, "message", 2000) : null;
       Long conflict = node.hasNonNull("conflictId") ? longField(node, "conflictId") : null;
       try {
         outcomes.add(new OpOutcome(longField(node, "seq"), status, code, message, conflict));
@@ -186,7 +193,7 @@ public final class WireCodec {
         throw invalid(e.getMessage());
       }
     }
-    return new PushReply(longField(root, "lastSeq"), instant(root, "hubTime"), outcomes);
+    return new PushReply(longField(root, "lastSeq"), instantField(root, "hubTime"), outcomes);
   }
 
   // ---------------------------------------------------------------- pull
@@ -231,8 +238,8 @@ public final class WireCodec {
       }
       previous = seq;
       JsonNode payload = object(required(node, "payload"), "payload");
-      entries.add(new ChangeEntry(seq, text(node, "type", 64), text(node, "key", 200), instant(node, "at"),
-          text(node, "origin", 200), payload.toString()));
+      entries.add(new ChangeEntry(seq, textField(node, "type", 64), textField(node, "key", 200), instantField(node, "at"),
+          textField(node, "origin", 200), payload.toString()));
     }
     return new ChangePage(entries, longField(root, "next"), longField(root, "head"));
   }
@@ -319,7 +326,7 @@ public final class WireCodec {
 
   public SnapshotLine decodeSnapshotLine(String json) {
     JsonNode root = object(parse(json), "a snapshot line");
-    String kind = text(root, "kind", 20);
+    String kind = textField(root, "kind", 20);
     try {
       return switch (kind) {
         case "begin" -> {
@@ -327,15 +334,15 @@ public final class WireCodec {
           yield new SnapshotLine.Begin(longField(root, "cursor"), longField(root, "bags"), longField(root, "users"),
               longField(root, "conflicts"));
         }
-        case "bag" -> new SnapshotLine.BagRow(text(root, "code", 64), text(root, "role", 6),
+        case "bag" -> new SnapshotLine.BagRow(textField(root, "code", 64), textField(root, "role", 6),
             root.hasNonNull("expectedCount") ? intField(root, "expectedCount") : null, intField(root, "limit"),
-            intField(root, "childCount"), root.hasNonNull("parent") ? text(root, "parent", 64) : null,
-            bool(root, "finished"), bool(root, "onFinalizedBill"));
+            intField(root, "childCount"), root.hasNonNull("parent") ? textField(root, "parent", 64) : null,
+            boolField(root, "finished"), boolField(root, "onFinalizedBill"));
         case "user" -> new SnapshotLine.UserRow(
             changes.treeToValue(object(required(root, "user"), "user"), Change.User.class));
         case "conflict" -> new SnapshotLine.ConflictRow(
             changes.treeToValue(object(required(root, "conflict"), "conflict"), Change.ConflictOpened.class),
-            text(root, "status", 20));
+            textField(root, "status", 20));
         case "end" -> new SnapshotLine.End(longField(root, "cursor"), longField(root, "lines"));
         default -> throw invalid("unknown snapshot line kind: " + kind);
       };
@@ -391,71 +398,5 @@ public final class WireCodec {
       throw invalid(what + " must be a JSON object");
     }
     return node;
-  }
-
-  private static JsonNode required(JsonNode node, String field) {
-    JsonNode value = node.get(field);
-    if (value == null || value.isNull()) {
-      throw new CodecException(ErrorCode.MISSING_FIELD, "missing field: " + field);
-    }
-    return value;
-  }
-
-  private static String text(JsonNode node, String field, int max) {
-    JsonNode value = required(node, field);
-    if (value.getNodeType() != JsonNodeType.STRING) {
-      throw invalid(field + " must be a string");
-    }
-    String text = value.textValue();
-    if (text.isEmpty() || text.length() > max) {
-      throw invalid(field + " must be 1-" + max + " characters");
-    }
-    return text;
-  }
-
-  private static boolean bool(JsonNode node, String field) {
-    JsonNode value = required(node, field);
-    if (!value.isBoolean()) {
-      throw invalid(field + " must be true or false");
-    }
-    return value.booleanValue();
-  }
-
-  private static long longField(JsonNode node, String field) {
-    JsonNode value = required(node, field);
-    if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-      throw invalid(field + " must be a whole number");
-    }
-    return value.longValue();
-  }
-
-  private static int intField(JsonNode node, String field) {
-    JsonNode value = required(node, field);
-    if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-      throw invalid(field + " must be a whole number in int range");
-    }
-    return value.intValue();
-  }
-
-  private static Instant instant(JsonNode node, String field) {
-    String text = text(node, field, 40);
-    try {
-      return Instant.parse(text);
-    } catch (DateTimeParseException e) {
-      throw invalid(field + " must be an ISO-8601 instant: " + text);
-    }
-  }
-
-  private static <E extends Enum<E>> E enumField(JsonNode node, String field, Class<E> type) {
-    String text = text(node, field, 40);
-    try {
-      return Enum.valueOf(type, text);
-    } catch (IllegalArgumentException e) {
-      throw invalid(field + " has an unknown value: " + text);
-    }
-  }
-
-  private static CodecException invalid(String message) {
-    return new CodecException(ErrorCode.INVALID_FIELD, message);
   }
 }
