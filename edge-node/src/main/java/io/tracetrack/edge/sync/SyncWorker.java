@@ -57,6 +57,9 @@ public final class SyncWorker implements AutoCloseable {
   private final Duration tick;
   private final Semaphore wake = new Semaphore(0);
   private volatile boolean running;
+  /** Guards {@link #pushBackingOff}: the pull loop may cut a push backoff short only while it sleeps. */
+  private final Object pushSleep = new Object();
+  private boolean pushBackingOff;
   private Thread pushThread;
   private Thread pullThread;
 
@@ -149,12 +152,50 @@ public final class SyncWorker implements AutoCloseable {
             }
           }
           case Next.Again again -> { }
-          case Next.Retry retry -> sleeper.sleep(retry.after());
+          case Next.Retry retry -> {
+            if (wakesOnNudge) {
+              backOffPush(retry.after());
+            } else {
+              sleeper.sleep(retry.after());
+            }
+          }
         }
       } catch (InterruptedException e) {
         if (!running) {
           return;
         }
+      }
+    }
+  }
+
+  /**
+   * The push loop's backoff after a failure. The pull loop cuts it short when it reaches the hub
+   * again ({@link #hubReached}): a dock whose hub was down for an hour must not wait out a minute of
+   * backoff with its scans pending once the hub is back. Only the sleep itself is interrupted, never
+   * a push under way (the flag is set and cleared under the lock the pull loop interrupts under).
+   */
+  private void backOffPush(Duration after) throws InterruptedException {
+    synchronized (pushSleep) {
+      pushBackingOff = true;
+    }
+    try {
+      sleeper.sleep(after);
+    } finally {
+      synchronized (pushSleep) {
+        pushBackingOff = false;
+        // an interrupt that came as the sleep ended must not hit the next push's HTTP call
+        if (Thread.interrupted() && !running) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+
+  /** The pull loop reached the hub: a push waiting out a backoff goes now. */
+  private void hubReached() {
+    synchronized (pushSleep) {
+      if (pushBackingOff && pushThread != null) {
+        pushThread.interrupt();
       }
     }
   }
@@ -177,6 +218,7 @@ public final class SyncWorker implements AutoCloseable {
     return switch (steps.pullAll(LONG_POLL_MS)) {
       case HubClient.Result.Ok<Long>(Long pulled) -> {
         pullBackoff.reset();
+        hubReached();
         yield pulled == 0 ? new Next.Retry(EMPTY_POLL_PAUSE) : new Next.Again();
       }
       case HubClient.Result.Refused<Long> r -> refused(r);

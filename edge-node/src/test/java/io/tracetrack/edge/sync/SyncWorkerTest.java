@@ -194,6 +194,35 @@ class SyncWorkerTest {
     }
 
     @Test
+    void hubBack_cutsThePushBackoffShort_whenThePullReachesIt() throws Exception {
+      CountDownLatch pushFailed = new CountDownLatch(1);
+      java.util.concurrent.atomic.AtomicInteger pushes = new java.util.concurrent.atomic.AtomicInteger();
+      hub.on("/api/v1/sync/push", ex -> {
+        if (pushes.getAndIncrement() == 0) {
+          FakeHub.send(ex, 503, "text/plain", "starting up");
+          pushFailed.countDown();
+          return;
+        }
+        PushBatch batch = CODEC.decodePush(FakeHub.body(ex));
+        FakeHub.send(ex, 200, "application/json", CODEC.encode(new PushReply(batch.ops().getLast().id().seq(), clock.instant(),
+            batch.ops().stream().map(op -> OpOutcome.applied(op.id().seq())).toList())));
+      });
+      // the pull reaches the hub only once the push is backing off
+      hub.on("/api/v1/sync/changes", ex -> {
+        pushFailed.await();
+        Thread.sleep(200);
+        FakeHub.send(ex, 200, "application/json", CODEC.encode(new ChangePage(List.of(), 0, 0)));
+      });
+      store.addLink("P1001-3", "C1", clock.instant());
+      // every wait is an hour: only the hub coming back can end the push's backoff within the test
+      worker = worker(hub.uri(), Duration.ofHours(1), d -> Thread.sleep(Duration.ofHours(1)));
+      worker.start();
+
+      awaitTrue(() -> store.answered() == 1);
+      assertThat(pushes.get()).isEqualTo(2);
+    }
+
+    @Test
     void close_stopsBothLoops_evenDuringALongPoll() throws Exception {
       hub.on("/api/v1/sync/changes", ex -> release.await());
       worker = worker(hub.uri(), Duration.ofHours(1), Thread::sleep);
