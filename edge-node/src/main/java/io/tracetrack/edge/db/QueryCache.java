@@ -101,6 +101,20 @@ public final class QueryCache implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Binds the {@code position}-th value (1-based) directly: for statements of many rows (a
+     * multi-row INSERT has thousands of values), where a name lookup per value would cost more
+     * than the binding. Only for statements whose every value is a named parameter.
+     */
+    public Prepared set(int position, Object value) {
+      try {
+        statement.setObject(position, value);
+      } catch (SQLException e) {
+        throw new DataAccessException("binding value " + position, e);
+      }
+      return this;
+    }
+
     public int execute() {
       try {
         return statement.executeUpdate();

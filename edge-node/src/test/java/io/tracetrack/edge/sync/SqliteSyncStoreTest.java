@@ -396,6 +396,7 @@ class SqliteSyncStoreTest {
       }
     }
     List<ChangeEntry> page = all.subList(0, 20_000);
+    store.stepBudgetNanos(Long.MAX_VALUE); // steps of PAGE_STEP entries, whatever the machine's speed
     List<Long> cursors = java.util.Collections.synchronizedList(new ArrayList<>());
     List<Long> steps = java.util.Collections.synchronizedList(new ArrayList<>());
     List<ScanResult> between = new ArrayList<>();
@@ -438,6 +439,7 @@ class SqliteSyncStoreTest {
       entries.add(entry(new Change.Link("P1001-500", "C" + (300 + c)), "b"));
     }
     ChangePage page = new ChangePage(entries, hubSeq, hubSeq);
+    store.stepBudgetNanos(Long.MAX_VALUE);
     AtomicInteger steps = new AtomicInteger();
     store.timings((kind, nanos) -> {
       if (kind.equals("page.step") && steps.incrementAndGet() == 2) {
