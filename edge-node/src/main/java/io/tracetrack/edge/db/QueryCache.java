@@ -131,6 +131,19 @@ public final class QueryCache implements AutoCloseable {
       }
     }
 
+    /** Every row of the result, mapped. */
+    public <T> List<T> fetch(RowMapper<T> mapper) {
+      try (ResultSet rs = statement.executeQuery()) {
+        List<T> rows = new java.util.ArrayList<>();
+        while (rs.next()) {
+          rows.add(mapper.map(rs));
+        }
+        return rows;
+      } catch (SQLException e) {
+        throw new DataAccessException(e.getMessage(), e);
+      }
+    }
+
     void close() {
       try {
         statement.close();

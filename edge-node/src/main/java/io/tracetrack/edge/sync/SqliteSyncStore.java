@@ -243,7 +243,10 @@ public final class SqliteSyncStore implements SyncStore {
     }
     long stepEnd = i == entries.size() ? pageNext : entries.get(i - 1).seq();
     dsl.execute("update sync_state set replica_seq = ? where id = 1", replicaSeq);
+    long rebaseFrom = System.nanoTime();
+    timings.accept("page.entries", rebaseFrom - startedNanos);
     view.rebase(session, dirty, now);
+    timings.accept("page.rebase", System.nanoTime() - rebaseFrom);
     dsl.execute("update sync_state set pull_cursor = ?, last_sync_at = ? where id = 1", Math.max(cursor, stepEnd), now);
     return new Step(i, applied);
   }

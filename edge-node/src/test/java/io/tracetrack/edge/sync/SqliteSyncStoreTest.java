@@ -321,6 +321,7 @@ class SqliteSyncStoreTest {
       }
     }
     scan("P9-5");
+    System.out.println("scans alone: " + spread(idleScans(200)));
     AtomicBoolean done = new AtomicBoolean();
     AtomicInteger answered = new AtomicInteger();
     List<Long> micros = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -338,7 +339,14 @@ class SqliteSyncStoreTest {
         i++;
       }
     });
-    List<Long> steps = timed("page.step");
+    List<Long> steps = new ArrayList<>();
+    List<Long> inside = new ArrayList<>();
+    List<Long> rebase = new ArrayList<>();
+    store.timings((kind, n) -> (switch (kind) {
+      case "page.step" -> steps;
+      case "page.entries" -> inside;
+      default -> rebase;
+    }).add(n));
     long t0 = System.nanoTime();
     for (int from = 0; from < all.size(); from += 1000) {
       List<ChangeEntry> slice = all.subList(from, Math.min(all.size(), from + 1000));
@@ -352,7 +360,8 @@ class SqliteSyncStoreTest {
     System.out.printf(java.util.Locale.ROOT, "catch-up of %d changes in %d ms; %d scans meanwhile, p50 %d us, p99 %d us%n",
         all.size(), tookMs, sorted.size(), sorted.isEmpty() ? 0 : sorted.get(sorted.size() / 2),
         sorted.isEmpty() ? 0 : sorted.get(sorted.size() * 99 / 100));
-    System.out.println("catch-up steps: " + spread(steps));
+    System.out.println("catch-up steps: " + spread(steps) + "; entries part " + spread(inside) + "; rebase part "
+        + spread(rebase));
 
     assertThat(answered.get()).isEqualTo(micros.size());
     assertThat(store.pullCursor()).isEqualTo(all.size());
@@ -360,6 +369,18 @@ class SqliteSyncStoreTest {
         .isEqualTo(parents);
     assertThat(edge.count("select count(*) from hub_bag")).isEqualTo(parents * (children + 1));
     assertViewConsistent();
+  }
+
+  /** Scans with nothing else writing, nanoseconds each: what a scan costs on this machine at all. */
+  List<Long> idleScans(int n) {
+    List<Long> nanos = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      long t0 = System.nanoTime();
+      edge.scans.scan("s3", "idle", "C" + (8_000_000 + i));
+      nanos.add(System.nanoTime() - t0);
+      edge.clock.advance(Duration.ofSeconds(1));
+    }
+    return nanos;
   }
 
   /** Per-transaction durations of one kind, as "n, p50, p99, max" in ms, for the log (never asserted). */
