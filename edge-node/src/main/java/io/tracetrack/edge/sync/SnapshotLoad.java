@@ -104,7 +104,7 @@ final class SnapshotLoad implements SyncStore.SnapshotLoader {
 
   /** Empties the staging table in chunks: a load that stopped short may have left many rows. */
   private void clearNext() {
-    while (store.db().write(dsl -> dsl.execute("delete from hub_bag_next where code in "
+    while (store.db().writeReplayable(session -> session.dsl().execute("delete from hub_bag_next where code in "
         + "(select code from hub_bag_next limit ?)", SqliteSyncStore.SNAPSHOT_CHUNK)) > 0) {
       // next chunk
     }
@@ -128,9 +128,13 @@ final class SnapshotLoad implements SyncStore.SnapshotLoader {
     int from = 0;
     while (from < chunk.size()) {
       int start = from;
-      long t0 = System.nanoTime();
-      from = store.db().writeSession(session -> writeRows(session, chunk, start, now, System.nanoTime()));
-      store.timings().accept("snapshot.chunk", System.nanoTime() - t0);
+      long[] locked = new long[1];
+      from = store.db().writeReplayable(session -> {
+        locked[0] = System.nanoTime();
+        return writeRows(session, chunk, start, now, locked[0]);
+      });
+      // the time this transaction held the writer, to after its commit
+      store.timings().accept("snapshot.chunk", System.nanoTime() - locked[0]);
     }
   }
 

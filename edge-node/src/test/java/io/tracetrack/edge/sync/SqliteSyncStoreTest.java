@@ -582,6 +582,23 @@ class SqliteSyncStoreTest {
   }
 
   @Test
+  void replayableWrites_runWithoutCommitFsync_scansAfterThemWithIt() {
+    String sync = "pragma synchronous";
+    int during = edge.db.writeReplayable(s -> s.dsl().fetchSingle(sync).get(0, Integer.class));
+    assertThat(during).isEqualTo(1); // NORMAL
+    assertThatThrownBy(() -> edge.db.writeReplayable(s -> {
+      throw new IllegalStateException("a failed step");
+    })).hasMessageContaining("failed step");
+    assertThat(edge.db.<Integer>writeReplayable(s -> 3)).isEqualTo(3);
+    int after = edge.db.write(d -> d.fetchSingle(sync).get(0, Integer.class));
+    assertThat(after).isEqualTo(2); // FULL again
+    pull(parent("P1001-5", 5));
+    assertThat(scan("P1001-5").accepted()).isTrue();
+    int afterScan = edge.db.write(d -> d.fetchSingle(sync).get(0, Integer.class));
+    assertThat(afterScan).isEqualTo(2);
+  }
+
+  @Test
   void hubAnswersALowerLastSeq_theOpsAfterItAreSentAgain() {
     scan("P1001-5");
     scan("C1");
