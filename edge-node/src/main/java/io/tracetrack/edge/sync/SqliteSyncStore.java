@@ -59,8 +59,11 @@ public final class SqliteSyncStore implements SyncStore {
    * {@link #STEP_BUDGET_NANOS} each, {@link SnapshotLoad#ROWS_PER_STATEMENT} rows a statement).
    */
   static final int SNAPSHOT_CHUNK = 2_000;
-  /** View rows rebuilt per transaction after a snapshot. */
-  static final int REBUILD_CHUNK = 2_000;
+  /**
+   * View rows rebuilt per transaction after a staged snapshot: 2,000 held the writer 24 ms p50
+   * (measured, loaded machine); without a commit fsync a smaller chunk costs little more in total.
+   */
+  static final int REBUILD_CHUNK = 500;
 
   private final EdgeDatabase db;
   private final Clock clock;
