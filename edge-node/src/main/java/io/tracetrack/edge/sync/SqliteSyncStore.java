@@ -196,13 +196,17 @@ public final class SqliteSyncStore implements SyncStore {
     int from = 0;
     do {
       int start = from;
-      long[] locked = new long[1];
+      long[] locked = new long[2];
       Step step = db.writeReplayable(session -> {
         locked[0] = System.nanoTime();
-        return applyStep(session, entries, changes, start, page.next());
+        Step done = applyStep(session, entries, changes, start, page.next());
+        locked[1] = System.nanoTime();
+        return done;
       });
+      long committed = System.nanoTime();
       // the time this step held the writer (to after its commit): what a scan may have waited behind
-      timings.accept("page.step", System.nanoTime() - locked[0]);
+      timings.accept("page.step", committed - locked[0]);
+      timings.accept("page.commit", committed - locked[1]);
       applied += step.applied();
       from = step.to();
     } while (from < entries.size());

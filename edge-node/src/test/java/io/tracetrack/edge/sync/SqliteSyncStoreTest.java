@@ -402,9 +402,11 @@ class SqliteSyncStoreTest {
     List<Long> steps = new ArrayList<>();
     List<Long> inside = new ArrayList<>();
     List<Long> rebase = new ArrayList<>();
+    List<Long> commits = new ArrayList<>();
     store.timings((kind, n) -> (switch (kind) {
       case "page.step" -> steps;
       case "page.entries" -> inside;
+      case "page.commit" -> commits;
       default -> rebase;
     }).add(n));
     long t0 = System.nanoTime();
@@ -421,7 +423,7 @@ class SqliteSyncStoreTest {
         all.size(), tookMs, sorted.size(), sorted.isEmpty() ? 0 : sorted.get(sorted.size() / 2),
         sorted.isEmpty() ? 0 : sorted.get(sorted.size() * 99 / 100));
     System.out.println("catch-up steps: " + spread(steps) + "; entries part " + spread(inside) + "; rebase part "
-        + spread(rebase));
+        + spread(rebase) + "; commit " + spread(commits));
 
     assertThat(answered.get()).isEqualTo(micros.size());
     assertThat(store.pullCursor()).isEqualTo(all.size());
