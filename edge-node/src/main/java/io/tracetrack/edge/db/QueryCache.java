@@ -101,6 +101,20 @@ public final class QueryCache implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Binds the {@code position}-th value (1-based) directly: for statements of many rows (a
+     * multi-row INSERT has thousands of values), where a name lookup per value would cost more
+     * than the binding. Only for statements whose every value is a named parameter.
+     */
+    public Prepared set(int position, Object value) {
+      try {
+        statement.setObject(position, value);
+      } catch (SQLException e) {
+        throw new DataAccessException("binding value " + position, e);
+      }
+      return this;
+    }
+
     public int execute() {
       try {
         return statement.executeUpdate();
@@ -112,6 +126,19 @@ public final class QueryCache implements AutoCloseable {
     public <T> Optional<T> fetchOne(RowMapper<T> mapper) {
       try (ResultSet rs = statement.executeQuery()) {
         return rs.next() ? Optional.of(mapper.map(rs)) : Optional.empty();
+      } catch (SQLException e) {
+        throw new DataAccessException(e.getMessage(), e);
+      }
+    }
+
+    /** Every row of the result, mapped. */
+    public <T> List<T> fetch(RowMapper<T> mapper) {
+      try (ResultSet rs = statement.executeQuery()) {
+        List<T> rows = new java.util.ArrayList<>();
+        while (rs.next()) {
+          rows.add(mapper.map(rs));
+        }
+        return rows;
       } catch (SQLException e) {
         throw new DataAccessException(e.getMessage(), e);
       }

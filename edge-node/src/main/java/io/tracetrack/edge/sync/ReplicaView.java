@@ -3,6 +3,7 @@ package io.tracetrack.edge.sync;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tracetrack.edge.db.EdgeDatabase;
+import io.tracetrack.edge.db.QueryCache;
 import io.tracetrack.edge.scan.ViewReplay;
 import io.tracetrack.sync.Reconciler;
 import java.util.ArrayList;
@@ -15,6 +16,8 @@ import java.util.TreeMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.jooq.DSLContext;
+import org.jooq.QueryPart;
+import org.jooq.impl.DSL;
 
 /**
  * Keeps the station's view ({@code bag}) equal to the hub's state ({@code hub_bag}) with this
@@ -55,17 +58,20 @@ final class ReplicaView {
       return;
     }
     DSLContext dsl = session.dsl();
+    QueryCache q = session.queries();
     long replicaSeq = dsl.fetchSingle("select replica_seq from sync_state where id = 1").get(0, Long.class);
     String edgeId = dsl.fetchSingle("select edge_id from edge_meta where id = 1").get(0, String.class);
     pending.refresh(dsl, replicaSeq);
     Set<Long> refused = pending.isEmpty() ? Set.of() : new HashSet<>(dsl.fetch(
         "select op_seq from conflict where op_applied = 0 and edge_id = ? and op_seq > ?", edgeId, replicaSeq)
         .getValues(0, Long.class));
+    // the temp table exists before the statements over it are prepared (once per connection): a
+    // step's rebase is about ten statements, and preparing them anew each step cost more than running them
     dsl.execute("create temp table if not exists rebase_code (code varchar(64) primary key, round integer not null) without rowid");
-    dsl.execute("delete from temp.rebase_code");
+    prepared(q, "rebase.clear", "delete from temp.rebase_code").execute();
     TreeMap<Long, PendingOps.Pending> replay = new TreeMap<>();
     List<String> frontier = new ArrayList<>(new LinkedHashSet<>(dirty));
-    addCodes(dsl, frontier, 0);
+    addCodes(q, frontier, 0);
     for (int round = 0; ; round++) {
       // the pending ops touching this round's codes, and the codes they touch in turn
       Set<String> next = new LinkedHashSet<>();
@@ -78,26 +84,42 @@ final class ReplicaView {
           }
         }
       }
-      addCodes(dsl, List.copyOf(next), round + 1);
+      addCodes(q, List.copyOf(next), round + 1);
       // the parents of this round's codes, in the view and at the hub
-      dsl.execute("insert or ignore into temp.rebase_code (code, round) "
-          + "select b.parent_code, ? from temp.rebase_code r cross join bag b on b.code = r.code "
-          + "where r.round = ? and b.parent_code is not null "
-          + "union select h.parent_code, ? from temp.rebase_code r cross join hub_bag h on h.code = r.code "
-          + "where r.round = ? and h.parent_code is not null", round + 1, round, round + 1, round);
-      frontier = dsl.fetch("select code from temp.rebase_code where round = ?", round + 1).getValues(0, String.class);
+      prepared(q, "rebase.parents", "insert or ignore into temp.rebase_code (code, round) "
+          + "select b.parent_code, {0} from temp.rebase_code r cross join bag b on b.code = r.code "
+          + "where r.round = {1} and b.parent_code is not null "
+          + "union select h.parent_code, {2} from temp.rebase_code r cross join hub_bag h on h.code = r.code "
+          + "where r.round = {3} and h.parent_code is not null", "next", "round", "next2", "round2")
+          .set("next", round + 1).set("round", round).set("next2", round + 1).set("round2", round).execute();
+      frontier = prepared(q, "rebase.frontier", "select code from temp.rebase_code where round = {0}", "round")
+          .set("round", round + 1).fetch(r -> r.getString(1));
       if (frontier.isEmpty()) {
         break;
       }
     }
-    resetMarked(dsl, now);
+    resetMarked(q, now);
     replay(session, replay.values());
+  }
+
+  /**
+   * A statement rendered and prepared once per connection: the placeholders {@code {0}, {1}, ...}
+   * appear in order, once each, and take {@code names}.
+   */
+  private static QueryCache.Prepared prepared(QueryCache q, String key, String sql, String... names) {
+    return q.statement(key, d -> {
+      QueryPart[] params = new QueryPart[names.length];
+      for (int i = 0; i < names.length; i++) {
+        params[i] = DSL.param(names[i], Object.class);
+      }
+      return d.query(sql, params);
+    });
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Marks codes for the reset: one statement for any number (a JSON array read by json_each). */
-  private static void addCodes(DSLContext dsl, List<String> codes, int round) {
+  private static void addCodes(QueryCache q, List<String> codes, int round) {
     if (codes.isEmpty()) {
       return;
     }
@@ -107,7 +129,8 @@ final class ReplicaView {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a list of strings always serializes", e);
     }
-    dsl.execute("insert or ignore into temp.rebase_code (code, round) select value, ? from json_each(?)", round, array);
+    prepared(q, "rebase.mark", "insert or ignore into temp.rebase_code (code, round) select value, {0} from json_each({1})",
+        "round", "codes").set("round", round).set("codes", array).execute();
   }
 
   /**
@@ -116,13 +139,13 @@ final class ReplicaView {
    * where, its seq) is kept while the parent is unchanged, so a station's undo still finds its last
    * link. A row already equal to the hub's is not rewritten: an echo of the dock's own op costs a read.
    */
-  private static void resetMarked(DSLContext dsl, long now) {
-    dsl.execute("delete from bag where code in (select code from temp.rebase_code) "
-        + "and not exists (select 1 from hub_bag h where h.code = bag.code)");
-    dsl.execute("update bag set role = h.role, expected_count = h.expected_count, limit_count = h.limit_count, "
+  private static void resetMarked(QueryCache q, long now) {
+    prepared(q, "rebase.delete", "delete from bag where code in (select code from temp.rebase_code) "
+        + "and not exists (select 1 from hub_bag h where h.code = bag.code)").execute();
+    prepared(q, "rebase.update", "update bag set role = h.role, expected_count = h.expected_count, limit_count = h.limit_count, "
         + "child_count = h.child_count, on_finalized_bill = h.on_finalized_bill, "
-        + "finished_at = case when h.finished = 1 then coalesce(bag.finished_at, ?) end, "
-        + "finished_by = case when h.finished = 1 then coalesce(bag.finished_by, ?) end, "
+        + "finished_at = case when h.finished = 1 then coalesce(bag.finished_at, {0}) end, "
+        + "finished_by = case when h.finished = 1 then coalesce(bag.finished_by, '" + HUB + "') end, "
         + "linked_at = case when bag.parent_code is h.parent_code then bag.linked_at end, "
         + "linked_by = case when bag.parent_code is h.parent_code then bag.linked_by end, "
         + "linked_station = case when bag.parent_code is h.parent_code then bag.linked_station end, "
@@ -132,14 +155,16 @@ final class ReplicaView {
         + "and (bag.role is not h.role or bag.expected_count is not h.expected_count "
         + "or bag.limit_count is not h.limit_count or bag.child_count is not h.child_count "
         + "or bag.on_finalized_bill is not h.on_finalized_bill or bag.parent_code is not h.parent_code "
-        + "or (bag.finished_at is not null) != (h.finished = 1))", now, HUB);
-    dsl.execute("insert into bag (code, role, expected_count, limit_count, child_count, on_finalized_bill, "
+        + "or (bag.finished_at is not null) != (h.finished = 1))", "now").set("now", now).execute();
+    prepared(q, "rebase.insert", "insert into bag (code, role, expected_count, limit_count, child_count, on_finalized_bill, "
         + "finished_at, finished_by, created_at, created_by, created_station, parent_code) "
         + "select h.code, h.role, h.expected_count, h.limit_count, h.child_count, h.on_finalized_bill, "
-        + "case when h.finished = 1 then ? end, case when h.finished = 1 then ? end, ?, ?, ?, h.parent_code "
+        + "case when h.finished = 1 then {0} end, case when h.finished = 1 then '" + HUB + "' end, {1}, '" + HUB + "', '"
+        + HUB + "', h.parent_code "
         // cross join: SQLite then walks the (small) closure and looks each code up, never the whole replica
         + "from temp.rebase_code r cross join hub_bag h on h.code = r.code "
-        + "where not exists (select 1 from bag b where b.code = h.code)", now, HUB, now, HUB, HUB);
+        + "where not exists (select 1 from bag b where b.code = h.code)", "finishedAt", "createdAt")
+        .set("finishedAt", now).set("createdAt", now).execute();
   }
 
   /** Replays ops in order; one that fails to apply (a bug) is logged and skipped, never wedges sync. */

@@ -42,17 +42,28 @@ import org.jooq.Record;
 public final class SqliteSyncStore implements SyncStore {
 
   /**
-   * Change entries applied per transaction: a page of up to 1,000 is cut into steps this long, so
-   * a scan waits behind a few milliseconds of sync, never behind a whole page.
+   * At most this many change entries per transaction: a page of up to 1,000 is cut into steps, so a
+   * scan waits behind a few milliseconds of sync, never behind a whole page.
    */
   static final int PAGE_STEP = 200;
   /**
-   * Snapshot bag rows written per transaction while loading: 5,000 took ~70 ms a transaction
-   * (measured), 1,000 keeps each near the length of a scan's own.
+   * How long a step (or a snapshot chunk) goes on writing before it rebases and commits, nanoseconds.
+   * A scan waiting for the writer waits at most about this long plus a commit; a fixed count of
+   * entries did not bound that (200 entries took 10 ms p50 but 70-260 ms under load, measured), a
+   * clock read between entries does. Much shorter costs more commits (an fsync each) for the
+   * same work.
    */
-  static final int SNAPSHOT_CHUNK = 1_000;
-  /** View rows rebuilt per transaction after a snapshot. */
-  static final int REBUILD_CHUNK = 2_000;
+  static final long STEP_BUDGET_NANOS = 4_000_000;
+  /**
+   * Snapshot bag rows buffered before they are written (in transactions of at most
+   * {@link #STEP_BUDGET_NANOS} each, {@link SnapshotLoad#ROWS_PER_STATEMENT} rows a statement).
+   */
+  static final int SNAPSHOT_CHUNK = 2_000;
+  /**
+   * View rows rebuilt per transaction after a staged snapshot: 2,000 held the writer 24 ms p50
+   * (measured, loaded machine); without a commit fsync a smaller chunk costs little more in total.
+   */
+  static final int REBUILD_CHUNK = 500;
 
   private final EdgeDatabase db;
   private final Clock clock;
@@ -62,6 +73,8 @@ public final class SqliteSyncStore implements SyncStore {
   private final ReplicaView view;
   /** Where each sync transaction's duration goes (what it was, nanoseconds): tests print them; nothing by default. */
   private volatile Timings timings = (what, nanos) -> { };
+  /** {@link #STEP_BUDGET_NANOS}; tests that need steps of a known length set it to forever. */
+  private volatile long stepBudgetNanos = STEP_BUDGET_NANOS;
 
   /** A sink for transaction durations. */
   @FunctionalInterface
@@ -174,23 +187,45 @@ public final class SqliteSyncStore implements SyncStore {
   public int applyPage(ChangePage page) {
     resumeRebuild();
     List<ChangeEntry> entries = page.entries();
+    // decoded before any transaction: JSON parsing is CPU the writer's lock need not be held for
+    List<Optional<Change>> changes = new ArrayList<>(entries.size());
+    for (ChangeEntry entry : entries) {
+      changes.add(wire.change(entry));
+    }
     int applied = 0;
     int from = 0;
     do {
-      int to = Math.min(entries.size(), from + PAGE_STEP);
-      List<ChangeEntry> step = entries.subList(from, to);
-      // the last step takes the cursor to the page's next, past entries the hub filtered out
-      long stepEnd = to == entries.size() ? page.next() : step.getLast().seq();
-      long t0 = System.nanoTime();
-      applied += db.writeSession(session -> applyStep(session, step, stepEnd));
-      timings.accept("page.step", System.nanoTime() - t0);
-      from = to;
+      int start = from;
+      long[] locked = new long[2];
+      Step step = db.writeReplayable(session -> {
+        locked[0] = System.nanoTime();
+        Step done = applyStep(session, entries, changes, start, page.next());
+        locked[1] = System.nanoTime();
+        return done;
+      });
+      long committed = System.nanoTime();
+      // the time this step held the writer (to after its commit): what a scan may have waited behind
+      timings.accept("page.step", committed - locked[0]);
+      timings.accept("page.commit", committed - locked[1]);
+      applied += step.applied();
+      from = step.to();
     } while (from < entries.size());
     return applied;
   }
 
-  /** One short transaction of a page: its entries, the rebase of what they touch, the cursor to {@code stepEnd}. */
-  private int applyStep(EdgeDatabase.Session session, List<ChangeEntry> entries, long stepEnd) {
+  /** How far a step got (the index after its last entry) and how many entries it applied. */
+  private record Step(int to, int applied) {}
+
+  /**
+   * One short transaction of a page: entries from {@code from} until the step's time budget or
+   * {@link #PAGE_STEP} entries are used up, the rebase of what they touch, and the cursor to the
+   * last entry taken (to the page's {@code next} when that was the page's last, past entries the
+   * hub filtered out).
+   */
+  private Step applyStep(EdgeDatabase.Session session, List<ChangeEntry> entries, List<Optional<Change>> changes,
+      int from, long pageNext) {
+    // the budget counts from here, not from before the lock: time spent waiting behind a scan is not this step's
+    long startedNanos = System.nanoTime();
     long now = clock.millis();
     DSLContext dsl = session.dsl();
     Record state = dsl.fetchSingle("select pull_cursor, replica_seq from sync_state where id = 1");
@@ -200,13 +235,16 @@ public final class SqliteSyncStore implements SyncStore {
     String ownOrigin = "edge:" + edgeId + ":";
     Set<String> dirty = new LinkedHashSet<>();
     int applied = 0;
-    for (ChangeEntry entry : entries) {
-      if (entry.seq() <= cursor) {
-        continue; // applied before: a page taken twice changes nothing more
-      }
-      Optional<Change> change = wire.change(entry);
-      if (change.isEmpty()) {
-        continue; // a newer hub's type: skipped, not refused
+    int limit = Math.min(entries.size(), from + PAGE_STEP);
+    long budget = stepBudgetNanos;
+    int i = from;
+    // at least one entry a step, or a slow moment would never move on
+    while (i < limit && (i == from || System.nanoTime() - startedNanos < budget)) {
+      ChangeEntry entry = entries.get(i);
+      Optional<Change> change = changes.get(i);
+      i++;
+      if (entry.seq() <= cursor || change.isEmpty()) {
+        continue; // applied before (a page taken twice changes nothing more), or a newer hub's type: skipped
       }
       Replica.apply(session, change.get(), entry, edgeId, dirty);
       applied++;
@@ -214,10 +252,14 @@ public final class SqliteSyncStore implements SyncStore {
         replicaSeq = Math.max(replicaSeq, parseSeq(entry.origin().substring(ownOrigin.length())));
       }
     }
+    long stepEnd = i == entries.size() ? pageNext : entries.get(i - 1).seq();
     dsl.execute("update sync_state set replica_seq = ? where id = 1", replicaSeq);
+    long rebaseFrom = System.nanoTime();
+    timings.accept("page.entries", rebaseFrom - startedNanos);
     view.rebase(session, dirty, now);
+    timings.accept("page.rebase", System.nanoTime() - rebaseFrom);
     dsl.execute("update sync_state set pull_cursor = ?, last_sync_at = ? where id = 1", Math.max(cursor, stepEnd), now);
-    return applied;
+    return new Step(i, applied);
   }
 
   private static long parseSeq(String text) {
@@ -275,6 +317,18 @@ public final class SqliteSyncStore implements SyncStore {
     return timings;
   }
 
+  long stepBudgetNanos() {
+    return stepBudgetNanos;
+  }
+
+  /** Sets how long a step writes before committing; {@code Long.MAX_VALUE} gives steps of a fixed size. */
+  void stepBudgetNanos(long nanos) {
+    if (nanos <= 0) {
+      throw new IllegalArgumentException("a step budget must be positive: " + nanos);
+    }
+    this.stepBudgetNanos = nanos;
+  }
+
   void timings(Timings sink) {
     this.timings = Objects.requireNonNull(sink, "sink");
   }
@@ -302,8 +356,9 @@ public final class SqliteSyncStore implements SyncStore {
   void resumeRebuild() {
     while (true) {
       long now = clock.millis();
-      long t0 = System.nanoTime();
-      boolean more = db.writeSession(session -> {
+      long[] locked = new long[1];
+      boolean more = db.writeReplayable(session -> {
+        locked[0] = System.nanoTime();
         DSLContext dsl = session.dsl();
         String from = dsl.fetchSingle("select rebuild_from from sync_state where id = 1").get(0, String.class);
         if (from == null) {
@@ -314,7 +369,7 @@ public final class SqliteSyncStore implements SyncStore {
         dsl.execute("update sync_state set rebuild_from = ? where id = 1", upTo.equals(ReplicaView.LAST_CODE) ? null : upTo);
         return !upTo.equals(ReplicaView.LAST_CODE);
       });
-      timings.accept("rebuild.chunk", System.nanoTime() - t0);
+      timings.accept("rebuild.chunk", System.nanoTime() - locked[0]);
       if (!more) {
         return;
       }

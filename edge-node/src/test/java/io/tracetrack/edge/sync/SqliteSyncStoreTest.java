@@ -290,6 +290,66 @@ class SqliteSyncStoreTest {
     }
 
     @Test
+    void freshDock_scansDuringTheLoad_viewIsHubPlusThoseScans_noRebuild() {
+      List<SnapshotLine.BagRow> rows = new ArrayList<>();
+      rows.add(new SnapshotLine.BagRow("P1001-5", "PARENT", 5, 5, 2, null, false, false));
+      rows.add(new SnapshotLine.BagRow("C8", "CHILD", null, 0, 0, "P1001-5", false, false));
+      for (int i = 0; i < 2_500; i++) {
+        rows.add(new SnapshotLine.BagRow(String.format(java.util.Locale.ROOT, "Q%05d-50", i), "PARENT", 50, 50, 0, null,
+            false, false));
+      }
+      // C9 arrives after the first chunk was written: the dock scans it first
+      rows.add(new SnapshotLine.BagRow("C9", "CHILD", null, 0, 0, "P1001-5", false, false));
+      List<Long> rebuilt = timed("rebuild.chunk");
+      try (SyncStore.SnapshotLoader loader = store.snapshotLoader()) {
+        loader.accept(new SnapshotLine.Begin(40, rows.size(), 0, 0));
+        rows.subList(0, SqliteSyncStore.SNAPSHOT_CHUNK).forEach(loader::accept);
+        // a fresh dock's rows are in the view as soon as they are written, before the End line
+        assertThat(count("P1001-5")).isEqualTo(2);
+        scan("P1001-5");
+        assertThat(scan("C1").accepted()).isTrue();
+        assertThat(scan("C9").accepted()).isTrue();
+        rows.subList(SqliteSyncStore.SNAPSHOT_CHUNK, rows.size()).forEach(loader::accept);
+        loader.accept(new SnapshotLine.End(40, rows.size()));
+        loader.finish();
+      }
+
+      assertThat(rebuilt).isEmpty();
+      assertThat(rebuildFrom()).isNull();
+      assertThat(edge.count("select count(*) from hub_bag_next")).isZero();
+      assertThat(store.pullCursor()).isEqualTo(40);
+      // the hub's C8 and C9, and this dock's pending C1
+      assertThat(count("P1001-5")).isEqualTo(3);
+      assertThat(onParent("C1", "P1001-5")).isOne();
+      assertThat(onParent("C9", "P1001-5")).isOne();
+      assertThat(edge.count("select count(*) from bag")).isEqualTo(rows.size() + 1);
+      assertThat(edge.count("select count(*) from hub_bag")).isEqualTo(rows.size());
+      assertViewConsistent();
+    }
+
+    @Test
+    void freshDock_truncatedLoad_thenAComplete_oneStagedLoadSetsEveryRow() {
+      List<SnapshotLine.BagRow> partial = new ArrayList<>();
+      for (int i = 0; i < 2_500; i++) {
+        partial.add(new SnapshotLine.BagRow("C" + i, "CHILD", null, 0, 0, null, false, false));
+      }
+      assertThatThrownBy(() -> load(99, partial, List.of(), false)).isInstanceOf(IllegalStateException.class);
+      assertThat(store.needsSnapshot()).isTrue();
+      assertThat(store.pullCursor()).isZero();
+
+      List<SnapshotLine.BagRow> full = List.of(new SnapshotLine.BagRow("P1001-5", "PARENT", 5, 5, 1, null, false, false),
+          new SnapshotLine.BagRow("C7", "CHILD", null, 0, 0, "P1001-5", false, false));
+      load(120, full, List.of(), true);
+
+      assertThat(store.needsSnapshot()).isFalse();
+      assertThat(store.pullCursor()).isEqualTo(120);
+      assertThat(edge.count("select count(*) from hub_bag")).isEqualTo(2);
+      assertThat(edge.count("select count(*) from bag")).isEqualTo(2);
+      assertThat(onParent("C7", "P1001-5")).isOne();
+      assertViewConsistent();
+    }
+
+    @Test
     void hubUsers_signInOffline_disabledOneCannot() {
       String hash = Passwords.hash("correct horse battery");
       load(5, List.of(), List.of(new Change.User("Ravi", "DISPATCHER", null, true, hash),
@@ -321,6 +381,7 @@ class SqliteSyncStoreTest {
       }
     }
     scan("P9-5");
+    System.out.println("scans alone: " + spread(idleScans(200)));
     AtomicBoolean done = new AtomicBoolean();
     AtomicInteger answered = new AtomicInteger();
     List<Long> micros = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -338,7 +399,16 @@ class SqliteSyncStoreTest {
         i++;
       }
     });
-    List<Long> steps = timed("page.step");
+    List<Long> steps = new ArrayList<>();
+    List<Long> inside = new ArrayList<>();
+    List<Long> rebase = new ArrayList<>();
+    List<Long> commits = new ArrayList<>();
+    store.timings((kind, n) -> (switch (kind) {
+      case "page.step" -> steps;
+      case "page.entries" -> inside;
+      case "page.commit" -> commits;
+      default -> rebase;
+    }).add(n));
     long t0 = System.nanoTime();
     for (int from = 0; from < all.size(); from += 1000) {
       List<ChangeEntry> slice = all.subList(from, Math.min(all.size(), from + 1000));
@@ -352,7 +422,8 @@ class SqliteSyncStoreTest {
     System.out.printf(java.util.Locale.ROOT, "catch-up of %d changes in %d ms; %d scans meanwhile, p50 %d us, p99 %d us%n",
         all.size(), tookMs, sorted.size(), sorted.isEmpty() ? 0 : sorted.get(sorted.size() / 2),
         sorted.isEmpty() ? 0 : sorted.get(sorted.size() * 99 / 100));
-    System.out.println("catch-up steps: " + spread(steps));
+    System.out.println("catch-up steps: " + spread(steps) + "; entries part " + spread(inside) + "; rebase part "
+        + spread(rebase) + "; commit " + spread(commits));
 
     assertThat(answered.get()).isEqualTo(micros.size());
     assertThat(store.pullCursor()).isEqualTo(all.size());
@@ -360,6 +431,18 @@ class SqliteSyncStoreTest {
         .isEqualTo(parents);
     assertThat(edge.count("select count(*) from hub_bag")).isEqualTo(parents * (children + 1));
     assertViewConsistent();
+  }
+
+  /** Scans with nothing else writing, nanoseconds each: what a scan costs on this machine at all. */
+  List<Long> idleScans(int n) {
+    List<Long> nanos = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      long t0 = System.nanoTime();
+      edge.scans.scan("s3", "idle", "C" + (8_000_000 + i));
+      nanos.add(System.nanoTime() - t0);
+      edge.clock.advance(Duration.ofSeconds(1));
+    }
+    return nanos;
   }
 
   /** Per-transaction durations of one kind, as "n, p50, p99, max" in ms, for the log (never asserted). */
@@ -396,6 +479,7 @@ class SqliteSyncStoreTest {
       }
     }
     List<ChangeEntry> page = all.subList(0, 20_000);
+    store.stepBudgetNanos(Long.MAX_VALUE); // steps of PAGE_STEP entries, whatever the machine's speed
     List<Long> cursors = java.util.Collections.synchronizedList(new ArrayList<>());
     List<Long> steps = java.util.Collections.synchronizedList(new ArrayList<>());
     List<ScanResult> between = new ArrayList<>();
@@ -438,6 +522,7 @@ class SqliteSyncStoreTest {
       entries.add(entry(new Change.Link("P1001-500", "C" + (300 + c)), "b"));
     }
     ChangePage page = new ChangePage(entries, hubSeq, hubSeq);
+    store.stepBudgetNanos(Long.MAX_VALUE);
     AtomicInteger steps = new AtomicInteger();
     store.timings((kind, nanos) -> {
       if (kind.equals("page.step") && steps.incrementAndGet() == 2) {
@@ -499,6 +584,23 @@ class SqliteSyncStoreTest {
   }
 
   @Test
+  void replayableWrites_runWithoutCommitFsync_scansAfterThemWithIt() {
+    String sync = "pragma synchronous";
+    int during = edge.db.writeReplayable(s -> s.dsl().fetchSingle(sync).get(0, Integer.class));
+    assertThat(during).isEqualTo(1); // NORMAL
+    assertThatThrownBy(() -> edge.db.writeReplayable(s -> {
+      throw new IllegalStateException("a failed step");
+    })).hasMessageContaining("failed step");
+    assertThat(edge.db.<Integer>writeReplayable(s -> 3)).isEqualTo(3);
+    int after = edge.db.write(d -> d.fetchSingle(sync).get(0, Integer.class));
+    assertThat(after).isEqualTo(2); // FULL again
+    pull(parent("P1001-5", 5));
+    assertThat(scan("P1001-5").accepted()).isTrue();
+    int afterScan = edge.db.write(d -> d.fetchSingle(sync).get(0, Integer.class));
+    assertThat(afterScan).isEqualTo(2);
+  }
+
+  @Test
   void hubAnswersALowerLastSeq_theOpsAfterItAreSentAgain() {
     scan("P1001-5");
     scan("C1");
@@ -540,14 +642,52 @@ class SqliteSyncStoreTest {
   }
 
   @Test
-  void snapshotOf200kBags_loadTimings() {
-    int bags = 200_000;
-    List<Long> chunks = timed("snapshot.chunk");
+  void snapshotOf200kBags_freshDock_whileAStationScans_timings() throws Exception {
+    loadWhileScanning(200_000, false);
+  }
+
+  @Test
+  void snapshotOf200kBags_dockWithAView_whileAStationScans_timings() throws Exception {
+    loadWhileScanning(200_000, true);
+  }
+
+  /** A first sync at the size of the real hub (1.8M bags): minutes on a slow machine, so only when asked. */
+  @Test
+  void snapshotOf1_8mBags_freshDock_whileAStationScans_timings() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Boolean.getBoolean("tracetrack.volume"),
+        "volume run: -Dtracetrack.volume=true");
+    loadWhileScanning(1_800_000, false);
+  }
+
+  /**
+   * Loads a snapshot of {@code bags} generated lines while another thread scans, and prints the
+   * load's time, its transactions and the scans' p50/p99 (never asserted: this machine is shared).
+   * {@code staged}: the dock has a view already (a scan before Begin), so rows go through the
+   * staging table and the rebuild.
+   */
+  void loadWhileScanning(int bags, boolean staged) throws Exception {
+    if (staged) {
+      scan("P9-5");
+    }
+    List<Long> idle = idleScans(100);
+    List<Long> chunks = new ArrayList<>();
     List<Long> rebuild = new ArrayList<>();
     store.timings((kind, n) -> (kind.equals("snapshot.chunk") ? chunks : rebuild).add(n));
+    AtomicBoolean done = new AtomicBoolean();
+    List<Long> scans = java.util.Collections.synchronizedList(new ArrayList<>());
+    Thread scanner = Thread.ofPlatform().unstarted(() -> {
+      for (int i = 0; !done.get(); i++) {
+        String code = i % 6 == 0 ? "P9-5" : (i % 6 == 5 ? "CMD-UNDO" : "C" + (7_000_000 + i));
+        long s0 = System.nanoTime();
+        edge.scans.scan("s2", "bob", code);
+        scans.add(System.nanoTime() - s0);
+        edge.clock.advance(Duration.ofSeconds(1));
+      }
+    });
     long t0 = System.nanoTime();
     try (SyncStore.SnapshotLoader loader = store.snapshotLoader()) {
       loader.accept(new SnapshotLine.Begin(9, bags, 0, 0));
+      scanner.start();
       for (int i = 0; i < bags; i++) {
         boolean parent = i % 25 == 0;
         String code = parent ? String.format(java.util.Locale.ROOT, "P%07d-24", i) : "C" + (10_000_000 + i);
@@ -559,9 +699,14 @@ class SqliteSyncStoreTest {
       loader.finish();
     }
     long ms = (System.nanoTime() - t0) / 1_000_000;
-    System.out.printf(java.util.Locale.ROOT, "snapshot of %d bags in %d ms; load chunks: %s; rebuild chunks: %s%n",
-        bags, ms, spread(chunks), spread(rebuild));
-    assertThat(edge.count("select count(*) from bag")).isEqualTo(bags);
+    done.set(true);
+    scanner.join();
+    System.out.printf(java.util.Locale.ROOT, "snapshot of %d bags (%s) in %d ms; load tx: %s; rebuild tx: %s; "
+            + "scans alone: %s; %d scans meanwhile: %s%n", bags, staged ? "staged" : "fresh", ms, spread(chunks),
+        spread(rebuild), spread(idle), scans.size(), spread(scans));
+    assertThat(edge.count("select count(*) from hub_bag")).isEqualTo(bags);
+    assertThat(edge.count("select count(*) from bag where code like 'C1%' and length(code) = 9")).isEqualTo(bags - bags / 25);
+    assertThat(store.needsSnapshot()).isFalse();
     assertViewConsistent();
   }
 }
