@@ -35,13 +35,19 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * and over (every op creates a bag, writes a history row and a change-log entry).
  */
 @EnabledIfSystemProperty(named = "tracetrack.ingestbench", matches = "true")
-class IngestBench {
+public class IngestBench {
 
   private static final int DOCKS = Integer.getInteger("tracetrack.ingestbench.docks", 4);
   private static final int BATCHES = Integer.getInteger("tracetrack.ingestbench.batches", 10);
   private static final int OPS = Integer.getInteger("tracetrack.ingestbench.ops", 1000);
   private static final int POOL = Integer.getInteger("tracetrack.ingestbench.pool", 20);
   private static final int ROUNDS = Integer.getInteger("tracetrack.ingestbench.rounds", 3);
+
+  /** The same run without Maven: {@code java -cp <test classpath> io.tracetrack.hub.sync.IngestBench}. */
+  public static void main(String[] args) throws Exception {
+    new IngestBench().pushes();
+    System.exit(0);
+  }
 
   @Test
   void pushes() throws Exception {
