@@ -108,27 +108,38 @@ public final class ChangeLog {
       type[i] = e.change().type().wire();
       key[i] = e.change().key();
       payload[i] = payload(e.change());
-      at[i] = PgArrays.text(e.at());
+      at[i] = PgBulk.text(e.at());
       origin[i] = e.origin();
       area[i] = e.audienceArea();
       dock[i] = e.audienceDock();
     }
     long first;
-    if (PgArrays.isPostgres(tx)) {
-      // one round trip for the take; the row lock it takes (waiting for any writer holding it to
-      // commit) is what orders the positions
-      long last = tx.update(CHANGE_LOG_HEAD)
-          .set(CHANGE_LOG_HEAD.LAST_SEQ, CHANGE_LOG_HEAD.LAST_SEQ.plus((long) n))
-          .where(CHANGE_LOG_HEAD.ID.eq(1))
-          .returningResult(CHANGE_LOG_HEAD.LAST_SEQ).fetchSingle().value1();
-      first = last - n + 1;
-      PgArrays.execute(tx, "insert into change_log (seq, type, entity_key, payload, at, origin, audience_area, audience_dock)"
-          + " select ? + u.n - 1, u.type, u.key, u.payload, u.at, u.origin, u.area, u.dock from unnest(?::varchar[],"
-          + " ?::varchar[], ?::text[], ?::timestamptz[], ?::varchar[], ?::varchar[], ?::varchar[])"
-          + " with ordinality as u(type, key, payload, at, origin, area, dock, n)",
-          n, first, PgArrays.of("varchar", type), PgArrays.of("varchar", key), PgArrays.of("text", payload),
-          PgArrays.of("text", at), PgArrays.of("varchar", origin), PgArrays.of("varchar", area),
-          PgArrays.of("varchar", dock));
+    long T = System.nanoTime(); // PHASE
+    if (PgBulk.isPostgres(tx)) {
+      // the take and the insert in one statement, so the head is held for one round trip and the
+      // commit; the insert reads the UPDATE's output, so the row lock (waiting for any writer
+      // holding it to commit) is taken first, and it is what orders the positions
+      first = tx.connectionResult(c -> {
+        try (java.sql.PreparedStatement ps = c.prepareStatement("with head as (update change_log_head"
+            + " set last_seq = last_seq + ? where id = 1 returning last_seq - ? + 1 as first),"
+            + " rows as (insert into change_log (seq, type, entity_key, payload, at, origin, audience_area, audience_dock)"
+            + " select head.first + u.n - 1, u.type, u.key, u.payload, u.at, u.origin, u.area, u.dock from head,"
+            + " unnest(?::varchar[], ?::varchar[], ?::text[], ?::timestamptz[], ?::varchar[], ?::varchar[], ?::varchar[])"
+            + " with ordinality as u(type, key, payload, at, origin, area, dock, n) returning 1)"
+            + " select head.first, (select count(*) from rows) from head")) {
+          PgBulk.bind(c, ps, new Object[] {(long) n, (long) n, PgBulk.of("varchar", type), PgBulk.of("varchar", key),
+              PgBulk.of("text", payload), PgBulk.of("text", at), PgBulk.of("varchar", origin),
+              PgBulk.of("varchar", area), PgBulk.of("varchar", dock)});
+          try (java.sql.ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            if (rs.getLong(2) != n) {
+              throw new IllegalStateException("appended " + rs.getLong(2) + " entries, not " + n);
+            }
+            return rs.getLong(1);
+          }
+        }
+      });
+      Ingest.tick(11, T); // PHASE
       return first;
     }
     // UPDATE then read back: H2 has no UPDATE ... RETURNING; the row lock the UPDATE takes (waiting

@@ -8,6 +8,7 @@ import static io.tracetrack.hub.db.jooq.Tables.EDGE_PROGRESS;
 import static io.tracetrack.hub.db.jooq.Tables.SYNC_CONFLICT;
 
 import io.tracetrack.hub.db.jooq.tables.records.EdgeProgressRecord;
+import io.tracetrack.hub.stats.Counters;
 import io.tracetrack.model.BagRole;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -31,15 +32,15 @@ final class IngestStore {
 
   private final DSLContext tx;
   /**
-   * PostgreSQL takes the batch's rows as one array per column ({@code unnest}): one short statement
-   * with a few parameters, parsed in microseconds, where a jOOQ multi-row insert renders and binds
-   * thousands of values. H2 keeps the jOOQ statements.
+   * On PostgreSQL the batch's new rows go in with COPY and the locks and counters take one array per
+   * column: a few short statements where a jOOQ multi-row insert renders, binds and has the server
+   * parse a placeholder per cell (tens of milliseconds a batch). H2 keeps the jOOQ statements.
    */
   private final boolean postgres;
 
   IngestStore(DSLContext tx) {
     this.tx = tx;
-    this.postgres = PgArrays.isPostgres(tx);
+    this.postgres = PgBulk.isPostgres(tx);
   }
 
   /**
@@ -48,9 +49,58 @@ final class IngestStore {
    * first one's committed {@code last_seq} and answers its ops as duplicates.
    */
   EdgeProgressRecord lockProgress(String edgeId, String dock) {
+    // the row exists after the first push: one round trip then, the insert only the first time
+    EdgeProgressRecord row = tx.selectFrom(EDGE_PROGRESS).where(EDGE_PROGRESS.EDGE_ID.eq(edgeId)).forUpdate().fetchOne();
+    if (row != null) {
+      return row;
+    }
     tx.insertInto(EDGE_PROGRESS).set(EDGE_PROGRESS.EDGE_ID, edgeId).set(EDGE_PROGRESS.DOCK, dock)
         .onConflictDoNothing().execute();
     return tx.selectFrom(EDGE_PROGRESS).where(EDGE_PROGRESS.EDGE_ID.eq(edgeId)).forUpdate().fetchSingle();
+  }
+
+  /**
+   * Adds the batch's sums to the dashboard's counters (names in {@code deltas}' order, the API's
+   * order, so no two writers wait on each other in a circle) and {@code scans} to today's, each on
+   * a shard chosen at random as {@link Counters} does. Answers false when the database is not
+   * PostgreSQL: the caller adds through {@link Counters}, one statement per counter.
+   */
+  boolean addCounters(String area, String dock, java.util.LinkedHashMap<String, Long> deltas, java.time.LocalDate day,
+      long scans) {
+    if (!postgres) {
+      return false;
+    }
+    if (deltas.isEmpty() && scans == 0) {
+      return true;
+    }
+    int n = deltas.size();
+    String[] names = deltas.keySet().toArray(String[]::new);
+    Long[] values = deltas.values().toArray(Long[]::new);
+    Short[] shards = new Short[n];
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    for (int i = 0; i < n; i++) {
+      shards[i] = (short) random.nextInt(Counters.SHARDS);
+    }
+    String a = area == null ? "" : area;
+    String d = dock == null ? "" : dock;
+    // one round trip for both tables; each upsert adds exactly its delta, as Counters.add does. The
+    // daily row's WHERE reads the totals, so the counters are locked first, in the API writers' order
+    String sql = "with totals as (insert into stat_counter (name, area, dock, shard, val)"
+        + " select u.name, ?, ?, u.shard, u.val from unnest(?::varchar[], ?::int2[], ?::int8[]) with ordinality"
+        + " as u(name, shard, val, n) order by u.n"
+        + " on conflict (name, area, dock, shard) do update set val = stat_counter.val + excluded.val returning 1)"
+        + " insert into stat_daily (stat_day, name, area, dock, shard, val) select ?::date, ?, ?, ?, ?, ?"
+        + " where ? <> 0 and (select count(*) from totals) >= 0"
+        + " on conflict (stat_day, name, area, dock, shard) do update set val = stat_daily.val + excluded.val";
+    tx.connectionResult(c -> {
+      try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+        PgBulk.bind(c, ps, new Object[] {a, d, PgBulk.of("varchar", names), PgBulk.of("int2", shards),
+            PgBulk.of("int8", values), day.toString(), Counters.SCANS, a, d,
+            (short) random.nextInt(Counters.SHARDS), scans, scans});
+        return ps.executeUpdate();
+      }
+    });
+    return true;
   }
 
   /**
@@ -125,32 +175,15 @@ final class IngestStore {
       return;
     }
     if (postgres) {
-      int n = created.size();
-      String[] code = new String[n], role = new String[n], parent = new String[n], finishedBy = new String[n],
-          finishedAt = new String[n], createdBy = new String[n], linkedBy = new String[n], linkedAt = new String[n];
-      Integer[] expected = new Integer[n], limit = new Integer[n], count = new Integer[n];
-      for (int i = 0; i < n; i++) {
-        Overlay.Bag b = created.get(i);
-        code[i] = b.code;
-        role[i] = b.role.name();
-        expected[i] = b.expectedCount;
-        limit[i] = b.limit;
-        count[i] = b.childCount;
-        parent[i] = b.parent;
-        finishedBy[i] = b.finishedBy;
-        finishedAt[i] = PgArrays.text(b.finishedAt);
-        createdBy[i] = b.createdBy;
-        linkedBy[i] = b.linkedBy;
-        linkedAt[i] = PgArrays.text(b.linkedAt);
+      PgBulk.CopyRows rows = new PgBulk.CopyRows();
+      String at = PgBulk.text(stamp.at());
+      for (Overlay.Bag b : created) {
+        rows.add(b.code).add(b.role.name()).add(b.expectedCount).add(b.limit).add(b.childCount).add(b.parent)
+            .add(b.finishedBy).add(PgBulk.text(b.finishedAt)).add(stamp.area()).add(stamp.dock()).add(b.createdBy)
+            .add(at).add(b.linkedBy).add(PgBulk.text(b.linkedAt)).end();
       }
-      PgArrays.execute(tx, "insert into bag (code, role, expected_count, limit_count, child_count, parent_code, finished_by,"
-          + " finished_at, created_by, linked_by, linked_at, area_id, dock, created_at)"
-          + " select u.*, ?, ?, ?::timestamptz from unnest(?::varchar[], ?::varchar[], ?::int4[], ?::int4[], ?::int4[],"
-          + " ?::varchar[], ?::varchar[], ?::timestamptz[], ?::varchar[], ?::varchar[], ?::timestamptz[]) as u",
-          n, stamp.area(), stamp.dock(), PgArrays.text(stamp.at()), PgArrays.of("varchar", code), PgArrays.of("varchar", role),
-          PgArrays.of("int4", expected), PgArrays.of("int4", limit), PgArrays.of("int4", count), PgArrays.of("varchar", parent),
-          PgArrays.of("varchar", finishedBy), PgArrays.of("text", finishedAt), PgArrays.of("varchar", createdBy),
-          PgArrays.of("varchar", linkedBy), PgArrays.of("text", linkedAt));
+      PgBulk.copy(tx, "bag (code, role, expected_count, limit_count, child_count, parent_code, finished_by, finished_at,"
+          + " area_id, dock, created_by, created_at, linked_by, linked_at)", rows);
       return;
     }
     var insert = tx.insertInto(BAG, BAG.CODE, BAG.ROLE, BAG.EXPECTED_COUNT, BAG.LIMIT_COUNT, BAG.CHILD_COUNT,
@@ -199,22 +232,12 @@ final class IngestStore {
       return;
     }
     if (postgres) {
-      int n = events.size();
-      String[] kind = new String[n], bag = new String[n], parent = new String[n], actor = new String[n];
-      for (int i = 0; i < n; i++) {
-        Event e = events.get(i);
-        kind[i] = e.kind();
-        bag[i] = e.bag();
-        parent[i] = e.parent();
-        actor[i] = e.actor();
+      PgBulk.CopyRows rows = new PgBulk.CopyRows();
+      String at = PgBulk.text(stamp.at());
+      for (Event e : events) {
+        rows.add(at).add(e.kind()).add(e.bag()).add(e.parent()).add(e.actor()).add(stamp.dock()).add("EDGE").end();
       }
-      // with ordinality: the identity ids follow the ops' order, as the multi-row insert's do
-      PgArrays.execute(tx, "insert into bag_event (at, dock, source, kind, bag_code, parent_code, actor)"
-          + " select ?::timestamptz, ?, 'EDGE', u.kind, u.bag, u.parent, u.actor"
-          + " from unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[]) with ordinality as u(kind, bag, parent, actor, n)"
-          + " order by u.n",
-          n, PgArrays.text(stamp.at()), stamp.dock(), PgArrays.of("varchar", kind), PgArrays.of("varchar", bag),
-          PgArrays.of("varchar", parent), PgArrays.of("varchar", actor));
+      PgBulk.copy(tx, "bag_event (at, kind, bag_code, parent_code, actor, dock, source)", rows);
       return;
     }
     var insert = tx.insertInto(BAG_EVENT, BAG_EVENT.AT, BAG_EVENT.KIND, BAG_EVENT.BAG_CODE, BAG_EVENT.PARENT_CODE,
