@@ -114,7 +114,6 @@ public final class ChangeLog {
       dock[i] = e.audienceDock();
     }
     long first;
-    long T = System.nanoTime(); // PHASE
     if (PgBulk.isPostgres(tx)) {
       // the take and the insert in one statement, so the head is held for one round trip and the
       // commit; the insert reads the UPDATE's output, so the row lock (waiting for any writer
@@ -139,7 +138,6 @@ public final class ChangeLog {
           }
         }
       });
-      Ingest.tick(11, T); // PHASE
       return first;
     }
     // UPDATE then read back: H2 has no UPDATE ... RETURNING; the row lock the UPDATE takes (waiting
