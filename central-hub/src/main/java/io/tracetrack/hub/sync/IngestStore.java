@@ -197,11 +197,44 @@ final class IngestStore {
   }
 
   /**
-   * The existing bags the batch changed, as one JDBC batch: their final link and finish fields,
+   * The existing bags the batch changed, with one statement (a JDBC batch on H2): their final link and finish fields,
    * and the net change of a parent's child count (one update per parent however many links).
    */
   void updateBags(List<Overlay.Bag> changed) {
     if (changed.isEmpty()) {
+      return;
+    }
+    if (postgres) {
+      int n = changed.size();
+      String[] code = new String[n], parent = new String[n], linkedBy = new String[n], linkedAt = new String[n],
+          finishedBy = new String[n], finishedAt = new String[n];
+      Integer[] delta = new Integer[n];
+      for (int i = 0; i < n; i++) {
+        Overlay.Bag b = changed.get(i);
+        code[i] = b.code;
+        parent[i] = b.parent;
+        linkedBy[i] = b.linkedBy;
+        linkedAt[i] = PgBulk.text(b.linkedAt);
+        finishedBy[i] = b.finishedBy;
+        finishedAt[i] = PgBulk.text(b.finishedAt);
+        delta[i] = b.childCount - b.countBefore;
+      }
+      int updated = tx.connectionResult(c -> {
+        try (java.sql.PreparedStatement ps = c.prepareStatement("update bag set parent_code = u.parent,"
+            + " linked_by = u.linked_by, linked_at = u.linked_at, finished_by = u.finished_by,"
+            + " finished_at = u.finished_at, child_count = bag.child_count + u.delta"
+            + " from unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::timestamptz[], ?::varchar[], ?::timestamptz[],"
+            + " ?::int4[]) as u(code, parent, linked_by, linked_at, finished_by, finished_at, delta) where bag.code = u.code")) {
+          PgBulk.bind(c, ps, new Object[] {PgBulk.of("varchar", code), PgBulk.of("varchar", parent),
+              PgBulk.of("varchar", linkedBy), PgBulk.of("text", linkedAt), PgBulk.of("varchar", finishedBy),
+              PgBulk.of("text", finishedAt), PgBulk.of("int4", delta)});
+          return ps.executeUpdate();
+        }
+      });
+      // locked rows cannot have gone; anything else is a bug worth a rollback
+      if (updated != n) {
+        throw new IllegalStateException("updated " + updated + " bags, not " + n);
+      }
       return;
     }
     List<Query> updates = new ArrayList<>(changed.size());
