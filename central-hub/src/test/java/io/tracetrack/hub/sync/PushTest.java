@@ -198,6 +198,25 @@ abstract class PushTest {
     }
 
     @Test
+    void anActorWithTabsBackslashesAndNewlines_isStoredAsSent() throws Exception {
+      // PostgreSQL takes new rows by COPY, whose text format gives these characters a meaning
+      Edge a = enrolled();
+      String actor = "n\ti\\N\nn\ra \\\\";
+      String p = parent(2);
+      String c = child();
+      List<OpEnvelope> ops = List.of(
+          new OpEnvelope(new OpId(a.edgeId, 1), new Hlc(server.clock.millis(), 0), actor, a.dock, "station-1",
+              new Op.CreateParent(p, 2, 2)),
+          new OpEnvelope(new OpId(a.edgeId, 2), new Hlc(server.clock.millis(), 0), actor, a.dock, "station-1",
+              new Op.Link(p, c)));
+      assertThat(statuses(a.push(a.batch(ops)))).containsExactly("APPLIED", "APPLIED");
+      assertThat(server.db.dsl().fetchValue("select created_by from bag where code = ?", p)).isEqualTo(actor);
+      assertThat(server.db.dsl().fetchValue("select linked_by from bag where code = ?", c)).isEqualTo(actor);
+      assertThat(server.db.dsl().fetch("select actor from bag_event where dock = ?", a.dock).getValues(0, String.class))
+          .containsExactly(actor, actor);
+    }
+
+    @Test
     void aGap_isHeld_untilFilled() throws Exception {
       Edge a = enrolled();
       String p = parent(5);
