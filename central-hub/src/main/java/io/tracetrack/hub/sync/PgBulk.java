@@ -30,7 +30,7 @@ final class PgBulk {
     return new Column(type, values);
   }
 
-  /** ISO-8601, which {@code timestamptz} reads back exactly (microseconds, offset); null stays null. */
+  /** ISO-8601, which {@code timestamptz} reads to the microsecond (as a bound value is); null stays null. */
   static String text(OffsetDateTime at) {
     return at == null ? null : at.toString();
   }
