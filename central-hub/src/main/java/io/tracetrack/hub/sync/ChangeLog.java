@@ -99,21 +99,61 @@ public final class ChangeLog {
     if (entries.isEmpty()) {
       return 0;
     }
-    // UPDATE then read back, not UPDATE ... RETURNING: plain on both databases, and the row lock
-    // the UPDATE takes (waiting for any writer holding it to commit) is what orders the positions
+    // everything but the positions is made before the head is taken: the head is held to the commit
+    int n = entries.size();
+    String[] type = new String[n], key = new String[n], payload = new String[n], at = new String[n],
+        origin = new String[n], area = new String[n], dock = new String[n];
+    for (int i = 0; i < n; i++) {
+      Entry e = entries.get(i);
+      type[i] = e.change().type().wire();
+      key[i] = e.change().key();
+      payload[i] = payload(e.change());
+      at[i] = PgBulk.text(e.at());
+      origin[i] = e.origin();
+      area[i] = e.audienceArea();
+      dock[i] = e.audienceDock();
+    }
+    long first;
+    if (PgBulk.isPostgres(tx)) {
+      // the take and the insert in one statement, so the head is held for one round trip and the
+      // commit; the insert reads the UPDATE's output, so the row lock (waiting for any writer
+      // holding it to commit) is taken first, and it is what orders the positions
+      first = tx.connectionResult(c -> {
+        try (java.sql.PreparedStatement ps = c.prepareStatement("with head as (update change_log_head"
+            + " set last_seq = last_seq + ? where id = 1 returning last_seq - ? + 1 as first),"
+            + " rows as (insert into change_log (seq, type, entity_key, payload, at, origin, audience_area, audience_dock)"
+            + " select head.first + u.n - 1, u.type, u.key, u.payload, u.at, u.origin, u.area, u.dock from head,"
+            + " unnest(?::varchar[], ?::varchar[], ?::text[], ?::timestamptz[], ?::varchar[], ?::varchar[], ?::varchar[])"
+            + " with ordinality as u(type, key, payload, at, origin, area, dock, n) returning 1)"
+            + " select head.first, (select count(*) from rows) from head")) {
+          PgBulk.bind(c, ps, new Object[] {(long) n, (long) n, PgBulk.of("varchar", type), PgBulk.of("varchar", key),
+              PgBulk.of("text", payload), PgBulk.of("text", at), PgBulk.of("varchar", origin),
+              PgBulk.of("varchar", area), PgBulk.of("varchar", dock)});
+          try (java.sql.ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            if (rs.getLong(2) != n) {
+              throw new IllegalStateException("appended " + rs.getLong(2) + " entries, not " + n);
+            }
+            return rs.getLong(1);
+          }
+        }
+      });
+      return first;
+    }
+    // UPDATE then read back: H2 has no UPDATE ... RETURNING; the row lock the UPDATE takes (waiting
+    // for any writer holding it to commit) is what orders the positions
     tx.update(CHANGE_LOG_HEAD)
-        .set(CHANGE_LOG_HEAD.LAST_SEQ, CHANGE_LOG_HEAD.LAST_SEQ.plus((long) entries.size()))
+        .set(CHANGE_LOG_HEAD.LAST_SEQ, CHANGE_LOG_HEAD.LAST_SEQ.plus((long) n))
         .where(CHANGE_LOG_HEAD.ID.eq(1))
         .execute();
     long last = tx.select(CHANGE_LOG_HEAD.LAST_SEQ).from(CHANGE_LOG_HEAD).where(CHANGE_LOG_HEAD.ID.eq(1))
         .fetchSingle().value1();
-    long first = last - entries.size() + 1;
+    first = last - n + 1;
     var insert = tx.insertInto(CHANGE_LOG, CHANGE_LOG.SEQ, CHANGE_LOG.TYPE, CHANGE_LOG.ENTITY_KEY, CHANGE_LOG.PAYLOAD,
         CHANGE_LOG.AT, CHANGE_LOG.ORIGIN, CHANGE_LOG.AUDIENCE_AREA, CHANGE_LOG.AUDIENCE_DOCK);
-    long seq = first;
-    for (Entry e : entries) {
-      insert = insert.values(seq++, e.change().type().wire(), e.change().key(), payload(e.change()), e.at(), e.origin(),
-          e.audienceArea(), e.audienceDock());
+    for (int i = 0; i < n; i++) {
+      Entry e = entries.get(i);
+      insert = insert.values(first + i, type[i], key[i], payload[i], e.at(), origin[i], area[i], dock[i]);
     }
     insert.execute();
     return first;

@@ -229,7 +229,7 @@ public final class Ingest {
       }
     }
     // the shared rows last, each held only from here to the commit: the counters, then the log's head
-    count(tx, decided, device, now);
+    count(tx, store, decided, device, now);
     ChangeLog.append(tx, entries);
     return new PushReply(lastSeq, now.toInstant(), List.of(outcomes));
   }
@@ -350,8 +350,12 @@ public final class Ingest {
     };
   }
 
-  /** The dashboard's counters, summed over the batch: one add per counter, in a fixed name order. */
-  private static void count(DSLContext tx, List<Decided> decided, Docks.Device.Known device, OffsetDateTime now) {
+  /**
+   * The dashboard's counters, summed over the batch: one add per counter, in a fixed name order (on
+   * PostgreSQL all of them in one statement). Exact, in the batch's transaction: they never drift.
+   */
+  private static void count(DSLContext tx, IngestStore store, List<Decided> decided, Docks.Device.Known device,
+      OffsetDateTime now) {
     long parents = 0;
     long children = 0;
     long links = 0;
@@ -380,15 +384,20 @@ public final class Ingest {
       }
     }
     // same order as the API's writers (parents, children, links, scans): no two writers wait on each other in a circle
+    java.util.LinkedHashMap<String, Long> deltas = new java.util.LinkedHashMap<>();
     if (parents != 0) {
-      Counters.add(tx, Counters.PARENTS, device.area(), device.dock(), parents);
+      deltas.put(Counters.PARENTS, parents);
     }
     if (children != 0) {
-      Counters.add(tx, Counters.CHILDREN, device.area(), device.dock(), children);
+      deltas.put(Counters.CHILDREN, children);
     }
     if (links != 0) {
-      Counters.add(tx, Counters.LINKS, device.area(), device.dock(), links);
+      deltas.put(Counters.LINKS, links);
     }
+    if (store.addCounters(device.area(), device.dock(), deltas, now.toLocalDate(), scans)) {
+      return;
+    }
+    deltas.forEach((name, delta) -> Counters.add(tx, name, device.area(), device.dock(), delta));
     if (scans != 0) {
       Counters.addDaily(tx, now.toLocalDate(), Counters.SCANS, device.area(), device.dock(), scans);
     }

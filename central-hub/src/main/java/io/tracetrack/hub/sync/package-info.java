@@ -14,7 +14,9 @@
  * <p>Push ({@link io.tracetrack.hub.sync.Ingest}, SQL in {@link io.tracetrack.hub.sync.IngestStore}):
  * a dock's ops applied exactly once per {@code (edgeId, seq)} in one transaction per batch, decided by
  * the shared Reconciler over the locked rows ({@link io.tracetrack.hub.sync.Overlay}); every refusal
- * becomes a {@code sync_conflict} row with both sides. The fleet view reads the edges' progress.
+ * becomes a {@code sync_conflict} row with both sides. The fleet view reads the edges' progress. On
+ * PostgreSQL a batch's rows go in with COPY and array-bound statements ({@link io.tracetrack.hub.sync.PgBulk}),
+ * a fixed handful of round trips whatever the batch's size; H2 runs the same steps as jOOQ statements.
  *
  * <p>The pull side: {@link io.tracetrack.hub.sync.ChangeFeed} pages the log for one dock (its
  * audience, V25 columns) and long-polls; {@link io.tracetrack.hub.sync.Snapshots} streams a dock's

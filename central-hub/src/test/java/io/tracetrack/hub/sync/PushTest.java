@@ -123,6 +123,100 @@ abstract class PushTest {
     }
 
     @Test
+    void aBatch_writesItsRowsHistoryCountersAndLog_exactly() throws Exception {
+      // the same expectations on both databases: PostgreSQL writes through arrays, H2 through jOOQ
+      Edge a = enrolled();
+      String p = parent(3);
+      String q = parent(2);
+      String c1 = child();
+      String c2 = child();
+      String c3 = child();
+      java.time.Instant at = server.clock.instant();
+      long before = logHead();
+      List<Op> first = List.of(new Op.CreateParent(p, 3, 3), new Op.CreateParent(q, 2, 2), new Op.Link(p, c1),
+          new Op.Link(p, c2), new Op.Unlink(p, c2, Op.UnlinkReason.UNDO), new Op.Finish(p, 1));
+      assertThat(statuses(a.push(a.batch(first.toArray(Op[]::new))))).containsOnly("APPLIED");
+      // a second batch changes rows that exist: q gains a child, p is unfinished by an unlink
+      List<Op> second = List.of(new Op.Link(q, c3), new Op.Unlink(p, c1, Op.UnlinkReason.UNDO));
+      assertThat(statuses(a.push(a.batch(second.toArray(Op[]::new))))).containsOnly("APPLIED");
+
+      Record parentRow = server.db.dsl().fetchOne("select role, expected_count, limit_count, child_count, parent_code,"
+          + " finished_by, finished_at, area_id, dock, created_by, created_at from bag where code = ?", p);
+      assertThat(Arrays.asList(parentRow.intoArray()).subList(0, 6)).containsExactly("PARENT", 3, 3, 0, null, null);
+      assertThat(parentRow.get(6)).isNull();
+      assertThat(Arrays.asList(parentRow.intoArray()).subList(7, 10)).containsExactly("NORTH", a.dock, "nina");
+      assertThat(((java.time.OffsetDateTime) parentRow.get(10)).toInstant()).isEqualTo(at);
+      Record q1 = server.db.dsl().fetchOne("select child_count, expected_count from bag where code = ?", q);
+      assertThat(Arrays.asList(q1.intoArray())).containsExactly(1, 2);
+      Record child = server.db.dsl().fetchOne("select role, parent_code, linked_by, linked_at, expected_count from bag where code = ?", c3);
+      assertThat(child.get(0)).isEqualTo("CHILD");
+      assertThat(child.get(1)).isEqualTo(q);
+      assertThat(child.get(2)).isEqualTo("nina");
+      assertThat(((java.time.OffsetDateTime) child.get(3)).toInstant()).isEqualTo(at);
+      assertThat(child.get(4)).isNull();
+      for (String unlinked : List.of(c1, c2)) {
+        assertThat(Arrays.asList(server.db.dsl().fetchOne("select parent_code, linked_by, linked_at from bag where code = ?",
+            unlinked).intoArray())).containsExactly(null, null, null);
+      }
+
+      // the history in op order, one row per op, stamped with the hub's time and the dock
+      List<Op> all = new ArrayList<>(first);
+      all.addAll(second);
+      List<Record> events = server.db.dsl().fetch(
+          "select kind, bag_code, parent_code, actor, at, source from bag_event where dock = ? order by id", a.dock);
+      assertThat(events).extracting(r -> r.get(0) + " " + r.get(1) + " " + r.get(2) + " " + r.get(3) + " " + r.get(5))
+          .containsExactlyElementsOf(all.stream().map(op -> op.type() + " " + op.bag() + " "
+              + (op instanceof Op.CreateParent ? null : (op instanceof Op.Link l ? l.parent() : op instanceof Op.Unlink u
+                  ? u.parent() : ((Op.Finish) op).parent())) + " nina EDGE").toList());
+      assertThat(events).extracting(r -> ((java.time.OffsetDateTime) r.get(4)).toInstant()).containsOnly(at);
+
+      // the dashboard's counters: exact sums over the shards, today's scans one per link
+      Map<String, Long> counters = new HashMap<>();
+      server.db.dsl().fetch("select name, sum(val) from stat_counter where dock = ? group by name", a.dock)
+          .forEach(r -> counters.put(r.get(0, String.class), ((Number) r.get(1)).longValue()));
+      assertThat(counters).containsExactlyInAnyOrderEntriesOf(Map.of("parents", 2L, "children", 3L, "links", 1L));
+      assertThat(((Number) server.db.dsl().fetchValue("select sum(val) from stat_daily where dock = ? and name = 'scans'"
+          + " and stat_day = ?", a.dock, java.time.LocalDate.ofInstant(at, java.time.ZoneOffset.UTC))).longValue())
+          .isEqualTo(3);
+
+      // the change log: one entry per op, at consecutive positions, for every dock
+      List<Record> log = server.db.dsl().fetch("select seq, type, entity_key, at, audience_area, audience_dock, origin"
+          + " from change_log where seq > ? order by seq", before);
+      assertThat(log).hasSize(all.size());
+      for (int i = 0; i < log.size(); i++) {
+        Record r = log.get(i);
+        assertThat(((Number) r.get(0)).longValue()).isEqualTo(before + 1 + i);
+        assertThat(r.get(2)).isEqualTo(all.get(i).bag());
+        assertThat(((java.time.OffsetDateTime) r.get(3)).toInstant()).isEqualTo(at);
+        assertThat(r.get(4)).isNull();
+        assertThat(r.get(5)).isNull();
+        assertThat(r.get(6)).isEqualTo("edge:" + a.edgeId + ":" + (i + 1));
+      }
+      assertThat(log).extracting(r -> r.get(1)).containsExactly("bag.v1", "bag.v1", "link.v1", "link.v1", "unlink.v1",
+          "finish.v1", "link.v1", "unlink.v1");
+      assertThat(logHead()).isEqualTo(before + all.size());
+    }
+
+    @Test
+    void anActorWithTabsBackslashesAndNewlines_isStoredAsSent() throws Exception {
+      // PostgreSQL takes new rows by COPY, whose text format gives these characters a meaning
+      Edge a = enrolled();
+      String actor = "n\ti\\N\nn\ra \\\\";
+      String p = parent(2);
+      String c = child();
+      List<OpEnvelope> ops = List.of(
+          new OpEnvelope(new OpId(a.edgeId, 1), new Hlc(server.clock.millis(), 0), actor, a.dock, "station-1",
+              new Op.CreateParent(p, 2, 2)),
+          new OpEnvelope(new OpId(a.edgeId, 2), new Hlc(server.clock.millis(), 0), actor, a.dock, "station-1",
+              new Op.Link(p, c)));
+      assertThat(statuses(a.push(a.batch(ops)))).containsExactly("APPLIED", "APPLIED");
+      assertThat(server.db.dsl().fetchValue("select created_by from bag where code = ?", p)).isEqualTo(actor);
+      assertThat(server.db.dsl().fetchValue("select linked_by from bag where code = ?", c)).isEqualTo(actor);
+      assertThat(server.db.dsl().fetch("select actor from bag_event where dock = ?", a.dock).getValues(0, String.class))
+          .containsExactly(actor, actor);
+    }
+
+    @Test
     void aGap_isHeld_untilFilled() throws Exception {
       Edge a = enrolled();
       String p = parent(5);

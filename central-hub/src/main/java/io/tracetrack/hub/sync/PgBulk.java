@@ -1,0 +1,102 @@
+package io.tracetrack.hub.sync;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+
+/**
+ * Set-based writes of a push batch on PostgreSQL. New rows go in with COPY (text format); the
+ * statements that must read or lock as they write take one array per column ({@code unnest(?::varchar[],
+ * ...)}). Either way a batch of a thousand rows costs a statement or two of a few parameters, where
+ * a multi-row VALUES list has a placeholder per cell for jOOQ to render, the driver to bind and the
+ * server to parse: tens of milliseconds per batch, much of it while the writer holds its locks.
+ * Timestamps travel as ISO-8601 text read by the server, so no driver type mapping is involved.
+ */
+final class PgBulk {
+
+  private PgBulk() {}
+
+  static boolean isPostgres(DSLContext tx) {
+    return tx.dialect().family() == SQLDialect.POSTGRES;
+  }
+
+  /** A column's values, made into a SQL array of {@code type} on the statement's connection. */
+  record Column(String type, Object[] values) {}
+
+  static Column of(String type, Object[] values) {
+    return new Column(type, values);
+  }
+
+  /** ISO-8601, which {@code timestamptz} reads to the microsecond (as a bound value is); null stays null. */
+  static String text(OffsetDateTime at) {
+    return at == null ? null : at.toString();
+  }
+
+  /** Binds {@code params} to {@code ps}: scalars, or {@link Column}s as arrays made on {@code c}. */
+  static void bind(Connection c, PreparedStatement ps, Object[] params) throws SQLException {
+    for (int i = 0; i < params.length; i++) {
+      if (params[i] instanceof Column col) {
+        ps.setArray(i + 1, c.createArrayOf(col.type(), col.values()));
+      } else if (params[i] == null) {
+        ps.setNull(i + 1, java.sql.Types.VARCHAR);
+      } else {
+        ps.setObject(i + 1, params[i]);
+      }
+    }
+  }
+
+  /** Rows for {@link #copy}: COPY's text format, one line per row, columns split by tabs. */
+  static final class CopyRows {
+    private final StringBuilder text = new StringBuilder(1 << 16);
+    private int rows;
+    private boolean first = true;
+
+    CopyRows add(Object value) {
+      if (!first) {
+        text.append('\t');
+      }
+      first = false;
+      if (value == null) {
+        text.append("\\N");
+        return this;
+      }
+      String v = value.toString();
+      for (int i = 0; i < v.length(); i++) {
+        char ch = v.charAt(i);
+        switch (ch) {
+          case '\\' -> text.append("\\\\");
+          case '\t' -> text.append("\\t");
+          case '\n' -> text.append("\\n");
+          case '\r' -> text.append("\\r");
+          default -> text.append(ch);
+        }
+      }
+      return this;
+    }
+
+    CopyRows end() {
+      text.append('\n');
+      rows++;
+      first = true;
+      return this;
+    }
+  }
+
+  /** COPYs {@code rows} into {@code table (columns)} in {@code tx}. */
+  static void copy(DSLContext tx, String tableAndColumns, CopyRows rows) {
+    long written = tx.connectionResult(c -> {
+      try {
+        return c.unwrap(org.postgresql.PGConnection.class).getCopyAPI()
+            .copyIn("copy " + tableAndColumns + " from stdin", new java.io.StringReader(rows.text.toString()));
+      } catch (java.io.IOException e) {
+        throw new SQLException("copy into " + tableAndColumns, e);
+      }
+    });
+    if (written != rows.rows) {
+      throw new IllegalStateException("copied " + written + " rows, not " + rows.rows + ": " + tableAndColumns);
+    }
+  }
+}
