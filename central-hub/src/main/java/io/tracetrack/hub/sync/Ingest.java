@@ -173,6 +173,11 @@ public final class Ingest {
         }
         // the other side of a note (a different expected count) is the bag as it stands
         decided.add(new Decided(e, a.effects(), a.note(), a.note() == null ? null : otherSide(a.note(), e, overlay)));
+      } else if (((Decision.Rejected) decision).rejection().code() == ErrorCode.DUPLICATE) {
+        // the child is already on this very parent (another dock, or the API, linked it the same
+        // way first): the scan's fact stands, so it is applied with nothing left to change, not a
+        // conflict an admin would have to dismiss
+        decided.add(new Decided(e, List.of(), null, null));
       } else {
         Rejection r = ((Decision.Rejected) decision).rejection();
         decided.add(new Decided(e, null, r, otherSide(r, e, overlay)));

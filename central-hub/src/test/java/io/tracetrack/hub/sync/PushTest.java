@@ -290,6 +290,22 @@ abstract class PushTest {
     }
 
     @Test
+    void childLinkedToTheSameParentAtTwoDocks_bothStand_noConflict_countedOnce() throws Exception {
+      Edge a = enrolled();
+      Edge b = enrolled();
+      String p = parent(5);
+      String c = child();
+      a.push(a.batch(new Op.CreateParent(p, 5, 5), new Op.Link(p, c)));
+      PushReply reply = b.push(b.batch(new Op.CreateParent(p, 5, 5), new Op.Link(p, c)));
+
+      assertThat(statuses(reply)).containsExactly("APPLIED", "APPLIED");
+      assertThat(reply.outcomes().get(1).conflictId()).isNull();
+      assertThat(intOf("select child_count from bag where code = ?", p)).isEqualTo(1);
+      assertThat(intOf("select count(*) from sync_conflict where child_code = ?", c)).isZero();
+      assertThat(dockView(b.dock).get("openConflicts").asLong()).isZero();
+    }
+
+    @Test
     void parentPushedPastItsLimitByTwoDocks_linksApplyUpToTheLimit_eachOfTheRestIsAConflict() throws Exception {
       Edge a = enrolled();
       Edge b = enrolled();
