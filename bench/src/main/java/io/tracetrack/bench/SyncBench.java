@@ -150,8 +150,14 @@ final class SyncBench {
     catchUp.scanManyUntimed(catchUpScans);
     double offlineSeconds = seconds(offlineStart);
     long headBefore = head();
+    // the worker's two halves one after the other, timed apart: push everything, then sync --once
+    // (which finds nothing left to push and pulls until the head)
     long catchStart = System.nanoTime();
+    long catchPushed = catchUp.pushAll();
+    double catchPushSeconds = seconds(catchStart);
+    long catchPullStart = System.nanoTime();
     SyncOnce.Outcome.Done caught = catchUp.syncOnce();
+    double catchPullSeconds = seconds(catchPullStart);
     double catchSeconds = seconds(catchStart);
     long headAfter = head();
     boolean converged = catchUp.store.pullCursor() >= head() && caught.pendingOps() == 0;
@@ -204,6 +210,16 @@ final class SyncBench {
     });
     double bootSeconds = (enrolNanos + boot[1]) / 1e9;
     long replicaBags = bootDock.db.read(dsl -> ((Number) dsl.fetchValue("select count(*) from hub_bag")).longValue());
+    // the same snapshot read and decoded by the dock's client but stored nowhere: what the stream
+    // alone costs (hub read, JSON, gzip, HTTP), the rest of the bootstrap is the dock's store
+    long streamStart = System.nanoTime();
+    long[] streamed = {0};
+    HubClient.Result<Long> stream = bootDock.client.snapshot(line -> streamed[0]++);
+    double streamSeconds = seconds(streamStart);
+    if (!(stream instanceof HubClient.Result.Ok<Long>)) {
+      throw new IllegalStateException("snapshot stream failed: " + stream);
+    }
+    say(String.format(Locale.ROOT, "   snapshot stream alone: %,d lines in %.1f s", streamed[0], streamSeconds));
 
     StringBuilder md = new StringBuilder("## Sync (issue #7)\n\n");
     md.append("Command: `./tracetrack bench sync`  \n");
@@ -232,13 +248,21 @@ final class SyncBench {
 
     md.append("### 2. Catch-up\n\n");
     md.append(String.format(Locale.ROOT, "Dock %s made %,d scans offline through `ScanService` (%,d ops, %.1f s, not timed), "
-            + "then one `sync --once` run (`SyncOnce`: push everything, pull until the head): it pushed %,d ops and pulled "
-            + "%,d changes (its own and the %,d ops the ingest docks had pushed meanwhile, warm-up included); hub head %,d → %,d.%n%n",
-        catchUp.dock, catchUpScans, caught.pushed(), offlineSeconds, caught.pushed(), caught.pulled(),
+            + "then synced: the worker's push loop until nothing was pending (`SyncStore.nextBatch` → `HubClient.push` → "
+            + "`recordReply`, batches of %d), then `sync --once` (`SyncOnce`, nothing left to push: pull until the head). "
+            + "It pushed %,d ops and pulled %,d changes (its own and the %,d ops the ingest docks had pushed meanwhile, "
+            + "warm-up included); hub head %,d → %,d.%n%n",
+        catchUp.dock, catchUpScans, catchPushed, offlineSeconds, BATCH, catchPushed, caught.pulled(),
         warm.ops + clean.ops + conflicted.ops, headBefore, headAfter));
+    md.append("| part | items | seconds | per second |\n|---|---|---|---|\n");
+    md.append(String.format(Locale.ROOT, "| push | %,d ops | %.1f | %,.0f |%n", catchPushed, catchPushSeconds,
+        catchPushed / catchPushSeconds));
+    md.append(String.format(Locale.ROOT, "| pull (sync --once) | %,d changes | %.1f | %,.0f |%n", caught.pulled(),
+        catchPullSeconds, caught.pulled() / catchPullSeconds));
+    md.append(String.format(Locale.ROOT, "| total, to converged | | %.1f | |%n%n", catchSeconds));
     md.append(target("converged ≤ 10 s", catchSeconds <= 10 && converged, String.format(Locale.ROOT,
         "%.1f s (%.2f× the target; %,.0f ops pushed + changes pulled per second)%s", catchSeconds, catchSeconds / 10,
-        (caught.pushed() + caught.pulled()) / catchSeconds, converged ? "" : " — NOT converged")));
+        (catchPushed + caught.pulled()) / catchSeconds, converged ? "" : " — NOT converged")));
     md.append('\n');
 
     md.append("### 3. Bootstrap\n\n");
@@ -249,6 +273,11 @@ final class SyncBench {
         hubBags, parents, copySeconds, replicaBags, boot[0]));
     progress.forEach(p -> md.append(p).append('\n'));
     md.append("```\n\n");
+    md.append("| what | lines | seconds | lines/s | ratio to stream alone |\n|---|---|---|---|---|\n");
+    md.append(String.format(Locale.ROOT, "| snapshot stream alone (`HubClient.snapshot`, lines decoded, stored nowhere) | %,d "
+        + "| %.1f | %,.0f | 1.00× |%n", streamed[0], streamSeconds, streamed[0] / streamSeconds));
+    md.append(String.format(Locale.ROOT, "| bootstrap: enrol + `sync --once` to a usable replica | %,d | %.1f | %,.0f | %.2f× |%n%n",
+        boot[0], bootSeconds, boot[0] / bootSeconds, (boot[0] / bootSeconds) / (streamed[0] / streamSeconds)));
     md.append(target("usable replica ≤ 30 s", bootSeconds <= 30 && replicaBags >= hubBags, String.format(Locale.ROOT,
         "%.1f s from enrolment to replica (%.2f× the target; %,.0f bags/s)", bootSeconds, bootSeconds / 30,
         replicaBags / bootSeconds)));
