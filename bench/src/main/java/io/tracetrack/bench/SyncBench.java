@@ -175,14 +175,19 @@ final class SyncBench {
     });
 
     // 6. the peer's row of ours: N scans pushed from one dock
-    say("6. push of " + peerScans + " scans from one dock, then the PouchDB peer");
-    Edge peerDock = Edge.open(this, "PUSHER", 13);
-    peerDock.syncOnce();
-    peerDock.scanManyUntimed(peerScans);
-    long pushStart = System.nanoTime();
-    long pushedOps = peerDock.pushAll();
-    double pushSeconds = seconds(pushStart);
-    String peer = pouchdb(peerScans);
+    long pushedOps = 0;
+    double pushSeconds = 0;
+    String peer = "";
+    if (peerScans > 0) {
+      say("6. push of " + peerScans + " scans from one dock, then the PouchDB peer");
+      Edge peerDock = Edge.open(this, "PUSHER", 13);
+      peerDock.syncOnce();
+      peerDock.scanManyUntimed(peerScans);
+      long pushStart = System.nanoTime();
+      pushedOps = peerDock.pushAll();
+      pushSeconds = seconds(pushStart);
+      peer = pouchdb(peerScans);
+    }
 
     // 5. online latency
     say("5. online latency over " + latencyScans + " scans");
@@ -194,7 +199,6 @@ final class SyncBench {
     long hubBags = ((Number) hubDb.dsl().fetchValue("select count(*) from bag")).longValue();
     List<String> progress = Collections.synchronizedList(new ArrayList<>());
     long[] boot = new long[2];
-    Edge[] booted = new Edge[1];
     long bootStart = System.nanoTime();
     Edge bootDock = Edge.open(this, "BOOT", 14);
     long enrolNanos = System.nanoTime() - bootStart;
@@ -206,7 +210,6 @@ final class SyncBench {
       });
       boot[0] = d.pulled();
       boot[1] = System.nanoTime() - t0;
-      booted[0] = bootDock;
     });
     double bootSeconds = (enrolNanos + boot[1]) / 1e9;
     long replicaBags = bootDock.db.read(dsl -> ((Number) dsl.fetchValue("select count(*) from hub_bag")).longValue());
@@ -316,6 +319,10 @@ final class SyncBench {
     md.append('\n');
 
     md.append("### 6. Beside the peer (PouchDB)\n\n");
+    if (peerScans == 0) {
+      md.append("Not run (`--peer-n 0`).\n");
+      return md.toString();
+    }
     double ours = pushedOps / pushSeconds;
     md.append(String.format(Locale.ROOT, "Same N = %,d link documents / scans, pushed from one offline dock to the hub over "
         + "loopback. Ours: %,d scans through `ScanService` (%,d ops with the parents), then pushed in batches of %d through "
