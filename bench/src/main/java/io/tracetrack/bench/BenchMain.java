@@ -8,8 +8,9 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * {@code ./tracetrack bench edge [--n N] | hub [--parents N] [--seconds S]} (both take {@code --dir
- * DIR --out BENCHMARKS.md}): runs a benchmark and
+ * {@code ./tracetrack bench edge [--n N] | hub [--parents N] [--seconds S] | sync [--docks K] [--batches B]
+ * [--scans N] [--peer-n N] [--latency-n N] [--parents N]} (all take {@code --dir DIR --out BENCHMARKS.md}):
+ * runs a benchmark and
  * replaces its section of BENCHMARKS.md (between {@code <!-- NAME:begin -->} and {@code <!--
  * NAME:end -->}), leaving the other sections alone.
  */
@@ -22,6 +23,11 @@ public final class BenchMain {
     int n = 5000;
     int parents = 60_000;
     int seconds = 10;
+    int docks = 8;
+    int batches = 20;
+    int scans = 100_000;
+    int peerN = 10_000;
+    int latencyN = 200;
     Path dir = Path.of("bench", "target", "bench-data");
     Path out = Path.of("BENCHMARKS.md");
     for (int i = 1; i + 1 < args.length; i += 2) {
@@ -31,6 +37,11 @@ public final class BenchMain {
         case "--out" -> out = Path.of(args[i + 1]);
         case "--parents" -> parents = Integer.parseInt(args[i + 1]);
         case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
+        case "--docks" -> docks = Integer.parseInt(args[i + 1]);
+        case "--batches" -> batches = Integer.parseInt(args[i + 1]);
+        case "--scans" -> scans = Integer.parseInt(args[i + 1]);
+        case "--peer-n" -> peerN = Integer.parseInt(args[i + 1]);
+        case "--latency-n" -> latencyN = Integer.parseInt(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -38,7 +49,8 @@ public final class BenchMain {
     String section = switch (what) {
       case "edge" -> new EdgeBench(dir, n).run();
       case "hub" -> new HubBench(dir, parents, seconds).run();
-      default -> throw new IllegalArgumentException("unknown benchmark '" + what + "' (edge, hub)");
+      case "sync" -> new SyncBench(dir, docks, batches, scans, peerN, latencyN, parents).run();
+      default -> throw new IllegalArgumentException("unknown benchmark '" + what + "' (edge, hub, sync)");
     };
     System.out.println(section);
     writeSection(out, what, section);

@@ -139,7 +139,7 @@ final class HubBench {
   }
 
   /** Streams CSV rows: parents P<n>-30, or children C<n> linked 30 to a parent. */
-  private static final class Generator extends Reader {
+  static final class Generator extends Reader {
     private final int parents;
     private final boolean parentRows;
     private long next;

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Keeps the benchmark harness working; asserts the report's shape, never a timing (figures come
- * only from real runs of {@code ./tracetrack bench edge}).
+ * only from real runs of {@code ./tracetrack bench edge|sync}).
  */
 class BenchSmokeTest {
 
@@ -27,5 +27,23 @@ class BenchSmokeTest {
     assertThat(text).contains("ratio to raw").contains("./tracetrack bench edge");
     BenchMain.main(new String[] {"edge", "--n", "60", "--dir", dir.resolve("data").toString(), "--out", out.toString()});
     assertThat(Files.readString(out).split("<!-- edge:begin -->", -1)).hasSize(2);
+  }
+
+  @Test
+  void tinySyncRun_writesEveryPart_besideItsLimit() throws Exception {
+    Path out = dir.resolve("BENCHMARKS.md");
+    Files.writeString(out, "# Benchmarks\n\n<!-- edge:begin -->\nedge figures\n<!-- edge:end -->\n");
+    // no peer: the test must not need node, npm or the network
+    BenchMain.main(new String[] {"sync", "--docks", "2", "--batches", "1", "--scans", "300", "--peer-n", "0",
+        "--latency-n", "3", "--parents", "50", "--dir", dir.resolve("sync").toString(), "--out", out.toString()});
+    String text = Files.readString(out);
+    assertThat(text).contains("edge figures").contains("<!-- sync:begin -->").contains("<!-- sync:end -->");
+    assertThat(text).contains("raw PostgreSQL multi-row inserts").contains("ingest, all distinct")
+        .contains("ingest, ~5% of links");
+    assertThat(text).contains("### 2. Catch-up").contains("pull (sync --once)");
+    assertThat(text).contains("snapshot stream alone").contains("sync: snapshot loaded");
+    assertThat(text).contains("nothing (baseline, 10 s)").contains("catch-up pull of").contains("bootstrap of");
+    assertThat(text).contains("visible on the hub").contains("known at dock B");
+    assertThat(text).contains("Not run (`--peer-n 0`)");
   }
 }
