@@ -39,9 +39,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.sqlite.SQLiteConfig;
@@ -104,12 +106,20 @@ class SyncProcessIT {
   @AfterAll
   void stopAll() throws Exception {
     for (Edge e : edges.values()) {
+      System.out.print(e.output);
+    }
+    for (Edge e : edges.values()) {
       e.close();
     }
     if (hub != null) {
       hub.close();
     }
     HubProcess.postmaster(root.resolve("hub")).ifPresent(ProcessHandle::destroyForcibly);
+  }
+
+  @BeforeEach
+  void phase(TestInfo test) {
+    System.out.println(Instant.now() + " SyncProcessIT phase: " + test.getDisplayName());
   }
 
   @Test
@@ -223,10 +233,10 @@ class SyncProcessIT {
     List<String> parents = scanOfflineBatch(a, 5000);
     long before = a.proxy.bytesToHub();
     a.proxy.heal();
-    await("DOCK-A's push under way", () -> a.proxy.bytesToHub() > before + MID_PUSH_BYTES);
+    awaitBytes(a.proxy, before + MID_PUSH_BYTES);
     a.kill();
     // how far the hub got with the push the kill cut short (a record of what was proven, not a condition)
-    System.out.printf(Locale.ROOT, "SyncProcessIT: DOCK-A killed at %d bytes sent; hub had seq %s of %d%n",
+    System.out.printf(Locale.ROOT, "SyncProcessIT: DOCK-A killed at %d bytes sent; hub had seq %s of its %d%n",
         a.proxy.bytesToHub() - before, fleet().get("DOCK-A").path("lastSeq").asText(), lastSeqInOutbox(a));
     a.start();
     a.signIn("station-1");
@@ -242,7 +252,8 @@ class SyncProcessIT {
     List<String> parents = scanOfflineBatch(a, 6000);
     long before = a.proxy.bytesToHub();
     a.proxy.heal();
-    await("DOCK-A's push under way", () -> a.proxy.bytesToHub() > before + MID_PUSH_BYTES);
+    // the kill comes when the whole batch has gone through the line: the hub is reading or applying it
+    awaitBytes(a.proxy, before + pendingOpBytes(a));
     hub.killAll();
     System.out.printf(Locale.ROOT, "SyncProcessIT: hub killed at %d bytes of DOCK-A's push%n", a.proxy.bytesToHub() - before);
     hub = HubProcess.start(root.resolve("hub"), Map.of("HUB_ADMIN_PASSWORD", ADMIN_PASSWORD));
@@ -293,9 +304,17 @@ class SyncProcessIT {
         .noneMatch(c -> c.get("child").asText().startsWith("C5") || c.get("child").asText().startsWith("C6"));
   }
 
-  private static long lastSeqInOutbox(Edge edge) throws SQLException {
-    List<Link> links = edge.outboxLinks();
-    return links.isEmpty() ? 0 : links.getLast().seq();
+  private static long lastSeqInOutbox(Edge edge) {
+    return edge.status().get("lastSeq").asLong();
+  }
+
+  /** The length of the ops the hub has not taken yet, as stored: a push of them is at least this long. */
+  private long pendingOpBytes(Edge edge) throws SQLException {
+    long taken = fleet().get(edge.name).path("lastSeq").asLong();
+    long[] total = {0};
+    edge.query("select coalesce(sum(length(op_json)), 0) from outbox where seq > " + taken, rs -> total[0] = rs.getLong(1));
+    assertThat(total[0]).as("pending op bytes of " + edge.name).isPositive();
+    return total[0];
   }
 
   // ---- the assertions of the "Done when"
@@ -386,6 +405,20 @@ class SyncProcessIT {
       }
       return quiet && head == head();
     });
+  }
+
+  /**
+   * Waits, looking every millisecond, until at least {@code bytes} went through the line towards the
+   * hub (a 100 ms poll would often see a whole batch already sent).
+   */
+  private static void awaitBytes(FaultProxy line, long bytes) throws InterruptedException {
+    Instant deadline = Instant.now().plus(PATIENCE);
+    while (line.bytesToHub() < bytes) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("gave up waiting for " + bytes + " bytes towards the hub; got " + line.bytesToHub());
+      }
+      Thread.sleep(1);
+    }
   }
 
   private void await(String what, BooleanSupplier condition) throws InterruptedException {
@@ -584,7 +617,7 @@ class SyncProcessIT {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(mine.getInputStream(), StandardCharsets.UTF_8))) {
           String line;
           while ((line = r.readLine()) != null) {
-            output.append(name).append(": ").append(line).append('\n');
+            output.append(Instant.now()).append(' ').append(name).append(": ").append(line).append('\n');
             Matcher m = STATION.matcher(line);
             if (m.find()) {
               listening.complete(Integer.parseInt(m.group(1)));
@@ -678,7 +711,7 @@ class SyncProcessIT {
       void row(ResultSet rs) throws SQLException;
     }
 
-    private void query(String sql, Rows rows) throws SQLException {
+    void query(String sql, Rows rows) throws SQLException {
       SQLiteConfig config = new SQLiteConfig();
       config.setReadOnly(true);
       config.setBusyTimeout(10_000);
