@@ -135,7 +135,13 @@ class SyncProcessIT {
       Edge.Run enrolled = edge.command("enroll", "--hub", edge.proxy.url(), "--code",
           registered.json().get("enrollmentCode").asText());
       assertThat(enrolled.exit()).as(enrolled.stderr()).isZero();
-      edge.start();
+    }
+    // three JVMs starting at once share the machine better than one after the other
+    for (Edge edge : edges.values()) {
+      edge.launch();
+    }
+    for (Edge edge : edges.values()) {
+      edge.awaitListening();
     }
     for (Edge edge : edges.values()) {
       // before the hub's users arrive a station would make a local user of any name: wait for them
@@ -250,10 +256,11 @@ class SyncProcessIT {
     Edge a = edges.get("DOCK-A");
     a.proxy.cut();
     List<String> parents = scanOfflineBatch(a, 6000);
+    long batch = pendingOpBytes(a);
     long before = a.proxy.bytesToHub();
     a.proxy.heal();
     // the kill comes when the whole batch has gone through the line: the hub is reading or applying it
-    awaitBytes(a.proxy, before + pendingOpBytes(a));
+    awaitBytes(a.proxy, before + batch);
     hub.killAll();
     System.out.printf(Locale.ROOT, "SyncProcessIT: hub killed at %d bytes of DOCK-A's push%n", a.proxy.bytesToHub() - before);
     hub = HubProcess.start(root.resolve("hub"), Map.of("HUB_ADMIN_PASSWORD", ADMIN_PASSWORD));
@@ -304,8 +311,11 @@ class SyncProcessIT {
         .noneMatch(c -> c.get("child").asText().startsWith("C5") || c.get("child").asText().startsWith("C6"));
   }
 
-  private static long lastSeqInOutbox(Edge edge) {
-    return edge.status().get("lastSeq").asLong();
+  /** The dock's newest op, from its database (the process may be dead). */
+  private static long lastSeqInOutbox(Edge edge) throws SQLException {
+    long[] seq = {0};
+    edge.query("select coalesce(max(seq), 0) from outbox", rs -> seq[0] = rs.getLong(1));
+    return seq[0];
   }
 
   /** The length of the ops the hub has not taken yet, as stored: a push of them is at least this long. */
@@ -607,11 +617,20 @@ class SyncProcessIT {
 
     /** {@code serve} on the data folder; returns once the station page listens. */
     void start() throws Exception {
+      launch();
+      awaitListening();
+    }
+
+    private CompletableFuture<Integer> listening;
+
+    /** Starts {@code serve} on the data folder. */
+    void launch() throws Exception {
       List<String> cmd = List.of(java(), "-jar", edgeJar(), "serve", "--data", data.toString(), "--port", "0");
       ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
       builder.environment().keySet().removeIf(k -> k.startsWith("EDGE_"));
       process = builder.start();
       CompletableFuture<Integer> listening = new CompletableFuture<>();
+      this.listening = listening;
       Process mine = process;
       Thread.ofVirtual().start(() -> {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(mine.getInputStream(), StandardCharsets.UTF_8))) {
@@ -629,6 +648,10 @@ class SyncProcessIT {
           listening.completeExceptionally(new IllegalStateException(name + " exited before serving:\n" + output));
         }
       });
+    }
+
+    /** Returns once the station page of the launched {@code serve} listens. */
+    void awaitListening() throws Exception {
       port = listening.get(2, TimeUnit.MINUTES);
       JsonNode stored = JSON.readTree(Files.readString(data.resolve("hub-credential.json")));
       edgeId = stored.get("edgeId").asText();
