@@ -202,6 +202,7 @@ class SyncProcessIT {
     JsonNode over = conflict(open, "PARENT_COMPLETE", "C33");
     assertThat(over.get("dock").asText()).isEqualTo("DOCK-B");
     assertThat(over.get("parent").asText()).isEqualTo("P3001-2");
+    assertThat(over.get("otherDock").asText()).as("who filled the parent").isEqualTo("DOCK-A");
 
     // the dock that made them shows them; the other does not
     assertThat(b.conflicts().keySet()).contains(moved.get("id").asLong(), over.get("id").asLong());
@@ -245,7 +246,8 @@ class SyncProcessIT {
     System.out.printf(Locale.ROOT, "SyncProcessIT: DOCK-A killed at %d bytes sent; hub had seq %s of its %d%n",
         a.proxy.bytesToHub() - before, fleet().get("DOCK-A").path("lastSeq").asText(), lastSeqInOutbox(a));
     a.start();
-    a.signIn("station-1");
+    // the station's session is in the dock's database: the page signed in before the crash scans on
+    scanAll(a, "P5999-1");
     awaitQuiet();
     assertCrashRound(a, parents);
   }
@@ -262,8 +264,10 @@ class SyncProcessIT {
     // the kill comes when the whole batch has gone through the line: the hub is reading or applying it
     awaitBytes(a.proxy, before + batch);
     hub.killAll();
-    System.out.printf(Locale.ROOT, "SyncProcessIT: hub killed at %d bytes of DOCK-A's push%n", a.proxy.bytesToHub() - before);
+    System.out.printf(Locale.ROOT, "SyncProcessIT: %s hub killed at %d bytes of DOCK-A's push%n", Instant.now(),
+        a.proxy.bytesToHub() - before);
     hub = HubProcess.start(root.resolve("hub"), Map.of("HUB_ADMIN_PASSWORD", ADMIN_PASSWORD));
+    System.out.printf(Locale.ROOT, "SyncProcessIT: %s hub serving again%n", Instant.now());
     for (Edge e : edges.values()) {
       e.proxy.retarget(hub.port());
     }
