@@ -379,6 +379,8 @@ class SyncProcessIT {
     for (Edge e : edges.values()) {
       long lastSeq = e.status().get("lastSeq").asLong();
       assertThat(fleet.get(e.name).get("lastSeq").asLong()).as("hub's last seq of " + e.name).isEqualTo(lastSeq);
+      assertThat(fleet.get(e.name).get("backlog").asLong()).as("backlog of " + e.name + " in the fleet view").isZero();
+      assertThat(fleet.get(e.name).get("oldestPendingAt").isNull()).as("oldest pending of " + e.name).isTrue();
       for (Link link : e.outboxLinks()) {
         boolean conflicted = conflicts.stream().anyMatch(c -> c.get("edgeId").asText().equals(e.edgeId)
             && c.get("seq").asLong() == link.seq());
