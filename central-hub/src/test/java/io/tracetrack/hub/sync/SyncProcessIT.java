@@ -230,6 +230,19 @@ class SyncProcessIT {
     assertThat(b.conflicts()).doesNotContainKey(id);
     await("the hub records DOCK-B's acknowledgement", () ->
         !expect(hubCall("GET", "/api/v1/conflicts/" + id, null), 200).json().path("acknowledgedAt").isNull());
+
+    // acknowledged while cut off: the screen clears at once, the hub hears of it once the line is back
+    long over = conflict(openConflictsAtHub(), "PARENT_COMPLETE", "C33").get("id").asLong();
+    b.proxy.cut();
+    assertThat(b.call("POST", "/api/conflicts/" + over + "/ack", b.token, null).status()).isEqualTo(204);
+    assertThat(b.conflicts()).doesNotContainKey(over);
+    assertThat(expect(hubCall("GET", "/api/v1/conflicts/" + over, null), 200).json().path("acknowledgedAt").isNull()).isTrue();
+    b.proxy.heal();
+    // the dock works on: its next push round (a scan wakes it; the 30 s tick would too) carries the acknowledgement
+    scanAll(b, "P2002-1");
+    await("the hub records DOCK-B's offline acknowledgement", () ->
+        !expect(hubCall("GET", "/api/v1/conflicts/" + over, null), 200).json().path("acknowledgedAt").isNull());
+    assertThat(expect(hubCall("GET", "/api/v1/conflicts/" + over, null), 200).json().get("status").asText()).isEqualTo("OPEN");
   }
 
   @Test
