@@ -32,6 +32,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -128,15 +131,21 @@ class SyncProcessIT {
     expect(hubCall("POST", "/api/v1/areas", Map.of("id", AREA, "name", "North")), 201);
     expect(hubCall("POST", "/api/v1/users", Map.of("username", DISPATCHER, "role", "DISPATCHER", "area", AREA,
         "password", DISPATCHER_PASSWORD)), 201);
-    for (String name : List.of("DOCK-A", "DOCK-B", "DOCK-C")) {
-      Reply registered = expect(hubCall("POST", "/api/v1/docks", Map.of("name", name, "area", AREA)), 201);
-      Edge edge = new Edge(name, root.resolve(name), new FaultProxy(hub.port()));
-      edges.put(name, edge);
-      Edge.Run enrolled = edge.command("enroll", "--hub", edge.proxy.url(), "--code",
-          registered.json().get("enrollmentCode").asText());
-      assertThat(enrolled.exit()).as(enrolled.stderr()).isZero();
-    }
+    Map<Edge, Future<Edge.Run>> enrolments = new LinkedHashMap<>();
     // three JVMs starting at once share the machine better than one after the other
+    try (ExecutorService starts = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (String name : List.of("DOCK-A", "DOCK-B", "DOCK-C")) {
+        Reply registered = expect(hubCall("POST", "/api/v1/docks", Map.of("name", name, "area", AREA)), 201);
+        Edge edge = new Edge(name, root.resolve(name), new FaultProxy(hub.port()));
+        edges.put(name, edge);
+        String code = registered.json().get("enrollmentCode").asText();
+        enrolments.put(edge, starts.submit(() -> edge.command("enroll", "--hub", edge.proxy.url(), "--code", code)));
+      }
+      for (var enrolment : enrolments.entrySet()) {
+        Edge.Run enrolled = enrolment.getValue().get();
+        assertThat(enrolled.exit()).as(enrolment.getKey().name + ": " + enrolled.stderr()).isZero();
+      }
+    }
     for (Edge edge : edges.values()) {
       edge.launch();
     }
