@@ -605,7 +605,7 @@ class SyncProcessIT {
   record Link(long seq, String parent, String child) {}
 
   /** One dock: its data folder, its line to the hub, and its {@code serve} process when running. */
-  final class Edge implements AutoCloseable {
+  final class Edge {
     private static final Pattern STATION = Pattern.compile("Station page: http://127\\.0\\.0\\.1:(\\d+)/");
 
     final String name;
@@ -774,8 +774,8 @@ class SyncProcessIT {
       }
     }
 
-    @Override
-    public void close() throws Exception {
+    /** Stops {@code serve} as an operator does (SIGTERM) and takes the line down. */
+    void close() throws InterruptedException {
       if (process != null && process.isAlive()) {
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
