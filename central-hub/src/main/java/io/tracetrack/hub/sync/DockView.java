@@ -11,7 +11,7 @@ import java.time.OffsetDateTime;
  *     (used, replaced by revocation, or never issued)
  * @param lastSeenAt when the current edge last called the hub (hello or push); {@code null} if never
  * @param lastSeq the highest {@code seq} of the current edge the hub has answered (0 before its first push)
- * @param backlog ops waiting on the edge, as it reported with its last push
+ * @param backlog ops still waiting on the edge after its last push (what it reported, less what that push delivered)
  * @param oldestPendingAt when the oldest of them was made, as reported; {@code null} if none
  * @param clockOffsetMs the edge's clock minus the hub's at its last push (positive: the edge runs ahead)
  * @param version the edge's software version, as reported

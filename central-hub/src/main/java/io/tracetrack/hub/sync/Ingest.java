@@ -204,9 +204,13 @@ public final class Ingest {
     store.insertEvents(events, stamp);
     Map<Long, Long> conflictIds = store.insertConflicts(device.edgeId(), conflicts);
     long lastSeq = applicable.isEmpty() ? last : applicable.getLast().id().seq();
+    // the edge counts this batch among its pending ops; what the hub has now taken waits no more, or a
+    // dock that pushed everything would show its last batch as backlog until it scans again
+    long delivered = batch.ops().stream().filter(op -> op.id().seq() <= lastSeq).count();
+    long backlog = Math.max(0, batch.pendingOps() - delivered);
     store.updateProgress(device.edgeId(), new IngestStore.Report(lastSeq, now,
-        batch.clock().wallMillis() - now.toInstant().toEpochMilli(), batch.pendingOps(), batch.oldestPendingAt(),
-        batch.version()));
+        batch.clock().wallMillis() - now.toInstant().toEpochMilli(), backlog,
+        backlog == 0 ? null : batch.oldestPendingAt(), batch.version()));
 
     Map<Long, IngestStore.Conflict> bySeq = new java.util.HashMap<>();
     conflicts.forEach(c -> bySeq.put(c.seq(), c));

@@ -513,7 +513,8 @@ abstract class PushTest {
 
       JsonNode view = dockView(a.dock);
       assertThat(view.get("lastSeq").asLong()).isEqualTo(2);
-      assertThat(view.get("backlog").asLong()).isEqualTo(7);
+      // the edge had 7 waiting, this batch included: the 2 the hub took wait no more
+      assertThat(view.get("backlog").asLong()).isEqualTo(5);
       assertThat(view.get("clockOffsetMs").asLong()).isEqualTo(1500);
       assertThat(view.get("version").asText()).isEqualTo("edge-9.9");
       assertThat(view.get("openConflicts").asLong()).isEqualTo(1);
@@ -526,6 +527,28 @@ abstract class PushTest {
         }
       }
       assertThat(listed).isEqualTo(view);
+    }
+
+    @Test
+    void aBatchOfEverythingPending_leavesNoBacklogInTheFleetView() throws Exception {
+      Edge a = enrolled();
+      String p = parent(3);
+      // what the edge sends when the batch is all it has: pendingOps counts the batch itself
+      PushBatch batch = new PushBatch(a.edgeId, a.dock, new Hlc(server.clock.millis(), 0), 2,
+          server.clock.millis() - 60_000, "edge-9.9", List.of(a.op(1, new Op.CreateParent(p, 3, 3)),
+          a.op(2, new Op.Link(p, child()))));
+      a.push(batch);
+
+      JsonNode view = dockView(a.dock);
+      assertThat(view.get("lastSeq").asLong()).isEqualTo(2);
+      assertThat(view.get("backlog").asLong()).isZero();
+      assertThat(view.get("oldestPendingAt").isNull()).isTrue();
+
+      // a held op (a gap before it) still waits
+      a.push(new PushBatch(a.edgeId, a.dock, new Hlc(server.clock.millis(), 0), 2, server.clock.millis() - 1_000,
+          "edge-9.9", List.of(a.op(4, new Op.Link(p, child())))));
+      assertThat(dockView(a.dock).get("backlog").asLong()).isEqualTo(2);
+      assertThat(dockView(a.dock).get("oldestPendingAt").isNull()).isFalse();
     }
 
     @Test
