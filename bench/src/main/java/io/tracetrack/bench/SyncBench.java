@@ -25,6 +25,7 @@ import io.tracetrack.sync.OpId;
 import io.tracetrack.sync.OpOutcome;
 import io.tracetrack.sync.PushBatch;
 import io.tracetrack.sync.PushReply;
+import io.tracetrack.sync.WireCodec;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -66,6 +67,8 @@ final class SyncBench {
   private static final String AREA = "BENCH";
   private static final String VERSION = "bench";
   private static final int BATCH = 500;
+  /** Ops per push from one dock, as the worker sends them (the hub's maximum). */
+  private static final int PUSH_BATCH = WireCodec.MAX_BATCH;
   private static final Duration SCAN_EVERY = Duration.ofMillis(5);
 
   private final Path workDir;
@@ -143,6 +146,9 @@ final class SyncBench {
     // the scan dock starts from here (snapshot), so its pull in section 4 is the catch-up's changes
     Edge scanDock = Edge.open(this, "SCANNER", 12);
     scanDock.syncOnce();
+    // CATCH hears what the ingest docks did before it goes offline, as a dock online until then
+    // would have: what it catches up on is its own 100,000 offline scans, echoed back to it
+    long catchPrePulled = catchUp.syncOnce().pulled();
 
     // 2. catch-up
     say("2. catch-up: " + catchUpScans + " offline scans at " + catchUp.dock);
@@ -253,10 +259,10 @@ final class SyncBench {
     md.append(String.format(Locale.ROOT, "Dock %s made %,d scans offline through `ScanService` (%,d ops, %.1f s, not timed), "
             + "then synced: the worker's push loop until nothing was pending (`SyncStore.nextBatch` → `HubClient.push` → "
             + "`recordReply`, batches of %d), then `sync --once` (`SyncOnce`, nothing left to push: pull until the head). "
-            + "It pushed %,d ops and pulled %,d changes (its own and the %,d ops the ingest docks had pushed meanwhile, "
-            + "warm-up included); hub head %,d → %,d.%n%n",
-        catchUp.dock, catchUpScans, catchPushed, offlineSeconds, BATCH, catchPushed, caught.pulled(),
-        warm.ops + clean.ops + conflicted.ops, headBefore, headAfter));
+            + "Before going offline it had pulled the %,d changes of the ingest docks above (not timed), so what it "
+            + "catches up on is its own work: it pushed %,d ops and pulled %,d changes back; hub head %,d → %,d.%n%n",
+        catchUp.dock, catchUpScans, catchPushed, offlineSeconds, PUSH_BATCH, catchPrePulled, catchPushed, caught.pulled(),
+        headBefore, headAfter));
     md.append("| part | items | seconds | per second |\n|---|---|---|---|\n");
     md.append(String.format(Locale.ROOT, "| push | %,d ops | %.1f | %,.0f |%n", catchPushed, catchPushSeconds,
         catchPushed / catchPushSeconds));
@@ -327,7 +333,7 @@ final class SyncBench {
     md.append(String.format(Locale.ROOT, "Same N = %,d link documents / scans, pushed from one offline dock to the hub over "
         + "loopback. Ours: %,d scans through `ScanService` (%,d ops with the parents), then pushed in batches of %d through "
         + "`HubClient` and recorded in the outbox (`SyncStore.nextBatch` / `recordReply`, the worker's push loop).%n%n",
-        peerScans, peerScans, pushedOps, BATCH));
+        peerScans, peerScans, pushedOps, PUSH_BATCH));
     md.append("| what | N | seconds | docs/s |\n|---|---|---|---|\n");
     md.append(String.format(Locale.ROOT, "| TraceTrack push, one dock → hub (PostgreSQL, fsync on) | %,d ops | %.2f | %,.0f |%n",
         pushedOps, pushSeconds, ours));
@@ -688,7 +694,7 @@ final class SyncBench {
     long pushAll() {
       long ops = 0;
       while (true) {
-        var next = store.nextBatch(BATCH, VERSION);
+        var next = store.nextBatch(PUSH_BATCH, VERSION);
         if (next.isEmpty()) {
           return ops;
         }

@@ -3,6 +3,7 @@ package io.tracetrack.edge.sync;
 import io.tracetrack.sync.ChangePage;
 import io.tracetrack.sync.PushBatch;
 import io.tracetrack.sync.PushReply;
+import io.tracetrack.sync.WireCodec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,8 +20,11 @@ import java.util.function.Consumer;
  */
 final class SyncSteps {
 
-  /** Ops per push; the hub takes up to {@code WireCodec.MAX_BATCH}. */
-  static final int PUSH_BATCH = 500;
+  /**
+   * Ops per push: the hub's maximum. A batch costs the hub one transaction and one take of the
+   * change-log head whatever its size, so a dock catching up after days offline sends the fewest.
+   */
+  static final int PUSH_BATCH = WireCodec.MAX_BATCH;
   /** Acknowledgements sent to the hub per push round at most. */
   static final int ACKS_PER_ROUND = 100;
 
