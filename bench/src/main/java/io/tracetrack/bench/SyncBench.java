@@ -168,6 +168,22 @@ final class SyncBench {
     long headAfter = head();
     boolean converged = catchUp.store.pullCursor() >= head() && caught.pendingOps() == 0;
 
+    // the same catch-up as a serving dock makes it: its SyncWorker's push and pull loops at once
+    // (the pull applies the echoes of the first batches while later ones are still being pushed)
+    Edge catchWorker = Edge.open(this, "CATCH-W", 17);
+    catchWorker.syncOnce();
+    catchWorker.scanManyUntimed(catchUpScans);
+    long workerStart = System.nanoTime();
+    double workerSeconds;
+    try (SyncWorker w = SyncWorker.standard(catchWorker.store, catchWorker.client, clock, VERSION, line -> { })) {
+      w.start();
+      while (!(catchWorker.store.status(clock.instant()).pendingOps() == 0 && catchWorker.store.pullCursor() >= head())) {
+        Thread.sleep(5);
+      }
+      workerSeconds = seconds(workerStart);
+    }
+    catchWorker.close();
+
     // 4. scanning while syncing: baseline, then during a catch-up pull
     say("4. scan loop: baseline, then during the catch-up pull of " + scanDock.dock);
     Samples baseline = scanDock.scanLoop(() -> sleepQuietly(Duration.ofSeconds(10)));
@@ -268,10 +284,13 @@ final class SyncBench {
         catchPushed / catchPushSeconds));
     md.append(String.format(Locale.ROOT, "| pull (sync --once) | %,d changes | %.1f | %,.0f |%n", caught.pulled(),
         catchPullSeconds, caught.pulled() / catchPullSeconds));
-    md.append(String.format(Locale.ROOT, "| total, to converged | | %.1f | |%n%n", catchSeconds));
-    md.append(target("converged ≤ 10 s", catchSeconds <= 10 && converged, String.format(Locale.ROOT,
-        "%.1f s (%.2f× the target; %,.0f ops pushed + changes pulled per second)%s", catchSeconds, catchSeconds / 10,
-        (catchPushed + caught.pulled()) / catchSeconds, converged ? "" : " — NOT converged")));
+    md.append(String.format(Locale.ROOT, "| total, push then pull, to converged | | %.1f | |%n", catchSeconds));
+    md.append(String.format(Locale.ROOT, "| **the serving dock's `SyncWorker`** (dock CATCH-W, the same %,d offline scans; "
+        + "push and pull loops at once), to nothing pending and its cursor at the hub's head | %,d ops | %.1f | %,.0f |%n%n",
+        catchUpScans, catchPushed, workerSeconds, catchPushed / workerSeconds));
+    md.append(target("converged ≤ 10 s (the worker)", workerSeconds <= 10 && converged, String.format(Locale.ROOT,
+        "%.1f s (%.2f× the target); push then pull one after the other: %.1f s%s", workerSeconds, workerSeconds / 10,
+        catchSeconds, converged ? "" : " — NOT converged")));
     md.append('\n');
 
     md.append("### 3. Bootstrap\n\n");
