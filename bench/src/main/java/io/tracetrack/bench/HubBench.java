@@ -54,18 +54,8 @@ final class HubBench {
       throw new IllegalStateException("the hub benchmark needs wrk (apt-get install wrk)");
     }
     Files.createDirectories(workDir);
-    try (EmbeddedPostgres pg = EmbeddedPostgres.builder()
-        .setDataDirectory(workDir.resolve("pg"))
-        .setCleanDataDirectory(true)
-        .setServerConfig("fsync", "on")
-        .setServerConfig("synchronous_commit", "on")
-        .setServerConfig("max_connections", "300")
-        .setServerConfig("shared_buffers", "512MB")
-        .start()) {
-      try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-        s.execute("create database hubbench");
-      }
-      String url = pg.getJdbcUrl("postgres", "hubbench");
+    try (EmbeddedPostgres pg = BenchPostgres.start(workDir, 300)) {
+      String url = BenchPostgres.createDatabase(pg, "hubbench");
       HubConfig config = HubConfig.parse(new String[] {"--port", "0", "--bind", "127.0.0.1", "--data",
           workDir.resolve("hub").toString(), "--pool-size", "40"}, Map.of("HUB_ADMIN_PASSWORD", "Bench-Passw0rd!"));
       HubDatabase db = HubDatabase.postgres(url, "postgres", "postgres", config.poolSize());

@@ -100,18 +100,8 @@ final class SyncBench {
 
   String run() throws Exception {
     Files.createDirectories(workDir);
-    try (EmbeddedPostgres pg = EmbeddedPostgres.builder()
-        .setDataDirectory(workDir.resolve("pg"))
-        .setCleanDataDirectory(true)
-        .setServerConfig("fsync", "on")
-        .setServerConfig("synchronous_commit", "on")
-        .setServerConfig("max_connections", "200")
-        .setServerConfig("shared_buffers", "512MB")
-        .start()) {
-      try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-        s.execute("create database syncbench");
-      }
-      String url = pg.getJdbcUrl("postgres", "syncbench");
+    try (EmbeddedPostgres pg = BenchPostgres.start(workDir, 200)) {
+      String url = BenchPostgres.createDatabase(pg, "syncbench");
       HubConfig config = HubConfig.parse(new String[] {"--port", "0", "--bind", "127.0.0.1", "--data",
           workDir.resolve("hub").toString(), "--pool-size", "40"}, Map.of("HUB_ADMIN_PASSWORD", PASSWORD));
       hubDb = HubDatabase.postgres(url, "postgres", "postgres", config.poolSize());
