@@ -699,24 +699,13 @@ final class SyncBench {
       throw new IllegalStateException(dock + ": sync --once failed: " + o);
     }
 
-    /** The worker's push loop, without the pull: batch, push, record the reply, until nothing is pending. */
+    /** The worker's push loop (`SyncOnce.push`), without the pull, until nothing is pending. */
     long pushAll() {
-      long ops = 0;
-      while (true) {
-        var next = store.nextBatch(PUSH_BATCH, VERSION);
-        if (next.isEmpty()) {
-          return ops;
-        }
-        HubClient.Result<PushReply> r = client.push(next.get());
-        if (!(r instanceof HubClient.Result.Ok<PushReply>(PushReply reply))) {
-          throw new IllegalStateException(dock + ": push failed: " + r);
-        }
-        SyncStore.PushCounts counts = store.recordReply(next.get(), reply);
-        if (counts.applied() != next.get().ops().size()) {
-          throw new IllegalStateException(dock + ": not every op applied: " + counts);
-        }
-        ops += counts.pushed();
+      SyncOnce.Outcome out = SyncOnce.push(store, client, Clock.systemUTC(), VERSION);
+      if (!(out instanceof SyncOnce.Outcome.Done d) || d.applied() != d.pushed() || d.pendingOps() != 0) {
+        throw new IllegalStateException(dock + ": push did not apply everything: " + out);
       }
+      return d.pushed();
     }
 
     /** One child scan (after its parent's, when a new parent is due); returns the child's latency. */

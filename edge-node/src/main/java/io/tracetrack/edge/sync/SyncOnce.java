@@ -53,6 +53,23 @@ public final class SyncOnce {
         status.pendingOps(), status.openConflicts());
   }
 
+  /**
+   * Only the push half: everything pending, as the worker's push loop sends it; {@code pulled} is
+   * 0. For a caller that times the halves apart (the benchmark).
+   */
+  public static Outcome push(SyncStore store, HubClient hub, Clock clock, String version) {
+    SyncSteps steps = new SyncSteps(store, hub, clock, version, line -> { });
+    return switch (steps.pushAll()) {
+      case HubClient.Result.Ok<SyncSteps.Pushed>(SyncSteps.Pushed p) -> {
+        SyncStore.SyncStatus status = store.status(clock.instant());
+        yield new Outcome.Done(p.pushed(), p.applied(), p.duplicates(), p.rejected(), 0, status.pendingOps(),
+            status.openConflicts());
+      }
+      case HubClient.Result.Refused<SyncSteps.Pushed> r -> refused(r);
+      case HubClient.Result.Unreachable<SyncSteps.Pushed> u -> new Outcome.Unreachable(u.why());
+    };
+  }
+
   private static Outcome refused(HubClient.Result.Refused<?> r) {
     return new Outcome.Refused(r.status(), r.code(), r.detail(), r.credentialRefused());
   }
