@@ -264,7 +264,7 @@ final class SyncBench {
     md.append("### 2. Catch-up\n\n");
     md.append(String.format(Locale.ROOT, "Dock %s made %,d scans offline through `ScanService` (%,d ops, %.1f s, not timed), "
             + "then synced: the worker's push loop until nothing was pending (`SyncStore.nextBatch` → `HubClient.push` → "
-            + "`recordReply`, batches of %d), then `sync --once` (`SyncOnce`, nothing left to push: pull until the head). "
+            + "`recordReply`, batches of %d, two in flight), then `sync --once` (`SyncOnce`, nothing left to push: pull until the head). "
             + "Before going offline it had pulled the %,d changes of the ingest docks above (not timed), so what it "
             + "catches up on is its own work: it pushed %,d ops and pulled %,d changes back; hub head %,d → %,d.%n%n",
         catchUp.dock, catchUpScans, catchPushed, offlineSeconds, PUSH_BATCH, catchPrePulled, catchPushed, caught.pulled(),
@@ -340,7 +340,7 @@ final class SyncBench {
     }
     double ours = pushedOps / pushSeconds;
     md.append(String.format(Locale.ROOT, "Same N = %,d link documents / scans, pushed from one offline dock to the hub over "
-        + "loopback. Ours: %,d scans through `ScanService` (%,d ops with the parents), then pushed in batches of %d through "
+        + "loopback. Ours: %,d scans through `ScanService` (%,d ops with the parents), then pushed in batches of %d, two in flight, through "
         + "`HubClient` and recorded in the outbox (`SyncStore.nextBatch` / `recordReply`, the worker's push loop).%n%n",
         peerScans, peerScans, pushedOps, PUSH_BATCH));
     md.append("| what | N | seconds | docs/s |\n|---|---|---|---|\n");
@@ -699,7 +699,7 @@ final class SyncBench {
       throw new IllegalStateException(dock + ": sync --once failed: " + o);
     }
 
-    /** The worker's push loop (`SyncOnce.push`), without the pull, until nothing is pending. */
+    /** The worker's push loop (`SyncOnce.push`: two batches in flight), without the pull, until nothing is pending. */
     long pushAll() {
       SyncOnce.Outcome out = SyncOnce.push(store, client, Clock.systemUTC(), VERSION);
       if (!(out instanceof SyncOnce.Outcome.Done d) || d.applied() != d.pushed() || d.pendingOps() != 0) {

@@ -92,10 +92,15 @@ public final class SqliteSyncStore implements SyncStore {
 
   @Override
   public Optional<PushBatch> nextBatch(int max, String version) {
+    return nextBatch(0, max, version);
+  }
+
+  @Override
+  public Optional<PushBatch> nextBatch(long afterSeq, int max, String version) {
     int limit = Math.max(1, Math.min(max, WireCodec.MAX_BATCH));
     return db.read(dsl -> {
       Record meta = dsl.fetchSingle("select edge_id, dock, acked_seq, hlc_floor_wall, hlc_floor_logical from edge_meta where id = 1");
-      long acked = meta.get(2, Long.class);
+      long acked = Math.max(meta.get(2, Long.class), afterSeq);
       List<Record> rows = dsl.fetch("select seq, op_json, created_at from outbox where seq > ? order by seq limit ?", acked, limit);
       if (rows.isEmpty()) {
         return Optional.<PushBatch>empty();

@@ -10,6 +10,9 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.function.Consumer;
 
 /**
@@ -65,37 +68,95 @@ final class SyncSteps {
     return Optional.ofNullable(bootstrap);
   }
 
-  /** Pushes batch after batch until nothing is pending, or only ops the hub holds back (a gap in seq). */
+  /**
+   * Pushes batch after batch until nothing is pending, or only ops the hub holds back (a gap in
+   * seq). Two batches are in flight: the next goes out while the hub applies the one before, so a
+   * catch-up is not one round trip per batch. The hub applies an edge's batches one at a time in
+   * seq order (it locks the edge's progress row); a batch that overtakes the one sent before it is
+   * answered HELD with an older {@code lastSeq} than the reply already recorded, and is then simply
+   * sent again. Replies are recorded in send order, never an older word over a newer one.
+   */
   HubClient.Result<Pushed> pushAll() {
     Pushed total = Pushed.NONE;
-    long answeredBefore = -1;
+    long answered = -1;
+    PushBatch batch = null;
+    Future<HubClient.Result<PushReply>> inFlight = null;
     while (true) {
-      Optional<PushBatch> next = store.nextBatch(PUSH_BATCH, version);
-      if (next.isEmpty()) {
-        sendAcks();
-        return new HubClient.Result.Ok<>(total);
+      if (batch == null) {
+        Optional<PushBatch> fresh = store.nextBatch(PUSH_BATCH, version);
+        if (fresh.isEmpty()) {
+          sendAcks();
+          return new HubClient.Result.Ok<>(total);
+        }
+        batch = fresh.get();
+        inFlight = send(batch);
       }
-      PushBatch batch = next.get();
-      switch (hub.push(batch)) {
+      Optional<PushBatch> next = store.nextBatch(batch.ops().getLast().id().seq(), PUSH_BATCH, version);
+      Future<HubClient.Result<PushReply>> nextInFlight = next.map(this::send).orElse(null);
+      switch (await(inFlight)) {
         case HubClient.Result.Ok<PushReply>(PushReply reply) -> {
-          SyncStore.PushCounts counts = store.recordReply(batch, reply);
           store.recordAttempt(true, clock.instant(), null);
+          if (reply.lastSeq() < answered) {
+            // it overtook the batch before it: drop this older word (and the one behind it) and
+            // go on from what the hub has answered, which sends both again
+            await(nextInFlight);
+            batch = null;
+            continue;
+          }
+          SyncStore.PushCounts counts = store.recordReply(batch, reply);
           // the hub answered nothing new (every op HELD, or a store handing out the same batch
           // again): pushing again now would only repeat it; the caller's next round retries
-          boolean stalled = reply.lastSeq() <= answeredBefore || counts.held() == batch.ops().size();
+          boolean stalled = reply.lastSeq() <= answered || counts.held() == batch.ops().size();
           total = total.plus(counts, stalled);
           if (stalled) {
+            settle(next, nextInFlight, reply.lastSeq());
             return new HubClient.Result.Ok<>(total);
           }
-          answeredBefore = reply.lastSeq();
+          answered = reply.lastSeq();
+          // nothing was pending past this batch when it went out: look again (a scan since then)
+          batch = next.orElse(null);
+          inFlight = nextInFlight;
         }
         case HubClient.Result.Refused<PushReply> r -> {
+          settle(next, nextInFlight, answered);
           return recordRefusal(r);
         }
         case HubClient.Result.Unreachable<PushReply> u -> {
+          settle(next, nextInFlight, answered);
           return recordUnreachable(u);
         }
       }
+    }
+  }
+
+  private Future<HubClient.Result<PushReply>> send(PushBatch batch) {
+    FutureTask<HubClient.Result<PushReply>> call = new FutureTask<>(() -> hub.push(batch));
+    Thread.ofVirtual().name("sync-push-call").start(call);
+    return call;
+  }
+
+  private static HubClient.Result<PushReply> await(Future<HubClient.Result<PushReply>> call) {
+    if (call == null) {
+      return new HubClient.Result.Unreachable<>("not sent");
+    }
+    try {
+      return call.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new HubClient.Result.Unreachable<>("interrupted");
+    } catch (ExecutionException e) {
+      return new HubClient.Result.Unreachable<>("push failed: " + e.getCause());
+    }
+  }
+
+  /**
+   * The batch sent behind one that ended the round: its answer is the hub's word on its ops, so it
+   * is recorded before the round ends, unless it is older than {@code recorded} (it overtook).
+   */
+  private void settle(Optional<PushBatch> next, Future<HubClient.Result<PushReply>> nextInFlight, long recorded) {
+    if (nextInFlight != null && await(nextInFlight) instanceof HubClient.Result.Ok<PushReply>(PushReply reply)
+        && reply.lastSeq() >= recorded) {
+      store.recordReply(next.orElseThrow(), reply);
     }
   }
 

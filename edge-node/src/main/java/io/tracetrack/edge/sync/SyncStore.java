@@ -23,6 +23,13 @@ public interface SyncStore {
   Optional<PushBatch> nextBatch(int max, String version);
 
   /**
+   * Like {@link #nextBatch(int, String)}, but starting after {@code afterSeq} when that is past the
+   * hub's last answered seq: the batch to send while the one ending at {@code afterSeq} is still on
+   * its way. Its {@code pendingOps} counts from its own first op.
+   */
+  Optional<PushBatch> nextBatch(long afterSeq, int max, String version);
+
+  /**
    * Records the hub's reply to {@code sent} in one transaction: the answered seq moves to
    * {@code reply.lastSeq()}, each REJECTED op becomes a local conflict (the hub's id) and drops
    * out of the station's view (rebase of the bags it touched), HELD ops stay pending.

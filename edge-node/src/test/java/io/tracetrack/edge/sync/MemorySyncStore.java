@@ -79,13 +79,19 @@ public final class MemorySyncStore implements SyncStore {
 
   @Override
   public synchronized Optional<PushBatch> nextBatch(int max, String version) {
+    return nextBatch(0, max, version);
+  }
+
+  @Override
+  public synchronized Optional<PushBatch> nextBatch(long afterSeq, int max, String version) {
     batchAsks++;
-    List<OpEnvelope> ops = outbox.tailMap(answered, false).values().stream().limit(max).toList();
+    long from = Math.max(answered, afterSeq);
+    List<OpEnvelope> ops = outbox.tailMap(from, false).values().stream().limit(max).toList();
     if (ops.isEmpty()) {
       return Optional.empty();
     }
     long first = ops.getFirst().id().seq();
-    return Optional.of(new PushBatch(edgeId, dock, ops.getLast().hlc(), outbox.tailMap(answered, false).size(),
+    return Optional.of(new PushBatch(edgeId, dock, ops.getLast().hlc(), outbox.tailMap(from, false).size(),
         madeAt.get(first).toEpochMilli(), version, ops));
   }
 

@@ -222,6 +222,91 @@ class SyncWorkerTest {
       assertThat(pushes.get()).isEqualTo(2);
     }
 
+    /** A hub that, like the real one, applies an edge's ops once each, in seq order, holding what comes after a gap. */
+    final class InOrderHub {
+      long last;
+      final java.util.Map<Long, Integer> applied = new java.util.concurrent.ConcurrentHashMap<>();
+
+      synchronized PushReply apply(PushBatch batch) {
+        List<OpOutcome> outcomes = new ArrayList<>();
+        for (OpEnvelope op : batch.ops()) {
+          long seq = op.id().seq();
+          if (seq <= last) {
+            outcomes.add(OpOutcome.duplicate(seq));
+          } else if (seq == last + 1) {
+            last = seq;
+            applied.merge(seq, 1, Integer::sum);
+            outcomes.add(OpOutcome.applied(seq));
+          } else {
+            outcomes.add(OpOutcome.held(seq, last + 1));
+          }
+        }
+        return new PushReply(last, clock.instant(), outcomes);
+      }
+    }
+
+    @Test
+    void pushRound_sendsTheNextBatchBeforeTheFirstIsAnswered_andAppliesEachOpOnce() throws Exception {
+      InOrderHub inOrder = new InOrderHub();
+      CountDownLatch secondArrived = new CountDownLatch(1);
+      java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.atomic.AtomicBoolean overlapped = new java.util.concurrent.atomic.AtomicBoolean();
+      hub.on("/api/v1/sync/push", ex -> {
+        PushBatch batch = CODEC.decodePush(FakeHub.body(ex));
+        requests.incrementAndGet();
+        if (batch.ops().getFirst().id().seq() == 1) {
+          // the first batch is answered only once the second is already here
+          overlapped.set(secondArrived.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        } else {
+          secondArrived.countDown();
+        }
+        FakeHub.send(ex, 200, "application/json", CODEC.encode(inOrder.apply(batch)));
+      });
+      for (int i = 0; i < 2_500; i++) {
+        store.addLink("P1001-3", "C" + i, clock.instant());
+      }
+      worker = worker(hub.uri(), SyncWorker.DEFAULT_TICK, slept::add);
+
+      assertThat(worker.pushRound()).isInstanceOf(SyncWorker.Next.Idle.class);
+      assertThat(overlapped).isTrue();
+      assertThat(store.answered()).isEqualTo(2_500);
+      assertThat(inOrder.applied).hasSize(2_500).allSatisfy((seq, times) -> assertThat(times).isEqualTo(1));
+    }
+
+    @Test
+    void aBatchThatOvertakesTheOneBeforeIt_isHeld_thenSentAgain_andNothingIsLostOrDoubled() throws Exception {
+      InOrderHub inOrder = new InOrderHub();
+      CountDownLatch secondAnswered = new CountDownLatch(1);
+      java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+      hub.on("/api/v1/sync/push", ex -> {
+        PushBatch batch = CODEC.decodePush(FakeHub.body(ex));
+        int n = requests.incrementAndGet();
+        if (batch.ops().getFirst().id().seq() == 1) {
+          // the second batch reaches the hub and is answered (HELD: a gap) before the first is applied
+          secondAnswered.await(10, java.util.concurrent.TimeUnit.SECONDS);
+          FakeHub.send(ex, 200, "application/json", CODEC.encode(inOrder.apply(batch)));
+        } else {
+          PushReply reply = inOrder.apply(batch);
+          FakeHub.send(ex, 200, "application/json", CODEC.encode(reply));
+          if (secondAnswered.getCount() > 0) {
+            assertThat(reply.outcomes()).allMatch(o -> o.status() == OpOutcome.Status.HELD);
+            secondAnswered.countDown();
+          }
+        }
+      });
+      for (int i = 0; i < 1_500; i++) {
+        store.addLink("P1001-3", "C" + i, clock.instant());
+      }
+      worker = worker(hub.uri(), SyncWorker.DEFAULT_TICK, slept::add);
+
+      assertThat(worker.pushRound()).isInstanceOf(SyncWorker.Next.Idle.class);
+      assertThat(store.answered()).isEqualTo(1_500);
+      assertThat(inOrder.applied).hasSize(1_500).allSatisfy((seq, times) -> assertThat(times).isEqualTo(1));
+      assertThat(requests.get()).as("the overtaking batch went again").isEqualTo(3);
+      // the older word (lastSeq 0) was never recorded over the newer one
+      assertThat(store.status(clock.instant()).pendingOps()).isZero();
+    }
+
     @Test
     void close_stopsBothLoops_evenDuringALongPoll() throws Exception {
       hub.on("/api/v1/sync/changes", ex -> release.await());
