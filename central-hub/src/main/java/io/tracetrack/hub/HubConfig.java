@@ -31,6 +31,8 @@ import java.util.Objects;
  * @param trustedProxies the reverse proxies whose {@code X-Forwarded-For} names the client; none by
  *     default, since a header anyone can send must not choose the address locks and audits key on
  * @param changeLogRetention how long change-log entries are kept; a dock whose cursor is older loads a snapshot
+ * @param sessionIdle how long a web UI session lasts without its user doing anything
+ * @param sessionMaxAge how long a web UI session lasts at most, however busy
  */
 public record HubConfig(
     int port,
@@ -46,7 +48,9 @@ public record HubConfig(
     Db db,
     List<String> allowedHosts,
     TrustedProxies trustedProxies,
-    Duration changeLogRetention) {
+    Duration changeLogRetention,
+    Duration sessionIdle,
+    Duration sessionMaxAge) {
 
   public static final int DEFAULT_PORT = 8080;
 
@@ -68,6 +72,9 @@ public record HubConfig(
     allowedHosts = List.copyOf(allowedHosts);
     Objects.requireNonNull(trustedProxies, "trustedProxies");
     Objects.requireNonNull(changeLogRetention, "changeLogRetention");
+    if (sessionMaxAge.compareTo(sessionIdle) < 0) {
+      throw new IllegalArgumentException("--session-max-hours must be at least --session-idle-minutes");
+    }
   }
 
   /** Flags and their environment variables; secrets have no flag. */
@@ -89,7 +96,11 @@ public record HubConfig(
       new Setting("--trusted-proxies", "HUB_TRUSTED_PROXIES",
           "comma-separated proxy addresses or CIDR ranges whose X-Forwarded-For is believed (default: none)"),
       new Setting("--change-log-retention", "HUB_CHANGE_LOG_RETENTION_DAYS",
-          "days the sync change log is kept; a dock offline longer reloads a snapshot (default 30)"));
+          "days the sync change log is kept; a dock offline longer reloads a snapshot (default 30)"),
+      new Setting("--session-idle-minutes", "HUB_SESSION_IDLE_MINUTES",
+          "web UI: minutes without activity before a browser session ends (default 30)"),
+      new Setting("--session-max-hours", "HUB_SESSION_MAX_HOURS",
+          "web UI: hours a browser session lasts at most, however busy (default 12)"));
 
   public static String usage() {
     StringBuilder out = new StringBuilder("TraceTrack central hub.\n\nUsage: java -jar central-hub.jar [flags]\n\n");
@@ -153,7 +164,9 @@ public record HubConfig(
         db(values.getOrDefault("HUB_DB", "postgres")),
         allowedHosts(values.get("HUB_ALLOWED_HOSTS")),
         trustedProxies(values.get("HUB_TRUSTED_PROXIES")),
-        Duration.ofDays(number(values, "HUB_CHANGE_LOG_RETENTION_DAYS", 30, 1, 3650)));
+        Duration.ofDays(number(values, "HUB_CHANGE_LOG_RETENTION_DAYS", 30, 1, 3650)),
+        Duration.ofMinutes(number(values, "HUB_SESSION_IDLE_MINUTES", 30, 1, 24 * 60)),
+        Duration.ofHours(number(values, "HUB_SESSION_MAX_HOURS", 12, 1, 7 * 24)));
   }
 
   private static Db db(String value) {

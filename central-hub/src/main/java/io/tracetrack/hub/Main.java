@@ -28,6 +28,7 @@ import io.tracetrack.hub.auth.Access;
 import io.tracetrack.hub.users.AuthRoutes;
 import io.tracetrack.hub.auth.SignInLimiter;
 import io.tracetrack.hub.auth.SigningKey;
+import io.tracetrack.hub.auth.Sessions;
 import io.tracetrack.hub.auth.Tokens;
 import io.tracetrack.hub.bag.BagRoutes;
 import io.tracetrack.hub.bag.BagService;
@@ -46,6 +47,7 @@ import io.tracetrack.hub.users.Users;
 import io.tracetrack.hub.web.ClientAddresses;
 import io.tracetrack.hub.web.HealthRoutes;
 import io.tracetrack.hub.web.HubServer;
+import io.tracetrack.hub.ui.UiRoutes;
 import io.tracetrack.model.CodeGrammar;
 import io.tracetrack.model.WeightPolicy;
 import java.time.Clock;
@@ -135,7 +137,8 @@ public final class Main {
       Tokens tokens = new Tokens(SigningKey.load(config.jwtSecret(), config.dataDir()), clock, config.tokenLifetime());
       AccountCheck accounts = new AccountCheck(db, clock);
       ClientAddresses addresses = new ClientAddresses(config.trustedProxies());
-      Access access = new Access(tokens, accounts, addresses);
+      Sessions sessions = new Sessions(tokens, clock, config.sessionIdle(), config.sessionMaxAge());
+      Access access = new Access(sessions, accounts, addresses);
       AuditLog audit = new AuditLog(db, clock);
       BagService bags = new BagService(db, CodeGrammar.defaults(), audit, clock);
       BillService bills = new BillService(db, CodeGrammar.defaults(), bags, WeightPolicy.defaults(), audit, clock);
@@ -160,7 +163,8 @@ public final class Main {
       List<HubServer.Mount> mounts = List.of(
           new HubServer.Mount("/", new OpsRoutes(metrics, db, access)),
           new HubServer.Mount("/health", new HealthRoutes(db)),
-          new HubServer.Mount("/api/v1/auth", new AuthRoutes(users, tokens, signInLimiter, access, accounts, addresses)),
+          new HubServer.Mount("/", new UiRoutes()),
+          new HubServer.Mount("/api/v1/auth", new AuthRoutes(users, sessions, signInLimiter, access, accounts, addresses)),
           new HubServer.Mount("/api/v1/areas", new AreaRoutes(userAdmin, access)),
           new HubServer.Mount("/api/v1/users", new UserRoutes(userAdmin, access)),
           // a budget of its own: a day's sign-ins must not lock someone out of changing a password

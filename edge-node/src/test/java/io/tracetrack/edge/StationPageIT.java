@@ -1,10 +1,7 @@
 package io.tracetrack.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,10 +19,8 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import io.tracetrack.web.testing.Browsers;
 
 /**
  * The station page in a real headless Chromium against the real edge jar: what a dispatcher does
@@ -37,9 +32,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StationPageIT {
 
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-
   @TempDir static Path data;
   @TempDir static Path profile;
   EdgeProcess edge;
@@ -48,20 +40,9 @@ class StationPageIT {
 
   @BeforeAll
   void start() throws Exception {
-    assumeThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
-        .as("Chromium and ChromeDriver from Debian (apt-get install chromium chromium-driver)")
-        .isTrue();
+    Browsers.assumeChromium();
     edge = EdgeProcess.server(data);
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--autoplay-policy=no-user-gesture-required", "--user-data-dir=" + profile, "--window-size=1024,768");
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
-        .usingAnyFreePort()
-        .build();
-    browser = new ChromeDriver(service, options);
+    browser = Browsers.chromium(profile, 1024, 768, "--autoplay-policy=no-user-gesture-required");
     wait = new WebDriverWait(browser, Duration.ofSeconds(15));
     browser.get("http://127.0.0.1:" + edge.port() + "/");
   }

@@ -152,6 +152,11 @@ public enum ErrorCode {
   UNAUTHENTICATED(401),
   /** The hub: the caller's role may not do this. */
   FORBIDDEN(403),
+  /**
+   * The hub: a change made with the browser session's cookie without the session's CSRF token in
+   * {@code X-CSRF-Token} (or with another session's): reload the page and sign in again.
+   */
+  CSRF_INVALID(403),
   /** The hub: a dispatcher without an area asked for figures of an area. */
   NO_AREA(403),
   /** The edge: no user is signed in at this station, or the session expired. */

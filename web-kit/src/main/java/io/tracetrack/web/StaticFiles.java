@@ -30,20 +30,34 @@ public final class StaticFiles implements HttpService {
    * @throws IllegalStateException naming a file missing from the build
    */
   public static StaticFiles fromClasspath(String folder, List<String> names) {
+    Map<String, String> same = new LinkedHashMap<>();
+    names.forEach(n -> same.put(n, folder + n));
+    return fromClasspath(same);
+  }
+
+  /**
+   * Loads class-path resources under names of our choosing: {@code served} maps the name a page
+   * asks for to the resource's full path (a WebJar's file, say, whose own name has capitals and a
+   * version in its folder).
+   *
+   * @throws IllegalStateException naming a file missing from the build
+   */
+  public static StaticFiles fromClasspath(Map<String, String> served) {
     StaticFiles out = new StaticFiles();
-    for (String name : names) {
-      if (!name.matches("[a-z0-9][a-z0-9._-]*")) {
-        throw new IllegalArgumentException("a static file name is a plain lower-case file name: " + name);
+    served.forEach((name, resource) -> {
+      if (!name.matches("([a-z0-9][a-z0-9_-]*/)?[a-z0-9][a-z0-9._-]*")) {
+        throw new IllegalArgumentException("a static file name is a plain lower-case file name, in one folder at most: " + name);
       }
-      try (InputStream in = StaticFiles.class.getResourceAsStream(folder + name)) {
+      String path = resource.startsWith("/") ? resource : "/" + resource;
+      try (InputStream in = StaticFiles.class.getResourceAsStream(path)) {
         if (in == null) {
-          throw new IllegalStateException("the web file " + folder + name + " is missing from the build");
+          throw new IllegalStateException("the web file " + path + " is missing from the build");
         }
         out.files.put(name, in.readAllBytes());
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot load web file " + folder + name, e);
+        throw new UncheckedIOException("cannot load web file " + path, e);
       }
-    }
+    });
     return out;
   }
 

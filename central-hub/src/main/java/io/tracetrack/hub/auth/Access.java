@@ -10,28 +10,40 @@ import io.tracetrack.hub.web.ClientAddresses;
 import io.tracetrack.hub.web.Http;
 import io.tracetrack.model.Role;
 import io.tracetrack.web.ApiProblem;
+import java.time.Clock;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * The role check a protected route declares with itself ({@code rules.post("/bills",
- * access.allow(BILLING, this::create))}): a valid bearer token whose account still stands as the
- * token says ({@link AccountCheck}), and a role the route allows, checked before the handler runs.
+ * access.allow(BILLING, this::create))}): a valid bearer token — or a browser session's cookie,
+ * with its CSRF token on every unsafe request ({@link Sessions}) — whose account still stands as
+ * the token says ({@link AccountCheck}), and a role the route allows, checked before the handler runs.
  * Unauthenticated is 401, authenticated but not allowed is 403; both are thrown as
  * {@link ApiProblem} and answered by the routing's error mapping.
  */
 public final class Access {
 
+  private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+  private static final io.helidon.http.HeaderName CSRF = HeaderNames.create(Sessions.CSRF_HEADER);
+
   /** Every role: routes any signed-in user may call. */
   public static final Set<Role> ANYONE = Set.copyOf(EnumSet.allOf(Role.class));
 
   private final Tokens tokens;
+  private final Sessions sessions;
   private final AccountCheck accounts;
   private final ClientAddresses addresses;
 
   public Access(Tokens tokens, AccountCheck accounts, ClientAddresses addresses) {
-    this.tokens = tokens;
+    this(Sessions.defaults(tokens, Clock.systemUTC()), accounts, addresses);
+  }
+
+  public Access(Sessions sessions, AccountCheck accounts, ClientAddresses addresses) {
+    this.tokens = sessions.tokens();
+    this.sessions = sessions;
     this.accounts = accounts;
     this.addresses = addresses;
   }
@@ -71,16 +83,40 @@ public final class Access {
   }
 
   private Tokens.Stamped token(ServerRequest req, Set<Role> allowed) {
-    Tokens.Stamped token = req.headers().value(HeaderNames.AUTHORIZATION)
-        .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
-        .map(h -> h.substring(7).strip())
-        .flatMap(tokens::verifyStamped)
-        .filter(accounts::stillValid)
-        .orElseThrow(() -> new ApiProblem(401, ErrorCode.UNAUTHENTICATED, "a valid bearer token is required", Map.of(),
-            Map.of(HeaderNames.WWW_AUTHENTICATE.defaultCase(), "Bearer realm=\"tracetrack\"")));
+    Optional<String> authorization = req.headers().value(HeaderNames.AUTHORIZATION);
+    Tokens.Stamped token;
+    if (authorization.isPresent()) {
+      // an integrator (or a script with its own token): the header decides, a cookie beside it is ignored
+      token = authorization
+          .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
+          .map(h -> h.substring(7).strip())
+          .flatMap(tokens::verifyStamped)
+          .filter(accounts::stillValid)
+          .orElseThrow(Access::unauthenticated);
+    } else {
+      // a browser: the session cookie, only with a session token inside, and only within its maximum age
+      token = Sessions.cookie(req)
+          .flatMap(tokens::verifyStamped)
+          .filter(t -> t.sessionStart() != null && sessions.withinMaxAge(t))
+          .filter(accounts::stillValid)
+          .orElseThrow(Access::unauthenticated);
+      // Browsers send the cookie with requests other sites make them send; SameSite=Strict stops
+      // that in today's browsers, and the token below (which another site can neither read nor
+      // compute) stops it everywhere.
+      if (!SAFE_METHODS.contains(req.prologue().method().text())
+          && !tokens.csrfMatches(token, req.headers().value(CSRF).orElse(null))) {
+        throw new ApiProblem(403, ErrorCode.CSRF_INVALID,
+            "this change lacks the page's security token; reload the page (sign in again if asked) and retry");
+      }
+    }
     if (!allowed.contains(token.principal().role())) {
       throw new ApiProblem(403, ErrorCode.FORBIDDEN, "your role may not do this");
     }
     return token;
+  }
+
+  private static ApiProblem unauthenticated() {
+    return new ApiProblem(401, ErrorCode.UNAUTHENTICATED, "sign in first: a valid bearer token or session is required",
+        Map.of(), Map.of(HeaderNames.WWW_AUTHENTICATE.defaultCase(), "Bearer realm=\"tracetrack\""));
   }
 }

@@ -56,6 +56,19 @@ public final class Tokens {
    * @param epoch the account's token epoch; a later "sign out everywhere" raises it
    */
   public Issued issue(Principal principal, String passwordStamp, int epoch) {
+    return issue(principal, passwordStamp, epoch, null, lifetime);
+  }
+
+  /**
+   * A browser session's token: the same claims plus when the session began ({@code sst}), so a
+   * session kept alive by refreshes still ends at its maximum age, and its own (idle) lifetime.
+   */
+  public Issued issueSession(Principal principal, String passwordStamp, int epoch, Instant sessionStart, Duration idle) {
+    Objects.requireNonNull(sessionStart, "sessionStart");
+    return issue(principal, passwordStamp, epoch, sessionStart, idle);
+  }
+
+  private Issued issue(Principal principal, String passwordStamp, int epoch, Instant sessionStart, Duration lifetime) {
     Objects.requireNonNull(principal, "principal");
     if (passwordStamp == null || passwordStamp.isBlank()) {
       throw new IllegalArgumentException("a token needs the password stamp of the account it speaks for");
@@ -76,6 +89,9 @@ public final class Tokens {
     }
     claims.claim("pwv", passwordStamp);
     claims.claim("tep", epoch);
+    if (sessionStart != null) {
+      claims.claim("sst", sessionStart.getEpochSecond());
+    }
     SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims.build());
     try {
       jwt.sign(new MACSigner(key));
@@ -97,14 +113,41 @@ public final class Tokens {
    * @param passwordStamp the stamp of the password it was signed in with
    * @param epoch the account's token epoch when it was issued
    * @param expiresAt when it stops being valid anyway
+   * @param sessionStart when the browser session it belongs to began; {@code null} for an API token
    */
-  public record Stamped(Principal principal, String id, String passwordStamp, int epoch, Instant expiresAt) {
+  public record Stamped(Principal principal, String id, String passwordStamp, int epoch, Instant expiresAt,
+      Instant sessionStart) {
     public Stamped {
       Objects.requireNonNull(principal, "principal");
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(passwordStamp, "passwordStamp");
       Objects.requireNonNull(expiresAt, "expiresAt");
     }
+  }
+
+  /**
+   * The CSRF token of a browser session: an HMAC of the session token's id under the signing key.
+   * Page scripts may read it (they must send it back in {@code X-CSRF-Token}); another site can
+   * neither read it nor compute it, and it changes with every session token.
+   */
+  public String csrfToken(Stamped token) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+      byte[] tag = mac.doFinal(("csrf:" + token.id()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(tag);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("every JDK has HmacSHA256", e);
+    }
+  }
+
+  /** Whether {@code presented} is the CSRF token of {@code token} (compared in constant time). */
+  public boolean csrfMatches(Stamped token, String presented) {
+    if (presented == null || presented.length() > 128) {
+      return false;
+    }
+    return java.security.MessageDigest.isEqual(csrfToken(token).getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        presented.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
   }
 
   public Optional<Stamped> verifyStamped(String token) {
@@ -138,8 +181,9 @@ public final class Tokens {
       if (id == null || id.length() > 64 || stamp == null || epoch == null) {
         return Optional.empty(); // without these a token could not be revoked
       }
+      Long sessionStart = claims.getLongClaim("sst");
       return Optional.of(new Stamped(new Principal(subject, role, claims.getStringClaim("area")), id, stamp, epoch,
-          claims.getExpirationTime().toInstant()));
+          claims.getExpirationTime().toInstant(), sessionStart == null ? null : Instant.ofEpochSecond(sessionStart)));
     } catch (ParseException | JOSEException | IllegalArgumentException | NullPointerException e) {
       return Optional.empty();
     }

@@ -37,4 +37,22 @@ public final class ClientAddresses {
     }
     return ClientAddress.resolve(peer, req.headers().all(X_FORWARDED_FOR, List::of), trusted);
   }
+
+  private static final HeaderName X_FORWARDED_PROTO = HeaderNames.create("X-Forwarded-Proto");
+
+  /**
+   * Whether the client reached us over TLS: directly, or through a trusted proxy that says so in
+   * {@code X-Forwarded-Proto} (a header anyone else sends is ignored). Session cookies are marked
+   * {@code Secure} then, so the browser never sends them over plain HTTP.
+   */
+  public boolean secure(ServerRequest req) {
+    if (req.isSecure()) {
+      return true;
+    }
+    if (trusted.isEmpty() || !(req.remotePeer().address() instanceof java.net.InetSocketAddress peer)
+        || peer.getAddress() == null || !trusted.trusts(peer.getAddress())) {
+      return false;
+    }
+    return req.headers().value(X_FORWARDED_PROTO).map(v -> v.strip().equalsIgnoreCase("https")).orElse(false);
+  }
 }

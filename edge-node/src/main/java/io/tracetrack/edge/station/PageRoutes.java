@@ -26,6 +26,8 @@ public final class PageRoutes implements HttpService {
       List.of("index.html", "station.js", "station.css", "commands.html", "commands.css");
 
   private final StaticFiles assets = StaticFiles.fromClasspath("/web/", ASSETS);
+  /** The visual language shared with the hub's pages, from the web kit's jar. */
+  private final StaticFiles shared = StaticFiles.fromClasspath("/web-kit/", List.of("tokens.css"));
   private final EdgeDatabase db;
 
   public PageRoutes(EdgeDatabase db) {
@@ -36,7 +38,8 @@ public final class PageRoutes implements HttpService {
   public void routing(HttpRules rules) {
     rules.get("/health", this::health)
         .get("/barcode/{text}", this::barcode)
-        .register(assets);
+        .register(assets)
+        .register(shared);
   }
 
   private void barcode(ServerRequest req, ServerResponse res) {

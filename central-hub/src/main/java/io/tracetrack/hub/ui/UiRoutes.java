@@ -1,0 +1,51 @@
+package io.tracetrack.hub.ui;
+
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.tracetrack.web.StaticFiles;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.webjars.WebJarVersionLocator;
+
+/**
+ * The hub's pages at {@code /}: the shell ({@code index.html}, {@code app.js}), the kit and one
+ * module per page ({@code page-*.js}), the stylesheet, the visual language shared with the dock
+ * station ({@code tokens.css}, from the web kit), and the chart library from its WebJar under
+ * {@code /vendor/}. Every file is loaded once at start (a file missing from the build stops the
+ * start) and served with the kit's security headers: a Content-Security-Policy that allows scripts
+ * and styles from this server only, never inline.
+ */
+public final class UiRoutes implements HttpService {
+
+  /** The hub's own files in {@code /hub-web/}; a new page module is added here and in routes.js. */
+  static final List<String> FILES = List.of(
+      "index.html", "app.css", "app.js", "kit.js", "routes.js",
+      "page-dashboard.js");
+
+  private final StaticFiles files;
+
+  public UiRoutes() {
+    Map<String, String> served = new LinkedHashMap<>();
+    FILES.forEach(name -> served.put(name, "/hub-web/" + name));
+    served.put("tokens.css", "/web-kit/tokens.css");
+    WebJarVersionLocator webJars = new WebJarVersionLocator();
+    // the WebJar's version comes from the jar itself, so a version bump in the pom is all it takes
+    served.put("vendor/uplot.js", webJar(webJars, "uplot", "dist/uPlot.esm.js"));
+    served.put("vendor/uplot.css", webJar(webJars, "uplot", "dist/uPlot.min.css"));
+    this.files = StaticFiles.fromClasspath(served);
+  }
+
+  private static String webJar(WebJarVersionLocator webJars, String name, String file) {
+    String path = webJars.fullPath(name, file);
+    if (path == null) {
+      throw new IllegalStateException("the WebJar " + name + " (" + file + ") is missing from the build");
+    }
+    return path;
+  }
+
+  @Override
+  public void routing(HttpRules rules) {
+    rules.register(files);
+  }
+}
