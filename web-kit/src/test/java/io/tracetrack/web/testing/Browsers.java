@@ -50,6 +50,8 @@ public final class Browsers {
         "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--user-data-dir=" + profile, String.format(Locale.ROOT, "--window-size=%d,%d", width, height));
     options.addArguments(extraArguments);
+    // the page's console errors (CSP refusals, uncaught exceptions), for tests to show when they fail
+    options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
         .usingAnyFreePort()
