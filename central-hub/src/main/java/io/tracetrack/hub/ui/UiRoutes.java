@@ -25,7 +25,19 @@ public final class UiRoutes implements HttpService {
 
   private final StaticFiles files;
 
+  /** Every path this serves ("/" and each file), public: the pages hold no data, the API does. */
+  public static List<String> paths() {
+    List<String> out = new java.util.ArrayList<>();
+    out.add("/");
+    served().keySet().forEach(name -> out.add("/" + name));
+    return List.copyOf(out);
+  }
+
   public UiRoutes() {
+    this.files = StaticFiles.fromClasspath(served());
+  }
+
+  private static Map<String, String> served() {
     Map<String, String> served = new LinkedHashMap<>();
     FILES.forEach(name -> served.put(name, "/hub-web/" + name));
     served.put("tokens.css", "/web-kit/tokens.css");
@@ -33,7 +45,7 @@ public final class UiRoutes implements HttpService {
     // the WebJar's version comes from the jar itself, so a version bump in the pom is all it takes
     served.put("vendor/uplot.js", webJar(webJars, "uplot", "dist/uPlot.esm.js"));
     served.put("vendor/uplot.css", webJar(webJars, "uplot", "dist/uPlot.min.css"));
-    this.files = StaticFiles.fromClasspath(served);
+    return served;
   }
 
   private static String webJar(WebJarVersionLocator webJars, String name, String file) {

@@ -85,6 +85,10 @@ public final class AuthRoutes implements HttpService {
 
   /** A new token for a running session (the page calls it while its user is active). */
   private void refreshSession(ServerRequest req, ServerResponse res, Tokens.Stamped token) {
+    if (token.sessionStart() == null) {
+      throw new ApiProblem(400, ErrorCode.BAD_REQUEST,
+          "only a browser session is refreshed; an API client signs in again at /api/v1/auth/token");
+    }
     Tokens.Issued next = sessions.refresh(token).orElseThrow(() -> new ApiProblem(401, ErrorCode.UNAUTHENTICATED,
         "this session has reached its maximum age; sign in again"));
     sessions.setCookie(res, next, addresses.secure(req));

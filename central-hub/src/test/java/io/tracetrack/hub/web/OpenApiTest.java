@@ -39,7 +39,9 @@ class OpenApiTest {
           documented.add(op.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey());
         }
       }));
-      Set<String> served = RegisteredRoutes.of(server.hub.mounts());
+      Set<String> served = new TreeSet<>(RegisteredRoutes.of(server.hub.mounts()));
+      // the web UI's files are pages, not API: they are listed in UiRoutes, not in the API's description
+      io.tracetrack.hub.ui.UiRoutes.paths().forEach(path -> served.remove("GET " + path));
       assertThat(documented).as("routes the hub serves that /openapi does not document").containsAll(served);
       assertThat(served).as("routes /openapi documents that the hub does not serve").containsAll(documented);
     }

@@ -80,7 +80,7 @@ abstract class RouteMatrixTest {
   }
 
   /** Every route, keyed as {@link RegisteredRoutes} names them. */
-  static final Map<String, Expectation> EXPECTED = Map.ofEntries(
+  static final Map<String, Expectation> EXPECTED = withPages(Map.ofEntries(
       Map.entry("GET /health", on(PUBLIC, "/health")),
       Map.entry("GET /health/live", on(PUBLIC, "/health/live")),
       Map.entry("GET /health/ready", on(PUBLIC, "/health/ready")),
@@ -191,7 +191,21 @@ abstract class RouteMatrixTest {
       Map.entry("GET /api/v1/conflicts", on(BILLERS, "/api/v1/conflicts?status=OPEN")),
       Map.entry("GET /api/v1/conflicts/{id}", on(BILLERS, (t, role) -> new Request("/api/v1/conflicts/" + t.conflict(), null))),
       Map.entry("POST /api/v1/conflicts/{id}/resolve", on(ADMIN, (t, role) ->
-          new Request("/api/v1/conflicts/" + t.conflict() + "/resolve", "{\"action\":\"DISMISS\"}"))));
+          new Request("/api/v1/conflicts/" + t.conflict() + "/resolve", "{\"action\":\"DISMISS\"}"))),
+      Map.entry("POST /api/v1/auth/session", on(PUBLIC, (t, role) -> new Request("/api/v1/auth/session",
+          "{\"username\":\"" + t.freshUser(Role.BILLER, null) + "\",\"password\":\"" + HubTestServer.PASSWORD + "\"}"))),
+      Map.entry("GET /api/v1/auth/session", on(ALL, "/api/v1/auth/session")),
+      // a bearer token is no browser session: allowed roles get 400 (not refreshable), never 401/403
+      Map.entry("POST /api/v1/auth/session/refresh", on(ALL, "/api/v1/auth/session/refresh")),
+      // signing out answers 204 to anyone, so a page can always get back to sign-in
+      Map.entry("DELETE /api/v1/auth/session", on(PUBLIC, "/api/v1/auth/session"))));
+
+  /** The web UI's files: public, like the pages of any site (they hold no data; the API does). */
+  private static Map<String, Expectation> withPages(Map<String, Expectation> routes) {
+    Map<String, Expectation> all = new java.util.HashMap<>(routes);
+    io.tracetrack.hub.ui.UiRoutes.paths().forEach(path -> all.put("GET " + path, on(PUBLIC, path)));
+    return Map.copyOf(all);
+  }
 
   @BeforeAll
   void start() throws Exception {
