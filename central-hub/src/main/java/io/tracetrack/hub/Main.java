@@ -98,7 +98,9 @@ public final class Main {
     System.out.println("TraceTrack hub on " + hub.database().description());
     hub.generatedAdminPassword().ifPresent(p ->
         System.out.println("First admin created: user 'admin', password " + p + " (shown once; change it)"));
-    System.out.println("API: http://" + ("0.0.0.0".equals(config.bind()) ? "127.0.0.1" : config.bind()) + ":" + hub.server().port() + "/api/v1");
+    String address = "http://" + ("0.0.0.0".equals(config.bind()) ? "127.0.0.1" : config.bind()) + ":" + hub.server().port();
+    System.out.println("Web UI: " + address + "/");
+    System.out.println("API: " + address + "/api/v1");
   }
 
   private static void configureLogging() {
