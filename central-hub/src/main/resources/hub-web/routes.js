@@ -16,12 +16,30 @@ export const ROUTES = [
   // bags and search
   // bills
   // administration
+  { path: '/users', module: 'page-users.js', page: 'users', title: 'Users', roles: ADMINS },
+  { path: '/areas', module: 'page-areas.js', page: 'areas', title: 'Areas', roles: ADMINS },
+  { path: '/promotions', module: 'page-promotions.js', page: 'promotions', title: 'Promotion requests', roles: ADMINS },
+  { path: '/fleet', module: 'page-fleet.js', page: 'fleet', title: 'Fleet', roles: ADMINS },
+  { path: '/conflicts', module: 'page-conflicts.js', page: 'conflicts', title: 'Sync conflicts', roles: BILLING },
+  { path: '/audit', module: 'page-audit.js', page: 'audit', title: 'Audit trail', roles: ADMINS },
+  { path: '/health', module: 'page-health.js', page: 'health', title: 'System health', roles: ADMINS },
+  { path: '/me', module: 'page-me.js', page: 'me', title: 'My account', roles: DESK },
+  { path: '/notifications', module: 'page-notifications.js', page: 'notifications', title: 'Notifications', roles: DESK },
   // import, export, end of day
 ];
 
 /** The bar's sections, in order. */
 export const NAV = [
   { hash: '/dashboard', label: 'Dashboard', roles: DESK },
+  // administration
+  { hash: '/users', label: 'Users', roles: ADMINS },
+  { hash: '/areas', label: 'Areas', roles: ADMINS },
+  { hash: '/promotions', label: 'Requests', roles: ADMINS },
+  { hash: '/fleet', label: 'Fleet', roles: ADMINS },
+  { hash: '/conflicts', label: 'Conflicts', roles: BILLING },
+  { hash: '/audit', label: 'Audit', roles: ADMINS },
+  { hash: '/health', label: 'Health', roles: ADMINS },
+  { hash: '/me', label: 'My account', roles: DESK },
 ];
 
 export { ADMIN, BILLER, DISPATCHER, DESK, BILLING, ADMINS };

@@ -55,6 +55,8 @@ public enum AuditAction {
   USER_ROLE_CHANGED(AuditEntity.USER),
   /** An admin set a new password for a user. */
   USER_PASSWORD_RESET(AuditEntity.USER),
+  /** An admin cleared a user's sign-in lock (the password unchanged). */
+  USER_UNLOCKED(AuditEntity.USER),
   /** A user changed their own password. */
   USER_PASSWORD_CHANGED(AuditEntity.USER),
   /** An admin deleted a user; the entry's id is the pseudonym that replaced the name. */

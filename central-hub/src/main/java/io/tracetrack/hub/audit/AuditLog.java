@@ -230,7 +230,20 @@ public final class AuditLog {
    */
   public List<Entry> query(Optional<String> actor, Optional<AuditAction> action, Optional<AuditEntity> entityType,
       Optional<String> entityId, Optional<Long> beforeId, int limit) {
+    return query(actor, action, entityType, entityId, Optional.empty(), Optional.empty(), beforeId, limit);
+  }
+
+  /** As above, and only entries at or after {@code from} and before {@code until} (either may be open). */
+  public List<Entry> query(Optional<String> actor, Optional<AuditAction> action, Optional<AuditEntity> entityType,
+      Optional<String> entityId, Optional<OffsetDateTime> from, Optional<OffsetDateTime> until, Optional<Long> beforeId,
+      int limit) {
     var condition = org.jooq.impl.DSL.noCondition();
+    if (from.isPresent()) {
+      condition = condition.and(AUDIT_ENTRY.AT.ge(from.get()));
+    }
+    if (until.isPresent()) {
+      condition = condition.and(AUDIT_ENTRY.AT.lt(until.get()));
+    }
     if (actor.isPresent()) {
       condition = condition.and(AUDIT_ENTRY.ACTOR.eq(actor.get()));
     }

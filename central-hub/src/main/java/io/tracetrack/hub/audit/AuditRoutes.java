@@ -10,6 +10,8 @@ import io.tracetrack.hub.web.Http;
 import io.tracetrack.model.ErrorCode;
 import io.tracetrack.model.Role;
 import io.tracetrack.web.ApiProblem;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -18,8 +20,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code GET /api/v1/audit} (filters: actor, action, entityType, entityId; keyset paging with
- * {@code before}) and {@code POST /api/v1/audit/verify}. Admins only.
+ * {@code GET /api/v1/audit} (filters: actor, action, entityType, entityId, a time range {@code from}
+ * (inclusive) and {@code until} (exclusive) as ISO instants; keyset paging with {@code before}) and {@code POST /api/v1/audit/verify}. Admins only.
  */
 public final class AuditRoutes implements HttpService {
 
@@ -64,12 +66,23 @@ public final class AuditRoutes implements HttpService {
     if (entityText.isPresent() && entityType.isEmpty()) {
       throw ApiProblem.badRequest(ErrorCode.INVALID_FILTER, "entityType is one of " + List.of(AuditEntity.values()));
     }
+    Optional<OffsetDateTime> from = instant(q.first("from").asOptional(), "from");
+    Optional<OffsetDateTime> until = instant(q.first("until").asOptional(), "until");
     List<AuditLog.Entry> entries = audit.query(q.first("actor").asOptional(), action, entityType,
-        q.first("entityId").asOptional(), before, limit);
+        q.first("entityId").asOptional(), from, until, before, limit);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("entries", entries);
     out.put("next", entries.size() == limit ? entries.getLast().id() : null);
     Http.json(res, 200, out);
+  }
+
+  /** A time bound of the range: an ISO instant with its offset ({@code 2026-12-01T00:00:00Z}); the page sends local midnights. */
+  private static Optional<OffsetDateTime> instant(Optional<String> text, String name) {
+    try {
+      return text.map(t -> OffsetDateTime.parse(t.strip()));
+    } catch (DateTimeParseException e) {
+      throw ApiProblem.badRequest(ErrorCode.INVALID_FILTER, name + " is an ISO instant with offset, e.g. 2026-12-01T00:00:00Z");
+    }
   }
 
   private static Optional<AuditEntity> entity(String text) {

@@ -21,7 +21,10 @@ public final class UiRoutes implements HttpService {
   /** The hub's own files in {@code /hub-web/}; a new page module is added here and in routes.js. */
   static final List<String> FILES = List.of(
       "index.html", "app.css", "app.js", "kit.js", "routes.js",
-      "page-dashboard.js");
+      "page-dashboard.js",
+      // administration
+      "admin-words.js", "page-users.js", "page-areas.js", "page-me.js", "page-promotions.js", "page-notifications.js",
+      "page-fleet.js", "page-conflicts.js", "page-audit.js", "page-health.js");
 
   private final StaticFiles files;
 

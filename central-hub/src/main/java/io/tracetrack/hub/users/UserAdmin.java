@@ -398,6 +398,27 @@ public final class UserAdmin {
     });
   }
 
+  /**
+   * An admin lifts a user's sign-in lock without touching the password: the owner mistyped, the
+   * password is fine, and waiting out the lock would stop their shift. Clears the lock of the user
+   * name from every address (as a password reset does); idempotent, audited each time.
+   */
+  public Outcome<UserView> unlock(String username, Caller caller) {
+    return db.transaction(tx -> {
+      Optional<AppUserRecord> found = lockUser(tx, username);
+      if (found.isEmpty()) {
+        return notFound(username);
+      }
+      AppUserRecord user = found.get();
+      String stored = user.getUsername(); // the path may have named it in another case
+      user.setFailedAttempts(0).setLockedUntil(null).store();
+      int cleared = tx.deleteFrom(SIGN_IN_FAILURE).where(SIGN_IN_FAILURE.USERNAME.eq(stored)).execute();
+      audit.record(tx, caller.actor(), AuditAction.USER_UNLOCKED, stored, null,
+          Map.of("username", stored, "locksCleared", cleared));
+      return Outcome.done(UserView.of(user));
+    });
+  }
+
   /** A user changes their own password, proving they know the current one. */
   public Outcome<UserView> changeOwnPassword(Caller caller, String current, String replacement) {
     String username = caller.principal().username();

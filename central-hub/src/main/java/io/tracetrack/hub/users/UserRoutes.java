@@ -33,6 +33,7 @@ import java.util.Set;
  * DELETE /users/{username}            ADMIN   delete: anonymised tombstone, audit pseudonymised
  * PUT    /users/{username}/role       ADMIN   change role {role, area?} through every guard
  * PUT    /users/{username}/password   ADMIN   reset password {password}; clears a lockout
+ * POST   /users/{username}/unlock     ADMIN   clear the sign-in lock only (the password stays)
  * </pre>
  */
 public final class UserRoutes implements HttpService {
@@ -55,7 +56,8 @@ public final class UserRoutes implements HttpService {
         .patch("/{username}", access.allow(ADMIN, this::edit))
         .delete("/{username}", access.allow(ADMIN, this::delete))
         .put("/{username}/role", access.allow(ADMIN, this::role))
-        .put("/{username}/password", access.allow(ADMIN, this::password));
+        .put("/{username}/password", access.allow(ADMIN, this::password))
+        .post("/{username}/unlock", access.allow(ADMIN, this::unlock));
   }
 
   private void list(ServerRequest req, ServerResponse res, Caller caller) {
@@ -109,6 +111,10 @@ public final class UserRoutes implements HttpService {
     String password = f.required("password", Passwords.MAX_LENGTH);
     f.check();
     Replies.answer(res, users.resetPassword(req.path().pathParameters().get("username"), password, caller), 200);
+  }
+
+  private void unlock(ServerRequest req, ServerResponse res, Caller caller) {
+    Replies.answer(res, users.unlock(req.path().pathParameters().get("username"), caller), 200);
   }
 
   /** A role field; a name that is no role is {@code INVALID_ROLE}. */

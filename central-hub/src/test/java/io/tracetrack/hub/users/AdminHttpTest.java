@@ -127,6 +127,7 @@ class AdminHttpTest {
         new Route("PATCH", "/users/bea", "{\"disabled\":false}", false),
         new Route("PUT", "/users/bea/role", "{\"role\":\"BILLER\"}", false),
         new Route("PUT", "/users/bea/password", "{\"password\":\"" + PASSWORD + "\"}", false),
+        new Route("POST", "/users/bea/unlock", null, false),
         new Route("DELETE", "/users/nobody-here", null, false),
         new Route("GET", "/promotion-requests", null, false),
         new Route("POST", "/promotion-requests/999/approve", null, false),

@@ -173,6 +173,24 @@ abstract class HostileRequestsTest {
   }
 
   @Test
+  void auditTimeRange_keepsOnlyEntriesInside_andABadBoundIsInvalidFilter() throws Exception {
+    server.send("POST", "/api/v1/links", "{\"parent\":\"P5-5\",\"child\":\"C58\"}", "admin");
+    String at = server.clock.instant().toString();
+    String later = server.clock.instant().plusSeconds(1).toString();
+    var inside = HubTestServer.json(server.send("GET", "/api/v1/audit?entityId=C58&from=" + at + "&until=" + later, null, "admin"));
+    assertThat(inside.get("entries").findValuesAsText("action")).containsExactly("CHILD_LINKED");
+    var after = HubTestServer.json(server.send("GET", "/api/v1/audit?entityId=C58&from=" + later, null, "admin"));
+    assertThat(after.get("entries")).isEmpty();
+    var before = HubTestServer.json(server.send("GET", "/api/v1/audit?entityId=C58&until=" + at, null, "admin"));
+    assertThat(before.get("entries")).isEmpty();
+    for (String bad : new String[] {"from=yesterday", "until=2026-13-01T00:00:00Z", "from=2026-12-01"}) {
+      HttpResponse<String> res = server.send("GET", "/api/v1/audit?" + bad, null, "admin");
+      assertThat(res.statusCode()).as(bad + " " + res.body()).isEqualTo(400);
+      assertThat(HubTestServer.json(res).get("code").asText()).isEqualTo("INVALID_FILTER");
+    }
+  }
+
+  @Test
   void metrics_arePrometheusText_perRoutePattern_withPoolAndJvm() throws Exception {
     server.send("GET", "/api/v1/bags/P5-5", null, "admin");
     HttpResponse<String> res = server.send("GET", "/metrics", null, null);

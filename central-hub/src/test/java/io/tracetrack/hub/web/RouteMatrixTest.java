@@ -144,6 +144,8 @@ abstract class RouteMatrixTest {
           new Request("/api/v1/users/" + t.freshUser(Role.BILLER, null) + "/role", "{\"role\":\"ADMIN\"}"))),
       Map.entry("PUT /api/v1/users/{username}/password", on(ADMIN, (t, role) ->
           new Request("/api/v1/users/" + t.freshUser(Role.BILLER, null) + "/password", "{\"password\":\"Ghost-Passw0rd!\"}"))),
+      Map.entry("POST /api/v1/users/{username}/unlock", on(ADMIN, (t, role) ->
+          new Request("/api/v1/users/" + t.freshUser(Role.BILLER, null) + "/unlock", null))),
       Map.entry("GET /api/v1/me", on(ALL, "/api/v1/me")),
       Map.entry("PUT /api/v1/me/password", on(ALL, (t, role) -> new Request("/api/v1/me/password",
           "{\"oldPassword\":\"not-the-password\",\"newPassword\":\"Brand-New-Passw0rd!\"}"))),

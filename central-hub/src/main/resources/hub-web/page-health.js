@@ -1,0 +1,110 @@
+// System health (F-ADMIN): the database pool, memory, database size, errors in the last hour, cache
+// hit rates when the hub has caches, and each dock's sync state; refreshed live.
+
+import { api, el, fill, header, empty, notice, table, num, ago, pill, every, explain } from './kit.js';
+
+const REFRESH_MS = 5000;
+
+export async function render(view) {
+  const status = el('p', { class: 'live', id: 'health-updated', role: 'status' }, 'Loading…');
+  const cards = el('div', { class: 'cards', id: 'health-cards' });
+  const caches = el('div', { id: 'health-caches' });
+  const docks = el('div', { id: 'health-docks' });
+  const problem = el('div');
+  fill(view, header('System health', status), problem, cards,
+    el('div', { class: 'two-columns' },
+      el('section', { class: 'panel', 'aria-labelledby': 'caches-title' }, el('h2', { id: 'caches-title' }, 'Caches'), caches),
+      el('section', { class: 'panel', 'aria-labelledby': 'health-docks-title' }, el('h2', { id: 'health-docks-title' }, 'Dock sync'), docks)));
+
+  const load = async () => {
+    try {
+      const [health, fleet] = await Promise.all([api('GET', '/api/v1/system/health'),
+        api('GET', '/api/v1/docks').catch(() => ({ docks: null }))]);
+      fill(problem);
+      draw(health, fleet.docks);
+      status.textContent = 'Live · updated ' + new Date().toLocaleTimeString();
+    } catch (e) {
+      status.textContent = 'Not updated: the hub did not answer';
+      fill(problem, notice('error', explain(e) + ' The figures refresh by themselves when the hub answers again.'));
+    }
+  };
+
+  const draw = (h, fleet) => {
+    const db = h.database || {};
+    const pool = db.pool || {};
+    const mem = h.memory || {};
+    const heapShare = mem.heapMaxBytes > 0 ? mem.heapUsedBytes / mem.heapMaxBytes : 0;
+    const errors = h.errorsLastHour ?? 0;
+    fill(cards,
+      card('pool', num(pool.active) + ' / ' + num(pool.max), 'DB connections in use',
+        num(pool.idle) + ' idle · ' + num(pool.waiting) + ' waiting', pool.waiting > 0 ? 'warn' : 'ok'),
+      card('memory', bytes(mem.heapUsedBytes), 'Memory used', 'of ' + bytes(mem.heapMaxBytes) + ' (' + Math.round(heapShare * 100) + '%)',
+        heapShare > 0.9 ? 'bad' : heapShare > 0.75 ? 'warn' : 'ok', heapShare),
+      card('database', bytes(db.sizeBytes), 'Database size', (db.dialect || '').toLowerCase(), 'ok'),
+      card('errors', num(errors), 'Errors in the last hour', errors > 0 ? 'server errors (5xx); see the hub\'s log' : 'none', errors > 0 ? 'bad' : 'ok'),
+      card('uptime', duration(h.uptimeSeconds), 'Up for', '', 'ok'));
+    const list = h.caches || [];
+    fill(caches, list.length === 0
+      ? empty('This hub reports no caches.')
+      : table([
+        { label: 'Cache', value: c => c.name },
+        { label: 'Hit rate', value: c => Math.round((c.hitRate || 0) * 100) + '%', class: 'num' },
+        { label: 'Hits', value: c => num(c.hits), class: 'num' },
+        { label: 'Misses', value: c => num(c.misses), class: 'num' },
+        { label: 'Entries', value: c => num(c.size), class: 'num' },
+      ], list, { label: 'Caches' }));
+    fill(docks, fleet === null
+      ? notice('warn', 'The dock list could not be read.')
+      : fleet.length === 0
+        ? empty('No docks yet.', 'Register docks on the Fleet page.')
+        : table([
+          { label: 'Dock', value: d => el('span', { class: 'code' }, d.name) },
+          { label: 'State', value: d => d.revokedAt ? pill('revoked', 'bad') : !d.enrolled ? pill('not enrolled', 'info')
+            : d.backlog > 0 ? pill('backlog ' + num(d.backlog), 'warn') : pill('in sync', 'ok') },
+          { label: 'Last seen', value: d => d.lastSeenAt ? ago(d.lastSeenAt) : 'never' },
+          { label: 'Oldest pending', value: d => d.oldestPendingAt ? ago(d.oldestPendingAt) : '–' },
+          { label: 'Open conflicts', value: d => num(d.openConflicts), class: 'num' },
+        ], fleet, { label: 'Dock sync', rowAttrs: d => ({ 'data-dock': d.name }) }));
+  };
+
+  await load();
+  return every(REFRESH_MS, load);
+}
+
+function card(key, value, label, detail, kind, share) {
+  const bar = share === undefined ? null : el('div', { class: 'progress', role: 'progressbar', 'aria-label': label,
+    'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.round(share * 100) }, el('div', { class: 'progress-bar' }));
+  if (bar) {
+    bar.firstChild.style.width = Math.min(100, Math.round(share * 100)) + '%';
+  }
+  return el('div', { class: 'card card-' + kind, 'data-health': key },
+    el('span', { class: 'card-value' }, value), el('span', { class: 'card-label' }, label),
+    detail ? el('span', { class: 'card-detail' }, detail) : null, bar);
+}
+
+function bytes(n) {
+  if (n === null || n === undefined || n < 0) {
+    return '–';
+  }
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  let v = n;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return (v >= 100 || i === 0 ? Math.round(v) : v.toFixed(1)) + ' ' + units[i];
+}
+
+function duration(seconds) {
+  if (seconds === null || seconds === undefined) {
+    return '–';
+  }
+  if (seconds < 3600) {
+    return Math.max(1, Math.round(seconds / 60)) + ' min';
+  }
+  if (seconds < 86400) {
+    return Math.round(seconds / 3600) + ' h';
+  }
+  return Math.round(seconds / 86400) + ' days';
+}
