@@ -36,7 +36,7 @@ export async function render(view, route) {
   const verifyBox = el('div', { id: 'audit-verify-result', 'aria-live': 'polite' });
   const verify = el('button', { type: 'button', class: 'btn', id: 'audit-verify' }, 'Verify chain');
   verify.addEventListener('click', async () => {
-    fill(verifyBox, el('p', { class: 'loading' }, 'Checking every entry of the chain…'));
+    fill(verifyBox, el('p', { class: 'muted', role: 'status' }, 'Checking every entry of the chain…'));
     const result = await attempt(verify, verifyBox, () => api('POST', '/api/v1/audit/verify'));
     if (!result) {
       return;
