@@ -104,8 +104,8 @@ export async function render(view, route) {
     ], pages, { label: 'Users', rowAttrs: u => ({ 'data-user': u.username }) }));
   }
 
-  function openEditor(user) {
-    const box = el('div', { id: 'user-edit-problem' });
+  function openEditor(user, message) {
+    const box = el('div', { id: 'user-edit-problem' }, message ? notice('ok', message) : null);
     const mine = user.username === session.current.username;
     const roleForm = el('form', { class: 'form-grid', id: 'user-role-form' },
       field('Role', 'role', { type: 'select', value: user.role, id: 'edit-role', disabled: mine }, ROLES),
@@ -184,12 +184,13 @@ export async function render(view, route) {
       }
     });
 
+    // the editor is drawn again from the changed user, so its buttons say what they do now
     const done = async (text, changed) => {
-      fill(box, notice('ok', text));
       if (changed) {
         Object.assign(user, changed);
       }
       await reload();
+      openEditor(user, text);
     };
 
     fill(editor, el('section', { class: 'panel panel-edit', 'aria-labelledby': 'user-edit-title', 'data-editing': user.username },
