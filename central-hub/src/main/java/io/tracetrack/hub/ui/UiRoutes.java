@@ -21,7 +21,8 @@ public final class UiRoutes implements HttpService {
   /** The hub's own files in {@code /hub-web/}; a new page module is added here and in routes.js. */
   static final List<String> FILES = List.of(
       "index.html", "app.css", "app.js", "kit.js", "routes.js",
-      "page-dashboard.js");
+      "page-dashboard.js",
+      "scanner.js", "page-bag.js", "page-search.js", "page-bills.js", "page-bill.js", "page-bill-print.js");
 
   private final StaticFiles files;
 
