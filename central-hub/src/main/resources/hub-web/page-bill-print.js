@@ -61,7 +61,7 @@ export async function render(view, route) {
           el('th', { scope: 'col', class: 'num' }, 'Children'), el('th', { scope: 'col', class: 'num' }, 'Weight'))),
         el('tbody', null, rows.length ? rows : el('tr', null, el('td', { colspan: 4 }, 'No parents on this bill.'))),
         el('tfoot', null, el('tr', { id: 'manifest-totals' },
-          el('th', { scope: 'row', colspan: 2 }, num(t.parentCount) + ' parents of ' + num(bill.capacity)),
+          el('th', { scope: 'row', colspan: 2 }, 'Parents: ' + num(t.parentCount) + ' of ' + num(bill.capacity)),
           el('td', { class: 'num' }, num(t.childCount)),
           el('td', { class: 'num' }, kg(t.actualKg))))),
       el('p', { class: 'manifest-weights' }, 'Actual weight ', el('strong', null, kg(t.actualKg)),

@@ -5,6 +5,7 @@
 // bookmarked, shared, and gone back to.
 
 import { api, ApiError, el, fill, header, empty, notice, explain, table, link, field, values, num, when, pill, query } from './kit.js';
+import { go } from './page-bills.js';
 
 const PAGE = 50;
 const FILTERS = ['q', 'type', 'area', 'dock', 'user', 'from', 'to', 'linked', 'billed'];
@@ -43,7 +44,7 @@ export async function render(view, route) {
       q.focus();
       return;
     }
-    location.hash = '#/search' + query(wanted);
+    go('#/search' + query(wanted));
   });
   const results = el('div', { id: 'search-results', 'aria-live': 'polite' });
   fill(view, header('Search'), form, results);
