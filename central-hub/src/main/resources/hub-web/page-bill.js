@@ -56,6 +56,11 @@ export async function render(view, route) {
     el('section', { class: 'panel', 'aria-labelledby': 'parents-title' }, parentsTitle, parents));
 
   let shown = '';
+  let changes = 0;
+  const changed = next => {
+    changes++;
+    draw(next);
+  };
   const draw = (next, force = false) => {
     bill = next;
     const fingerprint = JSON.stringify(next);
@@ -132,7 +137,7 @@ export async function render(view, route) {
     const before = bill.totals.parentCount;
     try {
       const next = await api('POST', '/api/v1/bills/' + encodeURIComponent(bill.id) + '/parents', { parent: code });
-      draw(next);
+      changed(next);
       const added = next.parents.find(p => p.code === code.toUpperCase()) || next.parents[next.parents.length - 1];
       if (next.totals.parentCount > before) {
         say('ok', (added ? added.code : code) + ' added, with ' + num(added ? added.childCount : 0) + ' children. '
@@ -162,7 +167,7 @@ export async function render(view, route) {
       return;
     }
     try {
-      draw(await api('DELETE', '/api/v1/bills/' + encodeURIComponent(bill.id) + '/parents/' + encodeURIComponent(code)));
+      changed(await api('DELETE', '/api/v1/bills/' + encodeURIComponent(bill.id) + '/parents/' + encodeURIComponent(code)));
       say('info', code + ' removed from the bill.');
       toast(code + ' removed');
     } catch (e) {
@@ -186,7 +191,7 @@ export async function render(view, route) {
     }
     button.disabled = true;
     try {
-      draw(await api('POST', '/api/v1/bills/' + encodeURIComponent(bill.id) + '/finalize', { shortClose: short }));
+      changed(await api('POST', '/api/v1/bills/' + encodeURIComponent(bill.id) + '/finalize', { shortClose: short }));
       fill(problem, notice('ok', 'Bill ' + bill.id + ' is finalized' + (bill.shortClosed ? ' short' : '') + '. ',
         link('/bills/' + encodeURIComponent(bill.id) + '/print', 'Print the manifest'), ' for the driver.'));
       document.getElementById('bill-print').focus();
@@ -205,7 +210,7 @@ export async function render(view, route) {
     }
     button.disabled = true;
     try {
-      draw(await api('POST', '/api/v1/bills/' + encodeURIComponent(bill.id) + '/reopen'));
+      changed(await api('POST', '/api/v1/bills/' + encodeURIComponent(bill.id) + '/reopen'));
       fill(problem, notice('info', 'Bill ' + bill.id + ' is open again. Finalize it once the load is right.'));
       scanInput.focus();
     } catch (e) {
@@ -260,7 +265,7 @@ export async function render(view, route) {
         return;
       }
       try {
-        draw(await api('PATCH', '/api/v1/bills/' + encodeURIComponent(bill.id), change));
+        changed(await api('PATCH', '/api/v1/bills/' + encodeURIComponent(bill.id), change));
         closeEdit();
         toast('Bill ' + bill.id + ' changed');
       } catch (error) {
@@ -289,7 +294,14 @@ export async function render(view, route) {
   if (bill.status === 'OPEN') {
     scanInput.focus();
   }
-  const stop = every(REFRESH_MS, async () => draw(await api('GET', '/api/v1/bills/' + encodeURIComponent(id))));
+  const stop = every(REFRESH_MS, async () => {
+    const asked = changes;
+    const fresh = await api('GET', '/api/v1/bills/' + encodeURIComponent(id));
+    // a refresh sent before a change answered would draw the bill as it was: drop it
+    if (asked === changes) {
+      draw(fresh);
+    }
+  });
   return () => {
     stop();
     detach();

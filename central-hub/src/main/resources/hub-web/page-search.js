@@ -17,7 +17,7 @@ export async function render(view, route) {
 
   const form = el('form', { id: 'search-form', class: 'panel', role: 'search', novalidate: true },
     el('div', { class: 'form-grid' },
-      field('Code, bill or user (start of it)', 'q', { value: asked.q, maxlength: 64, id: 'search-q',
+      field('Code, or its first letters', 'q', { value: asked.q, maxlength: 64, id: 'search-q',
         autocapitalize: 'characters', required: true }),
       field('Type', 'type', { type: 'select', value: asked.type },
         [['', 'Parents and children'], ['PARENT', 'Parents'], ['CHILD', 'Children']]),

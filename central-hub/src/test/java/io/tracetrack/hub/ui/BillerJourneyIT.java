@@ -7,6 +7,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -23,6 +24,8 @@ class BillerJourneyIT {
   @Test
   void aBiller_billsALoad_byScanning_closesItShort_andPrintsTheManifest() throws Exception {
     try (HubBrowser b = HubBrowser.start()) {
+      // the bill page redraws on its live refresh: an element found a moment ago may be replaced
+      b.wait.ignoring(StaleElementReferenceException.class);
       // the floor's work, through the API: three parents with children, and one on another bill
       link(b, "P12-10", "C2001", "C2002", "C2003");
       link(b, "P13-10", "C2011", "C2012");
@@ -77,14 +80,14 @@ class BillerJourneyIT {
       b.find("#f-id").sendKeys("DEL2026001" + Keys.ENTER);
       b.waitForPage("bill");
       b.waitForText("#bill-destination", XSS_DESTINATION);
-      assertThat(b.find("#bill-vehicle").getText()).isEqualTo(XSS_VEHICLE);
+      assertThat(text(b, "#bill-vehicle")).isEqualTo(XSS_VEHICLE);
 
       // scanning: the focus is in the scan box; Enter ends each scan
       WebElement scan = b.waitFor("#bill-scan");
       assertThat(b.script("return document.activeElement.id;")).isEqualTo("bill-scan");
       b.scan(scan, "P12-10");
       b.waitFor("#scan-message[data-outcome='ok']");
-      assertThat(b.find("#bill-scan-panel").getDomAttribute("data-feedback")).isEqualTo("ok");
+      assertThat(attr(b, "#bill-scan-panel", "data-feedback")).isEqualTo("ok");
       // the scanner's echo: the same code twice in one burst is taken once
       scan.sendKeys("P13-10" + Keys.ENTER + "P13-10" + Keys.ENTER);
       b.waitForText("#bill-parent-count", "2");
@@ -94,18 +97,18 @@ class BillerJourneyIT {
       b.scan(scan, "P15-5");
       b.waitFor("#scan-message[data-outcome='error']");
       b.waitForText("#scan-message", "P15-5 is on bill OTHER001");
-      assertThat(b.find("#scan-message").getText()).contains("remove it there first");
-      assertThat(b.find("#bill-scan-panel").getDomAttribute("data-feedback")).isEqualTo("error");
+      assertThat(text(b, "#scan-message")).contains("remove it there first");
+      assertThat(attr(b, "#bill-scan-panel", "data-feedback")).isEqualTo("error");
       assertThat(b.findAll("#scan-message [role=alert]")).isNotEmpty();
       b.scan(scan, "P99-5");
       b.waitForText("#scan-message", "P99-5 is not known to the hub");
-      assertThat(b.find("#bill-parent-count").getText()).isEqualTo("2");
-      assertThat(b.find("#bill-weights").getDomAttribute("data-actual-kg")).isEqualTo("5");
-      assertThat(b.find("#bill-weights").getDomAttribute("data-expected-kg")).isEqualTo("60");
+      assertThat(text(b, "#bill-parent-count")).isEqualTo("2");
+      assertThat(attr(b, "#bill-weights", "data-actual-kg")).isEqualTo("5");
+      assertThat(attr(b, "#bill-weights", "data-expected-kg")).isEqualTo("60");
       b.screenshot("hub-bill");
 
       // remove one (confirmed); the weights follow
-      b.find("button[data-remove='P13-10']").click();
+      b.waitFor("button[data-remove='P13-10']").click();
       b.waitFor("#dialog-confirm").click();
       b.waitForText("#bill-parent-count", "1");
       b.waitForText("[data-figure=actual] .card-value", "3 kg");
@@ -113,20 +116,20 @@ class BillerJourneyIT {
       // live: a child linked at a dock meanwhile shows without a reload
       link(b, "P12-10", "C2004");
       b.waitForText("[data-figure=actual] .card-value", "4 kg");
-      assertThat(b.find("#bill-weights").getDomAttribute("data-actual-kg")).isEqualTo("4");
+      assertThat(attr(b, "#bill-weights", "data-actual-kg")).isEqualTo("4");
 
       // finalize: 1 of 5 is a short close, and the dialog says so
-      b.find("#bill-finalize").click();
+      b.waitFor("#bill-finalize").click();
       b.waitForText("#dialog-title", "Short close");
       b.screenshot("hub-bill-short-close");
       b.find("#dialog-confirm").click();
       b.wait.until(d -> "FINALIZED".equals(b.bodyAttribute("data-bill-status")));
-      assertThat(b.find("#bill-status").getText()).contains("Finalized short");
-      assertThat(b.find("#bill-scan-panel").isDisplayed()).isFalse();
+      assertThat(text(b, "#bill-status")).contains("Finalized short");
+      assertThat(b.script("return document.getElementById('bill-scan-panel').hidden;")).isEqualTo(true);
       assertThat(b.api("GET", "/api/v1/bills/DEL2026001", null, "biller").json().get("shortClosed").asBoolean()).isTrue();
 
       // the manifest: paper-white, the frame hidden, the QR picture loaded
-      b.find("#bill-print").click();
+      b.waitFor("#bill-print").click();
       b.waitForPage("bill-print");
       b.waitFor("#manifest");
       b.wait.until(d -> Boolean.TRUE.equals(b.script(
@@ -198,6 +201,19 @@ class BillerJourneyIT {
       assertThat(b.browser.findElements(By.cssSelector("#search-bills"))).as("no bills among a dispatcher's hits").isEmpty();
       assertThat(b.consoleErrors()).isEmpty();
     }
+  }
+
+  /**
+   * An element's text read in the page: the bill page redraws on its live refresh, so a Selenium
+   * reference taken a moment earlier may already be gone.
+   */
+  private static String text(HubBrowser b, String css) {
+    return (String) b.script("const e = document.querySelector(arguments[0]); return e ? e.textContent : null;", css);
+  }
+
+  private static String attr(HubBrowser b, String css, String name) {
+    return (String) b.script("const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;",
+        css, name);
   }
 
   private static boolean fitsTheScreen(HubBrowser b) {
