@@ -108,7 +108,7 @@ class BillerJourneyIT {
       b.screenshot("hub-bill");
 
       // remove one (confirmed); the weights follow
-      b.waitFor("button[data-remove='P13-10']").click();
+      press(b, "button[data-remove='P13-10']");
       b.waitFor("#dialog-confirm").click();
       b.waitForText("#bill-parent-count", "1");
       b.waitForText("[data-figure=actual] .card-value", "3 kg");
@@ -119,7 +119,7 @@ class BillerJourneyIT {
       assertThat(attr(b, "#bill-weights", "data-actual-kg")).isEqualTo("4");
 
       // finalize: 1 of 5 is a short close, and the dialog says so
-      b.waitFor("#bill-finalize").click();
+      press(b, "#bill-finalize");
       b.waitForText("#dialog-title", "Short close");
       b.screenshot("hub-bill-short-close");
       b.find("#dialog-confirm").click();
@@ -129,7 +129,7 @@ class BillerJourneyIT {
       assertThat(b.api("GET", "/api/v1/bills/DEL2026001", null, "biller").json().get("shortClosed").asBoolean()).isTrue();
 
       // the manifest: paper-white, the frame hidden, the QR picture loaded
-      b.waitFor("#bill-print").click();
+      press(b, "#bill-print");
       b.waitForPage("bill-print");
       b.waitFor("#manifest");
       b.wait.until(d -> Boolean.TRUE.equals(b.script(
@@ -145,7 +145,7 @@ class BillerJourneyIT {
       b.find("#print-back").click();
       b.waitForPage("bill");
       assertThat(b.find(".topbar").isDisplayed()).isTrue();
-      b.waitFor("#bill-reopen").click();
+      press(b, "#bill-reopen");
       b.waitFor("#dialog-confirm").click();
       b.wait.until(d -> "OPEN".equals(b.bodyAttribute("data-bill-status")));
       b.waitFor("#bill-scan");
@@ -214,6 +214,13 @@ class BillerJourneyIT {
   private static String attr(HubBrowser b, String css, String name) {
     return (String) b.script("const e = document.querySelector(arguments[0]); return e ? e.getAttribute(arguments[1]) : null;",
         css, name);
+  }
+
+  /** Clicks a button in the middle of the screen: the sticky bar must not be what Selenium clicks. */
+  private static void press(HubBrowser b, String css) {
+    WebElement button = b.waitFor(css);
+    b.script("arguments[0].scrollIntoView({block: 'center'});", button);
+    button.click();
   }
 
   private static boolean fitsTheScreen(HubBrowser b) {
