@@ -4,7 +4,7 @@
 // so what is seen is what prints.
 
 import { api, ApiError, el, fill, notice, explain, link, num, when } from './kit.js';
-import { kg } from './page-bill.js';
+import { kg, parentsText } from './page-bill.js';
 
 export async function render(view, route) {
   const id = route.params.id;
@@ -28,7 +28,7 @@ export async function render(view, route) {
   const printButton = el('button', { type: 'button', class: 'btn btn-primary', id: 'print-now',
     onclick: () => window.print() }, 'Print');
   const qr = el('img', { id: 'manifest-qr', class: 'manifest-qr', src: '/api/v1/bills/' + encodeURIComponent(bill.id) + '/qr.png',
-    alt: 'QR code listing bill ' + bill.id + ' and its ' + t.parentCount + ' parents', width: 180, height: 180 });
+    alt: 'QR code listing bill ' + bill.id + ' and its ' + parentsText(t.parentCount), width: 180, height: 180 });
   const status = bill.status === 'FINALIZED' ? (bill.shortClosed ? 'Finalized (short close)' : 'Finalized') : 'Open — not final';
 
   const rows = bill.parents.map((p, i) => el('tr', { 'data-parent': p.code },
@@ -65,7 +65,7 @@ export async function render(view, route) {
           el('td', { class: 'num' }, num(t.childCount)),
           el('td', { class: 'num' }, kg(t.actualKg))))),
       el('p', { class: 'manifest-weights' }, 'Actual weight ', el('strong', null, kg(t.actualKg)),
-        ' · expected for ' + num(t.parentCount) + ' full parents ', el('strong', null, kg(t.expectedKg))),
+        ' · expected for ' + parentsText(t.parentCount) + ' when full ', el('strong', null, kg(t.expectedKg))),
       el('div', { class: 'signatures' },
         signature('Dispatched by (biller)'), signature('Driver'), signature('Received by'))));
   printButton.focus();

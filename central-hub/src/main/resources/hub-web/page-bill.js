@@ -182,9 +182,9 @@ export async function render(view, route) {
     const ok = short
       ? await confirmDialog('Short close bill ' + bill.id + '?', 'The bill has ' + num(t.parentCount) + ' of '
         + num(bill.capacity) + ' parents. Finalizing it now closes it short: it leaves with '
-        + num(t.parentCount) + ' parents, and its parents freeze at every dock.', 'Finalize short', true)
-      : await confirmDialog('Finalize bill ' + bill.id + '?', 'The bill is full (' + num(t.parentCount)
-        + ' parents). Its parents freeze at every dock; reopen it to change anything later.', 'Finalize');
+        + parentsText(t.parentCount) + ', and they freeze at every dock.', 'Finalize short', true)
+      : await confirmDialog('Finalize bill ' + bill.id + '?', 'The bill is full (' + parentsText(t.parentCount)
+        + '). Its parents freeze at every dock; reopen it to change anything later.', 'Finalize');
     if (!ok) {
       button.focus();
       return;
@@ -292,7 +292,8 @@ export async function render(view, route) {
 
   draw(bill, true);
   if (bill.status === 'OPEN') {
-    scanInput.focus();
+    // ready for the first scan, without scrolling the bill's facts away on a small screen
+    scanInput.focus({ preventScroll: true });
   }
   const stop = every(REFRESH_MS, async () => {
     const asked = changes;
@@ -312,6 +313,11 @@ export async function render(view, route) {
 function card(name, value, label) {
   return el('div', { class: 'card', 'data-figure': name }, el('span', { class: 'card-value' }, value),
     el('span', { class: 'card-label' }, label));
+}
+
+/** "1 parent", "3 parents". */
+export function parentsText(n) {
+  return num(n) + (n === 1 ? ' parent' : ' parents');
 }
 
 export function kg(value) {

@@ -70,11 +70,11 @@ export async function render(view, route) {
   fill(list, table([
     { label: 'Bill', value: b => link('/bills/' + encodeURIComponent(b.id), b.id, { class: 'code' }) },
     { label: 'Status', value: b => statusPill(b) },
-    { label: 'Destination', value: b => b.destination },
-    { label: 'Vehicle', value: b => b.vehicle },
+    { label: 'Destination', value: b => b.destination, class: 'text' },
+    { label: 'Vehicle', value: b => b.vehicle, class: 'text' },
     { label: 'Parents', value: b => num(b.parentCount) + ' / ' + num(b.capacity), class: 'num' },
     { label: 'Children', value: b => num(b.childCount), class: 'num' },
-    { label: 'Created', value: b => when(b.createdAt) },
+    { label: 'Created', value: b => el('span', { class: 'nowrap' }, when(b.createdAt)), class: 'when' },
     { label: 'By', value: b => b.createdBy },
   ], rows, { label: 'Bills', rowAttrs: b => ({ 'data-bill': b.id }) }), pager);
   return undefined;
