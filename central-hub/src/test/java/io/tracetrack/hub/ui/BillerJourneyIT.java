@@ -132,8 +132,7 @@ class BillerJourneyIT {
       press(b, "#bill-print");
       b.waitForPage("bill-print");
       b.waitFor("#manifest");
-      b.wait.until(d -> Boolean.TRUE.equals(b.script(
-          "const i = document.getElementById('manifest-qr'); return i.complete && i.naturalWidth > 0;")));
+      qrLoaded(b);
       assertThat(b.find("#manifest-destination").getText()).isEqualTo(XSS_DESTINATION);
       assertThat(b.find("#manifest-vehicle").getText()).isEqualTo(XSS_VEHICLE);
       assertThat(b.find("#manifest-totals").getText()).contains("Parents: 1 of 5").contains("4 kg");
@@ -176,6 +175,7 @@ class BillerJourneyIT {
       b.screenshot("hub-phone-bill");
       b.go("/bills/PHONE0001/print", "bill-print");
       b.waitFor("#manifest");
+      qrLoaded(b);
       assertThat(fitsTheScreen(b)).isTrue();
       b.screenshot("hub-phone-manifest");
       assertThat(b.consoleErrors()).isEmpty();
@@ -221,6 +221,12 @@ class BillerJourneyIT {
     WebElement button = b.waitFor(css);
     b.script("arguments[0].scrollIntoView({block: 'center'});", button);
     button.click();
+  }
+
+  /** Waits until the manifest's QR picture has loaded (the hub drew it; the cookie was enough). */
+  private static void qrLoaded(HubBrowser b) {
+    b.wait.until(d -> Boolean.TRUE.equals(b.script(
+        "const i = document.getElementById('manifest-qr'); return i.complete && i.naturalWidth > 0;")));
   }
 
   private static boolean fitsTheScreen(HubBrowser b) {
