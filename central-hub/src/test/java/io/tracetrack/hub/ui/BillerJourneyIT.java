@@ -163,6 +163,7 @@ class BillerJourneyIT {
   @Test
   void onAPhone_theBillPageAndTheManifest_fitTheScreen() throws Exception {
     try (HubBrowser b = HubBrowser.start(390, 844)) {
+      b.wait.ignoring(StaleElementReferenceException.class);
       link(b, "P21-10", "C3001", "C3002");
       assertThat(b.api("POST", "/api/v1/bills", HubBrowser.json(Map.of("id", "PHONE0001", "destination", "Nagpur depot",
           "vehicle", "MH31 CQ 4455", "capacity", 10)), "biller").status()).isEqualTo(201);
@@ -173,6 +174,18 @@ class BillerJourneyIT {
       b.waitFor("tr[data-parent='P21-10']");
       assertThat(fitsTheScreen(b)).as("nothing wider than the phone's screen").isTrue();
       b.screenshot("hub-phone-bill");
+      // edit: a capacity out of range is refused beside its field; a good one is saved
+      press(b, "#bill-edit-open");
+      WebElement capacity = b.waitFor("#f-capacity");
+      capacity.clear();
+      capacity.sendKeys("0" + Keys.ENTER);
+      b.waitFor("#f-capacity-error");
+      assertThat(b.find("#f-capacity").getDomAttribute("aria-invalid")).isEqualTo("true");
+      b.screenshot("hub-phone-bill-edit");
+      b.find("#f-capacity").clear();
+      b.find("#f-capacity").sendKeys("12" + Keys.ENTER);
+      b.waitForText("#bill-facts", "12 parents");
+      assertThat(b.api("GET", "/api/v1/bills/PHONE0001", null, "biller").json().get("capacity").asInt()).isEqualTo(12);
       b.go("/bills/PHONE0001/print", "bill-print");
       b.waitFor("#manifest");
       qrLoaded(b);
