@@ -227,7 +227,7 @@ export async function render(view, route) {
         field('Vehicle', 'vehicle', { maxlength: 100, value: bill.vehicle, required: true }),
         field('Capacity (parents)', 'capacity', { type: 'number', min: Math.max(1, bill.totals.parentCount), max: 100,
           value: bill.capacity, inputmode: 'numeric',
-          hint: 'Up to 100, and not below the ' + num(bill.totals.parentCount) + ' parents on the bill' })),
+          hint: 'Up to 100, and not below the ' + parentsText(bill.totals.parentCount) + ' on the bill' })),
       problemBox,
       el('div', { class: 'form-actions' },
         el('button', { type: 'submit', class: 'btn btn-primary', id: 'bill-edit-save' }, 'Save changes'),
