@@ -14,7 +14,13 @@ export const ROUTES = [
   // overview
   { path: '/dashboard', module: 'page-dashboard.js', page: 'dashboard', title: 'Dashboard', roles: DESK },
   // bags and search
+  { path: '/bags', module: 'page-bag.js', page: 'bag-lookup', title: 'Bags', roles: DESK },
+  { path: '/bags/:code', module: 'page-bag.js', page: 'bag', title: 'Bag', roles: DESK },
+  { path: '/search', module: 'page-search.js', page: 'search', title: 'Search', roles: DESK },
   // bills
+  { path: '/bills', module: 'page-bills.js', page: 'bills', title: 'Bills', roles: BILLING },
+  { path: '/bills/:id', module: 'page-bill.js', page: 'bill', title: 'Bill', roles: BILLING },
+  { path: '/bills/:id/print', module: 'page-bill-print.js', page: 'bill-print', title: 'Manifest', roles: BILLING },
   // administration
   { path: '/users', module: 'page-users.js', page: 'users', title: 'Users', roles: ADMINS },
   { path: '/areas', module: 'page-areas.js', page: 'areas', title: 'Areas', roles: ADMINS },
@@ -31,6 +37,9 @@ export const ROUTES = [
 /** The bar's sections, in order. */
 export const NAV = [
   { hash: '/dashboard', label: 'Dashboard', roles: DESK },
+  { hash: '/bags', label: 'Bags', roles: DESK },
+  { hash: '/search', label: 'Search', roles: DESK },
+  { hash: '/bills', label: 'Bills', roles: BILLING },
   // administration
   { hash: '/users', label: 'Users', roles: ADMINS },
   { hash: '/areas', label: 'Areas', roles: ADMINS },

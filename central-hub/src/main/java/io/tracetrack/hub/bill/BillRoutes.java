@@ -10,6 +10,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.tracetrack.hub.auth.Access;
 import io.tracetrack.hub.auth.Caller;
+import io.tracetrack.hub.auth.QrCodes;
 import io.tracetrack.hub.web.Http;
 import io.tracetrack.model.BillRules;
 import io.tracetrack.model.Rejection;
@@ -32,6 +33,8 @@ public final class BillRoutes implements HttpService {
   private static final Set<Role> BILLING = Set.of(Role.BILLER, Role.ADMIN);
   /** Longest text accepted for a field before it is even looked at; the rules then allow 100. */
   private static final int MAX_TEXT = 256;
+  /** Side of the manifest's QR picture: about 5 cm at print resolution, readable from a full bill's text. */
+  private static final int QR_PIXELS = 360;
 
   private final BillService bills;
   private final Access access;
@@ -51,7 +54,8 @@ public final class BillRoutes implements HttpService {
         .delete("/bills/{id}/parents/{parent}", access.allow(BILLING, this::removeParent))
         .post("/bills/{id}/finalize", access.allow(BILLING, this::finalizeBill))
         .post("/bills/{id}/reopen", access.allow(BILLING, this::reopen))
-        .get("/bills/{id}/manifest", access.allow(BILLING, this::manifest));
+        .get("/bills/{id}/manifest", access.allow(BILLING, this::manifest))
+        .get("/bills/{id}/qr.png", access.allow(BILLING, this::qr));
   }
 
   private void create(ServerRequest req, ServerResponse res, Caller caller) {
@@ -126,6 +130,20 @@ public final class BillRoutes implements HttpService {
   private void manifest(ServerRequest req, ServerResponse res, Caller caller) {
     String id = req.path().pathParameters().get("id");
     Http.json(res, 200, Manifest.of(bills.get(id).orElseThrow(() -> notFound(id))));
+  }
+
+  /**
+   * The manifest's QR text as a picture for the printed manifest: the same text as {@code qr} in
+   * {@link #manifest}, so the paper and the API never disagree. Not cached: the picture changes
+   * with every parent put on or taken off.
+   */
+  private void qr(ServerRequest req, ServerResponse res, Caller caller) {
+    String id = req.path().pathParameters().get("id");
+    byte[] png = QrCodes.png(Manifest.of(bills.get(id).orElseThrow(() -> notFound(id))).qr(), QR_PIXELS);
+    res.status(200);
+    res.header(HeaderNames.CONTENT_TYPE, "image/png");
+    res.header(HeaderNames.CACHE_CONTROL, "no-store");
+    res.send(png);
   }
 
   private static void answer(ServerResponse res, BillService.Outcome outcome) {

@@ -22,6 +22,8 @@ public final class UiRoutes implements HttpService {
   static final List<String> FILES = List.of(
       "index.html", "app.css", "app.js", "kit.js", "routes.js",
       "page-dashboard.js",
+      // bags, search, bills
+      "scanner.js", "page-bag.js", "page-search.js", "page-bills.js", "page-bill.js", "page-bill-print.js",
       // administration
       "admin-words.js", "page-users.js", "page-areas.js", "page-me.js", "page-promotions.js", "page-notifications.js",
       "page-fleet.js", "page-conflicts.js", "page-audit.js", "page-health.js");

@@ -130,6 +130,7 @@ abstract class RouteMatrixTest {
           new Request("/api/v1/bills/" + t.bill() + "/finalize", "{\"shortClose\":false}"))),
       Map.entry("POST /api/v1/bills/{id}/reopen", on(BILLERS, (t, role) -> new Request("/api/v1/bills/" + t.bill() + "/reopen", null))),
       Map.entry("GET /api/v1/bills/{id}/manifest", on(BILLERS, (t, role) -> new Request("/api/v1/bills/" + t.bill() + "/manifest", null))),
+      Map.entry("GET /api/v1/bills/{id}/qr.png", on(BILLERS, (t, role) -> new Request("/api/v1/bills/" + t.bill() + "/qr.png", null))),
       Map.entry("GET /api/v1/areas", on(ADMIN, "/api/v1/areas")),
       Map.entry("POST /api/v1/areas", on(ADMIN, (t, role) -> new Request("/api/v1/areas",
           "{\"id\":\"EAST" + t.next() + "\",\"name\":\"East " + t.next() + "\"}"))),
