@@ -130,6 +130,7 @@ public final class Main {
     }
 
     public static Hub start(HubConfig config, HubDatabase db, Clock clock) {
+      db.gate().deadline(config.dbQueueTimeout());
       Users users = new Users(db, clock);
       Optional<String> generated = users.ensureFirstAdmin(config.adminPassword());
       Tokens tokens = new Tokens(SigningKey.load(config.jwtSecret(), config.dataDir()), clock, config.tokenLifetime());

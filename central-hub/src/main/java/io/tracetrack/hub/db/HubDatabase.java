@@ -26,6 +26,8 @@ public final class HubDatabase implements AutoCloseable {
       .withExecuteLogging(false);
 
   private final HikariDataSource pool;
+  /** In front of the pool for everything that goes through {@link #dsl} and {@link #transaction}. */
+  private final DbGate gate;
   private final DSLContext dsl;
   private final SQLDialect dialect;
 
@@ -41,7 +43,8 @@ public final class HubDatabase implements AutoCloseable {
     this.dialect = dialect;
     this.server = server;
     this.description = description;
-    this.dsl = DSL.using(pool, dialect, SETTINGS);
+    this.gate = new DbGate(pool.getMaximumPoolSize(), DbGate.DEFAULT_DEADLINE);
+    this.dsl = DSL.using(gate.guard(pool), dialect, SETTINGS);
   }
 
   /**
@@ -138,6 +141,15 @@ public final class HubDatabase implements AutoCloseable {
     }
   }
 
+  /** The fair admission queue in front of the pool: its deadline, queue length and refusals. */
+  public DbGate gate() {
+    return gate;
+  }
+
+  /**
+   * The raw pool, for its meters and for work that must bypass the admission queue; a request's
+   * queries go through {@link #dsl} so they wait their turn.
+   */
   public HikariDataSource pool() {
     return pool;
   }
