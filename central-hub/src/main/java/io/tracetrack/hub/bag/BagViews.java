@@ -25,6 +25,16 @@ public final class BagViews {
 
   private final Cache<String, BagView> views;
   private final AtomicLong generation = new AtomicLong();
+  /**
+   * Whether something keeps this cache true (a {@code cache.CacheFollower}); until then every read
+   * goes to the database, so a service built without one (a test, a tool) is never stale.
+   */
+  private volatile boolean followed;
+
+  /** Called by the follower that evicts from the change log: from now on reads may be served from memory. */
+  public void followed() {
+    followed = true;
+  }
 
   public BagViews(long maxEntries) {
     if (maxEntries < 0) {
@@ -40,6 +50,9 @@ public final class BagViews {
 
   /** The view of {@code code}: from memory, else loaded (and kept if no write overlapped the load). */
   Optional<BagView> get(String code, Function<String, Optional<BagView>> load) {
+    if (!followed) {
+      return load.apply(code);
+    }
     BagView hit = views.getIfPresent(code);
     if (hit != null) {
       return Optional.of(hit);

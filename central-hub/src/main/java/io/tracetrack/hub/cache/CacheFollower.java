@@ -41,6 +41,8 @@ public final class CacheFollower {
     this.bills = Objects.requireNonNull(bills, "bills");
     // what is in the log now is older than anything the (empty) caches will hold
     this.cursor = log.head();
+    bags.followed();
+    bills.followed();
   }
 
   /** Reads the entries after the cursor and evicts what they name; never throws. */
