@@ -194,7 +194,9 @@ final class BagStore implements StateView {
         .fetchOptional(r -> {
           boolean parent = BagRole.PARENT.name().equals(r.get(b.ROLE));
           boolean complete = parent && ParentLimits.isComplete(r.get(b.CHILD_COUNT), r.get(b.LIMIT_COUNT), r.get(b.FINISHED_AT) != null);
-          List<BagView.Event> events = r.get(history);
+          // an aggregate over a limited derived table need not keep its order: put it back
+          List<BagView.Event> events = r.get(history).stream()
+              .sorted(java.util.Comparator.comparingLong(BagView.Event::id).reversed()).toList();
           Long older = null;
           if (events.size() > HISTORY_PAGE) {
             events = events.subList(0, HISTORY_PAGE);
