@@ -204,7 +204,8 @@ public final class Main {
           java.util.logging.Logger.getLogger(Main.class.getName()).warning("audit chaining failed: " + e.getMessage());
         }
       }, 2, 2, TimeUnit.SECONDS);
-      background.scheduleWithFixedDelay(caches::catchUp, 500, 500, TimeUnit.MILLISECONDS);
+      // unqueued: a refused poll would drop the caches, under load exactly when they help most
+      background.scheduleWithFixedDelay(() -> db.gate().unqueued(caches::catchUp), 500, 500, TimeUnit.MILLISECONDS);
       // retention: at start, then daily; never the newest entry, so a dock at the head stays current
       background.scheduleWithFixedDelay(() -> {
         try {

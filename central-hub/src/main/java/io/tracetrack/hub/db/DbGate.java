@@ -45,8 +45,11 @@ public final class DbGate {
   private volatile long deadlineNanos;
   private final LongAdder timeouts = new LongAdder();
   private volatile LongConsumer waitObserver = nanos -> { };
-  /** How many gated connections this thread holds now; 0 (or absent) outside any. */
-  private final ThreadLocal<int[]> held = ThreadLocal.withInitial(() -> new int[1]);
+  /**
+   * This thread's connections through the gate now ([0]) and its depth inside {@link #unqueued}
+   * ([1]); absent when both are 0.
+   */
+  private final ThreadLocal<int[]> held = ThreadLocal.withInitial(() -> new int[2]);
 
   DbGate(int size, Duration deadline) {
     if (size < 1) {
@@ -100,12 +103,33 @@ public final class DbGate {
     return new Gated(pool);
   }
 
-  /** Takes a permit (or notes a nested use); throws the 503 past the deadline. */
-  private void enter() {
+  /**
+   * Runs {@code work} with its connections taken straight from the pool, not queued: for work that
+   * must not be refused because a write before it has committed already (evicting the read caches
+   * after that commit), and that is quick. It may still wait for a free connection in the pool.
+   */
+  public void unqueued(Runnable work) {
     int[] mine = held.get();
-    if (mine[0] > 0) {
+    mine[1]++;
+    try {
+      work.run();
+    } finally {
+      if (--mine[1] == 0 && mine[0] == 0) {
+        held.remove();
+      }
+    }
+  }
+
+  /**
+   * Takes a permit, or none for a nested or unqueued use; throws the 503 past the deadline.
+   *
+   * @return whether a permit was taken (the connection gives it back when it closes)
+   */
+  private boolean enter() {
+    int[] mine = held.get();
+    if (mine[0] > 0 || mine[1] > 0) {
       mine[0]++;
-      return;
+      return false;
     }
     long start = System.nanoTime();
     boolean admitted;
@@ -118,15 +142,19 @@ public final class DbGate {
     waitObserver.accept(System.nanoTime() - start);
     if (!admitted) {
       timeouts.increment();
+      held.remove();
       throw busy();
     }
     mine[0] = 1;
+    return true;
   }
 
-  private void leave() {
+  private void leave(boolean permit) {
     int[] mine = held.get();
-    if (--mine[0] == 0) {
+    if (--mine[0] == 0 && mine[1] == 0) {
       held.remove();
+    }
+    if (permit) {
       permits.release();
     }
   }
@@ -147,15 +175,15 @@ public final class DbGate {
 
     @Override
     public Connection getConnection() throws SQLException {
-      enter();
+      boolean permit = enter();
       Connection c;
       try {
         c = pool.getConnection();
       } catch (SQLException | RuntimeException | Error e) {
-        leave();
+        leave(permit);
         throw e;
       }
-      return wrap(c);
+      return wrap(c, permit);
     }
 
     @Override
@@ -163,7 +191,7 @@ public final class DbGate {
       throw new SQLFeatureNotSupportedException("the hub's pool has one user");
     }
 
-    private Connection wrap(Connection c) {
+    private Connection wrap(Connection c, boolean permit) {
       AtomicBoolean closed = new AtomicBoolean();
       InvocationHandler handler = (proxy, method, args) -> {
         if (method.getName().equals("close") && method.getParameterCount() == 0) {
@@ -171,7 +199,7 @@ public final class DbGate {
             try {
               c.close();
             } finally {
-              leave();
+              leave(permit);
             }
           }
           return null;

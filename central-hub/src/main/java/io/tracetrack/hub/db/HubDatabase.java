@@ -124,6 +124,10 @@ public final class HubDatabase implements AutoCloseable {
   public boolean answers() {
     try {
       return dsl.selectOne().fetchOne() != null;
+    } catch (io.tracetrack.web.ApiProblem busy) {
+      // every connection is serving requests: the database answers, it is busy, and readiness
+      // must not take a loaded instance out of rotation (its load would land on the others)
+      return true;
     } catch (RuntimeException e) {
       return false;
     }
@@ -157,7 +161,8 @@ public final class HubDatabase implements AutoCloseable {
   /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
   public <T> T transaction(Function<DSLContext, T> work) {
     T result = dsl.transactionResult(configuration -> work.apply(configuration.dsl()));
-    afterCommit.forEach(Runnable::run);
+    // committed: what follows (evicting the read caches) must not be refused at the queue
+    gate.unqueued(() -> afterCommit.forEach(Runnable::run));
     return result;
   }
 

@@ -125,4 +125,45 @@ abstract class AdmissionTest {
       assertThat(db.gate().timeouts()).isZero();
     }
   }
+  @Test
+  void unqueuedWork_isNotRefused_whenEveryPermitIsTaken_butQueuedWorkIs() throws Exception {
+    try (HubDatabase db = TestDatabases.fresh(kind, 2)) {
+      // a gate of one over a pool of two: the gate is full while the pool still has a connection
+      DbGate gate = new DbGate(1, java.time.Duration.ofMillis(50));
+      org.jooq.DSLContext gated = org.jooq.impl.DSL.using(gate.guard(db.pool()), db.dialect());
+      CountDownLatch held = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      Thread holder = Thread.ofVirtual().start(() -> gated.connection(c -> {
+        held.countDown();
+        release.await();
+      }));
+      held.await();
+      try {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> gated.fetchValue(org.jooq.impl.DSL.inline(1)))
+            .isInstanceOf(io.tracetrack.web.ApiProblem.class)
+            .satisfies(e -> assertThat(((io.tracetrack.web.ApiProblem) e).status()).isEqualTo(503));
+        List<Integer> got = new ArrayList<>();
+        gate.unqueued(() -> got.add(gated.fetchValue(org.jooq.impl.DSL.inline(1))));
+        assertThat(got).containsExactly(1);
+        assertThat(gate.timeouts()).isEqualTo(1);
+      } finally {
+        release.countDown();
+        holder.join();
+      }
+      assertThat(gate.inUse()).isZero();
+    }
+  }
+
+  @Test
+  void readiness_saysTheDatabaseAnswers_whileEveryConnectionIsBusy() throws Exception {
+    try (HubDatabase db = TestDatabases.fresh(kind, 2)) {
+      db.gate().deadline(java.time.Duration.ofMillis(50));
+      Holders holders = new Holders(db, 2);
+      try {
+        assertThat(db.answers()).isTrue();
+      } finally {
+        holders.releaseAll();
+      }
+    }
+  }
 }
