@@ -25,6 +25,7 @@ import java.util.Objects;
  * @param jwtSecret base64 HMAC key (environment only), or {@code null} to generate and keep one
  * @param tokenLifetime how long an access token is valid
  * @param poolSize database connections
+ * @param dbQueueTimeout how long a request waits its turn for a connection before a 503 {@code DATABASE_BUSY}
  * @param db which database: PostgreSQL (external with {@code dbUrl}, else embedded) or embedded H2
  * @param allowedHosts the only Host names answered (DNS rebinding, a hub on a private network); empty
  *     answers any Host, the default, since the hub usually runs behind a proxy that picks the name
@@ -45,6 +46,7 @@ public record HubConfig(
     String jwtSecret,
     Duration tokenLifetime,
     int poolSize,
+    Duration dbQueueTimeout,
     Db db,
     List<String> allowedHosts,
     TrustedProxies trustedProxies,
@@ -72,6 +74,7 @@ public record HubConfig(
     allowedHosts = List.copyOf(allowedHosts);
     Objects.requireNonNull(trustedProxies, "trustedProxies");
     Objects.requireNonNull(changeLogRetention, "changeLogRetention");
+    Objects.requireNonNull(dbQueueTimeout, "dbQueueTimeout");
     if (sessionMaxAge.compareTo(sessionIdle) < 0) {
       throw new IllegalArgumentException("--session-max-hours must be at least --session-idle-minutes");
     }
@@ -92,6 +95,8 @@ public record HubConfig(
       new Setting(null, "HUB_JWT_SECRET", "base64 HMAC-SHA256 key for tokens, 32+ bytes (environment only; else generated into the data folder)"),
       new Setting("--token-minutes", "HUB_TOKEN_MINUTES", "access token lifetime in minutes (default 15)"),
       new Setting("--pool-size", "HUB_POOL_SIZE", "database connections (default 20)"),
+      new Setting("--db-queue-timeout", "HUB_DB_QUEUE_TIMEOUT",
+          "milliseconds a request waits its turn for a connection before a 503 (default 3000)"),
       new Setting("--allowed-hosts", "HUB_ALLOWED_HOSTS", "comma-separated Host names answered (default: any)"),
       new Setting("--trusted-proxies", "HUB_TRUSTED_PROXIES",
           "comma-separated proxy addresses or CIDR ranges whose X-Forwarded-For is believed (default: none)"),
@@ -161,6 +166,7 @@ public record HubConfig(
         values.get("HUB_JWT_SECRET"),
         Duration.ofMinutes(number(values, "HUB_TOKEN_MINUTES", 15, 1, 24 * 60)),
         number(values, "HUB_POOL_SIZE", 20, 2, 500),
+        Duration.ofMillis(number(values, "HUB_DB_QUEUE_TIMEOUT", 3000, 10, 600_000)),
         db(values.getOrDefault("HUB_DB", "postgres")),
         allowedHosts(values.get("HUB_ALLOWED_HOSTS")),
         trustedProxies(values.get("HUB_TRUSTED_PROXIES")),

@@ -32,6 +32,7 @@ import io.tracetrack.hub.auth.Sessions;
 import io.tracetrack.hub.auth.Tokens;
 import io.tracetrack.hub.bag.BagRoutes;
 import io.tracetrack.hub.bag.BagService;
+import io.tracetrack.hub.cache.CacheFollower;
 import io.tracetrack.hub.bill.BillRoutes;
 import io.tracetrack.hub.bill.BillService;
 import io.tracetrack.hub.db.HubDatabase;
@@ -134,6 +135,7 @@ public final class Main {
     }
 
     public static Hub start(HubConfig config, HubDatabase db, Clock clock) {
+      db.gate().deadline(config.dbQueueTimeout());
       Users users = new Users(db, clock);
       Optional<String> generated = users.ensureFirstAdmin(config.adminPassword());
       Tokens tokens = new Tokens(SigningKey.load(config.jwtSecret(), config.dataDir()), clock, config.tokenLifetime());
@@ -161,6 +163,11 @@ public final class Main {
       ChangeFeed feed = new ChangeFeed(changeLog);
       // long-polling docks on this instance wake at a commit here; other instances' by re-checking
       db.afterEachCommit(feed::signal);
+      // read caches: this hub's writes evicted before they answer; other instances' at the next poll
+      CacheFollower caches = new CacheFollower(changeLog, bags.views(), bills.summaries());
+      db.afterEachCommit(caches::catchUp);
+      metrics.watch("bag_views", bags.views().cache());
+      metrics.watch("bill_summaries", bills.summaries().cache());
       Conflicts conflicts = new Conflicts(db, audit, bags::move, clock);
       List<HubServer.Mount> mounts = List.of(
           new HubServer.Mount("/", new OpsRoutes(metrics, db, access)),
@@ -203,6 +210,8 @@ public final class Main {
           java.util.logging.Logger.getLogger(Main.class.getName()).warning("audit chaining failed: " + e.getMessage());
         }
       }, 2, 2, TimeUnit.SECONDS);
+      // unqueued: a refused poll would drop the caches, under load exactly when they help most
+      background.scheduleWithFixedDelay(() -> db.gate().unqueued(caches::catchUp), 500, 500, TimeUnit.MILLISECONDS);
       // retention: at start, then daily; never the newest entry, so a dock at the head stays current
       background.scheduleWithFixedDelay(() -> {
         try {

@@ -48,6 +48,11 @@ public enum ErrorCode {
   /** Something failed on the server; the log has the details. */
   INTERNAL_ERROR(500),
   /**
+   * Every database connection stayed busy for the whole queue deadline ({@code --db-queue-timeout}):
+   * the request was refused before it did anything; retry after the {@code Retry-After} seconds.
+   */
+  DATABASE_BUSY(503),
+  /**
    * A status the server chose by itself that has no code of its own here; the problem's
    * {@code status} says which (a 5xx by default).
    */

@@ -23,7 +23,7 @@ public final class ApiProblem extends RuntimeException {
   private final transient Map<String, String> headers;
 
   /**
-   * @param status a 4xx status
+   * @param status a 4xx status, or 503 (too busy to start: nothing was done)
    * @param code the stable code clients switch on
    * @param detail what was wrong, for people; must not quote a parser's internals
    * @param extra further problem members (e.g. {@code retryAfterSeconds})
@@ -32,8 +32,9 @@ public final class ApiProblem extends RuntimeException {
   public ApiProblem(int status, ErrorCode code, String detail, Map<String, Object> extra, Map<String, String> headers) {
     // no stack trace: this is an answer, not a fault, and it is thrown on every bad request
     super(detail, null, false, false);
-    if (status < 400 || status > 499) {
-      throw new IllegalArgumentException("a refused request is a 4xx, got " + status);
+    // 503 too: a request refused before it started because the server is saturated changed nothing either
+    if ((status < 400 || status > 499) && status != 503) {
+      throw new IllegalArgumentException("a refused request is a 4xx or 503, got " + status);
     }
     this.status = status;
     this.code = Objects.requireNonNull(code, "code");

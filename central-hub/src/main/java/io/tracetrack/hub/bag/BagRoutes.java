@@ -54,7 +54,8 @@ public final class BagRoutes implements HttpService {
 
   private void get(ServerRequest req, ServerResponse res, Caller caller) {
     String code = req.path().pathParameters().get("code");
-    Http.json(res, 200, bags.get(code, caller).orElseThrow(() ->
+    Long historyBefore = req.query().first("historyBefore").asOptional().map(BagRoutes::cursor).orElse(null);
+    Http.json(res, 200, bags.get(code, caller, historyBefore).orElseThrow(() ->
         new ApiProblem(404, ErrorCode.BAG_NOT_FOUND, "no bag " + printable(code) + " (in your area)")));
   }
 
@@ -92,6 +93,19 @@ public final class BagRoutes implements HttpService {
         Http.problem(res, status, rejection.code(), rejection.message(), extra);
       }
     }
+  }
+
+  /** A history cursor: the {@code historyBefore} a previous page gave, a positive entry id. */
+  private static Long cursor(String text) {
+    try {
+      long id = Long.parseLong(text);
+      if (id > 0) {
+        return id;
+      }
+    } catch (NumberFormatException e) {
+      // answered below, as any other bad cursor
+    }
+    throw ApiProblem.invalid("historyBefore must be the positive number a previous page gave");
   }
 
   private static String printable(String code) {

@@ -46,6 +46,7 @@ public final class BagService {
   private final Reconciler reconciler;
   private final AuditLog audit;
   private final Clock clock;
+  private final BagViews views = new BagViews(BagViews.MAX_ENTRIES);
 
   public BagService(HubDatabase db, CodeGrammar grammar, AuditLog audit, Clock clock) {
     this.db = Objects.requireNonNull(db, "db");
@@ -180,17 +181,30 @@ public final class BagService {
     return new Conflicts.Moved.Done(changes);
   }
 
-  /** A bag, its children or parent and its history; empty if unknown or outside the caller's area. */
+  /** A bag, its children or parent and its latest history; empty if unknown or outside the caller's area. */
   public Optional<BagView> get(String rawCode, Caller caller) {
+    return get(rawCode, caller, null);
+  }
+
+  /**
+   * A bag as {@link #get(String, Caller)}, with the history page older than entry {@code historyBefore}
+   * (null for the latest page, which is the one kept in memory). One statement when not in memory.
+   */
+  public Optional<BagView> get(String rawCode, Caller caller, Long historyBefore) {
     Optional<String> code = normalize(rawCode);
     if (code.isEmpty()) {
       return Optional.empty();
     }
-    Optional<BagStore.Row> row = BagStore.find(db.dsl(), code.get());
-    if (row.isEmpty() || !visible(row.get(), caller)) {
-      return Optional.empty();
-    }
-    return Optional.of(BagStore.view(db.dsl(), code.get()));
+    Optional<BagView> view = historyBefore == null
+        ? views.get(code.get(), c -> BagStore.lookup(db.dsl(), c, null))
+        : BagStore.lookup(db.dsl(), code.get(), historyBefore);
+    // the area is on the view itself: the rule is decided without another read
+    return view.filter(v -> caller.principal().role() != Role.DISPATCHER || Objects.equals(v.area(), caller.principal().area()));
+  }
+
+  /** The views kept in memory: evicted from the change log, watched by the metrics. */
+  public BagViews views() {
+    return views;
   }
 
   private Outcome decideAndApply(BagStore store, Op op, Caller caller, String shown, boolean created) {

@@ -17,7 +17,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record1;
+import org.jooq.Records;
+import org.jooq.impl.DSL;
 
 /**
  * The hub's bag rows as seen from inside one transaction. {@link #lock} takes the row locks an op
@@ -145,25 +150,61 @@ final class BagStore implements StateView {
         .execute();
   }
 
+  /** How many history entries one answer carries; older ones are read with the cursor it gives. */
+  static final int HISTORY_PAGE = 50;
+
   /** A bag, its children or parent, its bill and its latest history, as they are now. */
   static BagView view(DSLContext dsl, String code) {
-    BagRecord r = dsl.selectFrom(BAG).where(BAG.CODE.eq(code)).fetchSingle();
-    List<String> children = BagRole.PARENT.name().equals(r.getRole())
-        ? dsl.select(BAG.CODE).from(BAG).where(BAG.PARENT_CODE.eq(code)).orderBy(BAG.CODE).fetch(BAG.CODE)
-        : List.of();
-    List<BagView.Event> history = dsl.selectFrom(BAG_EVENT)
-        .where(BAG_EVENT.BAG_CODE.eq(code).or(BAG_EVENT.PARENT_CODE.eq(code)))
-        .orderBy(BAG_EVENT.ID.desc())
-        .limit(50)
-        .fetch(e -> new BagView.Event(e.getAt(), e.getKind(), e.getBagCode(), e.getParentCode(), e.getActor(), e.getDock(), e.getSource()));
-    boolean complete = BagRole.PARENT.name().equals(r.getRole())
-        && ParentLimits.isComplete(r.getChildCount(), r.getLimitCount(), r.getFinishedAt() != null);
+    return lookup(dsl, code, null).orElseThrow(() -> new IllegalStateException("no bag " + code + " to view"));
+  }
+
+  /**
+   * A bag as {@link #view} shows it, in ONE statement (one round trip, one pooled connection held
+   * for one query): the row, its children, its bill and a page of its history come back together,
+   * the nested lists as jOOQ multisets (JSON aggregation on both PostgreSQL and H2). Empty if there
+   * is no such bag.
+   *
+   * @param historyBefore only history entries older than this entry id (the cursor of the page
+   *     before), or null for the latest
+   */
+  static Optional<BagView> lookup(DSLContext dsl, String code, Long historyBefore) {
+    var b = BAG.as("b");
+    var c = BAG.as("c");
+    Field<List<String>> children = DSL.multiset(
+        DSL.select(c.CODE).from(c).where(c.PARENT_CODE.eq(code)).orderBy(c.CODE))
+        .convertFrom(r -> r.map(Record1::value1));
+    // the code as a bind value, not a reference to the outer row: H2 cannot correlate into the
+    // derived table jOOQ makes for a multiset with a LIMIT, and the planner gets a constant either way
+    Condition about = BAG_EVENT.BAG_CODE.eq(code).or(BAG_EVENT.PARENT_CODE.eq(code));
+    if (historyBefore != null) {
+      about = about.and(BAG_EVENT.ID.lt(historyBefore));
+    }
+    // one more than a page: whether there is an older page is then known without a count
+    Field<List<BagView.Event>> history = DSL.multiset(
+        DSL.select(BAG_EVENT.AT, BAG_EVENT.KIND, BAG_EVENT.BAG_CODE, BAG_EVENT.PARENT_CODE, BAG_EVENT.ACTOR,
+                BAG_EVENT.DOCK, BAG_EVENT.SOURCE, BAG_EVENT.ID)
+            .from(BAG_EVENT).where(about).orderBy(BAG_EVENT.ID.desc()).limit(HISTORY_PAGE + 1))
+        .convertFrom(r -> r.map(Records.mapping(BagView.Event::new)));
     // a parent's bill, or for a child the bill its parent is on
-    String billedParent = BagRole.PARENT.name().equals(r.getRole()) ? code : r.getParentCode();
-    String bill = billedParent == null ? null : dsl.select(BILL_PARENT.BILL_ID).from(BILL_PARENT)
-        .where(BILL_PARENT.PARENT_CODE.eq(billedParent)).fetchOne(BILL_PARENT.BILL_ID);
-    return new BagView(r.getCode(), r.getRole(), r.getExpectedCount(), r.getLimitCount(), r.getChildCount(), complete,
-        r.getParentCode(), children, r.getFinishedBy(), r.getFinishedAt(), bill, r.getAreaId(), r.getDock(), r.getCreatedBy(),
-        r.getCreatedAt(), history);
+    Field<String> bill = DSL.field(DSL.select(BILL_PARENT.BILL_ID).from(BILL_PARENT)
+        .where(BILL_PARENT.PARENT_CODE.eq(DSL.when(b.ROLE.eq(BagRole.PARENT.name()), b.CODE).else_(b.PARENT_CODE))));
+    return dsl.select(b.CODE, b.ROLE, b.EXPECTED_COUNT, b.LIMIT_COUNT, b.CHILD_COUNT, b.PARENT_CODE, b.FINISHED_BY,
+            b.FINISHED_AT, b.AREA_ID, b.DOCK, b.CREATED_BY, b.CREATED_AT, children, history, bill)
+        .from(b).where(b.CODE.eq(code))
+        .fetchOptional(r -> {
+          boolean parent = BagRole.PARENT.name().equals(r.get(b.ROLE));
+          boolean complete = parent && ParentLimits.isComplete(r.get(b.CHILD_COUNT), r.get(b.LIMIT_COUNT), r.get(b.FINISHED_AT) != null);
+          // an aggregate over a limited derived table need not keep its order: put it back
+          List<BagView.Event> events = r.get(history).stream()
+              .sorted(java.util.Comparator.comparingLong(BagView.Event::id).reversed()).toList();
+          Long older = null;
+          if (events.size() > HISTORY_PAGE) {
+            events = events.subList(0, HISTORY_PAGE);
+            older = events.getLast().id();
+          }
+          return new BagView(r.get(b.CODE), r.get(b.ROLE), r.get(b.EXPECTED_COUNT), r.get(b.LIMIT_COUNT), r.get(b.CHILD_COUNT),
+              complete, r.get(b.PARENT_CODE), r.get(children), r.get(b.FINISHED_BY), r.get(b.FINISHED_AT), r.get(bill),
+              r.get(b.AREA_ID), r.get(b.DOCK), r.get(b.CREATED_BY), r.get(b.CREATED_AT), events, older);
+        });
   }
 }

@@ -45,6 +45,7 @@ public final class BillService {
   private final WeightPolicy weights;
   private final AuditLog audit;
   private final Clock clock;
+  private final BillSummaries summaries = new BillSummaries();
 
   public BillService(HubDatabase db, CodeGrammar grammar, BagService bags, WeightPolicy weights, AuditLog audit,
       Clock clock) {
@@ -267,7 +268,12 @@ public final class BillService {
 
   /** A bill with its parents and totals as they are now; empty if there is none with that id. */
   public Optional<BillView> get(String rawBillId) {
-    return billId(rawBillId).flatMap(id -> BillStore.view(db.dsl(), id, weights));
+    return billId(rawBillId).flatMap(id -> summaries.get(id, i -> BillStore.view(db.dsl(), i, weights)));
+  }
+
+  /** The bills kept in memory: evicted here and from the change log, watched by the metrics. */
+  public BillSummaries summaries() {
+    return summaries;
   }
 
   /** How many open bills a user created: a biller with any keeps the role. */
@@ -308,7 +314,12 @@ public final class BillService {
   private Outcome change(Function<DSLContext, Outcome> work) {
     for (int attempt = 1; ; attempt++) {
       try {
-        return db.transaction(work);
+        Outcome outcome = db.transaction(work);
+        // after the commit, before the answer: this hub never shows the bill as it was
+        if (outcome instanceof Outcome.Done done) {
+          summaries.evict(done.bill().id());
+        }
+        return outcome;
       } catch (DataAccessException e) {
         if (attempt >= ATTEMPTS || !HubDatabase.isUniqueViolation(e)) {
           throw e;

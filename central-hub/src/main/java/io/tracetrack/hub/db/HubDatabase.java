@@ -26,6 +26,8 @@ public final class HubDatabase implements AutoCloseable {
       .withExecuteLogging(false);
 
   private final HikariDataSource pool;
+  /** In front of the pool for everything that goes through {@link #dsl} and {@link #transaction}. */
+  private final DbGate gate;
   private final DSLContext dsl;
   private final SQLDialect dialect;
 
@@ -41,7 +43,8 @@ public final class HubDatabase implements AutoCloseable {
     this.dialect = dialect;
     this.server = server;
     this.description = description;
-    this.dsl = DSL.using(pool, dialect, SETTINGS);
+    this.gate = new DbGate(pool.getMaximumPoolSize(), DbGate.DEFAULT_DEADLINE);
+    this.dsl = DSL.using(gate.guard(pool), dialect, SETTINGS);
   }
 
   /**
@@ -121,6 +124,10 @@ public final class HubDatabase implements AutoCloseable {
   public boolean answers() {
     try {
       return dsl.selectOne().fetchOne() != null;
+    } catch (io.tracetrack.web.ApiProblem busy) {
+      // every connection is serving requests: the database answers, it is busy, and readiness
+      // must not take a loaded instance out of rotation (its load would land on the others)
+      return true;
     } catch (RuntimeException e) {
       return false;
     }
@@ -138,6 +145,15 @@ public final class HubDatabase implements AutoCloseable {
     }
   }
 
+  /** The fair admission queue in front of the pool: its deadline, queue length and refusals. */
+  public DbGate gate() {
+    return gate;
+  }
+
+  /**
+   * The raw pool, for its meters and for work that must bypass the admission queue; a request's
+   * queries go through {@link #dsl} so they wait their turn.
+   */
   public HikariDataSource pool() {
     return pool;
   }
@@ -145,7 +161,8 @@ public final class HubDatabase implements AutoCloseable {
   /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
   public <T> T transaction(Function<DSLContext, T> work) {
     T result = dsl.transactionResult(configuration -> work.apply(configuration.dsl()));
-    afterCommit.forEach(Runnable::run);
+    // committed: what follows (evicting the read caches) must not be refused at the queue
+    gate.unqueued(() -> afterCommit.forEach(Runnable::run));
     return result;
   }
 

@@ -28,10 +28,34 @@ public final class Metrics {
   public Metrics(HubDatabase db, Clock clock) {
     this.clock = clock;
     db.pool().setMetricRegistry(registry);
+    gate(db.gate());
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
+  }
+
+  /**
+   * The admission queue in front of the pool: how long requests waited for a connection (a
+   * histogram, so p99 can be read across instances), how many wait now, how many were refused.
+   */
+  private void gate(io.tracetrack.hub.db.DbGate gate) {
+    Timer wait = Timer.builder("hub_db_queue_wait")
+        .description("time a request waited its turn for a database connection")
+        .publishPercentileHistogram(true)
+        .publishPercentiles(0.5, 0.99)
+        .minimumExpectedValue(Duration.ofNanos(100_000))
+        .maximumExpectedValue(Duration.ofSeconds(60))
+        .register(registry);
+    gate.observeWaits(nanos -> wait.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS));
+    io.micrometer.core.instrument.Gauge.builder("hub_db_queue_length", gate, io.tracetrack.hub.db.DbGate::queueLength)
+        .description("requests waiting for a database connection now").register(registry);
+    io.micrometer.core.instrument.Gauge.builder("hub_db_connections_admitted", gate, io.tracetrack.hub.db.DbGate::inUse)
+        .description("database connections handed out through the admission queue now").register(registry);
+    io.micrometer.core.instrument.Gauge.builder("hub_db_queue_deadline_seconds", gate, g -> g.deadline().toNanos() / 1e9)
+        .description("how long a request may wait before a 503 DATABASE_BUSY").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("hub_db_queue_timeouts", gate, io.tracetrack.hub.db.DbGate::timeouts)
+        .description("requests refused with 503 DATABASE_BUSY at the queue deadline").register(registry);
   }
 
   private final java.util.Map<String, com.github.benmanes.caffeine.cache.Cache<?, ?>> caches = new java.util.concurrent.ConcurrentHashMap<>();

@@ -81,16 +81,22 @@ public final class SearchRoutes implements HttpService {
       throw ApiProblem.badRequest(ErrorCode.INVALID_CURSOR, "after is not a cursor this search gave out; start again without it");
     }
     Map<String, Object> out = new LinkedHashMap<>();
+    List<Hit> hits;
     if (after.isEmpty()) {
-      out.put("exact", store.exact(text, filter).orElse(null));
-    }
-    List<Hit> hits = store.page(text, filter, after, limit);
-    out.put("results", hits);
-    out.put("next", hits.size() == limit ? hits.getLast().code() : null);
-    if (after.isEmpty()) {
-      // bills and users by id/name prefix: a short list beside the bags, for the search box
-      out.put("bills", caller.principal().role() == Role.DISPATCHER ? List.of() : store.bills(text));
-      out.put("users", caller.principal().role() != Role.ADMIN ? List.of() : store.users(text));
+      // the first page in one round trip: exact match, prefix page, and bills and users by
+      // id/name prefix (a short list beside the bags, for the search box)
+      SearchStore.FirstPage first = store.firstPage(text, filter, limit, caller.principal().role() != Role.DISPATCHER,
+          caller.principal().role() == Role.ADMIN);
+      hits = first.hits();
+      out.put("exact", first.exact().orElse(null));
+      out.put("results", hits);
+      out.put("next", hits.size() == limit ? hits.getLast().code() : null);
+      out.put("bills", first.bills());
+      out.put("users", first.users());
+    } else {
+      hits = store.page(text, filter, after, limit);
+      out.put("results", hits);
+      out.put("next", hits.size() == limit ? hits.getLast().code() : null);
     }
     if (after.isEmpty() && out.get("exact") == null && hits.isEmpty()) {
       out.put("didYouMean", store.suggestions(text, filter));

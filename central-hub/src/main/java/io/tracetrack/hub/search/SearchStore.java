@@ -57,6 +57,51 @@ final class SearchStore {
     return db.dsl().selectFrom(BAG).where(page).orderBy(code).limit(limit).fetch(SearchStore::hit);
   }
 
+  /** A first page: the exact match, the prefix page, and (when asked) the bills and users beside them. */
+  record FirstPage(Optional<SearchRoutes.Hit> exact, List<SearchRoutes.Hit> hits, List<Map<String, String>> bills,
+      List<Map<String, String>> users) {}
+
+  /**
+   * What {@link #exact}, {@link #page}, {@link #bills} and {@link #users} answer, in ONE statement:
+   * each part is a multiset (JSON aggregation on PostgreSQL and H2) of an independent select, so a
+   * search box's first page costs one round trip and one pooled connection for one query.
+   */
+  FirstPage firstPage(String text, Filter filter, int limit, boolean withBills, boolean withUsers) {
+    Field<String> code = byteOrdered();
+    Field<List<SearchRoutes.Hit>> exact = DSL.multiset(hitFields().from(BAG).where(BAG.CODE.eq(text)).and(condition(filter)))
+        .convertFrom(r -> r.map(org.jooq.Records.mapping(SearchRoutes.Hit::new)));
+    Field<List<SearchRoutes.Hit>> page = DSL.multiset(hitFields().from(BAG)
+            .where(code.like(escape(text) + "%", '!').and(BAG.CODE.ne(text)).and(condition(filter))).orderBy(code).limit(limit))
+        .convertFrom(r -> r.map(org.jooq.Records.mapping(SearchRoutes.Hit::new)));
+    List<org.jooq.SelectField<?>> fields = new java.util.ArrayList<>(List.of(exact, page));
+    Field<List<Map<String, String>>> bills = DSL.multiset(DSL.select(BILL.ID, BILL.STATUS, BILL.DESTINATION).from(BILL)
+            .where(BILL.ID.like(escape(text) + "%", '!')).orderBy(BILL.ID).limit(10))
+        .convertFrom(r -> r.map(b -> Map.of("id", b.value1(), "status", b.value2(), "destination", b.value3())).stream()
+            .sorted(java.util.Comparator.comparing(b -> b.get("id"))).toList());
+    Field<List<Map<String, String>>> users = DSL.multiset(DSL.select(APP_USER.USERNAME, APP_USER.ROLE).from(APP_USER)
+            .where(DSL.upper(APP_USER.USERNAME).like(escape(text) + "%", '!')).orderBy(APP_USER.USERNAME).limit(10))
+        .convertFrom(r -> r.map(u -> Map.of("username", u.value1(), "role", u.value2())).stream()
+            .sorted(java.util.Comparator.comparing(u -> u.get("username"))).toList());
+    if (withBills) {
+      fields.add(bills);
+    }
+    if (withUsers) {
+      fields.add(users);
+    }
+    org.jooq.Record row = db.dsl().select(fields).fetchSingle();
+    // an aggregate over a limited derived table need not keep its order: put it back (codes are
+    // ASCII, where String order is byte order)
+    List<SearchRoutes.Hit> hits = row.get(page).stream().sorted(java.util.Comparator.comparing(SearchRoutes.Hit::code)).toList();
+    return new FirstPage(row.get(exact).stream().findFirst(), hits, withBills ? row.get(bills) : List.of(),
+        withUsers ? row.get(users) : List.of());
+  }
+
+  private static org.jooq.SelectSelectStep<org.jooq.Record9<String, String, Integer, Integer, String, String, String, String,
+      OffsetDateTime>> hitFields() {
+    return DSL.select(BAG.CODE, BAG.ROLE, BAG.CHILD_COUNT, BAG.LIMIT_COUNT, BAG.PARENT_CODE, BAG.AREA_ID, BAG.DOCK,
+        BAG.CREATED_BY, BAG.CREATED_AT);
+  }
+
   /** Up to ten bills whose id starts with {@code prefix}: id, status, destination. */
   List<Map<String, String>> bills(String prefix) {
     return db.dsl().select(BILL.ID, BILL.STATUS, BILL.DESTINATION).from(BILL).where(BILL.ID.like(escape(prefix) + "%", '!'))

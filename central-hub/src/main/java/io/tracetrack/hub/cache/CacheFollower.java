@@ -1,0 +1,122 @@
+package io.tracetrack.hub.cache;
+
+import io.tracetrack.hub.bag.BagViews;
+import io.tracetrack.hub.bill.BillSummaries;
+import io.tracetrack.hub.sync.ChangeLog;
+import io.tracetrack.sync.Change;
+import io.tracetrack.sync.ChangeEntry;
+import io.tracetrack.sync.WireCodec;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Drops what the change log says changed from the read caches. Every write to bags, links and bills
+ * appends its entries to the log as its transaction's last write, so the log names every bag and
+ * bill whose cached view went stale, from this hub and from any other on the same database.
+ *
+ * <p>{@link #catchUp} runs after each commit on this hub, on the writer's thread, before it answers:
+ * a write is never followed by a stale read from the same hub. It also runs on a short poll for the
+ * other instances' writes. When the log cannot say (it was pruned past the cursor, or the read
+ * failed), everything is dropped: a cold cache is slower, never wrong.
+ */
+public final class CacheFollower {
+
+  private static final Logger LOG = Logger.getLogger(CacheFollower.class.getName());
+  private static final WireCodec WIRE = new WireCodec();
+
+  private final ChangeLog log;
+  private final BagViews bags;
+  private final BillSummaries bills;
+  /** One reader at a time, so the cursor only moves forward and no entry is skipped. */
+  private final ReentrantLock reading = new ReentrantLock();
+  private long cursor;
+
+  public CacheFollower(ChangeLog log, BagViews bags, BillSummaries bills) {
+    this.log = Objects.requireNonNull(log, "log");
+    this.bags = Objects.requireNonNull(bags, "bags");
+    this.bills = Objects.requireNonNull(bills, "bills");
+    // what is in the log now is older than anything the (empty) caches will hold
+    this.cursor = log.head();
+    bags.followed();
+    bills.followed();
+  }
+
+  /** Reads the entries after the cursor and evicts what they name; never throws. */
+  public void catchUp() {
+    reading.lock();
+    try {
+      while (true) {
+        ChangeLog.Page page = log.read(cursor, ChangeLog.MAX_PAGE);
+        List<ChangeLog.Stored> entries = page.entries();
+        if (entries.isEmpty()) {
+          return;
+        }
+        if (entries.getFirst().seq() != cursor + 1) {
+          // positions have no gaps: a jump means entries were pruned before this hub read them
+          dropEverything();
+        } else {
+          entries.forEach(this::evict);
+        }
+        cursor = page.next();
+        if (entries.size() < ChangeLog.MAX_PAGE) {
+          return;
+        }
+      }
+    } catch (RuntimeException e) {
+      // the write it follows has committed: it must not fail now; an empty cache is always right
+      LOG.log(Level.FINE, "change log not read; dropping the read caches", e);
+      dropEverything();
+    } finally {
+      reading.unlock();
+    }
+  }
+
+  private void dropEverything() {
+    bags.evictAll();
+    bills.evictAll();
+  }
+
+  private void evict(ChangeLog.Stored stored) {
+    Optional<Change> change = WIRE.change(new ChangeEntry(stored.seq(), stored.type(), stored.entityKey(),
+        stored.at().toInstant(), stored.origin(), stored.payload()));
+    if (change.isEmpty()) {
+      // a type this hub does not know (a newer instance's): it cannot say what it touched
+      dropEverything();
+      return;
+    }
+    switch (change.get()) {
+      case Change.Bag b -> bags.evict(List.of(b.code()));
+      case Change.Link l -> {
+        bags.evict(List.of(l.parent(), l.child()));
+        bills.evictCarrying(l.parent());
+      }
+      case Change.Unlink u -> {
+        bags.evict(List.of(u.parent(), u.child()));
+        bills.evictCarrying(u.parent());
+      }
+      case Change.Finish f -> {
+        bags.evict(List.of(f.parent()));
+        bills.evictCarrying(f.parent());
+      }
+      case Change.BillFinalized f -> bills.evict(f.bill());
+      case Change.BillReopened r -> bills.evict(r.bill());
+      // a child's view shows its parent's bill, so the children go too
+      case Change.BillParentAdded a -> {
+        bags.evictWithChildren(a.parent());
+        bills.evict(a.bill());
+      }
+      case Change.BillParentRemoved r -> {
+        bags.evictWithChildren(r.parent());
+        bills.evict(r.bill());
+      }
+      case Change.User u -> { }
+      case Change.ConflictOpened c -> { }
+      // a MOVE's links come as their own Link and Unlink entries
+      case Change.ConflictResolved c -> { }
+    }
+  }
+}

@@ -1,0 +1,9 @@
+package io.tracetrack.hub.db;
+
+/** {@link AdmissionTest} on H2. */
+class AdmissionH2Test extends AdmissionTest {
+
+  AdmissionH2Test() {
+    super("h2");
+  }
+}
