@@ -164,10 +164,11 @@ public final class Main {
       // long-polling docks on this instance wake at a commit here; other instances' by re-checking
       db.afterEachCommit(feed::signal);
       // read caches: this hub's writes evicted before they answer; other instances' at the next poll
-      CacheFollower caches = new CacheFollower(changeLog, bags.views(), bills.summaries());
+      CacheFollower caches = new CacheFollower(changeLog, bags.views(), bills.summaries(), accounts::forget);
       db.afterEachCommit(caches::catchUp);
       metrics.watch("bag_views", bags.views().cache());
       metrics.watch("bill_summaries", bills.summaries().cache());
+      metrics.watch("account_checks", accounts.cache());
       Conflicts conflicts = new Conflicts(db, audit, bags::move, clock);
       List<HubServer.Mount> mounts = List.of(
           new HubServer.Mount("/", new OpsRoutes(metrics, db, access)),

@@ -203,4 +203,19 @@ public final class HubTestServer implements AutoCloseable {
   public void close() {
     hub.close();
   }
+
+  /**
+   * The status {@code call} answers once it answers {@code expected}, or its last answer after
+   * {@code limit}: for what holds on other instances "within a second" (a read may use an account
+   * answer of the last second there; see AccountCheck), where an exact wait would be a guess.
+   */
+  public static int eventually(java.time.Duration limit, java.util.function.IntSupplier call, int expected) throws InterruptedException {
+    long end = System.nanoTime() + limit.toNanos();
+    int status = call.getAsInt();
+    while (status != expected && System.nanoTime() < end) {
+      Thread.sleep(50);
+      status = call.getAsInt();
+    }
+    return status;
+  }
 }

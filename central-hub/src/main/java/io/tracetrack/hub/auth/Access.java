@@ -84,6 +84,8 @@ public final class Access {
 
   private Tokens.Stamped token(ServerRequest req, Set<Role> allowed) {
     Optional<String> authorization = req.headers().value(HeaderNames.AUTHORIZATION);
+    // a change is always checked against the account as it is now; a read may use the last second's answer
+    boolean write = !SAFE_METHODS.contains(req.prologue().method().text());
     Tokens.Stamped token;
     if (authorization.isPresent()) {
       // an integrator (or a script with its own token): the header decides, a cookie beside it is ignored
@@ -91,20 +93,19 @@ public final class Access {
           .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
           .map(h -> h.substring(7).strip())
           .flatMap(tokens::verifyStamped)
-          .filter(accounts::stillValid)
+          .filter(t -> accounts.stillValid(t, write))
           .orElseThrow(Access::unauthenticated);
     } else {
       // a browser: the session cookie, only with a session token inside, and only within its maximum age
       token = Sessions.cookie(req)
           .flatMap(tokens::verifyStamped)
           .filter(t -> t.sessionStart() != null && sessions.withinMaxAge(t))
-          .filter(accounts::stillValid)
+          .filter(t -> accounts.stillValid(t, write))
           .orElseThrow(Access::unauthenticated);
       // Browsers send the cookie with requests other sites make them send; SameSite=Strict stops
       // that in today's browsers, and the token below (which another site can neither read nor
       // compute) stops it everywhere.
-      if (!SAFE_METHODS.contains(req.prologue().method().text())
-          && !tokens.csrfMatches(token, req.headers().value(CSRF).orElse(null))) {
+      if (write && !tokens.csrfMatches(token, req.headers().value(CSRF).orElse(null))) {
         throw new ApiProblem(403, ErrorCode.CSRF_INVALID,
             "this change lacks the page's security token; reload the page (sign in again if asked) and retry");
       }

@@ -14,11 +14,16 @@ import org.jooq.impl.DSL;
 
 /**
  * Whether a signed token still speaks for its account. A token is signed for 15 minutes, but an
- * admin who disables a user, changes their role or area, or deletes them must not wait at all:
- * every authenticated request reads the account as it is now, from the database (one primary-key
- * lookup on the user name plus one on the token id, in one statement). No cache: hubs run as
- * several stateless instances over one database, and a cache on one instance cannot hear about a
- * change made through another, so any cache would let a revoked token through for its lifetime.
+ * admin who disables a user, changes their role or area, or deletes them must not wait for that.
+ *
+ * <p>Every request that changes something reads the account as it is now, from the database (one
+ * primary-key lookup on the user name plus one on the token id, in one statement): a demoted admin
+ * cannot create an admin through any instance, not even a millisecond later. Reads (GET, HEAD) may
+ * use the answer of the last second ({@link #READ_FRESHNESS}): at a thousand users, the account
+ * read on every lookup was the hub's largest cost (issue #9), and a read allowed a second ago
+ * shows nothing the caller could not see a second ago. Such answers are dropped at once on this
+ * instance by every sign-out, "sign out everywhere" and user change made here, and on the other
+ * instances by the change log's user entries ({@link #forget}), or after a second at most.
  *
  * <p>A token also ends when its password is changed (it carries a stamp of the hash), when its
  * owner signs it out ({@link #revoke}: its id is kept in {@code revoked_token} until it would have
@@ -28,15 +33,56 @@ import org.jooq.impl.DSL;
 public final class AccountCheck {
 
   /** The account as the check needs it. */
-  record Account(Role role, String area, boolean disabled, boolean anonymised, String passwordStamp, int epoch,
+  public record Account(Role role, String area, boolean disabled, boolean anonymised, String passwordStamp, int epoch,
       boolean tokenRevoked) {}
+
+  /** How old an account answer a read may use (real time, not the business clock: it bounds staleness). */
+  public static final java.time.Duration READ_FRESHNESS = java.time.Duration.ofSeconds(1);
 
   private final HubDatabase db;
   private final Clock clock;
+  /** Recent answers for reads, by user name and token id. */
+  private final com.github.benmanes.caffeine.cache.Cache<String, Optional<Account>> recent =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+          .expireAfterWrite(READ_FRESHNESS)
+          .maximumSize(20_000)
+          .recordStats()
+          .build();
 
   public AccountCheck(HubDatabase db, Clock clock) {
     this.db = Objects.requireNonNull(db, "db");
     this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** The recent answers, for hit rates in /metrics. */
+  public com.github.benmanes.caffeine.cache.Cache<String, Optional<Account>> cache() {
+    return recent;
+  }
+
+  /**
+   * Drops the recent answers about {@code username} (a change to the account, here or on another
+   * instance), or all of them for {@code null}.
+   */
+  public void forget(String username) {
+    if (username == null) {
+      recent.invalidateAll();
+      return;
+    }
+    String prefix = username + "\u0000";
+    recent.asMap().keySet().removeIf(k -> k.startsWith(prefix));
+  }
+
+  /**
+   * As {@link #stillValid(Tokens.Stamped)}; for a read ({@code write} false) an answer of the last
+   * second may serve.
+   */
+  public boolean stillValid(Tokens.Stamped token, boolean write) {
+    if (write) {
+      return stillValid(token);
+    }
+    Optional<Account> account = recent.get(token.principal().username() + "\u0000" + token.id(),
+        k -> load(token.principal().username(), token.id()));
+    return matches(token, account);
   }
 
   /**
@@ -44,8 +90,14 @@ public final class AccountCheck {
    * has the password and token epoch the token was issued with, and the token was not signed out.
    */
   public boolean stillValid(Tokens.Stamped token) {
+    Optional<Account> account = load(token.principal().username(), token.id());
+    // a fresh read also refreshes what reads may use
+    recent.put(token.principal().username() + "\u0000" + token.id(), account);
+    return matches(token, account);
+  }
+
+  private static boolean matches(Tokens.Stamped token, Optional<Account> account) {
     Principal principal = token.principal();
-    Optional<Account> account = load(principal.username(), token.id());
     if (account.isEmpty()) {
       return false;
     }
@@ -70,12 +122,14 @@ public final class AccountCheck {
           .execute();
       return null;
     });
+    forget(token.principal().username());
   }
 
   /** Ends every token of the account issued so far ("sign out everywhere"). */
   public void endAll(String username) {
     db.dsl().update(APP_USER).set(APP_USER.TOKEN_EPOCH, APP_USER.TOKEN_EPOCH.plus(1))
         .where(APP_USER.USERNAME.eq(username)).execute();
+    forget(username);
   }
 
   /** A short fingerprint of a password hash: changes with the password, reveals nothing of it. */

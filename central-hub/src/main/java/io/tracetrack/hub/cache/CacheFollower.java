@@ -31,11 +31,21 @@ public final class CacheFollower {
   private final ChangeLog log;
   private final BagViews bags;
   private final BillSummaries bills;
+  private final java.util.function.Consumer<String> accounts;
   /** One reader at a time, so the cursor only moves forward and no entry is skipped. */
   private final ReentrantLock reading = new ReentrantLock();
   private long cursor;
 
   public CacheFollower(ChangeLog log, BagViews bags, BillSummaries bills) {
+    this(log, bags, bills, username -> { });
+  }
+
+  /**
+   * @param accounts told the name of every user the log says changed, or {@code null} when the log
+   *     cannot say (the account check's recent answers for reads are dropped by it)
+   */
+  public CacheFollower(ChangeLog log, BagViews bags, BillSummaries bills, java.util.function.Consumer<String> accounts) {
+    this.accounts = Objects.requireNonNull(accounts, "accounts");
     this.log = Objects.requireNonNull(log, "log");
     this.bags = Objects.requireNonNull(bags, "bags");
     this.bills = Objects.requireNonNull(bills, "bills");
@@ -78,6 +88,7 @@ public final class CacheFollower {
   private void dropEverything() {
     bags.evictAll();
     bills.evictAll();
+    accounts.accept(null);
   }
 
   private void evict(ChangeLog.Stored stored) {
@@ -113,7 +124,7 @@ public final class CacheFollower {
         bags.evictWithChildren(r.parent());
         bills.evict(r.bill());
       }
-      case Change.User u -> { }
+      case Change.User u -> accounts.accept(u.username());
       case Change.ConflictOpened c -> { }
       // a MOVE's links come as their own Link and Unlink entries
       case Change.ConflictResolved c -> { }

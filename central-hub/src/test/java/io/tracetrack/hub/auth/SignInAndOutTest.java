@@ -55,8 +55,11 @@ class SignInAndOutTest {
       String second = token(s, "lena");
       assertThat(other.send("GET", "/api/v1/me", first, null, null).status()).isEqualTo(200);
       assertThat(s.send("POST", "/api/v1/auth/logout", first, null, null).status()).isEqualTo(204);
-      assertThat(other.send("GET", "/api/v1/me", first, null, null).status()).isEqualTo(401);
-      assertThat(s.send("GET", "/api/v1/me", first, null, null).status()).isEqualTo(401);
+      assertThat(s.send("GET", "/api/v1/me", first, null, null).status()).as("this instance: at once").isEqualTo(401);
+      // the other instance refuses a change at once, and a read within a second (AccountCheck.READ_FRESHNESS)
+      assertThat(other.send("POST", "/api/v1/me/logout-all", first, null, null).status()).isEqualTo(401);
+      assertThat(HubTestServer.eventually(java.time.Duration.ofSeconds(3), () -> other.send("GET", "/api/v1/me", first, null, null).status(), 401))
+          .isEqualTo(401);
       assertThat(s.send("POST", "/api/v1/auth/logout", first, null, null).status()).isEqualTo(401);
       assertThat(other.send("GET", "/api/v1/me", second, null, null).status()).isEqualTo(200);
     }
