@@ -203,11 +203,23 @@ public final class UserAdmin {
 
   // ---------------------------------------------------------------- users: changing
 
-  public record NewUser(String username, Role role, String area, String password) {
+  /** @param email where the end-of-day mail goes, or {@code null} */
+  public record NewUser(String username, Role role, String area, String password, String email) {
     public NewUser {
       // the shared rule stores names lower-case; a name that breaks it stays as given, to be refused
       username = username == null ? null : UserNames.normalize(username).orElse(username);
+      email = email == null || email.isBlank() ? null : email.strip();
     }
+
+    public NewUser(String username, Role role, String area, String password) {
+      this(username, role, area, password, null);
+    }
+  }
+
+  /** Why an e-mail address is refused, if it is. */
+  private static Optional<Outcome<UserView>> emailRule(String email) {
+    return email == null || io.tracetrack.hub.mail.Mailer.validAddress(email) ? Optional.empty()
+        : Optional.of(Outcome.refused(ErrorCode.INVALID_FIELD, "email must be an address such as name@example.com"));
   }
 
   public Outcome<UserView> create(NewUser n, Caller caller) {
@@ -219,7 +231,7 @@ public final class UserAdmin {
       return Outcome.refused(ErrorCode.INVALID_USERNAME, "names starting deleted-user- are kept for deleted users");
     }
     Objects.requireNonNull(n.role(), "role");
-    Optional<Outcome<UserView>> areaRule = areaRule(n.role(), n.area());
+    Optional<Outcome<UserView>> areaRule = areaRule(n.role(), n.area()).or(() -> emailRule(n.email()));
     if (areaRule.isPresent()) {
       return areaRule.get();
     }
@@ -241,7 +253,7 @@ public final class UserAdmin {
         }
         OffsetDateTime now = now();
         tx.insertInto(APP_USER).set(APP_USER.USERNAME, n.username()).set(APP_USER.ROLE, n.role().name())
-            .set(APP_USER.AREA_ID, n.area()).set(APP_USER.PASSWORD_HASH, hash)
+            .set(APP_USER.AREA_ID, n.area()).set(APP_USER.PASSWORD_HASH, hash).set(APP_USER.EMAIL, n.email())
             .set(APP_USER.CREATED_AT, now).set(APP_USER.UPDATED_AT, now).execute();
         AppUserRecord created = row(tx, n.username()).orElseThrow();
         UserView view = UserView.of(created);
@@ -257,10 +269,21 @@ public final class UserAdmin {
     }
   }
 
-  /** An edit: absent parts stay as they are. */
-  public record Edit(Optional<String> area, Optional<Boolean> disabled) {}
+  /** An edit: absent parts stay as they are; an empty {@code email} removes the address. */
+  public record Edit(Optional<String> area, Optional<Boolean> disabled, Optional<String> email) {
+    public Edit(Optional<String> area, Optional<Boolean> disabled) {
+      this(area, disabled, Optional.empty());
+    }
+  }
 
   public Outcome<UserView> edit(String username, Edit edit, Caller caller) {
+    Optional<String> newEmail = edit.email().map(String::strip);
+    if (newEmail.isPresent() && !newEmail.get().isEmpty()) {
+      Optional<Outcome<UserView>> bad = emailRule(newEmail.get());
+      if (bad.isPresent()) {
+        return bad.get();
+      }
+    }
     return db.transaction(tx -> {
       lockActiveAdmins(tx);
       Optional<AppUserRecord> found = lockUser(tx, username);
@@ -290,6 +313,12 @@ public final class UserAdmin {
           }
         }
         user.setDisabled(edit.disabled().get());
+      }
+      if (newEmail.isPresent()) {
+        String email = newEmail.get().isEmpty() ? null : newEmail.get();
+        if (!java.util.Objects.equals(email, user.getEmail())) {
+          user.setEmail(email);
+        }
       }
       if (!user.changed()) {
         return Outcome.done(before);

@@ -9,10 +9,10 @@ import java.time.OffsetDateTime;
  * secret and the lockout counters: this record is what goes into audit snapshots.
  */
 public record UserView(String username, Role role, String area, boolean disabled, boolean totpEnabled,
-    OffsetDateTime createdAt, OffsetDateTime updatedAt) {
+    OffsetDateTime createdAt, OffsetDateTime updatedAt, String email) {
 
   static UserView of(AppUserRecord r) {
     return new UserView(r.getUsername(), Role.valueOf(r.getRole()), r.getAreaId(), r.getDisabled(), r.getTotpEnabled(),
-        r.getCreatedAt(), r.getUpdatedAt());
+        r.getCreatedAt(), r.getUpdatedAt(), r.getEmail());
   }
 }
