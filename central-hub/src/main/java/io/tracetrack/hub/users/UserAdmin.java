@@ -231,9 +231,13 @@ public final class UserAdmin {
       return Outcome.refused(ErrorCode.INVALID_USERNAME, "names starting deleted-user- are kept for deleted users");
     }
     Objects.requireNonNull(n.role(), "role");
-    Optional<Outcome<UserView>> areaRule = areaRule(n.role(), n.area()).or(() -> emailRule(n.email()));
+    Optional<Outcome<UserView>> areaRule = areaRule(n.role(), n.area());
     if (areaRule.isPresent()) {
       return areaRule.get();
+    }
+    Optional<Outcome<UserView>> emailRule = emailRule(n.email());
+    if (emailRule.isPresent()) {
+      return emailRule.get();
     }
     Optional<String> weak = Passwords.problem(n.password());
     if (weak.isPresent()) {
