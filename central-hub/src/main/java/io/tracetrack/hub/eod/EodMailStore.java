@@ -40,7 +40,7 @@ final class EodMailStore {
 
   /** Whether the day's mail was already accepted by the mail server. */
   boolean sent(LocalDate day) {
-    return db.dsl().fetchExists(EOD_MAIL, EOD_MAIL.DAY.eq(day).and(EOD_MAIL.SENT_AT.isNotNull()));
+    return db.dsl().fetchExists(EOD_MAIL, EOD_MAIL.MAIL_DAY.eq(day).and(EOD_MAIL.SENT_AT.isNotNull()));
   }
 
   /**
@@ -51,7 +51,7 @@ final class EodMailStore {
    */
   boolean claim(LocalDate day, String instance, OffsetDateTime now, OffsetDateTime staleBefore) {
     try {
-      int inserted = db.dsl().insertInto(EOD_MAIL).set(EOD_MAIL.DAY, day).set(EOD_MAIL.CLAIMED_BY, instance)
+      int inserted = db.dsl().insertInto(EOD_MAIL).set(EOD_MAIL.MAIL_DAY, day).set(EOD_MAIL.CLAIMED_BY, instance)
           .set(EOD_MAIL.CLAIMED_AT, now).onConflictDoNothing().execute();
       if (inserted == 1) {
         return true;
@@ -60,13 +60,13 @@ final class EodMailStore {
       // H2's emulation of "on conflict do nothing" can still lose a race on the key: someone else has it
     }
     return db.dsl().update(EOD_MAIL).set(EOD_MAIL.CLAIMED_BY, instance).set(EOD_MAIL.CLAIMED_AT, now)
-        .where(EOD_MAIL.DAY.eq(day)).and(EOD_MAIL.SENT_AT.isNull()).and(EOD_MAIL.CLAIMED_AT.lt(staleBefore))
+        .where(EOD_MAIL.MAIL_DAY.eq(day)).and(EOD_MAIL.SENT_AT.isNull()).and(EOD_MAIL.CLAIMED_AT.lt(staleBefore))
         .execute() == 1;
   }
 
   /** Makes sure the day has a row, for a send an admin asked for (which needs no claim). */
   void ensure(DSLContext tx, LocalDate day, String by, OffsetDateTime now) {
-    tx.insertInto(EOD_MAIL).set(EOD_MAIL.DAY, day).set(EOD_MAIL.CLAIMED_BY, by).set(EOD_MAIL.CLAIMED_AT, now)
+    tx.insertInto(EOD_MAIL).set(EOD_MAIL.MAIL_DAY, day).set(EOD_MAIL.CLAIMED_BY, by).set(EOD_MAIL.CLAIMED_AT, now)
         .onConflictDoNothing().execute();
   }
 
@@ -75,7 +75,7 @@ final class EodMailStore {
     tx.update(EOD_MAIL).set(EOD_MAIL.SENT_AT, now).set(EOD_MAIL.ATTEMPTS, EOD_MAIL.ATTEMPTS.plus(1))
         .set(EOD_MAIL.RECIPIENTS, list.length() > MAX_RECIPIENTS_TEXT ? list.substring(0, MAX_RECIPIENTS_TEXT) : list)
         .setNull(EOD_MAIL.LAST_ERROR)
-        .where(EOD_MAIL.DAY.eq(day)).execute();
+        .where(EOD_MAIL.MAIL_DAY.eq(day)).execute();
   }
 
   void failed(DSLContext tx, LocalDate day, String error, OffsetDateTime now) {
@@ -84,13 +84,13 @@ final class EodMailStore {
         .set(EOD_MAIL.LAST_ERROR, text.length() > MAX_ERROR ? text.substring(0, MAX_ERROR) : text)
         // the claim ages from the failure: the next try waits the full retry interval
         .set(EOD_MAIL.CLAIMED_AT, now)
-        .where(EOD_MAIL.DAY.eq(day)).execute();
+        .where(EOD_MAIL.MAIL_DAY.eq(day)).execute();
   }
 
   /** The last {@code limit} days that have a row, newest first. */
   List<Entry> recent(int limit) {
-    return db.dsl().selectFrom(EOD_MAIL).orderBy(EOD_MAIL.DAY.desc()).limit(limit)
-        .fetch(r -> new Entry(r.getDay(), r.getClaimedBy(), r.getClaimedAt(), r.getAttempts(), r.getSentAt(),
+    return db.dsl().selectFrom(EOD_MAIL).orderBy(EOD_MAIL.MAIL_DAY.desc()).limit(limit)
+        .fetch(r -> new Entry(r.getMailDay(), r.getClaimedBy(), r.getClaimedAt(), r.getAttempts(), r.getSentAt(),
             r.getRecipients(), r.getLastError()));
   }
 }
