@@ -78,7 +78,8 @@ public final class EndOfDayRoutes implements HttpService {
           "no mail server is configured: set HUB_SMTP_HOST (and HUB_SMTP_FROM, HUB_SMTP_USER, HUB_SMTP_PASSWORD) and restart the hub");
       case EodMailer.Result.NoRecipients n -> throw new ApiProblem(409, ErrorCode.NO_MAIL_RECIPIENTS,
           "no enabled admin or biller has an e-mail address: add one on the Users page, then send again");
-      case EodMailer.Result.Failed f -> throw new ApiProblem(502, ErrorCode.MAIL_FAILED,
+      // 502, not a 4xx: the request was fine, the mail server behind the hub was not
+      case EodMailer.Result.Failed f -> Http.problem(res, 502, ErrorCode.MAIL_FAILED,
           "the mail server did not take the message (" + f.error() + "); it is tried again in "
               + EodMailer.RETRY.toMinutes() + " minutes, or send again once the server is back");
     }

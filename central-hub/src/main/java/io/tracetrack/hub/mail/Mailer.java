@@ -78,14 +78,19 @@ public final class Mailer {
     }
   }
 
-  /** Whether an address is one this mailer would send to. */
+  /** A bare address, {@code local@domain.tld}: no display name, brackets, spaces, controls or lists. */
+  private static final java.util.regex.Pattern BARE = java.util.regex.Pattern.compile(
+      "[^\\s<>@\",;:()\\[\\]\\\\]{1,64}@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+");
+
+  /** Whether an address is one this mailer would send to: a bare address the mail library also accepts. */
   public static boolean validAddress(String address) {
-    if (address == null || address.length() > 254 || address.indexOf('@') < 1) {
+    if (address == null || address.length() > 254 || !BARE.matcher(address).matches()) {
       return false;
     }
     try {
-      new InternetAddress(address, true).validate();
-      return true;
+      InternetAddress parsed = new InternetAddress(address, true);
+      parsed.validate();
+      return parsed.getPersonal() == null && address.equals(parsed.getAddress());
     } catch (AddressException e) {
       return false;
     }
