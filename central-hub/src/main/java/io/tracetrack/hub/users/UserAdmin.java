@@ -261,7 +261,7 @@ public final class UserAdmin {
             .set(APP_USER.CREATED_AT, now).set(APP_USER.UPDATED_AT, now).execute();
         AppUserRecord created = row(tx, n.username()).orElseThrow();
         UserView view = UserView.of(created);
-        audit.record(tx, caller.actor(), AuditAction.USER_CREATED, n.username(), null, view);
+        audit.record(tx, caller.actor(), AuditAction.USER_CREATED, n.username(), null, view.audited());
         UserChanges.log(tx, created, null, now, caller.principal().username());
         return Outcome.done(view);
       });
@@ -332,7 +332,7 @@ public final class UserAdmin {
       UserView after = UserView.of(user);
       AuditAction action = before.disabled() != after.disabled()
           ? (after.disabled() ? AuditAction.USER_DISABLED : AuditAction.USER_ENABLED) : AuditAction.USER_EDITED;
-      audit.record(tx, caller.actor(), action, user.getUsername(), before, after);
+      audit.record(tx, caller.actor(), action, user.getUsername(), before.audited(), after.audited());
       UserChanges.log(tx, user, previousArea, user.getUpdatedAt(), caller.principal().username());
       return Outcome.done(after);
     });
@@ -404,7 +404,7 @@ public final class UserAdmin {
     user.setUpdatedAt(now());
     user.store();
     UserView after = UserView.of(user);
-    audit.record(tx, caller.actor(), AuditAction.USER_ROLE_CHANGED, user.getUsername(), before, after);
+    audit.record(tx, caller.actor(), AuditAction.USER_ROLE_CHANGED, user.getUsername(), before.audited(), after.audited());
     return Outcome.done(new RoleChanged(after, user, previousArea, true));
   }
 
@@ -497,7 +497,7 @@ public final class UserAdmin {
       tx.deleteFrom(NOTIFICATION).where(NOTIFICATION.USERNAME.eq(stored)).execute();
       tx.deleteFrom(PROMOTION_REQUEST).where(PROMOTION_REQUEST.USERNAME.eq(stored)).execute();
       user.setUsername(pseudonym).setAreaId(null).setPasswordHash("!deleted").setDisabled(true).setTotpSecret(null)
-          .setTotpEnabled(false).setTotpLastStep(null).setFailedAttempts(0).setLockedUntil(null).setAnonymised(true)
+          .setTotpEnabled(false).setTotpLastStep(null).setFailedAttempts(0).setLockedUntil(null).setAnonymised(true).setEmail(null)
           .setUpdatedAt(now()).store();
       AuditLog.Pseudonymised p = audit.pseudonymise(tx, stored, pseudonym);
       Map<String, Object> record = new LinkedHashMap<>();

@@ -150,6 +150,21 @@ class EodMailTest {
   }
 
   @Test
+  void anAddress_staysOutOfTheAuditTrail_andGoesWithADeletedUser() throws Exception {
+    try (HubTestServer s = HubTestServer.start("h2")) {
+      var created = s.send("POST", "/api/v1/users", "{\"username\":\"bob\",\"role\":\"BILLER\",\"password\":\""
+          + HubTestServer.PASSWORD + "x\",\"email\":\"bob.private@example.com\"}", "admin");
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      assertThat(HubTestServer.json(created).get("email").asText()).isEqualTo("bob.private@example.com");
+      s.send("PATCH", "/api/v1/users/bob", "{\"email\":\"bob.other@example.com\"}", "admin");
+      String audit = s.send("GET", "/api/v1/audit?entityId=bob", null, "admin").body();
+      assertThat(audit).contains("USER_CREATED").doesNotContain("bob.private", "bob.other");
+      assertThat(s.send("DELETE", "/api/v1/users/bob", null, "admin").statusCode()).isEqualTo(200);
+      assertThat(s.db.dsl().fetchCount(APP_USER, APP_USER.EMAIL.like("bob%"))).isZero();
+    }
+  }
+
+  @Test
   void noMailServer_theRouteSaysSo_andNothingBreaks() throws Exception {
     try (HubTestServer s = HubTestServer.start("h2")) {
       email(s, "admin", "boss@example.com");
