@@ -269,7 +269,16 @@ public enum ErrorCode {
   /** The conflict was already resolved or dismissed. */
   CONFLICT_CLOSED(409),
   /** A conflict action that does not apply to this conflict (MOVE of a refused parent creation, say). */
-  CONFLICT_ACTION_INVALID(422);
+  CONFLICT_ACTION_INVALID(422),
+
+  // --- end of day (F-EOD) ---
+
+  /** Mail was asked for but the hub has no mail server configured ({@code HUB_SMTP_HOST}). */
+  SMTP_NOT_CONFIGURED(409),
+  /** No enabled admin or biller has an e-mail address, so there is nobody to mail. */
+  NO_MAIL_RECIPIENTS(409),
+  /** The mail server could not be reached or refused the message; it is tried again later. */
+  MAIL_FAILED(502);
 
   private final int status;
 

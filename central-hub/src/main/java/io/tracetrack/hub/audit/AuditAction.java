@@ -86,7 +86,10 @@ public enum AuditAction {
   DOCK_REVOKED(AuditEntity.DOCK),
 
   /** An admin closed a sync conflict with one action (MOVE, KEEP or DISMISS); the id is the conflict's. */
-  CONFLICT_RESOLVED(AuditEntity.CONFLICT);
+  CONFLICT_RESOLVED(AuditEntity.CONFLICT),
+
+  /** An admin had the day's end-of-day summary e-mailed now (the entry lists the recipients). */
+  END_OF_DAY_MAILED(AuditEntity.END_OF_DAY);
 
   private final AuditEntity entity;
   private final List<String> formerly;

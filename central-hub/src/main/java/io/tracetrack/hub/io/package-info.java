@@ -1,2 +1,2 @@
-/** Import and export: streamed CSV, constant memory whatever the row count. */
+/** Import and export: streamed CSV and XLSX (SXSSF), constant memory whatever the row count. */
 package io.tracetrack.hub.io;
