@@ -47,6 +47,12 @@ final class ImportReader {
   static final int PROGRESS_EVERY = 5_000;
 
   static {
+    // POI logs through log4j-api; with no log4j back end on the class path it would print a
+    // "could not find a logging provider" error line at the first workbook. Its simple logger
+    // (errors only, to stderr) is enough for the little POI says.
+    if (System.getProperty("log4j2.loggerContextFactory") == null) {
+      System.setProperty("log4j2.loggerContextFactory", "org.apache.logging.log4j.simple.SimpleLoggerContextFactory");
+    }
     // POI's zip-bomb guards are process-wide: an entry that inflates more than 100x, or past 100 MB
     // (an 80,000-row sheet is ~10 MB of XML), is refused before it is read
     ZipSecureFile.setMinInflateRatio(0.01);

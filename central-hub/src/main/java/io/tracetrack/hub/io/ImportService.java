@@ -486,8 +486,15 @@ public final class ImportService {
       Change withArea = c instanceof Change.Bag b ? new Change.Bag(b.code(), b.role(), b.expectedCount(), b.limit(), area) : c;
       entries.add(new ChangeLog.Entry(withArea, now, stamp.actor()));
     }
-    ChangeLog.append(tx, entries);
+    // several appends in one transaction: the first takes the head row and holds it to the commit,
+    // so the positions stay contiguous and in commit order; chunks keep H2 under its bind limit
+    for (int from = 0; from < entries.size(); from += LOG_CHUNK) {
+      ChangeLog.append(tx, entries.subList(from, Math.min(entries.size(), from + LOG_CHUNK)));
+    }
   }
+
+  /** Change-log entries per append: 8 binds each on H2, which takes fewer than 100,000 in one statement. */
+  private static final int LOG_CHUNK = 5_000;
 
   /** Errors and warnings by row; the JSON lists the first {@link ImportReport#LISTED}. */
   private static final class Issues {

@@ -222,7 +222,7 @@ abstract class ImportTest {
     assertThat(huge.json().get("report").get("errors").get(0).get("code").asText()).isEqualTo("IMPORT_CELL_INVALID");
 
     // an XLSX formula cell is refused even when its cached value would be a good code
-    byte[] formula = xlsx(List.of(new String[] {"code"}), wb -> wb.getSheetAt(0).createRow(1).createCell(0).setCellFormula("\"C1\"&\"2\""));
+    byte[] formula = xlsx(List.<String[]>of(new String[] {"code"}), wb -> wb.getSheetAt(0).createRow(1).createCell(0).setCellFormula("\"C1\"&\"2\""));
     Answer f = post("?mode=commit", XLSX, formula, "admin");
     assertThat(f.status()).as(f.text()).isEqualTo(422);
     assertThat(f.json().get("report").get("errors").get(0).get("code").asText()).isEqualTo("IMPORT_FORMULA_CELL");
