@@ -8,7 +8,7 @@ import java.util.Objects;
  * {@code warnings} list at most {@link #LISTED} each; {@code errorCount}/{@code warningCount} are
  * the full counts, and {@code ?report=csv} answers every one as a CSV file.
  *
- * @param kind {@code bags}
+ * @param kind {@code bags} or {@code bills}
  * @param mode {@code dry-run} or {@code commit}
  * @param committed whether the file's rows were written (a commit without errors)
  * @param sha256 of the file's bytes, as the audit entry records it
@@ -28,8 +28,8 @@ public record ImportReport(String kind, String mode, boolean committed, String f
     warnings = List.copyOf(warnings);
   }
 
-  /** Counts of new things. */
-  public record Created(int parents, int children, int links) {}
+  /** Counts of new things: bags and links (a bags file), bills and parents put on them (a bills file). */
+  public record Created(int parents, int children, int links, int bills, int billParents) {}
 
   /**
    * One problem with one row: {@code row} as a person sees it (header = 1), the column's header

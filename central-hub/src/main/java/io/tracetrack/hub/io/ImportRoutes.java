@@ -30,7 +30,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
 /**
- * {@code POST /api/v1/imports/bags?mode=dry-run|commit}: the raw CSV or XLSX file as the body
+ * {@code POST /api/v1/imports/bags} and {@code /imports/bills}, {@code ?mode=dry-run|commit}: the raw CSV or XLSX file as the body
  * (admins only). Answers the {@link ImportReport} as JSON; with {@code Accept: application/x-ndjson}
  * progress lines first and the report as the last line; with {@code ?report=csv} every error and
  * warning as a CSV attachment. A commit with errors answers 422 {@code IMPORT_HAS_ERRORS} and
@@ -58,10 +58,18 @@ public final class ImportRoutes implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.post("/imports/bags", access.allow(ADMIN, this::bags));
+    rules.post("/imports/bags", access.allow(ADMIN, (req, res, caller) -> handle(req, res, caller, service::bags)))
+        .post("/imports/bills", access.allow(ADMIN, (req, res, caller) -> handle(req, res, caller, service::bills)));
   }
 
-  private void bags(ServerRequest req, ServerResponse res, Caller caller) {
+  /** One of the service's import kinds. */
+  @FunctionalInterface
+  private interface Kind {
+    ImportService.Result run(Path file, String fileName, String sha256, boolean commit, Caller caller,
+        ImportService.Progress progress);
+  }
+
+  private void handle(ServerRequest req, ServerResponse res, Caller caller, Kind kind) {
     boolean commit = mode(req);
     boolean csvReport = req.query().first("report").map("csv"::equals).orElse(false);
     boolean ndjson = req.headers().value(HeaderNames.ACCEPT).map(a -> a.contains(NDJSON)).orElse(false) && !csvReport;
@@ -73,10 +81,10 @@ public final class ImportRoutes implements HttpService {
       file = Files.createTempFile("tracetrack-import-", ".upload");
       String sha256 = spool(req, file);
       if (ndjson) {
-        streamed(res, file, fileName, sha256, commit, caller);
+        streamed(res, kind, file, fileName, sha256, commit, caller);
         return;
       }
-      ImportService.Result result = service.bags(file, fileName, sha256, commit, caller, ImportService.Progress.NONE);
+      ImportService.Result result = kind.run(file, fileName, sha256, commit, caller, ImportService.Progress.NONE);
       switch (result) {
         case ImportService.Result.Refused r -> Problems.send(res, r.status(), r.code(), r.message());
         case ImportService.Result.Checked c -> {
@@ -147,12 +155,12 @@ public final class ImportRoutes implements HttpService {
   }
 
   /** Progress lines while the file is read and checked, then the report (or the problem) as the last line. */
-  private void streamed(ServerResponse res, Path file, String fileName, String sha256, boolean commit, Caller caller)
-      throws IOException {
+  private void streamed(ServerResponse res, Kind kind, Path file, String fileName, String sha256, boolean commit,
+      Caller caller) throws IOException {
     res.status(200);
     res.header(HeaderNames.CONTENT_TYPE, NDJSON);
     try (OutputStream out = res.outputStream()) {
-      ImportService.Result result = service.bags(file, fileName, sha256, commit, caller, (phase, rows) -> {
+      ImportService.Result result = kind.run(file, fileName, sha256, commit, caller, (phase, rows) -> {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("type", "progress");
         line.put("phase", phase);

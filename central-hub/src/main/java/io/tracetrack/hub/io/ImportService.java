@@ -118,7 +118,7 @@ public final class ImportService {
     progress.update("checking", rows.size());
     if (!commit) {
       Plan plan = db.transaction(tx -> decide(tx, rows, issues, false));
-      return checked("dry-run", false, fileName, sha256, rows.size(), plan, issues);
+      return checked("bags", "dry-run", false, fileName, sha256, rows.size(), plan.created(), issues);
     }
     for (int attempt = 1; ; attempt++) {
       Issues tried = issues.copy();
@@ -131,7 +131,7 @@ public final class ImportService {
           }
           return p;
         });
-        return checked("commit", tried.errors.isEmpty(), fileName, sha256, rows.size(), plan, tried);
+        return checked("bags", "commit", tried.errors.isEmpty(), fileName, sha256, rows.size(), plan.created(), tried);
       } catch (DataAccessException e) {
         // another writer created one of the file's new bags meanwhile: check again against it
         if (attempt >= 3 || !HubDatabase.isUniqueViolation(e)) {
@@ -141,14 +141,73 @@ public final class ImportService {
     }
   }
 
-  private static Result checked(String mode, boolean committed, String fileName, String sha256, int read, Plan plan,
-      Issues issues) {
+  /**
+   * Checks a bills file ({@link ImportBills}) and, when {@code commit} and it has no errors, writes
+   * it: the same reading, report and one-transaction rule as {@link #bags}.
+   */
+  public Result bills(Path file, String fileName, String sha256, boolean commit, Caller caller, Progress progress) {
+    Issues issues = new Issues();
+    ImportBills sheet = new ImportBills(grammar, audit);
+    List<ImportBills.BillRow> rows = new ArrayList<>();
+    try {
+      ImportReader.Format format = ImportReader.sniff(file);
+      ImportReader.read(file, format, new ImportReader.Sink() {
+        int[] at;
+
+        @Override
+        public void header(ImportReader.Row header) throws ImportReader.Refused {
+          at = columns(header, ImportBills.COLUMNS, "bill_id");
+        }
+
+        @Override
+        public void row(ImportReader.Row row) {
+          rows.add(sheet.parse(row, at, issues));
+        }
+
+        @Override
+        public void progress(int n) {
+          progress.update("reading", n);
+        }
+      });
+    } catch (ImportReader.Refused e) {
+      return new Result.Refused(e.status, e.code, e.getMessage());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    progress.update("checking", rows.size());
+    if (!commit) {
+      ImportBills.Plan plan = db.transaction(tx -> sheet.decide(tx, rows, issues, false));
+      return checked("bills", "dry-run", false, fileName, sha256, rows.size(), plan.created(), issues);
+    }
+    for (int attempt = 1; ; attempt++) {
+      Issues tried = issues.copy();
+      try {
+        ImportBills.Plan plan = db.transaction(tx -> {
+          ImportBills.Plan p = sheet.decide(tx, rows, tried, true);
+          if (tried.errors.isEmpty()) {
+            progress.update("writing", rows.size());
+            sheet.write(tx, p, caller, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC), fileName, sha256, rows.size());
+          }
+          return p;
+        });
+        return checked("bills", "commit", tried.errors.isEmpty(), fileName, sha256, rows.size(), plan.created(), tried);
+      } catch (DataAccessException e) {
+        // another writer created one of the file's bills, or billed one of its parents, meanwhile
+        if (attempt >= 3 || !HubDatabase.isUniqueViolation(e)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  static Result checked(String kind, String mode, boolean committed, String fileName, String sha256, int read,
+      ImportReport.Created created, Issues issues) {
     List<ImportReport.Issue> errors = issues.sortedErrors();
     List<ImportReport.Issue> warnings = issues.sortedWarnings();
     java.util.Set<Integer> bad = new java.util.HashSet<>();
     errors.forEach(i -> bad.add(i.row()));
-    ImportReport report = new ImportReport("bags", mode, committed, fileName, sha256, read, read - bad.size(),
-        new ImportReport.Created(plan.parents, plan.children, plan.links), warnings.size(), errors.size(),
+    ImportReport report = new ImportReport(kind, mode, committed, fileName, sha256, read, read - bad.size(),
+        created, warnings.size(), errors.size(),
         errors.subList(0, Math.min(errors.size(), ImportReport.LISTED)), warnings.size(),
         warnings.subList(0, Math.min(warnings.size(), ImportReport.LISTED)));
     List<ImportReport.Issue> all = new ArrayList<>(errors);
@@ -281,6 +340,10 @@ public final class ImportService {
     int parents;
     int children;
     int links;
+
+    ImportReport.Created created() {
+      return new ImportReport.Created(parents, children, links, 0, 0);
+    }
   }
 
   /** One bag as the file leaves it; existing rows seeded from the database. */
@@ -497,7 +560,7 @@ public final class ImportService {
   private static final int LOG_CHUNK = 5_000;
 
   /** Errors and warnings by row; the JSON lists the first {@link ImportReport#LISTED}. */
-  private static final class Issues {
+  static final class Issues {
     final List<ImportReport.Issue> errors = new ArrayList<>();
     final List<ImportReport.Issue> warnings = new ArrayList<>();
 
@@ -529,7 +592,7 @@ public final class ImportService {
     }
   }
 
-  private static String cut(String s) {
+  static String cut(String s) {
     return s.length() > 40 ? s.substring(0, 40) + "…" : s;
   }
 }

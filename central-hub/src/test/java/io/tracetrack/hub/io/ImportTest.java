@@ -67,7 +67,11 @@ abstract class ImportTest {
   }
 
   private Answer post(String query, String contentType, byte[] body, String who) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(server.uri("/api/v1/imports/bags" + query)).timeout(Duration.ofMinutes(5))
+    return post("bags", query, contentType, body, who);
+  }
+
+  private Answer post(String kind, String query, String contentType, byte[] body, String who) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(server.uri("/api/v1/imports/" + kind + query)).timeout(Duration.ofMinutes(5))
         .POST(HttpRequest.BodyPublishers.ofByteArray(body)).header("Content-Type", contentType);
     b.header("Authorization", "Bearer " + server.tokens.get(who));
     HttpResponse<String> res = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
@@ -144,7 +148,7 @@ abstract class ImportTest {
     assertThat(a.status()).as(a.text()).isEqualTo(200);
     JsonNode r = a.json();
     assertThat(r.get("committed").asBoolean()).isTrue();
-    assertThat(r.get("created").toString()).isEqualTo("{\"parents\":2,\"children\":3,\"links\":2}");
+    assertThat(r.get("created").toString()).isEqualTo("{\"parents\":2,\"children\":3,\"links\":2,\"bills\":0,\"billParents\":0}");
     assertThat(longOf("select child_count from bag where code = ?", p)).isEqualTo(1);
     assertThat((String) server.db.dsl().fetchValue("select parent_code from bag where code = ?", c1)).isEqualTo(p);
     assertThat((String) server.db.dsl().fetchValue("select parent_code from bag where code = ?", loose)).isNull();
@@ -162,7 +166,7 @@ abstract class ImportTest {
     // the same file again: everything is already there, nothing new, no error
     Answer again = csv("?mode=commit", file);
     assertThat(again.status()).as(again.text()).isEqualTo(200);
-    assertThat(again.json().get("created").toString()).isEqualTo("{\"parents\":0,\"children\":0,\"links\":0}");
+    assertThat(again.json().get("created").toString()).isEqualTo("{\"parents\":0,\"children\":0,\"links\":0,\"bills\":0,\"billParents\":0}");
     assertThat(again.json().get("warningCount").asInt()).isEqualTo(5);
   }
 
@@ -260,6 +264,66 @@ abstract class ImportTest {
     Answer commit = post("?mode=commit", XLSX, file, "admin");
     assertThat(commit.status()).as(commit.text()).isEqualTo(200);
     assertThat(longOf("select count(*) from bag")).isEqualTo(bags + ImportReader.MAX_ROWS);
+  }
+
+  @Test
+  void bills_dryRunListsErrors_thenACleanCommitCreatesBillsWithTheirParents() throws Exception {
+    String p1 = "P" + n() + "-2";
+    String p2 = "P" + n() + "-2";
+    String p3 = "P" + n() + "-2";
+    String child = "C" + n();
+    assertThat(csv("?mode=commit", "code\n" + p1 + "\n" + p2 + "\n" + p3 + "\n" + child + "\n").status()).isEqualTo(200);
+    String b1 = "BILLA" + n();
+    String b2 = "BILLB" + n();
+    String before = digest();
+    String bad = String.join("\n",
+        "bill_id,destination,vehicle_no,capacity,parent_code",
+        b1 + ",Pune <b>depot</b>,MH12AB1234,2," + p1,   // 2 ok
+        b1 + ",,,," + p2,                              // 3 ok
+        b1 + ",,,," + p3,                              // 4 over capacity 2
+        b2 + ",Delhi,DL01,60,",                        // 5 capacity over 50
+        "B1,Delhi,DL01,5,",                            // 6 bill id too short
+        b1 + ",Mumbai,,," ,                            // 7 other details than row 2
+        "BILLC" + n() + ",Goa,GA01,5," + child,        // 8 a child on a bill
+        "BILLD" + n() + ",Goa,GA01,5," + p1,           // 9 p1 twice in the file
+        "BILLE" + n() + ",Goa,GA01,5,P999999-5") + "\n"; // 10 unknown parent
+    Answer dry = post("bills", "?mode=commit", "text/csv", bad.getBytes(StandardCharsets.UTF_8), "admin");
+    assertThat(dry.status()).as(dry.text()).isEqualTo(422);
+    assertThat(codesByRow(dry.json().get("report").get("errors"))).containsExactly("4 BILL_FULL", "5 BILL_CAPACITY_INVALID",
+        "6 INVALID_CODE", "7 IMPORT_CELL_INVALID", "8 CODE_IS_CHILD", "9 IMPORT_DUPLICATE_ROW", "10 UNKNOWN_PARENT");
+    assertThat(digest()).isEqualTo(before);
+
+    long open = counter("bills_open");
+    String good = "bill_id,destination,vehicle_no,capacity,parent_code\n" + b1 + ",Pune <b>depot</b>,MH12AB1234,2," + p1 + "\n"
+        + b1 + ",,,," + p2 + "\n" + b2 + ",Delhi,DL01,5,\n";
+    Answer ok = post("bills", "?mode=commit", "text/csv", good.getBytes(StandardCharsets.UTF_8), "admin");
+    assertThat(ok.status()).as(ok.text()).isEqualTo(200);
+    assertThat(ok.json().get("created").get("bills").asInt()).isEqualTo(2);
+    assertThat(ok.json().get("created").get("billParents").asInt()).isEqualTo(2);
+    assertThat(counter("bills_open")).isEqualTo(open + 2);
+    assertThat((String) server.db.dsl().fetchValue("select bill_id from bill_parent where parent_code = ?", p2)).isEqualTo(b1);
+    assertThat((String) server.db.dsl().fetchValue("select destination from bill where id = ?", b1)).isEqualTo("Pune <b>depot</b>");
+    assertThat(longOf("select count(*) from change_log where type = 'bill.parent.added.v1' and payload like ?", "%" + b1 + "%"))
+        .isEqualTo(2);
+    // sent again: all there, nothing new, no error
+    Answer again = post("bills", "?mode=commit", "text/csv", good.getBytes(StandardCharsets.UTF_8), "admin");
+    assertThat(again.status()).as(again.text()).isEqualTo(200);
+    assertThat(again.json().get("warningCount").asInt()).isEqualTo(3);
+  }
+
+  @Test
+  void bodiesPastTheLimits_areRefused_importsAt32MB_otherRoutesAtTheOldLimit() throws Exception {
+    byte[] big = new byte[(int) ImportRoutes.DEFAULT_MAX_BYTES + 1];
+    java.util.Arrays.fill(big, (byte) 'C');
+    assertProblem(post("?mode=dry-run", "text/csv", big, "admin"), 413, "BODY_TOO_LARGE");
+    // the server reads 32 MB now, for imports only: a bag's JSON body past 256 KB is still refused unread
+    byte[] json = new byte[300 * 1024];
+    java.util.Arrays.fill(json, (byte) ' ');
+    HttpResponse<String> res = http.send(HttpRequest.newBuilder(server.uri("/api/v1/bags")).header("Content-Type", "application/json")
+        .header("Authorization", "Bearer " + server.adminToken()).POST(HttpRequest.BodyPublishers.ofByteArray(json)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(res.statusCode()).isEqualTo(413);
+    assertThat(res.body()).contains("BODY_TOO_LARGE");
   }
 
   private static byte[] xlsx(List<String[]> rows, java.util.function.Consumer<SXSSFWorkbook> more) throws Exception {
