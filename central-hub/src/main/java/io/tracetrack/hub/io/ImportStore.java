@@ -5,6 +5,7 @@ import static io.tracetrack.hub.db.jooq.Tables.BAG_EVENT;
 
 import io.tracetrack.hub.db.jooq.tables.records.BagRecord;
 import io.tracetrack.hub.stats.Counters;
+import io.tracetrack.hub.sync.PgBulk;
 import io.tracetrack.model.BagRole;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.SortedSet;
 import java.util.function.Consumer;
 import org.jooq.DSLContext;
 import org.jooq.Query;
+import org.jooq.impl.DSL;
 
 /**
  * The SQL of an import, inside the caller's one transaction, set-based: rows go in chunks of
@@ -25,13 +27,23 @@ final class ImportStore {
   static final int CHUNK = 1_000;
 
   private final DSLContext tx;
+  /** On PostgreSQL new rows go in with COPY, as a push's do: one statement per table, not a VALUES list per chunk. */
+  private final boolean postgres;
 
   ImportStore(DSLContext tx) {
     this.tx = tx;
+    this.postgres = PgBulk.isPostgres(tx);
   }
 
   /** The existing bags among {@code codes}, in code order; with {@code lock}, each row locked (FOR UPDATE). */
   void existing(SortedSet<String> codes, boolean lock, Consumer<BagRecord> each) {
+    if (postgres && !codes.isEmpty()) {
+      // one statement with one array parameter, however many codes (a push locks its bags the same way)
+      var query = tx.selectFrom(BAG)
+          .where(BAG.CODE.eq(DSL.any(DSL.val(codes.toArray(String[]::new)).cast(String[].class)))).orderBy(BAG.CODE);
+      (lock ? query.forUpdate().fetch() : query.fetch()).forEach(each::accept);
+      return;
+    }
     List<String> chunk = new ArrayList<>(CHUNK);
     for (String code : codes) {
       chunk.add(code);
@@ -57,6 +69,21 @@ final class ImportStore {
   record Stamp(String actor, String area, OffsetDateTime at) {}
 
   void insertBags(List<NewBag> bags, Stamp stamp) {
+    if (bags.isEmpty()) {
+      return;
+    }
+    if (postgres) {
+      PgBulk.CopyRows rows = new PgBulk.CopyRows();
+      String at = PgBulk.text(stamp.at());
+      for (NewBag b : bags) {
+        boolean linked = b.parent() != null;
+        rows.add(b.code()).add(b.role().name()).add(b.expectedCount()).add(b.limit()).add(b.childCount()).add(b.parent())
+            .add(stamp.area()).add(stamp.actor()).add(at).add(linked ? stamp.actor() : null).add(linked ? at : null).end();
+      }
+      PgBulk.copy(tx, "bag (code, role, expected_count, limit_count, child_count, parent_code, area_id, created_by,"
+          + " created_at, linked_by, linked_at)", rows);
+      return;
+    }
     for (int from = 0; from < bags.size(); from += CHUNK) {
       var insert = tx.insertInto(BAG, BAG.CODE, BAG.ROLE, BAG.EXPECTED_COUNT, BAG.LIMIT_COUNT, BAG.CHILD_COUNT,
           BAG.PARENT_CODE, BAG.AREA_ID, BAG.CREATED_BY, BAG.CREATED_AT, BAG.LINKED_BY, BAG.LINKED_AT);
@@ -106,6 +133,18 @@ final class ImportStore {
   record Event(String kind, String bag, String parent) {}
 
   void insertEvents(List<Event> events, Stamp stamp) {
+    if (events.isEmpty()) {
+      return;
+    }
+    if (postgres) {
+      PgBulk.CopyRows rows = new PgBulk.CopyRows();
+      String at = PgBulk.text(stamp.at());
+      for (Event e : events) {
+        rows.add(at).add(e.kind()).add(e.bag()).add(e.parent()).add(stamp.actor()).add(null).add("API").end();
+      }
+      PgBulk.copy(tx, "bag_event (at, kind, bag_code, parent_code, actor, dock, source)", rows);
+      return;
+    }
     for (int from = 0; from < events.size(); from += CHUNK) {
       var insert = tx.insertInto(BAG_EVENT, BAG_EVENT.AT, BAG_EVENT.KIND, BAG_EVENT.BAG_CODE, BAG_EVENT.PARENT_CODE,
           BAG_EVENT.ACTOR, BAG_EVENT.DOCK, BAG_EVENT.SOURCE);
