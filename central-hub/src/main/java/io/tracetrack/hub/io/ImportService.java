@@ -4,7 +4,6 @@ import io.tracetrack.hub.audit.AuditAction;
 import io.tracetrack.hub.audit.AuditLog;
 import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.db.HubDatabase;
-import io.tracetrack.hub.db.jooq.tables.records.BagRecord;
 import io.tracetrack.hub.sync.ChangeLog;
 import io.tracetrack.model.BagRole;
 import io.tracetrack.model.CodeGrammar;
@@ -417,7 +416,7 @@ public final class ImportService {
       }
     }
     Map<String, Bag> state = new LinkedHashMap<>();
-    new ImportStore(tx).existing(named, lock, rec -> state.put(rec.getCode(), existing(rec)));
+    new ImportStore(tx).existing(named, lock, facts -> state.put(facts.code(), existing(facts)));
     StateView view = code -> Optional.ofNullable(state.get(code)).map(Bag::facts);
     Plan plan = new Plan();
     List<Bag> created = new ArrayList<>();
@@ -524,9 +523,9 @@ public final class ImportService {
     return plan;
   }
 
-  private static Bag existing(BagRecord r) {
-    return new Bag(r.getCode(), BagRole.valueOf(r.getRole()), r.getExpectedCount(), r.getLimitCount(), false,
-        r.getFinishedAt() != null, r.getOnFinalizedBill(), r.getChildCount(), r.getParentCode());
+  private static Bag existing(BagFacts f) {
+    return new Bag(f.code(), f.role(), f.expectedCount(), f.limit(), false, f.finished(), f.onFinalizedBill(),
+        f.childCount(), f.parent());
   }
 
   /** Writes a checked file: bags, history, counters, one audit entry, and the change log last. */

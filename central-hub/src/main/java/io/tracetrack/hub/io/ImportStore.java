@@ -7,6 +7,7 @@ import io.tracetrack.hub.db.jooq.tables.records.BagRecord;
 import io.tracetrack.hub.stats.Counters;
 import io.tracetrack.hub.sync.PgBulk;
 import io.tracetrack.model.BagRole;
+import io.tracetrack.sync.BagFacts;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,13 @@ final class ImportStore {
   }
 
   /** The existing bags among {@code codes}, in code order; with {@code lock}, each row locked (FOR UPDATE). */
-  void existing(SortedSet<String> codes, boolean lock, Consumer<BagRecord> each) {
+  void existing(SortedSet<String> codes, boolean lock, Consumer<BagFacts> each) {
+    Consumer<BagRecord> facts = r -> each.accept(new BagFacts(r.getCode(), BagRole.valueOf(r.getRole()), r.getExpectedCount(),
+        r.getLimitCount(), r.getChildCount(), r.getFinishedAt() != null, r.getParentCode(), r.getOnFinalizedBill()));
+    records(codes, lock, facts);
+  }
+
+  private void records(SortedSet<String> codes, boolean lock, Consumer<BagRecord> each) {
     if (postgres && !codes.isEmpty()) {
       // one statement with one array parameter, however many codes (a push locks its bags the same way)
       var query = tx.selectFrom(BAG)
