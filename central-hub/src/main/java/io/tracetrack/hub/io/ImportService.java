@@ -421,7 +421,6 @@ public final class ImportService {
     Plan plan = new Plan();
     List<Bag> created = new ArrayList<>();
     for (BagRow r : parents) {
-      Bag parent = state.get(r.code());
       CodeKind.Parent kind = (CodeKind.Parent) grammar.classify(r.code());
       Decision d = reconciler.decide(new Op.CreateParent(r.code(), kind.expectedCount(), kind.limit()), view);
       if (d instanceof Decision.Rejected rej) {
@@ -435,10 +434,6 @@ public final class ImportService {
         created.add(b);
         plan.parents++;
         plan.events.add(new ImportStore.Event(Op.CREATE_PARENT, r.code(), null));
-      }
-      Objects.requireNonNull(kind);
-      if (parent != null && parent.role != BagRole.PARENT) {
-        parentRow.remove(r.code());
       }
     }
     for (BagRow r : children) {
