@@ -119,6 +119,8 @@ abstract class RouteMatrixTest {
       Map.entry("GET /api/v1/eod/mail", on(ADMIN, "/api/v1/eod/mail")),
       Map.entry("GET /api/v1/eod/{day}", on(BILLERS, "/api/v1/eod/2026-11-22.xlsx")),
       Map.entry("POST /api/v1/eod/{day}/mail", on(ADMIN, "/api/v1/eod/2026-11-22/mail")),
+      Map.entry("POST /api/v1/imports/bags", on(ADMIN, (t, role) -> new Request("/api/v1/imports/bags?mode=dry-run", "code\nC1\n"))),
+      Map.entry("POST /api/v1/imports/bills", on(ADMIN, (t, role) -> new Request("/api/v1/imports/bills?mode=dry-run", "bill_id\nBILL001\n"))),
       Map.entry("GET /api/v1/system/health", on(ADMIN, "/api/v1/system/health")),
       Map.entry("GET /api/v1/eod", on(BILLERS, "/api/v1/eod?date=2026-11-22&tz=Asia/Kolkata")),
       Map.entry("POST /api/v1/bills", on(BILLERS, (t, role) -> new Request("/api/v1/bills",
