@@ -9,7 +9,7 @@ import java.util.stream.Stream;
 
 /**
  * {@code ./tracetrack bench edge [--n N] | hub [--parents N] [--seconds S] | sync [--docks K] [--batches B]
- * [--scans N] [--peer-n N] [--latency-n N] [--parents N]} (all take {@code --dir DIR --out BENCHMARKS.md}):
+ * [--scans N] [--peer-n N] [--latency-n N] [--parents N] | import [--runs N]} (all take {@code --dir DIR --out BENCHMARKS.md}):
  * runs a benchmark and
  * replaces its section of BENCHMARKS.md (between {@code <!-- NAME:begin -->} and {@code <!--
  * NAME:end -->}), leaving the other sections alone.
@@ -28,6 +28,7 @@ public final class BenchMain {
     int scans = 100_000;
     int peerN = 10_000;
     int latencyN = 200;
+    int runs = 3;
     Path dir = Path.of("bench", "target", "bench-data");
     Path out = Path.of("BENCHMARKS.md");
     for (int i = 1; i + 1 < args.length; i += 2) {
@@ -42,6 +43,7 @@ public final class BenchMain {
         case "--scans" -> scans = Integer.parseInt(args[i + 1]);
         case "--peer-n" -> peerN = Integer.parseInt(args[i + 1]);
         case "--latency-n" -> latencyN = Integer.parseInt(args[i + 1]);
+        case "--runs" -> runs = Integer.parseInt(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -50,7 +52,8 @@ public final class BenchMain {
       case "edge" -> new EdgeBench(dir, n).run();
       case "hub" -> new HubBench(dir, parents, seconds).run();
       case "sync" -> new SyncBench(dir, docks, batches, scans, peerN, latencyN, parents).run();
-      default -> throw new IllegalArgumentException("unknown benchmark '" + what + "' (edge, hub, sync)");
+      case "import" -> new ImportBench(dir, runs).run();
+      default -> throw new IllegalArgumentException("unknown benchmark '" + what + "' (edge, hub, sync, import)");
     };
     System.out.println(section);
     writeSection(out, what, section);

@@ -178,6 +178,9 @@ public final class Main {
           new HubServer.Mount("/api/v1", new AuditRoutes(audit, access)),
           new HubServer.Mount("/api/v1", new SearchRoutes(db, access)),
           new HubServer.Mount("/api/v1", new ExportRoutes(db, access)),
+          new HubServer.Mount("/api/v1", new io.tracetrack.hub.io.ImportRoutes(
+              new io.tracetrack.hub.io.ImportService(db, CodeGrammar.defaults(), audit, clock), access,
+              io.tracetrack.hub.io.ImportRoutes.DEFAULT_MAX_BYTES)),
           new HubServer.Mount("/api/v1", new DockRoutes(docks, access)),
           // enrolment codes get a guessing budget of their own, apart from the users' sign-ins
           new HubServer.Mount("/api/v1/sync", new SyncRoutes(docks, new DockAuth(docks), new SignInLimiter(clock), addresses,

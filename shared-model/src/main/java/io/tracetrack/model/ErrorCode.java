@@ -264,7 +264,28 @@ public enum ErrorCode {
   /** The conflict was already resolved or dismissed. */
   CONFLICT_CLOSED(409),
   /** A conflict action that does not apply to this conflict (MOVE of a refused parent creation, say). */
-  CONFLICT_ACTION_INVALID(422);
+  CONFLICT_ACTION_INVALID(422),
+
+  // --- import (F-IO, issue #8) ---
+
+  /** An import commit found errors in the file (the answer is the report listing them); nothing was written. */
+  IMPORT_HAS_ERRORS(422),
+  /** The import body is neither CSV (UTF-8 text) nor an XLSX workbook. */
+  IMPORT_NOT_A_SPREADSHEET(415),
+  /** The workbook cannot be read safely: a zip bomb, an entry too large, a broken archive. */
+  IMPORT_FILE_REFUSED(422),
+  /** The file holds more data rows than one import takes (80,000). */
+  IMPORT_TOO_MANY_ROWS(413),
+  /** The header row is missing a required column, names one twice, or names an unknown one. */
+  IMPORT_BAD_HEADER(422),
+  /** A row names a code (or bill id) an earlier row of the same file already named. */
+  IMPORT_DUPLICATE_ROW(422),
+  /** A cell is a spreadsheet formula (or starts like one: = + - @); imports take values only. */
+  IMPORT_FORMULA_CELL(422),
+  /** A cell is missing, too long, in a column past the header, or not a value the column takes. */
+  IMPORT_CELL_INVALID(422),
+  /** A warning, not an error: the row's bag, link or bill is already at the hub as the row says; skipped. */
+  IMPORT_ALREADY_EXISTS(200);
 
   private final int status;
 

@@ -86,7 +86,10 @@ public enum AuditAction {
   DOCK_REVOKED(AuditEntity.DOCK),
 
   /** An admin closed a sync conflict with one action (MOVE, KEEP or DISMISS); the id is the conflict's. */
-  CONFLICT_RESOLVED(AuditEntity.CONFLICT);
+  CONFLICT_RESOLVED(AuditEntity.CONFLICT),
+
+  /** An admin committed an import file (bags or bills); one entry per file, the id is the file's SHA-256. */
+  IMPORT_COMMITTED(AuditEntity.IMPORT);
 
   private final AuditEntity entity;
   private final List<String> formerly;

@@ -15,5 +15,7 @@ public enum AuditEntity {
   /** A dock edge node; the id is the dock's name. */
   DOCK,
   /** A sync conflict (a dock's op the hub refused); the id is the conflict's number. */
-  CONFLICT
+  CONFLICT,
+  /** An imported file; the id is the SHA-256 of its bytes. */
+  IMPORT
 }

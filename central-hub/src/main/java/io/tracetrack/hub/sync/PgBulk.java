@@ -14,12 +14,13 @@ import org.jooq.SQLDialect;
  * a multi-row VALUES list has a placeholder per cell for jOOQ to render, the driver to bind and the
  * server to parse: tens of milliseconds per batch, much of it while the writer holds its locks.
  * Timestamps travel as ISO-8601 text read by the server, so no driver type mapping is involved.
+ * Imports ({@code hub.io}) write their new rows with the same COPY.
  */
-final class PgBulk {
+public final class PgBulk {
 
   private PgBulk() {}
 
-  static boolean isPostgres(DSLContext tx) {
+  public static boolean isPostgres(DSLContext tx) {
     return tx.dialect().family() == SQLDialect.POSTGRES;
   }
 
@@ -31,7 +32,7 @@ final class PgBulk {
   }
 
   /** ISO-8601, which {@code timestamptz} reads to the microsecond (as a bound value is); null stays null. */
-  static String text(OffsetDateTime at) {
+  public static String text(OffsetDateTime at) {
     return at == null ? null : at.toString();
   }
 
@@ -49,12 +50,12 @@ final class PgBulk {
   }
 
   /** Rows for {@link #copy}: COPY's text format, one line per row, columns split by tabs. */
-  static final class CopyRows {
+  public static final class CopyRows {
     private final StringBuilder text = new StringBuilder(1 << 16);
     private int rows;
     private boolean first = true;
 
-    CopyRows add(Object value) {
+    public CopyRows add(Object value) {
       if (!first) {
         text.append('\t');
       }
@@ -77,7 +78,7 @@ final class PgBulk {
       return this;
     }
 
-    CopyRows end() {
+    public CopyRows end() {
       text.append('\n');
       rows++;
       first = true;
@@ -86,7 +87,7 @@ final class PgBulk {
   }
 
   /** COPYs {@code rows} into {@code table (columns)} in {@code tx}. */
-  static void copy(DSLContext tx, String tableAndColumns, CopyRows rows) {
+  public static void copy(DSLContext tx, String tableAndColumns, CopyRows rows) {
     long written = tx.connectionResult(c -> {
       try {
         return c.unwrap(org.postgresql.PGConnection.class).getCopyAPI()

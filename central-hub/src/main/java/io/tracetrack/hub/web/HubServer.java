@@ -15,6 +15,9 @@ public final class HubServer {
 
   private HubServer() {}
 
+  /** Largest request body of every route but the imports. */
+  public static final long MAX_PAYLOAD = Http.MAX_BODY * 4L;
+
   /** A feature's routes and the path prefix they are mounted under (several may share one). */
   public record Mount(String prefix, HttpService service) {}
 
@@ -25,7 +28,9 @@ public final class HubServer {
   public static WebSettings settings(String bind, int port, List<String> allowedHosts) {
     HostPolicy hosts = allowedHosts.isEmpty() ? HostPolicy.any() : HostPolicy.loopbackAnd(bind, allowedHosts);
     // bearer tokens are not sent by browsers on their own, so other sites may call the API
-    return new WebSettings("hub", bind, port, Http.MAX_BODY * 4L, hosts, false, WebSettings.DEFAULT_READ_TIMEOUT);
+    // the server reads up to an import file; every other route keeps MAX_PAYLOAD (see routing)
+    return new WebSettings("hub", bind, port, io.tracetrack.hub.io.ImportRoutes.DEFAULT_MAX_BYTES, hosts, false,
+        WebSettings.DEFAULT_READ_TIMEOUT);
   }
 
   public static void routing(HttpRouting.Builder routing, WebSettings settings, List<Mount> mounts, List<Filter> filters) {
@@ -33,6 +38,16 @@ public final class HubServer {
     WebServers.routing(settings, r -> {
       r.addFilter((chain, req, res) -> {
         res.header(HeaderNames.create("X-Request-Id"), Http.requestId(req));
+        // Helidon's payload limit is server-wide and raised for imports: a declared body past the
+        // old limit is refused here for every other route, before anything reads it (a chunked one
+        // meets the JSON reader's own limit)
+        long length = req.headers().contentLength().orElse(-1L);
+        if (length > MAX_PAYLOAD && !req.path().path().startsWith(io.tracetrack.hub.io.ImportRoutes.PATH_PREFIX)) {
+          res.header(HeaderNames.CONNECTION, "close");
+          io.tracetrack.web.Problems.send(res, 413, io.tracetrack.model.ErrorCode.BODY_TOO_LARGE,
+              "the body is larger than " + MAX_PAYLOAD + " bytes");
+          return;
+        }
         chain.proceed();
       });
       mounts.forEach(m -> r.register(m.prefix(), m.service()));

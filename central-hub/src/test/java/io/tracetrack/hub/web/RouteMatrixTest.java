@@ -111,6 +111,8 @@ abstract class RouteMatrixTest {
       Map.entry("GET /api/v1/exports/bags.csv", on(ALL, "/api/v1/exports/bags.csv")),
       Map.entry("GET /api/v1/exports/scans.csv", on(ALL, "/api/v1/exports/scans.csv")),
       Map.entry("GET /api/v1/exports/bills.csv", on(BILLERS, "/api/v1/exports/bills.csv")),
+      Map.entry("POST /api/v1/imports/bags", on(ADMIN, (t, role) -> new Request("/api/v1/imports/bags?mode=dry-run", "code\nC1\n"))),
+      Map.entry("POST /api/v1/imports/bills", on(ADMIN, (t, role) -> new Request("/api/v1/imports/bills?mode=dry-run", "bill_id\nBILL001\n"))),
       Map.entry("GET /api/v1/system/health", on(ADMIN, "/api/v1/system/health")),
       Map.entry("GET /api/v1/eod", on(BILLERS, "/api/v1/eod?date=2026-11-22&tz=Asia/Kolkata")),
       Map.entry("POST /api/v1/bills", on(BILLERS, (t, role) -> new Request("/api/v1/bills",
