@@ -9,7 +9,8 @@ import java.util.stream.Stream;
 
 /**
  * {@code ./tracetrack bench edge [--n N] | hub [--parents N] [--seconds S] | sync [--docks K] [--batches B]
- * [--scans N] [--peer-n N] [--latency-n N] [--parents N] | import [--runs N]} (all take {@code --dir DIR --out BENCHMARKS.md}):
+ * [--scans N] [--peer-n N] [--latency-n N] [--parents N] | import [--runs N] | export [--parents N] [--csv-runs N]
+ * [--xlsx-runs N]} (all take {@code --dir DIR --out BENCHMARKS.md}):
  * runs a benchmark and
  * replaces its section of BENCHMARKS.md (between {@code <!-- NAME:begin -->} and {@code <!--
  * NAME:end -->}), leaving the other sections alone.
@@ -29,6 +30,8 @@ public final class BenchMain {
     int peerN = 10_000;
     int latencyN = 200;
     int runs = 3;
+    int csvRuns = 3;
+    int xlsxRuns = 2;
     Path dir = Path.of("bench", "target", "bench-data");
     Path out = Path.of("BENCHMARKS.md");
     for (int i = 1; i + 1 < args.length; i += 2) {
@@ -44,6 +47,8 @@ public final class BenchMain {
         case "--peer-n" -> peerN = Integer.parseInt(args[i + 1]);
         case "--latency-n" -> latencyN = Integer.parseInt(args[i + 1]);
         case "--runs" -> runs = Integer.parseInt(args[i + 1]);
+        case "--csv-runs" -> csvRuns = Integer.parseInt(args[i + 1]);
+        case "--xlsx-runs" -> xlsxRuns = Integer.parseInt(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -53,7 +58,8 @@ public final class BenchMain {
       case "hub" -> new HubBench(dir, parents, seconds).run();
       case "sync" -> new SyncBench(dir, docks, batches, scans, peerN, latencyN, parents).run();
       case "import" -> new ImportBench(dir, runs).run();
-      default -> throw new IllegalArgumentException("unknown benchmark '" + what + "' (edge, hub, sync, import)");
+      case "export" -> new ExportBench(dir, parents, csvRuns, xlsxRuns).run();
+      default -> throw new IllegalArgumentException("unknown benchmark '" + what + "' (edge, hub, sync, import, export)");
     };
     System.out.println(section);
     writeSection(out, what, section);

@@ -59,7 +59,7 @@ final class HubBench {
       HubConfig config = HubConfig.parse(new String[] {"--port", "0", "--bind", "127.0.0.1", "--data",
           workDir.resolve("hub").toString(), "--pool-size", "40"}, Map.of("HUB_ADMIN_PASSWORD", "Bench-Passw0rd!"));
       HubDatabase db = HubDatabase.postgres(url, "postgres", "postgres", config.poolSize());
-      double loadSeconds = load(db);
+      double loadSeconds = load(db, parents);
       long bags = ((Number) db.dsl().fetchValue("select count(*) from bag")).longValue();
       try (Main.Hub hub = Main.Hub.start(config, db, Clock.systemUTC())) {
         String token = token(hub.server().port());
@@ -110,8 +110,8 @@ final class HubBench {
     return String.format(Locale.ROOT, "- Target %s: %.2f ms — %s%n", what, value, met ? "met" : "NOT met");
   }
 
-  /** COPY parents, then children, generated as CSV on the fly (nothing buffered). */
-  private double load(HubDatabase db) throws Exception {
+  /** COPY parents, then children, generated as CSV on the fly (nothing buffered); ExportBench loads with it too. */
+  static double load(HubDatabase db, int parents) throws Exception {
     long start = System.nanoTime();
     try (Connection c = db.pool().getConnection()) {
       PGConnection pg = c.unwrap(PGConnection.class);
@@ -169,7 +169,7 @@ final class HubBench {
     public void close() {}
   }
 
-  private static String token(int port) throws Exception {
+  static String token(int port) throws Exception {
     HttpResponse<String> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/auth/token"))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"admin\",\"password\":\"Bench-Passw0rd!\"}")).build(),

@@ -1,6 +1,11 @@
 package io.tracetrack.hub;
 
+import io.tracetrack.hub.mail.SmtpSettings;
 import io.tracetrack.web.TrustedProxies;
+import java.time.DateTimeException;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,6 +38,9 @@ import java.util.Objects;
  * @param changeLogRetention how long change-log entries are kept; a dock whose cursor is older loads a snapshot
  * @param sessionIdle how long a web UI session lasts without its user doing anything
  * @param sessionMaxAge how long a web UI session lasts at most, however busy
+ * @param zone the deployment's time zone: where a day (end of day, export date ranges) starts and ends
+ * @param smtp the mail server the end-of-day summary goes through, or {@code null}: no mail is sent
+ * @param eodMailAt local time (in {@code zone}) after which the day's summary is mailed
  */
 public record HubConfig(
     int port,
@@ -50,7 +58,10 @@ public record HubConfig(
     TrustedProxies trustedProxies,
     Duration changeLogRetention,
     Duration sessionIdle,
-    Duration sessionMaxAge) {
+    Duration sessionMaxAge,
+    ZoneId zone,
+    SmtpSettings smtp,
+    LocalTime eodMailAt) {
 
   public static final int DEFAULT_PORT = 8080;
 
@@ -75,6 +86,8 @@ public record HubConfig(
     if (sessionMaxAge.compareTo(sessionIdle) < 0) {
       throw new IllegalArgumentException("--session-max-hours must be at least --session-idle-minutes");
     }
+    Objects.requireNonNull(zone, "zone");
+    Objects.requireNonNull(eodMailAt, "eodMailAt");
   }
 
   /** Flags and their environment variables; secrets have no flag. */
@@ -100,7 +113,16 @@ public record HubConfig(
       new Setting("--session-idle-minutes", "HUB_SESSION_IDLE_MINUTES",
           "web UI: minutes without activity before a browser session ends (default 30)"),
       new Setting("--session-max-hours", "HUB_SESSION_MAX_HOURS",
-          "web UI: hours a browser session lasts at most, however busy (default 12)"));
+          "web UI: hours a browser session lasts at most, however busy (default 12)"),
+      // end of day (F-EOD) and its e-mail; no --smtp-host: no mail
+      new Setting("--zone", "HUB_ZONE", "the deployment's time zone, e.g. Asia/Kolkata (default: the system's)"),
+      new Setting("--smtp-host", "HUB_SMTP_HOST", "mail server for the end-of-day e-mail (default: none, no mail)"),
+      new Setting("--smtp-port", "HUB_SMTP_PORT", "mail server port (default 587 with TLS, else 25)"),
+      new Setting("--smtp-user", "HUB_SMTP_USER", "mail server user (default: none, no authentication)"),
+      new Setting(null, "HUB_SMTP_PASSWORD", "mail server password (environment only)"),
+      new Setting("--smtp-from", "HUB_SMTP_FROM", "sender address of the end-of-day e-mail (default tracetrack@<smtp-host>)"),
+      new Setting("--smtp-tls", "HUB_SMTP_TLS", "starttls (default), tls (implicit, port 465) or none"),
+      new Setting("--eod-mail-at", "HUB_EOD_MAIL_AT", "local time HH:MM after which the day's summary is mailed (default 23:30)"));
 
   public static String usage() {
     StringBuilder out = new StringBuilder("TraceTrack central hub.\n\nUsage: java -jar central-hub.jar [flags]\n\n");
@@ -125,7 +147,8 @@ public record HubConfig(
         name = arg.substring(0, eq);
         value = arg.substring(eq + 1);
       }
-      if (name.equals("--db-password") || name.equals("--admin-password") || name.equals("--jwt-secret")) {
+      if (name.equals("--db-password") || name.equals("--admin-password") || name.equals("--jwt-secret")
+          || name.equals("--smtp-password")) {
         throw new IllegalArgumentException(name + " is a secret: pass it in the environment ("
             + "HUB_" + name.substring(2).toUpperCase(Locale.ROOT).replace('-', '_') + "), never on the command line");
       }
@@ -166,7 +189,45 @@ public record HubConfig(
         trustedProxies(values.get("HUB_TRUSTED_PROXIES")),
         Duration.ofDays(number(values, "HUB_CHANGE_LOG_RETENTION_DAYS", 30, 1, 3650)),
         Duration.ofMinutes(number(values, "HUB_SESSION_IDLE_MINUTES", 30, 1, 24 * 60)),
-        Duration.ofHours(number(values, "HUB_SESSION_MAX_HOURS", 12, 1, 7 * 24)));
+        Duration.ofHours(number(values, "HUB_SESSION_MAX_HOURS", 12, 1, 7 * 24)),
+        zone(values.get("HUB_ZONE")),
+        smtp(values),
+        eodMailAt(values.getOrDefault("HUB_EOD_MAIL_AT", "23:30")));
+  }
+
+  private static ZoneId zone(String value) {
+    if (value == null) {
+      return ZoneId.systemDefault();
+    }
+    try {
+      return ZoneId.of(value.strip());
+    } catch (DateTimeException e) {
+      throw new IllegalArgumentException("--zone must be a time zone such as Asia/Kolkata or UTC: " + value);
+    }
+  }
+
+  private static LocalTime eodMailAt(String value) {
+    try {
+      return LocalTime.parse(value.strip(), DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT));
+    } catch (DateTimeException e) {
+      throw new IllegalArgumentException("--eod-mail-at must be a local time HH:MM, e.g. 23:30: " + value);
+    }
+  }
+
+  private static SmtpSettings smtp(Map<String, String> values) {
+    String host = values.get("HUB_SMTP_HOST");
+    if (host == null) {
+      for (String other : List.of("HUB_SMTP_PORT", "HUB_SMTP_USER", "HUB_SMTP_FROM", "HUB_SMTP_TLS")) {
+        if (values.containsKey(other)) {
+          throw new IllegalArgumentException(other + " is set but HUB_SMTP_HOST (--smtp-host) is not: no mail would be sent");
+        }
+      }
+      return null;
+    }
+    SmtpSettings.Tls tls = SmtpSettings.Tls.parse(values.getOrDefault("HUB_SMTP_TLS", "starttls"));
+    int port = number(values, "HUB_SMTP_PORT", tls.defaultPort(), 1, 65_535);
+    String from = values.getOrDefault("HUB_SMTP_FROM", "tracetrack@" + host.strip());
+    return new SmtpSettings(host.strip(), port, values.get("HUB_SMTP_USER"), values.get("HUB_SMTP_PASSWORD"), from, tls);
   }
 
   private static Db db(String value) {

@@ -5,6 +5,8 @@ import io.tracetrack.hub.audit.AuditLog;
 import io.tracetrack.hub.audit.AuditRoutes;
 import io.tracetrack.hub.eod.EndOfDay;
 import io.tracetrack.hub.eod.EndOfDayRoutes;
+import io.tracetrack.hub.eod.EodMailer;
+import io.tracetrack.hub.mail.Mailer;
 import io.tracetrack.hub.io.ExportRoutes;
 import io.tracetrack.hub.ops.Metrics;
 import io.tracetrack.hub.ops.OpsRoutes;
@@ -162,6 +164,10 @@ public final class Main {
       // long-polling docks on this instance wake at a commit here; other instances' by re-checking
       db.afterEachCommit(feed::signal);
       Conflicts conflicts = new Conflicts(db, audit, bags::move, clock);
+      // end of day (F-EOD): days in the deployment's zone; mailed only when SMTP is configured
+      EndOfDay endOfDay = new EndOfDay(db, WeightPolicy.defaults());
+      EodMailer eodMailer = new EodMailer(db, endOfDay, Optional.ofNullable(config.smtp()).map(smtp -> new Mailer(smtp, clock)),
+          config.zone(), config.eodMailAt(), audit, clock, instanceName());
       List<HubServer.Mount> mounts = List.of(
           new HubServer.Mount("/", new OpsRoutes(metrics, db, access)),
           new HubServer.Mount("/health", new HealthRoutes(db)),
@@ -177,7 +183,7 @@ public final class Main {
           new HubServer.Mount("/api/v1", new StatsRoutes(stats, access)),
           new HubServer.Mount("/api/v1", new AuditRoutes(audit, access)),
           new HubServer.Mount("/api/v1", new SearchRoutes(db, access)),
-          new HubServer.Mount("/api/v1", new ExportRoutes(db, access)),
+          new HubServer.Mount("/api/v1", new ExportRoutes(db, access, config.zone())),
           new HubServer.Mount("/api/v1", new io.tracetrack.hub.io.ImportRoutes(
               new io.tracetrack.hub.io.ImportService(db, CodeGrammar.defaults(), audit, clock), access,
               io.tracetrack.hub.io.ImportRoutes.DEFAULT_MAX_BYTES)),
@@ -186,7 +192,7 @@ public final class Main {
           new HubServer.Mount("/api/v1/sync", new SyncRoutes(docks, new DockAuth(docks), new SignInLimiter(clock), addresses,
               new Ingest(db, CodeGrammar.defaults(), clock, metrics.registry()), feed, new Snapshots(db), conflicts)),
           new HubServer.Mount("/api/v1", new ConflictRoutes(conflicts, access)),
-          new HubServer.Mount("/api/v1", new EndOfDayRoutes(new EndOfDay(db, WeightPolicy.defaults()), access, clock)));
+          new HubServer.Mount("/api/v1", new EndOfDayRoutes(endOfDay, eodMailer, access, clock, config.zone())));
       WebServer server = HubServer.start(HubServer.settings(config.bind(), config.port(), config.allowedHosts()), mounts,
           List.of(metrics.requestFilter()));
       if (!server.isRunning()) {
@@ -218,7 +224,29 @@ public final class Main {
           java.util.logging.Logger.getLogger(Main.class.getName()).warning("change-log pruning failed: " + e.getMessage());
         }
       }, 0, 1, TimeUnit.DAYS);
+      if (eodMailer.configured()) {
+        // each instance looks every minute; the eod_mail row lets only one of them send a day's mail
+        background.scheduleWithFixedDelay(() -> {
+          try {
+            eodMailer.tick();
+          } catch (RuntimeException e) {
+            java.util.logging.Logger.getLogger(Main.class.getName()).warning("end-of-day mail: " + e.getMessage());
+          }
+        }, 1, 1, TimeUnit.MINUTES);
+      }
       return new Hub(db, server, generated, background, mounts);
+    }
+
+    /** This instance in the end-of-day mail's claim: host and process id. */
+    private static String instanceName() {
+      String host;
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.io.IOException e) {
+        host = "unknown-host";
+      }
+      String name = host + "/" + ProcessHandle.current().pid() + "/" + Long.toHexString(System.nanoTime());
+      return name.length() > 100 ? name.substring(name.length() - 100) : name;
     }
 
     @Override

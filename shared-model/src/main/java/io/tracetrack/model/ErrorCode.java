@@ -285,7 +285,17 @@ public enum ErrorCode {
   /** A cell is missing, too long, in a column past the header, or not a value the column takes. */
   IMPORT_CELL_INVALID(422),
   /** A warning, not an error: the row's bag, link or bill is already at the hub as the row says; skipped. */
-  IMPORT_ALREADY_EXISTS(200);
+  IMPORT_ALREADY_EXISTS(200),
+
+
+  // --- end of day (F-EOD) ---
+
+  /** Mail was asked for but the hub has no mail server configured ({@code HUB_SMTP_HOST}). */
+  SMTP_NOT_CONFIGURED(409),
+  /** No enabled admin or biller has an e-mail address, so there is nobody to mail. */
+  NO_MAIL_RECIPIENTS(409),
+  /** The mail server could not be reached or refused the message; it is tried again later. */
+  MAIL_FAILED(502);
 
   private final int status;
 

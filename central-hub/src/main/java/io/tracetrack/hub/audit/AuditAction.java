@@ -89,7 +89,9 @@ public enum AuditAction {
   CONFLICT_RESOLVED(AuditEntity.CONFLICT),
 
   /** An admin committed an import file (bags or bills); one entry per file, the id is the file's SHA-256. */
-  IMPORT_COMMITTED(AuditEntity.IMPORT);
+  IMPORT_COMMITTED(AuditEntity.IMPORT),
+  /** An admin had the day's end-of-day summary e-mailed now (the entry lists the recipients). */
+  END_OF_DAY_MAILED(AuditEntity.END_OF_DAY);
 
   private final AuditEntity entity;
   private final List<String> formerly;

@@ -17,5 +17,7 @@ public enum AuditEntity {
   /** A sync conflict (a dock's op the hub refused); the id is the conflict's number. */
   CONFLICT,
   /** An imported file; the id is the SHA-256 of its bytes. */
-  IMPORT
+  IMPORT,
+  /** The end-of-day summary of one day; the id is the day, YYYY-MM-DD. */
+  END_OF_DAY
 }

@@ -4,6 +4,7 @@ import static io.tracetrack.hub.db.jooq.Tables.BAG;
 import static io.tracetrack.hub.db.jooq.Tables.BAG_EVENT;
 import static io.tracetrack.hub.db.jooq.Tables.BILL;
 import static io.tracetrack.hub.db.jooq.Tables.BILL_PARENT;
+import static io.tracetrack.hub.db.jooq.Tables.SYNC_CONFLICT;
 
 import io.tracetrack.hub.db.HubDatabase;
 import io.tracetrack.model.WeightPolicy;
@@ -19,7 +20,9 @@ import org.jooq.impl.DSL;
 
 /**
  * The end-of-day summary (F-EOD) for one calendar day in one time zone: the day runs from local
- * midnight to local midnight, whatever the offset (23 or 25 hours on a DST change).
+ * midnight to local midnight, whatever the offset (23 or 25 hours on a DST change). Scans per
+ * dispatcher and per dock count links (a child put on a parent); the undo rate is unlinks over
+ * links; the error rate is scans the hub refused on sync (conflicts) over links plus those.
  */
 public final class EndOfDay {
 
@@ -48,11 +51,17 @@ public final class EndOfDay {
       Map<String, Long> scansByDock,
       long undos,
       Double undoRate,
-      String errorRate) {}
+      long refusedScans,
+      Double errorRate) {}
 
-  /** One bill created that day, as it stands now. */
-  public record BillLine(String id, String status, String createdBy, int parents, long children, BigDecimal actualKg,
-      BigDecimal expectedKg) {}
+  /**
+   * One bill created that day, as it stands now.
+   *
+   * @param destination as typed by a biller: escape it wherever it is shown
+   * @param vehicle as typed by a biller: escape it wherever it is shown
+   */
+  public record BillLine(String id, String status, String createdBy, String destination, String vehicle, int parents,
+      long children, BigDecimal actualKg, BigDecimal expectedKg) {}
 
   public Summary of(LocalDate date, ZoneId zone) {
     OffsetDateTime from = date.atStartOfDay(zone).toOffsetDateTime();
@@ -67,16 +76,18 @@ public final class EndOfDay {
           byUser.merge(r.value2(), r.value3().longValue(), Long::sum);
         });
     var childSum = DSL.coalesce(DSL.sum(BAG.CHILD_COUNT), BigDecimal.ZERO);
-    List<BillLine> bills = dsl.select(BILL.ID, BILL.STATUS, BILL.CREATED_BY, DSL.count(BILL_PARENT.PARENT_CODE), childSum)
+    List<BillLine> bills = dsl.select(BILL.ID, BILL.STATUS, BILL.CREATED_BY, DSL.count(BILL_PARENT.PARENT_CODE), childSum,
+            BILL.DESTINATION, BILL.VEHICLE_NUMBER)
         .from(BILL)
         .leftJoin(BILL_PARENT).on(BILL_PARENT.BILL_ID.eq(BILL.ID))
         .leftJoin(BAG).on(BAG.CODE.eq(BILL_PARENT.PARENT_CODE))
         .where(dayBills)
-        .groupBy(BILL.ID, BILL.STATUS, BILL.CREATED_BY)
+        .groupBy(BILL.ID, BILL.STATUS, BILL.CREATED_BY, BILL.DESTINATION, BILL.VEHICLE_NUMBER)
         .orderBy(BILL.ID)
         .fetch(r -> {
           long children = r.value5().longValue();
-          return new BillLine(r.value1(), r.value2(), r.value3(), r.value4(), children, weights.actualKg(children),
+          return new BillLine(r.value1(), r.value2(), r.value3(), r.value6(), r.value7(), r.value4(), children,
+              weights.actualKg(children),
               weights.expectedKg(r.value4()));
         });
     var dayEvents = BAG_EVENT.AT.ge(from).and(BAG_EVENT.AT.lt(to));
@@ -99,10 +110,12 @@ public final class EndOfDay {
         .where(BAG.ROLE.eq("PARENT")).and(BAG.CREATED_AT.ge(from)).and(BAG.CREATED_AT.lt(to))
         .and(BAG.CHILD_COUNT.lt(BAG.LIMIT_COUNT)).and(BAG.FINISHED_AT.isNull())
         .orderBy(BAG.CODE).limit(1000).fetch(BAG.CODE);
+    // a dock's scan the hub refused on sync becomes a conflict: the error count the hub can see
+    long refused = dsl.fetchCount(SYNC_CONFLICT, SYNC_CONFLICT.HUB_AT.ge(from).and(SYNC_CONFLICT.HUB_AT.lt(to)));
     long netLinked = Math.max(0, links - undos);
     return new Summary(date, zone.getId(), from, to, byStatus, byUser, bills, parentsCreated, netLinked,
         weights.actualKg(netLinked), incomplete, byDispatcher, byDock, undos,
         links == 0 ? null : (double) undos / links,
-        "not yet known at the hub: refused scans stay on the docks until edge sync delivers them");
+        refused, links + refused == 0 ? null : (double) refused / (links + refused));
   }
 }

@@ -97,7 +97,7 @@ public final class TwoFactor {
       UserView before = UserView.of(u);
       u.setTotpEnabled(true).setTotpLastStep(step.getAsLong()).setUpdatedAt(now()).store();
       UserView after = UserView.of(u);
-      audit.record(tx, caller.actor(), AuditAction.TOTP_ENABLED, username, before, after);
+      audit.record(tx, caller.actor(), AuditAction.TOTP_ENABLED, username, before.audited(), after.audited());
       return Outcome.done(after);
     });
   }
@@ -124,7 +124,7 @@ public final class TwoFactor {
       UserView before = UserView.of(u);
       u.setTotpEnabled(false).setTotpSecret(null).setTotpLastStep(null).setUpdatedAt(now()).store();
       UserView after = UserView.of(u);
-      audit.record(tx, caller.actor(), AuditAction.TOTP_DISABLED, username, before, after);
+      audit.record(tx, caller.actor(), AuditAction.TOTP_DISABLED, username, before.audited(), after.audited());
       return Outcome.done(after);
     });
   }

@@ -203,11 +203,23 @@ public final class UserAdmin {
 
   // ---------------------------------------------------------------- users: changing
 
-  public record NewUser(String username, Role role, String area, String password) {
+  /** @param email where the end-of-day mail goes, or {@code null} */
+  public record NewUser(String username, Role role, String area, String password, String email) {
     public NewUser {
       // the shared rule stores names lower-case; a name that breaks it stays as given, to be refused
       username = username == null ? null : UserNames.normalize(username).orElse(username);
+      email = email == null || email.isBlank() ? null : email.strip();
     }
+
+    public NewUser(String username, Role role, String area, String password) {
+      this(username, role, area, password, null);
+    }
+  }
+
+  /** Why an e-mail address is refused, if it is. */
+  private static Optional<Outcome<UserView>> emailRule(String email) {
+    return email == null || io.tracetrack.hub.mail.Mailer.validAddress(email) ? Optional.empty()
+        : Optional.of(Outcome.refused(ErrorCode.INVALID_FIELD, "email must be an address such as name@example.com"));
   }
 
   public Outcome<UserView> create(NewUser n, Caller caller) {
@@ -222,6 +234,10 @@ public final class UserAdmin {
     Optional<Outcome<UserView>> areaRule = areaRule(n.role(), n.area());
     if (areaRule.isPresent()) {
       return areaRule.get();
+    }
+    Optional<Outcome<UserView>> emailRule = emailRule(n.email());
+    if (emailRule.isPresent()) {
+      return emailRule.get();
     }
     Optional<String> weak = Passwords.problem(n.password());
     if (weak.isPresent()) {
@@ -241,11 +257,11 @@ public final class UserAdmin {
         }
         OffsetDateTime now = now();
         tx.insertInto(APP_USER).set(APP_USER.USERNAME, n.username()).set(APP_USER.ROLE, n.role().name())
-            .set(APP_USER.AREA_ID, n.area()).set(APP_USER.PASSWORD_HASH, hash)
+            .set(APP_USER.AREA_ID, n.area()).set(APP_USER.PASSWORD_HASH, hash).set(APP_USER.EMAIL, n.email())
             .set(APP_USER.CREATED_AT, now).set(APP_USER.UPDATED_AT, now).execute();
         AppUserRecord created = row(tx, n.username()).orElseThrow();
         UserView view = UserView.of(created);
-        audit.record(tx, caller.actor(), AuditAction.USER_CREATED, n.username(), null, view);
+        audit.record(tx, caller.actor(), AuditAction.USER_CREATED, n.username(), null, view.audited());
         UserChanges.log(tx, created, null, now, caller.principal().username());
         return Outcome.done(view);
       });
@@ -257,10 +273,21 @@ public final class UserAdmin {
     }
   }
 
-  /** An edit: absent parts stay as they are. */
-  public record Edit(Optional<String> area, Optional<Boolean> disabled) {}
+  /** An edit: absent parts stay as they are; an empty {@code email} removes the address. */
+  public record Edit(Optional<String> area, Optional<Boolean> disabled, Optional<String> email) {
+    public Edit(Optional<String> area, Optional<Boolean> disabled) {
+      this(area, disabled, Optional.empty());
+    }
+  }
 
   public Outcome<UserView> edit(String username, Edit edit, Caller caller) {
+    Optional<String> newEmail = edit.email().map(String::strip);
+    if (newEmail.isPresent() && !newEmail.get().isEmpty()) {
+      Optional<Outcome<UserView>> bad = emailRule(newEmail.get());
+      if (bad.isPresent()) {
+        return bad.get();
+      }
+    }
     return db.transaction(tx -> {
       lockActiveAdmins(tx);
       Optional<AppUserRecord> found = lockUser(tx, username);
@@ -291,6 +318,12 @@ public final class UserAdmin {
         }
         user.setDisabled(edit.disabled().get());
       }
+      if (newEmail.isPresent()) {
+        String email = newEmail.get().isEmpty() ? null : newEmail.get();
+        if (!java.util.Objects.equals(email, user.getEmail())) {
+          user.setEmail(email);
+        }
+      }
       if (!user.changed()) {
         return Outcome.done(before);
       }
@@ -299,7 +332,7 @@ public final class UserAdmin {
       UserView after = UserView.of(user);
       AuditAction action = before.disabled() != after.disabled()
           ? (after.disabled() ? AuditAction.USER_DISABLED : AuditAction.USER_ENABLED) : AuditAction.USER_EDITED;
-      audit.record(tx, caller.actor(), action, user.getUsername(), before, after);
+      audit.record(tx, caller.actor(), action, user.getUsername(), before.audited(), after.audited());
       UserChanges.log(tx, user, previousArea, user.getUpdatedAt(), caller.principal().username());
       return Outcome.done(after);
     });
@@ -371,7 +404,7 @@ public final class UserAdmin {
     user.setUpdatedAt(now());
     user.store();
     UserView after = UserView.of(user);
-    audit.record(tx, caller.actor(), AuditAction.USER_ROLE_CHANGED, user.getUsername(), before, after);
+    audit.record(tx, caller.actor(), AuditAction.USER_ROLE_CHANGED, user.getUsername(), before.audited(), after.audited());
     return Outcome.done(new RoleChanged(after, user, previousArea, true));
   }
 
@@ -485,7 +518,7 @@ public final class UserAdmin {
       tx.deleteFrom(NOTIFICATION).where(NOTIFICATION.USERNAME.eq(stored)).execute();
       tx.deleteFrom(PROMOTION_REQUEST).where(PROMOTION_REQUEST.USERNAME.eq(stored)).execute();
       user.setUsername(pseudonym).setAreaId(null).setPasswordHash("!deleted").setDisabled(true).setTotpSecret(null)
-          .setTotpEnabled(false).setTotpLastStep(null).setFailedAttempts(0).setLockedUntil(null).setAnonymised(true)
+          .setTotpEnabled(false).setTotpLastStep(null).setFailedAttempts(0).setLockedUntil(null).setAnonymised(true).setEmail(null)
           .setUpdatedAt(now()).store();
       AuditLog.Pseudonymised p = audit.pseudonymise(tx, stored, pseudonym);
       Map<String, Object> record = new LinkedHashMap<>();

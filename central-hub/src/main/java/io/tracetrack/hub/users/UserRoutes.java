@@ -27,9 +27,9 @@ import java.util.Set;
  * <pre>
  * route                               who     does
  * GET    /users                       ADMIN   list; ?role=&amp;area=&amp;disabled=&amp;after=&amp;limit= (keyset by user name, limit ≤ 200)
- * POST   /users                       ADMIN   create {username, role, area (dispatchers only), password}
+ * POST   /users                       ADMIN   create {username, role, area (dispatchers only), password, email?}
  * GET    /users/{username}            ADMIN   one user
- * PATCH  /users/{username}            ADMIN   edit {area?, disabled?}
+ * PATCH  /users/{username}            ADMIN   edit {area?, disabled?, email? ("" removes it)}
  * DELETE /users/{username}            ADMIN   delete: anonymised tombstone, audit pseudonymised
  * PUT    /users/{username}/role       ADMIN   change role {role, area?} through every guard
  * PUT    /users/{username}/password   ADMIN   reset password {password}; clears a lockout
@@ -39,6 +39,8 @@ import java.util.Set;
 public final class UserRoutes implements HttpService {
 
   private static final Set<Role> ADMIN = Set.of(Role.ADMIN);
+  /** RFC 5321 limit of a forward path. */
+  private static final int MAX_EMAIL = 254;
 
   private final UserAdmin users;
   private final Access access;
@@ -69,13 +71,14 @@ public final class UserRoutes implements HttpService {
   }
 
   private void create(ServerRequest req, ServerResponse res, Caller caller) {
-    Form f = Http.form(req).only(Set.of("username", "role", "area", "password"));
+    Form f = Http.form(req).only(Set.of("username", "role", "area", "password", "email"));
     String username = f.required("username", 64);
     Role role = role(f, true);
     String area = f.optional("area", 40);
     String password = f.required("password", Passwords.MAX_LENGTH);
+    String email = f.optional("email", MAX_EMAIL);
     f.check();
-    Replies.answer(res, users.create(new UserAdmin.NewUser(username, role, area, password), caller), 201);
+    Replies.answer(res, users.create(new UserAdmin.NewUser(username, role, area, password, email), caller), 201);
   }
 
   private void get(ServerRequest req, ServerResponse res, Caller caller) {
@@ -85,13 +88,14 @@ public final class UserRoutes implements HttpService {
   }
 
   private void edit(ServerRequest req, ServerResponse res, Caller caller) {
-    Form f = Http.form(req).only(Set.of("area", "disabled"));
+    Form f = Http.form(req).only(Set.of("area", "disabled", "email"));
     String area = f.optional("area", 40);
     Boolean disabled = f.bool("disabled");
+    String email = f.optional("email", MAX_EMAIL);
     f.check();
     String username = req.path().pathParameters().get("username");
-    Replies.answer(res, users.edit(username, new UserAdmin.Edit(Optional.ofNullable(area), Optional.ofNullable(disabled)),
-        caller), 200);
+    Replies.answer(res, users.edit(username, new UserAdmin.Edit(Optional.ofNullable(area), Optional.ofNullable(disabled),
+        Optional.ofNullable(email)), caller), 200);
   }
 
   private void delete(ServerRequest req, ServerResponse res, Caller caller) {
