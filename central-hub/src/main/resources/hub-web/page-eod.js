@@ -108,7 +108,7 @@ async function mailPanel(box, day) {
     // the button still works; only the history is missing
   }
   const configured = log ? log.configured : true;
-  const send = el('button', { type: 'button', class: 'btn btn-primary', id: 'eod-mail-send', 'data-configured': String(configured) },
+  const send = el('button', { type: 'button', class: configured ? 'btn btn-primary' : 'btn', id: 'eod-mail-send', 'data-configured': String(configured) },
     'E-mail to admins and billers now');
   send.addEventListener('click', () => act(send, result, async () => {
     try {

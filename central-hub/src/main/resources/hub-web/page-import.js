@@ -431,6 +431,8 @@ function progressBar(box, mode) {
     },
     done() {
       set(100, 'Done.', 'done');
+      // the report below says what happened; a full bar left above it would only push it down
+      box.hidden = true;
     },
     hide() {
       box.hidden = true;

@@ -77,6 +77,7 @@ class ImportExportIT {
       b.find("#import-error-file").click();
       b.waitFor("#import-error-file[data-downloaded=true]");
       assertThat(b.api("GET", "/api/v1/bags/P901-2", null, "admin").status()).isEqualTo(404);
+      b.script("document.getElementById('import-report').scrollIntoView();");
       b.screenshot("import-errors");
 
       // --- a good file: clean dry run, then the commit and its result
@@ -140,12 +141,14 @@ class ImportExportIT {
       assertThat(b.find("[data-figure=bills] .card-value").getText()).isEqualTo("1");
       assertThat(b.find("[data-bill=EODXSS01]").getText()).contains(SCRIPT).contains(IMG);
       assertThat(b.find("#eod-xlsx").getDomAttribute("href")).isEqualTo("/api/v1/eod/" + today.get("date").asText() + ".xlsx");
+      b.script("window.scrollTo(0, 0);");
+      b.screenshot("eod");
       // no mail server in tests: the page says so before and after the click
       assertThat(b.find("#eod-mail-send").getDomAttribute("data-configured")).isEqualTo("false");
       assertThat(b.find("#eod-mail").getText()).contains("--smtp-host");
       b.find("#eod-mail-send").click();
       b.waitFor("#eod-mail-result [data-code=SMTP_NOT_CONFIGURED]");
-      b.screenshot("eod");
+      b.screenshot("eod-mail-not-configured");
       // previous day: an empty day says so
       // by keyboard: the button is reachable without a mouse
       b.find("#eod-prev").sendKeys(Keys.ENTER);
