@@ -35,7 +35,7 @@ export async function render(view, route) {
       card('bills', num(totalBills), 'bills created'),
       card('parentsCreated', num(summary.parentsCreated), 'parents created'),
       card('childrenLinked', num(summary.childrenLinked), 'children linked'),
-      card('kgLinked', kg(summary.kgLinked), 'kg linked'),
+      card('kgLinked', kg(summary.kgLinked), 'weight linked'),
       card('scans', num(scans), 'link scans'),
       card('undoRate', rate(summary.undoRate), 'undo rate · ' + num(summary.undos) + ' undos', summary.undoRate > 0.05 ? 'card-warn' : null),
       card('errorRate', rate(summary.errorRate), 'error rate · ' + num(summary.refusedScans) + ' refused on sync',
