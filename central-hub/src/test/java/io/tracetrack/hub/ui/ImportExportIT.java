@@ -155,7 +155,25 @@ class ImportExportIT {
       b.wait.until(d -> !today.get("date").asText().equals(b.find("#eod-figures").getDomAttribute("data-day")));
       assertThat(b.find("#eod-bills").getText()).contains("No bill was created this day");
 
-      // --- a phone
+      // --- a dispatcher: the exports their role may call, their own area only; no import or end of day
+      b.script("window.scrollTo(0, 0);");
+      b.find("#signout").click();
+      b.signIn("nina", HubTestServer.PASSWORD);
+      // signing in returns to the page the last user was on; the nav is what the role may open
+      b.wait.until(d -> "app".equals(b.bodyAttribute("data-state")));
+      assertThat(b.findAll("#nav a[data-nav='/import']")).isEmpty();
+      assertThat(b.findAll("#nav a[data-nav='/eod']")).isEmpty();
+      b.go("/exports", "exports");
+      assertThat(b.findAll(".export-card")).hasSize(2);
+      assertThat(b.findAll("#x-bags-area")).isEmpty();
+      assertThat(b.find("#exports-note").getText()).contains("area NORTH only");
+      Object own = b.script("return fetch(arguments[0]).then(r => r.status);", b.find("#export-scans-csv").getDomAttribute("href"));
+      assertThat(own).isEqualTo(200L);
+
+      // --- a phone (the admin again)
+      b.find("#signout").click();
+      b.signIn("admin", HubTestServer.ADMIN_PASSWORD);
+      b.wait.until(d -> "app".equals(b.bodyAttribute("data-state")));
       b.browser.manage().window().setSize(new Dimension(390, 844));
       b.go("/eod", "eod");
       b.waitFor("#eod-figures");
