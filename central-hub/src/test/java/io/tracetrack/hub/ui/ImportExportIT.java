@@ -148,6 +148,7 @@ class ImportExportIT {
       assertThat(b.find("#eod-mail").getText()).contains("--smtp-host");
       b.find("#eod-mail-send").click();
       b.waitFor("#eod-mail-result [data-code=SMTP_NOT_CONFIGURED]");
+      b.script("document.getElementById('eod-mail').scrollIntoView();");
       b.screenshot("eod-mail-not-configured");
       // previous day: an empty day says so
       // by keyboard: the button is reachable without a mouse
