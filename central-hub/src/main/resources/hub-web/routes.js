@@ -32,6 +32,9 @@ export const ROUTES = [
   { path: '/me', module: 'page-me.js', page: 'me', title: 'My account', roles: DESK },
   { path: '/notifications', module: 'page-notifications.js', page: 'notifications', title: 'Notifications', roles: DESK },
   // import, export, end of day
+  { path: '/import', module: 'page-import.js', page: 'import', title: 'Import', roles: ADMINS },
+  { path: '/exports', module: 'page-exports.js', page: 'exports', title: 'Exports', roles: DESK },
+  { path: '/eod', module: 'page-eod.js', page: 'eod', title: 'End of day', roles: BILLING },
 ];
 
 /** The bar's sections, in order. */
@@ -40,6 +43,10 @@ export const NAV = [
   { hash: '/bags', label: 'Bags', roles: DESK },
   { hash: '/search', label: 'Search', roles: DESK },
   { hash: '/bills', label: 'Bills', roles: BILLING },
+  // import, export, end of day
+  { hash: '/eod', label: 'End of day', roles: BILLING },
+  { hash: '/exports', label: 'Exports', roles: DESK },
+  { hash: '/import', label: 'Import', roles: ADMINS },
   // administration
   { hash: '/users', label: 'Users', roles: ADMINS },
   { hash: '/areas', label: 'Areas', roles: ADMINS },
