@@ -9,7 +9,7 @@ import java.util.stream.Stream;
 
 /**
  * {@code ./tracetrack bench edge [--n N] | hub [--parents N] [--seconds S] | sync [--docks K] [--batches B]
- * [--scans N] [--peer-n N] [--latency-n N] [--parents N] | export [--parents N] [--csv-runs N] [--xlsx-runs N] | import [--runs N]}
+ * [--scans N] [--peer-n N] [--latency-n N] [--parents N] | export [--parents N] [--csv-runs N] [--xlsx-runs N] | import [--runs N] | dashboard [--parents N] [--runs N]}
  * (all take {@code --dir DIR --out BENCHMARKS.md}):
  * runs a benchmark and
  * replaces its section of BENCHMARKS.md (between {@code <!-- NAME:begin -->} and {@code <!--
@@ -31,7 +31,7 @@ public final class BenchMain {
     int latencyN = 200;
     int csvRuns = 3;
     int xlsxRuns = 2;
-    int runs = 3;
+    Integer runs = null; // per benchmark: import 3, dashboard 20
     Path dir = Path.of("bench", "target", "bench-data");
     Path out = Path.of("BENCHMARKS.md");
     for (int i = 1; i + 1 < args.length; i += 2) {
@@ -58,8 +58,9 @@ public final class BenchMain {
       case "hub" -> new HubBench(dir, parents, seconds).run();
       case "sync" -> new SyncBench(dir, docks, batches, scans, peerN, latencyN, parents).run();
       case "export" -> new ExportBench(dir, parents, csvRuns, xlsxRuns).run();
-      case "import" -> new ImportBench(dir, runs).run();
-      default -> throw new IllegalArgumentException("unknown benchmark '" + what + "' (edge, hub, sync, export, import)");
+      case "import" -> new ImportBench(dir, runs == null ? 3 : runs).run();
+      case "dashboard" -> new DashboardBench(dir, parents, runs == null ? 20 : runs).run();
+      default -> throw new IllegalArgumentException("unknown benchmark '" + what + "' (edge, hub, sync, export, import, dashboard)");
     };
     System.out.println(section);
     writeSection(out, what, section);

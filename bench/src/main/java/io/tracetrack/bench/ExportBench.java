@@ -35,7 +35,7 @@ import org.postgresql.PGConnection;
  */
 final class ExportBench {
 
-  private static final String ADMIN_PASSWORD = "Bench-Passw0rd!";
+  static final String ADMIN_PASSWORD = "Bench-Passw0rd!";
   private static final String HEAP = "512m";
   private static final long XLSX_SHEET_ROWS = 1_048_576;
   /** G1's log line of a collection: "... Pause Young (Normal) (G1 Evacuation Pause) 150M->20M(512M) 3.2ms". */
@@ -73,12 +73,9 @@ final class ExportBench {
         copyOutSeconds = copyOut(db);
         copyOutSeconds = Math.min(copyOutSeconds, copyOut(db));
       }
-      int port;
-      try (ServerSocket s = new ServerSocket(0)) {
-        port = s.getLocalPort();
-      }
+      int port = freePort();
       Path gcLog = workDir.resolve("hub-gc.log");
-      Process hub = startHub(url, port, gcLog);
+      Process hub = startHub(workDir, url, port, "-Xmx" + HEAP, "-Xlog:gc:file=" + gcLog);
       try {
         awaitReady(port, hub);
         String token = HubBench.token(port);
@@ -113,19 +110,31 @@ final class ExportBench {
     return (System.nanoTime() - start) / 1e9;
   }
 
-  private Process startHub(String url, int port, Path gcLog) throws IOException {
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /**
+   * The hub as its own process on {@code url}, admin password {@link #ADMIN_PASSWORD}, log in {@code
+   * workDir/hub.log}; DashboardBench starts it the same way.
+   */
+  static Process startHub(Path workDir, String url, int port, String... jvmOptions) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> cmd = List.of(java, "-Xmx" + HEAP, "-Xlog:gc:file=" + gcLog, "--enable-native-access=ALL-UNNAMED",
+    List<String> cmd = new ArrayList<>(List.of(java));
+    cmd.addAll(List.of(jvmOptions));
+    cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED",
         "-Dorg.jooq.no-logo=true", "-cp", System.getProperty("java.class.path"), "io.tracetrack.hub.Main",
         "--port", Integer.toString(port), "--bind", "127.0.0.1", "--data", workDir.resolve("hub").toString(),
-        "--db-url", url, "--db-user", "postgres", "--pool-size", "8");
+        "--db-url", url, "--db-user", "postgres", "--pool-size", "8"));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(workDir.resolve("hub.log").toFile());
     pb.environment().put("HUB_DB_PASSWORD", "postgres");
     pb.environment().put("HUB_ADMIN_PASSWORD", ADMIN_PASSWORD);
     return pb.start();
   }
 
-  private static void awaitReady(int port, Process hub) throws Exception {
+  static void awaitReady(int port, Process hub) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     for (int i = 0; i < 600; i++) {
       if (!hub.isAlive()) {

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.LocalDate;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -165,37 +166,63 @@ final class HubBench {
     return done.sum() / ((System.nanoTime() - start) / 1e9);
   }
 
-  /** COPY parents, then children, generated as CSV on the fly (nothing buffered); ExportBench loads with it too. */
+  /**
+   * COPY parents, then children, generated as CSV on the fly (nothing buffered), created over the 14
+   * days ending today (UTC) so the dashboard's chart has them; then the counters the dashboard reads,
+   * as the writes would have kept them. ExportBench and DashboardBench load with it too.
+   */
   static double load(HubDatabase db, int parents) throws Exception {
+    LocalDate today = LocalDate.now(Clock.systemUTC());
     long start = System.nanoTime();
     try (Connection c = db.pool().getConnection()) {
       PGConnection pg = c.unwrap(PGConnection.class);
       String columns = "(code, role, expected_count, limit_count, child_count, parent_code, area_id, created_by, created_at)";
-      pg.getCopyAPI().copyIn("COPY bag " + columns + " FROM STDIN (FORMAT csv)", new Generator(parents, true));
-      pg.getCopyAPI().copyIn("COPY bag " + columns + " FROM STDIN (FORMAT csv)", new Generator(parents, false));
+      pg.getCopyAPI().copyIn("COPY bag " + columns + " FROM STDIN (FORMAT csv)", new Generator(parents, true, today));
+      pg.getCopyAPI().copyIn("COPY bag " + columns + " FROM STDIN (FORMAT csv)", new Generator(parents, false, today));
       try (Statement s = c.createStatement()) {
-        // the counters the dashboard reads, as the writes would have kept them
         s.execute("insert into stat_counter (name, area, dock, shard, val) values ('parents', '', '', 0, " + parents + "),"
             + " ('children', '', '', 0, " + parents * 30L + "), ('links', '', '', 0, " + parents * 30L + ")");
+        // every link is a scan on the day it was made (BagStore adds to 'scans' of that day with each link)
+        s.execute("insert into stat_daily (stat_day, name, area, dock, shard, val) select (created_at at time zone 'UTC')::date,"
+            + " 'scans', '', '', 0, count(*) from bag where parent_code is not null group by 1");
         s.execute("analyze bag");
       }
     }
     return (System.nanoTime() - start) / 1e9;
   }
 
-  /** Streams CSV rows: parents P<n>-30, or children C<n> linked 30 to a parent. */
+  /**
+   * Streams CSV rows: parents P<n>-30, or children C<n> linked 30 to a parent. Given a last day, the
+   * bags are created over the 14 days ending on it, the highest codes last (a parent on its first
+   * child's day); otherwise all on 2026-11-01.
+   */
   static final class Generator extends Reader {
+    private static final int DAYS = 14;
     private final int parents;
     private final boolean parentRows;
+    private final LocalDate lastDay;
     private long next;
     private final long total;
     private final StringBuilder buffer = new StringBuilder();
     private int position;
 
     Generator(int parents, boolean parentRows) {
+      this(parents, parentRows, null);
+    }
+
+    Generator(int parents, boolean parentRows, LocalDate lastDay) {
       this.parents = parents;
       this.parentRows = parentRows;
+      this.lastDay = lastDay;
       this.total = parentRows ? parents : parents * 30L;
+    }
+
+    private String createdAt(long child) {
+      if (lastDay == null) {
+        return "2026-11-01T00:00:00Z";
+      }
+      long day = child * DAYS / (parents * 30L);
+      return lastDay.minusDays(DAYS - 1 - day) + "T08:00:00Z";
     }
 
     @Override
@@ -205,9 +232,10 @@ final class HubBench {
         position = 0;
         for (int i = 0; i < 1000 && next < total; i++, next++) {
           if (parentRows) {
-            buffer.append("P").append(next).append("-30,PARENT,30,30,30,,,bench,2026-11-01T00:00:00Z\n");
+            buffer.append("P").append(next).append("-30,PARENT,30,30,30,,,bench,").append(createdAt(next * 30)).append('\n');
           } else {
-            buffer.append("C").append(next).append(",CHILD,,0,0,P").append(next / 30).append("-30,,bench,2026-11-01T00:00:00Z\n");
+            buffer.append("C").append(next).append(",CHILD,,0,0,P").append(next / 30).append("-30,,bench,").append(createdAt(next))
+                .append('\n');
           }
         }
         if (buffer.isEmpty()) {
