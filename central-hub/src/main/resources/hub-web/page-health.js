@@ -106,9 +106,9 @@ function drawMail(box, log) {
     days.length === 0
       ? (log.configured ? empty('No end-of-day mail yet.', 'It goes once a day after --eod-mail-at; to send one now, use the End of day page.') : null)
       : table([
-        { label: 'Day', value: d => link('/eod?day=' + d.day, d.day) },
+        { label: 'Day', value: d => link('/eod?day=' + d.day, d.day), class: 'nowrap' },
         { label: 'State', value: d => d.sentAt ? pill('sent', 'ok') : d.lastError ? pill('failed', 'bad') : pill('pending', 'warn') },
-        { label: 'Sent', value: d => when(d.sentAt) },
+        { label: 'Sent', value: d => when(d.sentAt), class: 'nowrap' },
         { label: 'Attempts', value: d => num(d.attempts), class: 'num' },
         { label: 'To', value: d => d.recipients || '–' },
         { label: 'Error', value: d => d.sentAt ? '–' : d.lastError ? el('span', { class: 'mail-error' }, d.lastError) : 'not sent yet' },

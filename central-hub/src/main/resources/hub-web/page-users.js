@@ -24,7 +24,7 @@ export async function render(view, route) {
 
   const areaOptions = [['', '— no area —'], ...areas.map(a => [a.id, a.id + ' · ' + a.name + ' (' + a.dispatchers + '/' + a.maxDispatchers + ')'])];
 
-  const createForm = el('form', { id: 'user-create', class: 'form-grid', novalidate: true },
+  const createForm = el('form', { id: 'user-create', class: 'form-grid form-top', novalidate: true },
     field('User name', 'username', { required: true, maxlength: 64, autocomplete: 'off',
       hint: 'Letters, digits, ".", "_" or "-". Sign-in ignores upper/lower case.' }),
     field('Role', 'role', { type: 'select', value: 'DISPATCHER' }, ROLES),

@@ -77,6 +77,7 @@ class AdminPolishIT {
       b.waitFor("[data-user=bert] [data-email='bert.billing@example.com']");
       assertThat(b.findAll("#user-email-form .field-error")).isEmpty();
       assertThat(b.find("#edit-email").getAttribute("value")).isEqualTo("bert.billing@example.com");
+      b.browser.manage().window().setSize(new Dimension(1280, 1800));
       b.script("window.scrollTo(0, 0)");
       b.screenshot("admin-users-email");
 
@@ -98,7 +99,7 @@ class AdminPolishIT {
       b.api("GET", "/api/v1/bags/NOPE-1", null, "admin");
       b.api("GET", "/api/v1/bags/NOPE-1", null, "admin");
 
-      b.browser.manage().window().setSize(new Dimension(1280, 1500));
+      b.browser.manage().window().setSize(new Dimension(1280, 1400));
       b.go("/health", "health");
       b.waitFor("[data-health=queue]");
       assertThat(b.find("[data-health=queue]").getText()).contains("waiting for the database").contains("turned away");
