@@ -133,7 +133,7 @@ export async function render(view, route) {
         done('Saved ' + user.username + ': ' + (changed.role || role).toLowerCase() + (changed.area ? ', area ' + changed.area : '') + '.', changed);
       }
     });
-    const emailForm = el('form', { class: 'form-grid', id: 'user-email-form', novalidate: true },
+    const emailForm = el('form', { class: 'form-grid form-top', id: 'user-email-form', novalidate: true },
       field('E-mail', 'email', { type: 'email', maxlength: 254, autocomplete: 'off', id: 'edit-email', value: user.email || '',
         hint: EMAIL_HINT + ' Empty: no mail.' }),
       el('div', { class: 'form-actions' }, el('button', { type: 'submit', class: 'btn', id: 'user-email-save' }, 'Save e-mail')));
