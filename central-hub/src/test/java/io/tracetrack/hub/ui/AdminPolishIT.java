@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
@@ -34,8 +33,6 @@ class AdminPolishIT {
     smtp.start();
     try (HubBrowser b = HubBrowser.start(1280, 900, "--smtp-host", "127.0.0.1", "--smtp-port",
         Integer.toString(smtp.getSmtp().getPort()), "--smtp-tls", "none", "--smtp-from", "eod@tracetrack.test", "--zone", "UTC")) {
-      // a saved change redraws the editor: a message box found a moment ago may be gone when read
-      b.wait.ignoring(StaleElementReferenceException.class);
       b.signIn("admin", HubTestServer.ADMIN_PASSWORD);
       b.waitForPage("dashboard");
 
