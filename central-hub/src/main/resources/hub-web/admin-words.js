@@ -2,7 +2,7 @@
 // Each says what happened and what to do next; a code not listed falls back to kit.explain(),
 // which shows the hub's own detail.
 
-import { ApiError, explain, fill, notice, toast } from './kit.js';
+import { ApiError, act, el, explain } from './kit.js';
 
 const WORDS = {
   LAST_ADMIN: 'This is the last active admin. Make another user an admin first, then try again.',
@@ -51,33 +51,57 @@ export function known(code) {
 }
 
 /**
- * Like kit.act(), with these pages' sentences: disables the button meanwhile, shows a refusal in
- * target (role=alert, data-code = the hub's code, for tests), answers the action's result or
- * undefined when it failed.
+ * The hub refuses a bad field with a general code (INVALID_FIELD, or INVALID_REQUEST for a wrong
+ * type or length) and a detail that starts with the field's name; for the fields below the page
+ * says it by the field itself, in our words.
  */
-export async function attempt(button, target, action) {
-  if (button) {
-    button.disabled = true;
+const FIELD_WORDS = {
+  email: 'That is not an e-mail address. Type one such as name@example.com, or leave the field empty for no mail.',
+};
+
+/** The form field a refusal is about, when it is one of FIELD_WORDS's; else null. */
+export function refusedField(error) {
+  if (!(error instanceof ApiError) || !['INVALID_FIELD', 'INVALID_REQUEST'].includes(error.code)) {
+    return null;
   }
-  if (target) {
-    fill(target);
+  const name = error.detail.split(' ', 1)[0];
+  return Object.prototype.hasOwnProperty.call(FIELD_WORDS, name) ? name : null;
+}
+
+/**
+ * kit.act() with these pages' sentences: disables the button meanwhile, shows a refusal in target
+ * (role=alert, data-code = the hub's code, for tests) and focuses it, answers the action's result
+ * or undefined when it failed. With a form, a refusal of one of its fields (FIELD_WORDS) is shown
+ * under that field instead, which gets the focus.
+ */
+export async function attempt(button, target, action, form) {
+  if (form) {
+    clearFieldErrors(form);
   }
-  try {
-    return await action();
-  } catch (e) {
-    if (target) {
-      const box = notice('error', say(e));
-      box.dataset.code = e instanceof ApiError ? e.code : 'PAGE';
-      box.tabIndex = -1;
-      fill(target, box);
-      box.focus();
-    } else {
-      toast(say(e), 'error');
-    }
-    return undefined;
-  } finally {
-    if (button) {
-      button.disabled = false;
-    }
+  return act(button, target, action, { say, focus: true, shown: e => form !== undefined && showByField(form, e) });
+}
+
+function showByField(form, error) {
+  const name = refusedField(error);
+  const input = name && form.querySelector('[name="' + name + '"]');
+  if (!input) {
+    return false;
+  }
+  const message = el('small', { class: 'field-error', id: input.id + '-error', role: 'alert', 'data-code': error.code,
+    'data-field': name }, FIELD_WORDS[name]);
+  input.setAttribute('aria-invalid', 'true');
+  input.setAttribute('aria-describedby', message.id);
+  input.closest('.field').appendChild(message);
+  input.focus();
+  return true;
+}
+
+function clearFieldErrors(form) {
+  for (const message of form.querySelectorAll('.field-error')) {
+    message.remove();
+  }
+  for (const input of form.querySelectorAll('[aria-invalid]')) {
+    input.removeAttribute('aria-invalid');
+    input.removeAttribute('aria-describedby');
   }
 }

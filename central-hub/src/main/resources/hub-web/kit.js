@@ -223,9 +223,13 @@ export function values(form) {
 
 /**
  * Runs an action from a button or form: disables the button meanwhile, shows the error in
- * target (a notice), and returns the action's result (undefined when it failed).
+ * target (a notice with data-code = the hub's code, for tests), and returns the action's result
+ * (undefined when it failed). options.say words the error (default explain()); options.shown(e)
+ * answers true when the page showed the error itself (by its field, say); options.focus moves
+ * the focus to the notice, for forms whose error would otherwise go unnoticed.
  */
-export async function act(button, target, action) {
+export async function act(button, target, action, options = {}) {
+  const say = options.say || explain;
   if (button) {
     button.disabled = true;
   }
@@ -235,10 +239,19 @@ export async function act(button, target, action) {
   try {
     return await action();
   } catch (e) {
+    if (options.shown && options.shown(e)) {
+      return undefined;
+    }
     if (target) {
-      fill(target, notice('error', explain(e)));
+      const box = notice('error', say(e));
+      box.dataset.code = e instanceof ApiError ? e.code : 'PAGE';
+      fill(target, box);
+      if (options.focus) {
+        box.tabIndex = -1;
+        box.focus();
+      }
     } else {
-      toast(explain(e), 'error');
+      toast(say(e), 'error');
     }
     return undefined;
   } finally {

@@ -1,27 +1,41 @@
-// System health (F-ADMIN): the database pool, memory, database size, errors in the last hour, cache
-// hit rates when the hub has caches, and each dock's sync state; refreshed live.
+// System health (F-ADMIN): the database pool and the admission queue in front of it, memory,
+// database size, errors in the last hour, cache hit rates, each dock's sync state and the last days'
+// end-of-day e-mail; refreshed live.
 
-import { api, el, fill, header, empty, notice, table, num, ago, pill, every, explain } from './kit.js';
+import { api, el, fill, header, empty, notice, table, num, ago, when, pill, link, every, explain } from './kit.js';
 
 const REFRESH_MS = 5000;
+
+// what each cache saves, so a low hit rate can be read without knowing the code
+const CACHE_NAMES = {
+  bag_views: 'Bag pages',
+  bill_summaries: 'Bill summaries',
+  account_checks: 'Sign-in checks',
+  dashboard: 'Dashboard totals',
+};
 
 export async function render(view) {
   const status = el('p', { class: 'live', id: 'health-updated', role: 'status' }, 'Loading…');
   const cards = el('div', { class: 'cards', id: 'health-cards' });
   const caches = el('div', { id: 'health-caches' });
   const docks = el('div', { id: 'health-docks' });
+  const mail = el('div', { id: 'health-mail' });
   const problem = el('div');
   fill(view, header('System health', status), problem, cards,
     el('div', { class: 'two-columns' },
       el('section', { class: 'panel', 'aria-labelledby': 'caches-title' }, el('h2', { id: 'caches-title' }, 'Caches'), caches),
-      el('section', { class: 'panel', 'aria-labelledby': 'health-docks-title' }, el('h2', { id: 'health-docks-title' }, 'Dock sync'), docks)));
+      el('section', { class: 'panel', 'aria-labelledby': 'health-docks-title' }, el('h2', { id: 'health-docks-title' }, 'Dock sync'), docks)),
+    el('section', { class: 'panel', 'aria-labelledby': 'health-mail-title' },
+      el('h2', { id: 'health-mail-title' }, 'End-of-day e-mail'), mail));
 
   const load = async () => {
     try {
-      const [health, fleet] = await Promise.all([api('GET', '/api/v1/system/health'),
-        api('GET', '/api/v1/docks').catch(() => ({ docks: null }))]);
+      const [health, fleet, mailLog] = await Promise.all([api('GET', '/api/v1/system/health'),
+        api('GET', '/api/v1/docks').catch(() => ({ docks: null })),
+        api('GET', '/api/v1/eod/mail').catch(() => null)]);
       fill(problem);
       draw(health, fleet.docks);
+      drawMail(mail, mailLog);
       status.textContent = 'Live · updated ' + new Date().toLocaleTimeString();
     } catch (e) {
       status.textContent = 'Not updated: the hub did not answer';
@@ -32,12 +46,16 @@ export async function render(view) {
   const draw = (h, fleet) => {
     const db = h.database || {};
     const pool = db.pool || {};
+    const queue = db.queue;
     const mem = h.memory || {};
     const heapShare = mem.heapMaxBytes > 0 ? mem.heapUsedBytes / mem.heapMaxBytes : 0;
     const errors = h.errorsLastHour ?? 0;
     fill(cards,
       card('pool', num(pool.active) + ' / ' + num(pool.max), 'DB connections in use',
         num(pool.idle) + ' idle · ' + num(pool.waiting) + ' waiting', pool.waiting > 0 ? 'warn' : 'ok'),
+      queue ? card('queue', num(queue.waiting), 'Requests waiting for the database',
+        num(queue.timeouts) + ' turned away as busy since start (after '
+          + num(queue.deadlineSeconds) + ' s)', queue.timeouts > 0 ? 'bad' : queue.waiting > 0 ? 'warn' : 'ok') : null,
       card('memory', bytes(mem.heapUsedBytes), 'Memory used', 'of ' + bytes(mem.heapMaxBytes) + ' (' + Math.round(heapShare * 100) + '%)',
         heapShare > 0.9 ? 'bad' : heapShare > 0.75 ? 'warn' : 'ok', heapShare),
       card('database', bytes(db.sizeBytes), 'Database size', (db.dialect || '').toLowerCase(), 'ok'),
@@ -47,12 +65,13 @@ export async function render(view) {
     fill(caches, list.length === 0
       ? empty('This hub reports no caches.')
       : table([
-        { label: 'Cache', value: c => c.name },
-        { label: 'Hit rate', value: c => Math.round((c.hitRate || 0) * 100) + '%', class: 'num' },
+        { label: 'Cache', value: c => el('span', null, CACHE_NAMES[c.name] || c.name, ' ', el('span', { class: 'code muted' }, c.name)) },
+        // no lookups yet is not a 0 % hit rate
+        { label: 'Hit rate', value: c => c.hits + c.misses > 0 ? Math.round((c.hitRate || 0) * 100) + '%' : '–', class: 'num' },
         { label: 'Hits', value: c => num(c.hits), class: 'num' },
         { label: 'Misses', value: c => num(c.misses), class: 'num' },
         { label: 'Entries', value: c => num(c.size), class: 'num' },
-      ], list, { label: 'Caches' }));
+      ], [...list].sort((a, b) => a.name.localeCompare(b.name)), { label: 'Caches', rowAttrs: c => ({ 'data-cache': c.name }) }));
     fill(docks, fleet === null
       ? notice('warn', 'The dock list could not be read.')
       : fleet.length === 0
@@ -69,6 +88,35 @@ export async function render(view) {
 
   await load();
   return every(REFRESH_MS, load);
+}
+
+/** The last days' end-of-day mail: sent, failing (with the server's error) or pending; or why none goes. */
+function drawMail(box, log) {
+  if (log === null) {
+    fill(box, notice('warn', 'The end-of-day mail state could not be read.'));
+    box.dataset.configured = '';
+    return;
+  }
+  box.dataset.configured = String(log.configured);
+  const days = log.days || [];
+  fill(box,
+    log.configured ? null
+      : notice('info', 'No mail server configured: the end-of-day summary is not e-mailed. Start the hub with --smtp-host '
+        + '(HUB_SMTP_HOST; see the README\'s "E-mail" part) to send it to admins and billers with an address.'),
+    days.length === 0
+      ? (log.configured ? empty('No end-of-day mail yet.', 'It goes once a day after --eod-mail-at; to send one now, use the End of day page.') : null)
+      : table([
+        { label: 'Day', value: d => link('/eod?day=' + d.day, d.day), class: 'nowrap' },
+        { label: 'State', value: d => d.sentAt ? pill('sent', 'ok') : d.lastError ? pill('failed', 'bad') : pill('pending', 'warn') },
+        { label: 'Sent', value: d => when(d.sentAt), class: 'nowrap' },
+        { label: 'Attempts', value: d => num(d.attempts), class: 'num' },
+        { label: 'To', value: d => d.recipients || '–' },
+        { label: 'Error', value: d => d.sentAt ? '–' : d.lastError ? el('span', { class: 'mail-error' }, d.lastError) : 'not sent yet' },
+      ], days, { label: 'End-of-day e-mail', rowAttrs: d => ({ 'data-mail-day': d.day,
+        'data-mail-state': d.sentAt ? 'sent' : d.lastError ? 'failed' : 'pending' }) }),
+    days.some(d => !d.sentAt && d.lastError)
+      ? el('p', { class: 'hint' }, 'A failed day is tried again every 10 minutes; check the mail server named in the error, or send it again from the End of day page.')
+      : null);
 }
 
 function card(key, value, label, detail, kind, share) {

@@ -1,5 +1,6 @@
-// Users (F-ADMIN): the list with filters, creating a user, and per user: role and area, disable or
-// enable, a new password, lifting a sign-in lock, deletion. Every guard the hub applies (last admin,
+// Users (F-ADMIN): the list with filters, creating a user, and per user: role and area, the e-mail
+// address the end-of-day summary goes to, disable or enable, a new password, lifting a sign-in
+// lock, deletion. Every guard the hub applies (last admin,
 // own role, a biller with open bills, a dispatcher's area and its seats, the password policy) comes
 // back as a sentence saying what to do (admin-words.js).
 
@@ -8,6 +9,7 @@ import { attempt } from './admin-words.js';
 
 const ROLES = [['DISPATCHER', 'Dispatcher'], ['BILLER', 'Biller'], ['ADMIN', 'Admin']];
 const PAGE = 50;
+const EMAIL_HINT = 'The end-of-day summary goes to admins and billers with an address.';
 
 export async function render(view, route) {
   const filters = { role: route.query.get('role') || '', area: route.query.get('area') || '',
@@ -22,11 +24,13 @@ export async function render(view, route) {
 
   const areaOptions = [['', '— no area —'], ...areas.map(a => [a.id, a.id + ' · ' + a.name + ' (' + a.dispatchers + '/' + a.maxDispatchers + ')'])];
 
-  const createForm = el('form', { id: 'user-create', class: 'form-grid', novalidate: true },
+  const createForm = el('form', { id: 'user-create', class: 'form-grid form-top', novalidate: true },
     field('User name', 'username', { required: true, maxlength: 64, autocomplete: 'off',
       hint: 'Letters, digits, ".", "_" or "-". Sign-in ignores upper/lower case.' }),
     field('Role', 'role', { type: 'select', value: 'DISPATCHER' }, ROLES),
     field('Area (dispatchers only)', 'area', { type: 'select', value: '' }, areaOptions),
+    field('E-mail (optional)', 'email', { type: 'email', maxlength: 254, autocomplete: 'off', id: 'create-email',
+      hint: EMAIL_HINT }),
     field('First password', 'password', { type: 'password', required: true, autocomplete: 'new-password',
       hint: 'At least 12 characters, three of: lower-case, upper-case, digits, symbols. Tell it to the person; they change it on "My account".' }),
     el('div', { class: 'form-actions' }, el('button', { type: 'submit', class: 'btn btn-primary', id: 'user-create-submit' }, 'Create user')));
@@ -34,11 +38,12 @@ export async function render(view, route) {
     e.preventDefault();
     const body = values(createForm);
     const made = await attempt(createForm.querySelector('button[type=submit]'), createBox,
-      () => api('POST', '/api/v1/users', body));
+      () => api('POST', '/api/v1/users', body), createForm);
     if (made) {
       toast('User ' + made.username + ' created.');
       createForm.reset();
-      fill(createBox, notice('ok', 'Created ' + made.username + ' (' + made.role.toLowerCase() + (made.area ? ', area ' + made.area : '') + ').'));
+      fill(createBox, notice('ok', 'Created ' + made.username + ' (' + made.role.toLowerCase() + (made.area ? ', area ' + made.area : '')
+        + (made.email ? ', e-mail ' + made.email : '') + ').'));
       createBox.firstChild.dataset.created = made.username;
       await reload();
       createForm.querySelector('[name=username]').focus();
@@ -96,6 +101,7 @@ export async function render(view, route) {
       { label: 'User', value: u => el('span', { class: 'code' }, u.username) },
       { label: 'Role', value: u => u.role.toLowerCase() },
       { label: 'Area', value: u => u.area || '–' },
+      { label: 'E-mail', value: u => u.email ? el('span', { class: 'email', 'data-email': u.email }, u.email) : '–' },
       { label: 'Status', value: u => u.disabled ? pill('disabled', 'bad') : pill('active', 'ok') },
       { label: 'Two-factor', value: u => u.totpEnabled ? 'on' : 'off' },
       { label: 'Changed', value: u => when(u.updatedAt) },
@@ -125,6 +131,21 @@ export async function render(view, route) {
           { area }));
       if (changed) {
         done('Saved ' + user.username + ': ' + (changed.role || role).toLowerCase() + (changed.area ? ', area ' + changed.area : '') + '.', changed);
+      }
+    });
+    const emailForm = el('form', { class: 'form-grid form-top', id: 'user-email-form', novalidate: true },
+      field('E-mail', 'email', { type: 'email', maxlength: 254, autocomplete: 'off', id: 'edit-email', value: user.email || '',
+        hint: EMAIL_HINT + ' Empty: no mail.' }),
+      el('div', { class: 'form-actions' }, el('button', { type: 'submit', class: 'btn', id: 'user-email-save' }, 'Save e-mail')));
+    emailForm.addEventListener('submit', async e => {
+      e.preventDefault();
+      // read the input itself: values() drops an empty field, and an empty address is how one is removed
+      const email = emailForm.querySelector('[name=email]').value.trim();
+      const changed = await attempt(emailForm.querySelector('button'), box,
+        () => api('PATCH', '/api/v1/users/' + encodeURIComponent(user.username), { email }), emailForm);
+      if (changed) {
+        done(changed.email ? 'Saved: ' + user.username + '\'s address is ' + changed.email + '.'
+          : user.username + ' has no e-mail address now.', { ...changed, email: changed.email || null });
       }
     });
     const passwordForm = el('form', { class: 'form-grid', id: 'user-password-form' },
@@ -199,6 +220,7 @@ export async function render(view, route) {
       box,
       el('div', { class: 'two-columns' },
         el('div', null, el('h3', null, 'Role and area'), roleForm),
+        el('div', null, el('h3', null, 'E-mail'), emailForm),
         el('div', null, el('h3', null, 'Password'), passwordForm)),
       el('div', { class: 'form-actions user-actions' }, toggle, unlock, remove)));
     editor.querySelector('#user-edit-title').focus();

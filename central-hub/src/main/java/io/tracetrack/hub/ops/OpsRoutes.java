@@ -7,6 +7,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.tracetrack.hub.auth.Access;
 import io.tracetrack.hub.auth.Caller;
+import io.tracetrack.hub.db.DbGate;
 import io.tracetrack.hub.db.HubDatabase;
 import io.tracetrack.hub.web.Http;
 import io.tracetrack.model.Role;
@@ -20,8 +21,8 @@ import java.util.Set;
 
 /**
  * {@code GET /metrics} (Prometheus text; scraped from inside the cluster, so unauthenticated like
- * {@code /health}), {@code GET /openapi} (the API's description), and {@code GET /api/v1/system/health} for admins: pool, memory, database size,
- * errors in the last hour.
+ * {@code /health}), {@code GET /openapi} (the API's description), and {@code GET /api/v1/system/health} for admins: pool, the
+ * admission queue in front of it, memory, database size, cache hit rates, errors in the last hour.
  */
 public final class OpsRoutes implements HttpService {
 
@@ -73,12 +74,23 @@ public final class OpsRoutes implements HttpService {
         "dialect", db.dialect().name(),
         "sizeBytes", db.sizeBytes(),
         "pool", Map.of("active", pool.getActiveConnections(), "idle", pool.getIdleConnections(),
-            "waiting", pool.getThreadsAwaitingConnection(), "max", db.pool().getMaximumPoolSize())));
+            "waiting", pool.getThreadsAwaitingConnection(), "max", db.pool().getMaximumPoolSize()),
+        "queue", queue(db.gate())));
     out.put("memory", Map.of("heapUsedBytes", heap.getUsed(), "heapMaxBytes", heap.getMax()));
     out.put("caches", metrics.cacheStats());
     out.put("errorsLastHour", metrics.errorsLastHour());
     out.put("uptimeSeconds", ManagementFactory.getRuntimeMXBean().getUptime() / 1000);
     Http.json(res, 200, out);
+  }
+
+  /**
+   * The admission queue as {@code /metrics} shows it ({@code hub_db_queue_*}): a request waits here
+   * before the pool, so a long queue or any timeouts (503 {@code DATABASE_BUSY}) mean the database
+   * is the bottleneck even while the pool itself shows nobody waiting.
+   */
+  private static Map<String, Object> queue(DbGate gate) {
+    return Map.of("waiting", gate.queueLength(), "admitted", gate.inUse(), "size", gate.size(),
+        "timeouts", gate.timeouts(), "deadlineSeconds", gate.deadline().toMillis() / 1000.0);
   }
 
 }

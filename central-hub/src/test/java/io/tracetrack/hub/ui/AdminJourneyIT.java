@@ -182,6 +182,10 @@ class AdminJourneyIT {
       b.waitFor("[data-health=pool]");
       b.waitFor("#health-docks [data-dock=DOCK-7]");
       assertThat(b.find("[data-health=database]").getText()).contains("Database size");
+      // no --smtp-host here: the page says the summary is not mailed and how to change that
+      b.waitFor("#health-mail[data-configured=false]");
+      assertThat(b.find("#health-mail").getText()).contains("No mail server configured").contains("--smtp-host");
+      b.waitFor("[data-health=queue]");
       b.screenshot("admin-health");
 
       // --- my account: two-factor set-up from the QR image and the key shown for typing in

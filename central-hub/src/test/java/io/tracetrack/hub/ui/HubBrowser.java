@@ -10,6 +10,7 @@ import java.util.Map;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.logging.LogEntry;
@@ -32,6 +33,9 @@ public final class HubBrowser implements AutoCloseable {
     this.hub = hub;
     this.browser = browser;
     this.wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+    // pages redraw a box after a change (a user's editor, say): one found a moment ago may be gone
+    // when its text is read, which means "look again", not a failure
+    this.wait.ignoring(StaleElementReferenceException.class);
   }
 
   /** A hub and a desktop-sized browser; skipped (not failed) where Chromium is not installed. */

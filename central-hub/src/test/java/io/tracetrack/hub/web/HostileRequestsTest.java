@@ -201,6 +201,12 @@ abstract class HostileRequestsTest {
     assertThat(health.get("database").get("pool").get("max").asInt()).isPositive();
     assertThat(health.get("database").get("sizeBytes").asLong()).isPositive();
     assertThat(health.has("errorsLastHour")).isTrue();
+    // the admission queue in front of the pool, as /metrics has it (hub_db_queue_*)
+    var queue = health.get("database").get("queue");
+    assertThat(queue.get("size").asInt()).isEqualTo(health.get("database").get("pool").get("max").asInt());
+    assertThat(queue.get("waiting").asInt()).isZero();
+    assertThat(queue.get("timeouts").asLong()).isZero();
+    assertThat(queue.get("deadlineSeconds").asDouble()).isPositive();
   }
 
   @Test
