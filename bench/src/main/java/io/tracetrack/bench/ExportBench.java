@@ -244,7 +244,7 @@ final class ExportBench {
     StringBuilder md = new StringBuilder("## Export of 1.8 M bags, CSV and XLSX (issue #8)\n\n");
     md.append("Command: `./tracetrack bench export` (`--parents N`, `--csv-runs N`, `--xlsx-runs N`)  \n");
     md.append("Run: ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME.withLocale(Locale.ROOT)))
-        .append(", ").append(Runtime.getRuntime().availableProcessors()).append(" cores (shared with other builds: figures are noisy), Java ")
+        .append(", ").append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ")
         .append(Runtime.version()).append(", PostgreSQL 18 (embedded binaries, fsync on), the hub as its own process with `-Xmx")
         .append(HEAP).append("`, client on the same machine\n\n");
     md.append(String.format(Locale.ROOT, "Loaded %,d bags with COPY in %.1f s. Ceiling: PostgreSQL's `COPY (select * from bag order by code) "
