@@ -57,28 +57,12 @@ final class ImportBills {
   BillRow parse(ImportReader.Row row, int[] at, ImportService.Issues issues) {
     int n = row.number();
     BillRow failed = new BillRow(n, null, null, null, null, null, null, null);
-    if (row.tooManyColumns()) {
-      issues.error(n, null, ErrorCode.IMPORT_CELL_INVALID, "the row has cells beyond the header's columns", null);
+    String[] cell = ImportService.cells(row, at, COLUMNS, issues);
+    if (cell == null) {
       return failed;
     }
-    String[] cell = new String[COLUMNS.size()];
     for (int c = 0; c < cell.length; c++) {
-      int i = at[c];
-      if (i < 0 || i >= row.cells().length) {
-        continue;
-      }
-      String v = row.cells()[i];
-      if (row.formula()[i] || ImportReader.startsLikeFormula(v)) {
-        issues.error(n, COLUMNS.get(c), ErrorCode.IMPORT_FORMULA_CELL,
-            "a formula (or a cell starting with = + - @) is not imported; type the value itself", v);
-        return failed;
-      }
-      if (row.tooLong()[i]) {
-        issues.error(n, COLUMNS.get(c), ErrorCode.IMPORT_CELL_INVALID,
-            "the cell is longer than " + ImportReader.MAX_CELL + " characters", v);
-        return failed;
-      }
-      cell[c] = v == null || v.isBlank() ? null : v.strip();
+      cell[c] = cell[c] == null ? null : cell[c].strip();
     }
     if (cell[0] == null) {
       issues.error(n, "bill_id", ErrorCode.IMPORT_CELL_INVALID, "the bill id is missing", null);

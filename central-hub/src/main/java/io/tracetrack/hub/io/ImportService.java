@@ -254,28 +254,9 @@ public final class ImportService {
   /** The row's own checks: cells, grammar, type, parent code. */
   private BagRow parse(ImportReader.Row row, int[] at, Issues issues) {
     int n = row.number();
-    if (row.tooManyColumns()) {
-      issues.error(n, null, ErrorCode.IMPORT_CELL_INVALID, "the row has cells beyond the header's columns", null);
+    String[] cell = cells(row, at, BAG_COLUMNS, issues);
+    if (cell == null) {
       return new BagRow(n, null, null, null, null, null);
-    }
-    String[] cell = new String[BAG_COLUMNS.size()];
-    for (int c = 0; c < cell.length; c++) {
-      int i = at[c];
-      if (i < 0 || i >= row.cells().length) {
-        continue;
-      }
-      String v = row.cells()[i];
-      if (row.formula()[i] || ImportReader.startsLikeFormula(v)) {
-        issues.error(n, BAG_COLUMNS.get(c), ErrorCode.IMPORT_FORMULA_CELL,
-            "a formula (or a cell starting with = + - @) is not imported; type the value itself", v);
-        return new BagRow(n, null, null, null, null, null);
-      }
-      if (row.tooLong()[i]) {
-        issues.error(n, BAG_COLUMNS.get(c), ErrorCode.IMPORT_CELL_INVALID,
-            "the cell is longer than " + ImportReader.MAX_CELL + " characters", v);
-        return new BagRow(n, null, null, null, null, null);
-      }
-      cell[c] = v == null || v.isBlank() ? null : v;
     }
     String raw = cell[0];
     if (raw == null) {
@@ -569,6 +550,39 @@ public final class ImportService {
   private static final int LOG_CHUNK = 5_000;
 
   /** Errors and warnings by row; the JSON lists the first {@link ImportReport#LISTED}. */
+  /**
+   * The row's cells in {@code columns} order (blank → null), or null when the row failed the
+   * checks every import makes of a cell (cells past the header, a formula, too long), each
+   * recorded in {@code issues}: both the bags and the bills file read their rows through this.
+   */
+  static String[] cells(ImportReader.Row row, int[] at, List<String> columns, Issues issues) {
+    int n = row.number();
+    if (row.tooManyColumns()) {
+      issues.error(n, null, ErrorCode.IMPORT_CELL_INVALID, "the row has cells beyond the header's columns", null);
+      return null;
+    }
+    String[] cell = new String[columns.size()];
+    for (int c = 0; c < cell.length; c++) {
+      int i = at[c];
+      if (i < 0 || i >= row.cells().length) {
+        continue;
+      }
+      String v = row.cells()[i];
+      if (row.formula()[i] || ImportReader.startsLikeFormula(v)) {
+        issues.error(n, columns.get(c), ErrorCode.IMPORT_FORMULA_CELL,
+            "a formula (or a cell starting with = + - @) is not imported; type the value itself", v);
+        return null;
+      }
+      if (row.tooLong()[i]) {
+        issues.error(n, columns.get(c), ErrorCode.IMPORT_CELL_INVALID,
+            "the cell is longer than " + ImportReader.MAX_CELL + " characters", v);
+        return null;
+      }
+      cell[c] = v == null || v.isBlank() ? null : v;
+    }
+    return cell;
+  }
+
   static final class Issues {
     final List<ImportReport.Issue> errors = new ArrayList<>();
     final List<ImportReport.Issue> warnings = new ArrayList<>();

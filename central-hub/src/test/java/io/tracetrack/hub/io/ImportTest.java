@@ -313,9 +313,14 @@ abstract class ImportTest {
 
   @Test
   void bodiesPastTheLimits_areRefused_importsAt32MB_otherRoutesAtTheOldLimit() throws Exception {
-    byte[] big = new byte[(int) ImportRoutes.DEFAULT_MAX_BYTES + 1];
-    java.util.Arrays.fill(big, (byte) 'C');
-    assertProblem(post("?mode=dry-run", "text/csv", big, "admin"), 413, "BODY_TOO_LARGE");
+    // Headers only, as below: a client that sends the 32 MB anyway races the server's early 413
+    // and close (HttpClient then sees the connection end before any answer: a flaky test).
+    io.tracetrack.web.testing.RawHttp.Answer big = io.tracetrack.web.testing.RawHttp.send(server.hub.server().port(),
+        "POST /api/v1/imports/bags?mode=dry-run HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/csv\r\nAuthorization: Bearer "
+            + server.adminToken() + "\r\nContent-Length: " + (ImportRoutes.DEFAULT_MAX_BYTES + 1) + "\r\n\r\n");
+    assertThat(big.status()).isEqualTo(413);
+    assertThat(big.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(big.body()).contains("BODY_TOO_LARGE");
     // the server reads 32 MB now, for imports only: a bag's JSON body past 256 KB is still refused unread
     // Only the headers are sent: the answer must come before any of the 300 KB is read. (A client
     // that sends the body anyway may see the connection closed under its feet instead of the 413,
