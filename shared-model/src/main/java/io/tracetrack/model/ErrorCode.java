@@ -264,6 +264,18 @@ public enum ErrorCode {
    * snapshot ({@code GET /api/v1/sync/snapshot}) and follow on from there, never skip the gap.
    */
   SNAPSHOT_REQUIRED(410),
+  /**
+   * A pushed op reuses a {@code seq} under which the hub already holds a different op of this edge:
+   * the dock was restored from a backup, or its data folder was copied. Nothing changed; the dock
+   * moves its unsent ops past the hub's last seq and sends them again. Never taken as a duplicate.
+   */
+  SEQ_REUSED(409),
+  /** An enrolment names an edge id the hub has bound to another dock (a copied data folder, say). */
+  EDGE_ID_TAKEN(409),
+  /** A pushed op names a bag of another dispatch area than the dock's: refused as at the API. */
+  BAG_IN_OTHER_AREA(409),
+  /** A pushed op's actor is a hub user who may not sign in at this dock (an admin, a biller, another area's dispatcher). */
+  ACTOR_NOT_ALLOWED(409),
   /** No conflict has this id. */
   CONFLICT_NOT_FOUND(404),
   /** The conflict was already resolved or dismissed. */

@@ -152,6 +152,9 @@ public final class WireCodec {
       g.writeNumberField("v", VERSION);
       g.writeNumberField("lastSeq", reply.lastSeq());
       g.writeStringField("hubTime", reply.hubTime().toString());
+      if (reply.logPosition() != null) {
+        g.writeNumberField("logPosition", reply.logPosition());
+      }
       g.writeArrayFieldStart("outcomes");
       for (OpOutcome o : reply.outcomes()) {
         g.writeStartObject();
@@ -193,7 +196,11 @@ public final class WireCodec {
         throw invalid(e.getMessage());
       }
     }
-    return new PushReply(longField(root, "lastSeq"), instantField(root, "hubTime"), outcomes);
+    Long position = root.hasNonNull("logPosition") ? longField(root, "logPosition") : null;
+    if (position != null && position < 0) {
+      throw invalid("logPosition must not be negative");
+    }
+    return new PushReply(longField(root, "lastSeq"), instantField(root, "hubTime"), outcomes, position);
   }
 
   // ---------------------------------------------------------------- pull

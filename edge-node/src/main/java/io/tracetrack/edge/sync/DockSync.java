@@ -16,7 +16,7 @@ public final class DockSync {
   private static final Logger LOG = Logger.getLogger(DockSync.class.getName());
 
   private final SyncStore store;
-  private final HubClient hub;
+  private final HubApi hub;
   private final SyncWorker worker;
   private final Executor background;
 
@@ -24,7 +24,7 @@ public final class DockSync {
    * @param worker the running worker (for bootstrap progress), or null
    * @param background where the hub is told of an acknowledgement, off the request thread
    */
-  public DockSync(SyncStore store, HubClient hub, SyncWorker worker, Executor background) {
+  public DockSync(SyncStore store, HubApi hub, SyncWorker worker, Executor background) {
     this.store = store;
     this.hub = hub;
     this.worker = worker;

@@ -34,7 +34,7 @@ import java.util.zip.GZIPInputStream;
  * bytes that are not the hub's JSON), which is worth retrying later. Nothing here throws for the
  * network; the worker decides about retries.
  */
-public final class HubClient {
+public final class HubClient implements HubApi {
 
   /** Longest problem or reply body read into memory; a sync reply of 1,000 outcomes is far below. */
   private static final int MAX_BODY_CHARS = 8 * 1024 * 1024;
@@ -61,33 +61,6 @@ public final class HubClient {
     }
   }
 
-  /** What a call came to. */
-  public sealed interface Result<T> {
-    record Ok<T>(T value) implements Result<T> {}
-
-    /**
-     * The hub refused the call (a 4xx but 429, with its problem code): a revoked dock
-     * ({@code DOCK_REVOKED}), a credential it does not know ({@code UNAUTHENTICATED}), a request it
-     * cannot read. Sending the same again will not help.
-     */
-    record Refused<T>(int status, String code, String detail) implements Result<T> {
-      /** The credential itself is no good: the dock must be enrolled again. */
-      public boolean credentialRefused() {
-        return ErrorCode.DOCK_REVOKED.name().equals(code) || ErrorCode.UNAUTHENTICATED.name().equals(code);
-      }
-    }
-
-    /** No usable answer: worth trying again later, nothing was lost. */
-    record Unreachable<T>(String why) implements Result<T> {}
-  }
-
-  /** A change page, or the hub saying it no longer holds the cursor asked for. */
-  public sealed interface Pulled {
-    record Page(ChangePage page) implements Pulled {}
-
-    record SnapshotRequired(String detail) implements Pulled {}
-  }
-
   private final URI hub;
   private final String edgeId;
   private final String credential;
@@ -111,11 +84,13 @@ public final class HubClient {
     return new HubClient(URI.create(stored.hub()), stored.edgeId(), stored.credential(), http, timeouts);
   }
 
+  @Override
   public URI hub() {
     return hub;
   }
 
   /** {@code POST /api/v1/sync/push}. */
+  @Override
   public Result<PushReply> push(PushBatch batch) {
     HttpRequest req = request("/api/v1/sync/push", timeouts.push())
         .header("Content-Type", "application/json")
@@ -127,6 +102,7 @@ public final class HubClient {
    * {@code GET /api/v1/sync/changes}: entries after {@code after}; with {@code waitMs > 0} the hub
    * holds the call until something new commits or the wait ends.
    */
+  @Override
   public Result<Pulled> changes(long after, int limit, int waitMs) {
     HttpRequest req = request(String.format(Locale.ROOT, "/api/v1/sync/changes?after=%d&limit=%d&waitMs=%d", after, limit,
         waitMs), Duration.ofMillis(waitMs).plus(timeouts.pollMargin())).GET().build();
@@ -146,6 +122,7 @@ public final class HubClient {
    *
    * @return the number of lines taken
    */
+  @Override
   public Result<Long> snapshot(Consumer<SnapshotLine> lines) {
     HttpRequest req = request("/api/v1/sync/snapshot", timeouts.push()).header("Accept-Encoding", "gzip").GET().build();
     HttpResponse<InputStream> res;
@@ -209,6 +186,7 @@ public final class HubClient {
   }
 
   /** {@code POST /api/v1/sync/conflicts/{id}/ack}: someone at this dock saw the conflict. */
+  @Override
   public Result<Long> ack(long conflictId) {
     HttpRequest req = request("/api/v1/sync/conflicts/" + conflictId + "/ack", timeouts.push())
         .POST(HttpRequest.BodyPublishers.noBody()).build();

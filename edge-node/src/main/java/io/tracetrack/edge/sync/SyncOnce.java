@@ -26,7 +26,7 @@ public final class SyncOnce {
 
   private SyncOnce() {}
 
-  public static Outcome run(SyncStore store, HubClient hub, Clock clock, String version, Consumer<String> console) {
+  public static Outcome run(SyncStore store, HubApi hub, Clock clock, String version, Consumer<String> console) {
     SyncSteps steps = new SyncSteps(store, hub, clock, version, console);
     SyncSteps.Pushed pushed;
     switch (steps.pushAll()) {
@@ -57,7 +57,7 @@ public final class SyncOnce {
    * Only the push half: everything pending, as the worker's push loop sends it; {@code pulled} is
    * 0. For a caller that times the halves apart (the benchmark).
    */
-  public static Outcome push(SyncStore store, HubClient hub, Clock clock, String version) {
+  public static Outcome push(SyncStore store, HubApi hub, Clock clock, String version) {
     SyncSteps steps = new SyncSteps(store, hub, clock, version, line -> { });
     return switch (steps.pushAll()) {
       case HubClient.Result.Ok<SyncSteps.Pushed>(SyncSteps.Pushed p) -> {

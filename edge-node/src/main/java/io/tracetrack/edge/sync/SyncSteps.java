@@ -49,13 +49,13 @@ final class SyncSteps {
   }
 
   private final SyncStore store;
-  private final HubClient hub;
+  private final HubApi hub;
   private final Clock clock;
   private final String version;
   private final Consumer<String> console;
   private volatile SyncStore.Progress bootstrap;
 
-  SyncSteps(SyncStore store, HubClient hub, Clock clock, String version, Consumer<String> console) {
+  SyncSteps(SyncStore store, HubApi hub, Clock clock, String version, Consumer<String> console) {
     this.store = Objects.requireNonNull(store, "store");
     this.hub = Objects.requireNonNull(hub, "hub");
     this.clock = Objects.requireNonNull(clock, "clock");

@@ -67,7 +67,7 @@ public final class SyncWorker implements AutoCloseable {
    * @param random the jitter's source (a seeded one in tests)
    * @param console where bootstrap progress goes (the serving dock's standard output)
    */
-  public SyncWorker(SyncStore store, HubClient hub, Clock clock, String version, RandomGenerator random, Sleeper sleeper,
+  public SyncWorker(SyncStore store, HubApi hub, Clock clock, String version, RandomGenerator random, Sleeper sleeper,
       Duration tick, Consumer<String> console) {
     this.steps = new SyncSteps(store, hub, clock, version, console);
     this.pushBackoff = Backoff.standard(random);
@@ -77,7 +77,7 @@ public final class SyncWorker implements AutoCloseable {
   }
 
   /** A worker that really sleeps, with the default tick. */
-  public static SyncWorker standard(SyncStore store, HubClient hub, Clock clock, String version, Consumer<String> console) {
+  public static SyncWorker standard(SyncStore store, HubApi hub, Clock clock, String version, Consumer<String> console) {
     return new SyncWorker(store, hub, clock, version, RandomGenerator.getDefault(), Thread::sleep, DEFAULT_TICK, console);
   }
 
