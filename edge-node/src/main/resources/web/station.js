@@ -877,6 +877,13 @@
     }
     setSyncItem(el.syncBootstrap, bootText);
     setSyncItem(el.syncError, enrolled && !online ? shortText(stringOrNull(s.lastError) || '', 160) : '');
+    // a change this dock could not read: scanning and pushing go on; a snapshot repairs it
+    const pullError = isObject(s.pullError) ? s.pullError : null;
+    setSyncItem(el.syncPullError, enrolled && pullError
+      ? shortText(`Hub change ${typeof pullError.position === 'number' ? pullError.position : '?'} could not be read `
+        + `(${stringOrNull(pullError.reason) || 'unknown reason'}); scans still sync, reloading hub data`, 200)
+      : '');
+    setSyncItem(el.syncNotice, enrolled ? shortText(stringOrNull(s.notice) || '', 200) : '');
   }
 
   /** One line per conflict: what was refused and why, the bags, the other dock, when; and the button. */
@@ -1099,6 +1106,8 @@
       syncLast: 'sync-last',
       syncBootstrap: 'sync-bootstrap',
       syncError: 'sync-error',
+      syncPullError: 'sync-pull-error',
+      syncNotice: 'sync-notice',
       conflictsPanel: 'conflicts-panel',
       conflicts: 'conflicts',
     };

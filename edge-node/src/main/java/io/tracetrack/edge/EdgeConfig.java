@@ -37,6 +37,8 @@ import java.util.regex.Pattern;
  * @param enrollmentCode the one-time code an admin got for this dock ({@code enroll}), or {@code null}
  * @param once {@code sync}: one push and pull, then exit (the only way {@code sync} runs so far;
  *     {@code serve} runs the continuous worker by itself)
+ * @param resnapshot {@code sync --resnapshot}: load a whole snapshot of the hub first (a replica that
+ *     skipped an unreadable change, or one an operator distrusts), then sync once
  */
 public record EdgeConfig(
     String command,
@@ -55,7 +57,8 @@ public record EdgeConfig(
     List<String> allowedHosts,
     java.net.URI hub,
     String enrollmentCode,
-    boolean once) {
+    boolean once,
+    boolean resnapshot) {
 
   public static final int DEFAULT_PORT = 8081;
   public static final String DEFAULT_BIND = "127.0.0.1";
@@ -90,7 +93,8 @@ public record EdgeConfig(
       new Flag("--hub", "EDGE_HUB", true, "enroll: the hub's base URL, http(s)://host[:port]"),
       new Flag("--code", "EDGE_ENROLLMENT_CODE", true, "enroll: the one-time enrolment code an admin got for this dock"),
       new Flag("--password-stdin", null, false, "users add/passwd: read the password from standard input"),
-      new Flag("--once", null, false, "sync: push everything pending, pull everything new, print one JSON line, exit"));
+      new Flag("--once", null, false, "sync: push everything pending, pull everything new, print one JSON line, exit"),
+      new Flag("--resnapshot", null, false, "sync: load a whole snapshot of the hub first, then sync once (implies --once)"));
 
   /** The text of {@code --help}. */
   public static String usage() {
@@ -108,6 +112,7 @@ public record EdgeConfig(
           java -jar edge-node.jar status                       edge id, dock, pending ops, last seq, hub, enrolled
           java -jar edge-node.jar enroll --hub URL --code CODE   enrol this dock with the hub (exit 77: code refused, 69: hub unreachable)
           java -jar edge-node.jar sync --once                  push pending ops, pull new changes, print one JSON line
+          java -jar edge-node.jar sync --resnapshot            the same, after loading a whole snapshot of the hub
                                                                (exit 69: hub unreachable, 77: credential refused, 78: not enrolled)
 
         Flags (environment variable in brackets):
@@ -129,6 +134,7 @@ public record EdgeConfig(
     List<String> positional = new ArrayList<>();
     boolean passwordStdin = false;
     boolean once = false;
+    boolean resnapshot = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (arg.equals("--help") || arg.equals("-h")) {
@@ -151,6 +157,9 @@ public record EdgeConfig(
           throw usageError(name + " takes no value");
         }
         if (flag.name().equals("--once")) {
+          once = true;
+        } else if (flag.name().equals("--resnapshot")) {
+          resnapshot = true;
           once = true;
         } else {
           passwordStdin = true;
@@ -179,7 +188,7 @@ public record EdgeConfig(
       throw usageError("unknown command '" + command + "' (serve, scan, users, status, enroll, sync)");
     }
     if (command.equals("sync") && !once) {
-      throw usageError("sync runs only as 'sync --once' (a serving dock syncs by itself)");
+      throw usageError("sync runs only as 'sync --once' or 'sync --resnapshot' (a serving dock syncs by itself)");
     }
     CodeGrammar grammar;
     try {
@@ -208,13 +217,14 @@ public record EdgeConfig(
         allowedHosts(values.get("--allowed-hosts")),
         hub(values.get("--hub")),
         code(values.get("--code")),
-        once);
+        once,
+        resnapshot);
   }
 
   private static EdgeConfig helpConfig() {
     return new EdgeConfig("help", List.of(), Path.of(DEFAULT_DATA), DEFAULT_BIND, DEFAULT_PORT, null, "terminal", null,
         CodeGrammar.defaults(), BounceFilter.DEFAULT_WINDOW, Duration.ofMinutes(10), Duration.ofSeconds(5), false, List.of(),
-        null, null, false);
+        null, null, false, false);
   }
 
   private static Flag flag(String name) {

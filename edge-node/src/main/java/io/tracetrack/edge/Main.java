@@ -272,7 +272,12 @@ public final class Main {
       DeviceCredential.Stored enrolled = enrolment(config).orElseThrow(() -> new StartupException(ExitCode.CONFIG,
           "the data folder " + config.dataDir() + " is not enrolled with a hub: run enroll --hub URL --code CODE first"));
       HubClient hub = HubClient.of(enrolled, timeouts);
-      SyncOnce.Outcome outcome = SyncOnce.run(stores.apply(db), hub, clock, version(), line -> System.err.println(line));
+      SyncStore store = stores.apply(db);
+      if (config.resnapshot()) {
+        // by hand: the next pull loads a whole snapshot (and clears a pull error when it loads cleanly)
+        store.requireSnapshot();
+      }
+      SyncOnce.Outcome outcome = SyncOnce.run(store, hub, clock, version(), line -> System.err.println(line));
       return switch (outcome) {
         case SyncOnce.Outcome.Done d -> {
           Map<String, Object> out = new LinkedHashMap<>();
@@ -340,6 +345,9 @@ public final class Main {
             + "; the code is used up: ask the admin for a new one once this is fixed", e);
       }
       EdgeIdentity.Adoption adoption = EdgeIdentity.adoptHub(db, config.hub().toString(), enrolled.dock(), clock);
+      if (adoption instanceof EdgeIdentity.Adoption.Adopted && enrolled.area() != null) {
+        EdgeIdentity.recordArea(db, enrolled.area());
+      }
       if (adoption instanceof EdgeIdentity.Adoption.OtherDock) {
         DeviceCredential.remove(config.dataDir());
       }

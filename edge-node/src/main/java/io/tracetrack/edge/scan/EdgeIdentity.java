@@ -75,10 +75,16 @@ public final class EdgeIdentity {
    * @param openConflicts this dock's conflicts nobody here has acknowledged yet
    * @param lastError why the last attempt to reach the hub failed, or {@code null}
    * @param bootstrap the snapshot being loaded right now ({@code loaded} of {@code total} rows), or {@code null}
+   * @param pullError the change-log entry this dock could not read and skipped ({@code position},
+   *     {@code reason}), or {@code null} when all is well; a snapshot that loads cleanly clears it
+   * @param pullErrorsTotal entries skipped as unreadable since the data folder was made
+   * @param restoreDetectedAt when the dock found it had been restored from a backup, or {@code null}
+   * @param notice the latest sentence for an operator that is not an error, or {@code null}
    */
   public record Status(String edgeId, String dock, long pendingOps, long lastSeq, Hlc hlc, boolean usersFromHub,
       String hub, boolean enrolled, boolean online, Instant lastSyncAt, Long oldestPendingAgeMs, int openConflicts,
-      String lastError, SyncStore.Progress bootstrap) {}
+      String lastError, SyncStore.Progress bootstrap, SyncStore.PullError pullError, long pullErrorsTotal,
+      Instant restoreDetectedAt, String notice) {}
 
   /** The status of a dock without sync (not enrolled, or a command that runs no worker). */
   public static Status status(EdgeDatabase db, Instant now) {
@@ -100,7 +106,7 @@ public final class EdgeIdentity {
           .orderBy(OUTBOX.SEQ.asc()).limit(1).fetchOptional(OUTBOX.CREATED_AT).orElse(null);
       return new Status(meta.edgeId(), meta.dock(), meta.lastSeq() - row.value1(), meta.lastSeq(), meta.hlc(),
           meta.usersFromHub(), row.value2(), row.value3() != null, false, null,
-          oldest == null ? null : Math.max(0, now.toEpochMilli() - oldest), 0, null, null);
+          oldest == null ? null : Math.max(0, now.toEpochMilli() - oldest), 0, null, null, null, 0, null, null);
     });
     if (sync.isEmpty()) {
       return local;
@@ -108,7 +114,13 @@ public final class EdgeIdentity {
     SyncStore.SyncStatus s = sync.get();
     return new Status(local.edgeId(), local.dock(), s.pendingOps(), local.lastSeq(), local.hlc(), local.usersFromHub(),
         s.hub() != null ? s.hub() : local.hub(), true, s.online(), s.lastSyncAt(), s.oldestPendingAgeMs(),
-        s.openConflicts(), s.lastError(), bootstrap.orElse(null));
+        s.openConflicts(), s.lastError(), bootstrap.orElse(null), s.pullError(), s.pullErrorsTotal(),
+        s.restoreDetectedAt(), s.notice());
+  }
+
+  /** Keeps the dock's area as the hub named it (enrolment): scans onto another area's parents are refused. */
+  public static void recordArea(EdgeDatabase db, String area) {
+    db.write(dsl -> dsl.update(EDGE_META).set(EDGE_META.AREA, area).where(EDGE_META.ID.eq(1)).execute());
   }
 
   /** Whether the edge may take on the dock name the hub enrolled it as. */

@@ -201,6 +201,10 @@ public final class ScanService {
       Rejection r = Rejection.of(ErrorCode.NO_PARENT, "Scan a parent bag first; " + child + " was not linked");
       return new Step(rejected(child, ScanResult.Kind.CHILD, null, r, tx, next, now), next);
     }
+    Optional<Rejection> otherArea = otherArea(tx, state.parent(), child + " was not linked");
+    if (otherArea.isPresent()) {
+      return new Step(rejected(child, ScanResult.Kind.CHILD, null, otherArea.get(), tx, next, now), next);
+    }
     Op op = new Op.Link(state.parent(), child);
     Decision decision = reconciler.decide(op, tx);
     if (decision instanceof Decision.Rejected r) {
@@ -227,6 +231,10 @@ public final class ScanService {
     if (tooOld.isPresent()) {
       return new Step(rejected(code, ScanResult.Kind.COMMAND, StationCommand.UNDO, tooOld.get(), tx, next, now), next);
     }
+    Optional<Rejection> otherArea = otherArea(tx, link.parent(), link.child() + " stays on it");
+    if (otherArea.isPresent()) {
+      return new Step(rejected(code, ScanResult.Kind.COMMAND, StationCommand.UNDO, otherArea.get(), tx, next, now), next);
+    }
     Op op = new Op.Unlink(link.parent(), link.child(), Op.UnlinkReason.UNDO);
     Decision decision = reconciler.decide(op, tx);
     if (decision instanceof Decision.Rejected r) {
@@ -246,6 +254,11 @@ public final class ScanService {
     if (state.parent() == null) {
       Rejection r = Rejection.of(ErrorCode.NO_PARENT, "No parent to finish; scan a parent bag first");
       return new Step(rejected(code, ScanResult.Kind.COMMAND, StationCommand.FINISH, r, tx, state, now), state);
+    }
+    Optional<Rejection> otherArea = otherArea(tx, state.parent(), "it was not finished");
+    if (otherArea.isPresent()) {
+      return new Step(rejected(code, ScanResult.Kind.COMMAND, StationCommand.FINISH, otherArea.get(), tx, state, now),
+          state.withoutPendingFinish());
     }
     ParentFacts facts = tx.bag(state.parent()).orElseThrow().asParent();
     // a pending finish without its count (asked before the count was kept) is asked again
@@ -300,6 +313,16 @@ public final class ScanService {
     String message = state.parent() == null ? "Parent mode: scan a parent bag" : "Left " + state.parent() + "; scan a parent bag";
     return new Step(ScanResult.accepted(code, ScanResult.Kind.COMMAND, StationCommand.CANCEL, message,
         ScanResult.Progress.NONE, now, null), state.withParent(null));
+  }
+
+  /**
+   * A parent the replica knows to be of another area than this dock's is refused here already, as
+   * the hub would refuse the op (BAG_IN_OTHER_AREA): a dock works only on its own area's bags. An
+   * unknown area (an older hub, a bag only this dock has seen) is allowed.
+   */
+  private static Optional<Rejection> otherArea(StoreTx tx, String parent, String consequence) {
+    return tx.otherArea(parent).map(area -> Rejection.of(ErrorCode.BAG_IN_OTHER_AREA, parent + " belongs to area " + area
+        + ", not this dock's area " + tx.dockArea() + "; " + consequence, parent));
   }
 
   private static Long seqOf(OpEnvelope envelope) {

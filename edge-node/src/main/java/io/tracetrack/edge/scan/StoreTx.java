@@ -2,6 +2,7 @@ package io.tracetrack.edge.scan;
 
 import static io.tracetrack.edge.db.jooq.Tables.BAG;
 import static io.tracetrack.edge.db.jooq.Tables.EDGE_META;
+import static io.tracetrack.edge.db.jooq.Tables.HUB_BAG;
 import static io.tracetrack.edge.db.jooq.Tables.OUTBOX;
 import static io.tracetrack.edge.db.jooq.Tables.SCAN_LOG;
 import static io.tracetrack.edge.db.jooq.Tables.STATION;
@@ -59,6 +60,24 @@ final class StoreTx implements StateView {
         .fetchOne(r -> new BagFacts(r.getString(1), BagRole.valueOf(r.getString(2)),
             r.getObject(3) == null ? null : r.getInt(3), r.getInt(4), r.getInt(5), r.getObject(6) != null,
             r.getString(7), r.getInt(8) != 0)));
+  }
+
+  /**
+   * The area of {@code code} when the replica knows it to be another than this dock's: a bag the
+   * hub said is of area SOUTH, at a dock of area NORTH. Empty when either area is unknown (an older
+   * hub, a bag only this dock knows) or they are the same.
+   */
+  Optional<String> otherArea(String code) {
+    return queries.statement("bag.otherArea", d -> d.select(HUB_BAG.AREA).from(HUB_BAG).crossJoin(EDGE_META)
+            .where(HUB_BAG.CODE.eq(param("code", String.class))).and(EDGE_META.ID.eq(1))
+            .and(HUB_BAG.AREA.isNotNull()).and(EDGE_META.AREA.isNotNull()).and(HUB_BAG.AREA.ne(EDGE_META.AREA)))
+        .set("code", code)
+        .fetchOne(r -> r.getString(1));
+  }
+
+  /** This dock's area as the hub said (enrolment, hello), or null. */
+  String dockArea() {
+    return dsl.select(EDGE_META.AREA).from(EDGE_META).where(EDGE_META.ID.eq(1)).fetchOne(EDGE_META.AREA);
   }
 
   /** Identity, and the last seq and HLC stamp: the outbox's last row, or the floors if it is empty. */

@@ -13,7 +13,12 @@ import java.util.random.RandomGenerator;
 public final class Backoff {
 
   public static final Duration BASE = Duration.ofSeconds(1);
-  public static final Duration CAP = Duration.ofSeconds(60);
+  /**
+   * The longest wait after a failure to reach the hub: a dock must be back within seconds of the
+   * hub (after a partition heals, every dock converges within 5 s). Refusals wait far longer
+   * ({@link SyncWorker#REFUSED_PAUSE}), and a hub that asks for a pause (Retry-After) gets it.
+   */
+  public static final Duration CAP = Duration.ofSeconds(3);
 
   private final long baseMs;
   private final long capMs;
@@ -29,7 +34,7 @@ public final class Backoff {
     this.random = Objects.requireNonNull(random, "random");
   }
 
-  /** The default backoff: 1 s base, 60 s cap. */
+  /** The default backoff: 1 s base, 3 s cap. */
   public static Backoff standard(RandomGenerator random) {
     return new Backoff(BASE, CAP, random);
   }

@@ -33,8 +33,16 @@ public interface HubApi {
       }
     }
 
-    /** No usable answer: worth trying again later, nothing was lost. */
-    record Unreachable<T>(String why) implements Result<T> {}
+    /**
+     * No usable answer: worth trying again later, nothing was lost.
+     *
+     * @param retryAfter how long the hub asked to be left alone (Retry-After of a 429 or 503), or null
+     */
+    record Unreachable<T>(String why, java.time.Duration retryAfter) implements Result<T> {
+      public Unreachable(String why) {
+        this(why, null);
+      }
+    }
   }
 
   /** A change page, or the hub saying it no longer holds the cursor asked for. */
@@ -42,7 +50,22 @@ public interface HubApi {
     record Page(ChangePage page) implements Pulled {}
 
     record SnapshotRequired(String detail) implements Pulled {}
+
+    /**
+     * The hub answered, but not with a page this dock can read (an unreadable entry broke the
+     * page's JSON): the hub's fault, not the network's. The dock reports it as a pull error at its
+     * cursor and recovers through a snapshot.
+     */
+    record Unreadable(String reason) implements Pulled {}
   }
+
+  /**
+   * The hub's {@code GET /api/v1/sync/hello}: who it takes this dock for.
+   *
+   * @param area the dock's area, or null
+   * @param lastSeq the last seq the hub holds from this edge, or null from a hub that does not say
+   */
+  record Hello(String dock, String area, String edgeId, java.time.Instant hubTime, Long lastSeq) {}
 
   /** The hub this talks to (for messages). */
   URI hub();
@@ -58,4 +81,12 @@ public interface HubApi {
 
   /** {@code POST /api/v1/sync/conflicts/{id}/ack}. */
   Result<Long> ack(long conflictId);
+
+  /**
+   * {@code GET /api/v1/sync/hello}: called when the worker starts and when the hub is reachable
+   * again. A hub without it answers 404 (a refusal the caller takes as "nothing to learn").
+   */
+  default Result<Hello> hello() {
+    return new Result.Refused<>(404, ErrorCode.NOT_FOUND.name(), "this hub has no hello");
+  }
 }

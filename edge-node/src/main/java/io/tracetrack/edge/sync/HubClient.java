@@ -106,7 +106,16 @@ public final class HubClient implements HubApi {
   public Result<Pulled> changes(long after, int limit, int waitMs) {
     HttpRequest req = request(String.format(Locale.ROOT, "/api/v1/sync/changes?after=%d&limit=%d&waitMs=%d", after, limit,
         waitMs), Duration.ofMillis(waitMs).plus(timeouts.pollMargin())).GET().build();
-    Result<Pulled> result = call(req, 200, body -> new Pulled.Page(codec.decodePage(body)));
+    Result<Pulled> result = call(req, 200, body -> {
+      try {
+        return new Pulled.Page(codec.decodePage(body));
+      } catch (CodecException e) {
+        // the hub answered 200 with bytes that are not a page: one unreadable entry broke its JSON
+        // (the hub's fault); the network is fine, so this is no "unreachable"
+        return new Pulled.Unreadable("the hub's change page after " + after + " cannot be read (" + e.code() + ": "
+            + e.getMessage() + ")");
+      }
+    });
     if (result instanceof Result.Refused<Pulled>(int status, String code, String detail)
         && ErrorCode.SNAPSHOT_REQUIRED.name().equals(code)) {
       return new Result.Ok<>(new Pulled.SnapshotRequired(detail));
@@ -185,6 +194,39 @@ public final class HubClient implements HubApi {
     }
   }
 
+  /** {@code GET /api/v1/sync/hello}: the dock, its area and the last seq the hub holds from this edge. */
+  @Override
+  public Result<Hello> hello() {
+    HttpRequest req = request("/api/v1/sync/hello", timeouts.push()).GET().build();
+    return call(req, 200, body -> {
+      JsonNode json;
+      try {
+        json = JSON.readTree(body);
+      } catch (IOException e) {
+        throw new CodecException(ErrorCode.MALFORMED_JSON, "hello is not JSON");
+      }
+      if (json == null || !json.isObject()) {
+        throw new CodecException(ErrorCode.MALFORMED_JSON, "hello is not a JSON object");
+      }
+      Long lastSeq = json.path("lastSeq").canConvertToLong() && json.path("lastSeq").isIntegralNumber()
+          ? json.get("lastSeq").asLong() : null;
+      java.time.Instant hubTime = null;
+      if (json.path("hubTime").isTextual()) {
+        try {
+          hubTime = java.time.Instant.parse(json.get("hubTime").asText());
+        } catch (java.time.format.DateTimeParseException e) {
+          hubTime = null; // a courtesy field: not worth refusing the answer for
+        }
+      }
+      return new Hello(text(json, "dock"), text(json, "area"), text(json, "edgeId"), hubTime, lastSeq);
+    });
+  }
+
+  private static String text(JsonNode json, String field) {
+    JsonNode n = json.get(field);
+    return n != null && n.isTextual() && !n.asText().isBlank() && n.asText().length() <= 64 ? n.asText() : null;
+  }
+
   /** {@code POST /api/v1/sync/conflicts/{id}/ack}: someone at this dock saw the conflict. */
   @Override
   public Result<Long> ack(long conflictId) {
@@ -215,7 +257,12 @@ public final class HubClient implements HubApi {
       return new Result.Unreachable<>("interrupted");
     }
     if (res.statusCode() != expected) {
-      return failure(res.statusCode(), body);
+      Result<T> failed = failure(res.statusCode(), body);
+      if (failed instanceof Result.Unreachable<T>(String why, Duration none) && (res.statusCode() == 429
+          || res.statusCode() == 503)) {
+        return new Result.Unreachable<>(why, retryAfter(res.headers().firstValue("Retry-After").orElse(null)));
+      }
+      return failed;
     }
     try {
       return new Result.Ok<>(decode.apply(body));
@@ -225,7 +272,24 @@ public final class HubClient implements HubApi {
     }
   }
 
-  /** A 4xx with the hub's problem code is a refusal; anything else is no usable answer. */
+  /** Retry-After in seconds (the HTTP-date form is not used by the hub), or null. */
+  static Duration retryAfter(String header) {
+    if (header == null) {
+      return null;
+    }
+    try {
+      long seconds = Long.parseLong(header.strip());
+      return seconds < 0 ? null : Duration.ofSeconds(Math.min(seconds, 3600));
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /**
+   * A 4xx with the hub's problem code is a refusal; anything else is no usable answer. A 413 is
+   * always a refusal (of that body, not of the dock): sending the same again would only be refused
+   * again, so the caller must send less.
+   */
   private <T> Result<T> failure(int status, String body) {
     JsonNode json;
     try {
@@ -235,6 +299,9 @@ public final class HubClient implements HubApi {
     }
     if (status >= 400 && status < 500 && status != 429 && json != null && json.path("code").isTextual()) {
       return new Result.Refused<>(status, json.get("code").asText(), json.path("detail").asText(""));
+    }
+    if (status == 413) {
+      return new Result.Refused<>(status, ErrorCode.BODY_TOO_LARGE.name(), "the hub refused the request as too large");
     }
     return new Result.Unreachable<>("the hub answered HTTP " + status + (json == null ? ", not JSON" : "")
         + (status >= 500 || status == 429 ? "" : "; is " + hub + " a TraceTrack hub?"));

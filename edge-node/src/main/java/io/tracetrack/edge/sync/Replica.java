@@ -25,10 +25,12 @@ final class Replica {
     long now = entry.at().toEpochMilli();
     switch (change) {
       case Change.Bag b -> {
-        prepared(q, "replica.bag", "insert into hub_bag (code, role, expected_count, limit_count) values ({0}, {1}, {2}, {3}) "
-                + "on conflict (code) do nothing", "code", "role", "expected", "limit")
+        // create-if-absent; only the area is taken from a later word (null: the hub did not say)
+        prepared(q, "replica.bag", "insert into hub_bag (code, role, expected_count, limit_count, area) "
+                + "values ({0}, {1}, {2}, {3}, {4}) on conflict (code) do update set area = excluded.area "
+                + "where excluded.area is not null", "code", "role", "expected", "limit", "area")
             .set("code", b.code()).set("role", b.role()).set("expected", b.expectedCount())
-            .set("limit", b.limit() == null ? 0 : b.limit()).execute();
+            .set("limit", b.limit() == null ? 0 : b.limit()).set("area", b.area()).execute();
         dirty.add(b.code());
       }
       case Change.Link l -> {

@@ -277,7 +277,10 @@ final class SnapshotLoad implements SyncStore.SnapshotLoader {
       // the snapshot holds every op the hub had answered when it was read; one answered later
       // reaches hub_bag by the pull (a moment out of the view, not lost)
       dsl.execute("update sync_state set pull_cursor = ?, snapshot_required = 0, rebuild_from = '', last_sync_at = ?, "
-          + "replica_seq = (select acked_seq from edge_meta where id = 1) where id = 1", end.cursor(), now);
+          + "replica_seq = (select acked_seq from edge_meta where id = 1), pull_error_position = null, "
+          + "pull_error_reason = null where id = 1", end.cursor(), now);
+      // a loaded snapshot holds every op the hub had answered: their settle points are spent
+      dsl.execute("delete from settle_point where position <= ?", end.cursor());
       return null;
     });
     store.pending().clear();
@@ -296,7 +299,10 @@ final class SnapshotLoad implements SyncStore.SnapshotLoader {
       replaceUsers(dsl, now);
       replaceConflicts(dsl);
       dsl.execute("update sync_state set pull_cursor = ?, snapshot_required = 0, rebuild_from = null, last_sync_at = ?, "
-          + "replica_seq = (select acked_seq from edge_meta where id = 1) where id = 1", end.cursor(), now);
+          + "replica_seq = (select acked_seq from edge_meta where id = 1), pull_error_position = null, "
+          + "pull_error_reason = null where id = 1", end.cursor(), now);
+      // a loaded snapshot holds every op the hub had answered: their settle points are spent
+      dsl.execute("delete from settle_point where position <= ?", end.cursor());
       long replicaSeq = dsl.fetchSingle("select replica_seq from sync_state where id = 1").get(0, Long.class);
       store.pending().refresh(dsl, replicaSeq);
       store.view().rebase(session, store.pending().codesIn("", ReplicaView.LAST_CODE), now);

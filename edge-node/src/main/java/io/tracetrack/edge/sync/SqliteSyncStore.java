@@ -2,6 +2,7 @@ package io.tracetrack.edge.sync;
 
 import io.tracetrack.edge.db.EdgeDatabase;
 import io.tracetrack.model.CodeGrammar;
+import io.tracetrack.model.ErrorCode;
 import io.tracetrack.model.Role;
 import io.tracetrack.model.UserNames;
 import io.tracetrack.sync.Change;
@@ -97,6 +98,19 @@ public final class SqliteSyncStore implements SyncStore {
 
   @Override
   public Optional<PushBatch> nextBatch(long afterSeq, int max, String version) {
+    return nextBatch(afterSeq, max, MAX_BATCH_OP_BYTES, version);
+  }
+
+  /**
+   * Room left in a push body for everything but the ops: the batch's own fields (edge id, dock,
+   * clock, version: a few hundred bytes at their longest) and the commas between ops, with margin.
+   */
+  static final int ENVELOPE_ROOM = 16 * 1024;
+  /** The most bytes the encoded ops of one batch add up to: the hub's body limit less the envelope. */
+  static final long MAX_BATCH_OP_BYTES = WireCodec.MAX_PUSH_BYTES - ENVELOPE_ROOM;
+
+  @Override
+  public Optional<PushBatch> nextBatch(long afterSeq, int max, long maxBytes, String version) {
     int limit = Math.max(1, Math.min(max, WireCodec.MAX_BATCH));
     return db.read(dsl -> {
       Record meta = dsl.fetchSingle("select edge_id, dock, acked_seq, hlc_floor_wall, hlc_floor_logical from edge_meta where id = 1");
@@ -108,8 +122,16 @@ public final class SqliteSyncStore implements SyncStore {
       Record tail = dsl.fetchSingle("select seq, hlc_wall, hlc_logical from outbox order by seq desc limit 1");
       Hlc last = new Hlc(tail.get(1, Long.class), tail.get(2, Integer.class));
       List<OpEnvelope> ops = new ArrayList<>(rows.size());
+      long bytes = 0;
       for (Record r : rows) {
-        ops.add(opCodec.decode(r.get(1, String.class)));
+        String json = r.get(1, String.class);
+        // the op goes on the wire exactly as stored (the same codec wrote it), plus a comma
+        long size = json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1L;
+        if (!ops.isEmpty() && bytes + size > maxBytes) {
+          break;
+        }
+        bytes += size;
+        ops.add(opCodec.decode(json));
       }
       long pendingOps = tail.get(0, Long.class) - acked;
       return Optional.of(new PushBatch(meta.get(0, String.class), meta.get(1, String.class),
@@ -125,27 +147,42 @@ public final class SqliteSyncStore implements SyncStore {
     int duplicates = 0;
     int rejected = 0;
     int held = 0;
+    // the highest seq of this batch the hub compared and answered: acked_seq never moves past it,
+    // whatever lastSeq says (after a restore the hub holds seqs this dock never sent it)
+    long answered = sent.ops().isEmpty() ? 0 : sent.ops().getFirst().id().seq() - 1;
+    Long reusedFrom = null;
     for (OpOutcome o : reply.outcomes()) {
+      if (seqReused(o)) {
+        reusedFrom = reusedFrom == null ? o.seq() : Math.min(reusedFrom, o.seq());
+        continue;
+      }
       switch (o.status()) {
         case APPLIED -> applied++;
         case DUPLICATE -> duplicates++;
         case REJECTED -> rejected++;
         case HELD -> held++;
       }
+      if (o.status() != OpOutcome.Status.HELD && bySeq.containsKey(o.seq())) {
+        answered = Math.max(answered, o.seq());
+      }
     }
+    long acked = Math.min(reply.lastSeq(), reusedFrom == null ? answered : Math.min(answered, reusedFrom - 1));
+    Long reused = reusedFrom;
     long now = clock.millis();
+    int[] renumbered = {0};
     db.writeSession(session -> {
       DSLContext dsl = session.dsl();
       // the hub's word is the truth: if it says less than we thought (it lost a commit), resend
-      dsl.execute("update edge_meta set acked_seq = ? where id = 1", reply.lastSeq());
+      dsl.execute("update edge_meta set acked_seq = ? where id = 1", acked);
       dsl.execute("update sync_state set replica_seq = min(replica_seq, ?), last_sync_at = ? where id = 1",
           reply.lastSeq(), now);
+      dsl.execute("delete from settle_point where last_seq > ?", acked);
       Set<String> dirty = new LinkedHashSet<>();
       for (OpOutcome o : reply.outcomes()) {
         OpEnvelope op = bySeq.get(o.seq());
         boolean refused = o.status() == OpOutcome.Status.REJECTED;
         boolean stoodWithNote = o.status() == OpOutcome.Status.APPLIED && o.code() != null;
-        if (op == null || !(refused || stoodWithNote)) {
+        if (op == null || seqReused(o) || !(refused || stoodWithNote)) {
           continue;
         }
         insertConflict(dsl, o, op, sent.edgeId(), refused, now);
@@ -153,10 +190,121 @@ public final class SqliteSyncStore implements SyncStore {
           dirty.addAll(PendingOps.codesOf(op.op()));
         }
       }
+      if (reply.logPosition() != null && acked > 0) {
+        dsl.execute("insert into settle_point (position, last_seq) values (?, ?) "
+            + "on conflict (position) do update set last_seq = max(last_seq, excluded.last_seq)", reply.logPosition(), acked);
+        // the pull may be there already (it ran while the push was under way)
+        settle(dsl, dsl.fetchSingle("select pull_cursor from sync_state where id = 1").get(0, Long.class), dirty);
+      }
+      if (reused != null) {
+        renumbered[0] = renumber(dsl, reused, reply.lastSeq(), now, dirty);
+      }
       view.rebase(session, dirty, now);
       return null;
     });
-    return new PushCounts(sent.ops().size(), applied, duplicates, rejected, held);
+    return new PushCounts(sent.ops().size(), applied, duplicates, rejected, held, renumbered[0]);
+  }
+
+  private static boolean seqReused(OpOutcome o) {
+    return o.status() == OpOutcome.Status.REJECTED && ErrorCode.SEQ_REUSED.name().equals(o.code());
+  }
+
+  /**
+   * Moves replica_seq up to the settle points the cursor has reached: the dock's ops up to their
+   * seq are in the replica (those the hub applied as no-ops too), so the view stops replaying them;
+   * the bags they touch are rebased onto the hub's state. In the caller's transaction, which moves
+   * the cursor to {@code cursor}.
+   */
+  private long settle(DSLContext dsl, long cursor, Set<String> dirty) {
+    long replicaSeq = dsl.fetchSingle("select replica_seq from sync_state where id = 1").get(0, Long.class);
+    Long settled = dsl.fetchSingle("select max(last_seq) from settle_point where position <= ?", cursor).get(0, Long.class);
+    dsl.execute("delete from settle_point where position <= ?", cursor);
+    if (settled == null || settled <= replicaSeq) {
+      return replicaSeq;
+    }
+    for (String json : dsl.fetch("select op_json from outbox where seq > ? and seq <= ?", replicaSeq, settled)
+        .getValues(0, String.class)) {
+      dirty.addAll(PendingOps.codesOf(opCodec.decode(json).op()));
+    }
+    dsl.execute("update sync_state set replica_seq = ? where id = 1", settled);
+    return settled;
+  }
+
+  /**
+   * The hub holds another op under {@code from} (SEQ_REUSED: this dock was restored from a backup,
+   * and scans since then reused seqs the hub had): every op of this dock's outbox from {@code from}
+   * on moves, in order, to fresh seqs after both the hub's last seq and this dock's, with its
+   * envelope re-encoded (the same op, the same fingerprint, a new seq); what refers to an op by
+   * its seq moves with it (a link's seq in the view) and new scans continue above. Nothing is dropped.
+   *
+   * @return how many ops moved
+   */
+  private int renumber(DSLContext dsl, long from, long hubLastSeq, long now, Set<String> dirty) {
+    Record meta = dsl.fetchSingle("select edge_id, seq_floor from edge_meta where id = 1");
+    String edgeId = meta.get(0, String.class);
+    Record tail = dsl.fetchOne("select seq from outbox order by seq desc limit 1");
+    long localMax = Math.max(meta.get(1, Long.class), tail == null ? 0 : tail.get(0, Long.class));
+    long base = Math.max(hubLastSeq, localMax);
+    long offset = base + 1 - from;
+    List<Record> rows = dsl.fetch("select seq, op_json from outbox where seq >= ? order by seq", from);
+    if (rows.isEmpty() || offset <= 0) {
+      return 0;
+    }
+    pending.clear();
+    for (Record r : rows) {
+      long seq = r.get(0, Long.class);
+      OpEnvelope was = opCodec.decode(r.get(1, String.class));
+      OpEnvelope moved = new OpEnvelope(new io.tracetrack.sync.OpId(edgeId, seq + offset), was.hlc(), was.actor(),
+          was.dock(), was.station(), was.op());
+      dirty.addAll(PendingOps.codesOf(was.op()));
+      // negative first: seqs are a primary key, and a row moved up may land on one not moved yet
+      dsl.execute("update outbox set seq = ?, op_json = ? where seq = ?", -(seq + offset), opCodec.encode(moved), seq);
+    }
+    dsl.execute("update outbox set seq = -seq where seq < 0");
+    dsl.execute("update bag set link_seq = link_seq + ? where link_seq >= ?", offset, from);
+    long last = rows.getLast().get(0, Long.class) + offset;
+    dsl.execute("update edge_meta set seq_floor = max(seq_floor, ?) where id = 1", last);
+    String notice = String.format(java.util.Locale.ROOT, "a restored backup was detected: the hub holds other ops "
+        + "under seq %d and later, so this dock's %d unsent ops from seq %d on were moved to seq %d-%d and sent again; "
+        + "nothing was lost", from, rows.size(), from, base + 1, last);
+    dsl.execute("update sync_state set restore_detected_at = ?, notice = ? where id = 1", now, notice);
+    return rows.size();
+  }
+
+  @Override
+  public boolean recordHello(HubApi.Hello hello) {
+    long now = clock.millis();
+    return db.write(dsl -> {
+      if (hello.area() != null) {
+        dsl.execute("update edge_meta set area = ? where id = 1", hello.area());
+      }
+      if (hello.lastSeq() == null) {
+        return false;
+      }
+      Record meta = dsl.fetchSingle("select seq_floor from edge_meta where id = 1");
+      Record tail = dsl.fetchOne("select seq from outbox order by seq desc limit 1");
+      long localMax = Math.max(meta.get(0, Long.class), tail == null ? 0 : tail.get(0, Long.class));
+      if (hello.lastSeq() <= localMax) {
+        return false;
+      }
+      // the hub holds seqs this dock never made: it was restored from a backup (or its folder
+      // copied); new scans must not reuse them
+      dsl.execute("update edge_meta set seq_floor = ? where id = 1", hello.lastSeq());
+      dsl.execute("update sync_state set restore_detected_at = ?, notice = ? where id = 1", now, String.format(
+          java.util.Locale.ROOT, "a restored backup was detected: the hub holds ops up to seq %d from this dock, which "
+              + "has only up to %d; new scans continue from seq %d", hello.lastSeq(), localMax, hello.lastSeq() + 1));
+      return true;
+    });
+  }
+
+  @Override
+  public void recordPushLimit(Integer limit, String why) {
+    db.write(dsl -> dsl.execute("update sync_state set push_limit = ?, notice = coalesce(?, notice) where id = 1", limit, why));
+  }
+
+  @Override
+  public Integer pushLimit() {
+    return db.read(dsl -> dsl.fetchSingle("select push_limit from sync_state where id = 1").get(0, Integer.class));
   }
 
   /** The dock's own record of a refusal, until the hub's full conflict.v1 arrives and overwrites it. */
@@ -193,9 +341,16 @@ public final class SqliteSyncStore implements SyncStore {
     resumeRebuild();
     List<ChangeEntry> entries = page.entries();
     // decoded before any transaction: JSON parsing is CPU the writer's lock need not be held for
+    // entry by entry: one the dock cannot read is skipped (and reported), never a stop for the rest
     List<Optional<Change>> changes = new ArrayList<>(entries.size());
+    Map<Integer, String> unreadable = new HashMap<>();
     for (ChangeEntry entry : entries) {
-      changes.add(wire.change(entry));
+      try {
+        changes.add(wire.change(entry));
+      } catch (io.tracetrack.sync.CodecException | IllegalArgumentException e) {
+        unreadable.put(changes.size(), entry.type() + " at " + entry.seq() + " cannot be read: " + e.getMessage());
+        changes.add(Optional.empty());
+      }
     }
     int applied = 0;
     int from = 0;
@@ -204,7 +359,7 @@ public final class SqliteSyncStore implements SyncStore {
       long[] locked = new long[2];
       Step step = db.writeReplayable(session -> {
         locked[0] = System.nanoTime();
-        Step done = applyStep(session, entries, changes, start, page.next());
+        Step done = applyStep(session, entries, changes, unreadable, start, page.next());
         locked[1] = System.nanoTime();
         return done;
       });
@@ -228,7 +383,7 @@ public final class SqliteSyncStore implements SyncStore {
    * hub filtered out).
    */
   private Step applyStep(EdgeDatabase.Session session, List<ChangeEntry> entries, List<Optional<Change>> changes,
-      int from, long pageNext) {
+      Map<Integer, String> unreadable, int from, long pageNext) {
     // the budget counts from here, not from before the lock: time spent waiting behind a scan is not this step's
     long startedNanos = System.nanoTime();
     long now = clock.millis();
@@ -248,6 +403,11 @@ public final class SqliteSyncStore implements SyncStore {
       ChangeEntry entry = entries.get(i);
       Optional<Change> change = changes.get(i);
       i++;
+      if (entry.seq() > cursor && unreadable.containsKey(i - 1)) {
+        // skipped: the replica may now miss what it said, so the next pull loads a snapshot
+        skipUnreadable(dsl, entry.seq(), unreadable.get(i - 1));
+        continue;
+      }
       if (entry.seq() <= cursor || change.isEmpty()) {
         continue; // applied before (a page taken twice changes nothing more), or a newer hub's type: skipped
       }
@@ -259,12 +419,28 @@ public final class SqliteSyncStore implements SyncStore {
     }
     long stepEnd = i == entries.size() ? pageNext : entries.get(i - 1).seq();
     dsl.execute("update sync_state set replica_seq = ? where id = 1", replicaSeq);
+    // ops the hub answered up to a position the cursor now reaches are in the replica: settled
+    settle(dsl, Math.max(cursor, stepEnd), dirty);
     long rebaseFrom = System.nanoTime();
     timings.accept("page.entries", rebaseFrom - startedNanos);
     view.rebase(session, dirty, now);
     timings.accept("page.rebase", System.nanoTime() - rebaseFrom);
     dsl.execute("update sync_state set pull_cursor = ?, last_sync_at = ? where id = 1", Math.max(cursor, stepEnd), now);
     return new Step(i, applied);
+  }
+
+  private static void skipUnreadable(DSLContext dsl, long position, String reason) {
+    String shortReason = reason.length() <= 1000 ? reason : reason.substring(0, 1000);
+    dsl.execute("update sync_state set pull_error_position = ?, pull_error_reason = ?, "
+        + "pull_errors_total = pull_errors_total + 1, snapshot_required = 1 where id = 1", position, shortReason);
+  }
+
+  @Override
+  public void recordPullError(long position, String reason) {
+    db.write(dsl -> {
+      skipUnreadable(dsl, position, reason);
+      return null;
+    });
   }
 
   private static long parseSeq(String text) {
@@ -405,18 +581,22 @@ public final class SqliteSyncStore implements SyncStore {
   @Override
   public SyncStatus status(Instant now) {
     return db.read(dsl -> {
-      Record meta = dsl.fetchSingle("select hub_url, acked_seq, seq_floor from edge_meta where id = 1");
-      Record state = dsl.fetchSingle("select online, last_sync_at, last_error from sync_state where id = 1");
+      Record meta = dsl.fetchSingle("select hub_url, acked_seq from edge_meta where id = 1");
+      Record state = dsl.fetchSingle("select online, last_sync_at, last_error, pull_error_position, pull_error_reason, "
+          + "pull_errors_total, restore_detected_at, notice from sync_state where id = 1");
       long acked = meta.get(1, Long.class);
-      Record tail = dsl.fetchOne("select seq from outbox order by seq desc limit 1");
-      long lastSeq = Math.max(meta.get(2, Long.class), tail == null ? 0 : tail.get(0, Long.class));
+      // counted, not "last seq - acked": after a restore the seq floor stands above seqs never used
+      long pendingOps = dsl.fetchSingle("select count(*) from outbox where seq > ?", acked).get(0, Long.class);
       Record oldest = dsl.fetchOne("select created_at from outbox where seq > ? order by seq limit 1", acked);
       int open = dsl.fetchSingle("select count(*) from conflict where acknowledged_at is null").get(0, Integer.class);
       Long lastSync = state.get(1, Long.class);
+      Long errorAt = state.get(3, Long.class);
+      Long restoredAt = state.get(6, Long.class);
       return new SyncStatus(meta.get(0, String.class), state.get(0, Integer.class) != 0,
-          lastSync == null ? null : Instant.ofEpochMilli(lastSync), Math.max(0, lastSeq - acked),
+          lastSync == null ? null : Instant.ofEpochMilli(lastSync), pendingOps,
           oldest == null ? null : Math.max(0, now.toEpochMilli() - oldest.get(0, Long.class)), open,
-          state.get(2, String.class));
+          state.get(2, String.class), errorAt == null ? null : new PullError(errorAt, state.get(4, String.class)),
+          state.get(5, Long.class), restoredAt == null ? null : Instant.ofEpochMilli(restoredAt), state.get(7, String.class));
     });
   }
 

@@ -28,6 +28,16 @@ public final class SyncOnce {
 
   public static Outcome run(SyncStore store, HubApi hub, Clock clock, String version, Consumer<String> console) {
     SyncSteps steps = new SyncSteps(store, hub, clock, version, console);
+    // first who the hub takes this dock for: after a restored backup, scans must go past its last seq
+    switch (steps.hello()) {
+      case HubClient.Result.Ok<Boolean> ok -> { }
+      case HubClient.Result.Refused<Boolean> r -> {
+        return refused(r);
+      }
+      case HubClient.Result.Unreachable<Boolean> u -> {
+        return new Outcome.Unreachable(u.why());
+      }
+    }
     SyncSteps.Pushed pushed;
     switch (steps.pushAll()) {
       case HubClient.Result.Ok<SyncSteps.Pushed>(SyncSteps.Pushed p) -> pushed = p;

@@ -54,6 +54,9 @@ final class SyncSteps {
   private final String version;
   private final Consumer<String> console;
   private volatile SyncStore.Progress bootstrap;
+  /** Ops per push; read from the store on first use. Only the push loop uses it. */
+  private Integer pushLimit;
+  private static final io.tracetrack.sync.WireCodec CODEC = new io.tracetrack.sync.WireCodec();
 
   SyncSteps(SyncStore store, HubApi hub, Clock clock, String version, Consumer<String> console) {
     this.store = Objects.requireNonNull(store, "store");
@@ -83,7 +86,7 @@ final class SyncSteps {
     Future<HubClient.Result<PushReply>> inFlight = null;
     while (true) {
       if (batch == null) {
-        Optional<PushBatch> fresh = store.nextBatch(PUSH_BATCH, version);
+        Optional<PushBatch> fresh = store.nextBatch(0, pushLimit(), SqliteSyncStore.MAX_BATCH_OP_BYTES, version);
         if (fresh.isEmpty()) {
           sendAcks();
           return new HubClient.Result.Ok<>(total);
@@ -91,8 +94,10 @@ final class SyncSteps {
         batch = fresh.get();
         inFlight = send(batch);
       }
-      Optional<PushBatch> next = store.nextBatch(batch.ops().getLast().id().seq(), PUSH_BATCH, version);
+      Optional<PushBatch> next = store.nextBatch(batch.ops().getLast().id().seq(), pushLimit(),
+          SqliteSyncStore.MAX_BATCH_OP_BYTES, version);
       Future<HubClient.Result<PushReply>> nextInFlight = next.map(this::send).orElse(null);
+      int sentOps = batch.ops().size();
       switch (await(inFlight)) {
         case HubClient.Result.Ok<PushReply>(PushReply reply) -> {
           store.recordAttempt(true, clock.instant(), null);
@@ -104,6 +109,16 @@ final class SyncSteps {
             continue;
           }
           SyncStore.PushCounts counts = store.recordReply(batch, reply);
+          if (counts.renumbered() > 0) {
+            // a restored backup: the ops from the reused seq on moved to fresh seqs; the batch
+            // behind this one went out under the old ones, so its answer means nothing now
+            console.accept("sync: the hub holds other ops under seqs this dock reused (a restored backup); "
+                + counts.renumbered() + " ops moved to fresh seqs and sent again");
+            await(nextInFlight);
+            total = total.plus(counts, false);
+            batch = null;
+            continue;
+          }
           // the hub answered nothing new (every op HELD, or a store handing out the same batch
           // again): pushing again now would only repeat it; the caller's next round retries
           boolean stalled = reply.lastSeq() <= answered || counts.held() == batch.ops().size();
@@ -117,6 +132,17 @@ final class SyncSteps {
           batch = next.orElse(null);
           inFlight = nextInFlight;
         }
+        case HubClient.Result.Refused<PushReply> r when r.status() == 413 && sentOps > 1 -> {
+          // too large for the hub: never the same again; half as many ops from now on
+          int smaller = Math.max(1, batch.ops().size() / 2);
+          String why = String.format(Locale.ROOT, "push batches cut to %d ops: the hub refused a batch of %d ops (%d "
+              + "bytes) as too large (HTTP 413)", smaller, batch.ops().size(), CODEC.encode(batch).length());
+          console.accept("sync: " + why);
+          pushLimit = smaller;
+          store.recordPushLimit(smaller, why);
+          settle(next, nextInFlight, answered);
+          batch = null;
+        }
         case HubClient.Result.Refused<PushReply> r -> {
           settle(next, nextInFlight, answered);
           return recordRefusal(r);
@@ -127,6 +153,39 @@ final class SyncSteps {
         }
       }
     }
+  }
+
+  /** Ops per push: the hub's maximum, or less after the hub answered 413 (kept in the store). */
+  private int pushLimit() {
+    if (pushLimit == null) {
+      Integer stored = store.pushLimit();
+      pushLimit = stored == null ? PUSH_BATCH : Math.max(1, Math.min(stored, PUSH_BATCH));
+    }
+    return pushLimit;
+  }
+
+  /**
+   * Asks the hub who it takes this dock for ({@code hello}): its area, and the last seq it holds
+   * from this edge, which moves new scans past it after a restored backup. A hub without hello
+   * (404) has nothing to say: Ok.
+   *
+   * @return true when a restore was detected
+   */
+  HubClient.Result<Boolean> hello() {
+    return switch (hub.hello()) {
+      case HubClient.Result.Ok<HubApi.Hello>(HubApi.Hello hello) -> {
+        store.recordAttempt(true, clock.instant(), null);
+        boolean restored = store.recordHello(hello);
+        if (restored) {
+          console.accept("sync: the hub holds ops up to seq " + hello.lastSeq()
+              + " from this dock, past its own: a restored backup; new scans continue above it");
+        }
+        yield new HubClient.Result.Ok<>(restored);
+      }
+      case HubClient.Result.Refused<HubApi.Hello> r when r.status() == 404 -> new HubClient.Result.Ok<>(false);
+      case HubClient.Result.Refused<HubApi.Hello> r -> recordRefusal(r);
+      case HubClient.Result.Unreachable<HubApi.Hello> u -> recordUnreachable(u);
+    };
   }
 
   private Future<HubClient.Result<PushReply>> send(PushBatch batch) {
@@ -215,6 +274,15 @@ final class SyncSteps {
           }
           waitMs = 0;
         }
+        case HubClient.Result.Ok<HubClient.Pulled>(HubClient.Pulled.Unreadable(String reason)) -> {
+          // the hub answered (it is reachable): a pull error at the cursor, then a snapshot past it
+          console.accept("sync: " + reason + "; loading a snapshot");
+          store.recordAttempt(true, clock.instant(), null);
+          store.recordPullError(cursor, reason);
+          if (snapshots > 0) {
+            return new HubClient.Result.Unreachable<>(reason);
+          }
+        }
         case HubClient.Result.Ok<HubClient.Pulled>(HubClient.Pulled.SnapshotRequired s) -> {
           console.accept("sync: the hub no longer holds changes after " + cursor + "; loading a snapshot");
           store.requireSnapshot();
@@ -284,6 +352,6 @@ final class SyncSteps {
 
   private <T> HubClient.Result<T> recordUnreachable(HubClient.Result.Unreachable<?> u) {
     store.recordAttempt(false, clock.instant(), "hub unreachable: " + u.why());
-    return new HubClient.Result.Unreachable<>(u.why());
+    return new HubClient.Result.Unreachable<>(u.why(), u.retryAfter());
   }
 }

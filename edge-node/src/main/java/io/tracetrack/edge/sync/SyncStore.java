@@ -30,14 +30,63 @@ public interface SyncStore {
   Optional<PushBatch> nextBatch(long afterSeq, int max, String version);
 
   /**
+   * Like {@link #nextBatch(long, int, String)}, but also cut by bytes: the encoded ops of the batch
+   * add up to at most {@code maxBytes} (at least one op, whatever its size), so a batch of long
+   * names stays under the hub's body limit.
+   */
+  default Optional<PushBatch> nextBatch(long afterSeq, int max, long maxBytes, String version) {
+    return nextBatch(afterSeq, max, version);
+  }
+
+  /**
    * Records the hub's reply to {@code sent} in one transaction: the answered seq moves to
    * {@code reply.lastSeq()}, each REJECTED op becomes a local conflict (the hub's id) and drops
    * out of the station's view (rebase of the bags it touched), HELD ops stay pending.
    */
   PushCounts recordReply(PushBatch sent, PushReply reply);
 
-  /** What one reply came to. */
-  record PushCounts(int pushed, int applied, int duplicates, int rejected, int held) {}
+  /**
+   * What one reply came to.
+   *
+   * @param renumbered ops this dock moved to fresh seqs because the hub holds other ops under their
+   *     seqs ({@code SEQ_REUSED}: a restored backup); they are pending again and go with the next push
+   */
+  record PushCounts(int pushed, int applied, int duplicates, int rejected, int held, int renumbered) {
+    public PushCounts(int pushed, int applied, int duplicates, int rejected, int held) {
+      this(pushed, applied, duplicates, rejected, held, 0);
+    }
+  }
+
+  /**
+   * Takes the hub's hello: the dock's area, and the last seq the hub holds from this edge. When
+   * that is past every seq this dock has (it was restored from a backup, or its folder was copied),
+   * new scans continue above it and status says a restore was detected.
+   *
+   * @return true when a restore was detected
+   */
+  default boolean recordHello(HubApi.Hello hello) {
+    return false;
+  }
+
+  /**
+   * The hub could not read (or this dock could not read) the change page after {@code position}:
+   * status shows {@code pullError}, the count of skipped entries grows, and the next pull loads a
+   * snapshot, which clears it when it loads cleanly.
+   */
+  default void recordPullError(long position, String reason) {
+    requireSnapshot();
+  }
+
+  /**
+   * Ops per push from now on ({@code null}: the full batch), and why, for status: the hub answered
+   * 413 to a larger batch.
+   */
+  default void recordPushLimit(Integer limit, String why) {}
+
+  /** Ops per push the hub took last ({@code null}: the full batch). */
+  default Integer pushLimit() {
+    return null;
+  }
 
   /** Where pulling goes on from: the hub change-log position this replica has applied. */
   long pullCursor();
@@ -98,9 +147,24 @@ public interface SyncStore {
    * @param oldestPendingAgeMs age of the oldest of them, or null
    * @param openConflicts this dock's conflicts not yet acknowledged here
    * @param lastError why the last attempt failed, or null
+   * @param pullError the change the dock could not read and skipped, or null when all is well
+   * @param pullErrorsTotal change entries skipped as unreadable since the data folder was made
+   * @param restoreDetectedAt when the dock found it had been restored from a backup, or null
+   * @param notice the latest sentence for an operator that is not an error (a restore handled,
+   *     push batches cut after a 413), or null
    */
   record SyncStatus(String hub, boolean online, Instant lastSyncAt, long pendingOps, Long oldestPendingAgeMs,
-      int openConflicts, String lastError) {}
+      int openConflicts, String lastError, PullError pullError, long pullErrorsTotal, Instant restoreDetectedAt,
+      String notice) {
+
+    public SyncStatus(String hub, boolean online, Instant lastSyncAt, long pendingOps, Long oldestPendingAgeMs,
+        int openConflicts, String lastError) {
+      this(hub, online, lastSyncAt, pendingOps, oldestPendingAgeMs, openConflicts, lastError, null, 0, null, null);
+    }
+  }
+
+  /** A change the dock could not read: the change-log position it stands at, and why. */
+  record PullError(long position, String reason) {}
 
   /** This dock's conflicts, newest first: open (not acknowledged) ones first. */
   List<LocalConflict> conflicts(boolean openOnly, int max);

@@ -31,6 +31,8 @@ public final class SyncWorker implements AutoCloseable {
   public static final Duration REFUSED_PAUSE = Duration.ofMinutes(5);
   /** An empty long poll that came back at once (a hub that does not wait) must not spin the loop. */
   static final Duration EMPTY_POLL_PAUSE = Duration.ofMillis(250);
+  /** The longest Retry-After honoured: a hub asking for more is waited out this long, then asked again. */
+  static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
 
   /** How the loops wait between rounds: the real one sleeps, a test's records. */
   @FunctionalInterface
@@ -60,6 +62,25 @@ public final class SyncWorker implements AutoCloseable {
   /** Guards {@link #pushBackingOff}: the pull loop may cut a push backoff short only while it sleeps. */
   private final Object pushSleep = new Object();
   private boolean pushBackingOff;
+  /**
+   * Guards the pull loop's state as the push loop sees it: whether it sleeps out a backoff, whether
+   * it waits in a long poll, and the outage count when that poll began. A poll that began before
+   * the hub was last found unreachable may hang on a dead connection: once the hub answers again
+   * it is cut, and the pull loop asks anew at once.
+   */
+  private final Object pullState = new Object();
+  private boolean pullBackingOff;
+  private boolean pullPolling;
+  private long pollOutage;
+  private boolean pollCut;
+  /** How many times the hub was found unreachable; a poll begun before the latest one is stale. */
+  private long outages;
+  /**
+   * Hello is due: at start, and after the hub was unreachable. While it is due the push loop asks
+   * for it (a cheap call) every backoff, pending ops or not, so a heal is noticed within about
+   * {@link Backoff#CAP}, never after a stale long poll times out.
+   */
+  private volatile boolean helloDue = true;
   private Thread pushThread;
   private Thread pullThread;
 
@@ -156,7 +177,7 @@ public final class SyncWorker implements AutoCloseable {
             if (wakesOnNudge) {
               backOffPush(retry.after());
             } else {
-              sleeper.sleep(retry.after());
+              backOffPull(retry.after());
             }
           }
         }
@@ -191,6 +212,47 @@ public final class SyncWorker implements AutoCloseable {
     }
   }
 
+  /** The pull loop's backoff; the push loop cuts it short when it reaches the hub again. */
+  private void backOffPull(Duration after) throws InterruptedException {
+    synchronized (pullState) {
+      pullBackingOff = true;
+    }
+    try {
+      sleeper.sleep(after);
+    } finally {
+      synchronized (pullState) {
+        pullBackingOff = false;
+        if (Thread.interrupted() && !running) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+
+  /** The hub was found unreachable (by either loop): hello is due, and a poll begun before now is stale. */
+  private void hubLost() {
+    synchronized (pullState) {
+      outages++;
+    }
+    if (!helloDue) {
+      helloDue = true;
+      nudge();
+    }
+  }
+
+  /**
+   * The push loop reached the hub again: a pull sleeping out a backoff goes now, and a long poll
+   * begun before the outage (it may hang on a connection the partition killed) is cut.
+   */
+  private void hubReachedByPush() {
+    synchronized (pullState) {
+      if (pullThread != null && (pullBackingOff || (pullPolling && pollOutage < outages))) {
+        pollCut = pullPolling;
+        pullThread.interrupt();
+      }
+    }
+  }
+
   /** The pull loop reached the hub: a push waiting out a backoff goes now. */
   private void hubReached() {
     synchronized (pushSleep) {
@@ -200,30 +262,86 @@ public final class SyncWorker implements AutoCloseable {
     }
   }
 
-  /** One round of the push loop: everything pending, then what to do next. */
+  /** One round of the push loop: hello when due, everything pending, then what to do next. */
   Next pushRound() {
     wake.drainPermits();
+    if (helloDue) {
+      switch (steps.hello()) {
+        case HubClient.Result.Ok<Boolean> ok -> {
+          helloDue = false;
+          hubReachedByPush();
+        }
+        case HubClient.Result.Refused<Boolean> r -> {
+          return refused(r);
+        }
+        case HubClient.Result.Unreachable<Boolean> u -> {
+          hubLost();
+          return retry(pushBackoff, u);
+        }
+      }
+    }
     return switch (steps.pushAll()) {
       case HubClient.Result.Ok<SyncSteps.Pushed> ok -> {
         pushBackoff.reset();
+        hubReachedByPush();
         yield new Next.Idle();
       }
       case HubClient.Result.Refused<SyncSteps.Pushed> r -> refused(r);
-      case HubClient.Result.Unreachable<SyncSteps.Pushed> u -> new Next.Retry(pushBackoff.next());
+      case HubClient.Result.Unreachable<SyncSteps.Pushed> u -> {
+        hubLost();
+        yield retry(pushBackoff, u);
+      }
     };
   }
 
   /** One round of the pull loop: a long poll, then everything up to the head. */
   Next pullRound() {
-    return switch (steps.pullAll(LONG_POLL_MS)) {
-      case HubClient.Result.Ok<Long>(Long pulled) -> {
+    synchronized (pullState) {
+      pullPolling = true;
+      pollOutage = outages;
+      pollCut = false;
+    }
+    HubClient.Result<Long> pulled;
+    boolean cut;
+    try {
+      pulled = steps.pullAll(LONG_POLL_MS);
+    } finally {
+      synchronized (pullState) {
+        pullPolling = false;
+        cut = pollCut;
+        pollCut = false;
+        if (cut) {
+          Thread.interrupted(); // the cut was for the poll, not for whatever comes next
+        }
+      }
+    }
+    return switch (pulled) {
+      case HubClient.Result.Ok<Long>(Long n) -> {
         pullBackoff.reset();
         hubReached();
-        yield pulled == 0 ? new Next.Retry(EMPTY_POLL_PAUSE) : new Next.Again();
+        yield n == 0 ? new Next.Retry(EMPTY_POLL_PAUSE) : new Next.Again();
       }
       case HubClient.Result.Refused<Long> r -> refused(r);
-      case HubClient.Result.Unreachable<Long> u -> new Next.Retry(pullBackoff.next());
+      // a stale poll cut because the hub answers again: ask anew at once
+      case HubClient.Result.Unreachable<Long> u when cut -> new Next.Again();
+      case HubClient.Result.Unreachable<Long> u -> {
+        hubLost();
+        yield retry(pullBackoff, u);
+      }
     };
+  }
+
+  /**
+   * The wait after no usable answer: the backoff (full jitter, at most {@link Backoff#CAP}), or
+   * longer when the hub asked for it (Retry-After on a 429 or 503), up to {@link #MAX_RETRY_AFTER}.
+   */
+  private static Next retry(Backoff backoff, HubClient.Result.Unreachable<?> u) {
+    Duration wait = backoff.next();
+    if (u.retryAfter() != null) {
+      Duration asked = u.retryAfter().compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : u.retryAfter();
+      wait = asked.compareTo(wait) > 0 ? asked : wait;
+    }
+    return new Next.Retry(wait);
   }
 
   private Next refused(HubClient.Result.Refused<?> r) {
