@@ -233,18 +233,19 @@ public final class SqliteSyncStore implements SyncStore {
   /**
    * The hub holds another op under {@code from} (SEQ_REUSED: this dock was restored from a backup,
    * and scans since then reused seqs the hub had): every op of this dock's outbox from {@code from}
-   * on moves, in order, to fresh seqs after both the hub's last seq and this dock's, with its
+   * on moves, in order, to fresh seqs right after the hub's last seq (and after this dock's ops
+   * below {@code from}), with its
    * envelope re-encoded (the same op, the same fingerprint, a new seq); what refers to an op by
    * its seq moves with it (a link's seq in the view) and new scans continue above. Nothing is dropped.
    *
    * @return how many ops moved
    */
   private int renumber(DSLContext dsl, long from, long hubLastSeq, long now, Set<String> dirty) {
-    Record meta = dsl.fetchSingle("select edge_id, seq_floor from edge_meta where id = 1");
-    String edgeId = meta.get(0, String.class);
-    Record tail = dsl.fetchOne("select seq from outbox order by seq desc limit 1");
-    long localMax = Math.max(meta.get(1, Long.class), tail == null ? 0 : tail.get(0, Long.class));
-    long base = Math.max(hubLastSeq, localMax);
+    String edgeId = dsl.fetchSingle("select edge_id from edge_meta where id = 1").get(0, String.class);
+    // right after the hub's last seq (or this dock's last op that stays where it is), never further:
+    // the hub holds a gap in seq until it is filled, so a gap here would hold them for ever
+    Record below = dsl.fetchOne("select seq from outbox where seq < ? order by seq desc limit 1", from);
+    long base = Math.max(hubLastSeq, below == null ? 0 : below.get(0, Long.class));
     long offset = base + 1 - from;
     List<Record> rows = dsl.fetch("select seq, op_json from outbox where seq >= ? order by seq", from);
     if (rows.isEmpty() || offset <= 0) {

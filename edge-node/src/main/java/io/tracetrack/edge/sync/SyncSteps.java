@@ -269,6 +269,11 @@ final class SyncSteps {
         case HubClient.Result.Ok<HubClient.Pulled>(HubClient.Pulled.Page(ChangePage page)) -> {
           pulled += store.applyPage(page);
           store.recordAttempt(true, clock.instant(), null);
+          if (store.needsSnapshot()) {
+            // the page held an entry this dock could not read and skipped: repair by a snapshot now
+            waitMs = 0;
+            continue;
+          }
           if (page.next() >= page.head() || page.next() <= cursor) {
             return new HubClient.Result.Ok<>(pulled);
           }
