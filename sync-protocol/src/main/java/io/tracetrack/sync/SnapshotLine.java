@@ -12,12 +12,23 @@ public sealed interface SnapshotLine {
   /** First line: the change-log position the snapshot is consistent with, and what follows. */
   record Begin(long cursor, long bags, long users, long conflicts) implements SnapshotLine {}
 
-  /** A bag as the hub holds it (a dock's replica needs no more). */
+  /**
+   * A bag as the hub holds it (a dock's replica needs no more).
+   *
+   * @param area the bag's dispatch area, or null when the hub does not say (an older hub): the dock
+   *     refuses scans onto another area's parent only when it knows
+   */
   record BagRow(String code, String role, Integer expectedCount, int limit, int childCount, String parent,
-      boolean finished, boolean onFinalizedBill) implements SnapshotLine {
+      boolean finished, boolean onFinalizedBill, String area) implements SnapshotLine {
     public BagRow {
       Objects.requireNonNull(code, "code");
       Objects.requireNonNull(role, "role");
+    }
+
+    /** A row without its area (as hubs before 2026-12 wrote it). */
+    public BagRow(String code, String role, Integer expectedCount, int limit, int childCount, String parent,
+        boolean finished, boolean onFinalizedBill) {
+      this(code, role, expectedCount, limit, childCount, parent, finished, onFinalizedBill, null);
     }
   }
 

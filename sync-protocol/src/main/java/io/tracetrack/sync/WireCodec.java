@@ -309,6 +309,9 @@ public final class WireCodec {
           g.writeStringField("parent", b.parent());
           g.writeBooleanField("finished", b.finished());
           g.writeBooleanField("onFinalizedBill", b.onFinalizedBill());
+          if (b.area() != null) {
+            g.writeStringField("area", b.area());
+          }
         }
         case SnapshotLine.UserRow u -> {
           g.writeStringField("kind", "user");
@@ -344,7 +347,8 @@ public final class WireCodec {
         case "bag" -> new SnapshotLine.BagRow(textField(root, "code", 64), textField(root, "role", 6),
             root.hasNonNull("expectedCount") ? intField(root, "expectedCount") : null, intField(root, "limit"),
             intField(root, "childCount"), root.hasNonNull("parent") ? textField(root, "parent", 64) : null,
-            boolField(root, "finished"), boolField(root, "onFinalizedBill"));
+            boolField(root, "finished"), boolField(root, "onFinalizedBill"),
+            root.hasNonNull("area") ? textField(root, "area", 64) : null);
         case "user" -> new SnapshotLine.UserRow(
             changes.treeToValue(object(required(root, "user"), "user"), Change.User.class));
         case "conflict" -> new SnapshotLine.ConflictRow(

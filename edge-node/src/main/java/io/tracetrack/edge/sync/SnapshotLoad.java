@@ -152,7 +152,7 @@ final class SnapshotLoad implements SyncStore.SnapshotLoader {
       int per = n == ROWS_PER_STATEMENT ? n : 1;
       for (int r = 0; r < n; r += per) {
         List<SnapshotLine.BagRow> part = rows.subList(r, r + per);
-        bind(replicaInsert(session, per), part, 8, (b, k) -> replicaValue(b, k)).execute();
+        bind(replicaInsert(session, per), part, 9, (b, k) -> replicaValue(b, k)).execute();
         if (fresh) {
           bind(viewInsert(session, per), part, 10, (b, k) -> viewValue(b, k, now)).execute();
         }
@@ -188,7 +188,8 @@ final class SnapshotLoad implements SyncStore.SnapshotLoader {
       case 4 -> b.childCount();
       case 5 -> b.parent();
       case 6 -> b.finished() ? 1 : 0;
-      default -> b.onFinalizedBill() ? 1 : 0;
+      case 7 -> b.onFinalizedBill() ? 1 : 0;
+      default -> b.area();
     };
   }
 
@@ -213,7 +214,7 @@ final class SnapshotLoad implements SyncStore.SnapshotLoader {
     // prepared once per connection and re-bound: rendering the SQL per row cost more than the insert
     return session.queries().statement("snapshot." + table + "." + rows, d -> d.query(
         "insert or replace into " + table + " (code, role, expected_count, limit_count, child_count, parent_code, "
-            + "finished, on_finalized_bill) values " + placeholders(rows, 8), params(rows * 8)));
+            + "finished, on_finalized_bill, area) values " + placeholders(rows, 9), params(rows * 9)));
   }
 
   /**

@@ -531,6 +531,25 @@ class SyncRepairTest {
   }
 
   @Nested
+  class UserNoLongerAllowedHere {
+
+    @Test
+    void userArrivesInactive_signInRefused_andTheOpenSessionEnds() {
+      String hash = io.tracetrack.web.Passwords.hash("correct horse battery");
+      pull(entry(new Change.User("ravi", "DISPATCHER", "NORTH", true, hash), "admin"));
+      var signedIn = (io.tracetrack.edge.users.SignInResult.SignedIn) edge.users.signIn("s1", "ravi", "correct horse battery");
+      assertThat(edge.users.session(signedIn.token())).isPresent();
+
+      // moved to another area (or disabled): the hub sends this dock the user as inactive
+      pull(entry(new Change.User("ravi", "DISPATCHER", "SOUTH", false, hash), "admin"));
+
+      assertThat(edge.users.session(signedIn.token())).isEmpty();
+      assertThat(edge.users.signIn("s1", "ravi", "correct horse battery"))
+          .isInstanceOf(io.tracetrack.edge.users.SignInResult.Refused.class);
+    }
+  }
+
+  @Nested
   class OtherArea {
 
     @BeforeEach
@@ -567,6 +586,22 @@ class SyncRepairTest {
       assertThat(finish.accepted()).isFalse();
       assertThat(finish.reason()).isEqualTo(ErrorCode.BAG_IN_OTHER_AREA);
       assertThat(onParent("C1", "P1001-5")).isOne();
+    }
+
+    @Test
+    void parentOfAnotherAreaFromASnapshot_refusedAtTheDock() {
+      try (SyncStore.SnapshotLoader loader = store.snapshotLoader()) {
+        loader.accept(new SnapshotLine.Begin(9, 1, 0, 0));
+        loader.accept(new SnapshotLine.BagRow("P1001-5", "PARENT", 5, 5, 0, null, false, false, "SOUTH"));
+        loader.accept(new SnapshotLine.End(9, 1));
+        loader.finish();
+      }
+      scan("P1001-5");
+
+      ScanResult linked = scan("C1");
+
+      assertThat(linked.reason()).isEqualTo(ErrorCode.BAG_IN_OTHER_AREA);
+      assertThat(linked.message()).contains("SOUTH").contains("NORTH");
     }
 
     @Test
