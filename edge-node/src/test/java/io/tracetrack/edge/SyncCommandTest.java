@@ -163,6 +163,31 @@ class SyncCommandTest {
   }
 
   @Test
+  void syncResnapshot_loadsAWholeSnapshotFirst_thenSyncsOnce_exits0() throws Exception {
+    enrolWith(hub.uri().toString());
+    hub.on("/api/v1/sync/snapshot", ex -> FakeHub.send(ex, 200, "application/x-ndjson",
+        CODEC.encode(new io.tracetrack.sync.SnapshotLine.Begin(5, 0, 0, 0)) + "\n"
+            + CODEC.encode(new io.tracetrack.sync.SnapshotLine.End(5, 0)) + "\n"));
+    hub.on("/api/v1/sync/changes", ex -> FakeHub.send(ex, 200, "application/json",
+        CODEC.encode(new ChangePage(List.of(), 5, 5))));
+    EdgeConfig config = EdgeConfig.parse(new String[] {"sync", "--resnapshot", "--data", dir.toString()}, Map.of());
+    assertThat(store.needsSnapshot()).isFalse();
+    ExitCode code;
+    PrintStream before = System.out;
+    System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    try {
+      code = exitOf(config);
+    } finally {
+      System.setOut(before);
+    }
+
+    assertThat(code).isEqualTo(ExitCode.OK);
+    assertThat(config.resnapshot()).isTrue();
+    assertThat(hub.seen).anyMatch(s -> s.path().equals("/api/v1/sync/snapshot"));
+    assertThat(store.needsSnapshot()).isFalse();
+  }
+
+  @Test
   void sync_withoutOnce_orOnceWithAValue_isAUsageError() {
     assertThatThrownBy(() -> EdgeConfig.parse(new String[] {"sync", "--data", dir.toString()}, Map.of()))
         .isInstanceOfSatisfying(StartupException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE));

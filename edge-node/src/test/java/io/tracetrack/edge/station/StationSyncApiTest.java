@@ -154,6 +154,23 @@ class StationSyncApiTest {
   }
 
   @Test
+  void status_pullError_isNullWhenAllIsWell_thenPositionAndReason_andTheStripShowsIt() throws Exception {
+    JsonNode fine = JSON.readTree(send("GET", "/api/status", null, null).body());
+    assertThat(fine.get("pullError").isNull()).isTrue();
+    assertThat(fine.has("restoreDetectedAt")).isTrue();
+    assertThat(fine.has("notice")).isTrue();
+
+    store.recordPullError(41, "bag.v1 at 42 cannot be read: no code");
+    JsonNode status = JSON.readTree(send("GET", "/api/status", null, null).body());
+
+    assertThat(status.get("pullError").get("position").asLong()).isEqualTo(41);
+    assertThat(status.get("pullError").get("reason").asText()).contains("bag.v1 at 42");
+    assertThat(status.get("pullErrorsTotal").asLong()).isOne();
+    assertThat(send("GET", "/", null, null).body()).contains("id=\"sync-pull-error\"");
+    assertThat(send("GET", "/station.js", null, null).body()).contains("s.pullError").contains("syncPullError");
+  }
+
+  @Test
   void page_hasTheSyncStripAndConflictsPanel_andWritesDataAsTextOnly() throws Exception {
     String page = send("GET", "/", null, null).body();
     assertThat(page).contains("id=\"sync-strip\"").contains("id=\"conflicts-panel\"").contains("id=\"sync-pending\"")

@@ -191,11 +191,22 @@ public final class MemorySyncStore implements SyncStore {
     lastError = error;
   }
 
+  private PullError pullError;
+  private long pullErrors;
+
+  @Override
+  public synchronized void recordPullError(long position, String reason) {
+    pullError = new PullError(position, reason);
+    pullErrors++;
+    needsSnapshot = true;
+  }
+
   @Override
   public synchronized SyncStatus status(Instant now) {
     Long oldest = outbox.isEmpty() ? null : now.toEpochMilli() - madeAt.get(outbox.firstKey()).toEpochMilli();
     int open = (int) conflicts.values().stream().filter(c -> c.acknowledgedAt() == null).count();
-    return new SyncStatus("http://hub.test", online, lastSyncAt, outbox.size(), oldest, open, lastError);
+    return new SyncStatus("http://hub.test", online, lastSyncAt, outbox.size(), oldest, open, lastError, pullError,
+        pullErrors, null, null);
   }
 
   @Override
