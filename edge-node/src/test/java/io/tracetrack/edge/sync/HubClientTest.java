@@ -342,4 +342,41 @@ class HubClientTest {
     assertThat(client.ack(43)).isInstanceOfSatisfying(HubClient.Result.Refused.class,
         r -> assertThat(r.code()).isEqualTo("CONFLICT_NOT_FOUND"));
   }
+
+  @Test
+  void hello_readsDockAreaAndLastSeq_withTheCredential() throws Exception {
+    hub.onJson("/api/v1/sync/hello", 200,
+        "{\"dock\":\"DOCK-1\",\"area\":\"NORTH\",\"edgeId\":\"edge-0a0b0c0d0e0f\",\"hubTime\":\"2026-12-01T08:00:00Z\",\"lastSeq\":42}");
+
+    assertThat(client.hello()).isEqualTo(new HubApi.Result.Ok<>(
+        new HubApi.Hello("DOCK-1", "NORTH", "edge-0a0b0c0d0e0f", T0, 42L)));
+    FakeHub.Seen seen = hub.seen.take();
+    assertThat(seen.method()).isEqualTo("GET");
+    assertThat(seen.authorization()).isEqualTo("Bearer secret-credential");
+  }
+
+  @Test
+  void hello_hubWithoutLastSeqOrWithoutHello_isTolerated() {
+    hub.onJson("/api/v1/sync/hello", 200, "{\"dock\":\"DOCK-1\"}");
+    assertThat(client.hello()).isEqualTo(new HubApi.Result.Ok<>(new HubApi.Hello("DOCK-1", null, null, null, null)));
+  }
+
+  @Test
+  void push_413WithoutAProblemBody_isARefusalOfThatBody_notUnreachable() {
+    hub.on("/api/v1/sync/push", ex -> FakeHub.send(ex, 413, "text/plain", "too big"));
+
+    assertThat(client.push(batch())).isInstanceOfSatisfying(HubApi.Result.Refused.class,
+        r -> assertThat(r.status()).isEqualTo(413));
+  }
+
+  @Test
+  void push_503WithRetryAfter_isUnreachable_withThePauseTheHubAskedFor() {
+    hub.on("/api/v1/sync/push", ex -> {
+      ex.getResponseHeaders().set("Retry-After", "20");
+      FakeHub.send(ex, 503, "text/plain", "busy");
+    });
+
+    assertThat(client.push(batch())).isInstanceOfSatisfying(HubApi.Result.Unreachable.class,
+        u -> assertThat(u.retryAfter()).isEqualTo(Duration.ofSeconds(20)));
+  }
 }
