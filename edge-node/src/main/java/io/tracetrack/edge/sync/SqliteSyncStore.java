@@ -582,12 +582,17 @@ public final class SqliteSyncStore implements SyncStore {
   @Override
   public SyncStatus status(Instant now) {
     return db.read(dsl -> {
-      Record meta = dsl.fetchSingle("select hub_url, acked_seq from edge_meta where id = 1");
+      Record meta = dsl.fetchSingle("select hub_url, acked_seq, seq_floor from edge_meta where id = 1");
       Record state = dsl.fetchSingle("select online, last_sync_at, last_error, pull_error_position, pull_error_reason, "
           + "pull_errors_total, restore_detected_at, notice from sync_state where id = 1");
       long acked = meta.get(1, Long.class);
-      // counted, not "last seq - acked": after a restore the seq floor stands above seqs never used
-      long pendingOps = dsl.fetchSingle("select count(*) from outbox where seq > ?", acked).get(0, Long.class);
+      // seqs are contiguous but where a restore moved the floor (hello, renumbering) past seqs this
+      // dock never used: until the hub has answered up to the floor, count rows, not "last - acked"
+      Record tail = dsl.fetchOne("select seq from outbox order by seq desc limit 1");
+      long lastSeq = tail == null ? 0 : tail.get(0, Long.class);
+      long pendingOps = meta.get(2, Long.class) > acked
+          ? dsl.fetchSingle("select count(*) from outbox where seq > ?", acked).get(0, Long.class)
+          : Math.max(0, lastSeq - acked);
       Record oldest = dsl.fetchOne("select created_at from outbox where seq > ? order by seq limit 1", acked);
       int open = dsl.fetchSingle("select count(*) from conflict where acknowledged_at is null").get(0, Integer.class);
       Long lastSync = state.get(1, Long.class);
