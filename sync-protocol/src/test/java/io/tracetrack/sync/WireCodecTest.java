@@ -112,6 +112,17 @@ class WireCodecTest {
   }
 
   @Test
+  void snapshotBagRow_withArea_readsBack_andWithoutItIsNull() {
+    SnapshotLine.BagRow south = new SnapshotLine.BagRow("P2001-5", "PARENT", 5, 5, 0, null, false, false, "SOUTH");
+
+    assertThat(CODEC.decodeSnapshotLine(CODEC.encode(south))).isEqualTo(south);
+    assertThat(CODEC.encode(new SnapshotLine.BagRow("C1", "CHILD", null, 0, 0, null, false, false))).doesNotContain("area");
+    assertThat(((SnapshotLine.BagRow) CODEC.decodeSnapshotLine("{\"kind\":\"bag\",\"code\":\"C1\",\"role\":\"CHILD\","
+        + "\"expectedCount\":null,\"limit\":0,\"childCount\":0,\"parent\":null,\"finished\":false,"
+        + "\"onFinalizedBill\":false}")).area()).isNull();
+  }
+
+  @Test
   void snapshotLines_matchTheGoldenStream_andReadBack() throws IOException {
     List<String> lines = golden("snapshot.ndjson").lines().toList();
     assertThat(lines).hasSize(SNAPSHOT.size());
