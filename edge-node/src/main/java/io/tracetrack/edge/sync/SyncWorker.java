@@ -177,7 +177,8 @@ public final class SyncWorker implements AutoCloseable {
             if (wakesOnNudge) {
               backOffPush(retry.after());
             } else {
-              backOffPull(retry.after());
+              // a refusal's pause is not cut short: the hub answered, and said no
+              backOffPull(retry.after(), !retry.after().equals(REFUSED_PAUSE));
             }
           }
         }
@@ -213,9 +214,9 @@ public final class SyncWorker implements AutoCloseable {
   }
 
   /** The pull loop's backoff; the push loop cuts it short when it reaches the hub again. */
-  private void backOffPull(Duration after) throws InterruptedException {
+  private void backOffPull(Duration after, boolean cuttable) throws InterruptedException {
     synchronized (pullState) {
-      pullBackingOff = true;
+      pullBackingOff = cuttable;
     }
     try {
       sleeper.sleep(after);
@@ -281,9 +282,11 @@ public final class SyncWorker implements AutoCloseable {
       }
     }
     return switch (steps.pushAll()) {
-      case HubClient.Result.Ok<SyncSteps.Pushed> ok -> {
+      case HubClient.Result.Ok<SyncSteps.Pushed>(SyncSteps.Pushed pushed) -> {
         pushBackoff.reset();
-        hubReachedByPush();
+        if (pushed.pushed() > 0) {
+          hubReachedByPush(); // only a push that reached the hub says it answers
+        }
         yield new Next.Idle();
       }
       case HubClient.Result.Refused<SyncSteps.Pushed> r -> refused(r);
