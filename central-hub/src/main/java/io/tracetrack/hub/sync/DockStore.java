@@ -145,6 +145,15 @@ final class DockStore {
     return byCredential(credentialHash).map(Row::name);
   }
 
+  /**
+   * Whether {@code edgeId} is bound to another dock than {@code dock}: now (revoked or not), or by
+   * the ops the hub holds under it. Two statements, each by an index.
+   */
+  boolean edgeIdHeldElsewhere(String edgeId, String dock) {
+    return tx.fetchExists(DOCK, DOCK.EDGE_ID.eq(edgeId).and(DOCK.NAME.ne(dock)))
+        || tx.fetchExists(EDGE_PROGRESS, EDGE_PROGRESS.EDGE_ID.eq(edgeId).and(EDGE_PROGRESS.DOCK.ne(dock)));
+  }
+
   /** Revokes the dock and drops its pending code; the credential's hash stays so it is refused as revoked, not unknown. */
   boolean revoke(String name, OffsetDateTime at) {
     return tx.update(DOCK)
