@@ -151,14 +151,14 @@ final class IngestStore {
 
     /** The rule of the docks' users (see {@code UserChanges}): its area's dispatchers, and those granted it. */
     boolean maySignInAt(String dockArea) {
-      return active && (grantedHere || ("DISPATCHER".equals(role) && dockArea.equals(area)));
+      return active && (grantedHere || (io.tracetrack.model.Role.DISPATCHER.name().equals(role) && dockArea.equals(area)));
     }
 
     String why(String dockArea) {
       if (!active) {
         return "the account is disabled";
       }
-      return "DISPATCHER".equals(role) ? "a dispatcher of area " + area
+      return io.tracetrack.model.Role.DISPATCHER.name().equals(role) ? "a dispatcher of area " + area
           : "a " + role.toLowerCase(java.util.Locale.ROOT) + " not granted area " + dockArea;
     }
   }

@@ -611,6 +611,7 @@ abstract class PushTest {
       assertThat(server.db.dsl().fetch("select * from sync_conflict where edge_id = ?", a.edgeId).formatCSV())
           .as("no conflict row").isEqualTo(conflictsBefore);
       assertThat(server.db.dsl().fetchValue("select seq_reused_at from edge_progress where edge_id = ?", a.edgeId)).isNotNull();
+      assertThat(dockView(a.dock).get("seqReusedAt").isNull()).as("the fleet view: restore detected").isFalse();
       // the very same ops resent are still duplicates
       assertThat(statuses(a.push(first))).containsOnly("DUPLICATE");
       HubTestServer.Answer metrics = server.send("GET", "/metrics", null, null, null);
