@@ -38,15 +38,22 @@ import org.jooq.exception.DataAccessException;
  * DESIGN's push. One batch is one transaction:
  *
  * <ol>
- *   <li>lock the edge's {@code edge_progress} row and sort the ops by {@code seq} against its
- *       {@code last_seq}: at or below it DUPLICATE, the next ones in line applicable, the rest
- *       (after a gap the batch does not fill) HELD;
- *   <li>lock every bag the applicable ops name with one statement, in code order;
- *   <li>decide each op in {@code seq} order with the shared {@link Reconciler} against those rows
- *       plus what the batch's earlier ops did ({@link Overlay}); a refusal, or an op that stood with
- *       a difference (a different expected count), becomes a conflict record holding both sides;
- *   <li>write it all with a fixed number of set-based statements, move {@code last_seq} and the
- *       fleet fields, and append the change-log entries last, under one take of its head.
+ *   <li>lock the edge's {@code edge_progress} row (refused whole when the hub holds that edge id's
+ *       ops for another dock) and sort the ops by {@code seq} against its {@code last_seq}: at or
+ *       below it DUPLICATE when its fingerprint is the one the hub keeps for that seq, else
+ *       SEQ_REUSED and every later op of the batch HELD (a restored backup renumbers them); the next
+ *       ones in line applicable; the rest (after a gap the batch does not fill) HELD;
+ *   <li>lock every bag the applicable ops name with one statement, in code order (reading their
+ *       areas), and read the batch's distinct actors with one more;
+ *   <li>refuse an op that names another area's bag, or whose actor may not sign in at this dock, as
+ *       the API would; decide each other op in {@code seq} order with the shared {@link Reconciler}
+ *       against those rows plus what the batch's earlier ops did ({@link Overlay}); a refusal, or an
+ *       op that stood with a difference (a different expected count), becomes a conflict record
+ *       holding both sides;
+ *   <li>write it all with a fixed number of set-based statements (the answered ops' fingerprints
+ *       among them), move {@code last_seq} and the fleet fields, and append the change-log entries
+ *       last, under one take of its head; the reply's {@code logPosition} is the last of them, or
+ *       the head read then when there were none.
  * </ol>
  *
  * <p>Moving {@code last_seq} in the same transaction as the effects is what makes an op count once
