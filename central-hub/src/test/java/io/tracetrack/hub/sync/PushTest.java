@@ -483,7 +483,8 @@ abstract class PushTest {
           "INVALID_FIELD");
       // absurd times: the batch's oldest pending op, its clock, an op's clock
       for (long absurd : List.of(Long.MAX_VALUE, -1L, Long.MIN_VALUE, 0L, 253402300800000L)) {
-        String oldest = WIRE.encode(new PushBatch(a.edgeId, a.dock, now, 1, absurd, "t",
+        // more pending than sent, so the hub would keep it for the fleet view (a timestamp column)
+        String oldest = WIRE.encode(new PushBatch(a.edgeId, a.dock, now, 5, absurd, "t",
             List.of(a.op(1, new Op.CreateParent(p, 3, 3)))));
         assertProblem(a.post(oldest), 400, "INVALID_FIELD");
       }
