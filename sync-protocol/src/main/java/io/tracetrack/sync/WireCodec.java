@@ -127,6 +127,11 @@ public final class WireCodec {
     long previous = 0;
     for (JsonNode node : list) {
       OpEnvelope op = ops.decode(node);
+      // an op read from a batch meets no document limit of its own: the same as one read alone
+      // (a receiver stores ops in that form, and a longer one would not fit)
+      if (ops.encode(op).length() > OpCodec.MAX_BYTES) {
+        throw invalid("op " + op.id().seq() + " is longer than " + OpCodec.MAX_BYTES + " characters");
+      }
       if (!op.id().edgeId().equals(edgeId)) {
         throw invalid("op " + op.id().seq() + " belongs to edge " + op.id().edgeId() + ", not " + edgeId);
       }

@@ -179,6 +179,9 @@ class WireCodecTest {
             ErrorCode.INVALID_FIELD),
         Arguments.of("unknown op type", good.replace("\"type\":\"LINK\"", "\"type\":\"TELEPORT\""), ErrorCode.UNKNOWN_OP_TYPE),
         Arguments.of("too many ops", CODEC.encode(batch(tooMany)), ErrorCode.TOO_LARGE),
+        // under the push's limit, over an op's: a receiver keeps ops in their own form, up to OpCodec.MAX_BYTES
+        Arguments.of("an op longer than an op may be", CODEC.encode(batch(List.of(op(1, new Op.Link("P" + "9".repeat(20_000),
+            "C1"))))), ErrorCode.INVALID_FIELD),
         Arguments.of("too many bytes", "{\"v\":1,\"pad\":\"" + "x".repeat(WireCodec.MAX_PUSH_BYTES) + "\"}", ErrorCode.TOO_LARGE),
         Arguments.of("deep nesting", "[".repeat(100) + "]".repeat(100), ErrorCode.TOO_LARGE));
   }

@@ -61,6 +61,10 @@ public enum AuditAction {
   USER_PASSWORD_CHANGED(AuditEntity.USER),
   /** An admin deleted a user; the entry's id is the pseudonym that replaced the name. */
   USER_DELETED(AuditEntity.USER),
+  /** An admin granted a user an area's docks: they reach them and may sign in there. */
+  USER_DOCK_ACCESS_GRANTED(AuditEntity.USER),
+  /** An admin took a user's grant of an area's docks back. */
+  USER_DOCK_ACCESS_REVOKED(AuditEntity.USER),
 
   /** A user asked for a higher role. */
   PROMOTION_REQUESTED(AuditEntity.PROMOTION_REQUEST),

@@ -5,6 +5,7 @@ import io.tracetrack.sync.ChangePage;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -63,7 +64,8 @@ public final class ChangeFeed {
    *
    * <p>A cursor below the oldest held position - 1 asks for entries pruned away; one above the
    * head was never handed out by this database (another hub's, or one from before a restore): both
-   * get {@link Result.SnapshotRequired}, never a page that silently leaves a gap.
+   * get {@link Result.SnapshotRequired}, never a page that silently leaves a gap. The check is made
+   * again after every read, so a prune that runs while this call waits or reads is caught too.
    */
   public Result changes(long after, int limit, int waitMs, ChangeLog.Audience audience) throws InterruptedException {
     if (waitMs < 0 || waitMs > MAX_WAIT_MS) {
@@ -78,7 +80,14 @@ public final class ChangeFeed {
     long cursor = after;
     while (true) {
       long seen = signalsNow();
-      ChangeLog.Page page = log.read(cursor, limit, audience);
+      long from = cursor;
+      ChangeLog.Page page = log.read(from, limit, audience);
+      // a prune may have run between the check above (or the last round) and this read: it removes
+      // only a prefix, so the page is whole exactly when what is held still starts at or below from + 1
+      Optional<Long> held = log.oldest();
+      if (held.isPresent() && from < held.get() - 1) {
+        return new Result.SnapshotRequired(held.get(), log.head());
+      }
       // entries for other docks move the cursor on even when this dock hears none of them
       cursor = page.next();
       long left = deadline - System.nanoTime();

@@ -32,8 +32,10 @@ import org.jooq.impl.DSL;
  * transaction (from the take to the commit, including the commit's fsync). A batch appends all its
  * entries under one take, so it pays once. Writers that take other locks must take this one last
  * (after the bag and bill rows), so it is never held while waiting for another lock.
+ *
+ * <p>Not final: a test interposes on the reads (a prune between a reader's check and its read).
  */
-public final class ChangeLog {
+public class ChangeLog {
 
   private static final WireCodec WIRE = new WireCodec();
 
@@ -49,22 +51,37 @@ public final class ChangeLog {
   /**
    * One change to append: what it says, when, who or what wrote it (a user, or a dock's op), and
    * which docks hear of it: {@code audienceArea} only the docks of that area, {@code audienceDock}
-   * only that dock, null for every dock.
+   * only that dock, both null every dock; {@code hubOnly} no dock at all (only the hub's own
+   * followers, such as the account cache, read it).
    */
-  public record Entry(Change change, OffsetDateTime at, String origin, String audienceArea, String audienceDock) {
+  public record Entry(Change change, OffsetDateTime at, String origin, String audienceArea, String audienceDock,
+      boolean hubOnly) {
     public Entry {
       Objects.requireNonNull(change, "change");
       Objects.requireNonNull(at, "at");
       Objects.requireNonNull(origin, "origin");
+      if (hubOnly && (audienceArea != null || audienceDock != null)) {
+        throw new IllegalArgumentException("a hub-only entry names no dock audience");
+      }
     }
 
-    /** The audience the change itself names: a user's area, a conflict's dock, else every dock. */
+    /** An entry for the docks of {@code audienceArea} and/or the dock {@code audienceDock}; both null: every dock. */
+    public Entry(Change change, OffsetDateTime at, String origin, String audienceArea, String audienceDock) {
+      this(change, at, origin, audienceArea, audienceDock, false);
+    }
+
+    /** The audience the change itself names: a conflict's dock, else every dock (users name theirs explicitly). */
     public Entry(Change change, OffsetDateTime at, String origin) {
-      this(change, at, origin, change instanceof Change.User u ? u.area() : null, switch (change) {
+      this(change, at, origin, null, switch (change) {
         case Change.ConflictOpened c -> c.dock();
         case Change.ConflictResolved c -> c.dock();
         default -> null;
-      });
+      }, false);
+    }
+
+    /** An entry no dock hears: a change the hub's own followers need, that must not reach any dock. */
+    public static Entry hubOnly(Change change, OffsetDateTime at, String origin) {
+      return new Entry(change, at, origin, null, null, true);
     }
   }
 
@@ -103,6 +120,7 @@ public final class ChangeLog {
     int n = entries.size();
     String[] type = new String[n], key = new String[n], payload = new String[n], at = new String[n],
         origin = new String[n], area = new String[n], dock = new String[n];
+    Boolean[] hubOnly = new Boolean[n];
     for (int i = 0; i < n; i++) {
       Entry e = entries.get(i);
       type[i] = e.change().type().wire();
@@ -112,6 +130,7 @@ public final class ChangeLog {
       origin[i] = e.origin();
       area[i] = e.audienceArea();
       dock[i] = e.audienceDock();
+      hubOnly[i] = e.hubOnly();
     }
     long first;
     if (PgBulk.isPostgres(tx)) {
@@ -121,14 +140,14 @@ public final class ChangeLog {
       first = tx.connectionResult(c -> {
         try (java.sql.PreparedStatement ps = c.prepareStatement("with head as (update change_log_head"
             + " set last_seq = last_seq + ? where id = 1 returning last_seq - ? + 1 as first),"
-            + " rows as (insert into change_log (seq, type, entity_key, payload, at, origin, audience_area, audience_dock)"
-            + " select head.first + u.n - 1, u.type, u.key, u.payload, u.at, u.origin, u.area, u.dock from head,"
-            + " unnest(?::varchar[], ?::varchar[], ?::text[], ?::timestamptz[], ?::varchar[], ?::varchar[], ?::varchar[])"
-            + " with ordinality as u(type, key, payload, at, origin, area, dock, n) returning 1)"
+            + " rows as (insert into change_log (seq, type, entity_key, payload, at, origin, audience_area, audience_dock, hub_only)"
+            + " select head.first + u.n - 1, u.type, u.key, u.payload, u.at, u.origin, u.area, u.dock, u.hub_only from head,"
+            + " unnest(?::varchar[], ?::varchar[], ?::text[], ?::timestamptz[], ?::varchar[], ?::varchar[], ?::varchar[],"
+            + " ?::boolean[]) with ordinality as u(type, key, payload, at, origin, area, dock, hub_only, n) returning 1)"
             + " select head.first, (select count(*) from rows) from head")) {
           PgBulk.bind(c, ps, new Object[] {(long) n, (long) n, PgBulk.of("varchar", type), PgBulk.of("varchar", key),
               PgBulk.of("text", payload), PgBulk.of("text", at), PgBulk.of("varchar", origin),
-              PgBulk.of("varchar", area), PgBulk.of("varchar", dock)});
+              PgBulk.of("varchar", area), PgBulk.of("varchar", dock), PgBulk.of("bool", hubOnly)});
           try (java.sql.ResultSet rs = ps.executeQuery()) {
             rs.next();
             if (rs.getLong(2) != n) {
@@ -150,10 +169,10 @@ public final class ChangeLog {
         .fetchSingle().value1();
     first = last - n + 1;
     var insert = tx.insertInto(CHANGE_LOG, CHANGE_LOG.SEQ, CHANGE_LOG.TYPE, CHANGE_LOG.ENTITY_KEY, CHANGE_LOG.PAYLOAD,
-        CHANGE_LOG.AT, CHANGE_LOG.ORIGIN, CHANGE_LOG.AUDIENCE_AREA, CHANGE_LOG.AUDIENCE_DOCK);
+        CHANGE_LOG.AT, CHANGE_LOG.ORIGIN, CHANGE_LOG.AUDIENCE_AREA, CHANGE_LOG.AUDIENCE_DOCK, CHANGE_LOG.HUB_ONLY);
     for (int i = 0; i < n; i++) {
       Entry e = entries.get(i);
-      insert = insert.values(first + i, type[i], key[i], payload[i], e.at(), origin[i], area[i], dock[i]);
+      insert = insert.values(first + i, type[i], key[i], payload[i], e.at(), origin[i], area[i], dock[i], hubOnly[i]);
     }
     insert.execute();
     return first;
@@ -203,8 +222,8 @@ public final class ChangeLog {
     if (afterSeq >= head) {
       return new Page(List.of(), afterSeq);
     }
-    Condition hears = CHANGE_LOG.AUDIENCE_AREA.isNull().or(CHANGE_LOG.AUDIENCE_AREA.eq(audience.area()))
-        .and(CHANGE_LOG.AUDIENCE_DOCK.isNull().or(CHANGE_LOG.AUDIENCE_DOCK.eq(audience.dock())));
+    Condition hears = CHANGE_LOG.HUB_ONLY.isFalse().and(CHANGE_LOG.AUDIENCE_AREA.isNull().or(CHANGE_LOG.AUDIENCE_AREA.eq(audience.area()))
+        .and(CHANGE_LOG.AUDIENCE_DOCK.isNull().or(CHANGE_LOG.AUDIENCE_DOCK.eq(audience.dock()))));
     List<Stored> entries = new ArrayList<>(db.dsl().selectFrom(CHANGE_LOG)
         .where(CHANGE_LOG.SEQ.gt(afterSeq)).and(CHANGE_LOG.SEQ.le(head)).and(hears)
         .orderBy(CHANGE_LOG.SEQ).limit(limit)
@@ -215,7 +234,15 @@ public final class ChangeLog {
 
   /** The newest position handed out by a committed writer; 0 before the first. */
   public long head() {
-    return db.dsl().select(CHANGE_LOG_HEAD.LAST_SEQ).from(CHANGE_LOG_HEAD).where(CHANGE_LOG_HEAD.ID.eq(1))
+    return head(db.dsl());
+  }
+
+  /**
+   * The head as {@code tx} sees it: inside a writer's transaction, after its row locks are taken,
+   * every writer whose change those rows show has committed at or below it.
+   */
+  public static long head(DSLContext tx) {
+    return tx.select(CHANGE_LOG_HEAD.LAST_SEQ).from(CHANGE_LOG_HEAD).where(CHANGE_LOG_HEAD.ID.eq(1))
         .fetchSingle().value1();
   }
 

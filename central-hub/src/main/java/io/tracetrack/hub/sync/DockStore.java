@@ -34,14 +34,14 @@ final class DockStore {
       Health h = health == null ? Health.NONE : health;
       return new DockView(name, area, edgeId != null && revokedAt == null, edgeId, enrolledAt, revokedAt,
           codePending ? codeExpiresAt : null, createdAt, h.lastSeenAt(), h.lastSeq(), h.backlog(), h.oldestPendingAt(),
-          h.clockOffsetMs(), h.version(), h.openConflicts());
+          h.clockOffsetMs(), h.version(), h.openConflicts(), h.seqReusedAt());
     }
   }
 
   /** What the fleet view adds to a dock: its current edge's progress, and the dock's open conflicts. */
   record Health(OffsetDateTime lastSeenAt, long lastSeq, long backlog, OffsetDateTime oldestPendingAt, Long clockOffsetMs,
-      String version, long openConflicts) {
-    static final Health NONE = new Health(null, 0, 0, null, null, null, 0);
+      String version, long openConflicts, OffsetDateTime seqReusedAt) {
+    static final Health NONE = new Health(null, 0, 0, null, null, null, 0, null);
   }
 
   boolean areaExists(String area) {
@@ -81,7 +81,8 @@ final class DockStore {
     Field<String> openDock = open.field(SYNC_CONFLICT.DOCK.getName(), String.class);
     Field<Integer> openCount = open.field("open_count", Integer.class);
     return tx.select(DOCK.asterisk(), EDGE_PROGRESS.LAST_SEEN_AT, EDGE_PROGRESS.LAST_SEQ, EDGE_PROGRESS.PENDING_OPS,
-            EDGE_PROGRESS.OLDEST_PENDING_AT, EDGE_PROGRESS.CLOCK_OFFSET_MS, EDGE_PROGRESS.VERSION, openCount)
+            EDGE_PROGRESS.OLDEST_PENDING_AT, EDGE_PROGRESS.CLOCK_OFFSET_MS, EDGE_PROGRESS.VERSION, openCount,
+            EDGE_PROGRESS.SEQ_REUSED_AT)
         .from(DOCK)
         // the current edge's progress only: a re-enrolled dock starts again at seq 1 on a new edge
         .leftJoin(EDGE_PROGRESS).on(EDGE_PROGRESS.EDGE_ID.eq(DOCK.EDGE_ID))
@@ -92,7 +93,8 @@ final class DockStore {
           Row base = row(r.into(DOCK));
           Health health = new Health(r.get(EDGE_PROGRESS.LAST_SEEN_AT), zero(r.get(EDGE_PROGRESS.LAST_SEQ)),
               zero(r.get(EDGE_PROGRESS.PENDING_OPS)), r.get(EDGE_PROGRESS.OLDEST_PENDING_AT),
-              r.get(EDGE_PROGRESS.CLOCK_OFFSET_MS), r.get(EDGE_PROGRESS.VERSION), zero(r.get(openCount)));
+              r.get(EDGE_PROGRESS.CLOCK_OFFSET_MS), r.get(EDGE_PROGRESS.VERSION), zero(r.get(openCount)),
+              r.get(EDGE_PROGRESS.SEQ_REUSED_AT));
           return new Row(base.name(), base.area(), base.codeHash(), base.codeExpiresAt(), base.codeUsedAt(), base.edgeId(),
               base.credentialHash(), base.enrolledAt(), base.revokedAt(), base.createdAt(), health);
         });
@@ -143,6 +145,15 @@ final class DockStore {
       return Optional.empty();
     }
     return byCredential(credentialHash).map(Row::name);
+  }
+
+  /**
+   * Whether {@code edgeId} is bound to another dock than {@code dock}: now (revoked or not), or by
+   * the ops the hub holds under it. Two statements, each by an index.
+   */
+  boolean edgeIdHeldElsewhere(String edgeId, String dock) {
+    return tx.fetchExists(DOCK, DOCK.EDGE_ID.eq(edgeId).and(DOCK.NAME.ne(dock)))
+        || tx.fetchExists(EDGE_PROGRESS, EDGE_PROGRESS.EDGE_ID.eq(edgeId).and(EDGE_PROGRESS.DOCK.ne(dock)));
   }
 
   /** Revokes the dock and drops its pending code; the credential's hash stays so it is refused as revoked, not unknown. */

@@ -16,7 +16,10 @@ import java.time.OffsetDateTime;
  * @param clockOffsetMs the edge's clock minus the hub's at its last push (positive: the edge runs ahead)
  * @param version the edge's software version, as reported
  * @param openConflicts conflicts of this dock still OPEN (of any of its edges)
+ * @param seqReusedAt when the hub last refused an op of the current edge as {@code SEQ_REUSED}: the
+ *     dock was restored from a backup (or its folder copied); {@code null} if never
  */
 public record DockView(String name, String area, boolean enrolled, String edgeId, OffsetDateTime enrolledAt,
     OffsetDateTime revokedAt, OffsetDateTime codeExpiresAt, OffsetDateTime createdAt, OffsetDateTime lastSeenAt,
-    long lastSeq, long backlog, OffsetDateTime oldestPendingAt, Long clockOffsetMs, String version, long openConflicts) {}
+    long lastSeq, long backlog, OffsetDateTime oldestPendingAt, Long clockOffsetMs, String version, long openConflicts,
+    OffsetDateTime seqReusedAt) {}

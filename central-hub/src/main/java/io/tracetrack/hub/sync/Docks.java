@@ -156,11 +156,29 @@ public final class Docks {
    * person at the dock what to ask the admin for.
    */
   public Enrolment enroll(String code, String edgeId, String ip, String requestId) {
+    try {
+      return enrollOnce(code, edgeId, ip, requestId);
+    } catch (org.jooq.exception.DataAccessException e) {
+      // another enrolment bound this edge id between our check and our update: the unique index decides
+      if (HubDatabase.isUniqueViolation(e)) {
+        return edgeIdTaken(edgeId);
+      }
+      throw e;
+    }
+  }
+
+  private Enrolment enrollOnce(String code, String edgeId, String ip, String requestId) {
     OffsetDateTime now = now();
     String codeHash = Secrets.hash(code);
     String credential = Secrets.credential();
     return db.transaction(tx -> {
       DockStore store = new DockStore(tx);
+      // only for a code that would work: the answer tells nothing about edge ids to a guesser
+      Optional<DockStore.Row> target = store.byCode(codeHash)
+          .filter(r -> r.codeUsedAt() == null && r.codeExpiresAt() != null && r.codeExpiresAt().isAfter(now));
+      if (target.isPresent() && store.edgeIdHeldElsewhere(edgeId, target.get().name())) {
+        return edgeIdTaken(edgeId);
+      }
       Optional<String> dock = store.enroll(codeHash, edgeId, Secrets.hash(credential), now);
       if (dock.isEmpty()) {
         return whyNot(store.byCode(codeHash), now);
@@ -177,6 +195,17 @@ public final class Docks {
     return new DockStore(db.dsl()).byCredential(Secrets.hash(credential))
         .<Device>map(r -> r.revokedAt() != null ? new Device.Revoked(r.name()) : new Device.Known(r.name(), r.area(), r.edgeId()))
         .orElse(new Device.Unknown());
+  }
+
+  /**
+   * The hub keys an edge's ops by its id: a second dock under one id would have its scans taken as
+   * the first one's duplicates. The edge that asked is a copy of another dock's data folder (or was
+   * told another dock's id); a new dock starts on an empty one and makes an id of its own.
+   */
+  private static Enrolment edgeIdTaken(String edgeId) {
+    return new Enrolment.Refused(409, ErrorCode.EDGE_ID_TAKEN, "edge id " + edgeId + " belongs to another dock"
+        + " (this data folder was copied from it, or restored from its backup); start this dock on an empty data"
+        + " folder, which makes an edge id of its own, and enrol it with a new code");
   }
 
   private static Enrolment whyNot(Optional<DockStore.Row> row, OffsetDateTime now) {

@@ -38,15 +38,22 @@ import org.jooq.exception.DataAccessException;
  * DESIGN's push. One batch is one transaction:
  *
  * <ol>
- *   <li>lock the edge's {@code edge_progress} row and sort the ops by {@code seq} against its
- *       {@code last_seq}: at or below it DUPLICATE, the next ones in line applicable, the rest
- *       (after a gap the batch does not fill) HELD;
- *   <li>lock every bag the applicable ops name with one statement, in code order;
- *   <li>decide each op in {@code seq} order with the shared {@link Reconciler} against those rows
- *       plus what the batch's earlier ops did ({@link Overlay}); a refusal, or an op that stood with
- *       a difference (a different expected count), becomes a conflict record holding both sides;
- *   <li>write it all with a fixed number of set-based statements, move {@code last_seq} and the
- *       fleet fields, and append the change-log entries last, under one take of its head.
+ *   <li>lock the edge's {@code edge_progress} row (refused whole when the hub holds that edge id's
+ *       ops for another dock) and sort the ops by {@code seq} against its {@code last_seq}: at or
+ *       below it DUPLICATE when its fingerprint is the one the hub keeps for that seq, else
+ *       SEQ_REUSED and every later op of the batch HELD (a restored backup renumbers them); the next
+ *       ones in line applicable; the rest (after a gap the batch does not fill) HELD;
+ *   <li>lock every bag the applicable ops name with one statement, in code order (reading their
+ *       areas), and read the batch's distinct actors with one more;
+ *   <li>refuse an op that names another area's bag, or whose actor may not sign in at this dock, as
+ *       the API would; decide each other op in {@code seq} order with the shared {@link Reconciler}
+ *       against those rows plus what the batch's earlier ops did ({@link Overlay}); a refusal, or an
+ *       op that stood with a difference (a different expected count), becomes a conflict record
+ *       holding both sides;
+ *   <li>write it all with a fixed number of set-based statements (the answered ops' fingerprints
+ *       among them), move {@code last_seq} and the fleet fields, and append the change-log entries
+ *       last, under one take of its head; the reply's {@code logPosition} is the last of them, or
+ *       the head read then when there were none.
  * </ol>
  *
  * <p>Moving {@code last_seq} in the same transaction as the effects is what makes an op count once
@@ -77,6 +84,7 @@ public final class Ingest {
   private final Reconciler reconciler;
   private final Clock clock;
   private final Map<OpOutcome.Status, Counter> counted = new EnumMap<>(OpOutcome.Status.class);
+  private final Counter seqReused;
 
   /** @param meters where the ops are counted by outcome ({@code tracetrack_sync_ops_total}) */
   public Ingest(HubDatabase db, CodeGrammar grammar, Clock clock, MeterRegistry meters) {
@@ -87,6 +95,9 @@ public final class Ingest {
       counted.put(s, Counter.builder("tracetrack.sync.ops").description("ops pushed by docks, by outcome")
           .tag("outcome", s.name().toLowerCase(java.util.Locale.ROOT)).register(meters));
     }
+    seqReused = Counter.builder("tracetrack.sync.seq.reused")
+        .description("pushed ops refused because their seq was used before by another op of the edge (a restored backup)")
+        .register(meters);
   }
 
   /** Applies a batch sent with {@code device}'s credential. */
@@ -97,9 +108,16 @@ public final class Ingest {
     }
     for (int attempt = 1; ; attempt++) {
       try {
-        PushReply reply = db.transaction(tx -> apply(tx, device, batch));
-        reply.outcomes().forEach(o -> counted.get(o.status()).increment());
-        return new Result.Done(reply);
+        Result result = db.transaction(tx -> apply(tx, device, batch));
+        if (result instanceof Result.Done done) {
+          for (OpOutcome o : done.reply().outcomes()) {
+            counted.get(o.status()).increment();
+            if (ErrorCode.SEQ_REUSED.name().equals(o.code())) {
+              seqReused.increment();
+            }
+          }
+        }
+        return result;
       } catch (DataAccessException e) {
         // another writer created one of the batch's new bags a moment before: decide again against it
         if (attempt >= ATTEMPTS || !(HubDatabase.isUniqueViolation(e) || retryable(e))) {
@@ -110,9 +128,14 @@ public final class Ingest {
     }
   }
 
-  /** The edge was heard from (its hello): the fleet view's "last seen". */
-  public void seen(Docks.Device.Known device) {
-    IngestStore.seen(db.dsl(), device.edgeId(), device.dock(), OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
+  /**
+   * The edge was heard from (its hello): the fleet view's "last seen".
+   *
+   * @return the last seq the hub holds from this edge (0 if none): a dock restored from a backup
+   *     learns here that it is behind, and numbers its new ops past it
+   */
+  public long seen(Docks.Device.Known device) {
+    return IngestStore.seen(db.dsl(), device.edgeId(), device.dock(), OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
   }
 
   private static void pause(int attempt) {
@@ -130,22 +153,45 @@ public final class Ingest {
     return "40001".equals(state) || "40P01".equals(state);
   }
 
-  private PushReply apply(DSLContext tx, Docks.Device.Known device, PushBatch batch) {
+  private Result apply(DSLContext tx, Docks.Device.Known device, PushBatch batch) {
     OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
     IngestStore store = new IngestStore(tx);
     EdgeProgressRecord progress = store.lockProgress(device.edgeId(), device.dock());
+    if (!progress.getDock().equals(device.dock())) {
+      // the hub holds this edge id's ops for another dock: taking these as its duplicates would lose them
+      return new Result.Refused(403, ErrorCode.FORBIDDEN, "the hub holds the ops of edge " + device.edgeId()
+          + " for dock " + progress.getDock() + ", not " + device.dock() + "; start this dock on an empty data folder"
+          + " and enrol it with a new code");
+    }
     long last = progress.getLastSeq();
 
-    // 1. which ops are next in line; the codec guarantees ascending seq without repeats
+    // 1. which ops are next in line; the codec guarantees ascending seq without repeats. An op at or
+    // below last_seq is a duplicate only when it says what the op the hub holds under that seq said
+    Map<Long, String> stored = store.fingerprints(device.edgeId(), batch.ops().stream()
+        .mapToLong(op -> op.id().seq()).filter(seq -> seq <= last).boxed().toList());
     List<OpEnvelope> applicable = new ArrayList<>();
     OpOutcome[] outcomes = new OpOutcome[batch.ops().size()];
     long expected = last + 1;
     boolean held = false;
+    Long reused = null;
     for (int i = 0; i < outcomes.length; i++) {
       OpEnvelope op = batch.ops().get(i);
       long seq = op.id().seq();
-      if (seq <= last) {
-        outcomes[i] = OpOutcome.duplicate(seq);
+      if (reused != null) {
+        // the dock renumbers everything after a reused seq and sends it again: nothing of it may apply now
+        outcomes[i] = new OpOutcome(seq, OpOutcome.Status.HELD, null,
+            "held: op " + reused + " reuses a seq the hub holds; renumber and send again", null);
+      } else if (seq <= last) {
+        String before = stored.get(seq);
+        // no fingerprint: an op answered before the hub kept them, taken as a duplicate as it always was
+        if (before == null || before.equals(op.fingerprint())) {
+          outcomes[i] = OpOutcome.duplicate(seq);
+        } else {
+          reused = seq;
+          outcomes[i] = OpOutcome.rejected(seq, ErrorCode.SEQ_REUSED, "seq " + seq + " of edge " + device.edgeId()
+              + " holds another op at the hub (up to " + last + " taken): was this dock restored from a backup?"
+              + " Its ops after " + last + " are sent again under new numbers", null);
+        }
       } else if (!held && seq == expected) {
         applicable.add(op);
         expected++;
@@ -161,11 +207,19 @@ public final class Ingest {
       codes.addAll(named(e.op()));
     }
     Overlay overlay = new Overlay();
-    store.lockBags(codes, overlay);
+    Map<String, String> areas = store.lockBags(codes, overlay);
+    Map<String, IngestStore.Signer> signers = store.signers(applicable.stream().map(OpEnvelope::actor)
+        .collect(java.util.stream.Collectors.toCollection(TreeSet::new)), device.area());
 
     // 3. decide in seq order against the rows plus the batch's own earlier effects
     List<Decided> decided = new ArrayList<>(applicable.size());
     for (OpEnvelope e : applicable) {
+      Rejection confined = confined(e, device.area(), areas, signers);
+      if (confined != null) {
+        // the same rule as the API's: a dock works on its own area's bags, signed by people it may have
+        decided.add(new Decided(e, null, confined, new Other(confined.otherBag(), null, null, null, null)));
+        continue;
+      }
       Decision decision = reconciler.decide(e.op(), overlay);
       if (decision instanceof Decision.Accepted a) {
         for (Effect effect : a.effects()) {
@@ -203,6 +257,7 @@ public final class Ingest {
     }
     store.insertEvents(events, stamp);
     Map<Long, Long> conflictIds = store.insertConflicts(device.edgeId(), conflicts);
+    store.insertFingerprints(device.edgeId(), applicable);
     long lastSeq = applicable.isEmpty() ? last : applicable.getLast().id().seq();
     // the edge counts this batch among its pending ops; what the hub has now taken waits no more, or a
     // dock that pushed everything would show its last batch as backlog until it scans again
@@ -210,7 +265,7 @@ public final class Ingest {
     long backlog = Math.max(0, batch.pendingOps() - delivered);
     store.updateProgress(device.edgeId(), new IngestStore.Report(lastSeq, now,
         batch.clock().wallMillis() - now.toInstant().toEpochMilli(), backlog,
-        backlog == 0 ? null : batch.oldestPendingAt(), batch.version()));
+        backlog == 0 ? null : batch.oldestPendingAt(), batch.version(), reused == null ? null : now));
 
     Map<Long, IngestStore.Conflict> bySeq = new java.util.HashMap<>();
     conflicts.forEach(c -> bySeq.put(c.seq(), c));
@@ -239,8 +294,36 @@ public final class Ingest {
     }
     // the shared rows last, each held only from here to the commit: the counters, then the log's head
     count(tx, store, decided, device, now);
-    ChangeLog.append(tx, entries);
-    return new PushReply(lastSeq, now.toInstant(), List.of(outcomes));
+    long first = ChangeLog.append(tx, entries);
+    // where in the log every op up to lastSeq is true: the batch's last entry; with none, the head
+    // read now, after the bag locks: a writer whose change made one of these ops a no-op held those
+    // rows until its commit, so its entry is at or below this head
+    long position = entries.isEmpty() ? ChangeLog.head(tx) : first + entries.size() - 1;
+    return new Result.Done(new PushReply(lastSeq, now.toInstant(), List.of(outcomes), position));
+  }
+
+  /**
+   * Why {@code e} may not be taken from this dock at all, or null: it names a bag of another area
+   * (as a dispatcher of this area gets 404 for it at the API), or it is signed by a hub user who may
+   * not sign in at this dock. An actor the hub does not know is a dock-local dispatcher from before
+   * the dock got its users from the hub: taken. A bag with no area (made at the hub by an admin
+   * without one) belongs to no area and is shared, as at the API for admins and billers.
+   */
+  private static Rejection confined(OpEnvelope e, String area, Map<String, String> areas,
+      Map<String, IngestStore.Signer> signers) {
+    for (String code : named(e.op())) {
+      String bagArea = areas.get(code);
+      if (bagArea != null && !bagArea.equals(area)) {
+        return Rejection.of(ErrorCode.BAG_IN_OTHER_AREA, code + " belongs to area " + bagArea + "; this dock is in " + area,
+            code);
+      }
+    }
+    IngestStore.Signer signer = signers.get(e.actor());
+    if (signer != null && !signer.maySignInAt(area)) {
+      return Rejection.of(ErrorCode.ACTOR_NOT_ALLOWED, e.actor() + " may not sign in at a dock of area " + area
+          + " (" + signer.why(area) + "); the hub does not take scans in their name from this dock");
+    }
+    return null;
   }
 
   /** One applicable op and what the Reconciler made of it. */

@@ -1,11 +1,14 @@
 package io.tracetrack.hub.sync;
 
 import static io.tracetrack.hub.db.jooq.Tables.BAG;
+import static io.tracetrack.hub.db.jooq.Tables.APP_USER;
 import static io.tracetrack.hub.db.jooq.Tables.BAG_EVENT;
 import static io.tracetrack.hub.db.jooq.Tables.BILL;
 import static io.tracetrack.hub.db.jooq.Tables.BILL_PARENT;
+import static io.tracetrack.hub.db.jooq.Tables.EDGE_OP;
 import static io.tracetrack.hub.db.jooq.Tables.EDGE_PROGRESS;
 import static io.tracetrack.hub.db.jooq.Tables.SYNC_CONFLICT;
+import static io.tracetrack.hub.db.jooq.Tables.USER_DOCK_ACCESS;
 
 import io.tracetrack.hub.db.jooq.tables.records.EdgeProgressRecord;
 import io.tracetrack.hub.stats.Counters;
@@ -104,12 +107,92 @@ final class IngestStore {
   }
 
   /**
+   * The fingerprints the hub holds for {@code seqs} of the edge, by seq, with one statement (none for
+   * ops answered before the hub kept them).
+   */
+  Map<Long, String> fingerprints(String edgeId, List<Long> seqs) {
+    Map<Long, String> out = new HashMap<>();
+    if (seqs.isEmpty()) {
+      return out;
+    }
+    var which = postgres ? EDGE_OP.SEQ.eq(DSL.any(DSL.val(seqs.toArray(Long[]::new)).cast(Long[].class)))
+        : EDGE_OP.SEQ.in(seqs);
+    tx.select(EDGE_OP.SEQ, EDGE_OP.FINGERPRINT).from(EDGE_OP).where(EDGE_OP.EDGE_ID.eq(edgeId)).and(which)
+        .fetch().forEach(r -> out.put(r.value1(), r.value2()));
+    return out;
+  }
+
+  /** Keeps the fingerprint of every op the batch answered (applied or refused), with one statement. */
+  void insertFingerprints(String edgeId, List<io.tracetrack.sync.OpEnvelope> answered) {
+    if (answered.isEmpty()) {
+      return;
+    }
+    if (postgres) {
+      PgBulk.CopyRows rows = new PgBulk.CopyRows();
+      for (io.tracetrack.sync.OpEnvelope op : answered) {
+        rows.add(edgeId).add(op.id().seq()).add(op.fingerprint()).end();
+      }
+      PgBulk.copy(tx, "edge_op (edge_id, seq, fingerprint)", rows);
+      return;
+    }
+    var insert = tx.insertInto(EDGE_OP, EDGE_OP.EDGE_ID, EDGE_OP.SEQ, EDGE_OP.FINGERPRINT);
+    for (io.tracetrack.sync.OpEnvelope op : answered) {
+      insert = insert.values(edgeId, op.id().seq(), op.fingerprint());
+    }
+    insert.execute();
+  }
+
+  /**
+   * A hub user named as an op's actor, as far as signing in at a dock goes.
+   *
+   * @param grantedHere an admin granted the user the dock's area explicitly
+   */
+  record Signer(String role, String area, boolean active, boolean grantedHere) {
+
+    /** The rule of the docks' users (see {@code UserChanges}): its area's dispatchers, and those granted it. */
+    boolean maySignInAt(String dockArea) {
+      return active && (grantedHere || (io.tracetrack.model.Role.DISPATCHER.name().equals(role) && dockArea.equals(area)));
+    }
+
+    String why(String dockArea) {
+      if (!active) {
+        return "the account is disabled";
+      }
+      return io.tracetrack.model.Role.DISPATCHER.name().equals(role) ? "a dispatcher of area " + area
+          : "a " + role.toLowerCase(java.util.Locale.ROOT) + " not granted area " + dockArea;
+    }
+  }
+
+  /**
+   * The hub users among {@code actors}, with one statement: role, area, whether they may sign in,
+   * and whether they hold a grant for {@code dockArea}. Names the hub does not know are absent.
+   */
+  Map<String, Signer> signers(java.util.SortedSet<String> actors, String dockArea) {
+    Map<String, Signer> out = new HashMap<>();
+    if (actors.isEmpty()) {
+      return out;
+    }
+    var which = postgres ? APP_USER.USERNAME.eq(DSL.any(DSL.val(actors.toArray(String[]::new)).cast(String[].class)))
+        : APP_USER.USERNAME.in(actors);
+    var granted = DSL.field(DSL.exists(DSL.selectOne().from(USER_DOCK_ACCESS)
+        .where(USER_DOCK_ACCESS.USER_ID.eq(APP_USER.ID)).and(USER_DOCK_ACCESS.AREA_ID.eq(dockArea))));
+    tx.select(APP_USER.USERNAME, APP_USER.ROLE, APP_USER.AREA_ID, APP_USER.DISABLED, APP_USER.ANONYMISED, granted)
+        .from(APP_USER).where(which)
+        .fetch().forEach(r -> out.put(r.value1(), new Signer(r.value2(), r.value3(),
+            !r.value4() && !r.value5(), Boolean.TRUE.equals(r.value6()))));
+    return out;
+  }
+
+  /**
    * Locks every existing bag among {@code codes} with one statement, in code order (as
    * {@code BagStore} does one by one), and seeds {@code overlay} with them.
+   *
+   * @return the area of each of them that has one, by code: a dock may name only its own area's bags
    */
-  void lockBags(SortedSet<String> codes, Overlay overlay) {
+  Map<String, String> lockBags(SortedSet<String> codes, Overlay overlay) {
+    Map<String, String> areas = new HashMap<>();
     if (codes.isEmpty()) {
-      return;
+      return areas;
     }
     var matching = postgres ? BAG.CODE.eq(DSL.any(DSL.val(codes.toArray(String[]::new)).cast(String[].class)))
         : BAG.CODE.in(codes);
@@ -124,7 +207,11 @@ final class IngestStore {
       bag.createdDock = r.getDock() != null ? r.getDock() : "API";
       bag.createdAt = r.getCreatedAt();
       overlay.existing(bag);
+      if (r.getAreaId() != null) {
+        areas.put(r.getCode(), r.getAreaId());
+      }
     });
+    return areas;
   }
 
   /** Where and by whom a link was made: the other side of a conflict. */
@@ -313,7 +400,8 @@ final class IngestStore {
   }
 
   /** What the edge reported with the batch, for the fleet view. */
-  record Report(long lastSeq, OffsetDateTime at, long clockOffsetMs, long pendingOps, Long oldestPendingAt, String version) {}
+  record Report(long lastSeq, OffsetDateTime at, long clockOffsetMs, long pendingOps, Long oldestPendingAt, String version,
+      OffsetDateTime seqReusedAt) {}
 
   void updateProgress(String edgeId, Report report) {
     tx.update(EDGE_PROGRESS)
@@ -325,15 +413,19 @@ final class IngestStore {
         .set(EDGE_PROGRESS.OLDEST_PENDING_AT, report.oldestPendingAt() == null ? null
             : OffsetDateTime.ofInstant(Instant.ofEpochMilli(report.oldestPendingAt()), ZoneOffset.UTC))
         .set(EDGE_PROGRESS.VERSION, report.version())
+        .set(EDGE_PROGRESS.SEQ_REUSED_AT, report.seqReusedAt() == null ? EDGE_PROGRESS.SEQ_REUSED_AT
+            : DSL.val(report.seqReusedAt()))
         .where(EDGE_PROGRESS.EDGE_ID.eq(edgeId))
         .execute();
   }
 
-  /** The edge was heard from (a hello): the fleet view's "last seen". */
-  static void seen(DSLContext dsl, String edgeId, String dock, OffsetDateTime at) {
+  /** The edge was heard from (a hello): the fleet view's "last seen". Answers the last seq the hub holds from it. */
+  static long seen(DSLContext dsl, String edgeId, String dock, OffsetDateTime at) {
     dsl.insertInto(EDGE_PROGRESS).set(EDGE_PROGRESS.EDGE_ID, edgeId).set(EDGE_PROGRESS.DOCK, dock)
         .set(EDGE_PROGRESS.LAST_SEEN_AT, at)
         .onConflict(EDGE_PROGRESS.EDGE_ID).doUpdate().set(EDGE_PROGRESS.LAST_SEEN_AT, at)
         .execute();
+    return dsl.select(EDGE_PROGRESS.LAST_SEQ).from(EDGE_PROGRESS).where(EDGE_PROGRESS.EDGE_ID.eq(edgeId))
+        .and(EDGE_PROGRESS.DOCK.eq(dock)).fetchOptional(r -> r.value1()).orElse(0L);
   }
 }

@@ -4,6 +4,7 @@ import static io.tracetrack.hub.db.jooq.Tables.APP_USER;
 import static io.tracetrack.hub.db.jooq.Tables.BAG;
 import static io.tracetrack.hub.db.jooq.Tables.CHANGE_LOG_HEAD;
 import static io.tracetrack.hub.db.jooq.Tables.SYNC_CONFLICT;
+import static io.tracetrack.hub.db.jooq.Tables.USER_DOCK_ACCESS;
 
 import io.tracetrack.hub.db.HubDatabase;
 import io.tracetrack.sync.Change;
@@ -22,7 +23,7 @@ import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 
 /**
- * A dock's snapshot ({@code GET /api/v1/sync/snapshot}): every bag, the users of its area, its
+ * A dock's snapshot ({@code GET /api/v1/sync/snapshot}): every bag, the users who may sign in at it, its
  * conflicts, and the change-log position they are consistent with, written as NDJSON line by line.
  *
  * <p>Consistent: every row and the cursor are read in one REPEATABLE READ transaction, so the
@@ -64,8 +65,12 @@ public final class Snapshots {
     // first statement, so everything below is read as of the same instant as this cursor
     long cursor = tx.select(CHANGE_LOG_HEAD.LAST_SEQ).from(CHANGE_LOG_HEAD).where(CHANGE_LOG_HEAD.ID.eq(1))
         .fetchSingle().value1();
-    Condition users = APP_USER.ANONYMISED.isFalse()
-        .and(APP_USER.AREA_ID.isNull().or(APP_USER.AREA_ID.eq(audience.area())));
+    // the users who may sign in at this dock, the same rule as the change log's user entries
+    // (io.tracetrack.hub.users.UserChanges): its area's active dispatchers, and active users granted it
+    Condition users = APP_USER.ANONYMISED.isFalse().and(APP_USER.DISABLED.isFalse())
+        .and(APP_USER.ROLE.eq("DISPATCHER").and(APP_USER.AREA_ID.eq(audience.area()))
+            .or(DSL.exists(DSL.selectOne().from(USER_DOCK_ACCESS).where(USER_DOCK_ACCESS.USER_ID.eq(APP_USER.ID))
+                .and(USER_DOCK_ACCESS.AREA_ID.eq(audience.area())))));
     Condition conflicts = SYNC_CONFLICT.DOCK.eq(audience.dock());
     long bags = tx.fetchCount(BAG);
     long userCount = tx.fetchCount(APP_USER, users);

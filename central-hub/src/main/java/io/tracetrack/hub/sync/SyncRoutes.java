@@ -105,6 +105,32 @@ public final class SyncRoutes implements HttpService {
     res.status(204).send();
   }
 
+  /**
+   * The earliest and latest instants a push may name (its clock, its ops' clocks, its oldest pending
+   * op): any real dock's clock is far inside them, and the hub's columns and date arithmetic are
+   * safe there. A number outside is a crafted or broken push: 400, before anything is written,
+   * never a 500 from a timestamp the database cannot hold.
+   */
+  static final long EARLIEST_MILLIS = java.time.Instant.parse("2000-01-01T00:00:00Z").toEpochMilli();
+  static final long LATEST_MILLIS = java.time.Instant.parse("2200-01-01T00:00:00Z").toEpochMilli();
+
+  private static void plausibleTimes(PushBatch batch) {
+    plausible(batch.clock().wallMillis(), "clock.wall");
+    if (batch.oldestPendingAt() != null) {
+      plausible(batch.oldestPendingAt(), "oldestPendingAt");
+    }
+    for (var op : batch.ops()) {
+      plausible(op.hlc().wallMillis(), "hlc.wall of op " + op.id().seq());
+    }
+  }
+
+  private static void plausible(long millis, String field) {
+    if (millis < EARLIEST_MILLIS || millis >= LATEST_MILLIS) {
+      throw new ApiProblem(400, ErrorCode.INVALID_FIELD,
+          field + " must be epoch milliseconds between 2000-01-01 and 2200-01-01: " + millis);
+    }
+  }
+
   /** A whole number query parameter within {@code min..max}; absent gives {@code fallback}. */
   static long number(java.util.Optional<String> text, String name, long fallback, long min, long max) {
     if (text.isEmpty()) {
@@ -166,7 +192,8 @@ public final class SyncRoutes implements HttpService {
     out.put("area", device.area());
     out.put("edgeId", device.edgeId());
     out.put("hubTime", docks.hubTime());
-    ingest.seen(device);
+    // a dock restored from a backup sees here that the hub holds more of its ops than it remembers
+    out.put("lastSeq", ingest.seen(device));
     Http.json(res, 200, out);
   }
 
@@ -178,6 +205,7 @@ public final class SyncRoutes implements HttpService {
     } catch (CodecException e) {
       throw new ApiProblem(e.code().status(), e.code(), e.getMessage());
     }
+    plausibleTimes(batch);
     switch (ingest.push(device, batch)) {
       case Ingest.Result.Done d -> {
         res.header(HeaderNames.CONTENT_TYPE, "application/json");

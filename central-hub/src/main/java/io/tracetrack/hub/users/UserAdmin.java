@@ -5,6 +5,7 @@ import static io.tracetrack.hub.db.jooq.Tables.AREA;
 import static io.tracetrack.hub.db.jooq.Tables.NOTIFICATION;
 import static io.tracetrack.hub.db.jooq.Tables.PROMOTION_REQUEST;
 import static io.tracetrack.hub.db.jooq.Tables.SIGN_IN_FAILURE;
+import static io.tracetrack.hub.db.jooq.Tables.USER_DOCK_ACCESS;
 
 import io.tracetrack.hub.audit.AuditAction;
 import io.tracetrack.hub.audit.AuditLog;
@@ -19,11 +20,13 @@ import io.tracetrack.model.UserNames;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
@@ -148,6 +151,7 @@ public final class UserAdmin {
     // one row more than asked says whether there is a next page without a COUNT
     List<UserView> rows = db.dsl().selectFrom(APP_USER).where(c).orderBy(APP_USER.USERNAME).limit(filter.limit() + 1)
         .fetch(UserView::of);
+    rows = withDockAccess(db.dsl(), rows);
     if (rows.size() > filter.limit()) {
       List<UserView> page = rows.subList(0, filter.limit());
       return new Page(List.copyOf(page), page.get(page.size() - 1).username());
@@ -157,7 +161,7 @@ public final class UserAdmin {
 
   /** One user, found as {@link #lookupable} and {@link #find} describe. */
   public Optional<UserView> get(String username) {
-    return find(db.dsl(), username, false).map(UserView::of);
+    return find(db.dsl(), username, false).map(u -> view(db.dsl(), u));
   }
 
   /**
@@ -260,9 +264,9 @@ public final class UserAdmin {
             .set(APP_USER.AREA_ID, n.area()).set(APP_USER.PASSWORD_HASH, hash).set(APP_USER.EMAIL, n.email())
             .set(APP_USER.CREATED_AT, now).set(APP_USER.UPDATED_AT, now).execute();
         AppUserRecord created = row(tx, n.username()).orElseThrow();
-        UserView view = UserView.of(created);
+        UserView view = view(tx, created);
         audit.record(tx, caller.actor(), AuditAction.USER_CREATED, n.username(), null, view.audited());
-        UserChanges.log(tx, created, null, now, caller.principal().username());
+        UserChanges.log(tx, created, Set.of(), now, caller.principal().username());
         return Outcome.done(view);
       });
     } catch (DataAccessException e) {
@@ -295,8 +299,8 @@ public final class UserAdmin {
         return notFound(username);
       }
       AppUserRecord user = found.get();
-      UserView before = UserView.of(user);
-      String previousArea = user.getAreaId();
+      UserView before = view(tx, user);
+      Set<String> reachedBefore = UserChanges.reach(tx, user);
       if (edit.area().isPresent() && !edit.area().get().equals(user.getAreaId())) {
         if (!Role.DISPATCHER.name().equals(user.getRole())) {
           return Outcome.<UserView>refused(ErrorCode.AREA_NOT_ALLOWED, "only a dispatcher is bound to an area");
@@ -329,11 +333,11 @@ public final class UserAdmin {
       }
       user.setUpdatedAt(now());
       user.store();
-      UserView after = UserView.of(user);
+      UserView after = view(tx, user);
       AuditAction action = before.disabled() != after.disabled()
           ? (after.disabled() ? AuditAction.USER_DISABLED : AuditAction.USER_ENABLED) : AuditAction.USER_EDITED;
       audit.record(tx, caller.actor(), action, user.getUsername(), before.audited(), after.audited());
-      UserChanges.log(tx, user, previousArea, user.getUpdatedAt(), caller.principal().username());
+      UserChanges.log(tx, user, reachedBefore, user.getUpdatedAt(), caller.principal().username());
       return Outcome.done(after);
     });
   }
@@ -353,10 +357,10 @@ public final class UserAdmin {
    * A role change that went through: the user as now, and what the change log needs to hear. The
    * caller appends it ({@link #log}) as the last write of its transaction.
    */
-  record RoleChanged(UserView view, AppUserRecord row, String previousArea, boolean changed) {
+  record RoleChanged(UserView view, AppUserRecord row, Set<String> reachedBefore, boolean changed) {
     void log(DSLContext tx, Caller caller) {
       if (changed) {
-        UserChanges.log(tx, row, previousArea, row.getUpdatedAt(), caller.principal().username());
+        UserChanges.log(tx, row, reachedBefore, row.getUpdatedAt(), caller.principal().username());
       }
     }
   }
@@ -379,7 +383,7 @@ public final class UserAdmin {
     }
     Role current = Role.valueOf(user.getRole());
     if (current == role && Objects.equals(area, user.getAreaId())) {
-      return Outcome.done(new RoleChanged(UserView.of(user), user, user.getAreaId(), false));
+      return Outcome.done(new RoleChanged(view(tx, user), user, Set.of(), false));
     }
     if (current == Role.ADMIN && role != Role.ADMIN && isLastActiveAdmin(tx, user)) {
       return Outcome.refused(ErrorCode.LAST_ADMIN, "this is the last active admin; make another admin first");
@@ -397,15 +401,15 @@ public final class UserAdmin {
         return seat.get();
       }
     }
-    UserView before = UserView.of(user);
-    String previousArea = user.getAreaId();
+    UserView before = view(tx, user);
+    Set<String> reachedBefore = UserChanges.reach(tx, user);
     user.setRole(role.name());
     user.setAreaId(area);
     user.setUpdatedAt(now());
     user.store();
-    UserView after = UserView.of(user);
+    UserView after = view(tx, user);
     audit.record(tx, caller.actor(), AuditAction.USER_ROLE_CHANGED, user.getUsername(), before.audited(), after.audited());
-    return Outcome.done(new RoleChanged(after, user, previousArea, true));
+    return Outcome.done(new RoleChanged(after, user, reachedBefore, true));
   }
 
   /** An admin sets a new password (and clears a lockout): the user forgot theirs. */
@@ -426,8 +430,8 @@ public final class UserAdmin {
       // the locks of the user's name, from every address: the owner gets in with the new password
       tx.deleteFrom(SIGN_IN_FAILURE).where(SIGN_IN_FAILURE.USERNAME.eq(stored)).execute();
       audit.record(tx, caller.actor(), AuditAction.USER_PASSWORD_RESET, stored, null, Map.of("username", stored));
-      UserChanges.log(tx, user, null, user.getUpdatedAt(), caller.principal().username());
-      return Outcome.done(UserView.of(user));
+      UserChanges.log(tx, user, Set.of(), user.getUpdatedAt(), caller.principal().username());
+      return Outcome.done(view(tx, user));
     });
   }
 
@@ -448,7 +452,7 @@ public final class UserAdmin {
       int cleared = tx.deleteFrom(SIGN_IN_FAILURE).where(SIGN_IN_FAILURE.USERNAME.eq(stored)).execute();
       audit.record(tx, caller.actor(), AuditAction.USER_UNLOCKED, stored, null,
           Map.of("username", stored, "locksCleared", cleared));
-      return Outcome.done(UserView.of(user));
+      return Outcome.done(view(tx, user));
     });
   }
 
@@ -481,7 +485,7 @@ public final class UserAdmin {
       }
       found.get().setPasswordHash(hash).setUpdatedAt(now()).store();
       audit.record(tx, caller.actor(), AuditAction.USER_PASSWORD_CHANGED, username, null, Map.of("username", username));
-      UserChanges.log(tx, found.get(), null, found.get().getUpdatedAt(), username);
+      UserChanges.log(tx, found.get(), Set.of(), found.get().getUpdatedAt(), username);
       return Outcome.done(UserView.of(found.get()));
     });
   }
@@ -515,6 +519,8 @@ public final class UserAdmin {
       String stored = user.getUsername(); // the path may have named it in another case
       Role role = Role.valueOf(user.getRole());
       String area = user.getAreaId();
+      Set<String> reachedBefore = UserChanges.reach(tx, user);
+      tx.deleteFrom(USER_DOCK_ACCESS).where(USER_DOCK_ACCESS.USER_ID.eq(user.getId())).execute();
       tx.deleteFrom(NOTIFICATION).where(NOTIFICATION.USERNAME.eq(stored)).execute();
       tx.deleteFrom(PROMOTION_REQUEST).where(PROMOTION_REQUEST.USERNAME.eq(stored)).execute();
       user.setUsername(pseudonym).setAreaId(null).setPasswordHash("!deleted").setDisabled(true).setTotpSecret(null)
@@ -528,12 +534,74 @@ public final class UserAdmin {
       record.put("chainedAuditEntriesKept", p.chainedKept());
       audit.record(tx, caller.actor(), AuditAction.USER_DELETED, pseudonym, null, record);
       // the docks know the old name: they hear it is gone (the pseudonym never signs in anywhere)
-      UserChanges.logDeleted(tx, stored, role.name(), area, user.getUpdatedAt(), caller.principal().username());
+      UserChanges.logDeleted(tx, stored, role.name(), area, reachedBefore, user.getUpdatedAt(), caller.principal().username());
       return Outcome.done(new Deleted(pseudonym, p.rewritten(), p.chainedKept()));
     });
   }
 
   // ---------------------------------------------------------------- guards and helpers
+
+  /** The user as the API shows them, with the areas granted them at docks. */
+  private static UserView view(DSLContext tx, AppUserRecord user) {
+    return UserView.of(user).withDockAccess(tx.select(USER_DOCK_ACCESS.AREA_ID).from(USER_DOCK_ACCESS)
+        .where(USER_DOCK_ACCESS.USER_ID.eq(user.getId())).orderBy(USER_DOCK_ACCESS.AREA_ID).fetch(r -> r.value1()));
+  }
+
+  /** A page of users with their dock grants: one statement for the page. */
+  private static List<UserView> withDockAccess(DSLContext tx, List<UserView> users) {
+    if (users.isEmpty()) {
+      return users;
+    }
+    Map<String, List<String>> granted = new java.util.HashMap<>();
+    tx.select(APP_USER.USERNAME, USER_DOCK_ACCESS.AREA_ID).from(USER_DOCK_ACCESS).join(APP_USER)
+        .on(APP_USER.ID.eq(USER_DOCK_ACCESS.USER_ID))
+        .where(APP_USER.USERNAME.in(users.stream().map(UserView::username).toList()))
+        .orderBy(USER_DOCK_ACCESS.AREA_ID)
+        .fetch().forEach(r -> granted.computeIfAbsent(r.value1(), k -> new ArrayList<>()).add(r.value2()));
+    return users.stream().map(u -> u.withDockAccess(granted.getOrDefault(u.username(), List.of()))).toList();
+  }
+
+  /**
+   * Grants {@code area} to a user explicitly: they reach that area's docks (with their password
+   * hash) and may sign in there, whatever their role. Granting twice changes nothing.
+   */
+  public Outcome<UserView> grantDockAccess(String username, String area, Caller caller) {
+    return changeDockAccess(username, area, true, caller);
+  }
+
+  /** Takes a grant back: the area's docks hear the user is no longer theirs (unless a dispatcher of it). */
+  public Outcome<UserView> revokeDockAccess(String username, String area, Caller caller) {
+    return changeDockAccess(username, area, false, caller);
+  }
+
+  private Outcome<UserView> changeDockAccess(String username, String area, boolean grant, Caller caller) {
+    return db.transaction(tx -> {
+      Optional<AppUserRecord> found = lockUser(tx, username);
+      if (found.isEmpty()) {
+        return notFound(username);
+      }
+      if (!tx.fetchExists(AREA, AREA.ID.eq(area))) {
+        return Outcome.<UserView>refused(ErrorCode.AREA_NOT_FOUND, "no area " + printable(area));
+      }
+      AppUserRecord user = found.get();
+      UserView before = view(tx, user);
+      Set<String> reachedBefore = UserChanges.reach(tx, user);
+      int changed = grant
+          ? tx.insertInto(USER_DOCK_ACCESS).set(USER_DOCK_ACCESS.USER_ID, user.getId()).set(USER_DOCK_ACCESS.AREA_ID, area)
+              .set(USER_DOCK_ACCESS.GRANTED_BY, caller.principal().username()).set(USER_DOCK_ACCESS.GRANTED_AT, now())
+              .onConflictDoNothing().execute()
+          : tx.deleteFrom(USER_DOCK_ACCESS).where(USER_DOCK_ACCESS.USER_ID.eq(user.getId()))
+              .and(USER_DOCK_ACCESS.AREA_ID.eq(area)).execute();
+      UserView after = view(tx, user);
+      if (changed == 0) {
+        return Outcome.done(after);
+      }
+      audit.record(tx, caller.actor(), grant ? AuditAction.USER_DOCK_ACCESS_GRANTED : AuditAction.USER_DOCK_ACCESS_REVOKED,
+          user.getUsername(), before.audited(), after.audited());
+      UserChanges.log(tx, user, reachedBefore, now(), caller.principal().username());
+      return Outcome.done(after);
+    });
+  }
 
   /** The role/area pairing: a dispatcher needs an area, nobody else may have one. */
   private static <T> Optional<Outcome<T>> areaRule(Role role, String area) {

@@ -1,41 +1,89 @@
 package io.tracetrack.hub.users;
 
+import static io.tracetrack.hub.db.jooq.Tables.USER_DOCK_ACCESS;
+
 import io.tracetrack.hub.db.jooq.tables.records.AppUserRecord;
 import io.tracetrack.hub.sync.ChangeLog;
+import io.tracetrack.model.Role;
 import io.tracetrack.sync.Change;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.jooq.DSLContext;
 
 /**
  * The user.v1 entries a change to a user appends to the change log, so docks can sign people in
- * offline with the hub's current roles, areas and password hashes. Each writer calls it as the last
- * write of its transaction.
+ * offline with the hub's current roles and password hashes. Each writer calls it as the last write
+ * of its transaction.
+ *
+ * <p>Only the users who may sign in at a dock reach it, with their hash: the active dispatchers of
+ * its area, and active users an admin granted that area ({@code user_dock_access}). Never every
+ * admin and biller: a stolen dock would carry their hashes, and they would sign in at any station.
+ * A user who stops reaching an area (moved, another role, grant removed, disabled, deleted) is sent
+ * to that area's docks once more as inactive and without a hash, so they refuse the user after
+ * their next pull. A user who reaches no dock gets an entry no dock hears: the hub's own account
+ * cache still learns of the change. {@code Snapshots} carries exactly the same users per dock.
  */
 final class UserChanges {
 
   private UserChanges() {}
 
   /**
-   * Appends the user as they now are. A dispatcher who left {@code previousArea} is appended once
-   * more for that area's docks, so they hear the user is no longer theirs (the payload names the
-   * new area); {@code previousArea} null or unchanged appends one entry.
+   * The areas whose docks may have this user now: none while disabled or deleted; a dispatcher's
+   * own area; every area granted explicitly. One statement for the grants.
    */
-  static void log(DSLContext tx, AppUserRecord user, String previousArea, OffsetDateTime at, String origin) {
-    Change.User change = new Change.User(user.getUsername(), user.getRole(), user.getAreaId(),
-        !user.getDisabled() && !user.getAnonymised(), user.getPasswordHash());
-    List<ChangeLog.Entry> entries = new ArrayList<>(2);
-    entries.add(new ChangeLog.Entry(change, at, origin));
-    if (previousArea != null && !Objects.equals(previousArea, user.getAreaId())) {
-      entries.add(new ChangeLog.Entry(change, at, origin, previousArea, null));
+  static SortedSet<String> reach(DSLContext tx, AppUserRecord user) {
+    SortedSet<String> areas = new TreeSet<>();
+    if (user.getDisabled() || user.getAnonymised()) {
+      return areas;
     }
-    ChangeLog.append(tx, entries);
+    if (Role.DISPATCHER.name().equals(user.getRole()) && user.getAreaId() != null) {
+      areas.add(user.getAreaId());
+    }
+    areas.addAll(tx.select(USER_DOCK_ACCESS.AREA_ID).from(USER_DOCK_ACCESS)
+        .where(USER_DOCK_ACCESS.USER_ID.eq(user.getId())).fetch(r -> r.value1()));
+    return areas;
   }
 
-  /** A deleted user, under the name the docks know: inactive, no hash, for their old area's docks. */
-  static void logDeleted(DSLContext tx, String username, String role, String area, OffsetDateTime at, String origin) {
-    ChangeLog.append(tx, new ChangeLog.Entry(new Change.User(username, role, area, false, null), at, origin));
+  /**
+   * Appends the user as they now are, for every area they reach, and an inactive entry for every
+   * area of {@code reachedBefore} they no longer reach ({@link #reach} read before the change; empty
+   * for a new user).
+   */
+  static void log(DSLContext tx, AppUserRecord user, Set<String> reachedBefore, OffsetDateTime at, String origin) {
+    log(tx, user.getUsername(), user.getRole(), user.getAreaId(), !user.getDisabled() && !user.getAnonymised(),
+        user.getPasswordHash(), reachedBefore, reach(tx, user), at, origin);
+  }
+
+  /**
+   * A deleted user, under the name the docks know: every area that had them hears them inactive,
+   * without a hash (the pseudonym never signs in anywhere).
+   */
+  static void logDeleted(DSLContext tx, String username, String role, String area, Set<String> reachedBefore,
+      OffsetDateTime at, String origin) {
+    log(tx, username, role, area, false, null, reachedBefore, Set.of(), at, origin);
+  }
+
+  private static void log(DSLContext tx, String username, String role, String area, boolean active, String hash,
+      Set<String> reachedBefore, Set<String> reachesNow, OffsetDateTime at, String origin) {
+    Change.User full = new Change.User(username, role, area, true, hash);
+    Change.User gone = new Change.User(username, role, area, false, null);
+    List<ChangeLog.Entry> entries = new ArrayList<>();
+    for (String a : reachesNow) {
+      entries.add(new ChangeLog.Entry(full, at, origin, a, null));
+    }
+    for (String a : new TreeSet<>(reachedBefore)) {
+      if (!reachesNow.contains(a)) {
+        entries.add(new ChangeLog.Entry(gone, at, origin, a, null));
+      }
+    }
+    if (reachesNow.isEmpty()) {
+      // for the hub's followers only (its account cache): the state, never a hash
+      entries.add(ChangeLog.Entry.hubOnly(new Change.User(username, role, area, active, null), at, origin));
+    }
+    ChangeLog.append(tx, entries);
   }
 }

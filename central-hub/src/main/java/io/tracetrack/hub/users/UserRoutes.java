@@ -34,6 +34,8 @@ import java.util.Set;
  * PUT    /users/{username}/role       ADMIN   change role {role, area?} through every guard
  * PUT    /users/{username}/password   ADMIN   reset password {password}; clears a lockout
  * POST   /users/{username}/unlock     ADMIN   clear the sign-in lock only (the password stays)
+ * POST   /users/{username}/dock-access         ADMIN   grant an area's docks {area}: 204
+ * DELETE /users/{username}/dock-access/{area}  ADMIN   take that grant back: 204
  * </pre>
  */
 public final class UserRoutes implements HttpService {
@@ -59,7 +61,9 @@ public final class UserRoutes implements HttpService {
         .delete("/{username}", access.allow(ADMIN, this::delete))
         .put("/{username}/role", access.allow(ADMIN, this::role))
         .put("/{username}/password", access.allow(ADMIN, this::password))
-        .post("/{username}/unlock", access.allow(ADMIN, this::unlock));
+        .post("/{username}/unlock", access.allow(ADMIN, this::unlock))
+        .post("/{username}/dock-access", access.allow(ADMIN, this::grantDockAccess))
+        .delete("/{username}/dock-access/{area}", access.allow(ADMIN, this::revokeDockAccess));
   }
 
   private void list(ServerRequest req, ServerResponse res, Caller caller) {
@@ -119,6 +123,32 @@ public final class UserRoutes implements HttpService {
 
   private void unlock(ServerRequest req, ServerResponse res, Caller caller) {
     Replies.answer(res, users.unlock(req.path().pathParameters().get("username"), caller), 200);
+  }
+
+  private void grantDockAccess(ServerRequest req, ServerResponse res, Caller caller) {
+    Form f = Http.form(req).only(Set.of("area"));
+    String area = f.required("area", 40);
+    f.check();
+    noContent(res, users.grantDockAccess(req.path().pathParameters().get("username"), area(area), caller));
+  }
+
+  private void revokeDockAccess(ServerRequest req, ServerResponse res, Caller caller) {
+    var p = req.path().pathParameters();
+    noContent(res, users.revokeDockAccess(p.get("username"), area(p.get("area")), caller));
+  }
+
+  private static String area(String area) {
+    if (!UserAdmin.AREA_ID.matcher(area).matches()) {
+      throw ApiProblem.badRequest(ErrorCode.INVALID_AREA, "an area id is 1-40 of A-Z, 0-9, _ and -");
+    }
+    return area;
+  }
+
+  private static void noContent(ServerResponse res, Outcome<UserView> outcome) {
+    switch (outcome) {
+      case Outcome.Done<UserView> d -> res.status(204).send();
+      case Outcome.Refused<UserView> r -> Http.problem(res, r.code().status(), r.code(), r.message());
+    }
   }
 
   /** A role field; a name that is no role is {@code INVALID_ROLE}. */

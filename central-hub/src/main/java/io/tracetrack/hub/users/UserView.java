@@ -3,6 +3,7 @@ package io.tracetrack.hub.users;
 import io.tracetrack.hub.db.jooq.tables.records.AppUserRecord;
 import io.tracetrack.model.Role;
 import java.time.OffsetDateTime;
+import java.util.List;
 
 /**
  * A user as the API and the audit trail show them. Deliberately without the password hash, the TOTP
@@ -10,11 +11,21 @@ import java.time.OffsetDateTime;
  * without the e-mail address).
  */
 public record UserView(String username, Role role, String area, boolean disabled, boolean totpEnabled,
-    OffsetDateTime createdAt, OffsetDateTime updatedAt, String email) {
+    OffsetDateTime createdAt, OffsetDateTime updatedAt, String email, List<String> dockAccess) {
 
+  public UserView {
+    dockAccess = List.copyOf(dockAccess);
+  }
+
+  /** The row alone: no dock grants read ({@link #withDockAccess} adds them). */
   static UserView of(AppUserRecord r) {
     return new UserView(r.getUsername(), Role.valueOf(r.getRole()), r.getAreaId(), r.getDisabled(), r.getTotpEnabled(),
-        r.getCreatedAt(), r.getUpdatedAt(), r.getEmail());
+        r.getCreatedAt(), r.getUpdatedAt(), r.getEmail(), List.of());
+  }
+
+  /** This view with the areas an admin granted the user at docks ({@code dockAccess} in the JSON). */
+  UserView withDockAccess(List<String> areas) {
+    return new UserView(username, role, area, disabled, totpEnabled, createdAt, updatedAt, email, areas);
   }
 
   /**
@@ -24,6 +35,6 @@ public record UserView(String username, Role role, String area, boolean disabled
    */
   UserView audited() {
     return email == null ? this
-        : new UserView(username, role, area, disabled, totpEnabled, createdAt, updatedAt, "(set)");
+        : new UserView(username, role, area, disabled, totpEnabled, createdAt, updatedAt, "(set)", dockAccess);
   }
 }

@@ -88,8 +88,9 @@ public final class Users {
           .onConflictDoNothing()
           .execute();
       if (inserted == 1) {
-        // docks sign the first admin in too, offline
-        UserChanges.log(tx, tx.selectFrom(APP_USER).where(APP_USER.USERNAME.eq("admin")).fetchSingle(), null, now, "hub");
+        // no dock has the first admin (an admin grants docks explicitly): an entry for the hub's followers
+        UserChanges.log(tx, tx.selectFrom(APP_USER).where(APP_USER.USERNAME.eq("admin")).fetchSingle(), java.util.Set.of(), now,
+            "hub");
       }
       return inserted;
     });

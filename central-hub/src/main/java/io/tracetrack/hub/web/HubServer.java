@@ -15,8 +15,11 @@ public final class HubServer {
 
   private HubServer() {}
 
-  /** Largest request body of every route but the imports. */
+  /** Largest request body of every route but the imports and a dock's push. */
   public static final long MAX_PAYLOAD = Http.MAX_BODY * 4L;
+
+  /** Where docks push their ops: a full batch of long but valid ops is far over {@link #MAX_PAYLOAD}. */
+  static final String PUSH_PATH = "/api/v1/sync/push";
 
   /** A feature's routes and the path prefix they are mounted under (several may share one). */
   public record Mount(String prefix, HttpService service) {}
@@ -42,16 +45,29 @@ public final class HubServer {
         // old limit is refused here for every other route, before anything reads it (a chunked one
         // meets the JSON reader's own limit)
         long length = req.headers().contentLength().orElse(-1L);
-        if (length > MAX_PAYLOAD && !req.path().path().startsWith(io.tracetrack.hub.io.ImportRoutes.PATH_PREFIX)) {
+        long limit = limit(req.path().path());
+        if (length > limit) {
           res.header(HeaderNames.CONNECTION, "close");
           io.tracetrack.web.Problems.send(res, 413, io.tracetrack.model.ErrorCode.BODY_TOO_LARGE,
-              "the body is larger than " + MAX_PAYLOAD + " bytes");
+              "the body is larger than " + limit + " bytes");
           return;
         }
         chain.proceed();
       });
       mounts.forEach(m -> r.register(m.prefix(), m.service()));
     }).accept(routing);
+  }
+
+  /**
+   * The largest body a route takes: an import file, a dock's push (the edge cuts its batches by
+   * bytes to stay under {@link io.tracetrack.sync.WireCodec#MAX_PUSH_BYTES}, so the two must agree),
+   * or {@link #MAX_PAYLOAD}.
+   */
+  static long limit(String path) {
+    if (path.startsWith(io.tracetrack.hub.io.ImportRoutes.PATH_PREFIX)) {
+      return Long.MAX_VALUE;
+    }
+    return path.equals(PUSH_PATH) ? io.tracetrack.sync.WireCodec.MAX_PUSH_BYTES : MAX_PAYLOAD;
   }
 
   public static WebServer start(String bind, int port, List<Mount> mounts, List<Filter> filters) {

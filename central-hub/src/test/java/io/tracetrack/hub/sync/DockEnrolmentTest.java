@@ -151,17 +151,17 @@ abstract class DockEnrolmentTest {
   void enroll_withAForgedUsedOrMalformedCode_isRefused_andChangesNothing() throws Exception {
     String name = "DOCK-" + next.incrementAndGet();
     String code = register(name);
-    assertProblem(enroll((code.charAt(0) == 'A' ? "B" : "A") + code.substring(1), "edge-1"), 401, "ENROLLMENT_CODE_INVALID");
-    assertProblem(enroll("", "edge-1"), 400, "INVALID_REQUEST");
+    assertProblem(enroll((code.charAt(0) == 'A' ? "B" : "A") + code.substring(1), "edge-1-" + name), 401, "ENROLLMENT_CODE_INVALID");
+    assertProblem(enroll("", "edge-1-" + name), 400, "INVALID_REQUEST");
     assertProblem(enroll(code, "edge 1; drop table dock"), 400, "INVALID_REQUEST");
     assertProblem(anonymous("POST", "/api/v1/sync/enroll", "{\"code\":\"" + code + "\"}"), 400, "INVALID_REQUEST");
     assertProblem(anonymous("POST", "/api/v1/sync/enroll", "{\"code\":" + code), 400, "MALFORMED_JSON");
     assertProblem(server.send("POST", "/api/v1/sync/enroll", null, "text/plain", code), 415, "UNSUPPORTED_MEDIA_TYPE");
     assertThat(admin("GET", "/api/v1/docks/" + name, null).json().get("enrolled").asBoolean()).isFalse();
 
-    assertThat(enroll(code, "edge-1").status()).isEqualTo(200);
+    assertThat(enroll(code, "edge-1-" + name).status()).isEqualTo(200);
     assertProblem(enroll(code, "edge-2"), 410, "ENROLLMENT_CODE_USED");
-    assertThat(admin("GET", "/api/v1/docks/" + name, null).json().get("edgeId").asText()).isEqualTo("edge-1");
+    assertThat(admin("GET", "/api/v1/docks/" + name, null).json().get("edgeId").asText()).isEqualTo("edge-1-" + name);
   }
 
   @Test
@@ -172,8 +172,8 @@ abstract class DockEnrolmentTest {
     String name = "DOCK-" + next.incrementAndGet();
     String stillGood = register(name);
     server.clock.advance(Duration.ofSeconds(2));
-    assertProblem(enroll(code, "edge-1"), 410, "ENROLLMENT_CODE_EXPIRED");
-    assertThat(enroll(stillGood, "edge-1").status()).isEqualTo(200);
+    assertProblem(enroll(code, "edge-x-" + name), 410, "ENROLLMENT_CODE_EXPIRED");
+    assertThat(enroll(stillGood, "edge-x-" + name).status()).isEqualTo(200);
   }
 
   @Test
@@ -195,7 +195,7 @@ abstract class DockEnrolmentTest {
   @Test
   void revoke_stopsTheCredentialAtOnce_onEveryInstance_untilEnrolledAgain() throws Exception {
     String name = "DOCK-" + next.incrementAndGet();
-    String credential = enroll(register(name), "edge-1").json().get("credential").asText();
+    String credential = enroll(register(name), "edge-r-" + name).json().get("credential").asText();
     try (HubTestServer.Instance other = server.anotherInstance()) {
       assertThat(other.send("GET", "/api/v1/sync/hello", credential, null, null).status()).isEqualTo(200);
       HubTestServer.Answer revoked = admin("POST", "/api/v1/docks/" + name + "/revoke", null);
@@ -208,7 +208,7 @@ abstract class DockEnrolmentTest {
     // revoking twice is no error
     assertThat(admin("POST", "/api/v1/docks/" + name + "/revoke", null).status()).isEqualTo(200);
     String code = admin("POST", "/api/v1/docks/" + name + "/code", null).json().get("enrollmentCode").asText();
-    String again = enroll(code, "edge-1").json().get("credential").asText();
+    String again = enroll(code, "edge-r-" + name).json().get("credential").asText();
     assertThat(hello(again, null).status()).isEqualTo(200);
     assertProblem(hello(credential, null), 401, "UNAUTHENTICATED");
   }

@@ -453,8 +453,9 @@ abstract class PushTest {
       assertProblem(post(b.credential, null, good, "application/json"), 403, "FORBIDDEN");
       assertProblem(post(a.credential, b.edgeId, good, "application/json"), 403, "FORBIDDEN");
       // a batch claiming another edge of the same dock
-      PushBatch claiming = new PushBatch("edge-someone-else", a.dock, new Hlc(1, 0), 1, null, "t",
-          List.of(new OpEnvelope(new OpId("edge-someone-else", 1), new Hlc(1, 0), "nina", a.dock, "s1",
+      Hlc now = new Hlc(server.clock.millis(), 0);
+      PushBatch claiming = new PushBatch("edge-someone-else", a.dock, now, 1, null, "t",
+          List.of(new OpEnvelope(new OpId("edge-someone-else", 1), now, "nina", a.dock, "s1",
               new Op.CreateParent(p, 3, 3))));
       assertProblem(post(a.credential, null, WIRE.encode(claiming), "application/json"), 403, "FORBIDDEN");
 
@@ -473,9 +474,28 @@ abstract class PushTest {
       assertProblem(a.post(swapSeqs(two)), 400, "INVALID_FIELD");
       assertProblem(a.post(good.replace("\"seq\":1", "\"seq\":-1")), 400, "INVALID_FIELD");
       // an op naming another dock than its batch
-      PushBatch otherDockOp = new PushBatch(a.edgeId, a.dock, new Hlc(1, 0), 1, null, "t",
-          List.of(new OpEnvelope(new OpId(a.edgeId, 1), new Hlc(1, 0), "nina", b.dock, "s1", new Op.CreateParent(p, 3, 3))));
+      PushBatch otherDockOp = new PushBatch(a.edgeId, a.dock, now, 1, null, "t",
+          List.of(new OpEnvelope(new OpId(a.edgeId, 1), now, "nina", b.dock, "s1", new Op.CreateParent(p, 3, 3))));
       assertProblem(a.post(WIRE.encode(otherDockOp)), 400, "INVALID_FIELD");
+      // an op longer than an op may be (its conflict record keeps it whole), inside a batch under the push limit
+      String longCode = "P" + "9".repeat(20_000);
+      assertProblem(a.post(WIRE.encode(a.batch(List.of(a.op(1, new Op.CreateParent(longCode, 3, 3)))))), 400,
+          "INVALID_FIELD");
+      // absurd times: the batch's oldest pending op, its clock, an op's clock
+      for (long absurd : List.of(Long.MAX_VALUE, -1L, Long.MIN_VALUE, 0L, 253402300800000L)) {
+        // more pending than sent, so the hub would keep it for the fleet view (a timestamp column)
+        String oldest = WIRE.encode(new PushBatch(a.edgeId, a.dock, now, 5, absurd, "t",
+            List.of(a.op(1, new Op.CreateParent(p, 3, 3)))));
+        assertProblem(a.post(oldest), 400, "INVALID_FIELD");
+      }
+      for (long absurd : List.of(Long.MAX_VALUE, 1L, 253402300800000L)) {
+        Hlc far = new Hlc(absurd, 0);
+        assertProblem(a.post(WIRE.encode(new PushBatch(a.edgeId, a.dock, far, 1, null, "t",
+            List.of(a.op(1, new Op.CreateParent(p, 3, 3)))))), 400, "INVALID_FIELD");
+        assertProblem(a.post(WIRE.encode(new PushBatch(a.edgeId, a.dock, now, 1, null, "t",
+            List.of(new OpEnvelope(new OpId(a.edgeId, 1), far, "nina", a.dock, "s1", new Op.CreateParent(p, 3, 3)))))),
+            400, "INVALID_FIELD");
+      }
 
       assertThat(digest()).isEqualTo(before);
     }
@@ -559,6 +579,228 @@ abstract class PushTest {
       assertThat(res.statusCode()).isEqualTo(200);
       assertThat(dockView(a.dock).get("lastSeenAt").isNull()).isFalse();
     }
+  }
+
+  /** A dock restored from a backup sends new ops under seqs the hub holds: never taken as duplicates. */
+  @Nested
+  class RestoredBackup {
+
+    @Test
+    void anotherOpUnderAUsedSeq_isRejectedSeqReused_andEveryLaterOpOfTheBatchHeld() throws Exception {
+      Edge a = enrolled();
+      String p = parent(5);
+      String c1 = child();
+      String c2 = child();
+      PushBatch first = a.batch(new Op.CreateParent(p, 5, 5), new Op.Link(p, c1), new Op.Link(p, c2));
+      assertThat(statuses(a.push(first))).containsOnly("APPLIED");
+      String conflictsBefore = server.db.dsl().fetch("select * from sync_conflict where edge_id = ?", a.edgeId).formatCSV();
+
+      // the restored dock made other scans under seqs 2 and 3, and a new one as 4
+      String c3 = child();
+      String c4 = child();
+      PushBatch restored = a.batch(List.of(first.ops().getFirst(), a.op(2, new Op.Link(p, c3)), a.op(3, new Op.Link(p, c4)),
+          a.op(4, new Op.Finish(p, 4))));
+      PushReply reply = a.push(restored);
+
+      assertThat(statuses(reply)).containsExactly("DUPLICATE", "REJECTED", "HELD", "HELD");
+      OpOutcome reused = reply.outcomes().get(1);
+      assertThat(reused.code()).isEqualTo("SEQ_REUSED");
+      assertThat(reused.conflictId()).isNull();
+      assertThat(reply.lastSeq()).isEqualTo(3);
+      assertThat(intOf("select count(*) from bag where code in (?, ?)", c3, c4)).isZero();
+      assertThat(intOf("select count(*) from bag where code = ? and finished_at is not null", p)).isZero();
+      assertThat(server.db.dsl().fetch("select * from sync_conflict where edge_id = ?", a.edgeId).formatCSV())
+          .as("no conflict row").isEqualTo(conflictsBefore);
+      assertThat(server.db.dsl().fetchValue("select seq_reused_at from edge_progress where edge_id = ?", a.edgeId)).isNotNull();
+      assertThat(dockView(a.dock).get("seqReusedAt").isNull()).as("the fleet view: restore detected").isFalse();
+      // the very same ops resent are still duplicates
+      assertThat(statuses(a.push(first))).containsOnly("DUPLICATE");
+      HubTestServer.Answer metrics = server.send("GET", "/metrics", null, null, null);
+      assertThat(metrics.text()).containsPattern("tracetrack_sync_seq_reused_total(\\{[^}]*\\})? [1-9]");
+    }
+
+    @Test
+    void hello_answersTheLastSeqTheHubHolds() throws Exception {
+      Edge a = enrolled();
+      assertThat(hello(a).get("lastSeq").asLong()).isZero();
+      String p = parent(3);
+      a.push(a.batch(new Op.CreateParent(p, 3, 3), new Op.Link(p, child())));
+      assertThat(hello(a).get("lastSeq").asLong()).isEqualTo(2);
+    }
+  }
+
+  /** Where in the change log a batch's ops are true, also those applied as no-ops. */
+  @Nested
+  class LogPosition {
+
+    @Test
+    void anOpThatChangedNothing_isCoveredByTheReplysLogPosition_theOtherDocksEntryIncluded() throws Exception {
+      Edge a = enrolled();
+      Edge b = enrolled();
+      String p = parent(5);
+      String c = child();
+      b.push(b.batch(new Op.CreateParent(p, 5, 5), new Op.Link(p, c)));
+      long bLink = ((Number) server.db.dsl().fetchValue(
+          "select max(seq) from change_log where type = 'link.v1' and entity_key = ?", c)).longValue();
+      long head = logHead();
+
+      PushReply reply = a.push(a.batch(new Op.CreateParent(p, 5, 5), new Op.Link(p, c)));
+
+      assertThat(statuses(reply)).containsExactly("APPLIED", "APPLIED");
+      assertThat(logHead()).as("a's ops appended nothing").isEqualTo(head);
+      assertThat(reply.logPosition()).isNotNull().isGreaterThanOrEqualTo(bLink);
+    }
+
+    @Test
+    void aBatchThatAppended_answersItsLastEntry() throws Exception {
+      Edge a = enrolled();
+      String p = parent(3);
+      PushReply reply = a.push(a.batch(new Op.CreateParent(p, 3, 3), new Op.Link(p, child())));
+      assertThat(reply.logPosition()).isEqualTo(logHead());
+    }
+  }
+
+  /** A dock's identity at the hub is the dock: one edge id, one dock. */
+  @Nested
+  class EdgeIdentity {
+
+    @Test
+    void enrolmentNamingAnotherDocksEdgeId_isRefusedEdgeIdTaken_evenWhenThatDockIsRevoked() throws Exception {
+      Edge a = enrolled();
+      String other = newDockCode();
+      HubTestServer.Answer refused = enroll(other, a.edgeId);
+      assertProblem(refused, 409, "EDGE_ID_TAKEN");
+      assertThat(refused.json().get("detail").asText()).contains("empty data folder");
+
+      assertThat(admin("POST", "/api/v1/docks/" + a.dock + "/revoke", null).status()).isEqualTo(200);
+      assertProblem(enroll(other, a.edgeId), 409, "EDGE_ID_TAKEN");
+      // the same dock enrols again with its own edge id
+      String again = admin("POST", "/api/v1/docks/" + a.dock + "/code", null).json().get("enrollmentCode").asText();
+      HubTestServer.Answer back = enroll(again, a.edgeId);
+      assertThat(back.status()).as(back.text()).isEqualTo(200);
+      a.credential = back.json().get("credential").asText();
+      String p = parent(3);
+      assertThat(statuses(a.push(a.batch(new Op.CreateParent(p, 3, 3))))).containsExactly("APPLIED");
+    }
+
+    @Test
+    void anEdgeIdWhoseOpsTheHubHoldsForAnotherDock_isRefused_atEnrolmentAndAtPush() throws Exception {
+      Edge a = enrolled();
+      String p = parent(3);
+      a.push(a.batch(new Op.CreateParent(p, 3, 3)));
+      // a enrols again on a new edge: its old edge id is bound to no dock now, but its ops are a's
+      String again = admin("POST", "/api/v1/docks/" + a.dock + "/code", null).json().get("enrollmentCode").asText();
+      assertThat(enroll(again, a.edgeId + "-new").status()).isEqualTo(200);
+      assertProblem(enroll(newDockCode(), a.edgeId), 409, "EDGE_ID_TAKEN");
+
+      // a dock bound to it anyway (as a hub before the unique rule could hold): its push is refused, not DUPLICATE
+      Edge b = enrolled();
+      server.db.dsl().execute("update dock set edge_id = ? where name = ?", a.edgeId, b.dock);
+      Edge shadow = new Edge(b.dock, a.edgeId, b.credential);
+      String before = digest();
+      HubTestServer.Answer pushed = shadow.post(WIRE.encode(shadow.batch(new Op.CreateParent(parent(3), 3, 3))));
+      assertProblem(pushed, 403, "FORBIDDEN");
+      assertThat(digest()).isEqualTo(before);
+    }
+
+    @Test
+    void twoEnrolmentsRacingWithOneEdgeId_oneWins_theOtherIsEdgeIdTaken() throws Exception {
+      for (int round = 0; round < 3; round++) {
+        String one = newDockCode();
+        String two = newDockCode();
+        String edgeId = "edge-race-" + next.incrementAndGet();
+        server.clock.advance(Duration.ofMinutes(1));
+        List<Integer> statuses = Concurrently.run(2, i -> () -> server.send("POST", "/api/v1/sync/enroll", null,
+            "application/json", "{\"code\":\"" + (i == 0 ? one : two) + "\",\"edgeId\":\"" + edgeId + "\"}").status());
+        assertThat(statuses).containsExactlyInAnyOrder(200, 409);
+        assertThat(intOf("select count(*) from dock where edge_id = ?", edgeId)).isEqualTo(1);
+      }
+    }
+  }
+
+  /** A pushed op obeys the API's area rules, and its actor must be someone the dock may have. */
+  @Nested
+  class AreaConfinement {
+
+    @Test
+    void opsNamingAnotherAreasBag_areRejectedAsConflictsNamingTheArea() throws Exception {
+      Edge a = enrolled();
+      String south = parent(3);
+      String southChild = child();
+      String mine = parent(3);
+      assertThat(server.send("POST", "/api/v1/bags", server.tokens.get("dispatcher-south"), "application/json",
+          "{\"code\":\"" + south + "\"}").status()).isEqualTo(201);
+      assertThat(server.send("POST", "/api/v1/links", server.tokens.get("dispatcher-south"), "application/json",
+          "{\"parent\":\"" + south + "\",\"child\":\"" + southChild + "\"}").status()).isIn(200, 201);
+      String bags = server.db.dsl().fetch("select * from bag order by code").formatCSV();
+
+      PushReply reply = a.push(a.batch(new Op.CreateParent(mine, 3, 3), new Op.Link(south, child()),
+          new Op.Unlink(south, southChild, Op.UnlinkReason.UNDO), new Op.Finish(south, 1), new Op.Link(mine, southChild)));
+
+      assertThat(statuses(reply)).containsExactly("APPLIED", "REJECTED", "REJECTED", "REJECTED", "REJECTED");
+      for (OpOutcome o : reply.outcomes().subList(1, 5)) {
+        assertThat(o.code()).isEqualTo("BAG_IN_OTHER_AREA");
+        assertThat(o.conflictId()).isNotNull();
+        assertThat(conflict(o.conflictId()).get("code")).isEqualTo("BAG_IN_OTHER_AREA");
+      }
+      assertThat(reply.outcomes().get(1).message()).isEqualTo(south + " belongs to area SOUTH; this dock is in NORTH");
+      assertThat(reply.outcomes().get(4).message()).contains(southChild + " belongs to area SOUTH");
+      assertThat(server.db.dsl().fetch("select * from bag where code <> ? order by code", mine).formatCSV())
+          .as("no other bag made or changed").isEqualTo(bags);
+      assertThat(server.db.dsl().fetchValue("select parent_code from bag where code = ?", southChild)).isEqualTo(south);
+      assertThat(server.db.dsl().fetchValue("select finished_at from bag where code = ?", south)).isNull();
+      assertThat(server.db.dsl().fetchValue("select area_id from bag where code = ?", mine)).isEqualTo("NORTH");
+    }
+
+    @Test
+    void anActorWhoMayNotSignInAtTheDock_isRejected_anUnknownOrGrantedOneIsTaken() throws Exception {
+      Edge a = enrolled();
+      List<String> actors = List.of("admin", "bella", "sam", "local-dispatcher", "nina");
+      List<OpEnvelope> ops = new ArrayList<>();
+      for (int i = 0; i < actors.size(); i++) {
+        ops.add(new OpEnvelope(new OpId(a.edgeId, i + 1), new Hlc(server.clock.millis(), 0), actors.get(i), a.dock,
+            "station-1", new Op.CreateParent(parent(3), 3, 3)));
+      }
+      PushReply reply = a.push(a.batch(ops));
+      assertThat(statuses(reply)).containsExactly("REJECTED", "REJECTED", "REJECTED", "APPLIED", "APPLIED");
+      assertThat(reply.outcomes().subList(0, 3)).allSatisfy(o -> {
+        assertThat(o.code()).isEqualTo("ACTOR_NOT_ALLOWED");
+        assertThat(o.conflictId()).isNotNull();
+      });
+
+      // granted NORTH, the biller may sign in at NORTH's docks; disabled, nina may not
+      assertThat(admin("POST", "/api/v1/users/bella/dock-access", "{\"area\":\"NORTH\"}").status()).isEqualTo(204);
+      String dee = "dee" + next.incrementAndGet();
+      server.addUser(dee, Role.DISPATCHER, "NORTH");
+      assertThat(admin("PATCH", "/api/v1/users/" + dee, "{\"disabled\":true}").status()).isEqualTo(200);
+      List<OpEnvelope> more = List.of(
+          new OpEnvelope(new OpId(a.edgeId, 6), new Hlc(server.clock.millis(), 0), "bella", a.dock, "station-1",
+              new Op.CreateParent(parent(3), 3, 3)),
+          new OpEnvelope(new OpId(a.edgeId, 7), new Hlc(server.clock.millis(), 0), dee, a.dock, "station-1",
+              new Op.CreateParent(parent(3), 3, 3)));
+      PushReply later = a.push(a.batch(more));
+      assertThat(statuses(later)).containsExactly("APPLIED", "REJECTED");
+      assertThat(later.outcomes().get(1).code()).isEqualTo("ACTOR_NOT_ALLOWED");
+      assertThat(admin("DELETE", "/api/v1/users/bella/dock-access/NORTH", null).status()).isEqualTo(204);
+    }
+  }
+
+  /** A full batch of long but valid ops fits the push's limit, which is the codec's, not the API's. */
+  @Test
+  void aFullBatchOfLongValidOps_over256KiB_isTaken() throws Exception {
+    Edge a = enrolled();
+    String actor = "a".repeat(64);
+    String station = "s".repeat(64);
+    List<OpEnvelope> ops = new ArrayList<>();
+    for (int i = 1; i <= WireCodec.MAX_BATCH; i++) {
+      ops.add(new OpEnvelope(new OpId(a.edgeId, i), new Hlc(server.clock.millis(), 0), actor, a.dock, station,
+          new Op.CreateParent(parent(3), 3, 3)));
+    }
+    String body = WIRE.encode(a.batch(ops));
+    assertThat(body.length()).isGreaterThan(256 * 1024).isLessThanOrEqualTo(WireCodec.MAX_PUSH_BYTES);
+    HubTestServer.Answer answer = a.post(body);
+    assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+    assertThat(WIRE.decodeReply(answer.text()).lastSeq()).isEqualTo(WireCodec.MAX_BATCH);
   }
 
   /**
@@ -684,6 +926,21 @@ abstract class PushTest {
     HubTestServer.Answer enrolled = enroll(res.json().get("enrollmentCode").asText(), edgeId);
     assertThat(enrolled.status()).as(enrolled.text()).isEqualTo(200);
     return new Edge(dock, edgeId, enrolled.json().get("credential").asText());
+  }
+
+  /** A fresh dock of area NORTH, not enrolled: its code. */
+  private String newDockCode() {
+    HubTestServer.Answer res = admin("POST", "/api/v1/docks", "{\"name\":\"PUSH-" + next.incrementAndGet()
+        + "\",\"area\":\"NORTH\"}");
+    assertThat(res.status()).as(res.text()).isEqualTo(201);
+    return res.json().get("enrollmentCode").asText();
+  }
+
+  private JsonNode hello(Edge e) throws Exception {
+    HttpResponse<String> res = http.send(HttpRequest.newBuilder(server.uri("/api/v1/sync/hello"))
+        .header("Authorization", "Bearer " + e.credential).GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(res.body());
   }
 
   private HubTestServer.Answer enroll(String code, String edgeId) {

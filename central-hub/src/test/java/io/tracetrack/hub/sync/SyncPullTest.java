@@ -202,13 +202,47 @@ abstract class SyncPullTest {
       assertThat(bags.get(1).childCount()).isEqualTo(1);
       List<String> users = lines.stream().filter(SnapshotLine.UserRow.class::isInstance)
           .map(l -> ((SnapshotLine.UserRow) l).user().username()).toList();
-      assertThat(users).contains("admin", "bella", "nina").doesNotContain("sam");
+      assertThat(users).as("only who may sign in at this dock").contains("nina").doesNotContain("admin", "bella", "sam");
       assertThat(users).hasSize((int) begin.users());
       assertThat(lines.stream().filter(SnapshotLine.ConflictRow.class::isInstance).count()).isEqualTo(1);
       SnapshotLine.End end = (SnapshotLine.End) lines.getLast();
       assertThat(end.cursor()).isEqualTo(head);
       assertThat(end.lines()).isEqualTo(lines.size() - 2);
     }
+  }
+
+  @Test
+  void dockAccess_grantReachesTheAreasDocks_revokeSendsThemInactive_andTheSnapshotAgrees() throws Exception {
+    long start = head();
+    assertThat(admin("POST", "/api/v1/users/bella/dock-access", "{\"area\":\"NORTH\"}").status()).isEqualTo(204);
+    HubTestServer.Answer bella = admin("GET", "/api/v1/users/bella", null);
+    assertThat(bella.json().get("dockAccess").toString()).isEqualTo("[\"NORTH\"]");
+    ChangePage granted = page(north, "/api/v1/sync/changes?after=" + start);
+    assertThat(granted.entries()).extracting(ChangeEntry::key).containsExactly("bella");
+    assertThat(granted.entries().getFirst().payload()).contains("\"active\":true", "$argon2id$");
+    assertThat(page(south, "/api/v1/sync/changes?after=" + start).entries()).isEmpty();
+    assertThat(snapshotUsers(north)).contains("bella", "nina").doesNotContain("admin", "sam");
+    assertThat(snapshotUsers(south)).doesNotContain("bella", "admin", "nina");
+
+    long mid = head();
+    assertThat(admin("DELETE", "/api/v1/users/bella/dock-access/NORTH", null).status()).isEqualTo(204);
+    ChangePage revoked = page(north, "/api/v1/sync/changes?after=" + mid);
+    assertThat(revoked.entries()).extracting(ChangeEntry::key).containsExactly("bella");
+    assertThat(revoked.entries().getFirst().payload()).contains("\"active\":false").doesNotContain("$argon2id$");
+    assertThat(snapshotUsers(north)).doesNotContain("bella");
+
+    assertProblem(admin("POST", "/api/v1/users/bella/dock-access", "{\"area\":\"WEST\"}"), 404, "AREA_NOT_FOUND");
+    assertProblem(admin("POST", "/api/v1/users/nobody/dock-access", "{\"area\":\"NORTH\"}"), 404, "USER_NOT_FOUND");
+    assertThat(server.send("POST", "/api/v1/users/bella/dock-access", server.tokens.get("biller"), "application/json",
+        "{\"area\":\"NORTH\"}").status()).isEqualTo(403);
+    assertThat(server.db.dsl().fetchCount(io.tracetrack.hub.db.jooq.Tables.AUDIT_ENTRY,
+        io.tracetrack.hub.db.jooq.Tables.AUDIT_ENTRY.ACTION.in("USER_DOCK_ACCESS_GRANTED", "USER_DOCK_ACCESS_REVOKED")))
+        .isGreaterThanOrEqualTo(2);
+  }
+
+  private List<String> snapshotUsers(String credential) throws Exception {
+    return snapshot(credential, false).stream().filter(SnapshotLine.UserRow.class::isInstance)
+        .map(l -> ((SnapshotLine.UserRow) l).user().username()).toList();
   }
 
   // ---------------------------------------------------------------- conflicts

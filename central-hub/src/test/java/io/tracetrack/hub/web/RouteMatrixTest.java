@@ -157,6 +157,10 @@ abstract class RouteMatrixTest {
           new Request("/api/v1/users/" + t.freshUser(Role.BILLER, null) + "/password", "{\"password\":\"Ghost-Passw0rd!\"}"))),
       Map.entry("POST /api/v1/users/{username}/unlock", on(ADMIN, (t, role) ->
           new Request("/api/v1/users/" + t.freshUser(Role.BILLER, null) + "/unlock", null))),
+      Map.entry("POST /api/v1/users/{username}/dock-access", on(ADMIN, (t, role) ->
+          new Request("/api/v1/users/" + t.freshUser(Role.BILLER, null) + "/dock-access", "{\"area\":\"NORTH\"}"))),
+      Map.entry("DELETE /api/v1/users/{username}/dock-access/{area}", on(ADMIN, (t, role) ->
+          new Request("/api/v1/users/" + t.freshUser(Role.BILLER, null) + "/dock-access/NORTH", null))),
       Map.entry("GET /api/v1/me", on(ALL, "/api/v1/me")),
       Map.entry("PUT /api/v1/me/password", on(ALL, (t, role) -> new Request("/api/v1/me/password",
           "{\"oldPassword\":\"not-the-password\",\"newPassword\":\"Brand-New-Passw0rd!\"}"))),
@@ -362,7 +366,7 @@ abstract class RouteMatrixTest {
     assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
     var enrolled = HubTestServer.json(res);
     String body = new io.tracetrack.sync.WireCodec().encode(new io.tracetrack.sync.PushBatch(enrolled.get("edgeId").asText(),
-        enrolled.get("dock").asText(), new io.tracetrack.sync.Hlc(1, 0), 0, null, "matrix", java.util.List.of()));
+        enrolled.get("dock").asText(), new io.tracetrack.sync.Hlc(server.clock.millis(), 0), 0, null, "matrix", java.util.List.of()));
     return new Request("/api/v1/sync/push", body, role == null ? null : enrolled.get("credential").asText());
   }
 
