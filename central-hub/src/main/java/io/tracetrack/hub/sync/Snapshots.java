@@ -80,11 +80,11 @@ public final class Snapshots {
       line(out, new SnapshotLine.Begin(cursor, bags, userCount, conflictCount));
       long lines = 0;
       try (var rows = tx.select(BAG.CODE, BAG.ROLE, BAG.EXPECTED_COUNT, BAG.LIMIT_COUNT, BAG.CHILD_COUNT,
-          BAG.PARENT_CODE, BAG.FINISHED_AT, BAG.ON_FINALIZED_BILL).from(BAG).orderBy(BAG.CODE).fetchSize(FETCH).fetchLazy()) {
+          BAG.PARENT_CODE, BAG.FINISHED_AT, BAG.ON_FINALIZED_BILL, BAG.AREA_ID).from(BAG).orderBy(BAG.CODE).fetchSize(FETCH).fetchLazy()) {
         for (var r : rows) {
           line(out, new SnapshotLine.BagRow(r.get(BAG.CODE), r.get(BAG.ROLE), r.get(BAG.EXPECTED_COUNT),
               r.get(BAG.LIMIT_COUNT), r.get(BAG.CHILD_COUNT), r.get(BAG.PARENT_CODE), r.get(BAG.FINISHED_AT) != null,
-              r.get(BAG.ON_FINALIZED_BILL)));
+              r.get(BAG.ON_FINALIZED_BILL), r.get(BAG.AREA_ID)));
           lines++;
         }
       }
