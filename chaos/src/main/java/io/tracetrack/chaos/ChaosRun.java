@@ -90,6 +90,7 @@ final class ChaosRun {
     admin.expect("POST", "/api/v1/areas", Map.of("id", AREA, "name", "Chaos"), 201);
     admin.expect("POST", "/api/v1/users", Map.of("username", DISPATCHER, "role", "DISPATCHER", "area", AREA,
         "password", DISPATCHER_PASSWORD), 201);
+    Map<EdgeNode, String> codes = new java.util.LinkedHashMap<>();
     for (int i = 0; i < options.docks(); i++) {
       String name = "DOCK-" + (i + 1);
       String code = admin.expect("POST", "/api/v1/docks", Map.of("name", name, "area", AREA), 201)
@@ -98,13 +99,14 @@ final class ChaosRun {
       EdgeNode dock = new EdgeNode(name, root, proxy, options.edgeJar(), http);
       docks.add(dock);
       locks.put(i, new ReentrantLock());
-      dock.enroll(code);
+      codes.put(dock, code);
     }
     // JVMs starting side by side share the machine better than one after the other
     try (ExecutorService starts = Executors.newVirtualThreadPerTaskExecutor()) {
       List<Future<?>> started = new ArrayList<>();
       for (EdgeNode dock : docks) {
         started.add(starts.submit(() -> {
+          dock.enroll(codes.get(dock));
           dock.start();
           return null;
         }));
@@ -144,6 +146,7 @@ final class ChaosRun {
 
     say("chaos: healing; %d kills, %d hub kills, %d partitions, %d drops", kills.get(), hubKills.get(), partitions.get(),
         drops.get());
+    docks.forEach(d -> say("chaos: %s line: %s", d.name, d.proxy.traffic()));
     docks.forEach(d -> d.proxy.healAll());
     long healed = System.nanoTime();
     Map<String, String> stuck = awaitQuiet(admin, healed);

@@ -54,7 +54,7 @@ final class EdgeNode implements AutoCloseable {
 
   /** {@code enroll --hub <its proxy> --code CODE}; throws with the edge's words when it fails. */
   void enroll(String code) throws Exception {
-    Processes.Started s = Processes.start(jar, List.of(), List.of("enroll", "--data", data.toString(), "--hub", proxy.url(),
+    Processes.Started s = Processes.start(jar, List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), List.of("enroll", "--data", data.toString(), "--hub", proxy.url(),
         "--code", code), "EDGE_", Map.of(), log, null);
     if (!s.process().waitFor(2, TimeUnit.MINUTES)) {
       s.process().destroyForcibly();

@@ -38,6 +38,8 @@ final class FaultProxy implements AutoCloseable {
   private int partitions;
   private volatile boolean partitioned;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private final AtomicLong chunks = new AtomicLong();
+  private final AtomicLong connections = new AtomicLong();
 
   FaultProxy(int targetPort, long seed, AtomicLong drops) throws IOException {
     this.target = new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort);
@@ -53,6 +55,11 @@ final class FaultProxy implements AutoCloseable {
 
   void retarget(int targetPort) {
     target = new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort);
+  }
+
+  /** Connections the dock opened and chunks it sent towards the hub, for the run's log. */
+  String traffic() {
+    return connections.get() + " connections, " + chunks.get() + " chunks towards the hub";
   }
 
   /** Turns the random delays, drops and resets on or off (partitions are separate). */
@@ -91,6 +98,7 @@ final class FaultProxy implements AutoCloseable {
       } catch (IOException e) {
         return;
       }
+      connections.incrementAndGet();
       Thread.ofVirtual().start(() -> relay(client));
     }
   }
@@ -143,6 +151,12 @@ final class FaultProxy implements AutoCloseable {
       while ((n = in.read(buffer)) >= 0) {
         if (partitioned) {
           continue; // a connection caught by a partition: its bytes fall into the hole
+        }
+        if (towardsHub) {
+          chunks.incrementAndGet();
+          if (Boolean.getBoolean("chaos.debug")) {
+            System.err.println(System.nanoTime() / 1_000_000 + " " + url() + " " + n + " " + new String(buffer, 0, Math.min(n, 60), java.nio.charset.StandardCharsets.ISO_8859_1).replace("\r\n", " | "));
+          }
         }
         if (towardsHub && faults && !misbehave(from, to)) {
           return;
