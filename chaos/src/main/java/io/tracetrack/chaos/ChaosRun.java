@@ -45,6 +45,7 @@ final class ChaosRun {
   private final List<DockDriver> drivers = new ArrayList<>();
   private final Map<Integer, ReentrantLock> locks = new HashMap<>();
   private final ReentrantLock hubLock = new ReentrantLock();
+  private final long born = System.nanoTime();
   private HubNode hub;
   private Path root;
 
@@ -316,7 +317,7 @@ final class ChaosRun {
   }
 
   private void say(String format, Object... args) {
-    log.println(String.format(Locale.ROOT, format, args));
+    log.println(String.format(Locale.ROOT, "%6.1f ", (System.nanoTime() - born) / 1e9) + String.format(Locale.ROOT, format, args));
     log.flush();
   }
 
