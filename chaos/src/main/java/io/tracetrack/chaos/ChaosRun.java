@@ -152,6 +152,8 @@ final class ChaosRun {
     long healed = System.nanoTime();
     Map<String, String> stuck = awaitQuiet(admin, healed);
     Checker.Findings found = new Checker(admin, docks, drivers).check();
+    say("chaos: checked %d ops (%d with a lost answer) of %d docks against the hub", drivers.stream().mapToInt(d -> d.ops().size()).sum(),
+        drivers.stream().mapToLong(d -> d.ops().stream().filter(o -> !o.certain()).count()).sum(), docks.size());
     List<String> differences = new ArrayList<>();
     stuck.forEach((dock, last) -> differences.add("stuck: " + dock + " not quiet after " + options.settle().toSeconds()
         + " s; last seen " + last));

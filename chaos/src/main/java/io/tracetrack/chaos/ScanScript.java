@@ -10,14 +10,16 @@ import java.util.Random;
  * answers), so a seed replays the same scans. Parents and children of its own; a small pool of
  * parents and children every dock scans, so docks link the same child to different parents and fill
  * the same parents past their limits while cut off; UNDO; FINISH scanned twice (ask, confirm); and
- * reopening an earlier parent. Parents expect 1–6 children, so they fill up often.
+ * reopening an earlier parent. A dock's own parents expect 1–6 children, so they fill up often.
  */
 final class ScanScript {
 
   static final String UNDO = "CMD-UNDO";
   static final String FINISH = "CMD-FINISH";
   static final int SHARED_PARENTS = 6;
-  static final int SHARED_CHILDREN = 40;
+  static final int SHARED_CHILDREN = 24;
+  /** The shared parents' expected counts: small ones fill up at once, large ones collect the same child from two docks. */
+  private static final int[] SHARED_COUNTS = {2, 3, 4, 10, 20, 30};
 
   private final Random random;
   private final int dockNo;
@@ -42,7 +44,7 @@ final class ScanScript {
       codes = List.of(parent);
     } else if (roll < 15) {
       int i = random.nextInt(SHARED_PARENTS);
-      codes = List.of(String.format(Locale.ROOT, "P0%03d-%d", i, 2 + i % 3));
+      codes = List.of(String.format(Locale.ROOT, "P0%03d-%d", i, SHARED_COUNTS[i]));
     } else if (roll < 20) {
       codes = List.of(parents.get(random.nextInt(parents.size())));
     } else if (roll < 72) {

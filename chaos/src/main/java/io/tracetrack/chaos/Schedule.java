@@ -33,7 +33,7 @@ record Schedule(List<Fault> faults) {
     long to = run * 7 / 10;
     int hubKills = Math.max(1, seconds / 60);
     int edgeKills = Math.max(1, seconds * docks / 40);
-    int partitions = Math.max(2, seconds * docks / 25);
+    int partitions = Math.max(2, seconds * docks / 60);
     long longestCut = Math.max(1500, Math.min(run * 15 / 100, 20_000));
     List<Fault> faults = new ArrayList<>();
     // a restarted hub replays PostgreSQL's log before it serves (seconds): its kills come early enough
