@@ -15,8 +15,10 @@ import java.util.Locale;
  * @param settle how long the healed fleet may take to go quiet before a dock counts as stuck
  * @param edgeJar the edge-node jar to run
  * @param hubJar the central-hub jar to run
+ * @param restores also restore docks from backups (off by default: not part of the standard run)
  */
-public record ChaosOptions(int docks, int seconds, long seed, Path data, Duration settle, Path edgeJar, Path hubJar) {
+public record ChaosOptions(int docks, int seconds, long seed, Path data, Duration settle, Path edgeJar, Path hubJar,
+    boolean restores) {
 
   public static final String USAGE = """
       usage: ./tracetrack chaos --docks N --seconds S --seed X [--data DIR] [--settle-seconds T]
@@ -26,6 +28,7 @@ public record ChaosOptions(int docks, int seconds, long seed, Path data, Duratio
         --data DIR          an empty or new folder for the hub, the docks and their logs (default: a temporary one,
                             deleted after a clean run)
         --settle-seconds T  how long the healed fleet may take to go quiet before a dock is stuck (default 90)
+        --restore-backups   also back docks up and restore them later (DESIGN invariant 6; off by default)
       prints one JSON line; exit 0 when nothing was lost, applied twice, over a limit, diverged or stuck, 1 otherwise,
       64 for a bad flag, 70 when the run itself could not be carried out""";
 
@@ -50,8 +53,13 @@ public record ChaosOptions(int docks, int seconds, long seed, Path data, Duratio
     int settle = 90;
     Path edgeJar = Path.of(System.getProperty("edge.jar", "edge-node/target/edge-node.jar"));
     Path hubJar = Path.of(System.getProperty("hub.jar", "central-hub/target/central-hub.jar"));
+    boolean restores = false;
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
+      if (flag.equals("--restore-backups")) {
+        restores = true;
+        continue;
+      }
       if (!flag.startsWith("--")) {
         throw new IllegalArgumentException("unexpected argument '" + flag + "'");
       }
@@ -89,7 +97,7 @@ public record ChaosOptions(int docks, int seconds, long seed, Path data, Duratio
       }
     }
     return new ChaosOptions(docks, seconds, seed, data, Duration.ofSeconds(settle), edgeJar.toAbsolutePath(),
-        hubJar.toAbsolutePath());
+        hubJar.toAbsolutePath(), restores);
   }
 
   private static int integer(String flag, String value) {
@@ -102,6 +110,7 @@ public record ChaosOptions(int docks, int seconds, long seed, Path data, Duratio
 
   @Override
   public String toString() {
-    return String.format(Locale.ROOT, "--docks %d --seconds %d --seed %d", docks, seconds, seed);
+    return String.format(Locale.ROOT, "--docks %d --seconds %d --seed %d%s", docks, seconds, seed,
+        restores ? " --restore-backups" : "");
   }
 }

@@ -126,7 +126,7 @@ final class ChaosRun {
       DockDriver driver = new DockDriver(docks.get(i), new ScanScript(options.seed(), i), DISPATCHER, DISPATCHER_PASSWORD);
       drivers.add(driver);
     }
-    Schedule schedule = Schedule.of(options.seed(), options.docks(), options.seconds());
+    Schedule schedule = Schedule.of(options.seed(), options.docks(), options.seconds(), options.restores());
     docks.forEach(d -> d.proxy.faults(true));
     long start = System.nanoTime();
     drivers.forEach(DockDriver::start);
@@ -145,8 +145,8 @@ final class ChaosRun {
       }
     }
 
-    say("chaos: healing; %d kills, %d hub kills, %d partitions, %d drops", kills.get(), hubKills.get(), partitions.get(),
-        drops.get());
+    say("chaos: healing; %d kills, %d hub kills, %d partitions, %d drops, %d restores", kills.get(), hubKills.get(),
+        partitions.get(), drops.get(), drivers.stream().mapToInt(DockDriver::restores).sum());
     docks.forEach(d -> say("chaos: %s line: %s", d.name, d.proxy.traffic()));
     docks.forEach(d -> d.proxy.healAll());
     long healed = System.nanoTime();
@@ -191,6 +191,30 @@ final class ChaosRun {
             docks.forEach(d -> d.proxy.retarget(hub.port()));
           } finally {
             hubLock.unlock();
+          }
+        }
+        case RESTORE -> {
+          EdgeNode dock = docks.get(fault.dock());
+          ReentrantLock lock = locks.get(fault.dock());
+          int mark;
+          lock.lock();
+          try {
+            dock.kill();
+            dock.backUp();
+            mark = drivers.get(fault.dock()).mark();
+            dock.start();
+          } finally {
+            lock.unlock();
+          }
+          Thread.sleep(fault.durationMs());
+          lock.lock();
+          try {
+            dock.kill();
+            dock.restore();
+            drivers.get(fault.dock()).restoredTo(mark);
+            dock.start();
+          } finally {
+            lock.unlock();
           }
         }
         case PARTITION -> {

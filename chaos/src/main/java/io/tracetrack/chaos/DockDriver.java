@@ -35,7 +35,7 @@ final class DockDriver {
   private final ScanScript script;
   private final String user;
   private final String password;
-  private final List<Op> ops = new ArrayList<>();
+  private final List<Op> ops = java.util.Collections.synchronizedList(new ArrayList<>());
   private final Set<String> touched = new LinkedHashSet<>();
   private volatile boolean stop;
   private int scans;
@@ -63,6 +63,31 @@ final class DockDriver {
 
   List<Op> ops() {
     return ops;
+  }
+
+  /** How many ops the ledger holds now (a backup's mark). */
+  int mark() {
+    return ops.size();
+  }
+
+  /**
+   * The dock was restored from a backup taken at {@code mark}: what it acknowledged since then is
+   * gone from the dock if it had not reached the hub, so it may or may not be at the hub.
+   */
+  void restoredTo(int mark) {
+    synchronized (ops) {
+      for (int i = mark; i < ops.size(); i++) {
+        Op op = ops.get(i);
+        ops.set(i, new Op(op.dock(), op.type(), op.bag(), op.parent(), null, false));
+      }
+      restored++;
+    }
+  }
+
+  private int restored;
+
+  int restores() {
+    return restored;
   }
 
   /** The bag codes this dock scanned (commands aside). */

@@ -88,6 +88,28 @@ final class EdgeNode implements AutoCloseable {
     process.waitFor(60, TimeUnit.SECONDS);
   }
 
+  /** Copies the database files aside (the edge must be stopped: a copy of a live SQLite file is not a backup). */
+  void backUp() throws IOException {
+    Path backup = Files.createDirectories(data.resolveSibling(data.getFileName() + "-backup"));
+    for (String f : List.of("edge.db", "edge.db-wal", "edge.db-shm")) {
+      Files.deleteIfExists(backup.resolve(f));
+      if (Files.exists(data.resolve(f))) {
+        Files.copy(data.resolve(f), backup.resolve(f));
+      }
+    }
+  }
+
+  /** Puts the backup's files back in place of the database (the edge must be stopped). */
+  void restore() throws IOException {
+    Path backup = data.resolveSibling(data.getFileName() + "-backup");
+    for (String f : List.of("edge.db", "edge.db-wal", "edge.db-shm")) {
+      Files.deleteIfExists(data.resolve(f));
+      if (Files.exists(backup.resolve(f))) {
+        Files.copy(backup.resolve(f), data.resolve(f));
+      }
+    }
+  }
+
   boolean up() {
     return port > 0;
   }

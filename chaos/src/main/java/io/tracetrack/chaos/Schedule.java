@@ -13,7 +13,7 @@ import java.util.Random;
  */
 record Schedule(List<Fault> faults) {
 
-  enum Kind { EDGE_KILL, HUB_KILL, PARTITION }
+  enum Kind { EDGE_KILL, HUB_KILL, PARTITION, RESTORE }
 
   /**
    * One fault.
@@ -21,12 +21,21 @@ record Schedule(List<Fault> faults) {
    * @param atMs offset from the start of the run
    * @param kind what happens
    * @param dock the dock's index (EDGE_KILL, PARTITION), else -1
-   * @param durationMs how long the dock stays down or cut off; for a hub kill, how long it stays down
+   * @param durationMs how long the dock stays down or cut off; for a hub kill, how long it stays down;
+   *     for a restore, how long after its backup the dock is restored from it
    * @param withPostgres a hub kill takes its PostgreSQL with it (else the JVM alone dies)
    */
   record Fault(long atMs, Kind kind, int dock, long durationMs, boolean withPostgres) {}
 
   static Schedule of(long seed, int docks, int seconds) {
+    return of(seed, docks, seconds, false);
+  }
+
+  /**
+   * With {@code restores}, also backups restored later (drawn from a source of their own, so the
+   * other faults of a seed stay what they are without them).
+   */
+  static Schedule of(long seed, int docks, int seconds, boolean restores) {
     Random r = new Random(seed ^ 0x5DEECE66DL);
     long run = seconds * 1000L;
     long from = run / 10;
@@ -47,6 +56,13 @@ record Schedule(List<Fault> faults) {
     }
     for (int i = 0; i < partitions; i++) {
       faults.add(new Fault(between(r, from, to), Kind.PARTITION, r.nextInt(docks), between(r, 1000, longestCut), false));
+    }
+    if (restores) {
+      Random b = new Random(seed ^ 0xB4C5B4C5L);
+      for (int i = 0; i < Math.max(1, seconds * docks / 120); i++) {
+        faults.add(new Fault(between(b, from, run * 6 / 10), Kind.RESTORE, b.nextInt(docks),
+            between(b, 2000, Math.max(2500, run * 15 / 100)), false));
+      }
     }
     faults.sort(Comparator.comparingLong(Fault::atMs));
     return new Schedule(List.copyOf(faults));
