@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,6 +30,7 @@ final class FaultProxy implements AutoCloseable {
   private static final double DROP_AFTER = 0.012;
   private static final double RESET = 0.008;
   private static final double DELAY = 0.10;
+  private static final boolean TRACE = Boolean.getBoolean("chaos.trace");
 
   private final ServerSocket server;
   private final Random random;
@@ -154,8 +156,10 @@ final class FaultProxy implements AutoCloseable {
         }
         if (towardsHub) {
           chunks.incrementAndGet();
-          if (Boolean.getBoolean("chaos.debug")) {
-            System.err.println(System.nanoTime() / 1_000_000 + " " + url() + " " + n + " " + new String(buffer, 0, Math.min(n, 60), java.nio.charset.StandardCharsets.ISO_8859_1).replace("\r\n", " | "));
+          if (TRACE) {
+            // -Dchaos.trace=true: each chunk towards the hub, to see what a dock sent when
+            System.err.println(System.nanoTime() / 1_000_000 + " " + url() + " " + n + " bytes: "
+                + new String(buffer, 0, Math.min(n, 60), StandardCharsets.ISO_8859_1).replace("\r\n", " | "));
           }
         }
         if (towardsHub && faults && !misbehave(from, to)) {
