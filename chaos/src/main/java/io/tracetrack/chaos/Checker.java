@@ -96,11 +96,10 @@ final class Checker {
       for (DockDriver.Op op : d.ops()) {
         Key key = new Key(op.type(), op.bag(), op.parent(), op.dock());
         if (!op.certain()) {
-          if (op.bag() == null) {
-            uncertainAnyBag.merge(op.dock() + " " + op.type(), 1, Integer::sum);
-          } else {
-            uncertain.merge(key, 1, Integer::sum);
-          }
+          // the exact op when the guess is good; any op of its dock and kind when it is not (an
+          // UNDO whose answer was lost named no child; a lost answer can leave the station's parent unknown)
+          uncertain.merge(key, 1, Integer::sum);
+          uncertainAnyBag.merge(op.dock() + " " + op.type(), 1, Integer::sum);
           continue;
         }
         if (conflicted.contains(edgeIds.get(op.dock()) + "#" + op.seq())) {
@@ -139,9 +138,11 @@ final class Checker {
         differ("lostAcked: " + key + " acknowledged " + a + "x at the dock, applied " + h + "x at the hub, no conflict");
       } else if (h > a) {
         int extra = h - a;
-        int maybe = Math.min(extra, uncertain.getOrDefault(key, 0));
-        extra -= maybe;
         String pool = key.dock() + " " + key.type();
+        int maybe = Math.min(extra, Math.min(uncertain.getOrDefault(key, 0), uncertainAnyBag.getOrDefault(pool, 0)));
+        uncertain.merge(key, -maybe, Integer::sum);
+        uncertainAnyBag.merge(pool, -maybe, Integer::sum);
+        extra -= maybe;
         int wild = Math.min(extra, uncertainAnyBag.getOrDefault(pool, 0));
         uncertainAnyBag.merge(pool, -wild, Integer::sum);
         extra -= wild;
