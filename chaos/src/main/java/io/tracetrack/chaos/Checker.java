@@ -130,6 +130,7 @@ final class Checker {
     Set<Key> keys = new TreeSet<>(java.util.Comparator.comparing(Key::toString));
     keys.addAll(acked.keySet());
     keys.addAll(applied.keySet());
+    Map<Key, Integer> extras = new LinkedHashMap<>();
     for (Key key : keys) {
       int a = acked.getOrDefault(key, 0);
       int h = applied.getOrDefault(key, 0);
@@ -137,19 +138,24 @@ final class Checker {
         lost += a - h;
         differ("lostAcked: " + key + " acknowledged " + a + "x at the dock, applied " + h + "x at the hub, no conflict");
       } else if (h > a) {
-        int extra = h - a;
+        // first the lost answers guessed as exactly this op
         String pool = key.dock() + " " + key.type();
-        int maybe = Math.min(extra, Math.min(uncertain.getOrDefault(key, 0), uncertainAnyBag.getOrDefault(pool, 0)));
-        uncertain.merge(key, -maybe, Integer::sum);
+        int maybe = Math.min(h - a, Math.min(uncertain.getOrDefault(key, 0), uncertainAnyBag.getOrDefault(pool, 0)));
         uncertainAnyBag.merge(pool, -maybe, Integer::sum);
-        extra -= maybe;
-        int wild = Math.min(extra, uncertainAnyBag.getOrDefault(pool, 0));
-        uncertainAnyBag.merge(pool, -wild, Integer::sum);
-        extra -= wild;
-        if (extra > 0) {
-          twice += extra;
-          differ("appliedTwice: " + key + " applied " + h + "x at the hub, acknowledged " + a + "x at the dock");
-        }
+        extras.put(key, h - a - maybe);
+      }
+    }
+    for (var e : extras.entrySet()) {
+      // then any lost answer of the same dock and kind
+      Key key = e.getKey();
+      String pool = key.dock() + " " + key.type();
+      int wild = Math.min(e.getValue(), uncertainAnyBag.getOrDefault(pool, 0));
+      uncertainAnyBag.merge(pool, -wild, Integer::sum);
+      int extra = e.getValue() - wild;
+      if (extra > 0) {
+        twice += extra;
+        differ("appliedTwice: " + key + " applied " + applied.get(key) + "x at the hub, acknowledged "
+            + acked.getOrDefault(key, 0) + "x at the dock");
       }
     }
 
