@@ -25,8 +25,9 @@ public final class ChaosMain {
       return 64;
     }
     Report report;
+    ChaosRun run = new ChaosRun(options, err);
     try {
-      report = new ChaosRun(options, err).run();
+      report = run.run();
     } catch (Exception e) {
       err.println("chaos: the run could not be carried out: " + e);
       return 70;
@@ -41,6 +42,7 @@ public final class ChaosMain {
     if (report.differences().size() > 20) {
       err.println("chaos:   … " + (report.differences().size() - 20) + " more");
     }
+    run.logTails();
     return 1;
   }
 }

@@ -75,9 +75,7 @@ final class ChaosRun {
     } finally {
       shutDown();
     }
-    if (!ok) {
-      logTails();
-    } else if (temporary) {
+    if (ok && temporary) {
       delete(root);
     }
     return report;
@@ -333,7 +331,8 @@ final class ChaosRun {
     }
   }
 
-  private void logTails() {
+  /** The last lines of every process's log (they stay in the data folder), for a failed run. */
+  void logTails() {
     if (hub != null) {
       say("---- %s (last 30 lines)%n%s", hub.log(), Processes.tail(hub.log(), 30));
     }
