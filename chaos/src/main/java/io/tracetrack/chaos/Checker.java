@@ -41,21 +41,76 @@ final class Checker {
     }
   }
 
-  private final HubAdmin hub;
-  private final List<EdgeNode> docks;
-  private final List<DockDriver> drivers;
+  /** What the checks read of the hub: its API as an admin sees it. */
+  interface Hub {
+    /** The {@code conflict} part of every conflict, open and resolved. */
+    List<JsonNode> conflicts() throws Exception;
+
+    /** The fleet by dock name ({@code lastSeq} is read). */
+    Map<String, JsonNode> docks() throws Exception;
+
+    /** A bag with all of its history, or null when the hub does not know it. */
+    JsonNode bag(String code) throws Exception;
+  }
+
+  /** What the checks read of a dock: who it is, what it did, and its station's view of some bags. */
+  interface Dock {
+    String name();
+
+    String edgeId();
+
+    /** The bag codes its scanner scanned. */
+    Set<String> touched();
+
+    /** Every op it acknowledged, and every scan whose answer was lost. */
+    List<DockDriver.Op> ops();
+
+    Map<String, EdgeNode.ViewRow> view(java.util.Collection<String> codes) throws Exception;
+  }
+
+  /** A running dock and its scanner, as the checks see them. */
+  static Dock of(EdgeNode edge, DockDriver driver) {
+    return new Dock() {
+      @Override
+      public String name() {
+        return edge.name;
+      }
+
+      @Override
+      public String edgeId() {
+        return edge.edgeId;
+      }
+
+      @Override
+      public Set<String> touched() {
+        return driver.touched();
+      }
+
+      @Override
+      public List<DockDriver.Op> ops() {
+        return driver.ops();
+      }
+
+      @Override
+      public Map<String, EdgeNode.ViewRow> view(java.util.Collection<String> codes) throws Exception {
+        return edge.view(codes);
+      }
+    };
+  }
+
+  private final Hub hub;
+  private final List<Dock> docks;
   private final List<String> differences = new ArrayList<>();
 
-  Checker(HubAdmin hub, List<EdgeNode> docks, List<DockDriver> drivers) {
+  Checker(Hub hub, List<Dock> docks) {
     this.hub = hub;
     this.docks = docks;
-    this.drivers = drivers;
   }
 
   Findings check() throws Exception {
     Map<String, String> edgeIds = new HashMap<>();
-    for (EdgeNode d : docks) {
-      edgeIds.put(d.name, d.edgeId);
+    for (Dock d : docks) {
+      edgeIds.put(d.name(), d.edgeId());
     }
     Set<String> conflicted = new TreeSet<>();
     int conflicts = 0;
@@ -69,7 +124,7 @@ final class Checker {
 
     // every bag anyone scanned or an op names, and the children those parents hold
     Set<String> codes = new TreeSet<>();
-    for (DockDriver d : drivers) {
+    for (Dock d : docks) {
       codes.addAll(d.touched());
       for (DockDriver.Op op : d.ops()) {
         if (op.bag() != null) {
@@ -87,12 +142,22 @@ final class Checker {
         bags.put(code, bag);
       }
     }
+    // a child only a parent names (nobody scanned it) is read too: who claims it is checked below
+    Set<String> named = new TreeSet<>();
+    bags.values().forEach(b -> b.path("children").forEach(c -> named.add(c.asText())));
+    named.removeAll(bags.keySet());
+    for (String code : named) {
+      JsonNode bag = hub.bag(code);
+      if (bag != null) {
+        bags.put(code, bag);
+      }
+    }
 
     int lost = 0;
     Map<Key, Integer> acked = new HashMap<>();
     Map<Key, Integer> uncertain = new HashMap<>();
     Map<String, Integer> uncertainAnyBag = new HashMap<>();
-    for (DockDriver d : drivers) {
+    for (Dock d : docks) {
       for (DockDriver.Op op : d.ops()) {
         Key key = new Key(op.type(), op.bag(), op.parent(), op.dock());
         if (!op.certain()) {
@@ -190,9 +255,8 @@ final class Checker {
     }
 
     int diverged = 0;
-    for (int i = 0; i < docks.size(); i++) {
-      EdgeNode dock = docks.get(i);
-      Set<String> mine = new TreeSet<>(drivers.get(i).touched());
+    for (Dock dock : docks) {
+      Set<String> mine = new TreeSet<>(dock.touched());
       Map<String, EdgeNode.ViewRow> view = dock.view(mine);
       int before = differences.size();
       for (String code : mine) {
@@ -202,7 +266,7 @@ final class Checker {
             bag.path("parent").isTextual() ? bag.get("parent").asText() : null,
             bag.path("childCount").asInt(), bag.path("finishedBy").isTextual());
         if (!Objects.equals(seen, truth)) {
-          differ("diverged: " + dock.name + " shows " + code + " as " + seen + ", the hub has " + truth);
+          differ("diverged: " + dock.name() + " shows " + code + " as " + seen + ", the hub has " + truth);
         }
       }
       if (differences.size() > before) {

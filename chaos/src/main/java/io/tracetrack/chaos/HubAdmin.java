@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** The hub's API as its first admin uses it; signs in again when a token ran out. */
-final class HubAdmin {
+final class HubAdmin implements Checker.Hub {
 
   private final HubNode hub;
   private final Http http;
@@ -49,7 +49,8 @@ final class HubAdmin {
   }
 
   /** The fleet by dock name. */
-  Map<String, JsonNode> docks() throws IOException, InterruptedException {
+  @Override
+  public Map<String, JsonNode> docks() throws IOException, InterruptedException {
     JsonNode body = expect("GET", "/api/v1/docks", null, 200);
     JsonNode list = body.isArray() ? body : body.get("docks");
     Map<String, JsonNode> out = new TreeMap<>();
@@ -58,7 +59,8 @@ final class HubAdmin {
   }
 
   /** The {@code conflict} part of every conflict, open and resolved, all pages. */
-  List<JsonNode> conflicts() throws IOException, InterruptedException {
+  @Override
+  public List<JsonNode> conflicts() throws IOException, InterruptedException {
     List<JsonNode> out = new ArrayList<>();
     for (String status : List.of("OPEN", "RESOLVED")) {
       String after = "";
@@ -76,7 +78,8 @@ final class HubAdmin {
   }
 
   /** A bag with every page of its history, or null when the hub does not know it. */
-  JsonNode bag(String code) throws IOException, InterruptedException {
+  @Override
+  public JsonNode bag(String code) throws IOException, InterruptedException {
     String path = "/api/v1/bags/" + URLEncoder.encode(code, StandardCharsets.UTF_8);
     Http.Reply r = call("GET", path, null);
     if (r.status() == 404) {
