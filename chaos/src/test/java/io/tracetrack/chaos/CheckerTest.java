@@ -176,7 +176,6 @@ class CheckerTest {
     FakeHub hub = hub();
     hub.parent("P1-2", 2, "C1", "C7", "C8");
     hub.history("P1-2", "CREATE_PARENT", null, "DOCK-A");
-    hub.history("C1", "LINK", "P1-2", "DOCK-A");
     Checker.Findings f = check(hub, dockA());
     assertThat(f.overLimit()).isEqualTo(1);
     hub.bags.get("P1-2").put("childCount", 2);
