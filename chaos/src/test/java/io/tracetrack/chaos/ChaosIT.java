@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The short chaos run CI makes: a real hub and two real docks for 22 s with an edge kill, a hub
+ * The short chaos run CI makes: a real hub and two real docks for 20 s with an edge kill, a hub
  * kill and partitions, through the same entry point as {@code ./tracetrack chaos}. Quiet when it
  * passes; when it fails, the run's log and the tails of every process's log are in the message.
  */
@@ -26,7 +26,7 @@ class ChaosIT {
   void twoDocksUnderKillsAndPartitions_loseNothing_applyNothingTwice_andConverge() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = ChaosMain.run(new String[] {"--docks", "2", "--seconds", "22", "--seed", Long.toString(SEED),
+    int exit = ChaosMain.run(new String[] {"--docks", "2", "--seconds", "20", "--seed", Long.toString(SEED),
         "--data", data.resolve("run").toString(), "--settle-seconds", "30"},
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     String log = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);

@@ -51,10 +51,10 @@ class ChaosOptionsTest {
   @Test
   void everyRunHasAKillAHubKillAndPartitions_andFaultsEndBeforeTheRunDoes() {
     for (long seed = 0; seed < 200; seed++) {
-      Schedule s = Schedule.of(seed, 2, 22);
+      Schedule s = Schedule.of(seed, 2, 20);
       assertThat(s.faults()).extracting(Schedule.Fault::kind).contains(Schedule.Kind.EDGE_KILL, Schedule.Kind.HUB_KILL,
           Schedule.Kind.PARTITION);
-      assertThat(s.faults()).allMatch(f -> f.atMs() + f.durationMs() <= 22_000 * 85 / 100);
+      assertThat(s.faults()).allMatch(f -> f.atMs() + f.durationMs() <= 20_000 * 85 / 100);
     }
   }
 }
