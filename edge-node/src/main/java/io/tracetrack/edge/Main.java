@@ -1,6 +1,7 @@
 package io.tracetrack.edge;
 
 import io.helidon.webserver.WebServer;
+import io.tracetrack.edge.sync.EdgeStatus;
 import io.tracetrack.edge.capture.TerminalCapture;
 import io.tracetrack.edge.db.DataFolder;
 import io.tracetrack.edge.db.EdgeDatabase;
@@ -254,7 +255,7 @@ public final class Main {
       Instant now = clock.instant();
       Optional<SyncStore.SyncStatus> sync = enrolment(config).isPresent()
           ? Optional.of(SyncStores.open(db, config.grammar(), clock).status(now)) : Optional.empty();
-      System.out.println(Json.write(EdgeIdentity.status(db, now, sync, Optional.empty())));
+      System.out.println(Json.write(EdgeStatus.of(db, now, sync, Optional.empty())));
       return ExitCode.OK;
     }
   }

@@ -40,6 +40,26 @@ class ArchitectureTest {
     return neverReaches("io.tracetrack.edge", "io.tracetrack.hub");
   }
 
+  /**
+   * The scan path answers a scan with no network and knows nothing of sync; sync rebases the view
+   * through the scan path's {@code ViewReplay}. One arrow, sync to scan, and no cycle among the
+   * edge's packages at all.
+   */
+  static ArchRule scanNeverReachesSync() {
+    return neverReaches("io.tracetrack.edge.scan", "io.tracetrack.edge.sync");
+  }
+
+  static ArchRule edgePackagesFreeOfCycles() {
+    return com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices()
+        .matching("io.tracetrack.edge.(*)..").should().beFreeOfCycles();
+  }
+
+  @Test
+  void scanAndSync_pointOneWay_andNoPackagesCycle() {
+    scanNeverReachesSync().check(main);
+    edgePackagesFreeOfCycles().check(main);
+  }
+
   @Test
   void routesServicesApisAndMain_buildNoSql() {
     handlersBuildNoSql(GENERATED).check(main);
@@ -70,6 +90,12 @@ class ArchitectureTest {
     @Test
     void queryRunInAService_fails() {
       assertBites(handlersRunNoQueries(), fixtures, "BadService", "fetchCount");
+    }
+
+    @Test
+    void scanClassUsingSync_fails() {
+      assertBites(scanNeverReachesSync(), new ClassFileImporter().importClasses(
+          io.tracetrack.edge.scan.archfixture.ScanIntoSync.class), "ScanIntoSync");
     }
 
     @Test

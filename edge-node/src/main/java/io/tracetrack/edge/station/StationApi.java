@@ -1,5 +1,6 @@
 package io.tracetrack.edge.station;
 
+import io.tracetrack.edge.sync.EdgeStatus;
 import io.tracetrack.model.ErrorCode;
 
 import io.helidon.http.HeaderNames;
@@ -124,7 +125,7 @@ public final class StationApi implements HttpService {
 
   private void status(ServerRequest req, ServerResponse res) {
     Instant now = clock.instant();
-    sendJson(res, EdgeIdentity.status(db, now, sync.status(now), sync.bootstrap()));
+    sendJson(res, EdgeStatus.of(db, now, sync.status(now), sync.bootstrap()));
   }
 
   /** This dock's conflicts nobody here has acknowledged yet, newest first. */

@@ -2,6 +2,7 @@ package io.tracetrack.edge.scan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tracetrack.edge.sync.EdgeStatus;
 import io.tracetrack.edge.TestEdge;
 import io.tracetrack.model.BounceFilter;
 import io.tracetrack.model.CodeGrammar;
@@ -40,7 +41,7 @@ class ScanNudgeTest {
     edge.clock.advance(Duration.ofSeconds(2));
     scans.scan("s1", "asha", "C1");
     assertThat(nudges).hasValue(2);
-    assertThat(EdgeIdentity.status(edge.db, edge.clock.instant()).pendingOps()).isEqualTo(2);
+    assertThat(EdgeStatus.of(edge.db, edge.clock.instant()).pendingOps()).isEqualTo(2);
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.tracetrack.edge.scan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tracetrack.edge.sync.EdgeStatus;
 import io.tracetrack.model.ErrorCode;
 import io.tracetrack.edge.TestEdge;
 import io.tracetrack.sync.Op;
@@ -94,8 +95,8 @@ class ScanServiceTest {
     for (int i = 1; i < ops.size(); i++) {
       assertThat(ops.get(i).hlc().isAfter(ops.get(i - 1).hlc())).isTrue();
     }
-    assertThat(EdgeIdentity.status(edge.db, edge.clock.instant()).lastSeq()).isEqualTo(7);
-    assertThat(EdgeIdentity.status(edge.db, edge.clock.instant()).pendingOps()).isEqualTo(7);
+    assertThat(EdgeStatus.of(edge.db, edge.clock.instant()).lastSeq()).isEqualTo(7);
+    assertThat(EdgeStatus.of(edge.db, edge.clock.instant()).pendingOps()).isEqualTo(7);
   }
 
   @Test

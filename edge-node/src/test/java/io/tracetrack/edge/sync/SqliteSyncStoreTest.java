@@ -47,7 +47,7 @@ class SqliteSyncStoreTest {
   void open() {
     edge = new TestEdge(dir);
     store = new SqliteSyncStore(edge.db, CodeGrammar.defaults(), edge.clock);
-    edgeId = EdgeIdentity.status(edge.db, edge.clock.instant()).edgeId();
+    edgeId = EdgeStatus.of(edge.db, edge.clock.instant()).edgeId();
   }
 
   @AfterEach

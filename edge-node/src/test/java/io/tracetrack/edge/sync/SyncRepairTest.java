@@ -63,7 +63,7 @@ class SyncRepairTest {
   void open() {
     edge = new TestEdge(dir.resolve("edge"));
     store = new SqliteSyncStore(edge.db, CodeGrammar.defaults(), edge.clock);
-    edgeId = EdgeIdentity.status(edge.db, edge.clock.instant()).edgeId();
+    edgeId = EdgeStatus.of(edge.db, edge.clock.instant()).edgeId();
   }
 
   @AfterEach
