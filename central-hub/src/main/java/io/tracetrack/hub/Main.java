@@ -19,7 +19,7 @@ import io.tracetrack.hub.sync.Ingest;
 import io.tracetrack.hub.sync.Docks;
 import io.tracetrack.hub.sync.SyncRoutes;
 import io.tracetrack.hub.sync.ChangeFeed;
-import io.tracetrack.hub.sync.ChangeLog;
+import io.tracetrack.hub.log.ChangeLog;
 import io.tracetrack.hub.sync.ConflictRoutes;
 import io.tracetrack.hub.sync.Conflicts;
 import io.tracetrack.hub.sync.Snapshots;

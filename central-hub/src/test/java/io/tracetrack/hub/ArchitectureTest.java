@@ -64,6 +64,24 @@ class ArchitectureTest {
         .because("the client address comes from hub.web.ClientAddresses, which knows the trusted proxies");
   }
 
+  /**
+   * The change log is the bottom every writer stands on: it may use the database and the shared
+   * modules, never a feature (the features import it, so a use the other way is a cycle in waiting).
+   */
+  static ArchRule logReachesNoFeature() {
+    return noClasses().that().resideInAPackage("io.tracetrack.hub.log..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.tracetrack.hub.sync..", "io.tracetrack.hub.bag..",
+            "io.tracetrack.hub.bill..", "io.tracetrack.hub.users..", "io.tracetrack.hub.io..", "io.tracetrack.hub.cache..",
+            "io.tracetrack.hub.audit..", "io.tracetrack.hub.auth..", "io.tracetrack.hub.stats..", "io.tracetrack.hub.eod..",
+            "io.tracetrack.hub.search..", "io.tracetrack.hub.ui..", "io.tracetrack.hub.web..", "io.tracetrack.hub.ops..")
+        .because("hub.log is the bottom: writers of every feature append to it");
+  }
+
+  @Test
+  void changeLog_reachesNoFeature() {
+    logReachesNoFeature().check(main);
+  }
+
   @Test
   void onlyClientAddresses_readsThePeer() {
     onlyClientAddressesReadsThePeer().check(main);
@@ -116,6 +134,12 @@ class ArchitectureTest {
     @Test
     void peerReadOutsideClientAddresses_fails() {
       assertBites(onlyClientAddressesReadsThePeer(), fixtures, "PeerReader", "remotePeer");
+    }
+
+    @Test
+    void logClassUsingAFeature_fails() {
+      assertBites(logReachesNoFeature(), new ClassFileImporter().importClasses(
+          io.tracetrack.hub.log.archfixture.LogIntoSync.class), "LogIntoSync");
     }
 
     @Test

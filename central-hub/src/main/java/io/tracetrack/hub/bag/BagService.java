@@ -5,7 +5,7 @@ import io.tracetrack.hub.audit.AuditLog;
 import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.db.HubDatabase;
 import io.tracetrack.sync.Change;
-import io.tracetrack.hub.sync.ChangeLog;
+import io.tracetrack.hub.log.ChangeLog;
 import io.tracetrack.hub.sync.Conflicts;
 import io.tracetrack.sync.BagFacts;
 import java.util.ArrayList;

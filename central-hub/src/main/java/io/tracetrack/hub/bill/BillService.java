@@ -7,7 +7,7 @@ import io.tracetrack.hub.bag.BagService;
 import io.tracetrack.hub.db.HubDatabase;
 import io.tracetrack.hub.stats.Counters;
 import io.tracetrack.sync.Change;
-import io.tracetrack.hub.sync.ChangeLog;
+import io.tracetrack.hub.log.ChangeLog;
 import io.tracetrack.model.BagRole;
 import io.tracetrack.model.BillRules;
 import io.tracetrack.model.CodeGrammar;

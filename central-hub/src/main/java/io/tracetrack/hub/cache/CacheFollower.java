@@ -2,7 +2,7 @@ package io.tracetrack.hub.cache;
 
 import io.tracetrack.hub.bag.BagViews;
 import io.tracetrack.hub.bill.BillSummaries;
-import io.tracetrack.hub.sync.ChangeLog;
+import io.tracetrack.hub.log.ChangeLog;
 import io.tracetrack.sync.Change;
 import io.tracetrack.sync.ChangeEntry;
 import io.tracetrack.sync.WireCodec;

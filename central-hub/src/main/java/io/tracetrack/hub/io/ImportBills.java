@@ -8,7 +8,7 @@ import io.tracetrack.hub.audit.AuditAction;
 import io.tracetrack.hub.audit.AuditLog;
 import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.stats.Counters;
-import io.tracetrack.hub.sync.ChangeLog;
+import io.tracetrack.hub.log.ChangeLog;
 import io.tracetrack.model.BagRole;
 import io.tracetrack.model.BillRules;
 import io.tracetrack.model.CodeGrammar;

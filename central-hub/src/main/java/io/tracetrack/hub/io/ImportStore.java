@@ -5,7 +5,7 @@ import static io.tracetrack.hub.db.jooq.Tables.BAG_EVENT;
 
 import io.tracetrack.hub.db.jooq.tables.records.BagRecord;
 import io.tracetrack.hub.stats.Counters;
-import io.tracetrack.hub.sync.PgBulk;
+import io.tracetrack.hub.log.PgBulk;
 import io.tracetrack.model.BagRole;
 import io.tracetrack.sync.BagFacts;
 import java.time.OffsetDateTime;

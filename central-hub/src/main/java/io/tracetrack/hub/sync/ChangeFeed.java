@@ -1,5 +1,6 @@
 package io.tracetrack.hub.sync;
 
+import io.tracetrack.hub.log.ChangeLog;
 import io.tracetrack.sync.ChangeEntry;
 import io.tracetrack.sync.ChangePage;
 import java.time.Duration;

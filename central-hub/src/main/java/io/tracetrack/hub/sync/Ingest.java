@@ -1,5 +1,6 @@
 package io.tracetrack.hub.sync;
 
+import io.tracetrack.hub.log.ChangeLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tracetrack.hub.db.HubDatabase;

@@ -1,5 +1,7 @@
 package io.tracetrack.hub.sync;
 
+import io.tracetrack.hub.log.PgBulk;
+import io.tracetrack.hub.log.ChangeLog;
 import static io.tracetrack.hub.db.jooq.Tables.BAG;
 import static io.tracetrack.hub.db.jooq.Tables.APP_USER;
 import static io.tracetrack.hub.db.jooq.Tables.BAG_EVENT;

@@ -1,5 +1,6 @@
 package io.tracetrack.hub.sync;
 
+import io.tracetrack.hub.log.ChangeLog;
 import static io.tracetrack.hub.db.jooq.Tables.APP_USER;
 import static io.tracetrack.hub.db.jooq.Tables.BAG;
 import static io.tracetrack.hub.db.jooq.Tables.CHANGE_LOG_HEAD;

@@ -1,5 +1,6 @@
 package io.tracetrack.hub.sync;
 
+import io.tracetrack.hub.log.ChangeLog;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;

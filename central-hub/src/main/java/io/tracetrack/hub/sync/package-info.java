@@ -6,7 +6,7 @@
  * reading the database on every request so a revocation takes effect at once. Only hashes of codes
  * and credentials are stored ({@link io.tracetrack.hub.sync.DockStore}).
  *
- * <p>The second slice is the hub's change log ({@link io.tracetrack.hub.sync.ChangeLog}): every change
+ * <p>The second slice is the hub's change log ({@link io.tracetrack.hub.log.ChangeLog}): every change
  * a dock must hear of, as a versioned {@link io.tracetrack.hub.sync.ChangeType} entry at a position in
  * commit order, appended by the bag, bill and user features inside their own transactions. This
  * package must not depend on those features (they depend on it).
@@ -18,7 +18,7 @@
  * checked again at push); an op's fingerprint is kept per {@code (edge, seq)} so a restored dock's
  * different op under a used seq is {@code SEQ_REUSED}, never a duplicate; a push obeys the API's
  * area rule and takes only actors who may sign in at the dock. The fleet view reads the edges' progress. On
- * PostgreSQL a batch's rows go in with COPY and array-bound statements ({@link io.tracetrack.hub.sync.PgBulk}),
+ * PostgreSQL a batch's rows go in with COPY and array-bound statements ({@link io.tracetrack.hub.log.PgBulk}),
  * a fixed handful of round trips whatever the batch's size; H2 runs the same steps as jOOQ statements.
  *
  * <p>The pull side: {@link io.tracetrack.hub.sync.ChangeFeed} pages the log for one dock (its

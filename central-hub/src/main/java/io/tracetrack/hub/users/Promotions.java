@@ -1,5 +1,6 @@
 package io.tracetrack.hub.users;
 
+import io.tracetrack.hub.log.ChangeLog;
 import static io.tracetrack.hub.db.jooq.Tables.APP_USER;
 import static io.tracetrack.hub.db.jooq.Tables.NOTIFICATION;
 import static io.tracetrack.hub.db.jooq.Tables.PROMOTION_REQUEST;

@@ -3,7 +3,7 @@ package io.tracetrack.hub.users;
 import static io.tracetrack.hub.db.jooq.Tables.USER_DOCK_ACCESS;
 
 import io.tracetrack.hub.db.jooq.tables.records.AppUserRecord;
-import io.tracetrack.hub.sync.ChangeLog;
+import io.tracetrack.hub.log.ChangeLog;
 import io.tracetrack.model.Role;
 import io.tracetrack.sync.Change;
 import java.time.OffsetDateTime;

@@ -1,5 +1,6 @@
 package io.tracetrack.hub.sync;
 
+import io.tracetrack.hub.log.ChangeLog;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tracetrack.hub.TestDatabases;

@@ -6,7 +6,7 @@ import static io.tracetrack.hub.users.UserAdminOnDatabaseTest.done;
 import static io.tracetrack.hub.users.UserAdminOnDatabaseTest.refused;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tracetrack.hub.sync.ChangeLog;
+import io.tracetrack.hub.log.ChangeLog;
 import io.tracetrack.model.ErrorCode;
 import io.tracetrack.model.Role;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.tracetrack.hub.sync;
+package io.tracetrack.hub.log;
 
 import io.tracetrack.sync.Change;
 import io.tracetrack.sync.WireCodec;

@@ -1,4 +1,4 @@
-package io.tracetrack.hub.sync;
+package io.tracetrack.hub.log;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,9 +25,9 @@ public final class PgBulk {
   }
 
   /** A column's values, made into a SQL array of {@code type} on the statement's connection. */
-  record Column(String type, Object[] values) {}
+  public record Column(String type, Object[] values) {}
 
-  static Column of(String type, Object[] values) {
+  public static Column of(String type, Object[] values) {
     return new Column(type, values);
   }
 
@@ -37,7 +37,7 @@ public final class PgBulk {
   }
 
   /** Binds {@code params} to {@code ps}: scalars, or {@link Column}s as arrays made on {@code c}. */
-  static void bind(Connection c, PreparedStatement ps, Object[] params) throws SQLException {
+  public static void bind(Connection c, PreparedStatement ps, Object[] params) throws SQLException {
     for (int i = 0; i < params.length; i++) {
       if (params[i] instanceof Column col) {
         ps.setArray(i + 1, c.createArrayOf(col.type(), col.values()));

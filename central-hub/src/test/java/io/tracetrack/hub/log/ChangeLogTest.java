@@ -1,4 +1,4 @@
-package io.tracetrack.hub.sync;
+package io.tracetrack.hub.log;
 
 import io.tracetrack.sync.Change;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,6 +12,7 @@ import io.tracetrack.hub.auth.Principal;
 import io.tracetrack.hub.bag.BagService;
 import io.tracetrack.hub.bill.BillService;
 import io.tracetrack.hub.db.HubDatabase;
+import io.tracetrack.hub.sync.ChangeFeed;
 import io.tracetrack.model.CodeGrammar;
 import io.tracetrack.model.Role;
 import io.tracetrack.model.WeightPolicy;
