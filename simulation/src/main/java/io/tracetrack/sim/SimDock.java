@@ -38,6 +38,8 @@ final class SimDock {
   boolean revoked;
   /** Until which step the dock is cut off from the hub (exclusive); 0 when it is not. */
   int partitionedUntil;
+  /** Scans this dock's station takes next, before any random one (bags that passed another dock). */
+  final java.util.ArrayDeque<String> planned = new java.util.ArrayDeque<>();
   /** The station's mode after its last scan (a parent open: children next). */
   boolean childMode;
   /** The backup an operator took (a copy of the database file), or null. */
@@ -96,6 +98,7 @@ final class SimDock {
     store = null;
     scans = null;
     childMode = false;
+    planned.clear();
   }
 
   /** Copies the closed database file to {@code to} (the dock is stopped for it and started again). */

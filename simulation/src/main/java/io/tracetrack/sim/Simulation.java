@@ -161,14 +161,23 @@ final class Simulation implements SimNetwork.Policy {
     addDock(longNames ? "N2-" + "x".repeat(61) : "N2", "NORTH", longNames ? "s" + "y".repeat(63) : "s1",
         longNames ? SimHub.LONG_USER : "nils");
     addDock("S1", "SOUTH", "s1", "sara");
+    // the operator's routine backup of one dock, early in the day: a RESTORE may put it back later
+    int backupAt = config.on(FaultKind.RESTORE) ? 1 + rnd.nextInt(Math.max(1, config.steps() / 3)) : -1;
+    SimDock backedUp = docks.get(rnd.nextInt(docks.size()));
     long t1 = System.nanoTime();
     TIMING.addAndGet(1, t1 - started);
     for (step = 1; step <= config.steps(); step++) {
       time.advance(Duration.ofMillis(rnd.nextInt(10) == 0 ? 60_000 + rnd.nextInt(600_000) : rnd.nextInt(4000)));
       deliverDue(false);
+      if (step == backupAt) {
+        backUp(backedUp);
+      }
       int r = rnd.nextInt(100);
       SimDock dock = docks.get(rnd.nextInt(docks.size()));
-      if (r < 55) {
+      if (SYNC.equals(dock.planned.peek())) {
+        dock.planned.poll();
+        sync(dock);
+      } else if (!dock.planned.isEmpty() || r < 55) {
         scan(dock);
       } else if (r < 85) {
         sync(dock);
@@ -252,8 +261,13 @@ final class Simulation implements SimNetwork.Policy {
   // ------------------------------------------------------------------ steps
 
   private static final String[] COMMANDS = {"CMD-UNDO", "CMD-FINISH", "CMD-CANCEL"};
+  /** A planned step that is a sync round, not a scan. */
+  private static final String SYNC = "#sync";
 
   private String pickCode(SimDock dock) {
+    if (!dock.planned.isEmpty()) {
+      return dock.planned.poll();
+    }
     String area = dock.area;
     if (config.on(FaultKind.CROSS_AREA) && rnd.nextInt(6) == 0) {
       area = area.equals("NORTH") ? "SOUTH" : "NORTH";
@@ -285,8 +299,37 @@ final class Simulation implements SimNetwork.Policy {
       OpEnvelope op = OPS.decode(json);
       acked.put(op.fingerprint(), dock + " seq " + r.seq() + " " + op.op());
       what += " → op " + r.seq() + " " + op.op();
+      if (op.op() instanceof io.tracetrack.sync.Op.Link link) {
+        planAfterLink(dock, link);
+      }
     }
     trace(dock + " scans " + code + ": " + what);
+  }
+
+  /**
+   * What often follows a link on a dock floor: the same bags pass another dock of the area, which
+   * links them too (both docks offline from each other), and an operator undoes a link at once.
+   */
+  private void planAfterLink(SimDock dock, io.tracetrack.sync.Op.Link link) {
+    if (rnd.nextInt(3) == 0) {
+      List<SimDock> others = docks.stream().filter(d -> d != dock && d.area.equals(dock.area) && d.up()).toList();
+      if (!others.isEmpty()) {
+        SimDock other = others.get(rnd.nextInt(others.size()));
+        other.planned.add(link.parent());
+        other.planned.add(link.child());
+        other.planned.add(SYNC);
+        if (rnd.nextBoolean()) {
+          // the first dock sends its link, then its operator undoes it
+          dock.planned.add(SYNC);
+          dock.planned.add(COMMANDS[0]);
+          dock.planned.add(SYNC);
+        }
+        return;
+      }
+    }
+    if (rnd.nextInt(6) == 0) {
+      dock.planned.add(COMMANDS[0]);
+    }
   }
 
   private SyncOnce.Outcome sync(SimDock dock) {
@@ -339,9 +382,7 @@ final class Simulation implements SimNetwork.Policy {
       }
       case RESTORE -> {
         if (dock.backup == null) {
-          dock.backup = work.resolve("backup-" + docks.indexOf(dock) + ".db");
-          dock.copyFileTo(dock.backup);
-          trace(dock + " backup taken");
+          backUp(dock);
           return;
         }
         Set<String> kept = new HashSet<>();
@@ -400,6 +441,12 @@ final class Simulation implements SimNetwork.Policy {
       default -> throw new IllegalStateException(kind + " is not an event");
     }
     count(kind);
+  }
+
+  private void backUp(SimDock dock) {
+    dock.backup = work.resolve("backup-" + docks.indexOf(dock) + ".db");
+    dock.copyFileTo(dock.backup);
+    trace(dock + " backup taken");
   }
 
   private static String brief(Outcome<?> o) {
