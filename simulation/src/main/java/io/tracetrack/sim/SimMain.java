@@ -78,6 +78,9 @@ public final class SimMain {
       summary = workers.run(seed, seeds, config);
     }
     System.out.println(summary.json());
+    if (Boolean.getBoolean("sim.listAll")) {
+      summary.failedResults().forEach(r -> r.violations().forEach(v -> System.err.println("seed " + r.seed() + ": " + v)));
+    }
     if (Boolean.getBoolean("sim.list")) {
       summary.failedResults().forEach(r -> System.err.println("seed " + r.seed() + ": " + r.violations().getFirst()));
     }

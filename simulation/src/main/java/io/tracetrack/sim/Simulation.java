@@ -184,16 +184,22 @@ final class Simulation implements SimNetwork.Policy {
       } else if (r < 88) {
         acknowledge(dock);
       } else if (!events.isEmpty()) {
-        fault(events.get(rnd.nextInt(events.size())), dock);
+        FaultKind kind = events.get(rnd.nextInt(events.size()));
+        if (kind == FaultKind.RESTORE && dock.backup == null) {
+          // a restore puts back the backup an operator has, where there is one
+          dock = docks.stream().filter(d -> d.backup != null).findFirst().orElse(dock);
+        }
+        fault(kind, dock);
       } else {
         sync(dock);
       }
       if (config.checkEveryStep()) {
         List<String> found = new ArrayList<>();
         Invariants.hub(hub.db.dsl(), found);
-        if (dock.up()) {
-          dock.db.read(dsl -> {
-            Invariants.view(dock.name, dsl, false, found);
+        SimDock acted = dock;
+        if (acted.up()) {
+          acted.db.read(dsl -> {
+            Invariants.view(acted.name, dsl, false, found);
             return null;
           });
         }

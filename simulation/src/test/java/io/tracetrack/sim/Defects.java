@@ -51,6 +51,31 @@ record Defects(List<Defect> all) {
     return all.stream().filter(Defect::open).toList();
   }
 
+  /**
+   * True when open defects account for every violation of a seed. A dock whose pull stopped for
+   * good (defect 3, while open) misses everything after, so its other violations (a replica
+   * behind, users not yet moved) are that defect's consequences too.
+   */
+  boolean explainsAll(List<String> violations) {
+    Set<String> stuck = new java.util.HashSet<>();
+    all.stream().filter(d -> d.open() && d.number() == 3).findFirst().ifPresent(d -> violations.stream()
+        .filter(d::explains).forEach(v -> stuck.add(dockOf(v))));
+    return violations.stream().allMatch(v -> explainedByOpen(v) || stuck.contains(dockOf(v)));
+  }
+
+  /** The dock a violation line names: {@code step N: DOCK...} up to its first ':' or ' '. */
+  static String dockOf(String violation) {
+    String rest = violation.replaceFirst("^step \\d+: ", "");
+    int end = rest.length();
+    for (char c : new char[] {':', ' '}) {
+      int i = rest.indexOf(c);
+      if (i >= 0) {
+        end = Math.min(end, i);
+      }
+    }
+    return rest.substring(0, end);
+  }
+
   /** True when a defect still open on this branch accounts for {@code violation}. */
   boolean explainedByOpen(String violation) {
     return open().stream().anyMatch(d -> d.explains(violation));
