@@ -1,7 +1,6 @@
 package io.tracetrack.sim;
 
 import java.util.EnumSet;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -74,6 +73,6 @@ enum FaultKind {
     for (FaultKind k : values()) {
       b.append(b.isEmpty() ? "" : ",").append(k.wire);
     }
-    return b.toString().toLowerCase(Locale.ROOT).equals(b.toString()) ? b.toString() : b.toString();
+    return b.toString();
   }
 }
