@@ -224,8 +224,15 @@ public final class WireCodec {
         g.writeStringField("key", e.key());
         g.writeStringField("at", e.at().toString());
         g.writeStringField("origin", e.origin());
-        g.writeFieldName("payload");
-        g.writeRawValue(e.payload());
+        if (isObject(e.payload())) {
+          g.writeFieldName("payload");
+          g.writeRawValue(e.payload());
+        } else {
+          // a stored payload that is not a JSON object (a damaged row) must not break the page for
+          // every entry around it: it goes as text, and the dock that cannot read it reports it at
+          // its position and carries on (DESIGN invariant 7)
+          g.writeStringField("payload", e.payload());
+        }
         g.writeEndObject();
       }
       g.writeEndArray();
@@ -249,11 +256,30 @@ public final class WireCodec {
         throw invalid("entries must be in ascending seq order: " + seq + " after " + previous);
       }
       previous = seq;
-      JsonNode payload = object(required(node, "payload"), "payload");
+      JsonNode payload = required(node, "payload");
+      // an object is a change; text is a payload the hub could not send as one (a damaged row),
+      // kept as it came so that reading it fails for this entry alone (see change(ChangeEntry))
+      String text = payload.isTextual() ? payload.asText() : object(payload, "payload").toString();
       entries.add(new ChangeEntry(seq, textField(node, "type", 64), textField(node, "key", 200), instantField(node, "at"),
-          textField(node, "origin", 200), payload.toString()));
+          textField(node, "origin", 200), text));
     }
     return new ChangePage(entries, longField(root, "next"), longField(root, "head"));
+  }
+
+  /** Whether {@code json} is one whole JSON object (and nothing after it). */
+  private boolean isObject(String json) {
+    if (json == null) {
+      return false;
+    }
+    try (com.fasterxml.jackson.core.JsonParser p = mapper.getFactory().createParser(json)) {
+      if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+        return false;
+      }
+      p.skipChildren();
+      return p.nextToken() == null;
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 
   // ---------------------------------------------------------------- changes

@@ -112,6 +112,21 @@ class WireCodecTest {
   }
 
   @Test
+  void changePage_withOneDamagedPayload_staysReadable_andOnlyThatEntryFailsToDecode() {
+    ChangePage damaged = new ChangePage(List.of(PAGE.entries().get(0),
+        new ChangeEntry(42, "link.v1", "C2", Instant.parse("2026-12-01T10:15:31Z"), "admin", "{\"parent\":\"P2001-5\",}"),
+        PAGE.entries().get(1)), 43, 57);
+
+    ChangePage read = CODEC.decodePage(CODEC.encode(damaged));
+
+    assertThat(read.entries()).hasSize(3);
+    assertThat(CODEC.change(read.entries().get(0))).contains(new Change.Link("P2001-5", "C1"));
+    assertThatThrownBy(() -> CODEC.change(read.entries().get(1))).isInstanceOf(CodecException.class)
+        .hasMessageContaining("at 42");
+    assertThat(CODEC.change(read.entries().get(2))).isPresent();
+  }
+
+  @Test
   void snapshotBagRow_withArea_readsBack_andWithoutItIsNull() {
     SnapshotLine.BagRow south = new SnapshotLine.BagRow("P2001-5", "PARENT", 5, 5, 0, null, false, false, "SOUTH");
 

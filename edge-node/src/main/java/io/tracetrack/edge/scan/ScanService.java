@@ -260,7 +260,15 @@ public final class ScanService {
       return new Step(rejected(code, ScanResult.Kind.COMMAND, StationCommand.FINISH, otherArea.get(), tx, state, now),
           state.withoutPendingFinish());
     }
-    ParentFacts facts = tx.bag(state.parent()).orElseThrow().asParent();
+    Optional<ParentFacts> current = tx.bag(state.parent()).map(b -> b.asParent());
+    if (current.isEmpty()) {
+      // the station's parent left the view: the hub refused its creation (a conflict the dock was
+      // shown), so there is nothing here to finish; the station goes back to parent mode
+      Rejection gone = Rejection.of(ErrorCode.UNKNOWN_PARENT, state.parent()
+          + " is no longer known at this dock (the hub refused it; see the conflicts panel); scan a parent bag");
+      return new Step(rejected(code, ScanResult.Kind.COMMAND, StationCommand.FINISH, gone, tx, state, now), state.withParent(null));
+    }
+    ParentFacts facts = current.get();
     // a pending finish without its count (asked before the count was kept) is asked again
     boolean confirmed = state.pendingFinishAt() != null && state.pendingFinishCount() != null
         && now.toEpochMilli() - state.pendingFinishAt() <= FINISH_CONFIRM_WINDOW.toMillis();
@@ -303,9 +311,12 @@ public final class ScanService {
 
   private Step cancel(StoreTx tx, StationState state, Instant now) {
     String code = StationCommand.CANCEL.barcode();
-    if (state.pendingFinishAt() != null && state.parent() != null) {
+    Optional<ParentFacts> current = state.parent() == null ? Optional.empty()
+        : tx.bag(state.parent()).map(b -> b.asParent());
+    // a parent that left the view (refused at the hub) is simply left, as when no finish was pending
+    if (state.pendingFinishAt() != null && current.isPresent()) {
       StationState next = state.withoutPendingFinish();
-      ParentFacts facts = tx.bag(state.parent()).orElseThrow().asParent();
+      ParentFacts facts = current.get();
       return new Step(ScanResult.accepted(code, ScanResult.Kind.COMMAND, StationCommand.CANCEL,
           "Finish cancelled; still on " + facts.code() + " (" + facts.progress() + ")",
           ScanResult.Progress.of(facts, false), now, null), next);

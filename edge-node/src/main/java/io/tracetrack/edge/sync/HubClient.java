@@ -198,28 +198,35 @@ public final class HubClient implements HubApi {
   @Override
   public Result<Hello> hello() {
     HttpRequest req = request("/api/v1/sync/hello", timeouts.push()).GET().build();
-    return call(req, 200, body -> {
-      JsonNode json;
+    return call(req, 200, HubClient::readHello);
+  }
+
+  /**
+   * Reads a hello answer; a field it cannot use is left null rather than failing the answer.
+   *
+   * @throws CodecException when the answer is not a JSON object at all
+   */
+  public static Hello readHello(String body) {
+    JsonNode json;
+    try {
+      json = JSON.readTree(body);
+    } catch (IOException e) {
+      throw new CodecException(ErrorCode.MALFORMED_JSON, "hello is not JSON");
+    }
+    if (json == null || !json.isObject()) {
+      throw new CodecException(ErrorCode.MALFORMED_JSON, "hello is not a JSON object");
+    }
+    Long lastSeq = json.path("lastSeq").canConvertToLong() && json.path("lastSeq").isIntegralNumber()
+        ? json.get("lastSeq").asLong() : null;
+    java.time.Instant hubTime = null;
+    if (json.path("hubTime").isTextual()) {
       try {
-        json = JSON.readTree(body);
-      } catch (IOException e) {
-        throw new CodecException(ErrorCode.MALFORMED_JSON, "hello is not JSON");
+        hubTime = java.time.Instant.parse(json.get("hubTime").asText());
+      } catch (java.time.format.DateTimeParseException e) {
+        hubTime = null; // a courtesy field: not worth refusing the answer for
       }
-      if (json == null || !json.isObject()) {
-        throw new CodecException(ErrorCode.MALFORMED_JSON, "hello is not a JSON object");
-      }
-      Long lastSeq = json.path("lastSeq").canConvertToLong() && json.path("lastSeq").isIntegralNumber()
-          ? json.get("lastSeq").asLong() : null;
-      java.time.Instant hubTime = null;
-      if (json.path("hubTime").isTextual()) {
-        try {
-          hubTime = java.time.Instant.parse(json.get("hubTime").asText());
-        } catch (java.time.format.DateTimeParseException e) {
-          hubTime = null; // a courtesy field: not worth refusing the answer for
-        }
-      }
-      return new Hello(text(json, "dock"), text(json, "area"), text(json, "edgeId"), hubTime, lastSeq);
-    });
+    }
+    return new Hello(text(json, "dock"), text(json, "area"), text(json, "edgeId"), hubTime, lastSeq);
   }
 
   private static String text(JsonNode json, String field) {

@@ -282,20 +282,31 @@ public final class SqliteSyncStore implements SyncStore {
       if (hello.lastSeq() == null) {
         return false;
       }
-      Record meta = dsl.fetchSingle("select seq_floor from edge_meta where id = 1");
-      Record tail = dsl.fetchOne("select seq from outbox order by seq desc limit 1");
-      long localMax = Math.max(meta.get(0, Long.class), tail == null ? 0 : tail.get(0, Long.class));
-      if (hello.lastSeq() <= localMax) {
-        return false;
-      }
-      // the hub holds seqs this dock never made: it was restored from a backup (or its folder
-      // copied); new scans must not reuse them
-      dsl.execute("update edge_meta set seq_floor = ? where id = 1", hello.lastSeq());
-      dsl.execute("update sync_state set restore_detected_at = ?, notice = ? where id = 1", now, String.format(
-          java.util.Locale.ROOT, "a restored backup was detected: the hub holds ops up to seq %d from this dock, which "
-              + "has only up to %d; new scans continue from seq %d", hello.lastSeq(), localMax, hello.lastSeq() + 1));
-      return true;
+      return raiseFloor(dsl, hello.lastSeq(), now, "the hub holds");
     });
+  }
+
+  /**
+   * When {@code heldByHub}, a seq the hub holds from this dock, is past every seq this dock has made
+   * or reserved, the dock was restored from a backup (or its folder copied): new scans must not
+   * reuse those seqs, so the floor moves up to it and status says a restore was detected. Told by
+   * hello, and by the dock's own ops coming back in the change log, whichever comes first (a dock
+   * that pulls before it ever says hello must not hand out a seq its log already names).
+   *
+   * @return whether the floor moved
+   */
+  private static boolean raiseFloor(DSLContext dsl, long heldByHub, long now, String source) {
+    Record meta = dsl.fetchSingle("select seq_floor from edge_meta where id = 1");
+    Record tail = dsl.fetchOne("select seq from outbox order by seq desc limit 1");
+    long localMax = Math.max(meta.get(0, Long.class), tail == null ? 0 : tail.get(0, Long.class));
+    if (heldByHub <= localMax) {
+      return false;
+    }
+    dsl.execute("update edge_meta set seq_floor = ? where id = 1", heldByHub);
+    dsl.execute("update sync_state set restore_detected_at = ?, notice = ? where id = 1", now, String.format(
+        java.util.Locale.ROOT, "a restored backup was detected: %s ops up to seq %d from this dock, which "
+            + "has only up to %d; new scans continue from seq %d", source, heldByHub, localMax, heldByHub + 1));
+    return true;
   }
 
   @Override
@@ -394,6 +405,7 @@ public final class SqliteSyncStore implements SyncStore {
     long replicaSeq = state.get(1, Long.class);
     String edgeId = dsl.fetchSingle("select edge_id from edge_meta where id = 1").get(0, String.class);
     String ownOrigin = "edge:" + edgeId + ":";
+    long ownSeen = 0;
     Set<String> dirty = new LinkedHashSet<>();
     int applied = 0;
     int limit = Math.min(entries.size(), from + PAGE_STEP);
@@ -415,8 +427,13 @@ public final class SqliteSyncStore implements SyncStore {
       Replica.apply(session, change.get(), entry, edgeId, dirty);
       applied++;
       if (entry.origin().startsWith(ownOrigin)) {
-        replicaSeq = Math.max(replicaSeq, parseSeq(entry.origin().substring(ownOrigin.length())));
+        long own = parseSeq(entry.origin().substring(ownOrigin.length()));
+        replicaSeq = Math.max(replicaSeq, own);
+        ownSeen = Math.max(ownSeen, own);
       }
+    }
+    if (ownSeen > 0) {
+      raiseFloor(dsl, ownSeen, now, "the hub's change log names");
     }
     long stepEnd = i == entries.size() ? pageNext : entries.get(i - 1).seq();
     dsl.execute("update sync_state set replica_seq = ? where id = 1", replicaSeq);

@@ -27,7 +27,18 @@ public final class SyncOnce {
   private SyncOnce() {}
 
   public static Outcome run(SyncStore store, HubApi hub, Clock clock, String version, Consumer<String> console) {
-    SyncSteps steps = new SyncSteps(store, hub, clock, version, console);
+    return run(store, hub, clock, version, console, null);
+  }
+
+  /**
+   * As {@link #run(SyncStore, HubApi, Clock, String, Consumer)}, with push calls run by
+   * {@code pushCalls} (null: a virtual thread each, as the product does). The seeded simulator
+   * passes a direct executor so a run is deterministic.
+   */
+  public static Outcome run(SyncStore store, HubApi hub, Clock clock, String version, Consumer<String> console,
+      java.util.concurrent.Executor pushCalls) {
+    SyncSteps steps = pushCalls == null ? new SyncSteps(store, hub, clock, version, console)
+        : new SyncSteps(store, hub, clock, version, console, pushCalls);
     // first who the hub takes this dock for: after a restored backup, scans must go past its last seq
     switch (steps.hello()) {
       case HubClient.Result.Ok<Boolean> ok -> { }

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.function.Consumer;
@@ -53,12 +54,23 @@ final class SyncSteps {
   private final Clock clock;
   private final String version;
   private final Consumer<String> console;
+  /**
+   * Where a push call runs: a virtual thread of its own in the product, so the next batch goes out
+   * while the hub applies the one before. The seeded simulator passes a direct executor (the call
+   * runs on the caller's thread at once), which keeps a run deterministic; the loop's logic is the same.
+   */
+  private final Executor pushCalls;
   private volatile SyncStore.Progress bootstrap;
   /** Ops per push; read from the store on first use. Only the push loop uses it. */
   private Integer pushLimit;
   private static final io.tracetrack.sync.WireCodec CODEC = new io.tracetrack.sync.WireCodec();
 
   SyncSteps(SyncStore store, HubApi hub, Clock clock, String version, Consumer<String> console) {
+    this(store, hub, clock, version, console, SyncSteps::onVirtualThread);
+  }
+
+  SyncSteps(SyncStore store, HubApi hub, Clock clock, String version, Consumer<String> console, Executor pushCalls) {
+    this.pushCalls = Objects.requireNonNull(pushCalls, "pushCalls");
     this.store = Objects.requireNonNull(store, "store");
     this.hub = Objects.requireNonNull(hub, "hub");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -190,8 +202,12 @@ final class SyncSteps {
 
   private Future<HubClient.Result<PushReply>> send(PushBatch batch) {
     FutureTask<HubClient.Result<PushReply>> call = new FutureTask<>(() -> hub.push(batch));
-    Thread.ofVirtual().name("sync-push-call").start(call);
+    pushCalls.execute(call);
     return call;
+  }
+
+  private static void onVirtualThread(Runnable call) {
+    Thread.ofVirtual().name("sync-push-call").start(call);
   }
 
   private static HubClient.Result<PushReply> await(Future<HubClient.Result<PushReply>> call) {

@@ -99,6 +99,27 @@ class ScanServiceTest {
     assertThat(EdgeStatus.of(edge.db, edge.clock.instant()).pendingOps()).isEqualTo(7);
   }
 
+  /**
+   * The station's parent can leave the view under it: the hub refused its creation (an actor moved
+   * to another area, say) and the rebase dropped it. Found by the seeded simulation (seed 11): FINISH
+   * then threw instead of answering.
+   */
+  @Test
+  void finishOrCancel_afterTheParentLeftTheView_isRefusedAndBackToParentMode_neverThrows() {
+    scan("P1-5");
+    scan("CMD-FINISH"); // asks for confirmation: a finish is pending
+    edge.db.write(dsl -> dsl.execute("delete from bag where code = 'P1-5'"));
+
+    ScanResult finish = scan("CMD-FINISH");
+    ScanResult cancel = scan("CMD-CANCEL");
+
+    assertThat(finish.accepted()).isFalse();
+    assertThat(finish.reason()).isEqualTo(ErrorCode.UNKNOWN_PARENT);
+    assertThat(finish.message()).contains("P1-5");
+    assertThat(cancel.accepted()).isTrue();
+    assertThat(scan("C1").reason()).isEqualTo(ErrorCode.NO_PARENT);
+  }
+
   @Test
   void clockGoingBackwards_keepsHlcMonotonic() {
     scan("P1-5");
