@@ -21,6 +21,23 @@ public sealed interface Change {
   @JsonIgnore
   String key();
 
+  /**
+   * The change-log entry of an applied op, whoever applied it (a dock's push, the API, a conflict's
+   * MOVE): one entry per op, the same everywhere, so a dock replays every writer's ops alike. A link
+   * that created its child is one link.v1; a finish an unlink cleared is part of that unlink.
+   *
+   * @param area the area a created parent belongs to (the dock's or the caller's), or null
+   */
+  static Change of(Op op, String area) {
+    return switch (op) {
+      case Op.CreateParent c -> new Bag(c.parent(), io.tracetrack.model.BagRole.PARENT.name(), c.expectedCount(), c.limit(),
+          area);
+      case Op.Link l -> new Link(l.parent(), l.child());
+      case Op.Unlink u -> new Unlink(u.parent(), u.child(), u.reason().name());
+      case Op.Finish f -> new Finish(f.parent(), f.countSeen());
+    };
+  }
+
   /** A bag came into being; {@code role} PARENT or CHILD, the counts only for a parent. */
   record Bag(String code, String role, Integer expectedCount, Integer limit, String area) implements Change {
     public Bag {

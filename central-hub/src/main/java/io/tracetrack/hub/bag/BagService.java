@@ -176,7 +176,7 @@ public final class BagService {
       String onParent = op instanceof Op.Unlink u ? u.parent() : parent;
       store.history(op.type(), child, onParent, ctx);
       audit.record(tx, caller.actor(), action(op), child, before, store.bag(child).orElse(null));
-      changes.add(change(op, store));
+      changes.add(Change.of(op, areaOf(op, store)));
     }
     return new Conflicts.Moved.Done(changes);
   }
@@ -220,7 +220,7 @@ public final class BagService {
     if (!accepted.effects().isEmpty()) {
       store.history(op.type(), subject, op instanceof Op.CreateParent ? null : shown, ctx);
       audit.record(store.dsl(), caller.actor(), action(op), subject, before, store.bag(subject).orElse(null));
-      logChange(store.dsl(), change(op, store), ctx);
+      logChange(store.dsl(), Change.of(op, areaOf(op, store)), ctx);
     }
     return new Outcome.Applied(BagStore.view(store.dsl(), shown), created);
   }
@@ -235,15 +235,10 @@ public final class BagService {
     };
   }
 
-  /** The change-log entry of an applied op: what a dock replays to match the hub. */
-  private static Change change(Op op, BagStore store) {
-    return switch (op) {
-      case Op.CreateParent c -> new Change.Bag(c.parent(), BagRole.PARENT.name(), c.expectedCount(), c.limit(),
-          store.row(c.parent()).map(BagStore.Row::areaId).orElse(null));
-      case Op.Link l -> new Change.Link(l.parent(), l.child());
-      case Op.Unlink u -> new Change.Unlink(u.parent(), u.child(), u.reason().name());
-      case Op.Finish f -> new Change.Finish(f.parent(), f.countSeen());
-    };
+
+  /** The area a parent the op creates was stored with (the caller's); null for other ops. */
+  private static String areaOf(Op op, BagStore store) {
+    return op instanceof Op.CreateParent c ? store.row(c.parent()).map(BagStore.Row::areaId).orElse(null) : null;
   }
 
   private static void logChange(DSLContext tx, Change change, BagStore.Context ctx) {

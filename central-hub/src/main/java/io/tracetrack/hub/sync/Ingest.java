@@ -286,7 +286,7 @@ public final class Ingest {
         outcomes[i] = d.rejection == null ? OpOutcome.applied(seq)
             : new OpOutcome(seq, OpOutcome.Status.APPLIED, d.rejection.code().name(), d.rejection.message(), conflictId);
         if (!d.effects.isEmpty()) {
-          entries.add(new ChangeLog.Entry(change(d.envelope.op(), device.area()), now, origin));
+          entries.add(new ChangeLog.Entry(Change.of(d.envelope.op(), device.area()), now, origin));
         }
       }
       if (conflictId != null) {
@@ -430,18 +430,6 @@ public final class Ingest {
         c.otherDock(), c.otherActor(), c.otherAt() == null ? null : c.otherAt().toString(), c.applied());
   }
 
-  /**
-   * The change-log entry of an applied op, the same as the API writes for it: one per op (a link
-   * that created its child is one link.v1; a finish cleared by an unlink is part of that unlink).
-   */
-  private static Change change(Op op, String area) {
-    return switch (op) {
-      case Op.CreateParent c -> new Change.Bag(c.parent(), BagRole.PARENT.name(), c.expectedCount(), c.limit(), area);
-      case Op.Link l -> new Change.Link(l.parent(), l.child());
-      case Op.Unlink u -> new Change.Unlink(u.parent(), u.child(), u.reason().name());
-      case Op.Finish f -> new Change.Finish(f.parent(), f.countSeen());
-    };
-  }
 
   /**
    * The dashboard's counters, summed over the batch: one add per counter, in a fixed name order (on
