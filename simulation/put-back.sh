@@ -2,13 +2,13 @@
 # Shows that the real-code simulation catches each of the five sync defects issue #14 found by
 # reading the code: puts one back at a time, in a throwaway git worktree of HEAD (your checkout is
 # never touched), builds, and runs the CI's seeds on it. Prints one line per defect: the JSON line
-# of the run and the seeds that failed. Usage: simulation/put-back.sh [seeds, default 300]
+# of the run and the seeds that failed. Usage: simulation/put-back.sh [seeds, default 2000: the CI run]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 . scripts/select-jdk.sh
 tt_select_jdk
-seeds="${1:-300}"
+seeds="${1:-2000}"
 work="$(mktemp -d)"
 trap 'git -C "$root" worktree remove --force "$work/tree" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 git worktree add -q --detach "$work/tree" HEAD
