@@ -43,6 +43,9 @@ final class HubEndpoint {
     void took(String edgeId, long seq, String fingerprint, OpOutcome outcome);
   }
 
+  /** One mapper for every hello (thread-safe once configured; making one per call cost more than the answer). */
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
   private final WireCodec wire = new WireCodec();
   private final Supplier<SimHub> hub;
   private final Oracle oracle;
@@ -146,7 +149,7 @@ final class HubEndpoint {
     out.put("edgeId", device.edgeId());
     out.put("lastSeq", hub.get().ingest.seen(device));
     try {
-      return new Answer(200, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(out), null, null);
+      return new Answer(200, JSON.writeValueAsString(out), null, null);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("a map of strings and a number always serializes", e);
     }

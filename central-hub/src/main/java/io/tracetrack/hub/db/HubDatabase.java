@@ -64,6 +64,20 @@ public final class HubDatabase implements AutoCloseable {
   }
 
   /**
+   * An H2 database held in this process's memory only, with the same mode and settings as
+   * {@link #h2} ({@code name} names it within the process; it lives until the SQL {@code SHUTDOWN}). Not
+   * used by the product: a seam for the seeded simulation, which re-runs thousands of seeds on one
+   * hub database and has no use for a file (nothing outlives the process there). It also keeps
+   * more parsed statements per connection ({@code QUERY_CACHE_SIZE}), a cache only.
+   */
+  public static HubDatabase h2InMemory(String name, int poolSize) {
+    String url = "jdbc:h2:mem:" + name
+        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000"
+        + ";LAZY_QUERY_EXECUTION=1;DB_CLOSE_DELAY=-1;QUERY_CACHE_SIZE=256";
+    return open(url, "sa", "", poolSize, SQLDialect.H2, null, null, "H2 in memory (" + name + ")");
+  }
+
+  /**
    * PostgreSQL run by the hub itself, its cluster in {@code dataDir/pg}: started here, stopped by
    * {@link #close()} after the pool.
    */
@@ -137,6 +151,9 @@ public final class HubDatabase implements AutoCloseable {
   public long sizeBytes() {
     if (dialect == SQLDialect.POSTGRES) {
       return ((Number) dsl.fetchValue("select pg_database_size(current_database())")).longValue();
+    }
+    if (embeddedFile == null) {
+      return -1;
     }
     try {
       return java.nio.file.Files.size(embeddedFile);
