@@ -85,7 +85,7 @@ final class SimHub implements AutoCloseable {
     this.clock = SimClock.of(time);
   }
 
-  /** An H2 hub database (in {@code dir}, best on tmpfs), migrated, with its baseline. */
+  /** An H2 hub database (in this process's memory; {@code dir} is not used), migrated, with its baseline. */
   static SimHub h2(Path dir) {
     // in this process's memory: nothing of the hub outlives the run, and a commit need not write
     // a file (H2's chunk writes and statement parsing were a tenth of a seed's time on file)
