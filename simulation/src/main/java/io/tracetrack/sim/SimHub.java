@@ -5,6 +5,7 @@ import io.tracetrack.hub.audit.AuditLog;
 import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.auth.Principal;
 import io.tracetrack.hub.bag.BagService;
+import io.tracetrack.hub.bill.BillService;
 import io.tracetrack.hub.db.HubDatabase;
 import io.tracetrack.hub.sync.ChangeFeed;
 import io.tracetrack.hub.log.ChangeLog;
@@ -77,6 +78,7 @@ final class SimHub implements AutoCloseable {
   Snapshots snapshots;
   Conflicts conflicts;
   UserAdmin users;
+  BillService bills;
   int restarts;
 
   private SimHub(HubDatabase db, SimClock.Time time) {
@@ -121,6 +123,7 @@ final class SimHub implements AutoCloseable {
     feed = new ChangeFeed(log);
     snapshots = new Snapshots(db);
     conflicts = new Conflicts(db, audit, bags::move, clock);
+    bills = new BillService(db, CodeGrammar.defaults(), bags, io.tracetrack.model.WeightPolicy.defaults(), audit, clock);
     ingest = new Ingest(db, CodeGrammar.defaults(), clock, new SimpleMeterRegistry());
     restarts++;
   }

@@ -23,7 +23,7 @@ public final class SimMain {
     boolean pg = false;
     boolean trace = false;
     boolean eachKind = false;
-    Set<FaultKind> faults = EnumSet.allOf(FaultKind.class);
+    Set<FaultKind> faults = FaultKind.standard();
     int steps = Simulation.Config.DEFAULT_STEPS;
     int threads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
     try {
@@ -113,6 +113,6 @@ public final class SimMain {
   static String usage() {
     return "usage: ./tracetrack simulate --seeds N [--seed S] [--pg] [--faults kind,kind] [--steps K] [--threads T] [--trace]\n"
         + "  runs seeds S..S+N-1 (S defaults to 1) of the product's own hub and dock code under seeded faults\n"
-        + "  fault kinds (default all): " + FaultKind.names();
+        + "  fault kinds (default all but finalize): " + FaultKind.names();
   }
 }

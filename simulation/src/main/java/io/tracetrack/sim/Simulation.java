@@ -4,6 +4,7 @@ import io.tracetrack.edge.scan.EdgeIdentity;
 import io.tracetrack.edge.scan.ScanResult;
 import io.tracetrack.edge.sync.SyncOnce;
 import io.tracetrack.edge.sync.SyncStore;
+import io.tracetrack.hub.bill.BillService;
 import io.tracetrack.hub.auth.Actor;
 import io.tracetrack.hub.sync.Conflicts;
 import io.tracetrack.hub.sync.Docks;
@@ -47,7 +48,7 @@ final class Simulation implements SimNetwork.Policy {
     static final int DEFAULT_STEPS = 30;
 
     static Config defaults() {
-      return new Config(java.util.EnumSet.allOf(FaultKind.class), DEFAULT_STEPS, true);
+      return new Config(FaultKind.standard(), DEFAULT_STEPS, true);
     }
 
     boolean on(FaultKind k) {
@@ -67,7 +68,8 @@ final class Simulation implements SimNetwork.Policy {
   /** Events the scheduler may pick as a step (network faults happen per request instead). */
   private static final List<FaultKind> EVENTS = List.of(FaultKind.CRASH, FaultKind.HUB_RESTART, FaultKind.PARTITION,
       FaultKind.RESTORE, FaultKind.PRUNE, FaultKind.CLOCK_SKEW, FaultKind.USER_MOVE, FaultKind.USER_DISABLE,
-      FaultKind.REVOKE, FaultKind.FOLDER_COPY, FaultKind.RESOLVE, FaultKind.BAD_CHANGE);
+      FaultKind.REVOKE, FaultKind.FOLDER_COPY, FaultKind.RESOLVE, FaultKind.BAD_CHANGE,
+      FaultKind.FINALIZE);
   private static final double NET_P = 0.04;
   /** The first docks of a seed run on databases kept open between seeds ({@link DockSlots}). */
   private static final int SLOTS = 3;
@@ -86,6 +88,8 @@ final class Simulation implements SimNetwork.Policy {
   private final List<String> violations = new ArrayList<>();
   private final Map<FaultKind, Integer> faults = new EnumMap<>(FaultKind.class);
   private final List<FaultKind> events;
+  /** Parents the seed put on a finalized bill, with the children they held then. */
+  private final Map<String, java.util.Set<String>> finalized = new java.util.TreeMap<>();
   /** Scans the docks answered green for: fingerprint → who, and which op. */
   private final Map<String, String> acked = new LinkedHashMap<>();
   /** Fingerprints whose ops a restore wiped before they reached the hub: losing those is the restore's doing. */
@@ -196,6 +200,7 @@ final class Simulation implements SimNetwork.Policy {
       if (config.checkEveryStep()) {
         List<String> found = new ArrayList<>();
         Invariants.hub(hub.db.dsl(), found);
+        checkFinalized(found);
         SimDock acted = dock;
         if (acted.up()) {
           acted.db.read(dsl -> {
@@ -440,6 +445,7 @@ final class Simulation implements SimNetwork.Policy {
       }
       case FOLDER_COPY -> folderCopy(dock);
       case RESOLVE -> resolve();
+      case FINALIZE -> finalizeBill();
       case BAD_CHANGE -> {
         long at = badChange();
         trace("an UNREADABLE change is written to the hub's change log at " + at);
@@ -512,6 +518,50 @@ final class Simulation implements SimNetwork.Policy {
     Conflicts.Resolution r = hub.conflicts.resolve(id, action, SimHub.admin());
     trace("admin " + action + " on conflict " + id + ": " + (r instanceof Conflicts.Resolution.Refused f ? "refused "
         + f.code() : "done"));
+  }
+
+  /**
+   * A biller bills one parent and finalizes the bill (short, as the rules allow a biller to): what the
+   * parent holds then is frozen (invariant 4), checked after every step and at the end.
+   */
+  private void finalizeBill() {
+    List<String> parents = hub.db.dsl().fetch("select code from bag where role = 'PARENT'"
+        + " and code not in (select parent_code from bill_parent) order by code").getValues(0, String.class);
+    if (parents.isEmpty()) {
+      trace("biller finds no parent to bill");
+      return;
+    }
+    String parent = parents.get(rnd.nextInt(parents.size()));
+    String id = String.format(java.util.Locale.ROOT, "SIMBILL%04d", finalized.size() + 1);
+    io.tracetrack.hub.auth.Caller biller = SimHub.admin();
+    BillService.Outcome o = hub.bills.create(id, "Destination", "VAN-1", 1, biller);
+    if (o instanceof BillService.Outcome.Done) {
+      o = hub.bills.addParent(id, parent, biller, false);
+    }
+    if (o instanceof BillService.Outcome.Done) {
+      o = hub.bills.finalize(id, true, biller);
+    }
+    if (o instanceof BillService.Outcome.Done) {
+      finalized.put(parent, childrenAtHub(parent));
+      trace("biller FINALIZES bill " + id + " holding " + parent + " with " + finalized.get(parent));
+    } else {
+      trace("biller could not finalize " + id + " with " + parent + ": " + o);
+    }
+  }
+
+  private java.util.Set<String> childrenAtHub(String parent) {
+    return new java.util.TreeSet<>(hub.db.dsl().fetch("select code from bag where parent_code = ?", parent)
+        .getValues(0, String.class));
+  }
+
+  /** Invariant 4: what a parent held when its bill was finalized it holds still. */
+  private void checkFinalized(List<String> found) {
+    finalized.forEach((parent, children) -> {
+      java.util.Set<String> now = childrenAtHub(parent);
+      if (!now.equals(children)) {
+        found.add("hub: " + parent + " is on a finalized bill, yet its children went from " + children + " to " + now);
+      }
+    });
   }
 
   /** A change-log row no dock can read, put there as a broken writer or a bad migration would, under the head. */
@@ -618,6 +668,7 @@ final class Simulation implements SimNetwork.Policy {
     }
     List<String> found = new ArrayList<>();
     Invariants.hub(hub.db.dsl(), found);
+    checkFinalized(found);
     Map<String, Invariants.Row> hubBags = Invariants.hubBags(hub.db.dsl());
     for (SimDock dock : docks) {
       SyncOnce.Outcome o = last.get(dock);
