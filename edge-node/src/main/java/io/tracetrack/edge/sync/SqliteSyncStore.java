@@ -233,41 +233,49 @@ public final class SqliteSyncStore implements SyncStore {
   /**
    * The hub holds another op under {@code from} (SEQ_REUSED: this dock was restored from a backup,
    * and scans since then reused seqs the hub had): every op of this dock's outbox from {@code from}
-   * on moves, in order, to fresh seqs right after the hub's last seq (and after this dock's ops
-   * below {@code from}), with its
-   * envelope re-encoded (the same op, the same fingerprint, a new seq); what refers to an op by
-   * its seq moves with it (a link's seq in the view) and new scans continue above. Nothing is dropped.
+   * on moves, in order, to the consecutive seqs right after the hub's last seq (and after this
+   * dock's ops below {@code from}), with its envelope re-encoded (the same op, the same
+   * fingerprint, a new seq); what refers to an op by its seq moves with it (a link's seq in the
+   * view) and new scans continue above. Nothing is dropped.
+   *
+   * <p>Consecutive, not shifted: the outbox itself may have a gap here (a hello raised the floor
+   * between two scans of a restored dock), and the hub holds every op behind a missing seq, so a
+   * gap carried over would hold the later ops for ever (simulation seed 107509).
    *
    * @return how many ops moved
    */
   private int renumber(DSLContext dsl, long from, long hubLastSeq, long now, Set<String> dirty) {
     String edgeId = dsl.fetchSingle("select edge_id from edge_meta where id = 1").get(0, String.class);
-    // right after the hub's last seq (or this dock's last op that stays where it is), never further:
-    // the hub holds a gap in seq until it is filled, so a gap here would hold them for ever
     Record below = dsl.fetchOne("select seq from outbox where seq < ? order by seq desc limit 1", from);
     long base = Math.max(hubLastSeq, below == null ? 0 : below.get(0, Long.class));
-    long offset = base + 1 - from;
     List<Record> rows = dsl.fetch("select seq, op_json from outbox where seq >= ? order by seq", from);
-    if (rows.isEmpty() || offset <= 0) {
+    if (rows.isEmpty() || base < from) {
       return 0;
     }
     pending.clear();
+    // old seq -> new seq, for the view's links: one pass over the bags, not one per moved op
+    dsl.execute("create temp table if not exists seq_move (old_seq integer primary key, new_seq integer not null)");
+    dsl.execute("delete from seq_move");
+    long next = base;
     for (Record r : rows) {
       long seq = r.get(0, Long.class);
+      long to = ++next;
       OpEnvelope was = opCodec.decode(r.get(1, String.class));
-      OpEnvelope moved = new OpEnvelope(new io.tracetrack.sync.OpId(edgeId, seq + offset), was.hlc(), was.actor(),
+      OpEnvelope moved = new OpEnvelope(new io.tracetrack.sync.OpId(edgeId, to), was.hlc(), was.actor(),
           was.dock(), was.station(), was.op());
       dirty.addAll(PendingOps.codesOf(was.op()));
       // negative first: seqs are a primary key, and a row moved up may land on one not moved yet
-      dsl.execute("update outbox set seq = ?, op_json = ? where seq = ?", -(seq + offset), opCodec.encode(moved), seq);
+      dsl.execute("update outbox set seq = ?, op_json = ? where seq = ?", -to, opCodec.encode(moved), seq);
+      dsl.execute("insert into seq_move (old_seq, new_seq) values (?, ?)", seq, to);
     }
     dsl.execute("update outbox set seq = -seq where seq < 0");
-    dsl.execute("update bag set link_seq = link_seq + ? where link_seq >= ?", offset, from);
-    long last = rows.getLast().get(0, Long.class) + offset;
-    dsl.execute("update edge_meta set seq_floor = max(seq_floor, ?) where id = 1", last);
+    dsl.execute("update bag set link_seq = (select new_seq from seq_move where old_seq = bag.link_seq) "
+        + "where link_seq in (select old_seq from seq_move)");
+    dsl.execute("delete from seq_move");
+    dsl.execute("update edge_meta set seq_floor = max(seq_floor, ?) where id = 1", next);
     String notice = String.format(java.util.Locale.ROOT, "a restored backup was detected: the hub holds other ops "
         + "under seq %d and later, so this dock's %d unsent ops from seq %d on were moved to seq %d-%d and sent again; "
-        + "nothing was lost", from, rows.size(), from, base + 1, last);
+        + "nothing was lost", from, rows.size(), from, base + 1, next);
     dsl.execute("update sync_state set restore_detected_at = ?, notice = ? where id = 1", now, notice);
     return rows.size();
   }

@@ -226,6 +226,30 @@ class SyncRepairTest {
       assertThat(store.status(edge.clock.instant()).pendingOps()).isZero();
     }
 
+    /**
+     * Simulation seed 107509: a restored dock scanned (a reused seq), then heard hello before it
+     * could push, so its next scan went past the hub's last seq and the outbox had a gap (4, 6).
+     * Renumbering by a constant offset kept the gap (6, 8) and the hub held seq 8 for ever behind
+     * the missing 7: acknowledged scans that never arrived. The moved ops now close up.
+     */
+    @Test
+    void reusedSeqThenHelloThenMoreScans_renumberedWithoutAGap_allReachTheHub() throws IOException {
+      restoredAfterTwoMoreScans(); // the hub holds 1-5, this dock 1-3
+      assertThat(scan("C5").seq()).isEqualTo(4); // reused: the hub holds C3 under 4
+      assertThat(store.recordHello(new HubApi.Hello("test", null, edgeId, edge.clock.instant(), 5L))).isTrue();
+      assertThat(scan("C6").seq()).isEqualTo(6);
+
+      pushAll();
+
+      for (String child : List.of("C1", "C2", "C3", "C4", "C5", "C6")) {
+        assertThat(hub.appliedCount("child=" + child + "]")).as(child).isOne();
+      }
+      assertThat(hub.lastSeq()).isEqualTo(7);
+      assertThat(store.status(edge.clock.instant()).pendingOps()).isZero();
+      assertThat(onParent("C6", "P1001-9")).isOne();
+      assertThat(scan("C7").seq()).isEqualTo(8);
+    }
+
     @Test
     void helloBeforeAnyScan_newScansStartAfterTheHubsLastSeq() throws IOException {
       restoredAfterTwoMoreScans();
