@@ -70,11 +70,29 @@ class ArchitectureTest {
    */
   static ArchRule logReachesNoFeature() {
     return noClasses().that().resideInAPackage("io.tracetrack.hub.log..")
-        .should().dependOnClassesThat().resideInAnyPackage("io.tracetrack.hub.sync..", "io.tracetrack.hub.bag..",
-            "io.tracetrack.hub.bill..", "io.tracetrack.hub.users..", "io.tracetrack.hub.io..", "io.tracetrack.hub.cache..",
-            "io.tracetrack.hub.audit..", "io.tracetrack.hub.auth..", "io.tracetrack.hub.stats..", "io.tracetrack.hub.eod..",
-            "io.tracetrack.hub.search..", "io.tracetrack.hub.ui..", "io.tracetrack.hub.web..", "io.tracetrack.hub.ops..")
+        .should().dependOnClassesThat().resideInAnyPackage(FEATURES)
         .because("hub.log is the bottom: writers of every feature append to it");
+  }
+
+  /**
+   * The one write path of bags is shared by the API, the push and the import: it may use the log
+   * and the dashboard's counters, never the features that call it.
+   */
+  static ArchRule writePathReachesNoFeature() {
+    return noClasses().that().resideInAPackage("io.tracetrack.hub.write..")
+        .should().dependOnClassesThat().resideInAnyPackage(java.util.Arrays.stream(FEATURES)
+            .filter(p -> !p.equals("io.tracetrack.hub.stats..")).toArray(String[]::new))
+        .because("hub.write is below every writer: bag/, sync/ and io/ write bags through it");
+  }
+
+  private static final String[] FEATURES = {"io.tracetrack.hub.sync..", "io.tracetrack.hub.bag..",
+      "io.tracetrack.hub.bill..", "io.tracetrack.hub.users..", "io.tracetrack.hub.io..", "io.tracetrack.hub.cache..",
+      "io.tracetrack.hub.audit..", "io.tracetrack.hub.auth..", "io.tracetrack.hub.stats..", "io.tracetrack.hub.eod..",
+      "io.tracetrack.hub.search..", "io.tracetrack.hub.ui..", "io.tracetrack.hub.web..", "io.tracetrack.hub.ops.."};
+
+  @Test
+  void writePath_reachesNoFeature() {
+    writePathReachesNoFeature().check(main);
   }
 
   @Test
@@ -140,6 +158,12 @@ class ArchitectureTest {
     void logClassUsingAFeature_fails() {
       assertBites(logReachesNoFeature(), new ClassFileImporter().importClasses(
           io.tracetrack.hub.log.archfixture.LogIntoSync.class), "LogIntoSync");
+    }
+
+    @Test
+    void writePathUsingAFeature_fails() {
+      assertBites(writePathReachesNoFeature(), new ClassFileImporter().importClasses(
+          io.tracetrack.hub.write.archfixture.WriteIntoBag.class), "WriteIntoBag");
     }
 
     @Test

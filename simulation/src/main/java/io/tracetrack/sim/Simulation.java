@@ -570,7 +570,7 @@ final class Simulation implements SimNetwork.Policy {
       tx.execute("update change_log_head set last_seq = last_seq + 1 where id = 1");
       long at = tx.fetchSingle("select last_seq from change_log_head where id = 1").get(0, Long.class);
       tx.execute("insert into change_log (seq, type, entity_key, payload, at, origin, audience_area, audience_dock)"
-          + " values (?, 'bag.v1', 'P999-2', '{\"code\":', ?, 'sim', null, null)", at,
+          + " values (?, 'bag.v1', 'P999-2', '{\"code\":', cast(? as timestamp with time zone), 'sim', null, null)", at,
           OffsetDateTime.ofInstant(time.now(), ZoneOffset.UTC));
       return at;
     });

@@ -57,4 +57,21 @@ class RealCodeSimulationTest {
         : Runner.report(summary.failedResults().getFirst())).isEmpty();
     assertThat(summary.faults().getOrDefault(FaultKind.FINALIZE, 0L)).isPositive();
   }
+
+  /**
+   * The same seeds on the embedded PostgreSQL ({@code -Dsim.pgSeeds}, default 40): the hub's
+   * PostgreSQL statements (COPY, arrays, the row locks) are not H2's, so a smaller run checks them
+   * under the same faults. One thread: one embedded server.
+   */
+  @Test
+  void seedsOnPostgres_breakNoInvariant() {
+    long seeds = Long.getLong("sim.pgSeeds", 40L);
+    Runner.Summary summary;
+    try (Runner.Workers workers = new Runner.Workers(true, 1)) {
+      summary = workers.run(1, seeds, new Simulation.Config(Simulation.Config.defaults().faults(), STEPS, true));
+    }
+    assertThat(summary.failedResults()).as(() -> summary.failedResults().isEmpty() ? ""
+        : Runner.report(summary.failedResults().getFirst())).isEmpty();
+    assertThat(summary.faults().getOrDefault(FaultKind.BAD_CHANGE, 0L)).isPositive();
+  }
 }

@@ -5,7 +5,8 @@ import static io.tracetrack.hub.db.jooq.Tables.BAG_EVENT;
 import static io.tracetrack.hub.db.jooq.Tables.BILL_PARENT;
 
 import io.tracetrack.hub.db.jooq.tables.records.BagRecord;
-import io.tracetrack.hub.stats.Counters;
+import io.tracetrack.hub.write.BagWriter;
+import io.tracetrack.hub.write.Overlay;
 import io.tracetrack.model.BagRole;
 import io.tracetrack.model.ParentLimits;
 import io.tracetrack.sync.BagFacts;
@@ -83,71 +84,42 @@ final class BagStore implements StateView {
   /** Who did it, from where, and when: written onto rows and into the history. */
   record Context(String actor, String area, String dock, String source, OffsetDateTime at) {}
 
+  /**
+   * Applies one decided op's effects through the hub's one writer ({@link BagWriter}): the locked
+   * rows they touch, the effects on top, then the rows and the counters, in this transaction.
+   */
   void apply(List<Effect> effects, Context ctx) {
+    Overlay overlay = new Overlay();
     for (Effect effect : effects) {
-      int changed = switch (effect) {
-        case Effect.CreateBag c -> dsl.insertInto(BAG)
-            .set(BAG.CODE, c.code())
-            .set(BAG.ROLE, c.role().name())
-            .set(BAG.EXPECTED_COUNT, c.expectedCount())
-            .set(BAG.LIMIT_COUNT, c.limit())
-            .set(BAG.AREA_ID, ctx.area())
-            .set(BAG.DOCK, ctx.dock())
-            .set(BAG.CREATED_BY, ctx.actor())
-            .set(BAG.CREATED_AT, ctx.at())
-            .execute();
-        case Effect.AddLink l -> dsl.update(BAG)
-            .set(BAG.PARENT_CODE, l.parent())
-            .set(BAG.LINKED_BY, ctx.actor())
-            .set(BAG.LINKED_AT, ctx.at())
-            .where(BAG.CODE.eq(l.child()).and(BAG.PARENT_CODE.isNull()))
-            .execute()
-            + dsl.update(BAG).set(BAG.CHILD_COUNT, BAG.CHILD_COUNT.plus(1)).where(BAG.CODE.eq(l.parent())).execute() - 1;
-        case Effect.RemoveLink r -> dsl.update(BAG)
-            .setNull(BAG.PARENT_CODE)
-            .setNull(BAG.LINKED_BY)
-            .setNull(BAG.LINKED_AT)
-            .where(BAG.CODE.eq(r.child()).and(BAG.PARENT_CODE.eq(r.parent())))
-            .execute()
-            + dsl.update(BAG).set(BAG.CHILD_COUNT, BAG.CHILD_COUNT.minus(1)).where(BAG.CODE.eq(r.parent())).execute() - 1;
-        case Effect.MarkFinished f -> dsl.update(BAG).set(BAG.FINISHED_BY, ctx.actor()).set(BAG.FINISHED_AT, ctx.at())
-            .where(BAG.CODE.eq(f.parent())).execute();
-        case Effect.ClearFinished f -> dsl.update(BAG).setNull(BAG.FINISHED_BY).setNull(BAG.FINISHED_AT)
-            .where(BAG.CODE.eq(f.parent())).execute();
-      };
-      if (changed != 1) {
-        throw new IllegalStateException("effect " + effect + " changed " + changed + " rows");
+      for (String code : named(effect)) {
+        if (overlay.row(code).isEmpty()) {
+          locked(code).ifPresent(overlay::existing);
+        }
       }
-      count(effect, ctx);
-      rows.clear(); // what was remembered may now be stale; re-read under the locks we hold
+      overlay.apply(effect, ctx.actor(), ctx.at());
     }
+    BagWriter writer = new BagWriter(dsl);
+    writer.write(overlay, stamp(ctx));
+    writer.counters(overlay.counts(), stamp(ctx));
+    rows.clear(); // what was remembered is now stale; re-read under the locks we hold
   }
 
-  /** Keeps the dashboard's counters in step, in this same transaction. */
-  private void count(Effect effect, Context ctx) {
-    switch (effect) {
-      case Effect.CreateBag c -> Counters.add(dsl, c.role() == BagRole.PARENT ? Counters.PARENTS : Counters.CHILDREN,
-          ctx.area(), ctx.dock(), 1);
-      case Effect.AddLink l -> {
-        Counters.add(dsl, Counters.LINKS, ctx.area(), ctx.dock(), 1);
-        Counters.addDaily(dsl, ctx.at().toLocalDate(), Counters.SCANS, ctx.area(), ctx.dock(), 1);
-      }
-      case Effect.RemoveLink r -> Counters.add(dsl, Counters.LINKS, ctx.area(), ctx.dock(), -1);
-      case Effect.MarkFinished f -> { }
-      case Effect.ClearFinished f -> { }
-    }
+  private static List<String> named(Effect effect) {
+    return switch (effect) {
+      case Effect.CreateBag c -> List.of();
+      case Effect.AddLink l -> List.of(l.child(), l.parent());
+      case Effect.RemoveLink r -> List.of(r.child(), r.parent());
+      case Effect.MarkFinished f -> List.of(f.parent());
+      case Effect.ClearFinished f -> List.of(f.parent());
+    };
+  }
+
+  private static BagWriter.Stamp stamp(Context ctx) {
+    return new BagWriter.Stamp(ctx.area(), ctx.dock(), ctx.source(), ctx.at());
   }
 
   void history(String kind, String bag, String parent, Context ctx) {
-    dsl.insertInto(BAG_EVENT)
-        .set(BAG_EVENT.AT, ctx.at())
-        .set(BAG_EVENT.KIND, kind)
-        .set(BAG_EVENT.BAG_CODE, bag)
-        .set(BAG_EVENT.PARENT_CODE, parent)
-        .set(BAG_EVENT.ACTOR, ctx.actor())
-        .set(BAG_EVENT.DOCK, ctx.dock())
-        .set(BAG_EVENT.SOURCE, ctx.source())
-        .execute();
+    new BagWriter(dsl).history(List.of(new BagWriter.Event(kind, bag, parent, ctx.actor())), stamp(ctx));
   }
 
   /** How many history entries one answer carries; older ones are read with the cursor it gives. */

@@ -5,18 +5,18 @@ import io.tracetrack.hub.audit.AuditLog;
 import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.db.HubDatabase;
 import io.tracetrack.hub.log.ChangeLog;
+import io.tracetrack.hub.write.BagWriter;
+import io.tracetrack.hub.write.Overlay;
 import io.tracetrack.model.BagRole;
 import io.tracetrack.model.CodeGrammar;
 import io.tracetrack.model.CodeKind;
 import io.tracetrack.model.ErrorCode;
 import io.tracetrack.model.Rejection;
-import io.tracetrack.sync.BagFacts;
 import io.tracetrack.sync.Change;
 import io.tracetrack.sync.Decision;
 import io.tracetrack.sync.Effect;
 import io.tracetrack.sync.Op;
 import io.tracetrack.sync.Reconciler;
-import io.tracetrack.sync.StateView;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.TreeSet;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
@@ -118,7 +117,7 @@ public final class ImportService {
     progress.update("checking", rows.size());
     LOG.info(() -> "import: read " + rows.size() + " rows in " + (System.nanoTime() - started) / 1_000_000 + " ms");
     if (!commit) {
-      Plan plan = db.transaction(tx -> decide(tx, rows, issues, false));
+      Plan plan = db.transaction(tx -> decide(tx, rows, issues, false, caller));
       return checked("bags", "dry-run", false, fileName, sha256, rows.size(), plan.created(), issues);
     }
     long readDone = System.nanoTime();
@@ -126,7 +125,7 @@ public final class ImportService {
       Issues tried = issues.copy();
       try {
         Plan plan = db.transaction(tx -> {
-          Plan p = decide(tx, rows, tried, true);
+          Plan p = decide(tx, rows, tried, true, caller);
           LOG.info(() -> "import: checked " + rows.size() + " rows under lock in " + (System.nanoTime() - readDone) / 1_000_000 + " ms");
           if (tried.errors.isEmpty()) {
             progress.update("writing", rows.size());
@@ -315,54 +314,22 @@ public final class ImportService {
     return new BagRow(n, code, role, parent, raw, cell[2]);
   }
 
-  /** What a file does: the rows to write and their counts. */
+  /**
+   * What a file does: its rows decided onto the hub's as an {@link Overlay} (what {@link BagWriter}
+   * writes, as it writes a push's), the history, and the change-log entries in the order a dock
+   * replays them.
+   */
   private static final class Plan {
-    final List<ImportStore.NewBag> created = new ArrayList<>();
-    final List<ImportStore.Changed> changed = new ArrayList<>();
-    final List<ImportStore.Event> events = new ArrayList<>();
+    final Overlay overlay = new Overlay();
+    final List<BagWriter.Event> events = new ArrayList<>();
     final List<Change> changes = new ArrayList<>();
-    int parents;
-    int children;
-    int links;
+    /** The file row that created each new bag. */
+    final Map<String, Integer> createdOnRow = new HashMap<>();
 
     ImportReport.Created created() {
-      return new ImportReport.Created(parents, children, links, 0, 0);
-    }
-  }
-
-  /** One bag as the file leaves it; existing rows seeded from the database. */
-  private static final class Bag {
-    final String code;
-    final BagRole role;
-    final Integer expectedCount;
-    final int limit;
-    final boolean isNew;
-    final boolean finished;
-    final boolean onFinalizedBill;
-    final int countBefore;
-    final String parentBefore;
-    int childCount;
-    String parent;
-    /** The row that created it in this file. */
-    int row;
-
-    Bag(String code, BagRole role, Integer expectedCount, int limit, boolean isNew, boolean finished,
-        boolean onFinalizedBill, int childCount, String parent) {
-      this.code = code;
-      this.role = role;
-      this.expectedCount = expectedCount;
-      this.limit = limit;
-      this.isNew = isNew;
-      this.finished = finished;
-      this.onFinalizedBill = onFinalizedBill;
-      this.countBefore = childCount;
-      this.childCount = childCount;
-      this.parentBefore = parent;
-      this.parent = parent;
-    }
-
-    BagFacts facts() {
-      return new BagFacts(code, role, expectedCount, limit, childCount, finished, parent, onFinalizedBill);
+      Overlay.Counts c = overlay.counts();
+      return new ImportReport.Created(Math.toIntExact(c.parents()), Math.toIntExact(c.children()),
+          Math.toIntExact(c.links()), 0, 0);
     }
   }
 
@@ -370,7 +337,10 @@ public final class ImportService {
    * Decides every row against the hub's rows (locked when {@code lock}) plus the file's earlier
    * rows: the file's duplicates first, then parent rows, then child rows, each in row order.
    */
-  private Plan decide(DSLContext tx, List<BagRow> rows, Issues issues, boolean lock) {
+  private Plan decide(DSLContext tx, List<BagRow> rows, Issues issues, boolean lock, Caller caller) {
+    String actor = caller.principal().username();
+    String area = caller.principal().area();
+    OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
     Map<String, Integer> firstRow = new HashMap<>();
     Map<String, Integer> parentRow = new HashMap<>();
     TreeSet<String> named = new TreeSet<>();
@@ -396,66 +366,56 @@ public final class ImportService {
         children.add(r);
       }
     }
-    Map<String, Bag> state = new LinkedHashMap<>();
-    new ImportStore(tx).existing(named, lock, facts -> state.put(facts.code(), existing(facts)));
-    StateView view = code -> Optional.ofNullable(state.get(code)).map(Bag::facts);
     Plan plan = new Plan();
-    List<Bag> created = new ArrayList<>();
+    Overlay overlay = plan.overlay;
+    new ImportStore(tx).existing(named, lock, overlay::existing);
     for (BagRow r : parents) {
       CodeKind.Parent kind = (CodeKind.Parent) grammar.classify(r.code());
-      Decision d = reconciler.decide(new Op.CreateParent(r.code(), kind.expectedCount(), kind.limit()), view);
+      Op.CreateParent op = new Op.CreateParent(r.code(), kind.expectedCount(), kind.limit());
+      Decision d = reconciler.decide(op, overlay);
       if (d instanceof Decision.Rejected rej) {
         issues.error(r.row(), "code", rej.rejection().code(), rej.rejection().message(), r.rawCode());
       } else if (((Decision.Accepted) d).effects().isEmpty()) {
         issues.warning(r.row(), "code", r.code() + " is already at the hub as a parent; row skipped", r.rawCode());
       } else {
-        Bag b = new Bag(r.code(), BagRole.PARENT, kind.expectedCount(), kind.limit(), true, false, false, 0, null);
-        b.row = r.row();
-        state.put(r.code(), b);
-        created.add(b);
-        plan.parents++;
-        plan.events.add(new ImportStore.Event(Op.CREATE_PARENT, r.code(), null));
+        ((Decision.Accepted) d).effects().forEach(e -> overlay.apply(e, actor, now));
+        plan.createdOnRow.put(r.code(), r.row());
+        plan.events.add(new BagWriter.Event(Op.CREATE_PARENT, r.code(), null, actor));
+        plan.changes.add(Change.of(op, area));
       }
     }
     for (BagRow r : children) {
       if (r.parent() == null) {
-        Bag there = state.get(r.code());
+        Overlay.Bag there = overlay.row(r.code()).orElse(null);
         if (there == null) {
-          Bag b = new Bag(r.code(), BagRole.CHILD, null, 0, true, false, false, 0, null);
-          b.row = r.row();
-          state.put(r.code(), b);
-          created.add(b);
-          plan.children++;
-          plan.events.add(new ImportStore.Event("CREATE_CHILD", r.code(), null));
+          overlay.apply(new Effect.CreateBag(r.code(), BagRole.CHILD, null, 0), actor, now);
+          plan.createdOnRow.put(r.code(), r.row());
+          plan.events.add(new BagWriter.Event("CREATE_CHILD", r.code(), null, actor));
+          plan.changes.add(new Change.Bag(r.code(), BagRole.CHILD.name(), null, null, area));
         } else if (there.role == BagRole.PARENT) {
           issues.error(r.row(), "code", ErrorCode.CODE_IS_PARENT, r.code() + " is a parent bag and cannot be a child", r.rawCode());
         } else if (there.isNew) {
-          issues.error(r.row(), "code", ErrorCode.IMPORT_DUPLICATE_ROW, r.code() + " is already on row " + there.row, r.rawCode());
+          issues.error(r.row(), "code", ErrorCode.IMPORT_DUPLICATE_ROW, r.code() + " is already on row "
+              + plan.createdOnRow.get(r.code()), r.rawCode());
         } else {
           issues.warning(r.row(), "code", r.code() + " is already at the hub as a child; row skipped", r.rawCode());
         }
         continue;
       }
-      Decision d = reconciler.decide(new Op.Link(r.parent(), r.code()), view);
+      Op.Link op = new Op.Link(r.parent(), r.code());
+      Decision d = reconciler.decide(op, overlay);
       if (d instanceof Decision.Accepted a) {
         for (Effect e : a.effects()) {
-          switch (e) {
-            case Effect.CreateBag c -> {
-              Bag b = new Bag(c.code(), BagRole.CHILD, null, 0, true, false, false, 0, null);
-              b.row = r.row();
-              state.put(c.code(), b);
-              created.add(b);
-              plan.children++;
-            }
-            case Effect.AddLink l -> {
-              state.get(l.child()).parent = l.parent();
-              state.get(l.parent()).childCount++;
-              plan.links++;
-            }
-            default -> throw new IllegalStateException("a link decided " + e);
+          if (!(e instanceof Effect.CreateBag) && !(e instanceof Effect.AddLink)) {
+            throw new IllegalStateException("a link decided " + e);
+          }
+          overlay.apply(e, actor, now);
+          if (e instanceof Effect.CreateBag c) {
+            plan.createdOnRow.put(c.code(), r.row());
           }
         }
-        plan.events.add(new ImportStore.Event(Op.LINK, r.code(), r.parent()));
+        plan.events.add(new BagWriter.Event(Op.LINK, r.code(), r.parent(), actor));
+        plan.changes.add(Change.of(op, area));
         continue;
       }
       Rejection rej = ((Decision.Rejected) d).rejection();
@@ -471,65 +431,35 @@ public final class ImportService {
         issues.error(r.row(), column, rej.code(), rej.message(), column.equals("code") ? r.rawCode() : r.rawParent());
       }
     }
-    // the rows to write, and the change-log entries in the order a dock replays them
-    for (Bag b : created) {
-      plan.created.add(new ImportStore.NewBag(b.code, b.role, b.expectedCount, b.limit, b.childCount, b.parent));
-    }
-    for (Bag b : state.values()) {
-      if (!b.isNew && b.parent != null && b.parentBefore == null) {
-        plan.changed.add(new ImportStore.Changed(b.code, b.parent, 0));
-      }
-      if (!b.isNew && b.childCount != b.countBefore) {
-        plan.changed.add(new ImportStore.Changed(b.code, null, b.childCount - b.countBefore));
-      }
-    }
-    plan.changed.sort(java.util.Comparator.comparing(ImportStore.Changed::code));
-    for (Bag b : created) {
-      if (b.role == BagRole.PARENT) {
-        plan.changes.add(new Change.Bag(b.code, BagRole.PARENT.name(), b.expectedCount, b.limit, null));
-      }
-    }
-    for (ImportStore.Event e : plan.events) {
-      if (e.kind().equals("CREATE_CHILD")) {
-        plan.changes.add(new Change.Bag(e.bag(), BagRole.CHILD.name(), null, null, null));
-      } else if (e.kind().equals(Op.LINK)) {
-        plan.changes.add(new Change.Link(e.parent(), e.bag()));
-      }
-    }
     return plan;
-  }
-
-  private static Bag existing(BagFacts f) {
-    return new Bag(f.code(), f.role(), f.expectedCount(), f.limit(), false, f.finished(), f.onFinalizedBill(),
-        f.childCount(), f.parent());
   }
 
   /** Writes a checked file: bags, history, counters, one audit entry, and the change log last. */
   private void write(DSLContext tx, Plan plan, Caller caller, String fileName, String sha256, int rows) {
     OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
-    String area = caller.principal().area();
-    ImportStore.Stamp stamp = new ImportStore.Stamp(caller.principal().username(), area, now);
-    ImportStore store = new ImportStore(tx);
+    String actor = caller.principal().username();
+    // an import is the hub's API acting for the admin (source API, no dock); the audit entry names the file
+    BagWriter.Stamp stamp = new BagWriter.Stamp(caller.principal().area(), null, "API", now);
+    BagWriter writer = new BagWriter(tx);
     long t0 = System.nanoTime();
-    store.insertBags(plan.created, stamp);
-    store.updateBags(plan.changed, stamp);
+    writer.write(plan.overlay, stamp);
     long t1 = System.nanoTime();
-    store.insertEvents(plan.events, stamp);
+    writer.history(plan.events, stamp);
     long t2 = System.nanoTime();
-    store.count(plan.parents, plan.children, plan.links, stamp);
+    writer.counters(plan.overlay.counts(), stamp);
+    ImportReport.Created created = plan.created();
     Map<String, Object> what = new LinkedHashMap<>();
     what.put("kind", "bags");
     what.put("file", fileName);
     what.put("sha256", sha256);
     what.put("rows", rows);
-    what.put("parents", plan.parents);
-    what.put("children", plan.children);
-    what.put("links", plan.links);
+    what.put("parents", created.parents());
+    what.put("children", created.children());
+    what.put("links", created.links());
     audit.record(tx, caller.actor(), AuditAction.IMPORT_COMMITTED, sha256, null, what);
     List<ChangeLog.Entry> entries = new ArrayList<>(plan.changes.size());
     for (Change c : plan.changes) {
-      Change withArea = c instanceof Change.Bag b ? new Change.Bag(b.code(), b.role(), b.expectedCount(), b.limit(), area) : c;
-      entries.add(new ChangeLog.Entry(withArea, now, stamp.actor()));
+      entries.add(new ChangeLog.Entry(c, now, actor));
     }
     // several appends in one transaction: the first takes the head row and holds it to the commit,
     // so the positions stay contiguous and in commit order; chunks keep H2 under its bind limit
@@ -540,7 +470,7 @@ public final class ImportService {
     long t4 = System.nanoTime();
     // where a slow commit spends its time, for whoever reads the log after a big import
     LOG.info(() -> String.format(Locale.ROOT, "import of %d rows by %s: bags %d ms, history %d ms, counters+audit %d ms,"
-        + " change log %d ms", rows, stamp.actor(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000,
+        + " change log %d ms", rows, actor, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000,
         (t4 - t3) / 1_000_000));
   }
 

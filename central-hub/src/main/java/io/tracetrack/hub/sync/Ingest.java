@@ -1,12 +1,12 @@
 package io.tracetrack.hub.sync;
 
 import io.tracetrack.hub.log.ChangeLog;
+import io.tracetrack.hub.write.BagWriter;
+import io.tracetrack.hub.write.Overlay;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tracetrack.hub.db.HubDatabase;
 import io.tracetrack.hub.db.jooq.tables.records.EdgeProgressRecord;
-import io.tracetrack.hub.stats.Counters;
-import io.tracetrack.model.BagRole;
 import io.tracetrack.model.CodeGrammar;
 import io.tracetrack.model.ErrorCode;
 import io.tracetrack.model.Rejection;
@@ -241,22 +241,22 @@ public final class Ingest {
     fillOtherSides(store, decided);
 
     // 4. write: bags, history, counters, conflicts, progress, and the change log last
-    IngestStore.Stamp stamp = new IngestStore.Stamp(device.area(), device.dock(), now);
-    store.insertBags(overlay.created(), stamp);
-    store.updateBags(overlay.changed());
-    List<IngestStore.Event> events = new ArrayList<>();
+    BagWriter writer = new BagWriter(tx);
+    BagWriter.Stamp stamp = new BagWriter.Stamp(device.area(), device.dock(), "EDGE", now);
+    writer.write(overlay, stamp);
+    List<BagWriter.Event> events = new ArrayList<>();
     List<IngestStore.Conflict> conflicts = new ArrayList<>();
     for (Decided d : decided) {
       if (d.effects != null && !d.effects.isEmpty()) {
         Op op = d.envelope.op();
-        events.add(new IngestStore.Event(op.type(), op.bag(), op instanceof Op.CreateParent ? null : parentOf(op),
+        events.add(new BagWriter.Event(op.type(), op.bag(), op instanceof Op.CreateParent ? null : parentOf(op),
             d.envelope.actor()));
       }
       if (d.rejection != null) {
         conflicts.add(conflict(d, now));
       }
     }
-    store.insertEvents(events, stamp);
+    writer.history(events, stamp);
     Map<Long, Long> conflictIds = store.insertConflicts(device.edgeId(), conflicts);
     store.insertFingerprints(device.edgeId(), applicable);
     long lastSeq = applicable.isEmpty() ? last : applicable.getLast().id().seq();
@@ -294,7 +294,7 @@ public final class Ingest {
       }
     }
     // the shared rows last, each held only from here to the commit: the counters, then the log's head
-    count(tx, store, decided, device, now);
+    writer.counters(overlay.counts(), stamp);
     long first = ChangeLog.append(tx, entries);
     // where in the log every op up to lastSeq is true: the batch's last entry; with none, the head
     // read now, after the bag locks: a writer whose change made one of these ops a no-op held those
@@ -430,59 +430,6 @@ public final class Ingest {
         c.otherDock(), c.otherActor(), c.otherAt() == null ? null : c.otherAt().toString(), c.applied());
   }
 
-
-  /**
-   * The dashboard's counters, summed over the batch: one add per counter, in a fixed name order (on
-   * PostgreSQL all of them in one statement). Exact, in the batch's transaction: they never drift.
-   */
-  private static void count(DSLContext tx, IngestStore store, List<Decided> decided, Docks.Device.Known device,
-      OffsetDateTime now) {
-    long parents = 0;
-    long children = 0;
-    long links = 0;
-    long scans = 0;
-    for (Decided d : decided) {
-      if (d.effects == null) {
-        continue;
-      }
-      for (Effect effect : d.effects) {
-        switch (effect) {
-          case Effect.CreateBag c -> {
-            if (c.role() == BagRole.PARENT) {
-              parents++;
-            } else {
-              children++;
-            }
-          }
-          case Effect.AddLink l -> {
-            links++;
-            scans++;
-          }
-          case Effect.RemoveLink r -> links--;
-          case Effect.MarkFinished f -> { }
-          case Effect.ClearFinished f -> { }
-        }
-      }
-    }
-    // same order as the API's writers (parents, children, links, scans): no two writers wait on each other in a circle
-    java.util.LinkedHashMap<String, Long> deltas = new java.util.LinkedHashMap<>();
-    if (parents != 0) {
-      deltas.put(Counters.PARENTS, parents);
-    }
-    if (children != 0) {
-      deltas.put(Counters.CHILDREN, children);
-    }
-    if (links != 0) {
-      deltas.put(Counters.LINKS, links);
-    }
-    if (store.addCounters(device.area(), device.dock(), deltas, now.toLocalDate(), scans)) {
-      return;
-    }
-    deltas.forEach((name, delta) -> Counters.add(tx, name, device.area(), device.dock(), delta));
-    if (scans != 0) {
-      Counters.addDaily(tx, now.toLocalDate(), Counters.SCANS, device.area(), device.dock(), scans);
-    }
-  }
 
   private static List<String> named(Op op) {
     return switch (op) {

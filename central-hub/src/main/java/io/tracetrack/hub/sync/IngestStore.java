@@ -1,6 +1,7 @@
 package io.tracetrack.hub.sync;
 
 import io.tracetrack.hub.log.PgBulk;
+import io.tracetrack.hub.write.Overlay;
 import io.tracetrack.hub.log.ChangeLog;
 import static io.tracetrack.hub.db.jooq.Tables.BAG;
 import static io.tracetrack.hub.db.jooq.Tables.APP_USER;
@@ -13,19 +14,15 @@ import static io.tracetrack.hub.db.jooq.Tables.SYNC_CONFLICT;
 import static io.tracetrack.hub.db.jooq.Tables.USER_DOCK_ACCESS;
 
 import io.tracetrack.hub.db.jooq.tables.records.EdgeProgressRecord;
-import io.tracetrack.hub.stats.Counters;
-import io.tracetrack.model.BagRole;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 import org.jooq.DSLContext;
-import org.jooq.Query;
 import org.jooq.impl.DSL;
 
 /**
@@ -62,50 +59,6 @@ final class IngestStore {
     tx.insertInto(EDGE_PROGRESS).set(EDGE_PROGRESS.EDGE_ID, edgeId).set(EDGE_PROGRESS.DOCK, dock)
         .onConflictDoNothing().execute();
     return tx.selectFrom(EDGE_PROGRESS).where(EDGE_PROGRESS.EDGE_ID.eq(edgeId)).forUpdate().fetchSingle();
-  }
-
-  /**
-   * Adds the batch's sums to the dashboard's counters (names in {@code deltas}' order, the API's
-   * order, so no two writers wait on each other in a circle) and {@code scans} to today's, each on
-   * a shard chosen at random as {@link Counters} does. Answers false when the database is not
-   * PostgreSQL: the caller adds through {@link Counters}, one statement per counter.
-   */
-  boolean addCounters(String area, String dock, java.util.LinkedHashMap<String, Long> deltas, java.time.LocalDate day,
-      long scans) {
-    if (!postgres) {
-      return false;
-    }
-    if (deltas.isEmpty() && scans == 0) {
-      return true;
-    }
-    int n = deltas.size();
-    String[] names = deltas.keySet().toArray(String[]::new);
-    Long[] values = deltas.values().toArray(Long[]::new);
-    Short[] shards = new Short[n];
-    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
-    for (int i = 0; i < n; i++) {
-      shards[i] = (short) random.nextInt(Counters.SHARDS);
-    }
-    String a = area == null ? "" : area;
-    String d = dock == null ? "" : dock;
-    // one round trip for both tables; each upsert adds exactly its delta, as Counters.add does. The
-    // daily row's WHERE reads the totals, so the counters are locked first, in the API writers' order
-    String sql = "with totals as (insert into stat_counter (name, area, dock, shard, val)"
-        + " select u.name, ?, ?, u.shard, u.val from unnest(?::varchar[], ?::int2[], ?::int8[]) with ordinality"
-        + " as u(name, shard, val, n) order by u.n"
-        + " on conflict (name, area, dock, shard) do update set val = stat_counter.val + excluded.val returning 1)"
-        + " insert into stat_daily (stat_day, name, area, dock, shard, val) select ?::date, ?, ?, ?, ?, ?"
-        + " where ? <> 0 and (select count(*) from totals) >= 0"
-        + " on conflict (stat_day, name, area, dock, shard) do update set val = stat_daily.val + excluded.val";
-    tx.connectionResult(c -> {
-      try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
-        PgBulk.bind(c, ps, new Object[] {a, d, PgBulk.of("varchar", names), PgBulk.of("int2", shards),
-            PgBulk.of("int8", values), day.toString(), Counters.SCANS, a, d,
-            (short) random.nextInt(Counters.SHARDS), scans, scans});
-        return ps.executeUpdate();
-      }
-    });
-    return true;
   }
 
   /**
@@ -199,16 +152,7 @@ final class IngestStore {
     var matching = postgres ? BAG.CODE.eq(DSL.any(DSL.val(codes.toArray(String[]::new)).cast(String[].class)))
         : BAG.CODE.in(codes);
     tx.selectFrom(BAG).where(matching).orderBy(BAG.CODE).forUpdate().fetch().forEach(r -> {
-      Overlay.Bag bag = new Overlay.Bag(r.getCode(), BagRole.valueOf(r.getRole()), r.getExpectedCount(), r.getLimitCount(),
-          false, r.getOnFinalizedBill(), r.getCreatedBy(), r.getChildCount());
-      bag.parent = r.getParentCode();
-      bag.linkedBy = r.getLinkedBy();
-      bag.linkedAt = r.getLinkedAt();
-      bag.finishedBy = r.getFinishedBy();
-      bag.finishedAt = r.getFinishedAt();
-      bag.createdDock = r.getDock() != null ? r.getDock() : "API";
-      bag.createdAt = r.getCreatedAt();
-      overlay.existing(bag);
+      overlay.existing(r);
       if (r.getAreaId() != null) {
         areas.put(r.getCode(), r.getAreaId());
       }
@@ -253,121 +197,6 @@ final class IngestStore {
           .fetch().forEach(r -> out.put(r.value1(), new FinalBill(r.value2(), r.value3(), r.value4())));
     }
     return out;
-  }
-
-  /** Who made the bags and where: stamped on new rows and on the history. */
-  record Stamp(String area, String dock, OffsetDateTime at) {}
-
-  /** The batch's new bags, whole (links and finish already in), with one multi-row insert. */
-  void insertBags(List<Overlay.Bag> created, Stamp stamp) {
-    if (created.isEmpty()) {
-      return;
-    }
-    if (postgres) {
-      PgBulk.CopyRows rows = new PgBulk.CopyRows();
-      String at = PgBulk.text(stamp.at());
-      for (Overlay.Bag b : created) {
-        rows.add(b.code).add(b.role.name()).add(b.expectedCount).add(b.limit).add(b.childCount).add(b.parent)
-            .add(b.finishedBy).add(PgBulk.text(b.finishedAt)).add(stamp.area()).add(stamp.dock()).add(b.createdBy)
-            .add(at).add(b.linkedBy).add(PgBulk.text(b.linkedAt)).end();
-      }
-      PgBulk.copy(tx, "bag (code, role, expected_count, limit_count, child_count, parent_code, finished_by, finished_at,"
-          + " area_id, dock, created_by, created_at, linked_by, linked_at)", rows);
-      return;
-    }
-    var insert = tx.insertInto(BAG, BAG.CODE, BAG.ROLE, BAG.EXPECTED_COUNT, BAG.LIMIT_COUNT, BAG.CHILD_COUNT,
-        BAG.PARENT_CODE, BAG.FINISHED_BY, BAG.FINISHED_AT, BAG.AREA_ID, BAG.DOCK, BAG.CREATED_BY, BAG.CREATED_AT,
-        BAG.LINKED_BY, BAG.LINKED_AT);
-    for (Overlay.Bag b : created) {
-      insert = insert.values(b.code, b.role.name(), b.expectedCount, b.limit, b.childCount, b.parent, b.finishedBy,
-          b.finishedAt, stamp.area(), stamp.dock(), b.createdBy, stamp.at(), b.linkedBy, b.linkedAt);
-    }
-    insert.execute();
-  }
-
-  /**
-   * The existing bags the batch changed, with one statement (a JDBC batch on H2): their final link and finish fields,
-   * and the net change of a parent's child count (one update per parent however many links).
-   */
-  void updateBags(List<Overlay.Bag> changed) {
-    if (changed.isEmpty()) {
-      return;
-    }
-    if (postgres) {
-      int n = changed.size();
-      String[] code = new String[n], parent = new String[n], linkedBy = new String[n], linkedAt = new String[n],
-          finishedBy = new String[n], finishedAt = new String[n];
-      Integer[] delta = new Integer[n];
-      for (int i = 0; i < n; i++) {
-        Overlay.Bag b = changed.get(i);
-        code[i] = b.code;
-        parent[i] = b.parent;
-        linkedBy[i] = b.linkedBy;
-        linkedAt[i] = PgBulk.text(b.linkedAt);
-        finishedBy[i] = b.finishedBy;
-        finishedAt[i] = PgBulk.text(b.finishedAt);
-        delta[i] = b.childCount - b.countBefore;
-      }
-      int updated = tx.connectionResult(c -> {
-        try (java.sql.PreparedStatement ps = c.prepareStatement("update bag set parent_code = u.parent,"
-            + " linked_by = u.linked_by, linked_at = u.linked_at, finished_by = u.finished_by,"
-            + " finished_at = u.finished_at, child_count = bag.child_count + u.delta"
-            + " from unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::timestamptz[], ?::varchar[], ?::timestamptz[],"
-            + " ?::int4[]) as u(code, parent, linked_by, linked_at, finished_by, finished_at, delta) where bag.code = u.code")) {
-          PgBulk.bind(c, ps, new Object[] {PgBulk.of("varchar", code), PgBulk.of("varchar", parent),
-              PgBulk.of("varchar", linkedBy), PgBulk.of("text", linkedAt), PgBulk.of("varchar", finishedBy),
-              PgBulk.of("text", finishedAt), PgBulk.of("int4", delta)});
-          return ps.executeUpdate();
-        }
-      });
-      // locked rows cannot have gone; anything else is a bug worth a rollback
-      if (updated != n) {
-        throw new IllegalStateException("updated " + updated + " bags, not " + n);
-      }
-      return;
-    }
-    List<Query> updates = new ArrayList<>(changed.size());
-    for (Overlay.Bag b : changed) {
-      updates.add(tx.update(BAG)
-          .set(BAG.PARENT_CODE, b.parent)
-          .set(BAG.LINKED_BY, b.linkedBy)
-          .set(BAG.LINKED_AT, b.linkedAt)
-          .set(BAG.FINISHED_BY, b.finishedBy)
-          .set(BAG.FINISHED_AT, b.finishedAt)
-          .set(BAG.CHILD_COUNT, BAG.CHILD_COUNT.plus(b.childCount - b.countBefore))
-          .where(BAG.CODE.eq(b.code)));
-    }
-    int[] counts = tx.batch(updates).execute();
-    for (int i = 0; i < counts.length; i++) {
-      // a locked row cannot have gone; anything else is a bug worth a rollback
-      if (counts[i] != 1 && counts[i] != java.sql.Statement.SUCCESS_NO_INFO) {
-        throw new IllegalStateException("update of " + changed.get(i).code + " changed " + counts[i] + " rows");
-      }
-    }
-  }
-
-  /** One history row per applied op. */
-  record Event(String kind, String bag, String parent, String actor) {}
-
-  void insertEvents(List<Event> events, Stamp stamp) {
-    if (events.isEmpty()) {
-      return;
-    }
-    if (postgres) {
-      PgBulk.CopyRows rows = new PgBulk.CopyRows();
-      String at = PgBulk.text(stamp.at());
-      for (Event e : events) {
-        rows.add(at).add(e.kind()).add(e.bag()).add(e.parent()).add(e.actor()).add(stamp.dock()).add("EDGE").end();
-      }
-      PgBulk.copy(tx, "bag_event (at, kind, bag_code, parent_code, actor, dock, source)", rows);
-      return;
-    }
-    var insert = tx.insertInto(BAG_EVENT, BAG_EVENT.AT, BAG_EVENT.KIND, BAG_EVENT.BAG_CODE, BAG_EVENT.PARENT_CODE,
-        BAG_EVENT.ACTOR, BAG_EVENT.DOCK, BAG_EVENT.SOURCE);
-    for (Event e : events) {
-      insert = insert.values(stamp.at(), e.kind(), e.bag(), e.parent(), e.actor(), stamp.dock(), "EDGE");
-    }
-    insert.execute();
   }
 
   /** A conflict row as {@link Ingest} fills it (the record mirrors the table's columns). */

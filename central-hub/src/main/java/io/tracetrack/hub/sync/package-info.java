@@ -13,7 +13,7 @@
  *
  * <p>Push ({@link io.tracetrack.hub.sync.Ingest}, SQL in {@link io.tracetrack.hub.sync.IngestStore}):
  * a dock's ops applied exactly once per {@code (edgeId, seq)} in one transaction per batch, decided by
- * the shared Reconciler over the locked rows ({@link io.tracetrack.hub.sync.Overlay}); every refusal
+ * the shared Reconciler over the locked rows ({@link io.tracetrack.hub.write.Overlay}); every refusal
  * becomes a {@code sync_conflict} row with both sides. One edge id is one dock (unique at enrolment,
  * checked again at push); an op's fingerprint is kept per {@code (edge, seq)} so a restored dock's
  * different op under a used seq is {@code SEQ_REUSED}, never a duplicate; a push obeys the API's

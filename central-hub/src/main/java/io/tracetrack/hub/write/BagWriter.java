@@ -1,0 +1,236 @@
+package io.tracetrack.hub.write;
+
+import static io.tracetrack.hub.db.jooq.Tables.BAG;
+import static io.tracetrack.hub.db.jooq.Tables.BAG_EVENT;
+
+import io.tracetrack.hub.log.PgBulk;
+import io.tracetrack.hub.stats.Counters;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jooq.DSLContext;
+import org.jooq.Query;
+
+/**
+ * The one writer of the {@link io.tracetrack.sync.Reconciler}'s effects at the hub: whatever
+ * decided them (an API call, a dock's push, an import, an admin's MOVE), what an {@link Overlay}
+ * ends with goes to the bag rows, the history and the dashboard's counters through here, inside
+ * the caller's transaction. One op or 80,000 rows take the same statements: a handful per call,
+ * never one per row. On PostgreSQL new rows go in with COPY and changes and counters as one array
+ * per column; H2 (the demo database) takes the same rows as jOOQ multi-row statements in chunks.
+ * The change-log entries are the caller's last write ({@link io.tracetrack.hub.log.ChangeLog}).
+ *
+ * <p>Lock order as everywhere at the hub: the bags in code order (the caller locked them when it
+ * read them into the overlay), then the counters, then the change-log head.
+ */
+public final class BagWriter {
+
+  /** Rows per multi-row statement on H2: well under its bind limit at 14 columns. */
+  static final int CHUNK = 1_000;
+
+  /**
+   * Who made the change, from where, and when: stamped on new rows and on the history.
+   *
+   * @param area the area of new bags and of the counters ({@code null}: none)
+   * @param dock the dock a push came from, {@code "API"} for the hub's own API, {@code null} for an import
+   * @param source the history's source: {@code EDGE} or {@code API}
+   */
+  public record Stamp(String area, String dock, String source, OffsetDateTime at) {}
+
+  /** One history row: what happened to which bag (and on which parent), by whom. */
+  public record Event(String kind, String bag, String parent, String actor) {}
+
+  private final DSLContext tx;
+  private final boolean postgres;
+
+  public BagWriter(DSLContext tx) {
+    this.tx = tx;
+    this.postgres = PgBulk.isPostgres(tx);
+  }
+
+  /** The overlay's rows: the new ones whole, the changed ones' final fields (history and counters are apart: callers order their writes). */
+  public void write(Overlay overlay, Stamp stamp) {
+    insertBags(overlay.created(), stamp);
+    updateBags(overlay.changed());
+  }
+
+  /** The new bags, whole (links and finish already in). */
+  void insertBags(List<Overlay.Bag> created, Stamp stamp) {
+    if (created.isEmpty()) {
+      return;
+    }
+    if (postgres) {
+      PgBulk.CopyRows rows = new PgBulk.CopyRows();
+      String at = PgBulk.text(stamp.at());
+      for (Overlay.Bag b : created) {
+        rows.add(b.code).add(b.role.name()).add(b.expectedCount).add(b.limit).add(b.childCount).add(b.parent)
+            .add(b.finishedBy).add(PgBulk.text(b.finishedAt)).add(stamp.area()).add(stamp.dock()).add(b.createdBy)
+            .add(at).add(b.linkedBy).add(PgBulk.text(b.linkedAt)).end();
+      }
+      PgBulk.copy(tx, "bag (code, role, expected_count, limit_count, child_count, parent_code, finished_by, finished_at,"
+          + " area_id, dock, created_by, created_at, linked_by, linked_at)", rows);
+      return;
+    }
+    for (int from = 0; from < created.size(); from += CHUNK) {
+      var insert = tx.insertInto(BAG, BAG.CODE, BAG.ROLE, BAG.EXPECTED_COUNT, BAG.LIMIT_COUNT, BAG.CHILD_COUNT,
+          BAG.PARENT_CODE, BAG.FINISHED_BY, BAG.FINISHED_AT, BAG.AREA_ID, BAG.DOCK, BAG.CREATED_BY, BAG.CREATED_AT,
+          BAG.LINKED_BY, BAG.LINKED_AT);
+      for (Overlay.Bag b : created.subList(from, Math.min(created.size(), from + CHUNK))) {
+        insert = insert.values(b.code, b.role.name(), b.expectedCount, b.limit, b.childCount, b.parent, b.finishedBy,
+            b.finishedAt, stamp.area(), stamp.dock(), b.createdBy, stamp.at(), b.linkedBy, b.linkedAt);
+      }
+      insert.execute();
+    }
+  }
+
+  /**
+   * The existing bags the change touched: their final link and finish fields, and the net change of
+   * a parent's child count (one update per parent however many links). Every row was locked when
+   * it was read, so each update must change exactly one row; anything else is a bug worth a rollback.
+   */
+  void updateBags(List<Overlay.Bag> changed) {
+    if (changed.isEmpty()) {
+      return;
+    }
+    if (postgres) {
+      int n = changed.size();
+      String[] code = new String[n];
+      String[] parent = new String[n];
+      String[] linkedBy = new String[n];
+      String[] linkedAt = new String[n];
+      String[] finishedBy = new String[n];
+      String[] finishedAt = new String[n];
+      Integer[] delta = new Integer[n];
+      for (int i = 0; i < n; i++) {
+        Overlay.Bag b = changed.get(i);
+        code[i] = b.code;
+        parent[i] = b.parent;
+        linkedBy[i] = b.linkedBy;
+        linkedAt[i] = PgBulk.text(b.linkedAt);
+        finishedBy[i] = b.finishedBy;
+        finishedAt[i] = PgBulk.text(b.finishedAt);
+        delta[i] = b.childCount - b.countBefore;
+      }
+      int updated = tx.connectionResult(c -> {
+        try (java.sql.PreparedStatement ps = c.prepareStatement("update bag set parent_code = u.parent,"
+            + " linked_by = u.linked_by, linked_at = u.linked_at, finished_by = u.finished_by,"
+            + " finished_at = u.finished_at, child_count = bag.child_count + u.delta"
+            + " from unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::timestamptz[], ?::varchar[], ?::timestamptz[],"
+            + " ?::int4[]) as u(code, parent, linked_by, linked_at, finished_by, finished_at, delta) where bag.code = u.code")) {
+          PgBulk.bind(c, ps, new Object[] {PgBulk.of("varchar", code), PgBulk.of("varchar", parent),
+              PgBulk.of("varchar", linkedBy), PgBulk.of("text", linkedAt), PgBulk.of("varchar", finishedBy),
+              PgBulk.of("text", finishedAt), PgBulk.of("int4", delta)});
+          return ps.executeUpdate();
+        }
+      });
+      if (updated != n) {
+        throw new IllegalStateException("updated " + updated + " bags, not " + n);
+      }
+      return;
+    }
+    for (int from = 0; from < changed.size(); from += CHUNK) {
+      List<Overlay.Bag> chunk = changed.subList(from, Math.min(changed.size(), from + CHUNK));
+      List<Query> updates = new ArrayList<>(chunk.size());
+      for (Overlay.Bag b : chunk) {
+        updates.add(tx.update(BAG)
+            .set(BAG.PARENT_CODE, b.parent)
+            .set(BAG.LINKED_BY, b.linkedBy)
+            .set(BAG.LINKED_AT, b.linkedAt)
+            .set(BAG.FINISHED_BY, b.finishedBy)
+            .set(BAG.FINISHED_AT, b.finishedAt)
+            .set(BAG.CHILD_COUNT, BAG.CHILD_COUNT.plus(b.childCount - b.countBefore))
+            .where(BAG.CODE.eq(b.code)));
+      }
+      int[] counts = updates.size() == 1 ? new int[] {updates.getFirst().execute()} : tx.batch(updates).execute();
+      for (int i = 0; i < counts.length; i++) {
+        if (counts[i] != 1 && counts[i] != java.sql.Statement.SUCCESS_NO_INFO) {
+          throw new IllegalStateException("update of " + chunk.get(i).code + " changed " + counts[i] + " rows");
+        }
+      }
+    }
+  }
+
+  /** The history, one row per event, stamped with the change's time, dock and source. */
+  public void history(List<Event> events, Stamp stamp) {
+    if (events.isEmpty()) {
+      return;
+    }
+    if (postgres) {
+      PgBulk.CopyRows rows = new PgBulk.CopyRows();
+      String at = PgBulk.text(stamp.at());
+      for (Event e : events) {
+        rows.add(at).add(e.kind()).add(e.bag()).add(e.parent()).add(e.actor()).add(stamp.dock()).add(stamp.source()).end();
+      }
+      PgBulk.copy(tx, "bag_event (at, kind, bag_code, parent_code, actor, dock, source)", rows);
+      return;
+    }
+    for (int from = 0; from < events.size(); from += CHUNK) {
+      var insert = tx.insertInto(BAG_EVENT, BAG_EVENT.AT, BAG_EVENT.KIND, BAG_EVENT.BAG_CODE, BAG_EVENT.PARENT_CODE,
+          BAG_EVENT.ACTOR, BAG_EVENT.DOCK, BAG_EVENT.SOURCE);
+      for (Event e : events.subList(from, Math.min(events.size(), from + CHUNK))) {
+        insert = insert.values(stamp.at(), e.kind(), e.bag(), e.parent(), e.actor(), stamp.dock(), stamp.source());
+      }
+      insert.execute();
+    }
+  }
+
+  /**
+   * Adds the change's sums to the dashboard's counters and its links to today's scans, exact and
+   * in the caller's transaction, so they never drift. The names go in the API's order (parents,
+   * children, links, then the day's scans), so no two writers wait on each other in a circle; each
+   * add lands on a shard chosen at random, as {@link Counters} does. On PostgreSQL all of it is one
+   * statement.
+   */
+  public void counters(Overlay.Counts counts, Stamp stamp) {
+    LinkedHashMap<String, Long> deltas = new LinkedHashMap<>();
+    if (counts.parents() != 0) {
+      deltas.put(Counters.PARENTS, counts.parents());
+    }
+    if (counts.children() != 0) {
+      deltas.put(Counters.CHILDREN, counts.children());
+    }
+    if (counts.links() != 0) {
+      deltas.put(Counters.LINKS, counts.links());
+    }
+    long scans = counts.scans();
+    if (deltas.isEmpty() && scans == 0) {
+      return;
+    }
+    if (!postgres) {
+      deltas.forEach((name, delta) -> Counters.add(tx, name, stamp.area(), stamp.dock(), delta));
+      if (scans != 0) {
+        Counters.addDaily(tx, stamp.at().toLocalDate(), Counters.SCANS, stamp.area(), stamp.dock(), scans);
+      }
+      return;
+    }
+    int n = deltas.size();
+    String[] names = deltas.keySet().toArray(String[]::new);
+    Long[] values = deltas.values().toArray(Long[]::new);
+    Short[] shards = new Short[n];
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    for (int i = 0; i < n; i++) {
+      shards[i] = (short) random.nextInt(Counters.SHARDS);
+    }
+    String a = stamp.area() == null ? "" : stamp.area();
+    String d = stamp.dock() == null ? "" : stamp.dock();
+    // one round trip for both tables; each upsert adds exactly its delta, as Counters.add does. The
+    // daily row's WHERE reads the totals, so the counters are locked first, in the API writers' order
+    String sql = "with totals as (insert into stat_counter (name, area, dock, shard, val)"
+        + " select u.name, ?, ?, u.shard, u.val from unnest(?::varchar[], ?::int2[], ?::int8[]) with ordinality"
+        + " as u(name, shard, val, n) order by u.n"
+        + " on conflict (name, area, dock, shard) do update set val = stat_counter.val + excluded.val returning 1)"
+        + " insert into stat_daily (stat_day, name, area, dock, shard, val) select ?::date, ?, ?, ?, ?, ?"
+        + " where ? <> 0 and (select count(*) from totals) >= 0"
+        + " on conflict (stat_day, name, area, dock, shard) do update set val = stat_daily.val + excluded.val";
+    tx.connectionResult(c -> {
+      try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+        PgBulk.bind(c, ps, new Object[] {a, d, PgBulk.of("varchar", names), PgBulk.of("int2", shards),
+            PgBulk.of("int8", values), stamp.at().toLocalDate().toString(), Counters.SCANS, a, d,
+            (short) random.nextInt(Counters.SHARDS), scans, scans});
+        return ps.executeUpdate();
+      }
+    });
+  }
+}
