@@ -3,8 +3,8 @@ package io.tracetrack.hub;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static io.tracetrack.web.testing.ArchitectureRules.assertBites;
-import static io.tracetrack.web.testing.ArchitectureRules.handlersBuildNoSql;
-import static io.tracetrack.web.testing.ArchitectureRules.handlersRunNoQueries;
+import static io.tracetrack.web.testing.ArchitectureRules.onlyStoresBuildSql;
+import static io.tracetrack.web.testing.ArchitectureRules.onlyStoresRunQueries;
 import static io.tracetrack.web.testing.ArchitectureRules.neverReaches;
 import static io.tracetrack.web.testing.ArchitectureRules.sharedCodeReachesNoApp;
 
@@ -32,6 +32,31 @@ import org.junit.jupiter.api.Test;
  * so a rule that silently stopped matching anything would show.
  */
 class ArchitectureTest {
+
+  /** The database packages: the connection, the schema and what sits below every feature. */
+  /**
+   * Classes that still hold SQL without being stores: each is to be split into a {@code @Store}
+   * and the class that decides, as {@code bag/}, {@code bill/} and {@code sync/}'s push are. The
+   * list may only shrink: {@link #notYetSplit_isExactlyWhatHoldsSqlOutsideTheStores} fails when a
+   * class joins it and when one leaves it without coming off the list.
+   */
+  private static final java.util.Set<String> NOT_YET_SPLIT = java.util.Set.of(
+      "io.tracetrack.hub.audit.AuditLog",
+      "io.tracetrack.hub.auth.AccountCheck",
+      "io.tracetrack.hub.eod.EndOfDay",
+      "io.tracetrack.hub.io.ImportBills",
+      "io.tracetrack.hub.stats.Stats",
+      "io.tracetrack.hub.sync.Conflicts",
+      "io.tracetrack.hub.sync.Ingest",
+      "io.tracetrack.hub.sync.Snapshots",
+      "io.tracetrack.hub.users.Promotions",
+      "io.tracetrack.hub.users.TwoFactor",
+      "io.tracetrack.hub.users.UserAdmin",
+      "io.tracetrack.hub.users.UserChanges",
+      "io.tracetrack.hub.users.UserView",
+      "io.tracetrack.hub.users.Users");
+
+  private static final String[] DB_PACKAGES = {"io.tracetrack.hub.db", "io.tracetrack.hub.log", "io.tracetrack.hub.write"};
 
   private static JavaClasses main;
 
@@ -106,13 +131,19 @@ class ArchitectureTest {
   }
 
   @Test
-  void routesServicesAndMain_buildNoSql() {
-    handlersBuildNoSql("io.tracetrack.hub.db.jooq").check(main);
+  void notYetSplit_isExactlyWhatHoldsSqlOutsideTheStores() {
+    org.assertj.core.api.Assertions.assertThat(io.tracetrack.web.testing.ArchitectureRules.sqlOutsideStores(main,
+        "io.tracetrack.hub.db.jooq", DB_PACKAGES)).containsExactlyInAnyOrderElementsOf(NOT_YET_SPLIT);
   }
 
   @Test
-  void routesServicesAndMain_runNoQueries() {
-    handlersRunNoQueries().check(main);
+  void onlyStores_buildSql() {
+    onlyStoresBuildSql("io.tracetrack.hub.db.jooq", NOT_YET_SPLIT, DB_PACKAGES).check(main);
+  }
+
+  @Test
+  void onlyStores_runQueries() {
+    onlyStoresRunQueries(NOT_YET_SPLIT, DB_PACKAGES).check(main);
   }
 
   @Test
@@ -136,12 +167,12 @@ class ArchitectureTest {
 
     @Test
     void sqlBuiltInARoutesClass_fails() {
-      assertBites(handlersBuildNoSql("io.tracetrack.hub.db.jooq"), fixtures, "BadRoutes", "org.jooq.impl.DSL", "java.sql");
+      assertBites(onlyStoresBuildSql("io.tracetrack.hub.db.jooq", java.util.Set.of(), DB_PACKAGES), fixtures, "BadRoutes", "org.jooq.impl.DSL", "java.sql");
     }
 
     @Test
     void queryRunInAService_fails() {
-      assertBites(handlersRunNoQueries(), fixtures, "BadService", "fetchCount");
+      assertBites(onlyStoresRunQueries(java.util.Set.of(), DB_PACKAGES), fixtures, "BadService", "fetchCount");
     }
 
     @Test

@@ -1,8 +1,8 @@
 package io.tracetrack.edge;
 
 import static io.tracetrack.web.testing.ArchitectureRules.assertBites;
-import static io.tracetrack.web.testing.ArchitectureRules.handlersBuildNoSql;
-import static io.tracetrack.web.testing.ArchitectureRules.handlersRunNoQueries;
+import static io.tracetrack.web.testing.ArchitectureRules.onlyStoresBuildSql;
+import static io.tracetrack.web.testing.ArchitectureRules.onlyStoresRunQueries;
 import static io.tracetrack.web.testing.ArchitectureRules.neverReaches;
 import static io.tracetrack.web.testing.ArchitectureRules.sharedCodeReachesNoApp;
 
@@ -25,6 +25,22 @@ import org.junit.jupiter.api.Test;
  * fixtures that break them.
  */
 class ArchitectureTest {
+
+  /** The database packages: the connection, the schema and what sits below every feature. */
+  /**
+   * Classes that still hold SQL without being stores: each is to be split into a {@code @Store}
+   * and the class that decides, as {@code bag/}, {@code bill/} and {@code sync/}'s push are. The
+   * list may only shrink: {@link #notYetSplit_isExactlyWhatHoldsSqlOutsideTheStores} fails when a
+   * class joins it and when one leaves it without coming off the list.
+   */
+  private static final java.util.Set<String> NOT_YET_SPLIT = java.util.Set.of(
+      "io.tracetrack.edge.scan.EdgeIdentity",
+      "io.tracetrack.edge.sync.EdgeStatus",
+      "io.tracetrack.edge.sync.PendingOps",
+      "io.tracetrack.edge.sync.SnapshotLoad",
+      "io.tracetrack.edge.users.LocalUsers");
+
+  private static final String[] DB_PACKAGES = {"io.tracetrack.edge.db"};
 
   /** Where the edge's generated jOOQ classes live: handlers must not touch them. */
   private static final String GENERATED = "io.tracetrack.edge.db.jooq";
@@ -61,13 +77,19 @@ class ArchitectureTest {
   }
 
   @Test
-  void routesServicesApisAndMain_buildNoSql() {
-    handlersBuildNoSql(GENERATED).check(main);
+  void notYetSplit_isExactlyWhatHoldsSqlOutsideTheStores() {
+    org.assertj.core.api.Assertions.assertThat(io.tracetrack.web.testing.ArchitectureRules.sqlOutsideStores(main,
+        GENERATED, DB_PACKAGES)).containsExactlyInAnyOrderElementsOf(NOT_YET_SPLIT);
   }
 
   @Test
-  void routesServicesApisAndMain_runNoQueries() {
-    handlersRunNoQueries().check(main);
+  void onlyStores_buildSql() {
+    onlyStoresBuildSql(GENERATED, NOT_YET_SPLIT, DB_PACKAGES).check(main);
+  }
+
+  @Test
+  void onlyStores_runQueries() {
+    onlyStoresRunQueries(NOT_YET_SPLIT, DB_PACKAGES).check(main);
   }
 
   @Test
@@ -84,12 +106,12 @@ class ArchitectureTest {
 
     @Test
     void sqlBuiltInAnApiClass_fails() {
-      assertBites(handlersBuildNoSql(GENERATED), fixtures, "BadApi", "org.jooq.impl.DSL", "java.sql");
+      assertBites(onlyStoresBuildSql(GENERATED, java.util.Set.of(), DB_PACKAGES), fixtures, "BadApi", "org.jooq.impl.DSL", "java.sql");
     }
 
     @Test
     void queryRunInAService_fails() {
-      assertBites(handlersRunNoQueries(), fixtures, "BadService", "fetchCount");
+      assertBites(onlyStoresRunQueries(java.util.Set.of(), DB_PACKAGES), fixtures, "BadService", "fetchCount");
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.tracetrack.model.ParentLimits;
 import io.tracetrack.sync.BagFacts;
 import io.tracetrack.sync.Effect;
 import io.tracetrack.sync.StateView;
+import io.tracetrack.web.Store;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.List;
@@ -30,6 +31,7 @@ import org.jooq.impl.DSL;
  * needs, always in code order, so two ops touching the same bags can never deadlock; reads after
  * that see the rows as they are committed and hold them until the transaction ends.
  */
+@Store
 final class BagStore implements StateView {
 
   private final DSLContext dsl;

@@ -8,6 +8,7 @@ import io.tracetrack.hub.db.jooq.tables.records.BillRecord;
 import io.tracetrack.model.BagRole;
 import io.tracetrack.model.BillRules;
 import io.tracetrack.model.WeightPolicy;
+import io.tracetrack.web.Store;
 import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.HashMap;
@@ -23,6 +24,7 @@ import org.jooq.impl.DSL;
  * change locks its bill row first, and bag changes never wait for a bill, so the two can not
  * deadlock.
  */
+@Store
 final class BillStore {
 
   private final DSLContext tx;

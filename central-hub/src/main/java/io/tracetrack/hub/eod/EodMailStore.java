@@ -4,6 +4,7 @@ import static io.tracetrack.hub.db.jooq.Tables.APP_USER;
 import static io.tracetrack.hub.db.jooq.Tables.EOD_MAIL;
 
 import io.tracetrack.hub.db.HubDatabase;
+import io.tracetrack.web.Store;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.jooq.exception.DataAccessException;
  * The {@code eod_mail} rows that make the daily mail go out once across hub instances, and the
  * recipients' addresses.
  */
+@Store
 final class EodMailStore {
 
   private static final int MAX_ERROR = 500;

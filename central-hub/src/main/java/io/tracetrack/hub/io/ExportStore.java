@@ -7,6 +7,7 @@ import static io.tracetrack.hub.db.jooq.Tables.BILL;
 import static io.tracetrack.hub.db.jooq.Tables.BILL_PARENT;
 
 import io.tracetrack.hub.db.HubDatabase;
+import io.tracetrack.web.Store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import io.tracetrack.sync.Op;
@@ -30,6 +31,7 @@ import org.jooq.impl.DSL;
  * any size streams in constant memory. The column names here and the cells of each row are
  * listed side by side: they must stay in the same order.
  */
+@Store
 final class ExportStore {
 
   private static final int FETCH_SIZE = 1_000;

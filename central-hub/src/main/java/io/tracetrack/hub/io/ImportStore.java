@@ -4,6 +4,7 @@ import static io.tracetrack.hub.db.jooq.Tables.BAG;
 
 import io.tracetrack.hub.db.jooq.tables.records.BagRecord;
 import io.tracetrack.hub.log.PgBulk;
+import io.tracetrack.web.Store;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedSet;
@@ -16,6 +17,7 @@ import org.jooq.impl.DSL;
  * hub holds them, locked in code order. What the file writes goes through the hub's one writer
  * ({@link io.tracetrack.hub.write.BagWriter}), as a push's does.
  */
+@Store
 final class ImportStore {
 
   /** Rows per multi-row statement: well under PostgreSQL's 32,767 bind parameters at 14 columns. */

@@ -7,6 +7,7 @@ import static io.tracetrack.hub.db.jooq.Tables.BILL_PARENT;
 
 import io.tracetrack.hub.db.HubDatabase;
 import io.tracetrack.hub.db.jooq.tables.records.BagRecord;
+import io.tracetrack.web.Store;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import org.jooq.impl.DSL;
  * by id prefix, users by name prefix, and the "did you mean" prefixes. Prefixes arrive checked
  * (letters, digits, '-'), and are escaped for LIKE here all the same.
  */
+@Store
 final class SearchStore {
 
   private final HubDatabase db;

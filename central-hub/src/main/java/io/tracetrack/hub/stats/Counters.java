@@ -3,6 +3,7 @@ package io.tracetrack.hub.stats;
 import static io.tracetrack.hub.db.jooq.Tables.STAT_COUNTER;
 import static io.tracetrack.hub.db.jooq.Tables.STAT_DAILY;
 
+import io.tracetrack.web.Store;
 import java.time.LocalDate;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jooq.DSLContext;
@@ -12,6 +13,7 @@ import org.jooq.DSLContext;
  * rows chosen at random, so concurrent writers rarely wait for each other; a total is the sum of
  * its shards. Area and dock are '' when not applicable, never null (they are part of the key).
  */
+@Store
 public final class Counters {
 
   public static final int SHARDS = 16;

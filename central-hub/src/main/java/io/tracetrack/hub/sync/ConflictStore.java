@@ -4,6 +4,7 @@ import static io.tracetrack.hub.db.jooq.Tables.SYNC_CONFLICT;
 
 import io.tracetrack.hub.db.jooq.tables.records.SyncConflictRecord;
 import io.tracetrack.sync.Change;
+import io.tracetrack.web.Store;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
@@ -15,6 +16,7 @@ import org.jooq.impl.DSL;
  * The {@code sync_conflict} rows: push inserts them, this store reads, resolves and acknowledges
  * them. Rows are never deleted; a conflict is closed, and its dock acknowledges having seen it.
  */
+@Store
 final class ConflictStore {
 
   private ConflictStore() {}

@@ -6,6 +6,7 @@ import static io.tracetrack.hub.db.jooq.Tables.EDGE_PROGRESS;
 import static io.tracetrack.hub.db.jooq.Tables.SYNC_CONFLICT;
 
 import io.tracetrack.hub.db.jooq.tables.records.DockRecord;
+import io.tracetrack.web.Store;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import org.jooq.Table;
 import org.jooq.impl.DSL;
 
 /** The {@code dock} rows as seen from one transaction (or the pool, for single reads). */
+@Store
 final class DockStore {
 
   private final DSLContext tx;

@@ -14,6 +14,7 @@ import static io.tracetrack.hub.db.jooq.Tables.SYNC_CONFLICT;
 import static io.tracetrack.hub.db.jooq.Tables.USER_DOCK_ACCESS;
 
 import io.tracetrack.hub.db.jooq.tables.records.EdgeProgressRecord;
+import io.tracetrack.web.Store;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -30,6 +31,7 @@ import org.jooq.impl.DSL;
  * statements per batch whatever its size, never one per op. Lock order (see {@link ChangeLog}):
  * the edge's {@code edge_progress} row, then the bags in code order, then the change-log head last.
  */
+@Store
 final class IngestStore {
 
   private final DSLContext tx;

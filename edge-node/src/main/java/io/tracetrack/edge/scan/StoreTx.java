@@ -21,6 +21,7 @@ import io.tracetrack.sync.OpCodec;
 import io.tracetrack.sync.OpEnvelope;
 import io.tracetrack.sync.OpId;
 import io.tracetrack.sync.StateView;
+import io.tracetrack.web.Store;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -37,6 +38,7 @@ import org.jooq.impl.DSL;
  * remembered and kept up to date as effects apply, so a scan reads each bag once. The statements
  * a scan runs every time are kept prepared ({@link QueryCache}). Never outlives its transaction.
  */
+@Store
 final class StoreTx implements StateView {
 
   private final DSLContext dsl;

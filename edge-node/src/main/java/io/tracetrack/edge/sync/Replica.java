@@ -4,6 +4,7 @@ import io.tracetrack.edge.db.EdgeDatabase;
 import io.tracetrack.edge.db.QueryCache;
 import io.tracetrack.sync.Change;
 import io.tracetrack.sync.ChangeEntry;
+import io.tracetrack.web.Store;
 import java.util.Optional;
 import java.util.Set;
 import org.jooq.DSLContext;
@@ -15,6 +16,7 @@ import org.jooq.impl.DSL;
  * names the bags whose view must be rebased. Each write is guarded by the state it expects, so a
  * change met twice (a snapshot overlapping the log) does not count twice.
  */
+@Store
 final class Replica {
 
   private Replica() {}

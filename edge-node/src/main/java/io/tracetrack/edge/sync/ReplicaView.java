@@ -6,6 +6,7 @@ import io.tracetrack.edge.db.EdgeDatabase;
 import io.tracetrack.edge.db.QueryCache;
 import io.tracetrack.edge.scan.ViewReplay;
 import io.tracetrack.sync.Reconciler;
+import io.tracetrack.web.Store;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -24,6 +25,7 @@ import org.jooq.impl.DSL;
  * dock's pending ops replayed on top. Works on a set of dirty codes inside the caller's
  * transaction, never on the whole table at once, so sync never holds SQLite's one writer for long.
  */
+@Store
 final class ReplicaView {
 
   /** Above every bag code (codes are ASCII): the open end of a key range. */

@@ -19,6 +19,7 @@ import io.tracetrack.sync.PushReply;
 import io.tracetrack.sync.Reconciler;
 import io.tracetrack.sync.SnapshotLine;
 import io.tracetrack.sync.WireCodec;
+import io.tracetrack.web.Store;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -40,6 +41,7 @@ import org.jooq.Record;
  * Every method is one short write transaction, or a series of them (a snapshot), so the station's
  * scans never wait long behind sync.
  */
+@Store
 public final class SqliteSyncStore implements SyncStore {
 
   /**

@@ -26,16 +26,28 @@ public final class ArchitectureRules {
   /** By name: web-kit does not depend on jOOQ, the apps that check these rules do. */
   private static final String DSL_CONTEXT = "org.jooq.DSLContext";
 
-  /** Routes, services, APIs and {@code Main}, with everything nested in them (lambdas, records). */
-  public static final DescribedPredicate<JavaClass> HANDLERS = DescribedPredicate.describe(
-      "are *Routes, *Service, *Api or Main (or nested in one)", c -> {
-        JavaClass top = c;
-        while (top.getEnclosingClass().isPresent()) {
-          top = top.getEnclosingClass().get();
+  /**
+   * Classes whose role is SQL: a top-level class marked {@link io.tracetrack.web.Store} (and what
+   * is nested in it), or one in the app's database packages ({@code dbPackages}, each a package
+   * root). Decided by role and package, never by what a class is called.
+   */
+  public static DescribedPredicate<JavaClass> stores(String... dbPackages) {
+    return DescribedPredicate.describe("are @Store classes or in " + String.join(", ", dbPackages), c -> {
+      JavaClass top = c;
+      while (top.getEnclosingClass().isPresent()) {
+        top = top.getEnclosingClass().get();
+      }
+      if (top.isAnnotatedWith(io.tracetrack.web.Store.class)) {
+        return true;
+      }
+      for (String p : dbPackages) {
+        if (c.getPackageName().equals(p) || c.getPackageName().startsWith(p + ".")) {
+          return true;
         }
-        String name = top.getSimpleName();
-        return name.endsWith("Routes") || name.endsWith("Service") || name.endsWith("Api") || name.equals("Main");
-      });
+      }
+      return false;
+    });
+  }
 
   private ArchitectureRules() {}
 
@@ -45,21 +57,71 @@ public final class ArchitectureRules {
         .importPackages("io.tracetrack");
   }
 
-  /** Handlers touch neither jOOQ's DSL, nor the app's generated jOOQ classes (in {@code generatedPackage}), nor JDBC. */
-  public static ArchRule handlersBuildNoSql(String generatedPackage) {
-    return noClasses().that(HANDLERS).should().dependOnClassesThat(DescribedPredicate.describe(
-            "are jOOQ's DSL, the generated jOOQ classes or JDBC",
-            (JavaClass c) -> c.getName().equals("org.jooq.impl.DSL") || c.getPackageName().startsWith(generatedPackage)
-                || c.getPackageName().startsWith("java.sql")))
-        .because("stores hold the SQL; routes and services parse, decide and map");
+  /**
+   * Only stores build SQL: no other class touches jOOQ's DSL, the app's generated jOOQ classes (in
+   * {@code generatedPackage}) or JDBC.
+   */
+  public static ArchRule onlyStoresBuildSql(String generatedPackage, java.util.Set<String> notYetSplit,
+      String... dbPackages) {
+    return noClasses().that(checked(notYetSplit, dbPackages)).should().dependOnClassesThat(sql(generatedPackage))
+        .because("stores hold the SQL; routes, services and every other class parse, decide and map");
   }
 
-  public static ArchRule handlersRunNoQueries() {
-    return noClasses().that(HANDLERS).should().callMethodWhere(DescribedPredicate.describe(
+  /** Only stores run queries: any other class may pass a DSLContext on as the transaction handle, never query it. */
+  public static ArchRule onlyStoresRunQueries(java.util.Set<String> notYetSplit, String... dbPackages) {
+    return noClasses().that(checked(notYetSplit, dbPackages)).should().callMethodWhere(DescribedPredicate.describe(
             "a DSLContext query method (select*, insertInto, update, deleteFrom, fetch*, execute, batch*, mergeInto)",
             (JavaMethodCall call) -> call.getTargetOwner().isAssignableTo(DSL_CONTEXT)
                 && QUERY_METHODS.matcher(call.getName()).matches()))
         .because("a DSLContext may be passed through to a store as the transaction handle, never queried");
+  }
+
+  /** Every class but the stores and those listed as not yet split (top-level names; what is nested in them goes with them). */
+  private static DescribedPredicate<JavaClass> checked(java.util.Set<String> notYetSplit, String... dbPackages) {
+    DescribedPredicate<JavaClass> store = stores(dbPackages);
+    return DescribedPredicate.describe("are neither stores nor listed as not yet split", c -> {
+      JavaClass top = c;
+      while (top.getEnclosingClass().isPresent()) {
+        top = top.getEnclosingClass().get();
+      }
+      return !store.test(c) && !notYetSplit.contains(top.getName());
+    });
+  }
+
+  /** jOOQ's DSL, the app's generated jOOQ classes (in {@code generatedPackage}) or JDBC. */
+  private static DescribedPredicate<JavaClass> sql(String generatedPackage) {
+    return DescribedPredicate.describe("are jOOQ's DSL, the generated jOOQ classes or JDBC",
+        (JavaClass c) -> c.getName().equals("org.jooq.impl.DSL") || c.getPackageName().startsWith(generatedPackage)
+            || c.getPackageName().startsWith("java.sql"));
+  }
+
+  /**
+   * The top-level classes outside the stores that hold SQL today (build it or run it): what
+   * {@link #onlyStoresBuildSql} and {@link #onlyStoresRunQueries} would name, by class. An app
+   * keeps the list of those not yet split into a store and a class that decides, and its test
+   * checks that list is exactly this set, so it can only shrink.
+   */
+  public static java.util.SortedSet<String> sqlOutsideStores(JavaClasses classes, String generatedPackage,
+      String... dbPackages) {
+    DescribedPredicate<JavaClass> store = stores(dbPackages);
+    DescribedPredicate<JavaClass> sql = sql(generatedPackage);
+    java.util.SortedSet<String> out = new java.util.TreeSet<>();
+    for (JavaClass c : classes) {
+      if (store.test(c)) {
+        continue;
+      }
+      boolean holds = c.getDirectDependenciesFromSelf().stream().anyMatch(d -> sql.test(d.getTargetClass()))
+          || c.getMethodCallsFromSelf().stream().anyMatch(call -> call.getTargetOwner().isAssignableTo(DSL_CONTEXT)
+              && QUERY_METHODS.matcher(call.getName()).matches());
+      if (holds) {
+        JavaClass top = c;
+        while (top.getEnclosingClass().isPresent()) {
+          top = top.getEnclosingClass().get();
+        }
+        out.add(top.getName());
+      }
+    }
+    return out;
   }
 
   /** No class under {@code from} depends on one under {@code into} (both package roots). */
