@@ -1,15 +1,11 @@
 package io.tracetrack.hub.audit;
 
-import static io.tracetrack.hub.db.jooq.Tables.AUDIT_CHAIN_HEAD;
-import static io.tracetrack.hub.db.jooq.Tables.AUDIT_ENTRY;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.tracetrack.hub.auth.Actor;
 import io.tracetrack.hub.db.HubDatabase;
-import io.tracetrack.hub.db.jooq.tables.records.AuditEntryRecord;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -46,17 +42,8 @@ public final class AuditLog {
    * of thing; {@code before}/{@code after} are snapshots (any JSON-able value).
    */
   public void record(DSLContext tx, Actor actor, AuditAction action, String entityId, Object before, Object after) {
-    tx.insertInto(AUDIT_ENTRY)
-        .set(AUDIT_ENTRY.AT, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
-        .set(AUDIT_ENTRY.ACTOR, actor.username())
-        .set(AUDIT_ENTRY.IP, actor.ip())
-        .set(AUDIT_ENTRY.REQUEST_ID, actor.requestId())
-        .set(AUDIT_ENTRY.ACTION, action.name())
-        .set(AUDIT_ENTRY.ENTITY_TYPE, action.entity().name())
-        .set(AUDIT_ENTRY.ENTITY_ID, entityId)
-        .set(AUDIT_ENTRY.BEFORE_JSON, snapshot(before))
-        .set(AUDIT_ENTRY.AFTER_JSON, snapshot(after))
-        .execute();
+    new AuditStore(tx).insert(OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC), actor.username(), actor.ip(),
+        actor.requestId(), action.name(), action.entity().name(), entityId, snapshot(before), snapshot(after));
   }
 
   /** What {@link #pseudonymise} did: entries rewritten, and entries already chained (left as they are). */
@@ -76,21 +63,15 @@ public final class AuditLog {
    * unchained entries, so an entry can never be hashed in its old form and then rewritten.
    */
   public Pseudonymised pseudonymise(DSLContext tx, String username, String pseudonym) {
-    tx.selectFrom(AUDIT_CHAIN_HEAD).where(AUDIT_CHAIN_HEAD.ID.eq(1)).forUpdate().fetchSingle();
-    var names = AUDIT_ENTRY.ACTOR.eq(username).or(AUDIT_ENTRY.ENTITY_ID.eq(username))
-        .or(AUDIT_ENTRY.BEFORE_JSON.contains("\"" + username + "\"")).or(AUDIT_ENTRY.AFTER_JSON.contains("\"" + username + "\""));
-    int chained = tx.fetchCount(AUDIT_ENTRY, AUDIT_ENTRY.CHAIN_SEQ.isNotNull().and(names));
-    List<AuditEntryRecord> open = tx.selectFrom(AUDIT_ENTRY).where(AUDIT_ENTRY.CHAIN_SEQ.isNull().and(names)).fetch();
-    for (AuditEntryRecord e : open) {
-      boolean theirs = username.equals(e.getActor());
-      tx.update(AUDIT_ENTRY)
-          .set(AUDIT_ENTRY.ACTOR, theirs ? pseudonym : e.getActor())
-          .set(AUDIT_ENTRY.IP, theirs ? null : e.getIp())
-          .set(AUDIT_ENTRY.ENTITY_ID, username.equals(e.getEntityId()) ? pseudonym : e.getEntityId())
-          .set(AUDIT_ENTRY.BEFORE_JSON, replaceName(e.getBeforeJson(), username, pseudonym))
-          .set(AUDIT_ENTRY.AFTER_JSON, replaceName(e.getAfterJson(), username, pseudonym))
-          .where(AUDIT_ENTRY.ID.eq(e.getId()))
-          .execute();
+    AuditStore store = new AuditStore(tx);
+    store.lockHead();
+    int chained = store.countChainedNaming(username);
+    List<Entry> open = store.unchainedNaming(username);
+    for (Entry e : open) {
+      boolean theirs = username.equals(e.actor());
+      store.rewrite(e.id(), theirs ? pseudonym : e.actor(), theirs ? null : e.ip(),
+          username.equals(e.entityId()) ? pseudonym : e.entityId(), replaceName(e.before(), username, pseudonym),
+          replaceName(e.after(), username, pseudonym));
     }
     return new Pseudonymised(open.size(), chained);
   }
@@ -146,20 +127,18 @@ public final class AuditLog {
     int total = 0;
     while (true) {
       int chained = db.transaction(tx -> {
-        var head = tx.selectFrom(AUDIT_CHAIN_HEAD).where(AUDIT_CHAIN_HEAD.ID.eq(1)).forUpdate().fetchSingle();
-        List<AuditEntryRecord> pending = tx.selectFrom(AUDIT_ENTRY).where(AUDIT_ENTRY.CHAIN_SEQ.isNull())
-            .orderBy(AUDIT_ENTRY.ID).limit(CHAIN_BATCH).fetch();
-        long seq = head.getLastSeq();
-        String prev = head.getLastHash();
-        for (AuditEntryRecord e : pending) {
+        AuditStore store = new AuditStore(tx);
+        AuditStore.Head head = store.lockHead();
+        List<Entry> pending = store.unchained(CHAIN_BATCH);
+        long seq = head.lastSeq();
+        String prev = head.lastHash();
+        for (Entry e : pending) {
           seq++;
           String hash = hash(prev, seq, e);
-          tx.update(AUDIT_ENTRY).set(AUDIT_ENTRY.CHAIN_SEQ, seq).set(AUDIT_ENTRY.PREV_HASH, prev).set(AUDIT_ENTRY.HASH, hash)
-              .where(AUDIT_ENTRY.ID.eq(e.getId())).execute();
+          store.setChain(e.id(), seq, prev, hash);
           prev = hash;
         }
-        tx.update(AUDIT_CHAIN_HEAD).set(AUDIT_CHAIN_HEAD.LAST_SEQ, seq).set(AUDIT_CHAIN_HEAD.LAST_HASH, prev)
-            .where(AUDIT_CHAIN_HEAD.ID.eq(1)).execute();
+        store.setHead(seq, prev);
         return pending.size();
       });
       total += chained;
@@ -178,37 +157,38 @@ public final class AuditLog {
     String prev = "0".repeat(64);
     long expectedSeq = 1;
     long checked = 0;
-    Long after = 0L;
+    long after = 0L;
+    AuditStore store = new AuditStore(db.dsl());
     while (true) {
-      List<AuditEntryRecord> batch = db.dsl().selectFrom(AUDIT_ENTRY).where(AUDIT_ENTRY.CHAIN_SEQ.gt(after))
-          .orderBy(AUDIT_ENTRY.CHAIN_SEQ).limit(CHAIN_BATCH).fetch();
-      for (AuditEntryRecord e : batch) {
-        if (e.getChainSeq() != expectedSeq) {
+      List<AuditStore.Chained> batch = store.chainedAfter(after, CHAIN_BATCH);
+      for (AuditStore.Chained c : batch) {
+        Entry e = c.entry();
+        if (e.chainSeq() != expectedSeq) {
           return new Verification(false, checked, expectedSeq, "entry " + expectedSeq + " of the chain is missing");
         }
-        if (!prev.equals(e.getPrevHash()) || !hash(prev, e.getChainSeq(), e).equals(e.getHash())) {
-          return new Verification(false, checked, e.getChainSeq(), "entry " + e.getChainSeq() + " (id " + e.getId() + ") was changed");
+        if (!prev.equals(c.prevHash()) || !hash(prev, e.chainSeq(), e).equals(e.hash())) {
+          return new Verification(false, checked, e.chainSeq(), "entry " + e.chainSeq() + " (id " + e.id() + ") was changed");
         }
-        prev = e.getHash();
+        prev = e.hash();
         expectedSeq++;
         checked++;
-        after = e.getChainSeq();
+        after = e.chainSeq();
       }
       if (batch.size() < CHAIN_BATCH) {
         break;
       }
     }
-    String head = db.dsl().select(AUDIT_CHAIN_HEAD.LAST_HASH).from(AUDIT_CHAIN_HEAD).fetchOne(AUDIT_CHAIN_HEAD.LAST_HASH);
+    String head = store.headHash();
     if (!prev.equals(head)) {
       return new Verification(false, checked, expectedSeq, "the chain ends before its recorded head: entries were removed");
     }
     return new Verification(true, checked, null, null);
   }
 
-  static String hash(String prev, long seq, AuditEntryRecord e) {
-    String canonical = String.join("\u001f", prev, Long.toString(seq), Long.toString(e.getId()),
-        e.getAt().toInstant().toString(), nz(e.getActor()), nz(e.getIp()), nz(e.getRequestId()), e.getAction(),
-        e.getEntityType(), nz(e.getEntityId()), nz(e.getBeforeJson()), nz(e.getAfterJson()));
+  static String hash(String prev, long seq, Entry e) {
+    String canonical = String.join("\u001f", prev, Long.toString(seq), Long.toString(e.id()),
+        e.at().toInstant().toString(), nz(e.actor()), nz(e.ip()), nz(e.requestId()), e.action(),
+        e.entityType(), nz(e.entityId()), nz(e.before()), nz(e.after()));
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException ex) {
@@ -237,32 +217,13 @@ public final class AuditLog {
   public List<Entry> query(Optional<String> actor, Optional<AuditAction> action, Optional<AuditEntity> entityType,
       Optional<String> entityId, Optional<OffsetDateTime> from, Optional<OffsetDateTime> until, Optional<Long> beforeId,
       int limit) {
-    var condition = org.jooq.impl.DSL.noCondition();
-    if (from.isPresent()) {
-      condition = condition.and(AUDIT_ENTRY.AT.ge(from.get()));
-    }
-    if (until.isPresent()) {
-      condition = condition.and(AUDIT_ENTRY.AT.lt(until.get()));
-    }
-    if (actor.isPresent()) {
-      condition = condition.and(AUDIT_ENTRY.ACTOR.eq(actor.get()));
-    }
-    if (action.isPresent()) {
-      List<String> names = new java.util.ArrayList<>(action.get().formerly());
-      names.add(action.get().name());
-      condition = condition.and(AUDIT_ENTRY.ACTION.in(names));
-    }
-    if (entityType.isPresent()) {
-      condition = condition.and(AUDIT_ENTRY.ENTITY_TYPE.eq(entityType.get().name()));
-    }
-    if (entityId.isPresent()) {
-      condition = condition.and(AUDIT_ENTRY.ENTITY_ID.eq(entityId.get()));
-    }
-    if (beforeId.isPresent()) {
-      condition = condition.and(AUDIT_ENTRY.ID.lt(beforeId.get()));
-    }
-    return db.dsl().selectFrom(AUDIT_ENTRY).where(condition).orderBy(AUDIT_ENTRY.ID.desc()).limit(limit)
-        .fetch(e -> new Entry(e.getId(), e.getAt(), e.getActor(), e.getIp(), e.getRequestId(), e.getAction(),
-            e.getEntityType(), e.getEntityId(), e.getBeforeJson(), e.getAfterJson(), e.getChainSeq(), e.getHash()));
+    // an action matches the entries recorded under its former names too
+    Optional<List<String>> actions = action.map(a -> {
+      List<String> names = new java.util.ArrayList<>(a.formerly());
+      names.add(a.name());
+      return names;
+    });
+    return new AuditStore(db.dsl()).query(actor, actions, entityType.map(AuditEntity::name), entityId, from, until,
+        beforeId, limit);
   }
 }

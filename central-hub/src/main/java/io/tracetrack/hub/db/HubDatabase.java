@@ -184,6 +184,28 @@ public final class HubDatabase implements AutoCloseable {
   }
 
   /**
+   * Runs {@code work} in one read-only-in-spirit REPEATABLE READ transaction on a connection taken
+   * straight from the pool (past the admission queue: a long stream must not hold a queue slot),
+   * with auto-commit off so PostgreSQL streams a cursor's rows instead of loading them all. Every
+   * statement sees the database as of the first one: a consistent picture however long it runs.
+   */
+  public void repeatableRead(java.util.function.Consumer<DSLContext> work) {
+    try (java.sql.Connection c = pool.getConnection()) {
+      c.setAutoCommit(false);
+      c.setTransactionIsolation(java.sql.Connection.TRANSACTION_REPEATABLE_READ);
+      try {
+        work.accept(org.jooq.impl.DSL.using(c, dialect()));
+        c.commit();
+      } catch (RuntimeException | Error e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("read failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * Runs {@code listener} after each transaction of {@link #transaction} commits, on the writer's
    * thread: how long-polling readers on this instance hear of a new change-log entry at once
    * instead of at their next re-check. It must be quick and must not throw.

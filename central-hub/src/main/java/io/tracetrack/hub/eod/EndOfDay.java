@@ -1,11 +1,5 @@
 package io.tracetrack.hub.eod;
 
-import static io.tracetrack.hub.db.jooq.Tables.BAG;
-import static io.tracetrack.hub.db.jooq.Tables.BAG_EVENT;
-import static io.tracetrack.hub.db.jooq.Tables.BILL;
-import static io.tracetrack.hub.db.jooq.Tables.BILL_PARENT;
-import static io.tracetrack.hub.db.jooq.Tables.SYNC_CONFLICT;
-
 import io.tracetrack.hub.db.HubDatabase;
 import io.tracetrack.model.WeightPolicy;
 import io.tracetrack.sync.Op;
@@ -16,7 +10,6 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.jooq.impl.DSL;
 
 /**
  * The end-of-day summary (F-EOD) for one calendar day in one time zone: the day runs from local
@@ -66,52 +59,30 @@ public final class EndOfDay {
   public Summary of(LocalDate date, ZoneId zone) {
     OffsetDateTime from = date.atStartOfDay(zone).toOffsetDateTime();
     OffsetDateTime to = date.plusDays(1).atStartOfDay(zone).toOffsetDateTime();
-    var dsl = db.dsl();
-    var dayBills = BILL.CREATED_AT.ge(from).and(BILL.CREATED_AT.lt(to));
+    EndOfDayStore store = new EndOfDayStore(db.dsl());
     Map<String, Long> byStatus = new TreeMap<>();
     Map<String, Long> byUser = new TreeMap<>();
-    dsl.select(BILL.STATUS, BILL.CREATED_BY, DSL.count()).from(BILL).where(dayBills).groupBy(BILL.STATUS, BILL.CREATED_BY)
-        .fetch().forEach(r -> {
-          byStatus.merge(r.value1(), r.value3().longValue(), Long::sum);
-          byUser.merge(r.value2(), r.value3().longValue(), Long::sum);
-        });
-    var childSum = DSL.coalesce(DSL.sum(BAG.CHILD_COUNT), BigDecimal.ZERO);
-    List<BillLine> bills = dsl.select(BILL.ID, BILL.STATUS, BILL.CREATED_BY, DSL.count(BILL_PARENT.PARENT_CODE), childSum,
-            BILL.DESTINATION, BILL.VEHICLE_NUMBER)
-        .from(BILL)
-        .leftJoin(BILL_PARENT).on(BILL_PARENT.BILL_ID.eq(BILL.ID))
-        .leftJoin(BAG).on(BAG.CODE.eq(BILL_PARENT.PARENT_CODE))
-        .where(dayBills)
-        .groupBy(BILL.ID, BILL.STATUS, BILL.CREATED_BY, BILL.DESTINATION, BILL.VEHICLE_NUMBER)
-        .orderBy(BILL.ID)
-        .fetch(r -> {
-          long children = r.value5().longValue();
-          return new BillLine(r.value1(), r.value2(), r.value3(), r.value6(), r.value7(), r.value4(), children,
-              weights.actualKg(children),
-              weights.expectedKg(r.value4()));
-        });
-    var dayEvents = BAG_EVENT.AT.ge(from).and(BAG_EVENT.AT.lt(to));
-    // one pass over the day's events, counted by kind
-    Map<String, Long> byKind = new TreeMap<>();
-    dsl.select(BAG_EVENT.KIND, DSL.count()).from(BAG_EVENT).where(dayEvents).groupBy(BAG_EVENT.KIND)
-        .fetch().forEach(r -> byKind.put(r.value1(), r.value2().longValue()));
+    for (EndOfDayStore.BillCount c : store.billCounts(from, to)) {
+      byStatus.merge(c.status(), c.count(), Long::sum);
+      byUser.merge(c.createdBy(), c.count(), Long::sum);
+    }
+    List<BillLine> bills = store.bills(from, to).stream()
+        .map(b -> new BillLine(b.id(), b.status(), b.createdBy(), b.destination(), b.vehicle(), b.parents(), b.children(),
+            weights.actualKg(b.children()), weights.expectedKg(b.parents())))
+        .toList();
+    Map<String, Long> byKind = store.eventsByKind(from, to);
     long parentsCreated = byKind.getOrDefault(Op.CREATE_PARENT, 0L);
     long links = byKind.getOrDefault(Op.LINK, 0L);
     long undos = byKind.getOrDefault(Op.UNLINK, 0L);
     Map<String, Long> byDispatcher = new TreeMap<>();
     Map<String, Long> byDock = new TreeMap<>();
-    dsl.select(BAG_EVENT.ACTOR, BAG_EVENT.DOCK, DSL.count()).from(BAG_EVENT).where(dayEvents.and(BAG_EVENT.KIND.eq(Op.LINK)))
-        .groupBy(BAG_EVENT.ACTOR, BAG_EVENT.DOCK).fetch().forEach(r -> {
-          byDispatcher.merge(r.value1(), r.value3().longValue(), Long::sum);
-          byDock.merge(r.value2() == null ? "(hub API)" : r.value2(), r.value3().longValue(), Long::sum);
-        });
-    // parents started that day that are still short of their count and not finished
-    List<String> incomplete = dsl.select(BAG.CODE).from(BAG)
-        .where(BAG.ROLE.eq("PARENT")).and(BAG.CREATED_AT.ge(from)).and(BAG.CREATED_AT.lt(to))
-        .and(BAG.CHILD_COUNT.lt(BAG.LIMIT_COUNT)).and(BAG.FINISHED_AT.isNull())
-        .orderBy(BAG.CODE).limit(1000).fetch(BAG.CODE);
+    for (EndOfDayStore.LinkCount c : store.linksByActorAndDock(from, to)) {
+      byDispatcher.merge(c.actor(), c.count(), Long::sum);
+      byDock.merge(c.dock() == null ? "(hub API)" : c.dock(), c.count(), Long::sum);
+    }
+    List<String> incomplete = store.parentsLeftIncomplete(from, to, 1000);
     // a dock's scan the hub refused on sync becomes a conflict: the error count the hub can see
-    long refused = dsl.fetchCount(SYNC_CONFLICT, SYNC_CONFLICT.HUB_AT.ge(from).and(SYNC_CONFLICT.HUB_AT.lt(to)));
+    long refused = store.conflicts(from, to);
     long netLinked = Math.max(0, links - undos);
     return new Summary(date, zone.getId(), from, to, byStatus, byUser, bills, parentsCreated, netLinked,
         weights.actualKg(netLinked), incomplete, byDispatcher, byDock, undos,

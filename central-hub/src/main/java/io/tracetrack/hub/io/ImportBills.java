@@ -1,13 +1,9 @@
 package io.tracetrack.hub.io;
 
-import static io.tracetrack.hub.db.jooq.Tables.BAG;
-import static io.tracetrack.hub.db.jooq.Tables.BILL;
-import static io.tracetrack.hub.db.jooq.Tables.BILL_PARENT;
 
 import io.tracetrack.hub.audit.AuditAction;
 import io.tracetrack.hub.audit.AuditLog;
 import io.tracetrack.hub.auth.Caller;
-import io.tracetrack.hub.stats.Counters;
 import io.tracetrack.hub.log.ChangeLog;
 import io.tracetrack.model.BagRole;
 import io.tracetrack.model.BillRules;
@@ -145,15 +141,14 @@ final class ImportBills {
         }
       }
     }
-    Map<String, Existing> existing = existingBills(tx, billIds, lock);
+    BillImportStore store = new BillImportStore(tx);
+    Map<String, String> statusById = new HashMap<>();
+    store.bills(billIds, lock, statusById);
+    Map<String, Existing> existing = new HashMap<>();
+    statusById.forEach((id, status) -> existing.put(id, new Existing(id, status)));
     Map<String, BagRole> bags = new HashMap<>();
     Map<String, String> billOf = new HashMap<>();
-    chunks(parentCodes, chunk -> {
-      var q = tx.select(BAG.CODE, BAG.ROLE).from(BAG).where(BAG.CODE.in(chunk)).orderBy(BAG.CODE);
-      (lock ? q.forUpdate().fetch() : q.fetch()).forEach(r -> bags.put(r.value1(), BagRole.valueOf(r.value2())));
-      tx.select(BILL_PARENT.PARENT_CODE, BILL_PARENT.BILL_ID).from(BILL_PARENT).where(BILL_PARENT.PARENT_CODE.in(chunk))
-          .fetch().forEach(r -> billOf.put(r.value1(), r.value2()));
-    });
+    store.parents(parentCodes, lock, bags, billOf);
     Plan plan = new Plan();
     Map<String, Integer> count = new HashMap<>();
     Map<String, NewBill> made = new HashMap<>();
@@ -235,51 +230,13 @@ final class ImportBills {
 
   private record Existing(String id, String status) {}
 
-  private static Map<String, Existing> existingBills(DSLContext tx, TreeSet<String> ids, boolean lock) {
-    Map<String, Existing> out = new HashMap<>();
-    chunks(ids, chunk -> {
-      var q = tx.select(BILL.ID, BILL.STATUS).from(BILL).where(BILL.ID.in(chunk)).orderBy(BILL.ID);
-      (lock ? q.forUpdate().fetch() : q.fetch()).forEach(r -> out.put(r.value1(), new Existing(r.value1(), r.value2())));
-    });
-    return out;
-  }
-
-  private static void chunks(TreeSet<String> all, java.util.function.Consumer<List<String>> each) {
-    List<String> chunk = new ArrayList<>(ImportStore.CHUNK);
-    for (String s : all) {
-      chunk.add(s);
-      if (chunk.size() == ImportStore.CHUNK) {
-        each.accept(List.copyOf(chunk));
-        chunk.clear();
-      }
-    }
-    if (!chunk.isEmpty()) {
-      each.accept(chunk);
-    }
-  }
-
   /** Writes a checked file: bills, their parents, the open-bills counter, one audit entry, the change log last. */
   void write(DSLContext tx, Plan plan, Caller caller, OffsetDateTime now, String fileName, String sha256, int rows) {
     String actor = caller.principal().username();
-    for (int from = 0; from < plan.bills.size(); from += ImportStore.CHUNK) {
-      var insert = tx.insertInto(BILL, BILL.ID, BILL.DESTINATION, BILL.VEHICLE_NUMBER, BILL.CAPACITY, BILL.STATUS,
-          BILL.CREATED_BY, BILL.CREATED_AT, BILL.UPDATED_AT);
-      for (NewBill b : plan.bills.subList(from, Math.min(plan.bills.size(), from + ImportStore.CHUNK))) {
-        insert = insert.values(b.id(), b.destination(), b.vehicle(), b.capacity(), BillRules.Status.OPEN.name(), actor, now, now);
-      }
-      insert.execute();
-    }
-    for (int from = 0; from < plan.parents.size(); from += ImportStore.CHUNK) {
-      var insert = tx.insertInto(BILL_PARENT, BILL_PARENT.PARENT_CODE, BILL_PARENT.BILL_ID, BILL_PARENT.ADDED_BY,
-          BILL_PARENT.ADDED_AT);
-      for (String[] p : plan.parents.subList(from, Math.min(plan.parents.size(), from + ImportStore.CHUNK))) {
-        insert = insert.values(p[1], p[0], actor, now);
-      }
-      insert.execute();
-    }
-    if (!plan.bills.isEmpty()) {
-      Counters.add(tx, Counters.BILLS_OPEN, "", "", plan.bills.size());
-    }
+    new BillImportStore(tx).insert(
+        plan.bills.stream().map(b -> new BillImportStore.NewBill(b.id(), b.destination(), b.vehicle(), b.capacity())).toList(),
+        plan.parents.stream().map(p -> new BillImportStore.BillParent(p[0], p[1])).toList(),
+        BillRules.Status.OPEN.name(), actor, now);
     Map<String, Object> what = new LinkedHashMap<>();
     what.put("kind", "bills");
     what.put("file", fileName);

@@ -1,9 +1,5 @@
 package io.tracetrack.hub.stats;
 
-import static io.tracetrack.hub.db.jooq.Tables.BAG_EVENT;
-import static io.tracetrack.hub.db.jooq.Tables.STAT_COUNTER;
-import static io.tracetrack.hub.db.jooq.Tables.STAT_DAILY;
-
 import io.tracetrack.hub.db.HubDatabase;
 import java.time.Clock;
 import java.time.LocalDate;
@@ -14,8 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.jooq.Condition;
-import org.jooq.impl.DSL;
 
 /**
  * The dashboard: exact totals summed from the counter shards (a few dozen rows, whatever the
@@ -72,47 +66,30 @@ public final class Stats {
   public record LatestScan(OffsetDateTime at, String kind, String bag, String parent, String actor, String dock) {}
 
   public Dashboard dashboard(String area) {
-    Condition scope = area == null ? DSL.noCondition() : STAT_COUNTER.AREA.eq(area);
+    StatsStore store = new StatsStore(db.dsl());
     Map<String, Long> totals = new TreeMap<>();
     Map<String, Map<String, Long>> byArea = new TreeMap<>();
     Map<String, Map<String, Long>> byDock = new TreeMap<>();
-    db.dsl().select(STAT_COUNTER.NAME, STAT_COUNTER.AREA, STAT_COUNTER.DOCK, DSL.sum(STAT_COUNTER.VAL))
-        .from(STAT_COUNTER)
-        .where(scope)
-        .groupBy(STAT_COUNTER.NAME, STAT_COUNTER.AREA, STAT_COUNTER.DOCK)
-        .fetch()
-        .forEach(r -> {
-          long value = r.value4() == null ? 0 : r.value4().longValue();
-          totals.merge(r.value1(), value, Long::sum);
-          if (!r.value2().isEmpty()) {
-            byArea.computeIfAbsent(r.value2(), k -> new TreeMap<>()).merge(r.value1(), value, Long::sum);
-          }
-          if (!r.value3().isEmpty()) {
-            byDock.computeIfAbsent(r.value3(), k -> new TreeMap<>()).merge(r.value1(), value, Long::sum);
-          }
-        });
+    for (StatsStore.Sum r : store.counters(area)) {
+      totals.merge(r.name(), r.value(), Long::sum);
+      if (!r.area().isEmpty()) {
+        byArea.computeIfAbsent(r.area(), k -> new TreeMap<>()).merge(r.name(), r.value(), Long::sum);
+      }
+      if (!r.dock().isEmpty()) {
+        byDock.computeIfAbsent(r.dock(), k -> new TreeMap<>()).merge(r.name(), r.value(), Long::sum);
+      }
+    }
     LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
     LocalDate first = today.minusDays(SERIES_DAYS - 1L);
     Map<LocalDate, Long> perDay = new LinkedHashMap<>();
     for (int i = 0; i < SERIES_DAYS; i++) {
       perDay.put(first.plusDays(i), 0L);
     }
-    Condition dayScope = STAT_DAILY.NAME.eq(Counters.SCANS).and(STAT_DAILY.STAT_DAY.between(first, today))
-        .and(area == null ? DSL.noCondition() : STAT_DAILY.AREA.eq(area));
-    db.dsl().select(STAT_DAILY.STAT_DAY, DSL.sum(STAT_DAILY.VAL)).from(STAT_DAILY).where(dayScope)
-        .groupBy(STAT_DAILY.STAT_DAY)
-        .fetch()
-        .forEach(r -> perDay.put(r.value1(), r.value2() == null ? 0 : r.value2().longValue()));
+    store.scansPerDay(area, first, today, perDay);
     List<Day> series = new ArrayList<>();
     perDay.forEach((day, scans) -> series.add(new Day(day, scans)));
     totals.put("scansToday", perDay.getOrDefault(today, 0L));
-    var latest = db.dsl().selectFrom(BAG_EVENT)
-        .where(area == null ? DSL.noCondition() : BAG_EVENT.BAG_CODE.in(
-            DSL.select(io.tracetrack.hub.db.jooq.Tables.BAG.CODE).from(io.tracetrack.hub.db.jooq.Tables.BAG)
-                .where(io.tracetrack.hub.db.jooq.Tables.BAG.AREA_ID.eq(area))))
-        .orderBy(BAG_EVENT.ID.desc())
-        .limit(LATEST)
-        .fetch(e -> new LatestScan(e.getAt(), e.getKind(), e.getBagCode(), e.getParentCode(), e.getActor(), e.getDock()));
+    List<LatestScan> latest = store.latest(area, LATEST);
     return new Dashboard(totals, byArea, byDock, series, latest, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
   }
 }

@@ -59,8 +59,8 @@ final class ConflictStore {
   }
 
   /** The row, locked for the rest of {@code tx}: two admins resolving it at once are served one after the other. */
-  static Optional<SyncConflictRecord> lock(DSLContext tx, long id) {
-    return tx.selectFrom(SYNC_CONFLICT).where(SYNC_CONFLICT.ID.eq(id)).forUpdate().fetchOptional();
+  static Optional<View> lock(DSLContext tx, long id) {
+    return tx.selectFrom(SYNC_CONFLICT).where(SYNC_CONFLICT.ID.eq(id)).forUpdate().fetchOptional().map(View::of);
   }
 
   static void resolve(DSLContext tx, long id, String action, String by, OffsetDateTime at) {

@@ -5,7 +5,6 @@ import io.tracetrack.hub.audit.AuditAction;
 import io.tracetrack.hub.audit.AuditLog;
 import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.db.HubDatabase;
-import io.tracetrack.hub.db.jooq.tables.records.SyncConflictRecord;
 import io.tracetrack.model.ErrorCode;
 import io.tracetrack.model.Rejection;
 import io.tracetrack.sync.Change;
@@ -89,36 +88,36 @@ public final class Conflicts {
   }
 
   private Resolution resolve(DSLContext tx, long id, Action action, Caller caller) {
-    Optional<SyncConflictRecord> found = ConflictStore.lock(tx, id);
+    Optional<ConflictStore.View> found = ConflictStore.lock(tx, id);
     if (found.isEmpty()) {
       return new Resolution.Refused(404, ErrorCode.CONFLICT_NOT_FOUND, "no conflict " + id);
     }
-    SyncConflictRecord row = found.get();
-    if (!"OPEN".equals(row.getStatus())) {
+    ConflictStore.View before = found.get();
+    Change.ConflictOpened row = before.conflict();
+    if (!"OPEN".equals(before.status())) {
       return new Resolution.Refused(409, ErrorCode.CONFLICT_CLOSED,
-          "conflict " + id + " was closed already (" + row.getResolution() + " by " + row.getResolvedBy() + ")");
+          "conflict " + id + " was closed already (" + before.resolution() + " by " + before.resolvedBy() + ")");
     }
     OffsetDateTime at = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
     String by = caller.principal().username();
     List<Change> changes = new ArrayList<>();
     if (action == Action.MOVE) {
-      if (!Op.LINK.equals(row.getOpType()) || row.getParentCode() == null || row.getChildCode() == null) {
+      if (!Op.LINK.equals(row.opType()) || row.parent() == null || row.child() == null) {
         return new Resolution.Refused(422, ErrorCode.CONFLICT_ACTION_INVALID,
-            "MOVE applies to a refused link only; this conflict's op is " + row.getOpType() + ": KEEP or DISMISS it");
+            "MOVE applies to a refused link only; this conflict's op is " + row.opType() + ": KEEP or DISMISS it");
       }
-      switch (mover.move(tx, row.getChildCode(), row.getParentCode(), caller, at)) {
+      switch (mover.move(tx, row.child(), row.parent(), caller, at)) {
         case Moved.Done d -> changes.addAll(d.changes());
         // the unlink may already be written: undo the whole transaction, the conflict stays OPEN
         case Moved.Refused r -> throw new Undone(new Resolution.Refused(409, r.rejection().code(),
-            "cannot move " + row.getChildCode() + " to " + row.getParentCode() + ": " + r.rejection().message()));
+            "cannot move " + row.child() + " to " + row.parent() + ": " + r.rejection().message()));
       }
     }
-    ConflictStore.View before = ConflictStore.View.of(row);
     ConflictStore.resolve(tx, id, action.name(), by, at);
     ConflictStore.View after = ConflictStore.get(tx, id).orElseThrow();
     audit.record(tx, caller.actor(), AuditAction.CONFLICT_RESOLVED, Long.toString(id), before, after);
     List<ChangeLog.Entry> entries = new ArrayList<>();
-    entries.add(new ChangeLog.Entry(new Change.ConflictResolved(id, row.getDock(), action.name(), by, at.toInstant().toString()),
+    entries.add(new ChangeLog.Entry(new Change.ConflictResolved(id, row.dock(), action.name(), by, at.toInstant().toString()),
         at, by));
     changes.forEach(c -> entries.add(new ChangeLog.Entry(c, at, by)));
     // last write of the transaction (see ChangeLog)

@@ -6,7 +6,6 @@ import io.tracetrack.hub.write.Overlay;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tracetrack.hub.db.HubDatabase;
-import io.tracetrack.hub.db.jooq.tables.records.EdgeProgressRecord;
 import io.tracetrack.model.CodeGrammar;
 import io.tracetrack.model.ErrorCode;
 import io.tracetrack.model.Rejection;
@@ -157,14 +156,14 @@ public final class Ingest {
   private Result apply(DSLContext tx, Docks.Device.Known device, PushBatch batch) {
     OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
     IngestStore store = new IngestStore(tx);
-    EdgeProgressRecord progress = store.lockProgress(device.edgeId(), device.dock());
-    if (!progress.getDock().equals(device.dock())) {
+    IngestStore.Progress progress = store.lockProgress(device.edgeId(), device.dock());
+    if (!progress.dock().equals(device.dock())) {
       // the hub holds this edge id's ops for another dock: taking these as its duplicates would lose them
       return new Result.Refused(403, ErrorCode.FORBIDDEN, "the hub holds the ops of edge " + device.edgeId()
-          + " for dock " + progress.getDock() + ", not " + device.dock() + "; start this dock on an empty data folder"
+          + " for dock " + progress.dock() + ", not " + device.dock() + "; start this dock on an empty data folder"
           + " and enrol it with a new code");
     }
-    long last = progress.getLastSeq();
+    long last = progress.lastSeq();
 
     // 1. which ops are next in line; the codec guarantees ascending seq without repeats. An op at or
     // below last_seq is a duplicate only when it says what the op the hub holds under that seq said

@@ -52,16 +52,19 @@ final class IngestStore {
    * of one edge (a resend while the first is still running) queue here, so the second reads the
    * first one's committed {@code last_seq} and answers its ops as duplicates.
    */
-  EdgeProgressRecord lockProgress(String edgeId, String dock) {
+  Progress lockProgress(String edgeId, String dock) {
     // the row exists after the first push: one round trip then, the insert only the first time
     EdgeProgressRecord row = tx.selectFrom(EDGE_PROGRESS).where(EDGE_PROGRESS.EDGE_ID.eq(edgeId)).forUpdate().fetchOne();
-    if (row != null) {
-      return row;
+    if (row == null) {
+      tx.insertInto(EDGE_PROGRESS).set(EDGE_PROGRESS.EDGE_ID, edgeId).set(EDGE_PROGRESS.DOCK, dock)
+          .onConflictDoNothing().execute();
+      row = tx.selectFrom(EDGE_PROGRESS).where(EDGE_PROGRESS.EDGE_ID.eq(edgeId)).forUpdate().fetchSingle();
     }
-    tx.insertInto(EDGE_PROGRESS).set(EDGE_PROGRESS.EDGE_ID, edgeId).set(EDGE_PROGRESS.DOCK, dock)
-        .onConflictDoNothing().execute();
-    return tx.selectFrom(EDGE_PROGRESS).where(EDGE_PROGRESS.EDGE_ID.eq(edgeId)).forUpdate().fetchSingle();
+    return new Progress(row.getDock(), row.getLastSeq());
   }
+
+  /** An edge's progress as its locked row holds it: the dock it belongs to and the last seq taken from it. */
+  record Progress(String dock, long lastSeq) {}
 
   /**
    * The fingerprints the hub holds for {@code seqs} of the edge, by seq, with one statement (none for
