@@ -142,6 +142,11 @@ public final class SqliteSyncStore implements SyncStore {
   }
 
   @Override
+  public long lastOutboxSeq() {
+    return db.read(dsl -> dsl.fetchSingle("select coalesce(max(seq), 0) from outbox").get(0, Long.class));
+  }
+
+  @Override
   public PushCounts recordReply(PushBatch sent, PushReply reply) {
     Map<Long, OpEnvelope> bySeq = new HashMap<>();
     sent.ops().forEach(op -> bySeq.put(op.id().seq(), op));

@@ -90,24 +90,30 @@ final class SyncSteps {
    * seq order (it locks the edge's progress row); a batch that overtakes the one sent before it is
    * answered HELD with an older {@code lastSeq} than the reply already recorded, and is then simply
    * sent again. Replies are recorded in send order, never an older word over a newer one.
+   *
+   * <p>It pushes what was pending when it began (up to {@link SyncStore#lastOutboxSeq}), not what is
+   * scanned while it runs: a dock scanning faster than one round trip would otherwise keep one
+   * {@code sync --once} going for as long as it scans. The worker's push loop comes straight back
+   * for those (each scan nudges it).
    */
   HubClient.Result<Pushed> pushAll() {
     Pushed total = Pushed.NONE;
     long answered = -1;
+    long upTo = store.lastOutboxSeq();
     PushBatch batch = null;
     Future<HubClient.Result<PushReply>> inFlight = null;
     while (true) {
       if (batch == null) {
         Optional<PushBatch> fresh = store.nextBatch(0, pushLimit(), SqliteSyncStore.MAX_BATCH_OP_BYTES, version);
-        if (fresh.isEmpty()) {
+        if (fresh.isEmpty() || fresh.get().ops().getFirst().id().seq() > upTo) {
           sendAcks();
           return new HubClient.Result.Ok<>(total);
         }
         batch = fresh.get();
         inFlight = send(batch);
       }
-      Optional<PushBatch> next = store.nextBatch(batch.ops().getLast().id().seq(), pushLimit(),
-          SqliteSyncStore.MAX_BATCH_OP_BYTES, version);
+      Optional<PushBatch> next = batch.ops().getLast().id().seq() >= upTo ? Optional.empty()
+          : store.nextBatch(batch.ops().getLast().id().seq(), pushLimit(), SqliteSyncStore.MAX_BATCH_OP_BYTES, version);
       Future<HubClient.Result<PushReply>> nextInFlight = next.map(this::send).orElse(null);
       int sentOps = batch.ops().size();
       switch (await(inFlight)) {
@@ -128,6 +134,8 @@ final class SyncSteps {
                 + counts.renumbered() + " ops moved to fresh seqs and sent again");
             await(nextInFlight);
             total = total.plus(counts, false);
+            // the moved ops sit above the bound now: they were pending when this round began
+            upTo = Math.max(upTo, store.lastOutboxSeq());
             batch = null;
             continue;
           }

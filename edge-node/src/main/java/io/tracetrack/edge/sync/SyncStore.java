@@ -39,6 +39,15 @@ public interface SyncStore {
   }
 
   /**
+   * The highest seq in the outbox now (0 when it is empty): where a push round stops, so scans made
+   * while it runs go in the next round instead of keeping this one going. A store that cannot say
+   * answers {@link Long#MAX_VALUE} (no bound).
+   */
+  default long lastOutboxSeq() {
+    return Long.MAX_VALUE;
+  }
+
+  /**
    * Records the hub's reply to {@code sent} in one transaction: the answered seq moves to
    * {@code reply.lastSeq()}, each REJECTED op becomes a local conflict (the hub's id) and drops
    * out of the station's view (rebase of the bags it touched), HELD ops stay pending.

@@ -461,6 +461,38 @@ class SyncRepairTest {
     }
   }
 
+  /**
+   * A dock scanning faster than a push round trip: {@code sync --once} pushes what was pending when
+   * it began and returns, instead of chasing each new scan for as long as the scanning goes on
+   * (the sync bench's scan loop kept one round going for minutes).
+   */
+  @Test
+  void pushAll_takesWhatWasPendingWhenItBegan_scansDuringItWaitForTheNextRound() {
+    AtomicInteger pushes = new AtomicInteger();
+    StandInHub hub = new StandInHub() {
+      @Override
+      public synchronized Result<PushReply> push(PushBatch batch) {
+        // a scan lands while each batch is on its way (at most 50, so the old behaviour ends too)
+        if (pushes.incrementAndGet() <= 50) {
+          edge.clock.advance(Duration.ofSeconds(1));
+          scan("C" + (100 + pushes.get()));
+        }
+        return super.push(batch);
+      }
+    };
+    scan("P1001-30");
+    scan("C1");
+    SyncSteps steps = steps(store, hub);
+
+    assertThat(steps.pushAll()).isInstanceOf(HubApi.Result.Ok.class);
+
+    assertThat(pushes.get()).isOne();
+    assertThat(hub.lastSeq()).isEqualTo(2);
+    assertThat(store.status(edge.clock.instant()).pendingOps()).isOne(); // C101, for the next round
+    assertThat(steps.pushAll()).isInstanceOf(HubApi.Result.Ok.class);
+    assertThat(hub.lastSeq()).isEqualTo(3);
+  }
+
   @Nested
   class Heal {
 
