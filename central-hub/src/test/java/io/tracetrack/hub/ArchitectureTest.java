@@ -42,7 +42,6 @@ class ArchitectureTest {
    */
   private static final java.util.Set<String> NOT_YET_SPLIT = java.util.Set.of(
       "io.tracetrack.hub.audit.AuditLog",
-      "io.tracetrack.hub.auth.AccountCheck",
       "io.tracetrack.hub.eod.EndOfDay",
       "io.tracetrack.hub.io.ImportBills",
       "io.tracetrack.hub.stats.Stats",
