@@ -48,12 +48,7 @@ class ArchitectureTest {
       "io.tracetrack.hub.sync.Conflicts",
       "io.tracetrack.hub.sync.Ingest",
       "io.tracetrack.hub.sync.Snapshots",
-      "io.tracetrack.hub.users.Promotions",
-      "io.tracetrack.hub.users.TwoFactor",
-      "io.tracetrack.hub.users.UserAdmin",
-      "io.tracetrack.hub.users.UserChanges",
-      "io.tracetrack.hub.users.UserView",
-      "io.tracetrack.hub.users.Users");
+      "io.tracetrack.hub.users.Promotions");
 
   private static final String[] DB_PACKAGES = {"io.tracetrack.hub.db", "io.tracetrack.hub.log", "io.tracetrack.hub.write"};
 
