@@ -47,8 +47,7 @@ class ArchitectureTest {
       "io.tracetrack.hub.stats.Stats",
       "io.tracetrack.hub.sync.Conflicts",
       "io.tracetrack.hub.sync.Ingest",
-      "io.tracetrack.hub.sync.Snapshots",
-      "io.tracetrack.hub.users.Promotions");
+      "io.tracetrack.hub.sync.Snapshots");
 
   private static final String[] DB_PACKAGES = {"io.tracetrack.hub.db", "io.tracetrack.hub.log", "io.tracetrack.hub.write"};
 
