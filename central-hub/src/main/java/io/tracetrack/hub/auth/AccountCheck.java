@@ -1,8 +1,5 @@
 package io.tracetrack.hub.auth;
 
-import static io.tracetrack.hub.db.jooq.Tables.APP_USER;
-import static io.tracetrack.hub.db.jooq.Tables.REVOKED_TOKEN;
-
 import io.tracetrack.hub.db.HubDatabase;
 import io.tracetrack.model.Role;
 import java.time.Clock;
@@ -10,7 +7,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Objects;
 import java.util.Optional;
-import org.jooq.impl.DSL;
 
 /**
  * Whether a signed token still speaks for its account. A token is signed for 15 minutes, but an
@@ -112,14 +108,10 @@ public final class AccountCheck {
   public void revoke(Tokens.Stamped token) {
     OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
     db.transaction(dsl -> {
+      AccountStore store = new AccountStore(dsl);
       // a signed-out token past its expiry (plus the skew verification allows) is refused anyway
-      dsl.deleteFrom(REVOKED_TOKEN).where(REVOKED_TOKEN.EXPIRES_AT.lt(now.minus(Tokens.CLOCK_SKEW))).execute();
-      dsl.insertInto(REVOKED_TOKEN)
-          .set(REVOKED_TOKEN.JTI, token.id())
-          .set(REVOKED_TOKEN.USERNAME, token.principal().username())
-          .set(REVOKED_TOKEN.EXPIRES_AT, OffsetDateTime.ofInstant(token.expiresAt(), ZoneOffset.UTC))
-          .onConflictDoNothing()
-          .execute();
+      store.dropRevokedBefore(now.minus(Tokens.CLOCK_SKEW));
+      store.revoke(token.id(), token.principal().username(), OffsetDateTime.ofInstant(token.expiresAt(), ZoneOffset.UTC));
       return null;
     });
     forget(token.principal().username());
@@ -127,8 +119,7 @@ public final class AccountCheck {
 
   /** Ends every token of the account issued so far ("sign out everywhere"). */
   public void endAll(String username) {
-    db.dsl().update(APP_USER).set(APP_USER.TOKEN_EPOCH, APP_USER.TOKEN_EPOCH.plus(1))
-        .where(APP_USER.USERNAME.eq(username)).execute();
+    new AccountStore(db.dsl()).raiseTokenEpoch(username);
     forget(username);
   }
 
@@ -144,10 +135,6 @@ public final class AccountCheck {
   }
 
   private Optional<Account> load(String username, String tokenId) {
-    return db.dsl().select(APP_USER.ROLE, APP_USER.AREA_ID, APP_USER.DISABLED, APP_USER.ANONYMISED, APP_USER.PASSWORD_HASH,
-            APP_USER.TOKEN_EPOCH, DSL.field(DSL.exists(DSL.selectOne().from(REVOKED_TOKEN).where(REVOKED_TOKEN.JTI.eq(tokenId)))))
-        .from(APP_USER).where(APP_USER.USERNAME.eq(username))
-        .fetchOptional(r -> new Account(Role.valueOf(r.value1()), r.value2(), r.value3(), Boolean.TRUE.equals(r.value4()),
-            stamp(r.value5()), r.value6(), Boolean.TRUE.equals(r.value7())));
+    return new AccountStore(db.dsl()).load(username, tokenId);
   }
 }

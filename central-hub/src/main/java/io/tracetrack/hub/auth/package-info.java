@@ -3,7 +3,8 @@
  * (Nimbus JOSE JWT, behind {@link io.tracetrack.hub.auth.Tokens} alone), the role check every
  * route makes, sign-in rate limits (bucket4j, behind {@link io.tracetrack.hub.auth.SignInLimiter}),
  * TOTP codes (java-otp, behind {@link io.tracetrack.hub.auth.Totp}) and QR images (zxing, behind
- * {@link io.tracetrack.hub.auth.QrCodes}).
+ * {@link io.tracetrack.hub.auth.QrCodes}). {@link io.tracetrack.hub.auth.AccountCheck}'s SQL lives in
+ * {@link io.tracetrack.hub.auth.AccountStore}.
  *
  * <p>Arrows: every feature depends on this package (its routes check the caller; its changes are
  * made by a {@link io.tracetrack.hub.auth.Caller}, named in the audit trail as an {@link

@@ -1,15 +1,9 @@
 package io.tracetrack.hub.users;
 
-import io.tracetrack.hub.log.ChangeLog;
-import static io.tracetrack.hub.db.jooq.Tables.APP_USER;
-import static io.tracetrack.hub.db.jooq.Tables.NOTIFICATION;
-import static io.tracetrack.hub.db.jooq.Tables.PROMOTION_REQUEST;
-
 import io.tracetrack.hub.audit.AuditAction;
 import io.tracetrack.hub.audit.AuditLog;
 import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.db.HubDatabase;
-import io.tracetrack.hub.db.jooq.tables.records.PromotionRequestRecord;
 import io.tracetrack.model.ErrorCode;
 import io.tracetrack.model.Role;
 import java.time.Clock;
@@ -18,9 +12,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.jooq.Condition;
 import org.jooq.DSLContext;
-import org.jooq.impl.DSL;
 
 /**
  * Promotion requests and the in-app notifications that answer them. A user asks for a role; an
@@ -37,13 +29,7 @@ public final class Promotions {
 
   /** A request as admins see it. */
   public record Request(long id, String username, Role role, String area, String reason, Status status,
-      OffsetDateTime createdAt, String decidedBy, OffsetDateTime decidedAt, String note) {
-
-    static Request of(PromotionRequestRecord r) {
-      return new Request(r.getId(), r.getUsername(), Role.valueOf(r.getRequestedRole()), r.getRequestedArea(),
-          r.getReason(), Status.valueOf(r.getStatus()), r.getCreatedAt(), r.getDecidedBy(), r.getDecidedAt(), r.getNote());
-    }
-  }
+      OffsetDateTime createdAt, String decidedBy, OffsetDateTime decidedAt, String note) {}
 
   /** An in-app message to one user. */
   public record Notification(long id, String kind, String message, OffsetDateTime createdAt) {}
@@ -77,23 +63,16 @@ public final class Promotions {
       return Outcome.refused(ErrorCode.SAME_ROLE, "you already have the role " + role);
     }
     return db.transaction(tx -> {
+      PromotionStore store = new PromotionStore(tx);
       // the user row is the lock that keeps two simultaneous requests from both being "the pending one"
-      if (tx.select(APP_USER.ID).from(APP_USER)
-          .where(APP_USER.USERNAME.eq(username))
-          .and(APP_USER.ANONYMISED.isFalse()).forUpdate().fetchOne() == null) {
+      if (!store.lockRequester(username)) {
         return Outcome.<Request>refused(ErrorCode.USER_NOT_FOUND, "your account no longer exists");
       }
-      if (tx.fetchExists(PROMOTION_REQUEST, PROMOTION_REQUEST.USERNAME.eq(username)
-          .and(PROMOTION_REQUEST.STATUS.eq(Status.PENDING.name())))) {
+      if (store.hasPending(username)) {
         return Outcome.<Request>refused(ErrorCode.REQUEST_EXISTS, "you already have a request waiting for an admin");
       }
-      PromotionRequestRecord r = tx.insertInto(PROMOTION_REQUEST)
-          .set(PROMOTION_REQUEST.USERNAME, username).set(PROMOTION_REQUEST.REQUESTED_ROLE, role.name())
-          .set(PROMOTION_REQUEST.REQUESTED_AREA, area).set(PROMOTION_REQUEST.REASON, reason.strip())
-          .set(PROMOTION_REQUEST.STATUS, Status.PENDING.name()).set(PROMOTION_REQUEST.CREATED_AT, now())
-          .returning().fetchSingle();
-      Request view = Request.of(r);
-      audit.record(tx, caller.actor(), AuditAction.PROMOTION_REQUESTED, Long.toString(r.getId()), null, view);
+      Request view = store.insert(username, role, area, reason.strip(), now());
+      audit.record(tx, caller.actor(), AuditAction.PROMOTION_REQUESTED, Long.toString(view.id()), null, view);
       return Outcome.done(view);
     });
   }
@@ -103,14 +82,7 @@ public final class Promotions {
     if (limit < 1 || limit > MAX_PAGE) {
       throw new IllegalArgumentException("limit is 1.." + MAX_PAGE + ", got " + limit);
     }
-    Condition c = DSL.noCondition();
-    if (status.isPresent()) {
-      c = c.and(PROMOTION_REQUEST.STATUS.eq(status.get().name()));
-    }
-    if (beforeId.isPresent()) {
-      c = c.and(PROMOTION_REQUEST.ID.lt(beforeId.get()));
-    }
-    return db.dsl().selectFrom(PROMOTION_REQUEST).where(c).orderBy(PROMOTION_REQUEST.ID.desc()).limit(limit).fetch(Request::of);
+    return new PromotionStore(db.dsl()).list(status, beforeId, limit);
   }
 
   /**
@@ -119,18 +91,19 @@ public final class Promotions {
    */
   public Outcome<Request> approve(long id, String area, Caller caller) {
     return db.transaction(tx -> {
-      Optional<PromotionRequestRecord> found = lockPending(tx, id);
+      PromotionStore store = new PromotionStore(tx);
+      Optional<Request> found = store.lockPending(id);
       if (found.isEmpty()) {
-        return missingOrDecided(tx, id);
+        return missingOrDecided(store, id);
       }
-      PromotionRequestRecord r = found.get();
-      Role role = Role.valueOf(r.getRequestedRole());
-      String chosenArea = role == Role.DISPATCHER ? (area != null ? area : r.getRequestedArea()) : area;
-      Outcome<UserAdmin.RoleChanged> change = users.changeRole(tx, r.getUsername(), role, chosenArea, caller);
+      Request r = found.get();
+      Role role = r.role();
+      String chosenArea = role == Role.DISPATCHER ? (area != null ? area : r.area()) : area;
+      Outcome<UserAdmin.RoleChanged> change = users.changeRole(tx, r.username(), role, chosenArea, caller);
       return switch (change) {
         case Outcome.Refused<UserAdmin.RoleChanged> refused -> Outcome.<Request>refused(refused.code(), refused.message());
         case Outcome.Done<UserAdmin.RoleChanged> done -> {
-          Outcome<Request> decided = decide(tx, r, Status.APPROVED, null, caller,
+          Outcome<Request> decided = decide(tx, store, r, Status.APPROVED, null, caller,
               "Your request to become " + role + " was approved by " + caller.principal().username() + ".");
           // the change log last (see ChangeLog)
           done.value().log(tx, caller);
@@ -148,47 +121,39 @@ public final class Promotions {
       }
     }
     return db.transaction(tx -> {
-      Optional<PromotionRequestRecord> found = lockPending(tx, id);
+      PromotionStore store = new PromotionStore(tx);
+      Optional<Request> found = store.lockPending(id);
       if (found.isEmpty()) {
-        return missingOrDecided(tx, id);
+        return missingOrDecided(store, id);
       }
-      PromotionRequestRecord r = found.get();
-      return decide(tx, r, Status.REJECTED, note, caller, "Your request to become " + r.getRequestedRole()
+      Request r = found.get();
+      return decide(tx, store, r, Status.REJECTED, note, caller, "Your request to become " + r.role()
           + " was rejected by " + caller.principal().username() + (note == null ? "." : ": " + note.strip()));
     });
   }
 
   /** A user's notifications, newest first. */
   public List<Notification> notifications(String username, int limit) {
-    return db.dsl().selectFrom(NOTIFICATION).where(NOTIFICATION.USERNAME.eq(username)).orderBy(NOTIFICATION.ID.desc())
-        .limit(Math.min(Math.max(limit, 1), MAX_PAGE))
-        .fetch(n -> new Notification(n.getId(), n.getKind(), n.getMessage(), n.getCreatedAt()));
+    return new PromotionStore(db.dsl()).notifications(username, Math.min(Math.max(limit, 1), MAX_PAGE));
   }
 
-  private Outcome<Request> decide(DSLContext tx, PromotionRequestRecord r, Status status, String note, Caller caller, String message) {
+  private Outcome<Request> decide(DSLContext tx, PromotionStore store, Request r, Status status, String note, Caller caller,
+      String message) {
     AuditAction action = switch (status) {
       case APPROVED -> AuditAction.PROMOTION_APPROVED;
       case REJECTED -> AuditAction.PROMOTION_REJECTED;
       case PENDING -> throw new IllegalArgumentException("a decision approves or rejects");
     };
-    Request before = Request.of(r);
-    r.setStatus(status.name()).setDecidedBy(caller.principal().username()).setDecidedAt(now())
-        .setNote(note == null ? null : note.strip()).store();
-    Request after = Request.of(r);
-    tx.insertInto(NOTIFICATION).set(NOTIFICATION.USERNAME, r.getUsername()).set(NOTIFICATION.CREATED_AT, now())
-        .set(NOTIFICATION.KIND, action.name()) // the notice names the event, as the audit entry does
-        .set(NOTIFICATION.MESSAGE, message.length() > 500 ? message.substring(0, 500) : message).execute();
-    audit.record(tx, caller.actor(), action, Long.toString(r.getId()), before, after);
+    Request before = r;
+    Request after = store.decide(r, status, caller.principal().username(), now(), note == null ? null : note.strip());
+    store.notify(r.username(), action.name(), // the notice names the event, as the audit entry does
+        message.length() > 500 ? message.substring(0, 500) : message, now());
+    audit.record(tx, caller.actor(), action, Long.toString(r.id()), before, after);
     return Outcome.done(after);
   }
 
-  private static Optional<PromotionRequestRecord> lockPending(DSLContext tx, long id) {
-    return Optional.ofNullable(tx.selectFrom(PROMOTION_REQUEST).where(PROMOTION_REQUEST.ID.eq(id))
-        .and(PROMOTION_REQUEST.STATUS.eq(Status.PENDING.name())).forUpdate().fetchOne());
-  }
-
-  private static Outcome<Request> missingOrDecided(DSLContext tx, long id) {
-    return tx.fetchExists(PROMOTION_REQUEST, PROMOTION_REQUEST.ID.eq(id))
+  private static Outcome<Request> missingOrDecided(PromotionStore store, long id) {
+    return store.exists(id)
         ? Outcome.refused(ErrorCode.NOT_PENDING, "request " + id + " was already decided")
         : Outcome.refused(ErrorCode.REQUEST_NOT_FOUND, "no request " + id);
   }

@@ -1,7 +1,5 @@
 package io.tracetrack.hub.users;
 
-import static io.tracetrack.hub.db.jooq.Tables.APP_USER;
-
 import io.tracetrack.hub.audit.AuditAction;
 import io.tracetrack.hub.audit.AuditLog;
 import io.tracetrack.hub.auth.Caller;
@@ -10,7 +8,6 @@ import io.tracetrack.web.Passwords;
 import io.tracetrack.hub.auth.QrCodes;
 import io.tracetrack.hub.auth.Totp;
 import io.tracetrack.hub.db.HubDatabase;
-import io.tracetrack.hub.db.jooq.tables.records.AppUserRecord;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -47,14 +44,15 @@ public final class TwoFactor {
     String username = caller.principal().username();
     String secret = totp.newSecret();
     return db.transaction(tx -> {
-      Optional<AppUserRecord> user = lock(tx, username);
+      UserStore store = new UserStore(tx);
+      Optional<UserStore.Row> user = store.lock(username);
       if (user.isEmpty()) {
         return Outcome.<Enrolment>refused(ErrorCode.USER_NOT_FOUND, "your account no longer exists");
       }
-      if (user.get().getTotpEnabled()) {
+      if (user.get().totpEnabled()) {
         return Outcome.<Enrolment>refused(ErrorCode.TOTP_ALREADY_ENABLED, "two-factor sign-in is already on; turn it off first");
       }
-      user.get().setTotpSecret(secret).setTotpLastStep(null).setUpdatedAt(now()).store();
+      store.startTotp(user.get(), secret, now());
       audit.record(tx, caller.actor(), AuditAction.TOTP_ENROLMENT_STARTED, username, null, Map.of("username", username));
       return Outcome.done(new Enrolment(Totp.provisioningUri(username, secret)));
     });
@@ -62,41 +60,41 @@ public final class TwoFactor {
 
   /** The pending enrolment's QR image (PNG). */
   public Outcome<byte[]> qr(Caller caller) {
-    Optional<AppUserRecord> user = UserAdmin.row(db.dsl(), caller.principal().username());
+    Optional<UserStore.Row> user = new UserStore(db.dsl()).live(caller.principal().username());
     if (user.isEmpty()) {
       return Outcome.refused(ErrorCode.USER_NOT_FOUND, "your account no longer exists");
     }
-    if (user.get().getTotpEnabled()) {
+    if (user.get().totpEnabled()) {
       return Outcome.refused(ErrorCode.TOTP_ALREADY_ENABLED, "two-factor sign-in is on; its secret is not shown again");
     }
-    if (user.get().getTotpSecret() == null) {
+    if (user.get().totpSecret() == null) {
       return Outcome.refused(ErrorCode.TOTP_NOT_PENDING, "start an enrolment first (POST /api/v1/me/totp)");
     }
-    return Outcome.done(QrCodes.png(Totp.provisioningUri(user.get().getUsername(), user.get().getTotpSecret()), 256));
+    return Outcome.done(QrCodes.png(Totp.provisioningUri(user.get().username(), user.get().totpSecret()), 256));
   }
 
   /** Confirms the pending enrolment with a code from the app: from now on, sign-in asks for codes. */
   public Outcome<UserView> confirm(Caller caller, String code) {
     String username = caller.principal().username();
     return db.transaction(tx -> {
-      Optional<AppUserRecord> user = lock(tx, username);
+      UserStore store = new UserStore(tx);
+      Optional<UserStore.Row> user = store.lock(username);
       if (user.isEmpty()) {
         return Outcome.<UserView>refused(ErrorCode.USER_NOT_FOUND, "your account no longer exists");
       }
-      AppUserRecord u = user.get();
-      if (u.getTotpEnabled()) {
+      UserStore.Row u = user.get();
+      if (u.totpEnabled()) {
         return Outcome.<UserView>refused(ErrorCode.TOTP_ALREADY_ENABLED, "two-factor sign-in is already on");
       }
-      if (u.getTotpSecret() == null) {
+      if (u.totpSecret() == null) {
         return Outcome.<UserView>refused(ErrorCode.TOTP_NOT_PENDING, "start an enrolment first (POST /api/v1/me/totp)");
       }
-      OptionalLong step = totp.accept(u.getTotpSecret(), code, u.getTotpLastStep());
+      OptionalLong step = totp.accept(u.totpSecret(), code, u.totpLastStep());
       if (step.isEmpty()) {
         return Outcome.<UserView>refused(ErrorCode.BAD_TOTP, "that code does not match; check the phone's clock and try the next one");
       }
       UserView before = UserView.of(u);
-      u.setTotpEnabled(true).setTotpLastStep(step.getAsLong()).setUpdatedAt(now()).store();
-      UserView after = UserView.of(u);
+      UserView after = UserView.of(store.enableTotp(u, step.getAsLong(), now()));
       audit.record(tx, caller.actor(), AuditAction.TOTP_ENABLED, username, before.audited(), after.audited());
       return Outcome.done(after);
     });
@@ -105,33 +103,28 @@ public final class TwoFactor {
   /** Turns two-factor sign-in off (or abandons a pending enrolment); needs the password. */
   public Outcome<UserView> disable(Caller caller, String password) {
     String username = caller.principal().username();
-    Optional<AppUserRecord> stored = UserAdmin.row(db.dsl(), username);
+    Optional<UserStore.Row> stored = new UserStore(db.dsl()).live(username);
     if (stored.isEmpty()) {
       return Outcome.refused(ErrorCode.USER_NOT_FOUND, "your account no longer exists");
     }
-    if (password == null || !Passwords.verify(password, stored.get().getPasswordHash())) {
+    if (password == null || !Passwords.verify(password, stored.get().passwordHash())) {
       return Outcome.refused(ErrorCode.WRONG_PASSWORD, "the password is wrong");
     }
     return db.transaction(tx -> {
-      Optional<AppUserRecord> user = lock(tx, username);
+      UserStore store = new UserStore(tx);
+      Optional<UserStore.Row> user = store.lock(username);
       if (user.isEmpty()) {
         return Outcome.<UserView>refused(ErrorCode.USER_NOT_FOUND, "your account no longer exists");
       }
-      AppUserRecord u = user.get();
-      if (!u.getTotpEnabled() && u.getTotpSecret() == null) {
+      UserStore.Row u = user.get();
+      if (!u.totpEnabled() && u.totpSecret() == null) {
         return Outcome.<UserView>refused(ErrorCode.TOTP_NOT_ENABLED, "two-factor sign-in is not on");
       }
       UserView before = UserView.of(u);
-      u.setTotpEnabled(false).setTotpSecret(null).setTotpLastStep(null).setUpdatedAt(now()).store();
-      UserView after = UserView.of(u);
+      UserView after = UserView.of(store.disableTotp(u, now()));
       audit.record(tx, caller.actor(), AuditAction.TOTP_DISABLED, username, before.audited(), after.audited());
       return Outcome.done(after);
     });
-  }
-
-  private static Optional<AppUserRecord> lock(org.jooq.DSLContext tx, String username) {
-    return Optional.ofNullable(tx.selectFrom(APP_USER).where(APP_USER.USERNAME.eq(username))
-        .and(APP_USER.ANONYMISED.isFalse()).forUpdate().fetchOne());
   }
 
   private OffsetDateTime now() {

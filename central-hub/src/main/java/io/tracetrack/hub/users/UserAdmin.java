@@ -1,26 +1,16 @@
 package io.tracetrack.hub.users;
 
-import static io.tracetrack.hub.db.jooq.Tables.APP_USER;
-import static io.tracetrack.hub.db.jooq.Tables.AREA;
-import static io.tracetrack.hub.db.jooq.Tables.NOTIFICATION;
-import static io.tracetrack.hub.db.jooq.Tables.PROMOTION_REQUEST;
-import static io.tracetrack.hub.db.jooq.Tables.SIGN_IN_FAILURE;
-import static io.tracetrack.hub.db.jooq.Tables.USER_DOCK_ACCESS;
-
 import io.tracetrack.hub.audit.AuditAction;
 import io.tracetrack.hub.audit.AuditLog;
 import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.model.ErrorCode;
 import io.tracetrack.web.Passwords;
 import io.tracetrack.hub.db.HubDatabase;
-import io.tracetrack.hub.db.jooq.tables.records.AppUserRecord;
-import io.tracetrack.hub.db.jooq.tables.records.AreaRecord;
 import io.tracetrack.model.Role;
 import io.tracetrack.model.UserNames;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +18,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
 
@@ -81,12 +70,12 @@ public final class UserAdmin {
     }
     try {
       return db.transaction(tx -> {
-        if (tx.fetchExists(AREA, AREA.ID.eq(id))) {
+        UserStore store = new UserStore(tx);
+        if (store.areaExists(id)) {
           return Outcome.<AreaView>refused(ErrorCode.AREA_EXISTS, "area " + id + " exists already");
         }
-        tx.insertInto(AREA).set(AREA.ID, id).set(AREA.NAME, name.strip()).set(AREA.MAX_DISPATCHERS, max)
-            .set(AREA.CREATED_AT, now()).execute();
-        AreaView view = area(tx, id).orElseThrow();
+        store.insertArea(id, name.strip(), max, now());
+        AreaView view = store.area(id).orElseThrow();
         audit.record(tx, caller.actor(), AuditAction.AREA_CREATED, id, null, view);
         return Outcome.done(view);
       });
@@ -99,25 +88,8 @@ public final class UserAdmin {
   }
 
   public List<AreaView> areas() {
-    return db.dsl().select(AREA.ID).from(AREA).orderBy(AREA.ID).fetch(AREA.ID).stream()
-        .map(id -> area(db.dsl(), id).orElseThrow()).toList();
-  }
-
-  private static Optional<AreaView> area(DSLContext dsl, String id) {
-    AreaRecord a = dsl.selectFrom(AREA).where(AREA.ID.eq(id)).fetchOne();
-    if (a == null) {
-      return Optional.empty();
-    }
-    return Optional.of(new AreaView(a.getId(), a.getName(), a.getMaxDispatchers(), dispatchersIn(dsl, id, null), a.getCreatedAt()));
-  }
-
-  /** Dispatchers holding a seat in the area: disabled ones too (they come back), tombstones not. */
-  private static int dispatchersIn(DSLContext dsl, String area, Long except) {
-    Condition c = APP_USER.AREA_ID.eq(area).and(APP_USER.ROLE.eq(Role.DISPATCHER.name())).and(APP_USER.ANONYMISED.isFalse());
-    if (except != null) {
-      c = c.and(APP_USER.ID.ne(except));
-    }
-    return dsl.fetchCount(APP_USER, c);
+    UserStore store = new UserStore(db.dsl());
+    return store.areaIds().stream().map(id -> store.area(id).orElseThrow()).toList();
   }
 
   // ---------------------------------------------------------------- users: reading
@@ -135,23 +107,10 @@ public final class UserAdmin {
   public record Page(List<UserView> items, String next) {}
 
   public Page list(Filter filter) {
-    Condition c = APP_USER.ANONYMISED.isFalse();
-    if (filter.role().isPresent()) {
-      c = c.and(APP_USER.ROLE.eq(filter.role().get().name()));
-    }
-    if (filter.area().isPresent()) {
-      c = c.and(APP_USER.AREA_ID.eq(filter.area().get()));
-    }
-    if (filter.disabled().isPresent()) {
-      c = c.and(APP_USER.DISABLED.eq(filter.disabled().get()));
-    }
-    if (filter.after().isPresent()) {
-      c = c.and(APP_USER.USERNAME.gt(filter.after().get()));
-    }
+    UserStore store = new UserStore(db.dsl());
     // one row more than asked says whether there is a next page without a COUNT
-    List<UserView> rows = db.dsl().selectFrom(APP_USER).where(c).orderBy(APP_USER.USERNAME).limit(filter.limit() + 1)
-        .fetch(UserView::of);
-    rows = withDockAccess(db.dsl(), rows);
+    List<UserView> rows = store.page(filter, filter.limit() + 1);
+    rows = store.withDockAccess(rows);
     if (rows.size() > filter.limit()) {
       List<UserView> page = rows.subList(0, filter.limit());
       return new Page(List.copyOf(page), page.get(page.size() - 1).username());
@@ -161,7 +120,8 @@ public final class UserAdmin {
 
   /** One user, found as {@link #lookupable} and {@link #find} describe. */
   public Optional<UserView> get(String username) {
-    return find(db.dsl(), username, false).map(u -> view(db.dsl(), u));
+    UserStore store = new UserStore(db.dsl());
+    return find(store, username, false).map(u -> view(store, u));
   }
 
   /**
@@ -199,8 +159,7 @@ public final class UserAdmin {
    * than a regular expression each database reads its own way; a hub has thousands of users at most.
    */
   public NamesOutsideTheRule namesOutsideTheRule() {
-    List<String> broken = db.dsl().select(APP_USER.USERNAME).from(APP_USER).where(APP_USER.ANONYMISED.isFalse())
-        .orderBy(APP_USER.USERNAME).fetch(APP_USER.USERNAME).stream()
+    List<String> broken = new UserStore(db.dsl()).liveUsernames().stream()
         .filter(name -> !UserNames.STORED.matcher(name).matches()).toList();
     return new NamesOutsideTheRule(broken.size(), broken.subList(0, Math.min(5, broken.size())));
   }
@@ -250,21 +209,20 @@ public final class UserAdmin {
     String hash = Passwords.hash(n.password()); // slow on purpose: outside the transaction
     try {
       return db.transaction(tx -> {
-        if (tx.fetchExists(APP_USER, APP_USER.USERNAME.eq(n.username()))) {
+        UserStore store = new UserStore(tx);
+        if (store.exists(n.username())) {
           return Outcome.<UserView>refused(ErrorCode.USER_EXISTS, "user " + n.username() + " exists already");
         }
         if (n.role() == Role.DISPATCHER) {
-          Optional<Outcome<UserView>> seat = seat(tx, n.area(), null);
+          Optional<Outcome<UserView>> seat = seat(store, n.area(), null);
           if (seat.isPresent()) {
             return seat.get();
           }
         }
         OffsetDateTime now = now();
-        tx.insertInto(APP_USER).set(APP_USER.USERNAME, n.username()).set(APP_USER.ROLE, n.role().name())
-            .set(APP_USER.AREA_ID, n.area()).set(APP_USER.PASSWORD_HASH, hash).set(APP_USER.EMAIL, n.email())
-            .set(APP_USER.CREATED_AT, now).set(APP_USER.UPDATED_AT, now).execute();
-        AppUserRecord created = row(tx, n.username()).orElseThrow();
-        UserView view = view(tx, created);
+        store.insert(n.username(), n.role(), n.area(), hash, n.email(), now);
+        UserStore.Row created = store.live(n.username()).orElseThrow();
+        UserView view = view(store, created);
         audit.record(tx, caller.actor(), AuditAction.USER_CREATED, n.username(), null, view.audited());
         UserChanges.log(tx, created, Set.of(), now, caller.principal().username());
         return Outcome.done(view);
@@ -293,51 +251,51 @@ public final class UserAdmin {
       }
     }
     return db.transaction(tx -> {
-      lockActiveAdmins(tx);
-      Optional<AppUserRecord> found = lockUser(tx, username);
+      UserStore store = new UserStore(tx);
+      store.lockActiveAdmins();
+      Optional<UserStore.Row> found = lockUser(store, username);
       if (found.isEmpty()) {
         return notFound(username);
       }
-      AppUserRecord user = found.get();
-      UserView before = view(tx, user);
+      UserStore.Row user = found.get();
+      UserView before = view(store, user);
       Set<String> reachedBefore = UserChanges.reach(tx, user);
-      if (edit.area().isPresent() && !edit.area().get().equals(user.getAreaId())) {
-        if (!Role.DISPATCHER.name().equals(user.getRole())) {
+      String area = user.areaId();
+      if (edit.area().isPresent() && !edit.area().get().equals(user.areaId())) {
+        if (!Role.DISPATCHER.name().equals(user.role())) {
           return Outcome.<UserView>refused(ErrorCode.AREA_NOT_ALLOWED, "only a dispatcher is bound to an area");
         }
-        Optional<Outcome<UserView>> seat = seat(tx, edit.area().get(), user.getId());
+        Optional<Outcome<UserView>> seat = seat(store, edit.area().get(), user.id());
         if (seat.isPresent()) {
           return seat.get();
         }
-        user.setAreaId(edit.area().get());
+        area = edit.area().get();
       }
-      if (edit.disabled().isPresent() && edit.disabled().get() != user.getDisabled()) {
+      boolean disabled = user.disabled();
+      if (edit.disabled().isPresent() && edit.disabled().get() != user.disabled()) {
         if (edit.disabled().get()) {
-          if (user.getUsername().equals(caller.principal().username())) {
+          if (user.username().equals(caller.principal().username())) {
             return Outcome.<UserView>refused(ErrorCode.OWN_ACCOUNT, "you cannot disable your own account");
           }
-          if (isLastActiveAdmin(tx, user)) {
+          if (isLastActiveAdmin(store, user)) {
             return Outcome.<UserView>refused(ErrorCode.LAST_ADMIN, "this is the last active admin");
           }
         }
-        user.setDisabled(edit.disabled().get());
+        disabled = edit.disabled().get();
       }
+      String email = user.email();
       if (newEmail.isPresent()) {
-        String email = newEmail.get().isEmpty() ? null : newEmail.get();
-        if (!java.util.Objects.equals(email, user.getEmail())) {
-          user.setEmail(email);
-        }
+        email = newEmail.get().isEmpty() ? null : newEmail.get();
       }
-      if (!user.changed()) {
+      if (Objects.equals(area, user.areaId()) && disabled == user.disabled() && Objects.equals(email, user.email())) {
         return Outcome.done(before);
       }
-      user.setUpdatedAt(now());
-      user.store();
-      UserView after = view(tx, user);
+      user = store.edit(user, user.edited(area, disabled, email, now()));
+      UserView after = view(store, user);
       AuditAction action = before.disabled() != after.disabled()
           ? (after.disabled() ? AuditAction.USER_DISABLED : AuditAction.USER_ENABLED) : AuditAction.USER_EDITED;
-      audit.record(tx, caller.actor(), action, user.getUsername(), before.audited(), after.audited());
-      UserChanges.log(tx, user, reachedBefore, user.getUpdatedAt(), caller.principal().username());
+      audit.record(tx, caller.actor(), action, user.username(), before.audited(), after.audited());
+      UserChanges.log(tx, user, reachedBefore, user.updatedAt(), caller.principal().username());
       return Outcome.done(after);
     });
   }
@@ -357,10 +315,10 @@ public final class UserAdmin {
    * A role change that went through: the user as now, and what the change log needs to hear. The
    * caller appends it ({@link #log}) as the last write of its transaction.
    */
-  record RoleChanged(UserView view, AppUserRecord row, Set<String> reachedBefore, boolean changed) {
+  record RoleChanged(UserView view, UserStore.Row row, Set<String> reachedBefore, boolean changed) {
     void log(DSLContext tx, Caller caller) {
       if (changed) {
-        UserChanges.log(tx, row, reachedBefore, row.getUpdatedAt(), caller.principal().username());
+        UserChanges.log(tx, row, reachedBefore, row.updatedAt(), caller.principal().username());
       }
     }
   }
@@ -372,43 +330,41 @@ public final class UserAdmin {
     if (areaRule.isPresent()) {
       return areaRule.get();
     }
-    lockActiveAdmins(tx);
-    Optional<AppUserRecord> found = lockUser(tx, username);
+    UserStore store = new UserStore(tx);
+    store.lockActiveAdmins();
+    Optional<UserStore.Row> found = lockUser(store, username);
     if (found.isEmpty()) {
       return notFound(username);
     }
-    AppUserRecord user = found.get();
-    if (user.getUsername().equals(caller.principal().username())) {
+    UserStore.Row user = found.get();
+    if (user.username().equals(caller.principal().username())) {
       return Outcome.refused(ErrorCode.OWN_ROLE, "nobody changes their own role; ask another admin");
     }
-    Role current = Role.valueOf(user.getRole());
-    if (current == role && Objects.equals(area, user.getAreaId())) {
-      return Outcome.done(new RoleChanged(view(tx, user), user, Set.of(), false));
+    Role current = Role.valueOf(user.role());
+    if (current == role && Objects.equals(area, user.areaId())) {
+      return Outcome.done(new RoleChanged(view(store, user), user, Set.of(), false));
     }
-    if (current == Role.ADMIN && role != Role.ADMIN && isLastActiveAdmin(tx, user)) {
+    if (current == Role.ADMIN && role != Role.ADMIN && isLastActiveAdmin(store, user)) {
       return Outcome.refused(ErrorCode.LAST_ADMIN, "this is the last active admin; make another admin first");
     }
     if (current == Role.BILLER && role != Role.BILLER) {
-      int open = openBills.openBillsCreatedBy(user.getUsername());
+      int open = openBills.openBillsCreatedBy(user.username());
       if (open > 0) {
         return Outcome.refused(ErrorCode.BILLER_HAS_OPEN_BILLS,
-            user.getUsername() + " has " + open + " open bill(s); finalize or hand them over first");
+            user.username() + " has " + open + " open bill(s); finalize or hand them over first");
       }
     }
     if (role == Role.DISPATCHER) {
-      Optional<Outcome<RoleChanged>> seat = seat(tx, area, user.getId());
+      Optional<Outcome<RoleChanged>> seat = seat(store, area, user.id());
       if (seat.isPresent()) {
         return seat.get();
       }
     }
-    UserView before = view(tx, user);
+    UserView before = view(store, user);
     Set<String> reachedBefore = UserChanges.reach(tx, user);
-    user.setRole(role.name());
-    user.setAreaId(area);
-    user.setUpdatedAt(now());
-    user.store();
-    UserView after = view(tx, user);
-    audit.record(tx, caller.actor(), AuditAction.USER_ROLE_CHANGED, user.getUsername(), before.audited(), after.audited());
+    user = store.changeRole(user, role, area, now());
+    UserView after = view(store, user);
+    audit.record(tx, caller.actor(), AuditAction.USER_ROLE_CHANGED, user.username(), before.audited(), after.audited());
     return Outcome.done(new RoleChanged(after, user, reachedBefore, true));
   }
 
@@ -420,18 +376,18 @@ public final class UserAdmin {
     }
     String hash = Passwords.hash(password);
     return db.transaction(tx -> {
-      Optional<AppUserRecord> found = lockUser(tx, username);
+      UserStore store = new UserStore(tx);
+      Optional<UserStore.Row> found = lockUser(store, username);
       if (found.isEmpty()) {
         return notFound(username);
       }
-      AppUserRecord user = found.get();
-      String stored = user.getUsername(); // the path may have named it in another case
-      user.setPasswordHash(hash).setFailedAttempts(0).setLockedUntil(null).setUpdatedAt(now()).store();
+      String stored = found.get().username(); // the path may have named it in another case
+      UserStore.Row user = store.resetPassword(found.get(), hash, now());
       // the locks of the user's name, from every address: the owner gets in with the new password
-      tx.deleteFrom(SIGN_IN_FAILURE).where(SIGN_IN_FAILURE.USERNAME.eq(stored)).execute();
+      store.clearFailures(stored);
       audit.record(tx, caller.actor(), AuditAction.USER_PASSWORD_RESET, stored, null, Map.of("username", stored));
-      UserChanges.log(tx, user, Set.of(), user.getUpdatedAt(), caller.principal().username());
-      return Outcome.done(view(tx, user));
+      UserChanges.log(tx, user, Set.of(), user.updatedAt(), caller.principal().username());
+      return Outcome.done(view(store, user));
     });
   }
 
@@ -442,28 +398,29 @@ public final class UserAdmin {
    */
   public Outcome<UserView> unlock(String username, Caller caller) {
     return db.transaction(tx -> {
-      Optional<AppUserRecord> found = lockUser(tx, username);
+      UserStore store = new UserStore(tx);
+      Optional<UserStore.Row> found = lockUser(store, username);
       if (found.isEmpty()) {
         return notFound(username);
       }
-      AppUserRecord user = found.get();
-      String stored = user.getUsername(); // the path may have named it in another case
-      user.setFailedAttempts(0).setLockedUntil(null).store();
-      int cleared = tx.deleteFrom(SIGN_IN_FAILURE).where(SIGN_IN_FAILURE.USERNAME.eq(stored)).execute();
+      UserStore.Row user = found.get();
+      String stored = user.username(); // the path may have named it in another case
+      store.unlock(user);
+      int cleared = store.clearFailures(stored);
       audit.record(tx, caller.actor(), AuditAction.USER_UNLOCKED, stored, null,
           Map.of("username", stored, "locksCleared", cleared));
-      return Outcome.done(view(tx, user));
+      return Outcome.done(view(store, user));
     });
   }
 
   /** A user changes their own password, proving they know the current one. */
   public Outcome<UserView> changeOwnPassword(Caller caller, String current, String replacement) {
     String username = caller.principal().username();
-    Optional<AppUserRecord> stored = row(db.dsl(), username);
+    Optional<UserStore.Row> stored = new UserStore(db.dsl()).live(username);
     if (stored.isEmpty()) {
       return notFound(username);
     }
-    if (current == null || !Passwords.verify(current, stored.get().getPasswordHash())) {
+    if (current == null || !Passwords.verify(current, stored.get().passwordHash())) {
       return Outcome.refused(ErrorCode.WRONG_PASSWORD, "the current password is wrong");
     }
     Optional<String> weak = Passwords.problem(replacement);
@@ -475,18 +432,19 @@ public final class UserAdmin {
     }
     String hash = Passwords.hash(replacement);
     return db.transaction(tx -> {
-      Optional<AppUserRecord> found = lockUser(tx, username);
+      UserStore store = new UserStore(tx);
+      Optional<UserStore.Row> found = lockUser(store, username);
       if (found.isEmpty()) {
         return notFound(username);
       }
       // compare-and-set on the hash checked above: a concurrent reset wins over this change
-      if (!found.get().getPasswordHash().equals(stored.get().getPasswordHash())) {
+      if (!found.get().passwordHash().equals(stored.get().passwordHash())) {
         return Outcome.<UserView>refused(ErrorCode.WRONG_PASSWORD, "the password was changed meanwhile; sign in again");
       }
-      found.get().setPasswordHash(hash).setUpdatedAt(now()).store();
+      UserStore.Row user = store.setPassword(found.get(), hash, now());
       audit.record(tx, caller.actor(), AuditAction.USER_PASSWORD_CHANGED, username, null, Map.of("username", username));
-      UserChanges.log(tx, found.get(), Set.of(), found.get().getUpdatedAt(), username);
-      return Outcome.done(UserView.of(found.get()));
+      UserChanges.log(tx, user, Set.of(), user.updatedAt(), username);
+      return Outcome.done(UserView.of(user));
     });
   }
 
@@ -503,29 +461,26 @@ public final class UserAdmin {
    */
   public Outcome<Deleted> delete(String username, Caller caller) {
     return db.transaction(tx -> {
-      lockActiveAdmins(tx);
-      Optional<AppUserRecord> found = lockUser(tx, username);
+      UserStore store = new UserStore(tx);
+      store.lockActiveAdmins();
+      Optional<UserStore.Row> found = lockUser(store, username);
       if (found.isEmpty()) {
         return Outcome.<Deleted>refused(ErrorCode.USER_NOT_FOUND, "no user " + printable(username));
       }
-      AppUserRecord user = found.get();
-      if (user.getUsername().equals(caller.principal().username())) {
+      UserStore.Row user = found.get();
+      if (user.username().equals(caller.principal().username())) {
         return Outcome.<Deleted>refused(ErrorCode.OWN_ACCOUNT, "you cannot delete your own account");
       }
-      if (isLastActiveAdmin(tx, user)) {
+      if (isLastActiveAdmin(store, user)) {
         return Outcome.<Deleted>refused(ErrorCode.LAST_ADMIN, "this is the last active admin");
       }
-      String pseudonym = "deleted-user-" + user.getId();
-      String stored = user.getUsername(); // the path may have named it in another case
-      Role role = Role.valueOf(user.getRole());
-      String area = user.getAreaId();
+      String pseudonym = "deleted-user-" + user.id();
+      String stored = user.username(); // the path may have named it in another case
+      Role role = Role.valueOf(user.role());
+      String area = user.areaId();
       Set<String> reachedBefore = UserChanges.reach(tx, user);
-      tx.deleteFrom(USER_DOCK_ACCESS).where(USER_DOCK_ACCESS.USER_ID.eq(user.getId())).execute();
-      tx.deleteFrom(NOTIFICATION).where(NOTIFICATION.USERNAME.eq(stored)).execute();
-      tx.deleteFrom(PROMOTION_REQUEST).where(PROMOTION_REQUEST.USERNAME.eq(stored)).execute();
-      user.setUsername(pseudonym).setAreaId(null).setPasswordHash("!deleted").setDisabled(true).setTotpSecret(null)
-          .setTotpEnabled(false).setTotpLastStep(null).setFailedAttempts(0).setLockedUntil(null).setAnonymised(true).setEmail(null)
-          .setUpdatedAt(now()).store();
+      store.deleteBelongings(user);
+      user = store.anonymise(user, pseudonym, now());
       AuditLog.Pseudonymised p = audit.pseudonymise(tx, stored, pseudonym);
       Map<String, Object> record = new LinkedHashMap<>();
       record.put("pseudonym", pseudonym);
@@ -534,7 +489,7 @@ public final class UserAdmin {
       record.put("chainedAuditEntriesKept", p.chainedKept());
       audit.record(tx, caller.actor(), AuditAction.USER_DELETED, pseudonym, null, record);
       // the docks know the old name: they hear it is gone (the pseudonym never signs in anywhere)
-      UserChanges.logDeleted(tx, stored, role.name(), area, reachedBefore, user.getUpdatedAt(), caller.principal().username());
+      UserChanges.logDeleted(tx, stored, role.name(), area, reachedBefore, user.updatedAt(), caller.principal().username());
       return Outcome.done(new Deleted(pseudonym, p.rewritten(), p.chainedKept()));
     });
   }
@@ -542,23 +497,8 @@ public final class UserAdmin {
   // ---------------------------------------------------------------- guards and helpers
 
   /** The user as the API shows them, with the areas granted them at docks. */
-  private static UserView view(DSLContext tx, AppUserRecord user) {
-    return UserView.of(user).withDockAccess(tx.select(USER_DOCK_ACCESS.AREA_ID).from(USER_DOCK_ACCESS)
-        .where(USER_DOCK_ACCESS.USER_ID.eq(user.getId())).orderBy(USER_DOCK_ACCESS.AREA_ID).fetch(r -> r.value1()));
-  }
-
-  /** A page of users with their dock grants: one statement for the page. */
-  private static List<UserView> withDockAccess(DSLContext tx, List<UserView> users) {
-    if (users.isEmpty()) {
-      return users;
-    }
-    Map<String, List<String>> granted = new java.util.HashMap<>();
-    tx.select(APP_USER.USERNAME, USER_DOCK_ACCESS.AREA_ID).from(USER_DOCK_ACCESS).join(APP_USER)
-        .on(APP_USER.ID.eq(USER_DOCK_ACCESS.USER_ID))
-        .where(APP_USER.USERNAME.in(users.stream().map(UserView::username).toList()))
-        .orderBy(USER_DOCK_ACCESS.AREA_ID)
-        .fetch().forEach(r -> granted.computeIfAbsent(r.value1(), k -> new ArrayList<>()).add(r.value2()));
-    return users.stream().map(u -> u.withDockAccess(granted.getOrDefault(u.username(), List.of()))).toList();
+  private static UserView view(UserStore store, UserStore.Row user) {
+    return UserView.of(user).withDockAccess(store.dockAccess(user.id()));
   }
 
   /**
@@ -576,28 +516,26 @@ public final class UserAdmin {
 
   private Outcome<UserView> changeDockAccess(String username, String area, boolean grant, Caller caller) {
     return db.transaction(tx -> {
-      Optional<AppUserRecord> found = lockUser(tx, username);
+      UserStore store = new UserStore(tx);
+      Optional<UserStore.Row> found = lockUser(store, username);
       if (found.isEmpty()) {
         return notFound(username);
       }
-      if (!tx.fetchExists(AREA, AREA.ID.eq(area))) {
+      if (!store.areaExists(area)) {
         return Outcome.<UserView>refused(ErrorCode.AREA_NOT_FOUND, "no area " + printable(area));
       }
-      AppUserRecord user = found.get();
-      UserView before = view(tx, user);
+      UserStore.Row user = found.get();
+      UserView before = view(store, user);
       Set<String> reachedBefore = UserChanges.reach(tx, user);
       int changed = grant
-          ? tx.insertInto(USER_DOCK_ACCESS).set(USER_DOCK_ACCESS.USER_ID, user.getId()).set(USER_DOCK_ACCESS.AREA_ID, area)
-              .set(USER_DOCK_ACCESS.GRANTED_BY, caller.principal().username()).set(USER_DOCK_ACCESS.GRANTED_AT, now())
-              .onConflictDoNothing().execute()
-          : tx.deleteFrom(USER_DOCK_ACCESS).where(USER_DOCK_ACCESS.USER_ID.eq(user.getId()))
-              .and(USER_DOCK_ACCESS.AREA_ID.eq(area)).execute();
-      UserView after = view(tx, user);
+          ? store.grantDockAccess(user.id(), area, caller.principal().username(), now())
+          : store.revokeDockAccess(user.id(), area);
+      UserView after = view(store, user);
       if (changed == 0) {
         return Outcome.done(after);
       }
       audit.record(tx, caller.actor(), grant ? AuditAction.USER_DOCK_ACCESS_GRANTED : AuditAction.USER_DOCK_ACCESS_REVOKED,
-          user.getUsername(), before.audited(), after.audited());
+          user.username(), before.audited(), after.audited());
       UserChanges.log(tx, user, reachedBefore, now(), caller.principal().username());
       return Outcome.done(after);
     });
@@ -615,44 +553,32 @@ public final class UserAdmin {
   }
 
   /** Whether the area has a free dispatcher seat; locks the area row, so two admins cannot both take the last one. */
-  private static <T> Optional<Outcome<T>> seat(DSLContext tx, String area, Long except) {
+  private static <T> Optional<Outcome<T>> seat(UserStore store, String area, Long except) {
     if (!AREA_ID.matcher(area).matches()) {
       return Optional.of(Outcome.refused(ErrorCode.AREA_NOT_FOUND, "no area " + printable(area)));
     }
-    AreaRecord a = tx.selectFrom(AREA).where(AREA.ID.eq(area)).forUpdate().fetchOne();
-    if (a == null) {
+    Optional<Integer> max = store.lockArea(area);
+    if (max.isEmpty()) {
       return Optional.of(Outcome.refused(ErrorCode.AREA_NOT_FOUND, "no area " + area));
     }
-    int taken = dispatchersIn(tx, area, except);
-    if (taken >= a.getMaxDispatchers()) {
+    int taken = store.dispatchersIn(area, except);
+    if (taken >= max.get()) {
       return Optional.of(Outcome.refused(ErrorCode.AREA_FULL,
-          "area " + area + " already has its " + a.getMaxDispatchers() + " dispatchers"));
+          "area " + area + " already has its " + max.get() + " dispatchers"));
     }
     return Optional.empty();
   }
 
-  /**
-   * Locks every active admin row, in id order. Whoever demotes, disables or deletes an admin holds
-   * these locks while counting, so two admins removing each other at once cannot both see "another
-   * admin is left".
-   */
-  private static void lockActiveAdmins(DSLContext tx) {
-    tx.select(APP_USER.ID).from(APP_USER).where(activeAdmin()).orderBy(APP_USER.ID).forUpdate().fetch();
-  }
-
-  private static boolean isLastActiveAdmin(DSLContext tx, AppUserRecord user) {
-    if (!Role.ADMIN.name().equals(user.getRole()) || user.getDisabled() || user.getAnonymised()) {
+  /** Whether the user is the last active admin: the caller holds the admin rows' locks ({@link UserStore#lockActiveAdmins}). */
+  private static boolean isLastActiveAdmin(UserStore store, UserStore.Row user) {
+    if (!Role.ADMIN.name().equals(user.role()) || user.disabled() || user.anonymised()) {
       return false;
     }
-    return tx.fetchCount(APP_USER, activeAdmin().and(APP_USER.ID.ne(user.getId()))) == 0;
+    return store.otherActiveAdmins(user.id()) == 0;
   }
 
-  private static Condition activeAdmin() {
-    return APP_USER.ROLE.eq(Role.ADMIN.name()).and(APP_USER.DISABLED.isFalse()).and(APP_USER.ANONYMISED.isFalse());
-  }
-
-  private static Optional<AppUserRecord> lockUser(DSLContext tx, String username) {
-    return find(tx, username, true);
+  private static Optional<UserStore.Row> lockUser(UserStore store, String username) {
+    return find(store, username, true);
   }
 
   /**
@@ -661,26 +587,20 @@ public final class UserAdmin {
    * beside {@code carl} by the V21 migration; {@code -cmd}); the rule's form second lets
    * {@code /users/Asha} find {@code asha}, as sign-in does.
    */
-  private static Optional<AppUserRecord> find(DSLContext dsl, String username, boolean lock) {
+  private static Optional<UserStore.Row> find(UserStore store, String username, boolean lock) {
     if (!lookupable(username)) {
       return Optional.empty();
     }
-    Optional<AppUserRecord> exact = select(dsl, username, lock);
+    Optional<UserStore.Row> exact = select(store, username, lock);
     if (exact.isPresent()) {
       return exact;
     }
     Optional<String> normal = UserNames.normalize(username);
-    return normal.isPresent() && !normal.get().equals(username) ? select(dsl, normal.get(), lock) : Optional.empty();
+    return normal.isPresent() && !normal.get().equals(username) ? select(store, normal.get(), lock) : Optional.empty();
   }
 
-  private static Optional<AppUserRecord> select(DSLContext dsl, String username, boolean lock) {
-    var query = dsl.selectFrom(APP_USER).where(APP_USER.USERNAME.eq(username)).and(APP_USER.ANONYMISED.isFalse());
-    return Optional.ofNullable(lock ? query.forUpdate().fetchOne() : query.fetchOne());
-  }
-
-  static Optional<AppUserRecord> row(DSLContext dsl, String username) {
-    return Optional.ofNullable(dsl.selectFrom(APP_USER).where(APP_USER.USERNAME.eq(username))
-        .and(APP_USER.ANONYMISED.isFalse()).fetchOne());
+  private static Optional<UserStore.Row> select(UserStore store, String username, boolean lock) {
+    return lock ? store.lock(username) : store.live(username);
   }
 
   private static <T> Outcome<T> notFound(String username) {

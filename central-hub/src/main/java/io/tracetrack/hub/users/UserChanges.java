@@ -1,8 +1,5 @@
 package io.tracetrack.hub.users;
 
-import static io.tracetrack.hub.db.jooq.Tables.USER_DOCK_ACCESS;
-
-import io.tracetrack.hub.db.jooq.tables.records.AppUserRecord;
 import io.tracetrack.hub.log.ChangeLog;
 import io.tracetrack.model.Role;
 import io.tracetrack.sync.Change;
@@ -35,16 +32,15 @@ final class UserChanges {
    * The areas whose docks may have this user now: none while disabled or deleted; a dispatcher's
    * own area; every area granted explicitly. One statement for the grants.
    */
-  static SortedSet<String> reach(DSLContext tx, AppUserRecord user) {
+  static SortedSet<String> reach(DSLContext tx, UserStore.Row user) {
     SortedSet<String> areas = new TreeSet<>();
-    if (user.getDisabled() || user.getAnonymised()) {
+    if (user.disabled() || user.anonymised()) {
       return areas;
     }
-    if (Role.DISPATCHER.name().equals(user.getRole()) && user.getAreaId() != null) {
-      areas.add(user.getAreaId());
+    if (Role.DISPATCHER.name().equals(user.role()) && user.areaId() != null) {
+      areas.add(user.areaId());
     }
-    areas.addAll(tx.select(USER_DOCK_ACCESS.AREA_ID).from(USER_DOCK_ACCESS)
-        .where(USER_DOCK_ACCESS.USER_ID.eq(user.getId())).fetch(r -> r.value1()));
+    areas.addAll(new UserStore(tx).grantedAreas(user.id()));
     return areas;
   }
 
@@ -53,9 +49,9 @@ final class UserChanges {
    * area of {@code reachedBefore} they no longer reach ({@link #reach} read before the change; empty
    * for a new user).
    */
-  static void log(DSLContext tx, AppUserRecord user, Set<String> reachedBefore, OffsetDateTime at, String origin) {
-    log(tx, user.getUsername(), user.getRole(), user.getAreaId(), !user.getDisabled() && !user.getAnonymised(),
-        user.getPasswordHash(), reachedBefore, reach(tx, user), at, origin);
+  static void log(DSLContext tx, UserStore.Row user, Set<String> reachedBefore, OffsetDateTime at, String origin) {
+    log(tx, user.username(), user.role(), user.areaId(), !user.disabled() && !user.anonymised(),
+        user.passwordHash(), reachedBefore, reach(tx, user), at, origin);
   }
 
   /**

@@ -1,6 +1,5 @@
 package io.tracetrack.hub.users;
 
-import io.tracetrack.hub.db.jooq.tables.records.AppUserRecord;
 import io.tracetrack.model.Role;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -18,9 +17,9 @@ public record UserView(String username, Role role, String area, boolean disabled
   }
 
   /** The row alone: no dock grants read ({@link #withDockAccess} adds them). */
-  static UserView of(AppUserRecord r) {
-    return new UserView(r.getUsername(), Role.valueOf(r.getRole()), r.getAreaId(), r.getDisabled(), r.getTotpEnabled(),
-        r.getCreatedAt(), r.getUpdatedAt(), r.getEmail(), List.of());
+  static UserView of(UserStore.Row r) {
+    return new UserView(r.username(), Role.valueOf(r.role()), r.areaId(), r.disabled(), r.totpEnabled(),
+        r.createdAt(), r.updatedAt(), r.email(), List.of());
   }
 
   /** This view with the areas an admin granted the user at docks ({@code dockAccess} in the JSON). */

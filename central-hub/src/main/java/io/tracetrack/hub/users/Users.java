@@ -1,14 +1,10 @@
 package io.tracetrack.hub.users;
 
-import static io.tracetrack.hub.db.jooq.Tables.APP_USER;
-import static io.tracetrack.hub.db.jooq.Tables.SIGN_IN_FAILURE;
-
 import io.tracetrack.model.ErrorCode;
 import io.tracetrack.web.Passwords;
 import io.tracetrack.hub.auth.Principal;
 import io.tracetrack.hub.auth.Totp;
 import io.tracetrack.hub.db.HubDatabase;
-import io.tracetrack.hub.db.jooq.tables.records.AppUserRecord;
 import io.tracetrack.model.Role;
 import io.tracetrack.model.UserNames;
 import java.security.SecureRandom;
@@ -19,11 +15,6 @@ import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.OptionalLong;
-import org.jooq.Condition;
-import org.jooq.Field;
-import org.jooq.exception.DataAccessException;
-import org.jooq.exception.SQLStateClass;
-import org.jooq.impl.DSL;
 
 /**
  * Sign-in: first admin, password check with a lock after repeated failures from one address (see
@@ -60,7 +51,7 @@ public final class Users {
    */
   public Optional<String> ensureFirstAdmin(String password) {
     // a deleted admin's tombstone keeps its role but is no admin; only a real one counts
-    if (db.dsl().fetchExists(APP_USER, APP_USER.ROLE.eq(Role.ADMIN.name()).and(APP_USER.ANONYMISED.isFalse()))) {
+    if (new UserStore(db.dsl()).adminExists()) {
       return Optional.empty();
     }
     String chosen = password;
@@ -79,18 +70,11 @@ public final class Users {
     OffsetDateTime now = now();
     String hash = Passwords.hash(chosen);
     db.transaction(tx -> {
-      int inserted = tx.insertInto(APP_USER)
-          .set(APP_USER.USERNAME, "admin")
-          .set(APP_USER.ROLE, Role.ADMIN.name())
-          .set(APP_USER.PASSWORD_HASH, hash)
-          .set(APP_USER.CREATED_AT, now)
-          .set(APP_USER.UPDATED_AT, now)
-          .onConflictDoNothing()
-          .execute();
+      UserStore store = new UserStore(tx);
+      int inserted = store.insertFirstAdmin(hash, now);
       if (inserted == 1) {
         // no dock has the first admin (an admin grants docks explicitly): an entry for the hub's followers
-        UserChanges.log(tx, tx.selectFrom(APP_USER).where(APP_USER.USERNAME.eq("admin")).fetchSingle(), java.util.Set.of(), now,
-            "hub");
+        UserChanges.log(tx, store.single("admin"), java.util.Set.of(), now, "hub");
       }
       return inserted;
     });
@@ -151,83 +135,58 @@ public final class Users {
       return new SignIn.Refused(ErrorCode.ACCOUNT_LOCKED,
           "too many failed sign-ins for this user name from your address; try again in " + LOCKOUT.toMinutes() + " min");
     }
-    AppUserRecord user = db.dsl().selectFrom(APP_USER).where(APP_USER.USERNAME.eq(name)).fetchOne();
+    UserStore store = new UserStore(db.dsl());
+    UserStore.Row user = store.named(name).orElse(null);
     if (user == null) {
       Passwords.burn(password); // the same work as a real check: the answer's timing tells nothing
       fail(name, from, now);
       return badCredentials();
     }
-    if (!Passwords.verify(password, user.getPasswordHash())) {
+    if (!Passwords.verify(password, user.passwordHash())) {
       fail(name, from, now);
       return badCredentials();
     }
-    if (user.getDisabled()) {
+    if (user.disabled()) {
       return new SignIn.Refused(ErrorCode.ACCOUNT_DISABLED, "this account is disabled");
     }
-    if (user.getTotpEnabled()) {
+    if (user.totpEnabled()) {
       if (code == null || code.isEmpty()) {
         return new SignIn.Refused(ErrorCode.TOTP_REQUIRED, "this account needs the code from its authenticator app (field totp)");
       }
-      OptionalLong step = totp.accept(user.getTotpSecret(), code, user.getTotpLastStep());
+      OptionalLong step = totp.accept(user.totpSecret(), code, user.totpLastStep());
       if (step.isEmpty()) {
         fail(name, from, now);
         return new SignIn.Refused(ErrorCode.BAD_TOTP, "the authenticator code is wrong, expired or already used");
       }
       // only a newer step may be recorded: two sign-ins racing with one code cannot both pass
-      int claimed = db.dsl().update(APP_USER).set(APP_USER.TOTP_LAST_STEP, step.getAsLong())
-          .where(APP_USER.ID.eq(user.getId()))
-          .and(APP_USER.TOTP_LAST_STEP.isNull().or(APP_USER.TOTP_LAST_STEP.lt(step.getAsLong())))
-          .execute();
+      int claimed = store.claimTotpStep(user.id(), step.getAsLong());
       if (claimed == 0) {
         return new SignIn.Refused(ErrorCode.BAD_TOTP, "the authenticator code is wrong, expired or already used");
       }
     }
     // the pair as counted: under the name's stored form, whatever case was typed
-    db.dsl().deleteFrom(SIGN_IN_FAILURE).where(pair(name, from)).execute();
-    return new SignIn.Ok(new Principal(user.getUsername(), Role.valueOf(user.getRole()), user.getAreaId()),
-        io.tracetrack.hub.auth.AccountCheck.stamp(user.getPasswordHash()), user.getTokenEpoch());
+    store.clearFailures(name, from);
+    return new SignIn.Ok(new Principal(user.username(), Role.valueOf(user.role()), user.areaId()),
+        io.tracetrack.hub.auth.AccountCheck.stamp(user.passwordHash()), user.tokenEpoch());
   }
 
   /** How many failures (user name, address) has now; 0 if none (for tests and operators). */
   public int failures(String username, String address) {
-    return db.dsl().select(SIGN_IN_FAILURE.FAILURES).from(SIGN_IN_FAILURE).where(pair(username, address))
-        .fetchOptional(SIGN_IN_FAILURE.FAILURES).orElse(0);
+    return new UserStore(db.dsl()).failures(username, address);
   }
 
   private boolean locked(String username, String address, OffsetDateTime now) {
-    return db.dsl().fetchExists(SIGN_IN_FAILURE, pair(username, address).and(SIGN_IN_FAILURE.LOCKED_UNTIL.gt(now)));
+    return new UserStore(db.dsl()).locked(username, address, now);
   }
 
   /**
-   * Counts one failure. The count is raised in one UPDATE ({@code failures = failures + 1}, the
-   * lock decided in the same statement), never computed from a row read before the slow password
-   * check: parallel wrong guesses each add one, on H2 and PostgreSQL alike (the row lock orders them).
+   * Counts one failure, failures untouched for {@link #FORGET_AFTER} forgotten first. The count is
+   * raised in one UPDATE ({@code failures = failures + 1}, the lock decided in the same statement),
+   * never computed from a row read before the slow password check: parallel wrong guesses each add
+   * one, on H2 and PostgreSQL alike (the row lock orders them). See {@link UserStore#countFailure}.
    */
   private void fail(String username, String address, OffsetDateTime now) {
-    db.dsl().deleteFrom(SIGN_IN_FAILURE).where(SIGN_IN_FAILURE.UPDATED_AT.lt(now.minus(FORGET_AFTER))).execute();
-    try {
-      db.dsl().insertInto(SIGN_IN_FAILURE)
-          .set(SIGN_IN_FAILURE.USERNAME, username).set(SIGN_IN_FAILURE.ADDRESS, address)
-          .set(SIGN_IN_FAILURE.FAILURES, 0).set(SIGN_IN_FAILURE.UPDATED_AT, now)
-          .onConflictDoNothing().execute();
-    } catch (DataAccessException e) {
-      // H2 runs "on conflict do nothing" as a MERGE, which two failures at once can both try
-      if (e.sqlStateClass() != SQLStateClass.C23_INTEGRITY_CONSTRAINT_VIOLATION) {
-        throw e;
-      }
-    }
-    Field<Integer> after = SIGN_IN_FAILURE.FAILURES.plus(1);
-    db.dsl().update(SIGN_IN_FAILURE)
-        .set(SIGN_IN_FAILURE.FAILURES, after)
-        .set(SIGN_IN_FAILURE.LOCKED_UNTIL,
-            DSL.when(after.ge(MAX_FAILURES), DSL.val(now.plus(LOCKOUT))).else_(SIGN_IN_FAILURE.LOCKED_UNTIL))
-        .set(SIGN_IN_FAILURE.UPDATED_AT, now)
-        .where(pair(username, address))
-        .execute();
-  }
-
-  private static Condition pair(String username, String address) {
-    return SIGN_IN_FAILURE.USERNAME.eq(username).and(SIGN_IN_FAILURE.ADDRESS.eq(address));
+    new UserStore(db.dsl()).countFailure(username, address, now, now.minus(FORGET_AFTER), MAX_FAILURES, now.plus(LOCKOUT));
   }
 
   private static SignIn badCredentials() {
