@@ -34,9 +34,6 @@ class ArchitectureTest {
    * class joins it and when one leaves it without coming off the list.
    */
   private static final java.util.Set<String> NOT_YET_SPLIT = java.util.Set.of(
-      "io.tracetrack.edge.scan.EdgeIdentity",
-      "io.tracetrack.edge.sync.EdgeStatus",
-      "io.tracetrack.edge.sync.PendingOps",
       "io.tracetrack.edge.sync.SnapshotLoad",
       "io.tracetrack.edge.users.LocalUsers");
 

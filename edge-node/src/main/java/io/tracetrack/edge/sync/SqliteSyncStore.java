@@ -189,7 +189,7 @@ public final class SqliteSyncStore implements SyncStore {
         }
         insertConflict(dsl, o, op, sent.edgeId(), refused, now);
         if (refused) {
-          dirty.addAll(PendingOps.codesOf(op.op()));
+          dirty.addAll(TouchedBags.of(op.op()));
         }
       }
       if (reply.logPosition() != null && acked > 0) {
@@ -226,7 +226,7 @@ public final class SqliteSyncStore implements SyncStore {
     }
     for (String json : dsl.fetch("select op_json from outbox where seq > ? and seq <= ?", replicaSeq, settled)
         .getValues(0, String.class)) {
-      dirty.addAll(PendingOps.codesOf(opCodec.decode(json).op()));
+      dirty.addAll(TouchedBags.of(opCodec.decode(json).op()));
     }
     dsl.execute("update sync_state set replica_seq = ? where id = 1", settled);
     return settled;
@@ -265,7 +265,7 @@ public final class SqliteSyncStore implements SyncStore {
       OpEnvelope was = opCodec.decode(r.get(1, String.class));
       OpEnvelope moved = new OpEnvelope(new io.tracetrack.sync.OpId(edgeId, to), was.hlc(), was.actor(),
           was.dock(), was.station(), was.op());
-      dirty.addAll(PendingOps.codesOf(was.op()));
+      dirty.addAll(TouchedBags.of(was.op()));
       // negative first: seqs are a primary key, and a row moved up may land on one not moved yet
       dsl.execute("update outbox set seq = ?, op_json = ? where seq = ?", -to, opCodec.encode(moved), seq);
       dsl.execute("insert into seq_move (old_seq, new_seq) values (?, ?)", seq, to);
@@ -333,7 +333,7 @@ public final class SqliteSyncStore implements SyncStore {
   private static void insertConflict(DSLContext dsl, OpOutcome o, OpEnvelope op, String edgeId, boolean refused, long now) {
     // a refusal without a hub record still needs a key: the op's seq, negated, cannot clash with a hub id
     long id = o.conflictId() != null ? o.conflictId() : -op.id().seq();
-    List<String> codes = PendingOps.codesOf(op.op());
+    List<String> codes = TouchedBags.of(op.op());
     String child = op.op() instanceof Op.Link || op.op() instanceof Op.Unlink ? codes.get(1) : null;
     dsl.execute("insert into conflict (id, edge_id, op_seq, code, message, op_type, parent, child, actor, station, "
             + "hub_at, op_applied) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing",
