@@ -5,6 +5,7 @@ import io.tracetrack.edge.db.QueryCache;
 import io.tracetrack.sync.Change;
 import io.tracetrack.sync.SnapshotLine;
 import io.tracetrack.sync.WireCodec;
+import io.tracetrack.web.Store;
 import java.util.ArrayList;
 import java.util.List;
 import org.jooq.DSLContext;
@@ -36,8 +37,12 @@ import org.jooq.impl.DSL;
  * sees that mix. One transaction over 1.8 million rows would instead stall every scan for seconds.
  * The Reconciler keeps each row within its rules either way, the hub decides every op again, and
  * the rebuild's progress is stored, so a restart goes on from where it stopped.
+ *
+ * <p>A store: a bulk loader that writes the rows it is handed. Whether the stream of lines is whole
+ * and in order is {@link SnapshotStream}'s to check, before anything is put in force here.
  */
-final class SnapshotLoad implements SyncStore.SnapshotLoader {
+@Store
+final class SnapshotLoad {
 
   private final SqliteSyncStore store;
   private final List<SnapshotLine.BagRow> bags = new ArrayList<>();
@@ -50,56 +55,33 @@ final class SnapshotLoad implements SyncStore.SnapshotLoader {
    */
   static final int ROWS_PER_STATEMENT = 250;
 
-  private SnapshotLine.Begin begin;
-  /** Whether this load goes straight into hub_bag and bag (decided at Begin). */
+  /** Whether this load goes straight into hub_bag and bag (found at Begin). */
   private boolean fresh;
-  private SnapshotLine.End end;
-  private long loaded;
 
   SnapshotLoad(SqliteSyncStore store) {
     this.store = store;
   }
 
-  @Override
-  public void accept(SnapshotLine line) {
-    if (end != null) {
-      throw new IllegalStateException("a snapshot line after its End line");
+  /** The Begin line came: empties the staging table and decides whether this load is fresh. */
+  void begin() {
+    clearNext();
+    fresh = isFresh();
+  }
+
+  /** A bag row: buffered, and written once {@link SqliteSyncStore#SNAPSHOT_CHUNK} are buffered. */
+  void bag(SnapshotLine.BagRow b) {
+    bags.add(b);
+    if (bags.size() >= SqliteSyncStore.SNAPSHOT_CHUNK) {
+      flush();
     }
-    if (begin == null && !(line instanceof SnapshotLine.Begin)) {
-      throw new IllegalStateException("a snapshot must start with its Begin line");
-    }
-    switch (line) {
-      case SnapshotLine.Begin b -> {
-        if (begin != null) {
-          throw new IllegalStateException("a second Begin line");
-        }
-        begin = b;
-        clearNext();
-        fresh = isFresh();
-      }
-      case SnapshotLine.BagRow b -> {
-        bags.add(b);
-        loaded++;
-        if (bags.size() >= SqliteSyncStore.SNAPSHOT_CHUNK) {
-          flush();
-        }
-      }
-      case SnapshotLine.UserRow u -> {
-        users.add(u.user());
-        loaded++;
-      }
-      case SnapshotLine.ConflictRow c -> {
-        conflicts.add(c);
-        loaded++;
-      }
-      case SnapshotLine.End e -> {
-        if (e.cursor() != begin.cursor() || e.lines() != loaded) {
-          throw new IllegalStateException("snapshot End says cursor " + e.cursor() + " and " + e.lines()
-              + " lines; Begin said cursor " + begin.cursor() + " and " + loaded + " lines came");
-        }
-        end = e;
-      }
-    }
+  }
+
+  void user(Change.User u) {
+    users.add(u);
+  }
+
+  void conflict(SnapshotLine.ConflictRow c) {
+    conflicts.add(c);
   }
 
   /** Empties the staging table in chunks: a load that stopped short may have left many rows. */
@@ -251,21 +233,15 @@ final class SnapshotLoad implements SyncStore.SnapshotLoader {
     return params;
   }
 
-  @Override
-  public SyncStore.Progress progress() {
-    return new SyncStore.Progress(loaded, begin == null ? 0 : begin.bags() + begin.users() + begin.conflicts());
-  }
-
-  @Override
-  public void finish() {
-    if (end == null) {
-      throw new IllegalStateException("the snapshot stopped short (" + loaded + " of " + progress().total()
-          + " lines, no End line): the replica in force is unchanged");
-    }
+  /**
+   * Writes what is buffered and puts the snapshot in force: its End line said {@code cursor}.
+   * Called only once the whole stream has come ({@link SnapshotStream} checks it).
+   */
+  void finish(long cursor) {
     flush();
     long now = store.clock().millis();
     if (fresh) {
-      finishFresh(now);
+      finishFresh(now, cursor);
       return;
     }
     store.db().write(dsl -> {
@@ -279,9 +255,9 @@ final class SnapshotLoad implements SyncStore.SnapshotLoader {
       // reaches hub_bag by the pull (a moment out of the view, not lost)
       dsl.execute("update sync_state set pull_cursor = ?, snapshot_required = 0, rebuild_from = '', last_sync_at = ?, "
           + "replica_seq = (select acked_seq from edge_meta where id = 1), pull_error_position = null, "
-          + "pull_error_reason = null where id = 1", end.cursor(), now);
+          + "pull_error_reason = null where id = 1", cursor, now);
       // a loaded snapshot holds every op the hub had answered: their settle points are spent
-      dsl.execute("delete from settle_point where position <= ?", end.cursor());
+      dsl.execute("delete from settle_point where position <= ?", cursor);
       return null;
     });
     store.pending().clear();
@@ -293,7 +269,7 @@ final class SnapshotLoad implements SyncStore.SnapshotLoader {
    * The end of a fresh load: hub_bag and bag already hold every row; the scans made meanwhile (ops
    * above the acknowledged seq, pending) are rebased onto them, in the transaction that moves the cursor.
    */
-  private void finishFresh(long now) {
+  private void finishFresh(long now, long cursor) {
     store.pending().clear();
     store.db().writeSession(session -> {
       DSLContext dsl = session.dsl();
@@ -301,9 +277,9 @@ final class SnapshotLoad implements SyncStore.SnapshotLoader {
       replaceConflicts(dsl);
       dsl.execute("update sync_state set pull_cursor = ?, snapshot_required = 0, rebuild_from = null, last_sync_at = ?, "
           + "replica_seq = (select acked_seq from edge_meta where id = 1), pull_error_position = null, "
-          + "pull_error_reason = null where id = 1", end.cursor(), now);
+          + "pull_error_reason = null where id = 1", cursor, now);
       // a loaded snapshot holds every op the hub had answered: their settle points are spent
-      dsl.execute("delete from settle_point where position <= ?", end.cursor());
+      dsl.execute("delete from settle_point where position <= ?", cursor);
       long replicaSeq = dsl.fetchSingle("select replica_seq from sync_state where id = 1").get(0, Long.class);
       store.pending().refresh(dsl, replicaSeq);
       store.view().rebase(session, store.pending().codesIn("", ReplicaView.LAST_CODE), now);
@@ -338,8 +314,7 @@ final class SnapshotLoad implements SyncStore.SnapshotLoader {
     }
   }
 
-  @Override
-  public void close() {
+  void close() {
     bags.clear();
     users.clear();
     conflicts.clear();

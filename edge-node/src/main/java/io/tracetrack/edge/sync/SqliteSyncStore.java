@@ -519,7 +519,7 @@ public final class SqliteSyncStore implements SyncStore {
 
   @Override
   public SnapshotLoader snapshotLoader() {
-    return new SnapshotLoad(this);
+    return new SnapshotStream(new SnapshotLoad(this));
   }
 
   Timings timings() {
