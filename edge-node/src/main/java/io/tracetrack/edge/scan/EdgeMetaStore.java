@@ -48,7 +48,8 @@ public final class EdgeMetaStore {
     dsl.update(EDGE_META).set(EDGE_META.DOCK, dock).where(EDGE_META.ID.eq(1)).execute();
   }
 
-  static void setArea(DSLContext dsl, String area) {
+  /** The dock's area as the hub named it: at enrolment, and again at every hello. */
+  public static void setArea(DSLContext dsl, String area) {
     dsl.update(EDGE_META).set(EDGE_META.AREA, area).where(EDGE_META.ID.eq(1)).execute();
   }
 

@@ -1,5 +1,7 @@
 package io.tracetrack.edge.sync;
 
+import static io.tracetrack.edge.db.jooq.Tables.BAG;
+
 import io.tracetrack.edge.db.EdgeDatabase;
 import io.tracetrack.edge.db.QueryCache;
 import io.tracetrack.sync.Change;
@@ -204,11 +206,28 @@ final class SnapshotLoad {
    * is kept (do nothing): its op is pending, and {@link #finish} rebases it onto the hub's row.
    */
   private static QueryCache.Prepared viewInsert(EdgeDatabase.Session session, int rows) {
-    return session.queries().statement("snapshot.bag." + rows, d -> d.query(
-        "insert into bag (code, role, expected_count, limit_count, child_count, on_finalized_bill, finished_at, "
-            + "finished_by, created_at, parent_code, created_by, created_station) values "
-            + placeholders(rows, 10).replace(")", ", '" + ReplicaView.HUB + "', '" + ReplicaView.HUB + "')")
-            + " on conflict (code) do nothing", params(rows * 10)));
+    return session.queries().statement("snapshot.bag." + rows, d -> viewInsert(d, rows));
+  }
+
+  private static org.jooq.Query viewInsert(DSLContext d, int rows) {
+    {
+      var insert = d.insertInto(BAG, BAG.CODE, BAG.ROLE, BAG.EXPECTED_COUNT, BAG.LIMIT_COUNT, BAG.CHILD_COUNT,
+          BAG.ON_FINALIZED_BILL, BAG.FINISHED_AT, BAG.FINISHED_BY, BAG.CREATED_AT, BAG.PARENT_CODE, BAG.CREATED_BY,
+          BAG.CREATED_STATION);
+      org.jooq.InsertValuesStep12<?, String, String, Integer, Integer, Integer, Integer, Long, String, Long, String,
+          String, String> values = null;
+      int n = 0;
+      for (int r = 0; r < rows; r++) {
+        // bound by position (viewValue's order): every value a parameter of its own but the creator, always the hub
+        var step = (values == null ? insert : values).values(DSL.param("v" + n++, String.class),
+            DSL.param("v" + n++, String.class), DSL.param("v" + n++, Integer.class), DSL.param("v" + n++, Integer.class),
+            DSL.param("v" + n++, Integer.class), DSL.param("v" + n++, Integer.class), DSL.param("v" + n++, Long.class),
+            DSL.param("v" + n++, String.class), DSL.param("v" + n++, Long.class), DSL.param("v" + n++, String.class),
+            DSL.inline(ReplicaView.HUB), DSL.inline(ReplicaView.HUB));
+        values = step;
+      }
+      return values.onConflict(BAG.CODE).doNothing();
+    }
   }
 
   /** "({0}, {1}), ({2}, {3})" for 2 rows of 2 columns. */

@@ -1,6 +1,10 @@
 package io.tracetrack.edge.sync;
 
+import static io.tracetrack.edge.db.jooq.Tables.BAG;
+import static io.tracetrack.edge.db.jooq.Tables.OUTBOX;
+
 import io.tracetrack.edge.db.EdgeDatabase;
+import io.tracetrack.edge.scan.EdgeMetaStore;
 import io.tracetrack.model.CodeGrammar;
 import io.tracetrack.model.ErrorCode;
 import io.tracetrack.model.Role;
@@ -33,6 +37,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.jooq.DSLContext;
 import org.jooq.Record;
+import org.jooq.impl.DSL;
 
 /**
  * The store side of sync on the dock's SQLite file: the outbox as batches, the hub's replies, the
@@ -267,12 +272,13 @@ public final class SqliteSyncStore implements SyncStore {
           was.dock(), was.station(), was.op());
       dirty.addAll(TouchedBags.of(was.op()));
       // negative first: seqs are a primary key, and a row moved up may land on one not moved yet
-      dsl.execute("update outbox set seq = ?, op_json = ? where seq = ?", -to, opCodec.encode(moved), seq);
+      dsl.update(OUTBOX).set(OUTBOX.SEQ, -to).set(OUTBOX.OP_JSON, opCodec.encode(moved)).where(OUTBOX.SEQ.eq(seq)).execute();
       dsl.execute("insert into seq_move (old_seq, new_seq) values (?, ?)", seq, to);
     }
-    dsl.execute("update outbox set seq = -seq where seq < 0");
-    dsl.execute("update bag set link_seq = (select new_seq from seq_move where old_seq = bag.link_seq) "
-        + "where link_seq in (select old_seq from seq_move)");
+    dsl.update(OUTBOX).set(OUTBOX.SEQ, OUTBOX.SEQ.neg()).where(OUTBOX.SEQ.lt(0L)).execute();
+    // set-based: one statement moves every link's seq, whatever the number of ops moved
+    dsl.update(BAG).set(BAG.LINK_SEQ, DSL.select(MOVED_TO).from(SEQ_MOVE).where(MOVED_FROM.eq(BAG.LINK_SEQ)))
+        .where(BAG.LINK_SEQ.in(DSL.select(MOVED_FROM).from(SEQ_MOVE))).execute();
     dsl.execute("delete from seq_move");
     dsl.execute("update edge_meta set seq_floor = max(seq_floor, ?) where id = 1", next);
     String notice = String.format(java.util.Locale.ROOT, "a restored backup was detected: the hub holds other ops "
@@ -282,12 +288,17 @@ public final class SqliteSyncStore implements SyncStore {
     return rows.size();
   }
 
+  /** The old seq to new seq of a renumbering ({@code temp.seq_move}, made per connection: not a generated table). */
+  private static final org.jooq.Table<?> SEQ_MOVE = DSL.table(DSL.name("seq_move"));
+  private static final org.jooq.Field<Long> MOVED_FROM = DSL.field(DSL.name("seq_move", "old_seq"), Long.class);
+  private static final org.jooq.Field<Long> MOVED_TO = DSL.field(DSL.name("seq_move", "new_seq"), Long.class);
+
   @Override
   public boolean recordHello(HubApi.Hello hello) {
     long now = clock.millis();
     return db.write(dsl -> {
       if (hello.area() != null) {
-        dsl.execute("update edge_meta set area = ? where id = 1", hello.area());
+        EdgeMetaStore.setArea(dsl, hello.area());
       }
       if (hello.lastSeq() == null) {
         return false;
