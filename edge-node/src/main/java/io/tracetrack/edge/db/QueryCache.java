@@ -37,7 +37,7 @@ public final class QueryCache implements AutoCloseable {
   /**
    * The statement registered under {@code key}; {@code factory} builds it on first use. Values
    * to vary must be named {@code DSL.param("name", type)}s, each name used once; other bind values
-   * are fixed at their first value.
+   * are fixed at their first value; inline values ({@code DSL.inline}) are literals of the SQL.
    */
   public Prepared statement(String key, Function<DSLContext, Query> factory) {
     Prepared prepared = statements.get(key);
@@ -65,7 +65,9 @@ public final class QueryCache implements AutoCloseable {
     }
 
     static Prepared of(Query query, Connection connection) {
-      Map<String, Param<?>> params = query.getParams();
+      // inline values (DSL.inline: a literal in the SQL, like 'hub' or 1) take no position
+      Map<String, Param<?>> params = new java.util.LinkedHashMap<>(query.getParams());
+      params.values().removeIf(Param::isInline);
       List<Object> bindValues = query.getBindValues();
       if (params.size() != bindValues.size()) {
         throw new IllegalArgumentException("each parameter name must be used once: " + query.getSQL());

@@ -1,10 +1,6 @@
 package io.tracetrack.edge.sync;
 
-import static io.tracetrack.edge.db.jooq.Tables.EDGE_META;
-import static io.tracetrack.edge.db.jooq.Tables.OUTBOX;
-
 import io.tracetrack.edge.db.EdgeDatabase;
-import io.tracetrack.edge.scan.EdgeIdentity;
 import io.tracetrack.edge.scan.EdgeMeta;
 import io.tracetrack.sync.Hlc;
 import java.time.Instant;
@@ -46,16 +42,12 @@ public record EdgeStatus(String edgeId, String dock, long pendingOps, long lastS
    */
   public static EdgeStatus of(EdgeDatabase db, Instant now, Optional<SyncStore.SyncStatus> sync,
       Optional<SyncStore.Progress> bootstrap) {
-    EdgeStatus local = db.read(dsl -> {
-      EdgeMeta meta = EdgeIdentity.load(dsl);
-      var row = dsl.select(EDGE_META.ACKED_SEQ, EDGE_META.HUB_URL, EDGE_META.ENROLLED_AT).from(EDGE_META)
-          .where(EDGE_META.ID.eq(1)).fetchSingle();
-      Long oldest = dsl.select(OUTBOX.CREATED_AT).from(OUTBOX).where(OUTBOX.SEQ.gt(row.value1()))
-          .orderBy(OUTBOX.SEQ.asc()).limit(1).fetchOptional(OUTBOX.CREATED_AT).orElse(null);
-      return new EdgeStatus(meta.edgeId(), meta.dock(), meta.lastSeq() - row.value1(), meta.lastSeq(), meta.hlc(),
-          meta.usersFromHub(), row.value2(), row.value3() != null, false, null,
-          oldest == null ? null : Math.max(0, now.toEpochMilli() - oldest), 0, null, null, null, 0, null, null);
-    });
+    StatusStore.Local row = StatusStore.local(db);
+    EdgeMeta meta = row.meta();
+    Long oldest = row.oldestPendingAt();
+    EdgeStatus local = new EdgeStatus(meta.edgeId(), meta.dock(), meta.lastSeq() - row.ackedSeq(), meta.lastSeq(),
+        meta.hlc(), meta.usersFromHub(), row.hubUrl(), row.enrolledAt() != null, false, null,
+        oldest == null ? null : Math.max(0, now.toEpochMilli() - oldest), 0, null, null, null, 0, null, null);
     if (sync.isEmpty()) {
       return local;
     }

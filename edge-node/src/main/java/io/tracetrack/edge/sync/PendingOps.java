@@ -1,8 +1,8 @@
 package io.tracetrack.edge.sync;
 
-import io.tracetrack.sync.Op;
 import io.tracetrack.sync.OpCodec;
 import io.tracetrack.sync.OpEnvelope;
+import io.tracetrack.web.Store;
 import java.util.ArrayList;
 import java.util.NavigableSet;
 import java.util.TreeSet;
@@ -17,7 +17,11 @@ import org.jooq.DSLContext;
  * page of a long catch-up would cost more than the page. Outbox rows are never updated, so a row
  * once read stays true; only rows above the highest one read are fetched again. Used only inside
  * the sync store's write transactions.
+ *
+ * <p>A store: a read cache over the outbox, which it reads and indexes and nothing else (what an op
+ * touches is {@link TouchedBags}'; what to rebase is the sync store's call).
  */
+@Store
 final class PendingOps {
 
   /** A pending op and when it was scanned. */
@@ -27,7 +31,7 @@ final class PendingOps {
     }
 
     List<String> codes() {
-      return codesOf(envelope.op());
+      return TouchedBags.of(envelope.op());
     }
   }
 
@@ -36,16 +40,6 @@ final class PendingOps {
   private final NavigableMap<String, List<Pending>> byCode = new TreeMap<>();
   private long readUpTo = -1;
   private long floorSeen = -1;
-
-  /** The bags an op touches: both ends of a link or unlink, the parent otherwise. */
-  static List<String> codesOf(Op op) {
-    return switch (op) {
-      case Op.CreateParent c -> List.of(c.parent());
-      case Op.Link l -> List.of(l.parent(), l.child());
-      case Op.Unlink u -> List.of(u.parent(), u.child());
-      case Op.Finish f -> List.of(f.parent());
-    };
-  }
 
   /** Brings the cache up to the outbox's end and forgets ops at or below {@code floor}. */
   synchronized void refresh(DSLContext dsl, long floor) {

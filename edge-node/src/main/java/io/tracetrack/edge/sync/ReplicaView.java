@@ -1,9 +1,14 @@
 package io.tracetrack.edge.sync;
 
+import static io.tracetrack.edge.db.jooq.Tables.BAG;
+import static io.tracetrack.edge.db.jooq.Tables.HUB_BAG;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tracetrack.edge.db.EdgeDatabase;
 import io.tracetrack.edge.db.QueryCache;
+import io.tracetrack.edge.db.jooq.tables.Bag;
+import io.tracetrack.edge.db.jooq.tables.HubBag;
 import io.tracetrack.edge.scan.ViewReplay;
 import io.tracetrack.sync.Reconciler;
 import io.tracetrack.web.Store;
@@ -16,7 +21,12 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Query;
+import org.jooq.Table;
+import org.jooq.TableLike;
 import org.jooq.QueryPart;
 import org.jooq.impl.DSL;
 
@@ -142,31 +152,74 @@ final class ReplicaView {
    * link. A row already equal to the hub's is not rewritten: an echo of the dock's own op costs a read.
    */
   private static void resetMarked(QueryCache q, long now) {
-    prepared(q, "rebase.delete", "delete from bag where code in (select code from temp.rebase_code) "
-        + "and not exists (select 1 from hub_bag h where h.code = bag.code)").execute();
-    prepared(q, "rebase.update", "update bag set role = h.role, expected_count = h.expected_count, limit_count = h.limit_count, "
-        + "child_count = h.child_count, on_finalized_bill = h.on_finalized_bill, "
-        + "finished_at = case when h.finished = 1 then coalesce(bag.finished_at, {0}) end, "
-        + "finished_by = case when h.finished = 1 then coalesce(bag.finished_by, '" + HUB + "') end, "
-        + "linked_at = case when bag.parent_code is h.parent_code then bag.linked_at end, "
-        + "linked_by = case when bag.parent_code is h.parent_code then bag.linked_by end, "
-        + "linked_station = case when bag.parent_code is h.parent_code then bag.linked_station end, "
-        + "link_seq = case when bag.parent_code is h.parent_code then bag.link_seq end, "
-        + "parent_code = h.parent_code "
-        + "from hub_bag h where h.code = bag.code and bag.code in (select code from temp.rebase_code) "
-        + "and (bag.role is not h.role or bag.expected_count is not h.expected_count "
-        + "or bag.limit_count is not h.limit_count or bag.child_count is not h.child_count "
-        + "or bag.on_finalized_bill is not h.on_finalized_bill or bag.parent_code is not h.parent_code "
-        + "or (bag.finished_at is not null) != (h.finished = 1))", "now").set("now", now).execute();
-    prepared(q, "rebase.insert", "insert into bag (code, role, expected_count, limit_count, child_count, on_finalized_bill, "
-        + "finished_at, finished_by, created_at, created_by, created_station, parent_code) "
-        + "select h.code, h.role, h.expected_count, h.limit_count, h.child_count, h.on_finalized_bill, "
-        + "case when h.finished = 1 then {0} end, case when h.finished = 1 then '" + HUB + "' end, {1}, '" + HUB + "', '"
-        + HUB + "', h.parent_code "
-        // cross join: SQLite then walks the (small) closure and looks each code up, never the whole replica
-        + "from temp.rebase_code r cross join hub_bag h on h.code = r.code "
-        + "where not exists (select 1 from bag b where b.code = h.code)", "finishedAt", "createdAt")
+    Condition marked = BAG.CODE.in(DSL.select(MARKED_CODE).from(MARKED));
+    q.statement("rebase.delete", d -> resetDelete(d, marked)).execute();
+    q.statement("rebase.update", d -> resetUpdate(d, marked, DSL.param("now", Long.class), true)).set("now", now).execute();
+    // cross join: SQLite then walks the (small) closure and looks each code up, never the whole replica
+    q.statement("rebase.insert", d -> resetInsert(d, MARKED.crossJoin(H), H.CODE.eq(MARKED_CODE),
+            DSL.param("finishedAt", Long.class), DSL.param("createdAt", Long.class)))
         .set("finishedAt", now).set("createdAt", now).execute();
+  }
+
+  /** The codes a rebase marked ({@code temp.rebase_code}, made per connection: not a generated table). */
+  private static final Table<?> MARKED = DSL.table("temp.rebase_code").as("r");
+  private static final Field<String> MARKED_CODE = DSL.field(DSL.name("r", "code"), String.class);
+  /** The hub's row of a bag, beside the view's. */
+  private static final HubBag H = HUB_BAG.as("h");
+
+  /**
+   * The view's rows reset from the hub's, set-based, for the rows {@code selected} picks out of
+   * {@code bag}: a rebase's marked codes or a rebuild's key range. The one way both write them.
+   */
+  private static Query resetDelete(DSLContext d, Condition selected) {
+    return d.deleteFrom(BAG).where(selected).andNotExists(d.selectOne().from(H).where(H.CODE.eq(BAG.CODE)));
+  }
+
+  /**
+   * Sets the selected rows the hub also has to its state; with {@code changedOnly}, only rows that
+   * differ from it (a rebase's echo of the dock's own op then costs a read, not a write).
+   */
+  private static Query resetUpdate(DSLContext d, Condition selected, Field<Long> now, boolean changedOnly) {
+    Condition sameParent = BAG.PARENT_CODE.isNotDistinctFrom(H.PARENT_CODE);
+    Condition finished = H.FINISHED.eq(DSL.inline(1));
+    Condition where = H.CODE.eq(BAG.CODE).and(selected);
+    if (changedOnly) {
+      where = where.and(BAG.ROLE.isDistinctFrom(H.ROLE).or(BAG.EXPECTED_COUNT.isDistinctFrom(H.EXPECTED_COUNT))
+          .or(BAG.LIMIT_COUNT.isDistinctFrom(H.LIMIT_COUNT)).or(BAG.CHILD_COUNT.isDistinctFrom(H.CHILD_COUNT))
+          .or(BAG.ON_FINALIZED_BILL.isDistinctFrom(H.ON_FINALIZED_BILL)).or(BAG.PARENT_CODE.isDistinctFrom(H.PARENT_CODE))
+          .or(DSL.field(BAG.FINISHED_AT.isNotNull()).ne(DSL.field(finished))));
+    }
+    return d.update(BAG)
+        .set(BAG.ROLE, H.ROLE)
+        .set(BAG.EXPECTED_COUNT, H.EXPECTED_COUNT)
+        .set(BAG.LIMIT_COUNT, H.LIMIT_COUNT)
+        .set(BAG.CHILD_COUNT, H.CHILD_COUNT)
+        .set(BAG.ON_FINALIZED_BILL, H.ON_FINALIZED_BILL)
+        .set(BAG.FINISHED_AT, DSL.when(finished, DSL.coalesce(BAG.FINISHED_AT, now)))
+        .set(BAG.FINISHED_BY, DSL.when(finished, DSL.coalesce(BAG.FINISHED_BY, DSL.inline(HUB))))
+        // the link's local record (when, by whom, where, its seq) stays while the parent is unchanged
+        .set(BAG.LINKED_AT, DSL.when(sameParent, BAG.LINKED_AT))
+        .set(BAG.LINKED_BY, DSL.when(sameParent, BAG.LINKED_BY))
+        .set(BAG.LINKED_STATION, DSL.when(sameParent, BAG.LINKED_STATION))
+        .set(BAG.LINK_SEQ, DSL.when(sameParent, BAG.LINK_SEQ))
+        .set(BAG.PARENT_CODE, H.PARENT_CODE)
+        .from(H)
+        .where(where);
+  }
+
+  /** Adds the hub's rows {@code hubSelected} picks from {@code source} that the view lacks, as first seen through the hub. */
+  private static Query resetInsert(DSLContext d, TableLike<?> source, Condition hubSelected, Field<Long> finishedAt,
+      Field<Long> createdAt) {
+    Bag b = BAG.as("b");
+    return d.insertInto(BAG, BAG.CODE, BAG.ROLE, BAG.EXPECTED_COUNT, BAG.LIMIT_COUNT, BAG.CHILD_COUNT,
+            BAG.ON_FINALIZED_BILL, BAG.FINISHED_AT, BAG.FINISHED_BY, BAG.CREATED_AT, BAG.CREATED_BY,
+            BAG.CREATED_STATION, BAG.PARENT_CODE)
+        .select(d.select(H.CODE, H.ROLE, H.EXPECTED_COUNT, H.LIMIT_COUNT, H.CHILD_COUNT, H.ON_FINALIZED_BILL,
+                DSL.when(H.FINISHED.eq(DSL.inline(1)), finishedAt), DSL.when(H.FINISHED.eq(DSL.inline(1)), DSL.inline(HUB)), createdAt,
+                DSL.inline(HUB), DSL.inline(HUB), H.PARENT_CODE)
+            .from(source)
+            .where(hubSelected)
+            .andNotExists(d.selectOne().from(b).where(b.CODE.eq(H.CODE))));
   }
 
   /** Replays ops in order; one that fails to apply (a bug) is logged and skipped, never wedges sync. */
@@ -192,24 +245,9 @@ final class ReplicaView {
    */
   void rebuildRange(EdgeDatabase.Session session, String after, String upTo, long now) {
     DSLContext dsl = session.dsl();
-    dsl.execute("delete from bag where code > ? and code <= ? "
-        + "and not exists (select 1 from hub_bag h where h.code = bag.code)", after, upTo);
-    dsl.execute("update bag set role = h.role, expected_count = h.expected_count, limit_count = h.limit_count, "
-        + "child_count = h.child_count, on_finalized_bill = h.on_finalized_bill, "
-        + "finished_at = case when h.finished = 1 then coalesce(bag.finished_at, ?) end, "
-        + "finished_by = case when h.finished = 1 then coalesce(bag.finished_by, ?) end, "
-        + "linked_at = case when bag.parent_code is h.parent_code then bag.linked_at end, "
-        + "linked_by = case when bag.parent_code is h.parent_code then bag.linked_by end, "
-        + "linked_station = case when bag.parent_code is h.parent_code then bag.linked_station end, "
-        + "link_seq = case when bag.parent_code is h.parent_code then bag.link_seq end, "
-        + "parent_code = h.parent_code "
-        + "from hub_bag h where h.code = bag.code and bag.code > ? and bag.code <= ?", now, HUB, after, upTo);
-    dsl.execute("insert into bag (code, role, expected_count, limit_count, child_count, on_finalized_bill, "
-        + "finished_at, finished_by, created_at, created_by, created_station, parent_code) "
-        + "select h.code, h.role, h.expected_count, h.limit_count, h.child_count, h.on_finalized_bill, "
-        + "case when h.finished = 1 then ? end, case when h.finished = 1 then ? end, ?, ?, ?, h.parent_code "
-        + "from hub_bag h where h.code > ? and h.code <= ? "
-        + "and not exists (select 1 from bag b where b.code = h.code)", now, HUB, now, HUB, HUB, after, upTo);
+    resetDelete(dsl, BAG.CODE.gt(after).and(BAG.CODE.le(upTo))).execute();
+    resetUpdate(dsl, BAG.CODE.gt(after).and(BAG.CODE.le(upTo)), DSL.val(now), false).execute();
+    resetInsert(dsl, H, H.CODE.gt(after).and(H.CODE.le(upTo)), DSL.val(now), DSL.val(now)).execute();
     long replicaSeq = dsl.fetchSingle("select replica_seq from sync_state where id = 1").get(0, Long.class);
     pending.refresh(dsl, replicaSeq);
     rebase(session, pending.codesIn(after, upTo), now);

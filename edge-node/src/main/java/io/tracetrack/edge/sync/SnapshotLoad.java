@@ -1,10 +1,13 @@
 package io.tracetrack.edge.sync;
 
+import static io.tracetrack.edge.db.jooq.Tables.BAG;
+
 import io.tracetrack.edge.db.EdgeDatabase;
 import io.tracetrack.edge.db.QueryCache;
 import io.tracetrack.sync.Change;
 import io.tracetrack.sync.SnapshotLine;
 import io.tracetrack.sync.WireCodec;
+import io.tracetrack.web.Store;
 import java.util.ArrayList;
 import java.util.List;
 import org.jooq.DSLContext;
@@ -36,8 +39,12 @@ import org.jooq.impl.DSL;
  * sees that mix. One transaction over 1.8 million rows would instead stall every scan for seconds.
  * The Reconciler keeps each row within its rules either way, the hub decides every op again, and
  * the rebuild's progress is stored, so a restart goes on from where it stopped.
+ *
+ * <p>A store: a bulk loader that writes the rows it is handed. Whether the stream of lines is whole
+ * and in order is {@link SnapshotStream}'s to check, before anything is put in force here.
  */
-final class SnapshotLoad implements SyncStore.SnapshotLoader {
+@Store
+final class SnapshotLoad {
 
   private final SqliteSyncStore store;
   private final List<SnapshotLine.BagRow> bags = new ArrayList<>();
@@ -50,56 +57,33 @@ final class SnapshotLoad implements SyncStore.SnapshotLoader {
    */
   static final int ROWS_PER_STATEMENT = 250;
 
-  private SnapshotLine.Begin begin;
-  /** Whether this load goes straight into hub_bag and bag (decided at Begin). */
+  /** Whether this load goes straight into hub_bag and bag (found at Begin). */
   private boolean fresh;
-  private SnapshotLine.End end;
-  private long loaded;
 
   SnapshotLoad(SqliteSyncStore store) {
     this.store = store;
   }
 
-  @Override
-  public void accept(SnapshotLine line) {
-    if (end != null) {
-      throw new IllegalStateException("a snapshot line after its End line");
+  /** The Begin line came: empties the staging table and decides whether this load is fresh. */
+  void begin() {
+    clearNext();
+    fresh = isFresh();
+  }
+
+  /** A bag row: buffered, and written once {@link SqliteSyncStore#SNAPSHOT_CHUNK} are buffered. */
+  void bag(SnapshotLine.BagRow b) {
+    bags.add(b);
+    if (bags.size() >= SqliteSyncStore.SNAPSHOT_CHUNK) {
+      flush();
     }
-    if (begin == null && !(line instanceof SnapshotLine.Begin)) {
-      throw new IllegalStateException("a snapshot must start with its Begin line");
-    }
-    switch (line) {
-      case SnapshotLine.Begin b -> {
-        if (begin != null) {
-          throw new IllegalStateException("a second Begin line");
-        }
-        begin = b;
-        clearNext();
-        fresh = isFresh();
-      }
-      case SnapshotLine.BagRow b -> {
-        bags.add(b);
-        loaded++;
-        if (bags.size() >= SqliteSyncStore.SNAPSHOT_CHUNK) {
-          flush();
-        }
-      }
-      case SnapshotLine.UserRow u -> {
-        users.add(u.user());
-        loaded++;
-      }
-      case SnapshotLine.ConflictRow c -> {
-        conflicts.add(c);
-        loaded++;
-      }
-      case SnapshotLine.End e -> {
-        if (e.cursor() != begin.cursor() || e.lines() != loaded) {
-          throw new IllegalStateException("snapshot End says cursor " + e.cursor() + " and " + e.lines()
-              + " lines; Begin said cursor " + begin.cursor() + " and " + loaded + " lines came");
-        }
-        end = e;
-      }
-    }
+  }
+
+  void user(Change.User u) {
+    users.add(u);
+  }
+
+  void conflict(SnapshotLine.ConflictRow c) {
+    conflicts.add(c);
   }
 
   /** Empties the staging table in chunks: a load that stopped short may have left many rows. */
@@ -222,11 +206,28 @@ final class SnapshotLoad implements SyncStore.SnapshotLoader {
    * is kept (do nothing): its op is pending, and {@link #finish} rebases it onto the hub's row.
    */
   private static QueryCache.Prepared viewInsert(EdgeDatabase.Session session, int rows) {
-    return session.queries().statement("snapshot.bag." + rows, d -> d.query(
-        "insert into bag (code, role, expected_count, limit_count, child_count, on_finalized_bill, finished_at, "
-            + "finished_by, created_at, parent_code, created_by, created_station) values "
-            + placeholders(rows, 10).replace(")", ", '" + ReplicaView.HUB + "', '" + ReplicaView.HUB + "')")
-            + " on conflict (code) do nothing", params(rows * 10)));
+    return session.queries().statement("snapshot.bag." + rows, d -> viewInsert(d, rows));
+  }
+
+  private static org.jooq.Query viewInsert(DSLContext d, int rows) {
+    {
+      var insert = d.insertInto(BAG, BAG.CODE, BAG.ROLE, BAG.EXPECTED_COUNT, BAG.LIMIT_COUNT, BAG.CHILD_COUNT,
+          BAG.ON_FINALIZED_BILL, BAG.FINISHED_AT, BAG.FINISHED_BY, BAG.CREATED_AT, BAG.PARENT_CODE, BAG.CREATED_BY,
+          BAG.CREATED_STATION);
+      org.jooq.InsertValuesStep12<?, String, String, Integer, Integer, Integer, Integer, Long, String, Long, String,
+          String, String> values = null;
+      int n = 0;
+      for (int r = 0; r < rows; r++) {
+        // bound by position (viewValue's order): every value a parameter of its own but the creator, always the hub
+        var step = (values == null ? insert : values).values(DSL.param("v" + n++, String.class),
+            DSL.param("v" + n++, String.class), DSL.param("v" + n++, Integer.class), DSL.param("v" + n++, Integer.class),
+            DSL.param("v" + n++, Integer.class), DSL.param("v" + n++, Integer.class), DSL.param("v" + n++, Long.class),
+            DSL.param("v" + n++, String.class), DSL.param("v" + n++, Long.class), DSL.param("v" + n++, String.class),
+            DSL.inline(ReplicaView.HUB), DSL.inline(ReplicaView.HUB));
+        values = step;
+      }
+      return values.onConflict(BAG.CODE).doNothing();
+    }
   }
 
   /** "({0}, {1}), ({2}, {3})" for 2 rows of 2 columns. */
@@ -251,21 +252,15 @@ final class SnapshotLoad implements SyncStore.SnapshotLoader {
     return params;
   }
 
-  @Override
-  public SyncStore.Progress progress() {
-    return new SyncStore.Progress(loaded, begin == null ? 0 : begin.bags() + begin.users() + begin.conflicts());
-  }
-
-  @Override
-  public void finish() {
-    if (end == null) {
-      throw new IllegalStateException("the snapshot stopped short (" + loaded + " of " + progress().total()
-          + " lines, no End line): the replica in force is unchanged");
-    }
+  /**
+   * Writes what is buffered and puts the snapshot in force: its End line said {@code cursor}.
+   * Called only once the whole stream has come ({@link SnapshotStream} checks it).
+   */
+  void finish(long cursor) {
     flush();
     long now = store.clock().millis();
     if (fresh) {
-      finishFresh(now);
+      finishFresh(now, cursor);
       return;
     }
     store.db().write(dsl -> {
@@ -279,9 +274,9 @@ final class SnapshotLoad implements SyncStore.SnapshotLoader {
       // reaches hub_bag by the pull (a moment out of the view, not lost)
       dsl.execute("update sync_state set pull_cursor = ?, snapshot_required = 0, rebuild_from = '', last_sync_at = ?, "
           + "replica_seq = (select acked_seq from edge_meta where id = 1), pull_error_position = null, "
-          + "pull_error_reason = null where id = 1", end.cursor(), now);
+          + "pull_error_reason = null where id = 1", cursor, now);
       // a loaded snapshot holds every op the hub had answered: their settle points are spent
-      dsl.execute("delete from settle_point where position <= ?", end.cursor());
+      dsl.execute("delete from settle_point where position <= ?", cursor);
       return null;
     });
     store.pending().clear();
@@ -293,7 +288,7 @@ final class SnapshotLoad implements SyncStore.SnapshotLoader {
    * The end of a fresh load: hub_bag and bag already hold every row; the scans made meanwhile (ops
    * above the acknowledged seq, pending) are rebased onto them, in the transaction that moves the cursor.
    */
-  private void finishFresh(long now) {
+  private void finishFresh(long now, long cursor) {
     store.pending().clear();
     store.db().writeSession(session -> {
       DSLContext dsl = session.dsl();
@@ -301,9 +296,9 @@ final class SnapshotLoad implements SyncStore.SnapshotLoader {
       replaceConflicts(dsl);
       dsl.execute("update sync_state set pull_cursor = ?, snapshot_required = 0, rebuild_from = null, last_sync_at = ?, "
           + "replica_seq = (select acked_seq from edge_meta where id = 1), pull_error_position = null, "
-          + "pull_error_reason = null where id = 1", end.cursor(), now);
+          + "pull_error_reason = null where id = 1", cursor, now);
       // a loaded snapshot holds every op the hub had answered: their settle points are spent
-      dsl.execute("delete from settle_point where position <= ?", end.cursor());
+      dsl.execute("delete from settle_point where position <= ?", cursor);
       long replicaSeq = dsl.fetchSingle("select replica_seq from sync_state where id = 1").get(0, Long.class);
       store.pending().refresh(dsl, replicaSeq);
       store.view().rebase(session, store.pending().codesIn("", ReplicaView.LAST_CODE), now);
@@ -338,8 +333,7 @@ final class SnapshotLoad implements SyncStore.SnapshotLoader {
     }
   }
 
-  @Override
-  public void close() {
+  void close() {
     bags.clear();
     users.clear();
     conflicts.clear();

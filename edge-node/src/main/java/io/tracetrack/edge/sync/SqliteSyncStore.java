@@ -1,6 +1,10 @@
 package io.tracetrack.edge.sync;
 
+import static io.tracetrack.edge.db.jooq.Tables.BAG;
+import static io.tracetrack.edge.db.jooq.Tables.OUTBOX;
+
 import io.tracetrack.edge.db.EdgeDatabase;
+import io.tracetrack.edge.scan.EdgeMetaStore;
 import io.tracetrack.model.CodeGrammar;
 import io.tracetrack.model.ErrorCode;
 import io.tracetrack.model.Role;
@@ -33,6 +37,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.jooq.DSLContext;
 import org.jooq.Record;
+import org.jooq.impl.DSL;
 
 /**
  * The store side of sync on the dock's SQLite file: the outbox as batches, the hub's replies, the
@@ -194,7 +199,7 @@ public final class SqliteSyncStore implements SyncStore {
         }
         insertConflict(dsl, o, op, sent.edgeId(), refused, now);
         if (refused) {
-          dirty.addAll(PendingOps.codesOf(op.op()));
+          dirty.addAll(TouchedBags.of(op.op()));
         }
       }
       if (reply.logPosition() != null && acked > 0) {
@@ -231,7 +236,7 @@ public final class SqliteSyncStore implements SyncStore {
     }
     for (String json : dsl.fetch("select op_json from outbox where seq > ? and seq <= ?", replicaSeq, settled)
         .getValues(0, String.class)) {
-      dirty.addAll(PendingOps.codesOf(opCodec.decode(json).op()));
+      dirty.addAll(TouchedBags.of(opCodec.decode(json).op()));
     }
     dsl.execute("update sync_state set replica_seq = ? where id = 1", settled);
     return settled;
@@ -270,14 +275,15 @@ public final class SqliteSyncStore implements SyncStore {
       OpEnvelope was = opCodec.decode(r.get(1, String.class));
       OpEnvelope moved = new OpEnvelope(new io.tracetrack.sync.OpId(edgeId, to), was.hlc(), was.actor(),
           was.dock(), was.station(), was.op());
-      dirty.addAll(PendingOps.codesOf(was.op()));
+      dirty.addAll(TouchedBags.of(was.op()));
       // negative first: seqs are a primary key, and a row moved up may land on one not moved yet
-      dsl.execute("update outbox set seq = ?, op_json = ? where seq = ?", -to, opCodec.encode(moved), seq);
+      dsl.update(OUTBOX).set(OUTBOX.SEQ, -to).set(OUTBOX.OP_JSON, opCodec.encode(moved)).where(OUTBOX.SEQ.eq(seq)).execute();
       dsl.execute("insert into seq_move (old_seq, new_seq) values (?, ?)", seq, to);
     }
-    dsl.execute("update outbox set seq = -seq where seq < 0");
-    dsl.execute("update bag set link_seq = (select new_seq from seq_move where old_seq = bag.link_seq) "
-        + "where link_seq in (select old_seq from seq_move)");
+    dsl.update(OUTBOX).set(OUTBOX.SEQ, OUTBOX.SEQ.neg()).where(OUTBOX.SEQ.lt(0L)).execute();
+    // set-based: one statement moves every link's seq, whatever the number of ops moved
+    dsl.update(BAG).set(BAG.LINK_SEQ, DSL.select(MOVED_TO).from(SEQ_MOVE).where(MOVED_FROM.eq(BAG.LINK_SEQ)))
+        .where(BAG.LINK_SEQ.in(DSL.select(MOVED_FROM).from(SEQ_MOVE))).execute();
     dsl.execute("delete from seq_move");
     dsl.execute("update edge_meta set seq_floor = max(seq_floor, ?) where id = 1", next);
     String notice = String.format(java.util.Locale.ROOT, "a restored backup was detected: the hub holds other ops "
@@ -287,12 +293,17 @@ public final class SqliteSyncStore implements SyncStore {
     return rows.size();
   }
 
+  /** The old seq to new seq of a renumbering ({@code temp.seq_move}, made per connection: not a generated table). */
+  private static final org.jooq.Table<?> SEQ_MOVE = DSL.table(DSL.name("seq_move"));
+  private static final org.jooq.Field<Long> MOVED_FROM = DSL.field(DSL.name("seq_move", "old_seq"), Long.class);
+  private static final org.jooq.Field<Long> MOVED_TO = DSL.field(DSL.name("seq_move", "new_seq"), Long.class);
+
   @Override
   public boolean recordHello(HubApi.Hello hello) {
     long now = clock.millis();
     return db.write(dsl -> {
       if (hello.area() != null) {
-        dsl.execute("update edge_meta set area = ? where id = 1", hello.area());
+        EdgeMetaStore.setArea(dsl, hello.area());
       }
       if (hello.lastSeq() == null) {
         return false;
@@ -338,7 +349,7 @@ public final class SqliteSyncStore implements SyncStore {
   private static void insertConflict(DSLContext dsl, OpOutcome o, OpEnvelope op, String edgeId, boolean refused, long now) {
     // a refusal without a hub record still needs a key: the op's seq, negated, cannot clash with a hub id
     long id = o.conflictId() != null ? o.conflictId() : -op.id().seq();
-    List<String> codes = PendingOps.codesOf(op.op());
+    List<String> codes = TouchedBags.of(op.op());
     String child = op.op() instanceof Op.Link || op.op() instanceof Op.Unlink ? codes.get(1) : null;
     dsl.execute("insert into conflict (id, edge_id, op_seq, code, message, op_type, parent, child, actor, station, "
             + "hub_at, op_applied) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing",
@@ -524,7 +535,7 @@ public final class SqliteSyncStore implements SyncStore {
 
   @Override
   public SnapshotLoader snapshotLoader() {
-    return new SnapshotLoad(this);
+    return new SnapshotStream(new SnapshotLoad(this));
   }
 
   Timings timings() {

@@ -1,11 +1,6 @@
 package io.tracetrack.edge.users;
 
-import static io.tracetrack.edge.db.jooq.Tables.EDGE_META;
-import static io.tracetrack.edge.db.jooq.Tables.LOCAL_USER;
-import static io.tracetrack.edge.db.jooq.Tables.STATION_SESSION;
-
 import io.tracetrack.edge.db.EdgeDatabase;
-import io.tracetrack.edge.db.jooq.tables.records.LocalUserRecord;
 import io.tracetrack.model.ErrorCode;
 import io.tracetrack.model.Role;
 import io.tracetrack.model.UserNames;
@@ -34,6 +29,8 @@ import java.util.regex.Pattern;
  * <p>A session is checked against its user's row on every request, not cached: disabling the user
  * or changing the password ends it at once, also when another process (the {@code users} CLI, a
  * later sync) made the change on the same data folder.
+ *
+ * <p>The rows are {@link LocalUserStore}'s; this class decides.
  */
 public final class LocalUsers {
 
@@ -66,8 +63,7 @@ public final class LocalUsers {
   public record UserInfo(String name, Role role, String source, boolean hasPassword, boolean disabled) {}
 
   public List<UserInfo> list() {
-    return db.read(dsl -> dsl.selectFrom(LOCAL_USER).orderBy(LOCAL_USER.NAME).fetch(r ->
-        new UserInfo(r.getName(), Role.valueOf(r.getRole()), r.getSource(), r.getPasswordHash() != null, r.getDisabled() != 0)));
+    return db.read(LocalUserStore::list);
   }
 
   /**
@@ -81,17 +77,17 @@ public final class LocalUsers {
     if (name == null) {
       return UserNames.problem(rawName);
     }
-    LocalUserRecord known = db.read(dsl -> dsl.selectFrom(LOCAL_USER).where(LOCAL_USER.NAME.eq(name)).fetchOne());
+    LocalUserStore.UserRow known = db.read(dsl -> LocalUserStore.find(dsl, name)).orElse(null);
     if (known != null) {
       // reading only: a known user can start capturing while another process holds the write lock
-      return known.getDisabled() != 0 ? Optional.of("user " + name + " is disabled") : Optional.empty();
+      return known.disabled() ? Optional.of("user " + name + " is disabled") : Optional.empty();
     }
     return db.write(dsl -> {
-      LocalUserRecord user = dsl.selectFrom(LOCAL_USER).where(LOCAL_USER.NAME.eq(name)).fetchOne();
+      LocalUserStore.UserRow user = LocalUserStore.find(dsl, name).orElse(null);
       if (user != null) {
-        return user.getDisabled() != 0 ? Optional.of("user " + name + " is disabled") : Optional.<String>empty();
+        return user.disabled() ? Optional.of("user " + name + " is disabled") : Optional.<String>empty();
       }
-      if (usersFromHub(dsl)) {
+      if (LocalUserStore.usersFromHub(dsl)) {
         return Optional.of("user " + name + " is not known on this dock (users come from the hub)");
       }
       insertUser(dsl, name, null);
@@ -111,10 +107,10 @@ public final class LocalUsers {
     }
     String hash = hash(password);
     return db.write(dsl -> {
-      if (usersFromHub(dsl)) {
+      if (LocalUserStore.usersFromHub(dsl)) {
         return Optional.of("this dock receives its users from the hub; add users there");
       }
-      if (dsl.fetchExists(LOCAL_USER, LOCAL_USER.NAME.eq(name))) {
+      if (LocalUserStore.exists(dsl, name)) {
         return Optional.of("user " + name + " already exists");
       }
       insertUser(dsl, name, hash);
@@ -131,11 +127,11 @@ public final class LocalUsers {
           + UserNames.problem(rawName).orElse("the password is missing or too long"));
     }
     long now = clock.millis();
-    LocalUserRecord user = db.read(dsl -> dsl.selectFrom(LOCAL_USER).where(LOCAL_USER.NAME.eq(name)).fetchOne());
+    LocalUserStore.UserRow user = db.read(dsl -> LocalUserStore.find(dsl, name)).orElse(null);
     boolean created = false;
     String signedInHash; // the hash this sign-in proved, stamped on the session
     if (user == null) {
-      boolean fromHub = db.read(LocalUsers::usersFromHub);
+      boolean fromHub = db.read(LocalUserStore::usersFromHub);
       if (fromHub) {
         Passwords.burn(password);
         return badCredentials();
@@ -146,7 +142,7 @@ public final class LocalUsers {
       }
       String hash = hash(password);
       boolean inserted = db.write(dsl -> {
-        if (dsl.fetchExists(LOCAL_USER, LOCAL_USER.NAME.eq(name))) {
+        if (LocalUserStore.exists(dsl, name)) {
           return false;
         }
         insertUser(dsl, name, hash);
@@ -158,38 +154,37 @@ public final class LocalUsers {
       created = true;
       signedInHash = hash;
     } else {
-      if (user.getDisabled() != 0) {
+      if (user.disabled()) {
         return new SignInResult.Refused(ErrorCode.DISABLED, "user " + name + " is disabled");
       }
-      if (user.getLockedUntil() != null && user.getLockedUntil() > now) {
-        long minutes = Lockout.minutesLeft(user.getLockedUntil(), now);
+      if (user.lockedUntil() != null && user.lockedUntil() > now) {
+        long minutes = Lockout.minutesLeft(user.lockedUntil(), now);
         return new SignInResult.Refused(ErrorCode.ACCOUNT_LOCKED, "too many failed sign-ins; try again in " + minutes + " min");
       }
-      if (user.getPasswordHash() == null) {
+      if (user.passwordHash() == null) {
         // made by terminal capture: letting this sign-in choose the password would hand the
         // account to whoever reaches the page first
         return new SignInResult.Refused(ErrorCode.NO_PASSWORD, name + " has no password (made by terminal capture) and "
             + "cannot sign in here until an admin sets one on this dock with `users passwd " + name + "`");
       }
-      if (!verify(password, user.getPasswordHash())) {
+      if (!verify(password, user.passwordHash())) {
         recordFailure(name, now);
         return badCredentials();
       }
-      db.write(dsl -> dsl.update(LOCAL_USER).set(LOCAL_USER.FAILED_ATTEMPTS, 0).setNull(LOCAL_USER.LOCKED_UNTIL)
-          .where(LOCAL_USER.NAME.eq(name)).execute());
-      signedInHash = user.getPasswordHash();
+      db.write(dsl -> {
+        LocalUserStore.clearFailures(dsl, name);
+        return null;
+      });
+      signedInHash = user.passwordHash();
     }
     String token = newToken();
     // a password changed since the check above leaves this session invalid from its first use
     String stamp = passwordStamp(signedInHash);
-    db.write(dsl -> dsl.insertInto(STATION_SESSION)
-        .set(STATION_SESSION.TOKEN_HASH, sha256(token))
-        .set(STATION_SESSION.STATION, station)
-        .set(STATION_SESSION.USER_NAME, name)
-        .set(STATION_SESSION.CREATED_AT, now)
-        .set(STATION_SESSION.LAST_SEEN_AT, now)
-        .set(STATION_SESSION.PASSWORD_STAMP, stamp)
-        .execute());
+    String tokenHash = sha256(token);
+    db.write(dsl -> {
+      LocalUserStore.insertSession(dsl, tokenHash, station, name, now, stamp);
+      return null;
+    });
     return new SignInResult.SignedIn(token, station, name, created);
   }
 
@@ -204,17 +199,10 @@ public final class LocalUsers {
     }
     String key = sha256(token);
     long now = clock.millis();
-    return db.read(dsl -> dsl.select(STATION_SESSION.STATION, STATION_SESSION.USER_NAME, STATION_SESSION.CREATED_AT,
-                STATION_SESSION.PASSWORD_STAMP, LOCAL_USER.DISABLED, LOCAL_USER.PASSWORD_HASH)
-            .from(STATION_SESSION)
-            .join(LOCAL_USER).on(LOCAL_USER.NAME.eq(STATION_SESSION.USER_NAME))
-            .where(STATION_SESSION.TOKEN_HASH.eq(key))
-            .fetchOptional())
-        .filter(r -> r.get(LOCAL_USER.DISABLED) == 0)
-        .filter(r -> r.get(STATION_SESSION.PASSWORD_STAMP) != null
-            && r.get(STATION_SESSION.PASSWORD_STAMP).equals(passwordStamp(r.get(LOCAL_USER.PASSWORD_HASH))))
-        .map(r -> new Session(r.get(STATION_SESSION.STATION), r.get(STATION_SESSION.USER_NAME),
-            r.get(STATION_SESSION.CREATED_AT) + SESSION_LIFETIME.toMillis()))
+    return db.read(dsl -> LocalUserStore.session(dsl, key))
+        .filter(r -> !r.userDisabled())
+        .filter(r -> r.passwordStamp() != null && r.passwordStamp().equals(passwordStamp(r.userPasswordHash())))
+        .map(r -> new Session(r.station(), r.userName(), r.createdAt() + SESSION_LIFETIME.toMillis()))
         .filter(s -> s.expiresAt() > now);
   }
 
@@ -223,7 +211,10 @@ public final class LocalUsers {
       return;
     }
     String key = sha256(token);
-    db.write(dsl -> dsl.deleteFrom(STATION_SESSION).where(STATION_SESSION.TOKEN_HASH.eq(key)).execute());
+    db.write(dsl -> {
+      LocalUserStore.deleteSession(dsl, key);
+      return null;
+    });
   }
 
   /** {@code users disable NAME}: the user can no longer sign in or scan; their sessions end now. */
@@ -238,12 +229,12 @@ public final class LocalUsers {
 
   private Optional<String> setDisabled(String name, boolean disabled) {
     return db.write(dsl -> {
-      if (!dsl.fetchExists(LOCAL_USER, LOCAL_USER.NAME.eq(name))) {
+      if (!LocalUserStore.exists(dsl, name)) {
         return Optional.of("user " + name + " is not known on this dock");
       }
-      dsl.update(LOCAL_USER).set(LOCAL_USER.DISABLED, disabled ? 1 : 0).where(LOCAL_USER.NAME.eq(name)).execute();
+      LocalUserStore.setDisabled(dsl, name, disabled);
       if (disabled) {
-        dsl.deleteFrom(STATION_SESSION).where(STATION_SESSION.USER_NAME.eq(name)).execute();
+        LocalUserStore.deleteSessionsOf(dsl, name);
       }
       return Optional.<String>empty();
     });
@@ -260,16 +251,15 @@ public final class LocalUsers {
     }
     String hash = hash(password);
     return db.write(dsl -> {
-      LocalUserRecord user = dsl.selectFrom(LOCAL_USER).where(LOCAL_USER.NAME.eq(name)).fetchOne();
+      LocalUserStore.UserRow user = LocalUserStore.find(dsl, name).orElse(null);
       if (user == null) {
         return Optional.of("user " + name + " is not known on this dock");
       }
-      if (!"LOCAL".equals(user.getSource())) {
+      if (!"LOCAL".equals(user.source())) {
         return Optional.of("user " + name + " comes from the hub; change the password there");
       }
-      dsl.update(LOCAL_USER).set(LOCAL_USER.PASSWORD_HASH, hash).set(LOCAL_USER.FAILED_ATTEMPTS, 0)
-          .setNull(LOCAL_USER.LOCKED_UNTIL).where(LOCAL_USER.NAME.eq(name)).execute();
-      dsl.deleteFrom(STATION_SESSION).where(STATION_SESSION.USER_NAME.eq(name)).execute();
+      LocalUserStore.setPassword(dsl, name, hash);
+      LocalUserStore.deleteSessionsOf(dsl, name);
       return Optional.<String>empty();
     });
   }
@@ -281,12 +271,12 @@ public final class LocalUsers {
 
   private void recordFailure(String name, long now) {
     db.write(dsl -> {
-      int failures = dsl.select(LOCAL_USER.FAILED_ATTEMPTS).from(LOCAL_USER).where(LOCAL_USER.NAME.eq(name)).fetchSingle().value1() + 1;
-      var update = dsl.update(LOCAL_USER).set(LOCAL_USER.FAILED_ATTEMPTS, failures);
+      int failures = LocalUserStore.failedAttempts(dsl, name) + 1;
       if (failures >= MAX_FAILED_ATTEMPTS) {
-        update = update.set(LOCAL_USER.LOCKED_UNTIL, now + LOCKOUT.toMillis()).set(LOCAL_USER.FAILED_ATTEMPTS, 0);
+        // locked: the count starts again when the lockout ends
+        return LocalUserStore.lock(dsl, name, now + LOCKOUT.toMillis());
       }
-      return update.where(LOCAL_USER.NAME.eq(name)).execute();
+      return LocalUserStore.setFailedAttempts(dsl, name, failures);
     });
   }
 
@@ -298,19 +288,9 @@ public final class LocalUsers {
     return Passwords.problem(password);
   }
 
+  /** A user made on this dock is a local dispatcher. */
   private void insertUser(org.jooq.DSLContext dsl, String name, String hash) {
-    dsl.insertInto(LOCAL_USER)
-        .set(LOCAL_USER.NAME, name)
-        .set(LOCAL_USER.ROLE, Role.DISPATCHER.name())
-        .set(LOCAL_USER.PASSWORD_HASH, hash)
-        .set(LOCAL_USER.SOURCE, "LOCAL")
-        .set(LOCAL_USER.CREATED_AT, clock.millis())
-        .execute();
-  }
-
-  private static boolean usersFromHub(org.jooq.DSLContext dsl) {
-    return dsl.select(EDGE_META.USERS_FROM_HUB).from(EDGE_META).where(EDGE_META.ID.eq(1)).fetchOptional()
-        .map(r -> r.value1() != 0).orElse(false);
+    LocalUserStore.insert(dsl, name, Role.DISPATCHER, hash, "LOCAL", clock.millis());
   }
 
   private static String hash(String password) {
