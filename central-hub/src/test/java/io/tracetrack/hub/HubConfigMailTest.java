@@ -51,10 +51,21 @@ class HubConfigMailTest {
       "smtp port out of range|--smtp-host m.example --smtp-port 0|between 1 and 65535",
       "unknown tls mode|--smtp-host m.example --smtp-tls maybe|starttls, tls or none",
       "sender not an address|--smtp-host m.example --smtp-from hub|--smtp-from must be an e-mail address",
+      "a user without encryption|--smtp-host m.example --smtp-tls none --smtp-user eod|password would cross the network in clear",
   })
   void hostileMailSettings_areRefusedClearly(String name, String args, String message) {
     assertThatThrownBy(() -> HubConfig.parse(args.split(" "), Map.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(message);
+  }
+
+  @org.junit.jupiter.api.Test
+  void plaintextAuth_isTakenOnlyWhenAskedForByName() {
+    var smtp = HubConfig.parse(new String[] {"--smtp-host", "relay.local", "--smtp-tls", "plaintext-auth", "--smtp-user",
+        "eod"}, Map.of("HUB_SMTP_PASSWORD", "secret")).smtp();
+    assertThat(smtp.tls()).isEqualTo(io.tracetrack.hub.mail.SmtpSettings.Tls.PLAINTEXT_AUTH);
+    assertThat(smtp.port()).isEqualTo(25);
+    assertThat(HubConfig.parse(new String[] {"--smtp-host", "relay.local", "--smtp-tls", "none"}, Map.of()).smtp().user())
+        .isNull();
   }
 }

@@ -124,29 +124,7 @@ public final class TestDatabases {
     return postgres;
   }
 
-  /** The migrated template of this test JVM, by name; made on first use. */
-  private static String template;
-
-  /**
-   * A new database named {@code name}, a copy of this JVM's migrated template ({@code CREATE
-   * DATABASE … TEMPLATE}): the hub's migrations run once per test JVM, not once per test class
-   * (opening it still runs Flyway, which finds every migration applied and validates them).
-   */
-  private static String copyOfTemplate(String name) throws IOException, java.sql.SQLException {
-    EmbeddedPostgresServer server = postgresServer();
-    if (template == null) {
-      String t = "tt_template_" + ProcessHandle.current().pid();
-      HubDatabase.postgres(server.database(t), server.user(), "", 1).close(); // migrates it; no connection stays
-      template = t;
-    }
-    try (Connection c = java.sql.DriverManager.getConnection(server.jdbcUrl("postgres"), server.user(), "");
-        Statement s = c.createStatement()) {
-      s.execute("create database " + name + " template " + template);
-    }
-    return server.database(name);
-  }
-
-  /** A new database on the shared PostgreSQL server, with the hub's schema (migrated). */
+  /** A new, empty database on the shared PostgreSQL server. */
   public static synchronized HubDatabase postgres(int poolSize) {
     String name = "tt_test_" + ProcessHandle.current().pid() + "_" + NEXT.incrementAndGet();
     String external = System.getenv("TRACETRACK_TEST_PG_URL");
@@ -163,7 +141,7 @@ public final class TestDatabases {
         REOPEN.put(db, () -> HubDatabase.postgres(url, user, password, poolSize));
         return db;
       }
-      String url = copyOfTemplate(name);
+      String url = postgresServer().database(name);
       HubDatabase db = HubDatabase.postgres(url, postgres.user(), "", poolSize);
       REOPEN.put(db, () -> HubDatabase.postgres(url, postgres.user(), "", poolSize));
       return db;

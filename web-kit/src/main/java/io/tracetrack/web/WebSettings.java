@@ -36,8 +36,4 @@ public record WebSettings(String app, String bind, int port, long maxPayload, Ho
       throw new IllegalArgumentException("readTimeout must be positive, got " + readTimeout);
     }
   }
-
-  public WebSettings withReadTimeout(Duration timeout) {
-    return new WebSettings(app, bind, port, maxPayload, hosts, sameOriginOnly, timeout);
-  }
 }

@@ -59,7 +59,11 @@ final class EodMailStore {
         return true;
       }
     } catch (DataAccessException e) {
-      // H2's emulation of "on conflict do nothing" can still lose a race on the key: someone else has it
+      // H2's emulation of "on conflict do nothing" can still lose a race on the key: someone else has
+      // it. Only that: any other failure (the database down, a full disk) is not "someone else sends".
+      if (!io.tracetrack.hub.db.HubDatabase.isUniqueViolation(e)) {
+        throw e;
+      }
     }
     return db.dsl().update(EOD_MAIL).set(EOD_MAIL.CLAIMED_BY, instance).set(EOD_MAIL.CLAIMED_AT, now)
         .where(EOD_MAIL.MAIL_DAY.eq(day)).and(EOD_MAIL.SENT_AT.isNull()).and(EOD_MAIL.CLAIMED_AT.lt(staleBefore))

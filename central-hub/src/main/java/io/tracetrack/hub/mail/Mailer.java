@@ -46,7 +46,7 @@ public final class Mailer {
       props.put("mail.smtp.starttls.enable", "true");
       props.put("mail.smtp.starttls.required", "true");
     }
-    if (settings.tls() != SmtpSettings.Tls.NONE) {
+    if (settings.tls().encrypted()) {
       props.put("mail." + protocol + ".ssl.checkserveridentity", "true");
     }
     Authenticator auth = settings.user() == null ? null : new Authenticator() {

@@ -18,8 +18,13 @@ public record SmtpSettings(String host, int port, String user, String password, 
     STARTTLS(587),
     /** TLS from the first byte (port 465). */
     TLS(465),
-    /** No encryption: only for a relay on the same host or a test server. */
-    NONE(25);
+    /** No encryption: only for a relay on the same host or a test server, and never with a password. */
+    NONE(25),
+    /**
+     * No encryption, and the user's password sent in clear anyway: only when asked for by this very
+     * name ({@code --smtp-tls plaintext-auth}), never by {@code none} with a user set.
+     */
+    PLAINTEXT_AUTH(25);
 
     private final int defaultPort;
 
@@ -31,13 +36,19 @@ public record SmtpSettings(String host, int port, String user, String password, 
       return defaultPort;
     }
 
+    /** Whether the connection is encrypted (and so the server's certificate checked). */
+    public boolean encrypted() {
+      return this == STARTTLS || this == TLS;
+    }
+
     /** @throws IllegalArgumentException naming the accepted values */
     public static Tls parse(String value) {
       return switch (value.strip().toLowerCase(Locale.ROOT)) {
         case "starttls" -> STARTTLS;
         case "tls", "ssl" -> TLS;
         case "none", "off" -> NONE;
-        default -> throw new IllegalArgumentException("--smtp-tls must be starttls, tls or none: " + value);
+        case "plaintext-auth" -> PLAINTEXT_AUTH;
+        default -> throw new IllegalArgumentException("--smtp-tls must be starttls, tls or none (or plaintext-auth): " + value);
       };
     }
   }
@@ -57,6 +68,11 @@ public record SmtpSettings(String host, int port, String user, String password, 
     }
     if (password != null && user == null) {
       throw new IllegalArgumentException("HUB_SMTP_PASSWORD is set but --smtp-user is not");
+    }
+    if (user != null && tls == Tls.NONE) {
+      // seen on a local sink: AUTH PLAIN crossed the wire readable by anyone on the path
+      throw new IllegalArgumentException("--smtp-user is set and --smtp-tls is none: the password would cross the network "
+          + "in clear; use starttls or tls, or --smtp-tls plaintext-auth to send it in clear on purpose");
     }
   }
 

@@ -108,8 +108,13 @@ public final class SyncWorker implements AutoCloseable {
       return;
     }
     running = true;
-    pushThread = Thread.ofVirtual().name("sync-push").start(() -> loop("push", this::pushRound, true));
-    pullThread = Thread.ofVirtual().name("sync-pull").start(() -> loop("pull", this::pullRound, false));
+    // both threads exist before either runs: each loop reaches for the other's thread (to cut a
+    // stale poll or a backoff), and one started before the other was assigned would find null
+    // and leave a poll hung on a dead connection (seen under load in SyncRepairTest.Heal)
+    pushThread = Thread.ofVirtual().name("sync-push").unstarted(() -> loop("push", this::pushRound, true));
+    pullThread = Thread.ofVirtual().name("sync-pull").unstarted(() -> loop("pull", this::pullRound, false));
+    pushThread.start();
+    pullThread.start();
   }
 
   /**
