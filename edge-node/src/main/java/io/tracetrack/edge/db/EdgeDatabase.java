@@ -193,6 +193,7 @@ public final class EdgeDatabase implements AutoCloseable {
           rollbackQuietly();
           throw e;
         }
+        writeFailure = null;
         return result;
       } finally {
         if (!durable) {
@@ -202,13 +203,26 @@ public final class EdgeDatabase implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       if (sqliteCause(e) != null) {
-        throw new StoreUnavailableException(describeStoreFailure(e), e);
+        String why = describeStoreFailure(e);
+        writeFailure = why;
+        throw new StoreUnavailableException(why, e);
       }
       throw e;
     } finally {
       writeLock.unlock();
     }
   }
+
+  /**
+   * Why the last write failed (the disk full, the file locked or damaged), or empty once a write
+   * succeeded again: reads may still answer while nothing can be stored, and a health check that
+   * only reads would call such a dock UP.
+   */
+  public java.util.Optional<String> writeFailure() {
+    return java.util.Optional.ofNullable(writeFailure);
+  }
+
+  private volatile String writeFailure;
 
   /** Runs a read on the read connection (WAL lets it proceed while another process writes). */
   public <T> T read(Function<DSLContext, T> work) {

@@ -41,7 +41,9 @@ public final class QueryCache implements AutoCloseable {
    */
   public Prepared statement(String key, Function<DSLContext, Query> factory) {
     Prepared prepared = statements.get(key);
-    if (prepared == null) {
+    if (prepared == null || prepared.broken) {
+      // a statement that failed to run (SQLITE_FULL, an I/O error) may be finalized by the driver:
+      // prepare it anew, or every later scan would fail on it after the disk has room again
       prepared = Prepared.of(factory.apply(dsl), connection);
       statements.put(key, prepared);
     }
@@ -121,15 +123,24 @@ public final class QueryCache implements AutoCloseable {
       try {
         return statement.executeUpdate();
       } catch (SQLException e) {
-        throw new DataAccessException(e.getMessage(), e);
+        throw failed(e);
       }
+    }
+
+    /** Set when a run failed: the cache prepares the statement again on its next use. */
+    private boolean broken;
+
+    private DataAccessException failed(SQLException e) {
+      broken = true;
+      close();
+      return new DataAccessException(e.getMessage(), e);
     }
 
     public <T> Optional<T> fetchOne(RowMapper<T> mapper) {
       try (ResultSet rs = statement.executeQuery()) {
         return rs.next() ? Optional.of(mapper.map(rs)) : Optional.empty();
       } catch (SQLException e) {
-        throw new DataAccessException(e.getMessage(), e);
+        throw failed(e);
       }
     }
 
@@ -142,7 +153,7 @@ public final class QueryCache implements AutoCloseable {
         }
         return rows;
       } catch (SQLException e) {
-        throw new DataAccessException(e.getMessage(), e);
+        throw failed(e);
       }
     }
 

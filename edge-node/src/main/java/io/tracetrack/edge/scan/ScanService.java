@@ -109,9 +109,11 @@ public final class ScanService {
       result = db.writeSession(session -> inTransaction(new StoreTx(session, codec), station, actor, kind, code, now));
     } catch (StoreUnavailableException e) {
       LOG.log(Level.WARNING, "scan of " + code + " at " + station + " not recorded: " + e.getMessage(), e);
+      // where the station stands (read, which still works on a full disk), not an empty progress:
+      // the page must keep showing the parent and its count it had before this scan
       return ScanResult.rejected(code, resultKind, commandOf(kind),
           Rejection.of(ErrorCode.STORE_UNAVAILABLE, "NOT RECORDED: " + e.getMessage() + ". Scan " + code + " again."),
-          ScanResult.Progress.NONE, now);
+          progressNow(station, now), now);
     }
     // only a stored scan arms the bounce filter: a re-scan after NOT RECORDED must go through
     lastScanByStation.put(station, new BounceFilter.LastScan(code, now));

@@ -56,10 +56,17 @@ public final class PageRoutes implements HttpService {
 
   private void health(ServerRequest req, ServerResponse res) {
     Map<String, Object> out = new LinkedHashMap<>();
-    boolean up = db.answers();
+    boolean reads = db.answers();
+    java.util.Optional<String> writeFailure = db.writeFailure();
+    boolean up = reads && writeFailure.isEmpty();
     out.put("status", up ? "UP" : "DOWN");
-    out.put("checks", List.of(Map.of("name", "sqlite", "status", up ? "UP" : "DOWN")));
-    res.status(up ? 200 : 503);
-    StationApi.sendJson(res, out);
+    Map<String, Object> writes = new LinkedHashMap<>();
+    writes.put("name", "sqlite-write");
+    writes.put("status", writeFailure.isEmpty() ? "UP" : "DOWN");
+    // the last write refused (a full disk): scans are answered NOT RECORDED until one is stored again
+    writeFailure.ifPresent(why -> writes.put("reason", why));
+    out.put("checks", List.of(Map.of("name", "sqlite", "status", reads ? "UP" : "DOWN"), writes));
+    // 503 when down (a monitor reads the status code, not the body)
+    io.tracetrack.web.Json.send(res, up ? 200 : 503, out);
   }
 }

@@ -279,6 +279,43 @@ class StationApiTest {
       assertProblem(get("/barcode/%3Cscript%3E.svg", null), 400, "INVALID_CODE");
     }
 
+    /**
+     * A full disk (SQLite's page cap stands in for it): the refused scan reports where the station
+     * stands, not "no parent, 0", and /health says DOWN with the reason until a write succeeds again.
+     */
+    @Test
+    void diskFull_refusedScanKeepsTheStationsParentAndCount_healthDown_untilAWriteSucceeds() throws Exception {
+      signIn();
+      scan("P9600-30");
+      scan("C96000");
+      long pages = edge.db.write(dsl -> dsl.fetchSingle("pragma page_count").get(0, Long.class));
+      edge.db.write(dsl -> dsl.fetch("pragma max_page_count = " + pages));
+
+      // children until a write needs a page the cap does not allow (a new parent when one is full)
+      JsonNode refused = null;
+      String parent = "P9600-30";
+      for (int i = 96001; i < 96400 && refused == null; i++) {
+        JsonNode r = scan("C" + i);
+        if (r.get("accepted").asBoolean() && r.get("complete").asBoolean()) {
+          parent = "P" + i + "-30";
+          r = scan(parent);
+        }
+        if (!r.get("accepted").asBoolean()) {
+          refused = r;
+        }
+      }
+      assertThat(refused).isNotNull();
+      assertThat(refused.get("reason").asText()).isEqualTo("STORE_UNAVAILABLE");
+      assertThat(refused.get("parent").asText()).isEqualTo(parent);
+      HttpResponse<String> down = get("/health", null);
+      assertThat(down.statusCode()).isEqualTo(503);
+      assertThat(down.body()).contains("\"DOWN\"").contains("disk is full");
+
+      edge.db.write(dsl -> dsl.fetch("pragma max_page_count = 1073741823"));
+      assertThat(scan("C96999").get("accepted").asBoolean()).isTrue();
+      assertThat(get("/health", null).statusCode()).isEqualTo(200);
+    }
+
     @Test
     void health_isUp() throws Exception {
       HttpResponse<String> res = get("/health", null);
