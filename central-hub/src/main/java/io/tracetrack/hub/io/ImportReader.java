@@ -266,6 +266,10 @@ final class ImportReader {
     }
   }
 
+  private static String cut(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max) + "…";
+  }
+
   private static String messages(Throwable e) {
     StringBuilder out = new StringBuilder();
     for (Throwable t = e; t != null; t = t.getCause()) {
@@ -366,7 +370,10 @@ final class ImportReader {
             try {
               v = strings.getItemAt(Integer.parseInt(v.strip())).getString();
             } catch (RuntimeException e) {
-              v = "";
+              // a damaged workbook: an empty cell here would import a row with a value missing
+              throw new Stop(new Refused(422, ErrorCode.IMPORT_FILE_REFUSED, "row " + rowNumber + ", column "
+                  + (column + 1) + ": the cell names shared text " + cut(v.strip(), 20) + ", which the workbook "
+                  + "does not hold; the file is damaged: save it again from your spreadsheet as .xlsx"));
             }
           } else if ((type == null || "n".equals(type)) && v.endsWith(".0")) {
             v = v.substring(0, v.length() - 2); // a whole number typed into a number cell

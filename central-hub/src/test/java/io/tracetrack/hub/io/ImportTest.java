@@ -231,6 +231,13 @@ abstract class ImportTest {
     assertThat(f.status()).as(f.text()).isEqualTo(422);
     assertThat(f.json().get("report").get("errors").get(0).get("code").asText()).isEqualTo("IMPORT_FORMULA_CELL");
 
+    // a cell naming shared text the workbook does not hold: refused whole, never imported as an empty cell
+    Answer damaged = post("?mode=commit", XLSX, withSheet(xlsx(List.<String[]>of(new String[] {"code"}), wb -> { }),
+        "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>code</t></is></c></row>"
+            + "<row r=\"2\"><c r=\"A2\" t=\"s\"><v>99</v></c></row>"), "admin");
+    assertProblem(damaged, 422, "IMPORT_FILE_REFUSED");
+    assertThat(damaged.text()).contains("row 2, column 1").contains("shared text 99");
+
     assertThat(post("?mode=dry-run", "text/csv", "code\nC1\n".getBytes(StandardCharsets.UTF_8), "biller").status()).isEqualTo(403);
     assertThat(digest()).isEqualTo(before);
   }
@@ -348,6 +355,32 @@ abstract class ImportTest {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       wb.write(out);
       return out.toByteArray();
+    }
+  }
+
+  /** {@code workbook} with its first sheet's rows replaced by {@code rowsXml} (as a damaged or hand-made file has them). */
+  private static byte[] withSheet(byte[] workbook, String rowsXml) throws Exception {
+    java.nio.file.Path tmp = java.nio.file.Files.createTempFile("workbook-", ".xlsx");
+    try {
+      java.nio.file.Files.write(tmp, workbook);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try (java.util.zip.ZipFile in = new java.util.zip.ZipFile(tmp.toFile()); ZipOutputStream zip = new ZipOutputStream(out)) {
+        for (ZipEntry e : java.util.Collections.list(in.entries())) {
+          zip.putNextEntry(new ZipEntry(e.getName()));
+          if (e.getName().equals("xl/worksheets/sheet1.xml")) {
+            zip.write(("<?xml version=\"1.0\" encoding=\"UTF-8\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/"
+                + "spreadsheetml/2006/main\"><sheetData>" + rowsXml + "</sheetData></worksheet>").getBytes(StandardCharsets.UTF_8));
+          } else {
+            try (java.io.InputStream data = in.getInputStream(e)) {
+              data.transferTo(zip);
+            }
+          }
+          zip.closeEntry();
+        }
+      }
+      return out.toByteArray();
+    } finally {
+      java.nio.file.Files.deleteIfExists(tmp);
     }
   }
 
