@@ -6,9 +6,9 @@ import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http1.Http1ConnectionListener;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -27,8 +27,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class StallGuard implements Http1ConnectionListener {
 
-  /** One daemon thread fires every deadline of the JVM; cancelled deadlines leave its queue at once. */
-  private static final ScheduledThreadPoolExecutor TIMER = timer();
+  /**
+   * How late a deadline may fire. Deadlines are seconds long; arming one is on every request's
+   * path, so it must cost next to nothing: a set insert, with no timer queue to reorder and no
+   * timer thread woken (a {@code ScheduledThreadPoolExecutor} woke its thread for each of the two
+   * deadlines a request arms, which on two cores showed in the scan's latency).
+   */
+  static final Duration RESOLUTION = Duration.ofMillis(25);
+
+  /** Every armed deadline of the JVM; one daemon thread sweeps it while it is not empty. */
+  private static final Set<Deadline> PENDING = ConcurrentHashMap.newKeySet();
+  private static final Sweeper SWEEPER = new Sweeper();
   private static final ThreadLocal<Deadline> HEADERS = new ThreadLocal<>();
 
   private final Duration timeout;
@@ -102,9 +111,54 @@ public final class StallGuard implements Http1ConnectionListener {
   }
 
   private static Deadline arm(Duration timeout) {
-    Deadline deadline = new Deadline(Thread.currentThread());
-    deadline.task = TIMER.schedule(deadline::fire, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    Deadline deadline = new Deadline(Thread.currentThread(), System.nanoTime() + timeout.toNanos());
+    PENDING.add(deadline);
+    SWEEPER.wake();
     return deadline;
+  }
+
+  /** Deadlines armed and neither disarmed nor fired yet (for tests: none may leak). */
+  static int pending() {
+    return PENDING.size();
+  }
+
+  /** Fires the deadlines that are due, every {@link #RESOLUTION}; parks while none is armed. */
+  private static final class Sweeper implements Runnable {
+    private final Thread thread = Thread.ofPlatform().daemon().name("stall-guard").unstarted(this);
+    private volatile boolean idle;
+
+    Sweeper() {
+      thread.start();
+    }
+
+    /** After an arm: the thread parks only while the set is empty, so wake it if it may be. */
+    void wake() {
+      if (idle) {
+        LockSupport.unpark(thread);
+      }
+    }
+
+    @Override
+    public void run() {
+      while (true) {
+        if (PENDING.isEmpty()) {
+          idle = true;
+          // an arm after this check finds idle set and unparks: park then returns at once
+          if (PENDING.isEmpty()) {
+            LockSupport.park(this);
+          }
+          idle = false;
+          continue;
+        }
+        LockSupport.parkNanos(this, RESOLUTION.toNanos());
+        long now = System.nanoTime();
+        for (Deadline d : PENDING) {
+          if (now - d.due >= 0) {
+            d.fire();
+          }
+        }
+      }
+    }
   }
 
   /** Armed until either the read finishes (disarm) or the time is up (fire): exactly one wins. */
@@ -114,14 +168,16 @@ public final class StallGuard implements Http1ConnectionListener {
     private static final int FIRED = 2;
 
     private final Thread thread;
+    private final long due;
     private final AtomicInteger state = new AtomicInteger(ARMED);
-    private volatile ScheduledFuture<?> task;
 
-    Deadline(Thread thread) {
+    Deadline(Thread thread, long due) {
       this.thread = thread;
+      this.due = due;
     }
 
     void fire() {
+      PENDING.remove(this);
       if (state.compareAndSet(ARMED, FIRED)) {
         thread.interrupt();
       }
@@ -130,10 +186,7 @@ public final class StallGuard implements Http1ConnectionListener {
     /** True when the read beat the deadline; otherwise clears the interrupt it caused. */
     boolean disarm() {
       if (state.compareAndSet(ARMED, DONE)) {
-        ScheduledFuture<?> t = task;
-        if (t != null) {
-          t.cancel(false);
-        }
+        PENDING.remove(this);
         return true;
       }
       if (state.get() == FIRED && Thread.currentThread() == thread) {
@@ -141,15 +194,5 @@ public final class StallGuard implements Http1ConnectionListener {
       }
       return state.get() == DONE;
     }
-  }
-
-  private static ScheduledThreadPoolExecutor timer() {
-    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "stall-guard");
-      t.setDaemon(true);
-      return t;
-    });
-    timer.setRemoveOnCancelPolicy(true);
-    return timer;
   }
 }

@@ -27,6 +27,24 @@ class StallGuardTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(10)
+  void readsInTime_leaveNoDeadlineBehind_andAStallAfterAnIdleSpellIsStillCut() throws Exception {
+    for (int i = 0; i < 1000; i++) {
+      StallGuard.during(Duration.ofMinutes(1), () -> "body");
+    }
+    assertThat(StallGuard.pending()).isZero();
+    Thread.sleep(StallGuard.RESOLUTION.toMillis() * 4); // the sweeper parks with nothing armed
+    CountDownLatch never = new CountDownLatch(1);
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> StallGuard.during(Duration.ofMillis(50), () -> {
+      never.await();
+      return "unreachable";
+    })).isInstanceOf(StallGuard.Stalled.class);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(50));
+    assertThat(StallGuard.pending()).isZero();
+  }
+
+  @Test
   void readFailingOnItsOwn_keepsItsOwnException() {
     assertThatThrownBy(() -> StallGuard.during(Duration.ofMinutes(1), () -> {
       throw new java.io.IOException("reset");

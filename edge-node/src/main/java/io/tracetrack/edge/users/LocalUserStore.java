@@ -4,11 +4,13 @@ import static io.tracetrack.edge.db.jooq.Tables.EDGE_META;
 import static io.tracetrack.edge.db.jooq.Tables.LOCAL_USER;
 import static io.tracetrack.edge.db.jooq.Tables.STATION_SESSION;
 
+import io.tracetrack.edge.db.EdgeDatabase;
 import io.tracetrack.model.Role;
 import io.tracetrack.web.Store;
 import java.util.List;
 import java.util.Optional;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 
 /**
  * The rows of {@link LocalUsers}: {@code local_user} and {@code station_session}, read and written
@@ -102,13 +104,20 @@ final class LocalUserStore {
   }
 
   /** The session under {@code tokenHash} with its user's row (one primary-key join). */
-  static Optional<SessionRow> session(DSLContext dsl, String tokenHash) {
-    return dsl.select(STATION_SESSION.STATION, STATION_SESSION.USER_NAME, STATION_SESSION.CREATED_AT,
-            STATION_SESSION.PASSWORD_STAMP, LOCAL_USER.DISABLED, LOCAL_USER.PASSWORD_HASH)
-        .from(STATION_SESSION)
-        .join(LOCAL_USER).on(LOCAL_USER.NAME.eq(STATION_SESSION.USER_NAME))
-        .where(STATION_SESSION.TOKEN_HASH.eq(tokenHash))
-        .fetchOptional(r -> new SessionRow(r.value1(), r.value2(), r.value3(), r.value4(), r.value5() != 0, r.value6()));
+  /**
+   * Read on every request of a signed-in station, so kept prepared (rendering it with jOOQ each time
+   * cost as much CPU as the scan it guarded).
+   */
+  static Optional<SessionRow> session(EdgeDatabase.Session session, String tokenHash) {
+    return session.queries().statement("session.byToken", d -> d.select(STATION_SESSION.STATION,
+                STATION_SESSION.USER_NAME, STATION_SESSION.CREATED_AT, STATION_SESSION.PASSWORD_STAMP, LOCAL_USER.DISABLED,
+                LOCAL_USER.PASSWORD_HASH)
+            .from(STATION_SESSION)
+            .join(LOCAL_USER).on(LOCAL_USER.NAME.eq(STATION_SESSION.USER_NAME))
+            .where(STATION_SESSION.TOKEN_HASH.eq(DSL.param("token", String.class))))
+        .set("token", tokenHash)
+        .fetchOne(r -> new SessionRow(r.getString(1), r.getString(2), r.getLong(3), r.getString(4), r.getInt(5) != 0,
+            r.getString(6)));
   }
 
   static void deleteSession(DSLContext dsl, String tokenHash) {

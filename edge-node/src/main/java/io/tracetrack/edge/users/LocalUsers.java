@@ -199,7 +199,7 @@ public final class LocalUsers {
     }
     String key = sha256(token);
     long now = clock.millis();
-    return db.read(dsl -> LocalUserStore.session(dsl, key))
+    return db.readSession(session -> LocalUserStore.session(session, key))
         .filter(r -> !r.userDisabled())
         .filter(r -> r.passwordStamp() != null && r.passwordStamp().equals(passwordStamp(r.userPasswordHash())))
         .map(r -> new Session(r.station(), r.userName(), r.createdAt() + SESSION_LIFETIME.toMillis()))
