@@ -1,23 +1,105 @@
-// The hub scanner's pure rules, run by ScannerRulesTest with Node's own test runner.
+// The hub's scan field (hub-web/scanner.js) on the web kit's framing rules (scan-kit.js, which
+// the web kit's own tests cover): what attachScanner makes of a wedge scanner's keystrokes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isBounce, looksLikeScannerBurst, FRAMING } from '../../main/resources/hub-web/scanner.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { attachScanner, feedback } from '../../main/resources/hub-web/scanner.js';
 
-test('the same code within the bounce window is an echo', () => {
-  assert.equal(isBounce({ text: 'P12-10', at: 1000 }, 'P12-10', 1000 + FRAMING.bounceMs - 1), true);
-  assert.equal(isBounce({ text: 'P12-10', at: 1000 }, ' P12-10 ', 1200), true);
+/** A text field with just what attachScanner uses. */
+function field() {
+  const listeners = {};
+  return {
+    value: '',
+    dataset: {},
+    addEventListener: (type, l) => { (listeners[type] ||= []).push(l); },
+    removeEventListener: (type, l) => { listeners[type] = listeners[type].filter((x) => x !== l); },
+    fire(type, props = {}) {
+      const event = { type, defaultPrevented: false, preventDefault() { this.defaultPrevented = true; }, ...props };
+      (listeners[type] || []).forEach((l) => l(event));
+      return event;
+    },
+    scan(text, key = 'Enter') {
+      for (const ch of text) {
+        this.value += ch;
+        this.fire('input', { inputType: 'insertText' });
+      }
+      return this.fire('keydown', { key });
+    },
+  };
+}
+
+test('Enter or Tab ends a scan, trimmed, and clears the field at once', async () => {
+  const input = field();
+  const scans = [];
+  attachScanner(input, { onScan: async (code) => scans.push(code) });
+  assert.equal(input.scan(' P12-10 ').defaultPrevented, true);
+  assert.equal(input.value, '');
+  input.scan('P13-10', 'Tab');
+  await sleep(5);
+  assert.deepEqual(scans, ['P12-10', 'P13-10']);
 });
 
-test('the same code after the window, or another code at once, is a new scan', () => {
-  assert.equal(isBounce({ text: 'P12-10', at: 1000 }, 'P12-10', 1000 + FRAMING.bounceMs), false);
-  assert.equal(isBounce({ text: 'P12-10', at: 1000 }, 'P13-10', 1001), false);
-  assert.equal(isBounce(null, 'P12-10', 1001), false);
-  // a clock that went backwards never swallows a scan
-  assert.equal(isBounce({ text: 'P12-10', at: 1000 }, 'P12-10', 999), false);
+test('Tab on an empty field moves focus as usual; Enter on it sends nothing', async () => {
+  const input = field();
+  const scans = [];
+  attachScanner(input, { onScan: async (code) => scans.push(code) });
+  assert.equal(input.fire('keydown', { key: 'Tab' }).defaultPrevented, false);
+  input.fire('keydown', { key: 'Enter' });
+  await sleep(5);
+  assert.deepEqual(scans, []);
 });
 
-test('a scanner types faster than any person; a person is never cut off', () => {
-  assert.equal(looksLikeScannerBurst('P12-10', [0, 10, 20, 30, 40, 50]), true);
-  assert.equal(looksLikeScannerBurst('P12-10', [0, 120, 260, 400, 520, 700]), false);
-  assert.equal(looksLikeScannerBurst('P', [0]), false);
+test('an echo is dropped and counted, not sent', async () => {
+  const input = field();
+  const scans = [];
+  const bounced = [];
+  attachScanner(input, { onScan: async (code) => scans.push(code), onBounce: (code) => bounced.push(code) });
+  input.scan('P12-10');
+  input.scan('P12-10');
+  await sleep(5);
+  assert.deepEqual(scans, ['P12-10']);
+  assert.deepEqual(bounced, ['P12-10']);
+  assert.equal(input.dataset.bounced, '1');
+});
+
+test('scans wait for the one before, in order, even when it fails', async () => {
+  const input = field();
+  const done = [];
+  attachScanner(input, {
+    onScan: async (code) => {
+      await sleep(code === 'P1-10' ? 30 : 1);
+      done.push(code);
+      if (code === 'P1-10') throw new Error('refused');
+    },
+  });
+  input.scan('P1-10');
+  input.scan('P2-10');
+  input.scan('P3-10');
+  await sleep(80);
+  assert.deepEqual(done, ['P1-10', 'P2-10', 'P3-10']);
+});
+
+test('a scanner burst with no suffix is a scan once it stops; a detached field sends nothing', async () => {
+  const input = field();
+  const scans = [];
+  const detach = attachScanner(input, { onScan: async (code) => scans.push(code) });
+  for (const ch of 'P7-10') {
+    input.value += ch;
+    input.fire('input', { inputType: 'insertText' });
+  }
+  await sleep(260);
+  assert.deepEqual(scans, ['P7-10']);
+  detach();
+  input.scan('P8-10');
+  await sleep(5);
+  assert.deepEqual(scans, ['P7-10']);
+});
+
+test('feedback flashes the panel and keeps the kind for the browser tests', () => {
+  const classes = new Set();
+  const panel = { dataset: {}, offsetWidth: 0,
+    classList: { add: (c) => classes.add(c), remove: (...cs) => cs.forEach((c) => classes.delete(c)) } };
+  feedback(panel, 'warn');
+  assert.equal(panel.dataset.feedback, 'warn');
+  assert.deepEqual([...classes], ['scan-flash-warn']);
 });

@@ -10,8 +10,9 @@ import org.webjars.WebJarVersionLocator;
 
 /**
  * The hub's pages at {@code /}: the shell ({@code index.html}, {@code app.js}), the kit and one
- * module per page ({@code page-*.js}), the stylesheet, the visual language shared with the dock
- * station ({@code tokens.css}, from the web kit), and the chart library from its WebJar under
+ * module per page ({@code page-*.js}), the stylesheet, what the hub shares with the dock station
+ * (the visual language, {@code tokens.css}, and the wedge-scanner framing, tones and flash,
+ * {@code scan-kit.js}, both from the web kit), and the chart library from its WebJar under
  * {@code /vendor/}. Every file is loaded once at start (a file missing from the build stops the
  * start) and served with the kit's security headers: a Content-Security-Policy that allows scripts
  * and styles from this server only, never inline.
@@ -47,7 +48,9 @@ public final class UiRoutes implements HttpService {
   private static Map<String, String> served() {
     Map<String, String> served = new LinkedHashMap<>();
     FILES.forEach(name -> served.put(name, "/hub-web/" + name));
+    // shared with the dock station: the visual language, and the scanner's framing, tones and flash
     served.put("tokens.css", "/web-kit/tokens.css");
+    served.put("scan-kit.js", "/web-kit/scan-kit.js");
     WebJarVersionLocator webJars = new WebJarVersionLocator();
     // the WebJar's version comes from the jar itself, so a version bump in the pom is all it takes
     served.put("vendor/uplot.js", webJar(webJars, "uplot", "dist/uPlot.esm.js"));

@@ -22,12 +22,21 @@ import java.util.Map;
  */
 public final class PageRoutes implements HttpService {
 
-  private static final List<String> ASSETS =
-      List.of("index.html", "station.js", "station.css", "commands.html", "commands.css");
+  /** The page's files in {@code /web/}; a new station module is added here. */
+  static final List<String> ASSETS = List.of(
+      "index.html", "station.css", "commands.html", "commands.css",
+      // the station's ES modules: main.js is the entry, commands-page.js the command sheet's
+      "station/main.js", "station/state.js", "station/text.js", "station/model.js", "station/commands.js",
+      "station/api.js", "station/scanning.js", "station/finish.js", "station/idle.js", "station/snapshot.js",
+      "station/view.js", "station/feedback.js", "station/sync-strip.js", "station/conflicts.js",
+      "station/signin.js", "station/commands-page.js");
 
   private final StaticFiles assets = StaticFiles.fromClasspath("/web/", ASSETS);
-  /** The visual language shared with the hub's pages, from the web kit's jar. */
-  private final StaticFiles shared = StaticFiles.fromClasspath("/web-kit/", List.of("tokens.css"));
+  /**
+   * Shared with the hub's pages, from the web kit's jar: the visual language, and the wedge
+   * scanner's framing, tones and flash (the station modules import {@code ../scan-kit.js}).
+   */
+  private final StaticFiles shared = StaticFiles.fromClasspath("/web-kit/", List.of("tokens.css", "scan-kit.js"));
   private final EdgeDatabase db;
 
   public PageRoutes(EdgeDatabase db) {

@@ -263,10 +263,32 @@ class StationApiTest {
       assertThat(res.headers().firstValue("Content-Security-Policy")).get().asString().contains("default-src 'self'");
       assertThat(res.headers().firstValue("X-Frame-Options")).hasValue("DENY");
       assertThat(res.body()).contains("scan-input").doesNotContain("http://").doesNotContain("https://").doesNotContain("alert(");
-      for (String asset : new String[] {"/station.js", "/station.css", "/commands.html"}) {
+      for (String asset : new String[] {"/station/main.js", "/scan-kit.js", "/station.css", "/commands.html"}) {
         HttpResponse<String> a = get(asset, null);
         assertThat(a.statusCode()).as(asset).isEqualTo(200);
         assertThat(a.body()).as(asset).doesNotContain("https://").doesNotContain("alert(");
+      }
+    }
+
+    /** Module scripts run only with a JavaScript type; every one is revalidated like the page. */
+    @Test
+    void everyStationModule_isServedAsJavaScript_revalidatedEachTime() throws Exception {
+      for (String asset : Stream.concat(PageRoutes.ASSETS.stream().filter(n -> n.endsWith(".js")), Stream.of("scan-kit.js"))
+          .toList()) {
+        HttpResponse<String> a = get("/" + asset, null);
+        assertThat(a.statusCode()).as(asset).isEqualTo(200);
+        assertThat(a.headers().firstValue("Content-Type")).as(asset).hasValue("text/javascript; charset=utf-8");
+        assertThat(a.headers().firstValue("Cache-Control")).as(asset).hasValue("no-cache");
+        assertThat(a.body()).as(asset).doesNotContain("innerHTML").doesNotContain("eval(");
+      }
+    }
+
+    /** A module in web/station/ that PageRoutes does not list would be a 404 only a browser finds. */
+    @Test
+    void everyModuleInTheStationFolder_isListedToBeServed() throws IOException {
+      try (Stream<Path> files = java.nio.file.Files.list(Path.of("src/main/resources/web/station"))) {
+        assertThat(files.map(f -> "station/" + f.getFileName()).toList())
+            .containsExactlyInAnyOrderElementsOf(PageRoutes.ASSETS.stream().filter(n -> n.startsWith("station/")).toList());
       }
     }
 

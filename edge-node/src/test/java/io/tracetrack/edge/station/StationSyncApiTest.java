@@ -167,7 +167,7 @@ class StationSyncApiTest {
     assertThat(status.get("pullError").get("reason").asText()).contains("bag.v1 at 42");
     assertThat(status.get("pullErrorsTotal").asLong()).isOne();
     assertThat(send("GET", "/", null, null).body()).contains("id=\"sync-pull-error\"");
-    assertThat(send("GET", "/station.js", null, null).body()).contains("s.pullError").contains("syncPullError");
+    assertThat(send("GET", "/station/sync-strip.js", null, null).body()).contains("s.pullError").contains("syncPullError");
   }
 
   @Test
@@ -175,8 +175,10 @@ class StationSyncApiTest {
     String page = send("GET", "/", null, null).body();
     assertThat(page).contains("id=\"sync-strip\"").contains("id=\"conflicts-panel\"").contains("id=\"sync-pending\"")
         .contains("id=\"sync-oldest\"").contains("id=\"sync-last\"").contains("id=\"sync-bootstrap\"");
-    String script = send("GET", "/station.js", null, null).body();
+    String script = send("GET", "/station/conflicts.js", null, null).body();
     assertThat(script).contains("/api/conflicts/").contains("Acknowledge").doesNotContain("innerHTML")
+        .doesNotContain("insertAdjacentHTML");
+    assertThat(send("GET", "/station/sync-strip.js", null, null).body()).doesNotContain("innerHTML")
         .doesNotContain("insertAdjacentHTML");
   }
 

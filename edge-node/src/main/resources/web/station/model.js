@@ -1,0 +1,116 @@
+// The station as the page shows it, as pure functions of the dock server's answers: the mode, the
+// n / limit counter, which feedback a scan result gets, the recent-scans list. No page, no state:
+// Node's test runner checks each of the counter's states (edge-node/src/test/js/model.test.mjs).
+
+import { displayText, isObject, numberOrNull, stringOrNull } from './text.js';
+
+/** Parent mode, no parent: what a station is after sign-in, CANCEL, FINISH or an idle reset. */
+export function emptyStation() {
+  return { mode: 'PARENT', parent: null, count: 0, limit: null, complete: false, pendingFinish: false };
+}
+
+/**
+ * The station fields a ScanResult and the /api/station snapshot have in common, read defensively
+ * into a new station: a missing count is 0, a missing limit is unknown, an unknown mode keeps the
+ * previous one. A refused scan carries the station too, so the counter shows where it stands.
+ */
+export function withStationFields(station, source) {
+  return {
+    mode: source.mode === 'PARENT' || source.mode === 'CHILD' ? source.mode : station.mode,
+    parent: stringOrNull(source.parent),
+    count: numberOrNull(source.count) ?? 0,
+    limit: numberOrNull(source.limit),
+    complete: source.complete === true,
+    pendingFinish: source.pendingFinish === true,
+  };
+}
+
+/** The station after a scan answer (not IGNORED): its fields, and a fresh finish-short question. */
+export function afterScanResult(station, result) {
+  const next = withStationFields(station, result);
+  // a server build that forgot to set pendingFinish alongside the reason still asks the question
+  if (result.reason === 'FINISH_NEEDS_CONFIRMATION') next.pendingFinish = true;
+  return next;
+}
+
+/** 'signin' | 'parent' | 'child' | 'complete' — also the test hook on body[data-state]. */
+export function stationPhase(view, station) {
+  if (view !== 'station') return 'signin';
+  if (station.complete) return 'complete';
+  return station.mode === 'CHILD' ? 'child' : 'parent';
+}
+
+/**
+ * The big counter: "– / –" with no parent, "n / limit" on one ("n / –" while the limit is
+ * unknown), and marked COMPLETE once the parent is full or finished.
+ */
+export function counterView(station) {
+  return {
+    text: station.parent ? `${station.count} / ${station.limit ?? '–'}` : '– / –',
+    complete: station.complete,
+  };
+}
+
+/** The mode banner: its class, title and hint. */
+export function modeView(station) {
+  const child = station.mode === 'CHILD';
+  let hint = 'Scan a parent bag';
+  if (child && station.complete) hint = `${station.parent || 'Parent'} is complete – scan the next parent bag`;
+  else if (child) hint = `Scan children into ${station.parent || 'the parent'}`;
+  return {
+    className: `mode ${child ? 'mode-child' : 'mode-parent'}${station.complete ? ' mode-complete' : ''}`,
+    title: child ? 'CHILD MODE' : 'PARENT MODE',
+    hint,
+  };
+}
+
+/** The finish-short question for the confirmation panel. */
+export function finishShortQuestion(station) {
+  const parent = station.parent || 'This parent';
+  return station.limit === null
+    ? `${parent} has ${station.count}. Finish it short?`
+    : `${parent} has ${station.count} of ${station.limit}. Finish it short?`;
+}
+
+export function isAccepted(result) {
+  return result.accepted === true || result.outcome === 'ACCEPTED';
+}
+
+/** Which flash, tone and vibration a scan answer gets. */
+export function feedbackKind(result) {
+  if (isAccepted(result)) {
+    if (result.complete === true && (result.kind === 'CHILD' || result.command === 'FINISH')) return 'complete';
+    if (result.kind === 'PARENT') return 'parent';
+    if (result.kind === 'CHILD') return 'child';
+    return 'command';
+  }
+  // A question, not a failure: amber, so red keeps meaning "something is wrong".
+  if (result.reason === 'FINISH_NEEDS_CONFIRMATION') return 'warn';
+  return 'error';
+}
+
+/** The status panel's colour for a feedback kind: 'ok' | 'warn' | 'error'. */
+export function statusKind(feedback) {
+  if (feedback === 'error' || feedback === 'warn') return feedback;
+  return 'ok';
+}
+
+/** The server's recent scans, newest first whatever order it used, at most max. */
+export function normaliseRecent(list, max) {
+  if (!Array.isArray(list)) return [];
+  const entries = list.filter(isObject).map((item) => ({
+    at: stringOrNull(item.at),
+    code: item.code == null ? '—' : displayText(item.code),
+    accepted: item.accepted === true,
+    reason: stringOrNull(item.reason),
+    message: stringOrNull(item.message),
+  }));
+  // sort only when every time parses
+  const times = entries.map((entry) => Date.parse(entry.at));
+  if (times.every(Number.isFinite)) {
+    const order = entries.map((entry, index) => ({ entry, time: times[index] }));
+    order.sort((a, b) => b.time - a.time);
+    return order.slice(0, max).map((item) => item.entry);
+  }
+  return entries.slice(0, max);
+}

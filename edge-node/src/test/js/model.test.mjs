@@ -1,0 +1,105 @@
+// The station's counter and mode as pure functions of the dock server's answers: each state the
+// n / limit counter can be in, and what a malformed answer does to it (nothing harmful).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  afterScanResult, counterView, emptyStation, feedbackKind, finishShortQuestion, modeView, normaliseRecent,
+  stationPhase, statusKind, withStationFields,
+} from '../../main/resources/web/station/model.js';
+
+const onParent = (fields) => withStationFields(emptyStation(), { mode: 'CHILD', parent: 'P1001-30', limit: 30, ...fields });
+
+test('empty: no parent, the counter shows no numbers, parent mode', () => {
+  const s = emptyStation();
+  assert.deepEqual(counterView(s), { text: '– / –', complete: false });
+  assert.equal(stationPhase('station', s), 'parent');
+  assert.deepEqual(modeView(s), { className: 'mode mode-parent', title: 'PARENT MODE', hint: 'Scan a parent bag' });
+});
+
+test('counting: n of the limit, child mode, naming the parent', () => {
+  for (const n of [0, 1, 29]) {
+    const s = onParent({ count: n });
+    assert.deepEqual(counterView(s), { text: `${n} / 30`, complete: false });
+    assert.equal(stationPhase('station', s), 'child');
+  }
+  assert.equal(modeView(onParent({ count: 1 })).hint, 'Scan children into P1001-30');
+});
+
+test('counting with the limit unknown: the limit shows as a dash', () => {
+  assert.equal(counterView(onParent({ count: 4, limit: undefined })).text, '4 / –');
+});
+
+test('full: 30 of 30 is complete, and the hint asks for the next parent', () => {
+  const s = onParent({ count: 30, complete: true });
+  assert.deepEqual(counterView(s), { text: '30 / 30', complete: true });
+  assert.equal(stationPhase('station', s), 'complete');
+  assert.deepEqual(modeView(s), {
+    className: 'mode mode-child mode-complete', title: 'CHILD MODE',
+    hint: 'P1001-30 is complete – scan the next parent bag',
+  });
+});
+
+test('finished short: complete below the limit', () => {
+  const s = afterScanResult(onParent({ count: 12 }), { outcome: 'ACCEPTED', kind: 'COMMAND', command: 'FINISH',
+    mode: 'CHILD', parent: 'P1001-30', count: 12, limit: 30, complete: true });
+  assert.deepEqual(counterView(s), { text: '12 / 30', complete: true });
+});
+
+test('refused: a refusal carries the station, so the counter stays where it stands', () => {
+  const full = onParent({ count: 30, complete: true });
+  const refusal = { outcome: 'REJECTED', accepted: false, kind: 'CHILD', reason: 'PARENT_FULL', code: 'C31',
+    mode: 'CHILD', parent: 'P1001-30', count: 30, limit: 30, complete: true };
+  const s = afterScanResult(full, refusal);
+  assert.deepEqual(counterView(s), { text: '30 / 30', complete: true });
+  assert.equal(feedbackKind(refusal), 'error');
+  assert.equal(statusKind(feedbackKind(refusal)), 'error');
+});
+
+test('finish short asked: the question is pending, amber not red', () => {
+  const question = { outcome: 'REJECTED', reason: 'FINISH_NEEDS_CONFIRMATION', kind: 'COMMAND', mode: 'CHILD',
+    parent: 'P1001-30', count: 7, limit: 30 };
+  const s = afterScanResult(onParent({ count: 7 }), question);
+  assert.equal(s.pendingFinish, true, 'asked even when the server forgot to set pendingFinish');
+  assert.equal(feedbackKind(question), 'warn');
+  assert.equal(finishShortQuestion(s), 'P1001-30 has 7 of 30. Finish it short?');
+  assert.equal(finishShortQuestion({ ...s, limit: null }), 'P1001-30 has 7. Finish it short?');
+});
+
+test('back to parent mode (CANCEL, idle reset): the counter empties', () => {
+  const s = afterScanResult(onParent({ count: 5 }), { outcome: 'ACCEPTED', kind: 'COMMAND', command: 'CANCEL',
+    mode: 'PARENT', parent: null, count: 0 });
+  assert.deepEqual(counterView(s), { text: '– / –', complete: false });
+  assert.equal(stationPhase('station', s), 'parent');
+});
+
+test('signed out: the phase is signin whatever the station', () => {
+  assert.equal(stationPhase('signin', onParent({ count: 30, complete: true })), 'signin');
+});
+
+test('a malformed answer never shows garbage: count 0, limit unknown, mode kept', () => {
+  const s = withStationFields(onParent({ count: 3 }), { mode: 'SIDEWAYS', parent: 'P9', count: '3', limit: 'lots',
+    complete: 'yes' });
+  assert.equal(s.mode, 'CHILD');
+  assert.deepEqual(counterView(s), { text: '0 / –', complete: false });
+  assert.deepEqual(counterView(withStationFields(s, { parent: '', count: Infinity })), { text: '– / –', complete: false });
+});
+
+test('each accepted scan has its own sound', () => {
+  const ok = { outcome: 'ACCEPTED', accepted: true };
+  assert.equal(feedbackKind({ ...ok, kind: 'PARENT' }), 'parent');
+  assert.equal(feedbackKind({ ...ok, kind: 'CHILD' }), 'child');
+  assert.equal(feedbackKind({ ...ok, kind: 'CHILD', complete: true }), 'complete');
+  assert.equal(feedbackKind({ ...ok, kind: 'COMMAND', command: 'UNDO' }), 'command');
+  assert.equal(statusKind('child'), 'ok');
+});
+
+test('recent scans: newest first, at most the limit, codes shown as text', () => {
+  const list = normaliseRecent([
+    { at: '2026-01-01T10:00:00Z', code: 'C1', accepted: true },
+    { at: '2026-01-01T10:00:02Z', code: 'C\u00072', accepted: false, reason: 'DUPLICATE' },
+    { at: '2026-01-01T10:00:01Z', code: null },
+    'junk',
+  ], 2);
+  assert.deepEqual(list.map((e) => e.code), ['C\ufffd2', '—']);
+  assert.deepEqual(normaliseRecent('nope', 8), []);
+});
