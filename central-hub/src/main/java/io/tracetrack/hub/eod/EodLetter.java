@@ -3,14 +3,18 @@ package io.tracetrack.hub.eod;
 import io.tracetrack.hub.io.Download;
 import io.tracetrack.hub.io.ExportFormat;
 import io.tracetrack.hub.mail.Mailer;
+import com.github.mustachejava.DefaultMustacheFactory;
+import com.github.mustachejava.Mustache;
+import java.io.StringWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * The end-of-day e-mail: a plain-text and an HTML body of the same figures, and the day's CSV
- * attached. Bill destinations, vehicle numbers and user names are typed by people; in the HTML every
- * value goes through {@link #html}, so none of it is ever markup.
+ * attached. Bill destinations, vehicle numbers and user names are typed by people; the HTML is a
+ * mustache template ({@code resources/eod/letter.html.mustache}) that escapes every value, so none of
+ * it is ever markup.
  */
 final class EodLetter {
 
@@ -56,65 +60,49 @@ final class EodLetter {
     values.forEach((k, v) -> t.append("  ").append(k).append(": ").append(v).append('\n'));
   }
 
+  /**
+   * Compiled once; {@code {{value}}} escapes for HTML (mustache's default: {@code & < > " ' ` =}),
+   * and the template has no unescaped tag, so no typed value can become markup.
+   */
+  private static final Mustache HTML = new DefaultMustacheFactory("eod").compile("letter.html.mustache");
+
+  /** A name and its figure, as a table row. */
+  record Row(String name, Object value) {}
+
+  /** A titled table of rows. */
+  record Section(String title, List<Row> rows) {}
+
+  /** One bill line, as the template shows it. */
+  record Bill(String id, String status, String createdBy, String destination, String vehicle, int parents, long children,
+      String kg) {}
+
   static String html(EndOfDay.Summary s) {
-    StringBuilder h = new StringBuilder("<!doctype html><html><body style=\"font-family:sans-serif\">");
-    h.append("<h1>End of day ").append(html(s.date().toString())).append(" <small>(").append(html(s.zone()))
-        .append(")</small></h1><table>");
-    row(h, "Parents created", s.parentsCreated());
-    row(h, "Children linked", s.childrenLinked() + " (" + s.kgLinked().toPlainString() + " kg)");
-    row(h, "Undos", s.undos() + ", undo rate " + percent(s.undoRate()));
-    row(h, "Refused scans", s.refusedScans() + ", error rate " + percent(s.errorRate()));
-    h.append("</table>");
-    table(h, "Bills by status", s.billsByStatus());
-    table(h, "Bills by user", s.billsByUser());
-    table(h, "Scans by dispatcher", s.scansByDispatcher());
-    table(h, "Scans by dock", s.scansByDock());
-    h.append("<h2>Bills</h2><table><tr><th>Bill</th><th>Status</th><th>Created by</th><th>Destination</th>"
-        + "<th>Vehicle</th><th>Parents</th><th>Children</th><th>kg</th></tr>");
-    for (EndOfDay.BillLine b : s.bills()) {
-      h.append("<tr>");
-      for (Object cell : List.of(b.id(), b.status(), b.createdBy(), b.destination(), b.vehicle(), b.parents(), b.children(),
-          b.actualKg().toPlainString())) {
-        h.append("<td>").append(html(String.valueOf(cell))).append("</td>");
-      }
-      h.append("</tr>");
-    }
-    h.append("</table>");
-    if (!s.parentsLeftIncomplete().isEmpty()) {
-      h.append("<h2>Parents left incomplete</h2><p>").append(html(String.join(", ", s.parentsLeftIncomplete()))).append("</p>");
-    }
-    return h.append("<p>The same figures are attached as CSV.</p></body></html>").toString();
+    Map<String, Object> scope = new java.util.HashMap<>();
+    scope.put("date", s.date().toString());
+    scope.put("zone", s.zone());
+    scope.put("figures", List.of(
+        new Row("Parents created", s.parentsCreated()),
+        new Row("Children linked", s.childrenLinked() + " (" + s.kgLinked().toPlainString() + " kg)"),
+        new Row("Undos", s.undos() + ", undo rate " + percent(s.undoRate())),
+        new Row("Refused scans", s.refusedScans() + ", error rate " + percent(s.errorRate()))));
+    scope.put("sections", List.of(
+        section("Bills by status", s.billsByStatus()),
+        section("Bills by user", s.billsByUser()),
+        section("Scans by dispatcher", s.scansByDispatcher()),
+        section("Scans by dock", s.scansByDock())));
+    scope.put("bills", s.bills().stream().map(b -> new Bill(b.id(), String.valueOf(b.status()), b.createdBy(), b.destination(),
+        b.vehicle(), b.parents(), b.children(), b.actualKg().toPlainString())).toList());
+    scope.put("incomplete", s.parentsLeftIncomplete().isEmpty() ? List.of() : List.of(String.join(", ", s.parentsLeftIncomplete())));
+    StringWriter out = new StringWriter();
+    HTML.execute(out, scope);
+    return out.toString();
   }
 
-  private static void table(StringBuilder h, String title, Map<String, Long> values) {
-    h.append("<h2>").append(html(title)).append("</h2><table>");
-    values.forEach((k, v) -> row(h, k, v));
-    h.append("</table>");
-  }
-
-  private static void row(StringBuilder h, String name, Object value) {
-    h.append("<tr><th align=\"left\">").append(html(name)).append("</th><td>").append(html(String.valueOf(value)))
-        .append("</td></tr>");
+  private static Section section(String title, Map<String, Long> values) {
+    return new Section(title, values.entrySet().stream().map(e -> new Row(e.getKey(), e.getValue())).toList());
   }
 
   private static String percent(Double rate) {
     return rate == null ? "n/a" : String.format(Locale.ROOT, "%.1f%%", rate * 100);
-  }
-
-  /** Text as HTML text or attribute value: the five characters that could end either are escaped. */
-  static String html(String text) {
-    StringBuilder out = new StringBuilder(text.length() + 16);
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '&' -> out.append("&amp;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&#39;");
-        default -> out.append(c);
-      }
-    }
-    return out.toString();
   }
 }

@@ -106,7 +106,7 @@ class EodMailTest {
       Parts parts = new Parts();
       parts.walk(mail);
       assertThat(parts.html).contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;")
-          .contains("&quot;&amp;&lt;img src=x onerror=alert(1)&gt;")
+          .contains("&quot;&amp;&lt;img src&#61;x onerror&#61;alert(1)&gt;")
           .doesNotContain("<script>", "<img");
       assertThat(parts.text).contains(HOSTILE_DESTINATION).contains("EOD0001");
       assertThat(parts.attachmentName).isEqualTo("eod-" + day + ".csv");
