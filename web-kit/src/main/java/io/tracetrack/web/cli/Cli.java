@@ -95,14 +95,39 @@ public final class Cli {
     } catch (UsageException e) {
       throw e;
     } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage(), innermost.commandSpec().qualifiedName());
+      throw new UsageException(e.getMessage() + fromEnvironment(root, innermost, e.getMessage()),
+          innermost.commandSpec().qualifiedName());
     }
   }
 
-  /** picocli's words, with its guess at what a mistyped flag meant. */
+  /**
+   * "; set by HUB_PORT" when the refused value came from a variable, not the command line: a flag
+   * nobody typed is otherwise a puzzle. Known by the message starting with the flag's name, the
+   * wording {@link Flags} and both apps use.
+   */
+  private static String fromEnvironment(CommandLine root, ParseResult parsed, String message) {
+    if (message == null || !(root.getDefaultValueProvider() instanceof EnvironmentDefaults env)) {
+      return "";
+    }
+    for (OptionSpec option : parsed.commandSpec().options()) {
+      String flag = option.longestName();
+      Optional<String> variable = EnvironmentDefaults.variable(option);
+      if (variable.isPresent() && !parsed.hasMatchedOption(option) && env.defaultValue(option) != null
+          && (message.startsWith(flag + " ") || message.startsWith(flag + ":"))) {
+        return "; set by " + variable.get();
+      }
+    }
+    return "";
+  }
+
+  /**
+   * picocli's words, with its guess at what a mistyped flag meant (not at a mistyped command: it
+   * offers any command at all, "frobnicate" gets "generate-completion").
+   */
   private static String problem(ParameterException e) {
     String message = e.getMessage();
-    if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+    if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()
+        && unmatched.getSuggestions().stream().allMatch(s -> s.startsWith("-"))) {
       message += "; did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?";
     }
     return message;

@@ -1,12 +1,11 @@
 package io.tracetrack.web.cli;
 
-import java.math.BigInteger;
 import java.util.Locale;
 
 /**
  * Checks of a flag's value the two apps share, worded one way: {@code --port must be between 0 and
  * 65535: 70000}. Values arrive as text (from the command line or the environment) so that a
- * number too big for an {@code int} still gets this message, not a parse error's.
+ * number too big for an {@code int} gets this message too, not a parse error's.
  */
 public final class Flags {
 
@@ -20,16 +19,20 @@ public final class Flags {
     if (text == null) {
       return fallback;
     }
-    BigInteger n;
-    try {
-      n = new BigInteger(text.strip());
-    } catch (NumberFormatException e) {
+    String digits = text.strip();
+    if (digits.isEmpty()) {
+      throw new IllegalArgumentException(flag + " must be a whole number, not empty");
+    }
+    if (!digits.matches("[+-]?[0-9]+")) {
       throw new IllegalArgumentException(flag + " must be a whole number: " + printable(text));
     }
-    if (n.compareTo(BigInteger.valueOf(min)) < 0 || n.compareTo(BigInteger.valueOf(max)) > 0) {
-      throw new IllegalArgumentException(flag + " must be between " + min + " and " + max + ": " + printable(n.toString()));
+    // more digits than any range here holds is out of range, without parsing a million of them
+    long n = digits.replaceFirst("^[+-]?0*", "").length() > 12
+        ? (digits.startsWith("-") ? Long.MIN_VALUE : Long.MAX_VALUE) : Long.parseLong(digits);
+    if (n < min || n > max) {
+      throw new IllegalArgumentException(flag + " must be between " + min + " and " + max + ": " + printable(digits));
     }
-    return n.intValue();
+    return (int) n;
   }
 
   /** A value as it may be echoed in a message: at most 80 characters, control characters escaped. */
