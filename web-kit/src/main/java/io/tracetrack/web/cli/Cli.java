@@ -86,6 +86,12 @@ public final class Cli {
     ParseResult innermost = parsed;
     while (innermost.hasSubcommand()) {
       innermost = innermost.subcommand();
+      // picocli lets an unknown flag after its own generate-completion pass (seen in 4.7.7)
+      if (!innermost.unmatched().isEmpty()) {
+        CommandLine where = innermost.commandSpec().commandLine();
+        throw new UsageException(problem(new UnmatchedArgumentException(where, innermost.unmatched())),
+            where.getCommandSpec().qualifiedName());
+      }
     }
     if (innermost.commandSpec().userObject() instanceof AutoComplete.GenerateCompletion) {
       return new Parsed.Print<>(AutoComplete.bash(root.getCommandName(), root));
