@@ -53,6 +53,7 @@ import io.tracetrack.hub.web.HubServer;
 import io.tracetrack.hub.ui.UiRoutes;
 import io.tracetrack.model.CodeGrammar;
 import io.tracetrack.model.WeightPolicy;
+import io.tracetrack.web.cli.Cli;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -67,13 +68,15 @@ public final class Main {
 
   public static void main(String[] args) {
     configureLogging();
-    if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
-      System.out.print(HubConfig.usage());
-      return;
-    }
     HubConfig config;
     try {
-      config = HubConfig.parse(args, System.getenv());
+      switch (HubCommandLine.parse(args, System.getenv())) {
+        case Cli.Parsed.Print<HubConfig> print -> {
+          System.out.print(print.text());
+          return;
+        }
+        case Cli.Parsed.Run<HubConfig> run -> config = run.config();
+      }
     } catch (IllegalArgumentException e) {
       System.err.println("central-hub: " + e.getMessage());
       System.exit(64);

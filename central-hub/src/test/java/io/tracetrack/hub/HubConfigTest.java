@@ -68,11 +68,11 @@ class HubConfigTest {
   @CsvSource(delimiter = '|', value = {
       "secret as flag|--db-password hunter2|environment",
       "admin password as flag|--admin-password=x|environment",
-      "unknown flag|--frobnicate 1|unknown flag",
+      "unknown flag|--frobnicate 1|Unknown options: '--frobnicate', '1'",
       "port not a number|--port http|whole number",
       "port out of range|--port 70000|between",
       "not a postgres url|--db-url jdbc:mysql://x/y|PostgreSQL JDBC URL",
-      "missing value|--port|needs a value",
+      "missing value|--port|Missing required parameter for option '--port'",
       "unknown database|--db mysql|postgres or h2",
       "h2 with a server url|--db h2 --db-url jdbc:postgresql://db/tt|exclude each other",
       "allowed host with port|--allowed-hosts hub.example:443|--allowed-hosts",

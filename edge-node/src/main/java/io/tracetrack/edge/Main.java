@@ -23,6 +23,7 @@ import io.tracetrack.edge.sync.SyncWorker;
 import io.tracetrack.edge.users.LocalUsers;
 import io.tracetrack.web.Json;
 import io.tracetrack.web.Logging;
+import io.tracetrack.web.cli.Cli;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -41,7 +42,7 @@ import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** The composition root: parses the configuration, builds everything, runs one command. */
+/** The composition root: parses the command line, builds everything, runs one command. */
 public final class Main {
 
   private Main() {}
@@ -50,7 +51,13 @@ public final class Main {
     configureLogging();
     int code;
     try {
-      code = run(EdgeConfig.parse(args, System.getenv()), Clock.systemUTC()).code();
+      code = switch (EdgeCommandLine.parse(args, System.getenv())) {
+        case Cli.Parsed.Print<EdgeConfig> print -> {
+          System.out.print(print.text());
+          yield ExitCode.OK.code();
+        }
+        case Cli.Parsed.Run<EdgeConfig> run -> run(run.config(), Clock.systemUTC()).code();
+      };
     } catch (StartupException e) {
       System.err.println("edge-node: " + e.getMessage());
       code = e.exitCode().code();
@@ -74,10 +81,6 @@ public final class Main {
 
   static ExitCode run(EdgeConfig config, Clock clock) {
     return switch (config.command()) {
-      case "help" -> {
-        System.out.print(EdgeConfig.usage());
-        yield ExitCode.OK;
-      }
       case "serve" -> serve(config, clock);
       case "scan" -> scan(config, clock);
       case "users" -> users(config, clock);

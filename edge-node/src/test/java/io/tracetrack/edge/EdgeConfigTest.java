@@ -57,15 +57,15 @@ class EdgeConfigTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
-      "unknown flag|--colour red|unknown flag",
+      "unknown flag|--colour red|Unknown options: '--colour', 'red'",
       "port not a number|--port eighty|must be a whole number",
       "port out of range|--port 70000|between 0 and 65535",
       "negative bounce|--bounce-ms -1|between",
-      "flag without value|--port|needs a value",
-      "unknown command|frobnicate|unknown command",
+      "flag without value|--port|Missing required parameter for option '--port'",
+      "unknown command|frobnicate|Unmatched argument at index 0: 'frobnicate'",
       "bad regex|--child-pattern C[0-9|not a valid regular expression",
       "parent pattern without count|--parent-pattern P[0-9]+|(?<count>",
-      "station with spaces|scan --station a;rm -rf|must be 1-64",
+      "station with shell chars|scan --station a;rm|must be 1-64",
       "bind with shell chars|--bind $(reboot)|--bind must be",
       "user like a flag|scan --user -rf|starts with a letter or digit",
       "allowed host with port|--allowed-hosts dock7.example:80|--allowed-hosts",
@@ -92,8 +92,16 @@ class EdgeConfigTest {
   }
 
   @Test
+  void stationWithSpaces_isRefused() {
+    assertThatThrownBy(() -> EdgeConfig.parse(new String[] {"scan", "--station", "a; rm -rf /"}, Map.of()))
+        .isInstanceOfSatisfying(StartupException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE))
+        .hasMessageContaining("must be 1-64");
+  }
+
+  @Test
   void help_listsEveryFlagWithItsEnvironmentVariable() {
-    assertThat(EdgeConfig.parse(new String[] {"--help"}, Map.of()).command()).isEqualTo("help");
-    assertThat(EdgeConfig.usage()).contains("--data", "EDGE_DATA", "--port", "EDGE_PORT", "--bind", "EDGE_BIND", "--dock", "EDGE_DOCK");
+    assertThat(EdgeCommandLine.parse(new String[] {"--help"}, Map.of())).isInstanceOf(io.tracetrack.web.cli.Cli.Parsed.Print.class);
+    assertThat(((io.tracetrack.web.cli.Cli.Parsed.Print<EdgeConfig>) EdgeCommandLine.parse(new String[] {"serve", "--help"}, Map.of()))
+        .text()).contains("--data", "EDGE_DATA", "--port", "EDGE_PORT", "--bind", "EDGE_BIND", "--dock", "EDGE_DOCK");
   }
 }

@@ -134,6 +134,29 @@ class ProcessIT {
     assertThat(p.stderr()).contains("--port must be between 0 and 65535");
   }
 
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"", "serve", "scan", "users", "status", "enroll", "sync",
+      "generate-completion"})
+  void help_onEveryCommand_exit0_usageOnStandardOutput(String command) throws Exception {
+    List<String> args = new ArrayList<>(command.isEmpty() ? List.of() : List.of(command));
+    args.add("--help");
+    EdgeProcess p = EdgeProcess.start(Map.of(), args.toArray(String[]::new));
+    assertThat(p.waitForExit()).as(p.stderr()).isZero();
+    assertThat(String.join("\n", p.stdoutLines())).startsWith(("Usage: edge-node " + command).strip()).contains("--help");
+    assertThat(p.stderr()).doesNotContain("Exception");
+  }
+
+  @Test
+  void unknownFlag_orBadVariable_exit64_withOneLineNamingTheHelp() throws Exception {
+    EdgeProcess unknown = EdgeProcess.start(Map.of(), "status", "--frobnicate");
+    assertThat(unknown.waitForExit()).isEqualTo(64);
+    assertThat(unknown.stderr()).isEqualTo("edge-node: Unknown option: '--frobnicate' (see 'edge-node status --help')\n");
+    EdgeProcess badVariable = EdgeProcess.start(Map.of("EDGE_PORT", "eighty"), "serve", "--data", data.toString());
+    assertThat(badVariable.waitForExit()).isEqualTo(64);
+    assertThat(badVariable.stderr())
+        .isEqualTo("edge-node: --port must be a whole number: eighty; set by EDGE_PORT (see 'edge-node serve --help')\n");
+  }
+
   @Test
   void usersAdd_thenPageSignInNeedsThatPassword() throws Exception {
     EdgeProcess add = EdgeProcess.start(Map.of(), "users", "add", "dina", "--data", data.toString(), "--password-stdin");

@@ -1,8 +1,13 @@
 package io.tracetrack.sim;
 
+import io.tracetrack.web.cli.Cli;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code ./tracetrack simulate --seeds N [--seed S] [--pg] [--faults kind,kind] [--steps K] [--threads T] [--trace]}:
@@ -17,58 +22,88 @@ public final class SimMain {
     System.exit(run(args));
   }
 
-  static int run(String[] args) {
+  /** The flags, as picocli reads them; {@link #options()} checks them. */
+  @Command(name = "simulate", description = "Runs seeds S..S+N-1 of the product's own hub and dock code under seeded faults; "
+      + "prints one JSON line.",
+      footer = {"", "Exit codes: 0 no seed broke an invariant; 1 one did (the first failing seed's steps on standard error); "
+          + "64 bad flags."})
+  static final class Flags {
+    @Mixin Cli.HelpFlag help;
+
+    @Option(names = "--seeds", paramLabel = "N", description = "how many seeds (default 100)")
     long seeds = 100;
+
+    @Option(names = "--seed", paramLabel = "S", description = "the first seed (default 1)")
     long seed = 1;
-    boolean pg = false;
-    boolean trace = false;
-    boolean eachKind = false;
-    Set<FaultKind> faults = FaultKind.standard();
+
+    @Option(names = "--pg", description = "the hub on the embedded PostgreSQL (default H2)")
+    boolean pg;
+
+    @Option(names = "--trace", description = "every step of every seed on standard error (one thread)")
+    boolean trace;
+
+    @Option(names = "--each-kind", description = "triage: each fault kind alone, and none, over the same seeds")
+    boolean eachKind;
+
+    @Option(names = "--faults", paramLabel = "KIND,KIND", completionCandidates = Kinds.class,
+        description = "fault kinds (default all but finalize): ${COMPLETION-CANDIDATES}")
+    String faults;
+
+    @Option(names = "--steps", paramLabel = "K", description = "steps per seed (default " + Simulation.Config.DEFAULT_STEPS + ")")
     int steps = Simulation.Config.DEFAULT_STEPS;
+
+    @Option(names = "--threads", paramLabel = "T", description = "seeds run at once (default: 2, or 1 on one core)")
     int threads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+
+    Flags options() {
+      positive("--seeds", seeds);
+      positive("--steps", steps);
+      positive("--threads", threads);
+      faultKinds();
+      return this;
+    }
+
+    Set<FaultKind> faultKinds() {
+      return faults == null ? FaultKind.standard() : FaultKind.parseList(faults);
+    }
+  }
+
+  /** The fault kinds' names, for help and completion. */
+  static final class Kinds implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return List.of(FaultKind.names().split(",")).iterator();
+    }
+  }
+
+  static int run(String[] args) {
+    Flags flags;
     try {
-      for (int i = 0; i < args.length; i++) {
-        String a = args[i];
-        switch (a) {
-          case "--seeds" -> seeds = positive(a, value(args, ++i));
-          case "--seed" -> seed = Long.parseLong(value(args, ++i));
-          case "--pg" -> pg = true;
-          case "--trace" -> trace = true;
-          case "--each-kind" -> eachKind = true;
-          case "--faults" -> faults = FaultKind.parseList(value(args, ++i));
-          case "--steps" -> steps = (int) positive(a, value(args, ++i));
-          case "--threads" -> threads = (int) positive(a, value(args, ++i));
-          case "-h", "--help" -> {
-            System.out.println(usage());
-            return 0;
-          }
-          default -> throw new IllegalArgumentException("unknown flag " + a);
+      switch (Cli.parse(Cli.commandLine(new Flags(), Map.of(), Map.of()), args, parsed -> ((Flags) parsed.commandSpec().userObject())
+          .options())) {
+        case Cli.Parsed.Print<Flags> print -> {
+          System.out.print(print.text());
+          return 0;
         }
+        case Cli.Parsed.Run<Flags> run -> flags = run.config();
       }
     } catch (IllegalArgumentException e) {
       System.err.println("simulate: " + e.getMessage());
-      System.err.println(usage());
       return 64;
+    }
+    Set<FaultKind> faults = flags.faultKinds();
+    long seeds = flags.seeds;
+    long seed = flags.seed;
+    boolean pg = flags.pg;
+    boolean trace = flags.trace;
+    int steps = flags.steps;
+    int threads = flags.threads;
+    if (flags.eachKind) {
+      return eachKind(pg, trace ? 1 : threads, seed, seeds, faults, steps);
     }
     Simulation.Config config = new Simulation.Config(faults, steps, true);
     Runner.Summary summary;
     try (Runner.Workers workers = new Runner.Workers(pg, trace ? 1 : threads)) {
-      if (eachKind) {
-        // triage: every fault kind alone (and none at all) over the same seeds, one line each
-        List<Set<FaultKind>> runs = new java.util.ArrayList<>();
-        runs.add(EnumSet.noneOf(FaultKind.class));
-        for (FaultKind k : faults) {
-          runs.add(EnumSet.of(k));
-        }
-        for (Set<FaultKind> kinds : runs) {
-          Runner.Summary s = workers.run(seed, seeds, new Simulation.Config(kinds, steps, true));
-          System.err.println("== " + (kinds.isEmpty() ? "none" : kinds.iterator().next().wire) + ": " + s.failingSeeds()
-              + " of " + seeds + " seeds failed " + s.failing());
-          s.failedResults().stream().limit(3).forEach(r -> System.err.println("   seed " + r.seed() + ": "
-              + r.violations().getFirst().substring(0, Math.min(300, r.violations().getFirst().length()))));
-        }
-        return 0;
-      }
       if (trace) {
         for (long s = seed; s < seed + seeds; s++) {
           Simulation.Result one = workers.one(s, config);
@@ -95,24 +130,28 @@ public final class SimMain {
     return 0;
   }
 
-  private static String value(String[] args, int i) {
-    if (i >= args.length) {
-      throw new IllegalArgumentException(args[i - 1] + " needs a value");
+  /** Triage: every fault kind alone (and none at all) over the same seeds, one line each. */
+  private static int eachKind(boolean pg, int threads, long seed, long seeds, Set<FaultKind> faults, int steps) {
+    try (Runner.Workers workers = new Runner.Workers(pg, threads)) {
+      List<Set<FaultKind>> runs = new java.util.ArrayList<>();
+      runs.add(EnumSet.noneOf(FaultKind.class));
+      for (FaultKind k : faults) {
+        runs.add(EnumSet.of(k));
+      }
+      for (Set<FaultKind> kinds : runs) {
+        Runner.Summary s = workers.run(seed, seeds, new Simulation.Config(kinds, steps, true));
+        System.err.println("== " + (kinds.isEmpty() ? "none" : kinds.iterator().next().wire) + ": " + s.failingSeeds()
+            + " of " + seeds + " seeds failed " + s.failing());
+        s.failedResults().stream().limit(3).forEach(r -> System.err.println("   seed " + r.seed() + ": "
+            + r.violations().getFirst().substring(0, Math.min(300, r.violations().getFirst().length()))));
+      }
+      return 0;
     }
-    return args[i];
   }
 
-  private static long positive(String flag, String text) {
-    long n = Long.parseLong(text);
+  private static void positive(String flag, long n) {
     if (n < 1) {
       throw new IllegalArgumentException(flag + " must be 1 or more: " + n);
     }
-    return n;
-  }
-
-  static String usage() {
-    return "usage: ./tracetrack simulate --seeds N [--seed S] [--pg] [--faults kind,kind] [--steps K] [--threads T] [--trace]\n"
-        + "  runs seeds S..S+N-1 (S defaults to 1) of the product's own hub and dock code under seeded faults\n"
-        + "  fault kinds (default all but finalize): " + FaultKind.names();
   }
 }
