@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tracetrack.hub.HubConfig;
 import io.tracetrack.hub.Main;
 import io.tracetrack.hub.db.HubDatabase;
+import io.tracetrack.hub.db.PoolSize;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.Reader;
@@ -52,6 +53,9 @@ final class HubBench {
     this.seconds = seconds;
   }
 
+  /** The pool the issue #15 comparison runs beside the default: what the hub used before it was sized from cores. */
+  static final int OLD_POOL = 40;
+
   String run() throws Exception {
     if (!WrkScanLoad.wrkAvailable()) {
       throw new IllegalStateException("the hub benchmark needs wrk (apt-get install wrk)");
@@ -59,71 +63,103 @@ final class HubBench {
     Files.createDirectories(workDir);
     try (EmbeddedPostgres pg = BenchPostgres.start(workDir, 300)) {
       String url = BenchPostgres.createDatabase(pg, "hubbench");
-      HubConfig config = HubConfig.parse(new String[] {"--port", "0", "--bind", "127.0.0.1", "--data",
-          workDir.resolve("hub").toString(), "--pool-size", "40"}, Map.of("HUB_ADMIN_PASSWORD", "Bench-Passw0rd!"));
-      HubDatabase db = HubDatabase.postgres(url, "postgres", "postgres", config.poolSize());
-      double loadSeconds = load(db, parents);
-      long bags = ((Number) db.dsl().fetchValue("select count(*) from bag")).longValue();
-      try (Main.Hub hub = Main.Hub.start(config, db, Clock.systemUTC())) {
-        String token = token(hub.server().port());
-        int port = hub.server().port();
-        List<String> rows = new ArrayList<>();
-        warm(port, token);
-        // the limit a lookup can approach: primary-key selects straight over JDBC, as many at once as the pool has
-        double rawRate = rawPointSelects(db, config.poolSize());
-        Map<Integer, Map<String, Result>> at = new java.util.LinkedHashMap<>();
-        for (int connections : new int[] {8, 200, 1000}) {
-          Map<String, Result> r = new java.util.LinkedHashMap<>();
-          r.put("trivial", wrk("trivial endpoint `GET /health/live` (same server)", port, token, "/health/live", connections, null));
-          r.put("uniform", wrk("bag lookup, uniform random codes", port, token, null, connections, "lookup"));
-          r.put("skewed", wrk("bag lookup, skewed (80 % on the newest 5 %)", port, token, null, connections, "skewed"));
-          r.put("search", wrk("search `GET /api/v1/search?q=<prefix>`", port, token, null, connections, "search"));
-          r.put("stats", wrk("stats `GET /api/v1/stats`", port, token, "/api/v1/stats", connections, null));
-          at.put(connections, r);
-          r.values().forEach(x -> rows.add(x.row(r.get("trivial"))));
-        }
-        StringBuilder md = new StringBuilder("## Hub at 1.8 M bags (issues #3, #9)\n\n");
-        md.append("Command: `./tracetrack bench hub`  \n");
-        md.append("Run: ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME.withLocale(Locale.ROOT)))
-            .append(", ").append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ").append(Runtime.version())
-            .append(", PostgreSQL 18 (embedded binaries, fsync on) and the hub and wrk all on this machine; pool ")
-            .append(config.poolSize()).append(" connections behind the fair admission queue (deadline ")
-            .append(config.dbQueueTimeout().toMillis()).append(" ms)\n\n");
-        md.append(String.format(Locale.ROOT, "Loaded %,d bags (%,d parents × 30 children) with COPY in %.1f s (%,.0f rows/s).%n%n",
-            bags, parents, loadSeconds, bags / loadSeconds));
-        md.append(String.format(Locale.ROOT, "Raw PostgreSQL point selects (`select * from bag where code = ?`, random codes, %d JDBC "
-            + "connections, no HTTP, same run): **%,.0f selects/s** — the limit an uncached lookup can approach.%n%n",
-            config.poolSize(), rawRate));
-        md.append("wrk, ").append(seconds).append(" s per row, 2 threads; every request authenticated with a bearer token; "
-            + "uniform lookups pick any child code, skewed ones pick 80 % of the time among the 5 % most recently scanned "
-            + "(the highest-numbered children), searches a random prefix. Ratio = throughput ÷ the trivial endpoint's at the "
-            + "same connection count. Errors = socket errors + non-2xx; 503 = of those, DATABASE_BUSY refusals.\n\n");
-        md.append("| what | connections | requests | req/s | p50 ms | p99 ms | errors | 503 | ratio to trivial |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|\n");
-        rows.forEach(r -> md.append(r).append('\n'));
-        md.append('\n');
-        Map<String, Result> r200 = at.get(200);
-        Result trivial = r200.get("trivial");
-        for (String kind : List.of("skewed", "uniform")) {
-          Result lookup = r200.get(kind);
-          md.append(ratio("lookup (" + kind + ") p99 ≤ 3× trivial p99 at 200 connections", lookup.p99Millis, trivial.p99Millis, 3,
-              "ms"));
-          double minimum = kind.equals("skewed") ? 0.3 : 0.1;
-          md.append(String.format(Locale.ROOT, "- Target lookup (%s) throughput ≥ %.1f× trivial at 200 connections: %,.0f req/s = "
-              + "%.2f× — %s%n", kind, minimum, lookup.perSecond, lookup.perSecond / trivial.perSecond,
-              lookup.perSecond >= minimum * trivial.perSecond ? "met" : "NOT met"));
-        }
-        md.append(ratio("search p99 ≤ 5× trivial p99 at 200 connections", r200.get("search").p99Millis, trivial.p99Millis, 5, "ms"));
-        long errors1000 = at.get(1000).values().stream().mapToLong(x -> x.errors + x.non2xx - x.busy).sum();
-        long busy1000 = at.get(1000).values().stream().mapToLong(x -> x.busy).sum();
-        md.append(String.format(Locale.ROOT, "- Target zero errors at 1,000 connections (every row): %d errors other than 503, %d × 503 "
-            + "(the admission queue counted %d refusals at its deadline over the whole run) — %s%n", errors1000, busy1000,
-            db.gate().timeouts(), errors1000 == 0 && busy1000 <= db.gate().timeouts() ? "met" : "NOT met"));
-        md.append(String.format(Locale.ROOT, "- Lookup at 200 connections against the raw point-select rate: uniform %.2f×, skewed "
-            + "%.2f× (above 1× only from memory)%n", r200.get("uniform").perSecond / rawRate, r200.get("skewed").perSecond / rawRate));
-        return md.toString();
+      // the embedded default: PostgreSQL runs on this machine, so its cores are these
+      PoolSize pool = PoolSize.choose(java.util.OptionalInt.empty(), java.util.OptionalInt.empty(), null, PoolSize.localCores());
+      double loadSeconds;
+      long bags;
+      Phase sized;
+      Phase old;
+      int[] levels = {8, 200, 1000};
+      try (HubDatabase loader = HubDatabase.postgres(url, "postgres", "postgres", 2)) {
+        loadSeconds = load(loader, parents);
+        bags = ((Number) loader.dsl().fetchValue("select count(*) from bag")).longValue();
       }
+      sized = phase(url, pool.connections(), levels);
+      old = phase(url, OLD_POOL, new int[] {200});
+      StringBuilder md = new StringBuilder("## Hub at 1.8 M bags (issues #3, #9, #15)\n\n");
+      md.append("Command: `./tracetrack bench hub`  \n");
+      md.append("Run: ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME.withLocale(Locale.ROOT)))
+          .append(", ").append(PoolSize.localCores()).append(" cores, Java ").append(Runtime.version())
+          .append(", PostgreSQL 18 (embedded binaries, fsync on) and the hub and wrk all on this machine; the hub's default pool: ")
+          .append(pool.connections()).append(" connections (").append(pool.reason()).append(") behind the fair admission queue (deadline ")
+          .append(sized.queueTimeoutMillis).append(" ms)\n\n");
+      md.append(String.format(Locale.ROOT, "Loaded %,d bags (%,d parents × 30 children) with COPY in %.1f s (%,.0f rows/s).%n%n",
+          bags, parents, loadSeconds, bags / loadSeconds));
+      md.append(String.format(Locale.ROOT, "Raw PostgreSQL point selects (`select * from bag where code = ?`, random codes, no HTTP, "
+          + "same run): **%,.0f selects/s** on %d JDBC connections, %,.0f selects/s on %d — the limit an uncached lookup can approach.%n%n",
+          sized.rawRate, sized.pool, old.rawRate, old.pool));
+      md.append("wrk, ").append(seconds).append(" s per row, 2 threads; every request authenticated with a bearer token; "
+          + "uniform lookups pick any child code, skewed ones pick 80 % of the time among the 5 % most recently scanned "
+          + "(the highest-numbered children), searches a random prefix. Ratio = throughput ÷ the trivial endpoint's at the "
+          + "same connection count. Errors = socket errors + non-2xx; 503 = of those, DATABASE_BUSY refusals.\n\n");
+      md.append("At the default pool (").append(sized.pool).append(" connections):\n\n");
+      table(md, sized, levels);
+      md.append("The same hub on a pool of ").append(old.pool).append(" (the size it used before), 200 connections, same run:\n\n");
+      table(md, old, new int[] {200});
+      Map<String, Result> r200 = sized.at.get(200);
+      Map<String, Result> o200 = old.at.get(200);
+      for (String kind : List.of("uniform", "skewed")) {
+        Result lookup = r200.get(kind);
+        md.append(ratio("lookup (" + kind + ") p99 ≤ 3× its own p50 at 200 connections (a fair queue, no stragglers)",
+            lookup.p99Millis, lookup.p50Millis, 3, "ms"));
+      }
+      Result uniform = r200.get("uniform");
+      md.append(String.format(Locale.ROOT, "- Target uniform lookup ≥ 0.25× the raw point-select rate at 200 connections: %,.0f ÷ "
+          + "%,.0f = %.2f× — %s%n", uniform.perSecond, sized.rawRate, uniform.perSecond / sized.rawRate,
+          uniform.perSecond >= 0.25 * sized.rawRate ? "met" : "NOT met"));
+      md.append(ratio("search p99 ≤ 5× trivial p99 at 200 connections", r200.get("search").p99Millis, r200.get("trivial").p99Millis, 5,
+          "ms"));
+      long errors1000 = sized.at.get(1000).values().stream().mapToLong(x -> x.errors + x.non2xx - x.busy).sum();
+      long busy1000 = sized.at.get(1000).values().stream().mapToLong(x -> x.busy).sum();
+      md.append(String.format(Locale.ROOT, "- Target zero errors at 1,000 connections (every row): %d errors other than 503, %d × 503 "
+          + "(the admission queue counted %d refusals at its deadline over the whole run) — %s%n", errors1000, busy1000,
+          sized.gateTimeouts, errors1000 == 0 && busy1000 <= sized.gateTimeouts ? "met" : "NOT met"));
+      for (String kind : List.of("uniform", "skewed", "search")) {
+        Result a = r200.get(kind);
+        Result b = o200.get(kind);
+        md.append(String.format(Locale.ROOT, "- Pool %d vs %d at 200 connections, %s: p99 %.1f vs %.1f ms, %,.0f vs %,.0f req/s%n",
+            sized.pool, old.pool, kind, a.p99Millis, b.p99Millis, a.perSecond, b.perSecond));
+      }
+      return md.toString();
     }
+  }
+
+  /** One hub on a pool of {@code pool} connections: its raw point-select rate and the rows at each connection count. */
+  private record Phase(int pool, double rawRate, Map<Integer, Map<String, Result>> at, long gateTimeouts, long queueTimeoutMillis) {}
+
+  private Phase phase(String url, int pool, int[] levels) throws Exception {
+    HubConfig config = HubConfig.parse(new String[] {"--port", "0", "--bind", "127.0.0.1", "--data",
+        workDir.resolve("hub").toString(), "--pool-size", String.valueOf(pool)}, Map.of("HUB_ADMIN_PASSWORD", "Bench-Passw0rd!"));
+    try (HubDatabase db = HubDatabase.postgres(url, "postgres", "postgres", pool);
+        Main.Hub hub = Main.Hub.start(config, db, Clock.systemUTC())) {
+      String token = token(hub.server().port());
+      int port = hub.server().port();
+      warm(port, token);
+      double rawRate = rawPointSelects(db, pool);
+      Map<Integer, Map<String, Result>> at = new java.util.LinkedHashMap<>();
+      for (int connections : levels) {
+        Map<String, Result> r = new java.util.LinkedHashMap<>();
+        r.put("trivial", wrk("trivial endpoint `GET /health/live` (same server)", port, token, "/health/live", connections, null));
+        r.put("uniform", wrk("bag lookup, uniform random codes", port, token, null, connections, "lookup"));
+        r.put("skewed", wrk("bag lookup, skewed (80 % on the newest 5 %)", port, token, null, connections, "skewed"));
+        r.put("search", wrk("search `GET /api/v1/search?q=<prefix>`", port, token, null, connections, "search"));
+        if (levels.length > 1) {
+          r.put("stats", wrk("stats `GET /api/v1/stats`", port, token, "/api/v1/stats", connections, null));
+        }
+        at.put(connections, r);
+      }
+      return new Phase(pool, rawRate, at, db.gate().timeouts(), config.dbQueueTimeout().toMillis());
+    }
+  }
+
+  private static void table(StringBuilder md, Phase phase, int[] levels) {
+    md.append("| what | connections | requests | req/s | p50 ms | p99 ms | errors | 503 | ratio to trivial |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|\n");
+    for (int connections : levels) {
+      Map<String, Result> r = phase.at.get(connections);
+      r.values().forEach(x -> md.append(x.row(r.get("trivial"))).append('\n'));
+    }
+    md.append('\n');
   }
 
   private static String ratio(String what, double value, double base, double limit, String unit) {

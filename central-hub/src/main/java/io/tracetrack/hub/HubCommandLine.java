@@ -1,5 +1,6 @@
 package io.tracetrack.hub;
 
+import io.tracetrack.hub.db.PoolSize;
 import io.tracetrack.hub.mail.SmtpSettings;
 import io.tracetrack.web.HostPolicy;
 import io.tracetrack.web.TrustedProxies;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -104,9 +106,15 @@ public final class HubCommandLine {
     @Env("HUB_TOKEN_MINUTES")
     String tokenMinutes;
 
-    @Option(names = "--pool-size", paramLabel = "N", description = "database connections (default 20)")
+    @Option(names = "--pool-size", paramLabel = "N",
+        description = "database connections (default: the database's cores × 2 + 1, at least 3)")
     @Env("HUB_POOL_SIZE")
     String poolSize;
+
+    @Option(names = "--db-cores", paramLabel = "N",
+        description = "cores of the machine --db-url's PostgreSQL runs on, to size the pool (default: this machine's)")
+    @Env("HUB_DB_CORES")
+    String dbCores;
 
     @Option(names = "--db-queue-timeout", paramLabel = "MS",
         description = "milliseconds a request waits its turn for a connection before a 503 (default 3000)")
@@ -210,7 +218,7 @@ public final class HubCommandLine {
           secret(env, "HUB_ADMIN_PASSWORD"),
           secret(env, "HUB_JWT_SECRET"),
           Duration.ofMinutes(Flags.wholeNumber("--token-minutes", tokenMinutes, 15, 1, 24 * 60)),
-          Flags.wholeNumber("--pool-size", poolSize, 20, 2, 500),
+          pool(),
           Duration.ofMillis(Flags.wholeNumber("--db-queue-timeout", dbQueueTimeout, 3000, 10, 600_000)),
           db(db == null ? "postgres" : db),
           allowedHosts(allowedHosts),
@@ -221,6 +229,15 @@ public final class HubCommandLine {
           zone(zone),
           smtp(secret(env, "HUB_SMTP_PASSWORD")),
           eodMailAt(eodMailAt == null ? "23:30" : eodMailAt));
+    }
+
+    /** {@code --pool-size} when given; otherwise sized from the database's cores (see {@link PoolSize}). */
+    private PoolSize pool() {
+      OptionalInt size = poolSize == null ? OptionalInt.empty() : OptionalInt.of(Flags.wholeNumber("--pool-size", poolSize, 0, 2, 500));
+      OptionalInt cores = dbCores == null ? OptionalInt.empty() : OptionalInt.of(Flags.wholeNumber("--db-cores", dbCores, 0, 1, 1024));
+      // H2 and the embedded PostgreSQL run on this machine: only --db-url names another
+      String external = "h2".equals(db) ? null : dbUrl;
+      return PoolSize.choose(size, cores, external, PoolSize.localCores());
     }
 
     private SmtpSettings smtp(String password) {

@@ -1,5 +1,7 @@
 package io.tracetrack.hub;
 
+import io.tracetrack.hub.db.PoolSize;
+
 import io.tracetrack.hub.mail.SmtpSettings;
 import io.tracetrack.web.TrustedProxies;
 import io.tracetrack.web.cli.Cli;
@@ -26,7 +28,7 @@ import java.util.Objects;
  * @param adminPassword password of the first admin (environment only), or {@code null} to generate one
  * @param jwtSecret base64 HMAC key (environment only), or {@code null} to generate and keep one
  * @param tokenLifetime how long an access token is valid
- * @param poolSize database connections
+ * @param pool database connections, and why that many ({@code --pool-size}, or the database's cores)
  * @param dbQueueTimeout how long a request waits its turn for a connection before a 503 {@code DATABASE_BUSY}
  * @param db which database: PostgreSQL (external with {@code dbUrl}, else embedded) or embedded H2
  * @param allowedHosts the only Host names answered (DNS rebinding, a hub on a private network); empty
@@ -50,7 +52,7 @@ public record HubConfig(
     String adminPassword,
     String jwtSecret,
     Duration tokenLifetime,
-    int poolSize,
+    PoolSize pool,
     Duration dbQueueTimeout,
     Db db,
     List<String> allowedHosts,
@@ -63,6 +65,11 @@ public record HubConfig(
     LocalTime eodMailAt) {
 
   public static final int DEFAULT_PORT = 8080;
+
+  /** How many database connections the hub keeps. */
+  public int poolSize() {
+    return pool.connections();
+  }
 
   /** The database kinds {@code --db} names. */
   public enum Db {

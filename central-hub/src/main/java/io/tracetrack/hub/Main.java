@@ -102,6 +102,7 @@ public final class Main {
     // close order: web server, then pool, then the embedded database server
     Runtime.getRuntime().addShutdownHook(new Thread(hub::close, "hub-shutdown"));
     System.out.println("TraceTrack hub on " + hub.database().description());
+    System.out.println("Database pool: " + config.pool().connections() + " connections (" + config.pool().reason() + ")");
     hub.generatedAdminPassword().ifPresent(p ->
         System.out.println("First admin created: user 'admin', password " + p + " (shown once; change it)"));
     String address = "http://" + ("0.0.0.0".equals(config.bind()) ? "127.0.0.1" : config.bind()) + ":" + hub.server().port();

@@ -117,11 +117,11 @@ class HubCommandLineTest {
   void everyFlagHasItsVariable_underTheNamesTheDeployFilesUse() {
     CommandLine cli = HubCommandLine.commandLine(Map.of());
     assertThat(List.of("--port", "--bind", "--data", "--db", "--db-url", "--db-user", "--token-minutes", "--pool-size",
-        "--db-queue-timeout", "--allowed-hosts", "--trusted-proxies", "--change-log-retention", "--session-idle-minutes",
+        "--db-cores", "--db-queue-timeout", "--allowed-hosts", "--trusted-proxies", "--change-log-retention", "--session-idle-minutes",
         "--session-max-hours", "--zone", "--smtp-host", "--smtp-port", "--smtp-user", "--smtp-from", "--smtp-tls", "--eod-mail-at")
         .stream().map(flag -> Cli.variable(cli, flag).orElse("none")).toList())
         .containsExactly("HUB_PORT", "HUB_BIND", "HUB_DATA", "HUB_DB", "HUB_DB_URL", "HUB_DB_USER", "HUB_TOKEN_MINUTES",
-            "HUB_POOL_SIZE", "HUB_DB_QUEUE_TIMEOUT", "HUB_ALLOWED_HOSTS", "HUB_TRUSTED_PROXIES", "HUB_CHANGE_LOG_RETENTION_DAYS",
+            "HUB_POOL_SIZE", "HUB_DB_CORES", "HUB_DB_QUEUE_TIMEOUT", "HUB_ALLOWED_HOSTS", "HUB_TRUSTED_PROXIES", "HUB_CHANGE_LOG_RETENTION_DAYS",
             "HUB_SESSION_IDLE_MINUTES", "HUB_SESSION_MAX_HOURS", "HUB_ZONE", "HUB_SMTP_HOST", "HUB_SMTP_PORT", "HUB_SMTP_USER",
             "HUB_SMTP_FROM", "HUB_SMTP_TLS", "HUB_EOD_MAIL_AT");
   }

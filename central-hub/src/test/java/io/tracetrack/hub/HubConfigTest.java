@@ -12,6 +12,23 @@ import org.junit.jupiter.params.provider.CsvSource;
 class HubConfigTest {
 
   @Test
+  void poolSize_defaultsToTheDatabasesCores_flagAndVariableWin() {
+    int local = io.tracetrack.hub.db.PoolSize.forCores(Runtime.getRuntime().availableProcessors());
+    assertThat(HubConfig.parse(new String[0], Map.of()).poolSize()).as("embedded PostgreSQL: this machine").isEqualTo(local);
+    assertThat(HubConfig.parse(new String[] {"--db", "h2"}, Map.of()).poolSize()).isEqualTo(local);
+    assertThat(HubConfig.parse(new String[] {"--db-url", "jdbc:postgresql://db.example/t", "--db-cores", "8"}, Map.of()).poolSize())
+        .isEqualTo(17);
+    assertThat(HubConfig.parse(new String[0], Map.of("HUB_DB_URL", "jdbc:postgresql://db.example/t", "HUB_DB_CORES", "4"))
+        .poolSize()).isEqualTo(9);
+    HubConfig remote = HubConfig.parse(new String[] {"--db-url", "jdbc:postgresql://db.example/t"}, Map.of());
+    assertThat(remote.pool().reason()).contains("--db-cores");
+    assertThat(HubConfig.parse(new String[] {"--pool-size", "40", "--db-cores", "8"}, Map.of()).poolSize()).isEqualTo(40);
+    assertThat(HubConfig.parse(new String[0], Map.of("HUB_POOL_SIZE", "12")).poolSize()).isEqualTo(12);
+    assertThatThrownBy(() -> HubConfig.parse(new String[] {"--db-cores", "0"}, Map.of()))
+        .hasMessageContaining("--db-cores must be between 1 and 1024");
+  }
+
+  @Test
   void defaults_embeddedPostgresOnPort8080() {
     HubConfig c = HubConfig.parse(new String[0], Map.of());
     assertThat(c.embedded()).isTrue();
