@@ -1,5 +1,6 @@
 package io.tracetrack.hub;
 
+import io.tracetrack.web.testing.ChildJvm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -23,15 +24,15 @@ class CommandLinesIT {
   record Run(int exit, String stdout, String stderr) {}
 
   static Run run(Path jar, Map<String, String> env, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar", jar.toString()));
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().keySet().removeIf(k -> k.startsWith("HUB_") || k.startsWith("EDGE_"));
-    builder.environment().putAll(env);
     Path out = Files.createTempFile("cli", ".out");
     Path err = Files.createTempFile("cli", ".err");
     try {
-      Process p = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      // its own archive kind: a mistake's few classes must not become the servers' archive
+      Process p = ChildJvm.start(jar, "cli-" + ChildJvm.kindOf(List.of(args)), List.of(args), builder -> {
+        builder.environment().keySet().removeIf(k -> k.startsWith("HUB_") || k.startsWith("EDGE_"));
+        builder.environment().putAll(env);
+        builder.redirectOutput(out.toFile()).redirectError(err.toFile());
+      });
       p.getOutputStream().close();
       assertThat(p.waitFor(2, TimeUnit.MINUTES)).as("exited").isTrue();
       return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));

@@ -1,5 +1,6 @@
 package io.tracetrack.hub;
 
+import io.tracetrack.web.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -45,13 +46,13 @@ public final class HubProcess implements AutoCloseable {
 
   /** Starts the hub on a free port over {@code data} and waits until it prints its API address. */
   public static HubProcess start(Path data, Map<String, String> env, String... extra) throws Exception {
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-        "-jar", jar().toString(), "--data", data.toString(), "--port", "0", "--bind", "127.0.0.1"));
-    command.addAll(List.of(extra));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().keySet().removeIf(k -> k.startsWith("HUB_"));
-    builder.environment().putAll(env);
-    HubProcess hub = new HubProcess(builder.start(), data);
+    List<String> args = new ArrayList<>(List.of("--data", data.toString(), "--port", "0", "--bind", "127.0.0.1"));
+    args.addAll(List.of(extra));
+    HubProcess hub = new HubProcess(ChildJvm.start(jar(), "serve", args, builder -> {
+      builder.redirectErrorStream(true);
+      builder.environment().keySet().removeIf(k -> k.startsWith("HUB_"));
+      builder.environment().putAll(env);
+    }), data);
     hub.port();
     return hub;
   }

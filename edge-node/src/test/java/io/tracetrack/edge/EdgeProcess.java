@@ -1,5 +1,6 @@
 package io.tracetrack.edge;
 
+import io.tracetrack.web.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -43,22 +44,22 @@ public final class EdgeProcess implements AutoCloseable {
 
   /** Starts {@code java -jar edge-node.jar args...} with the JVM running the tests. */
   public static EdgeProcess start(Map<String, String> env, String... args) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.add("-jar");
-    command.add(jar().toString());
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().keySet().removeIf(k -> k.startsWith("EDGE_"));
-    builder.environment().putAll(env);
-    return new EdgeProcess(builder.start());
+    // not "serve": a server refused at start must not make the archive the servers use
+    return start("cmd-" + ChildJvm.kindOf(List.of(args)), env, args);
+  }
+
+  private static EdgeProcess start(String kind, Map<String, String> env, String... args) throws IOException {
+    return new EdgeProcess(ChildJvm.start(jar(), kind, List.of(args), builder -> {
+      builder.environment().keySet().removeIf(k -> k.startsWith("EDGE_"));
+      builder.environment().putAll(env);
+    }));
   }
 
   /** Starts a server on a free port and waits until it prints its station URL. */
   public static EdgeProcess server(Path data, String... extra) throws Exception {
     List<String> args = new ArrayList<>(List.of("serve", "--data", data.toString(), "--port", "0"));
     args.addAll(List.of(extra));
-    EdgeProcess p = start(Map.of(), args.toArray(String[]::new));
+    EdgeProcess p = start("serve", Map.of(), args.toArray(String[]::new));
     p.port();
     return p;
   }

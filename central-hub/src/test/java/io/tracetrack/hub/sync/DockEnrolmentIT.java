@@ -1,5 +1,6 @@
 package io.tracetrack.hub.sync;
 
+import io.tracetrack.web.testing.ChildJvm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -131,14 +132,13 @@ class DockEnrolmentIT {
     String jar = System.getProperty("edge.jar");
     assertThat(jar).as("edge.jar system property (set by failsafe)").isNotNull();
     assertThat(Path.of(jar)).as("the edge jar, built before the hub by the reactor").isRegularFile();
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar", jar));
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().keySet().removeIf(k -> k.startsWith("EDGE_"));
+    List<String> command = List.of(args);
     Path out = Files.createTempFile("edge-out-", ".txt");
     Path err = Files.createTempFile("edge-err-", ".txt");
-    builder.redirectOutput(out.toFile()).redirectError(err.toFile());
-    Process p = builder.start();
+    Process p = ChildJvm.start(Path.of(jar), ChildJvm.kindOf(command), command, builder -> {
+      builder.environment().keySet().removeIf(k -> k.startsWith("EDGE_"));
+      builder.redirectOutput(out.toFile()).redirectError(err.toFile());
+    });
     if (stdin != null) {
       p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
     }

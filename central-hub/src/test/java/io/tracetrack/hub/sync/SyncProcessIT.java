@@ -1,5 +1,6 @@
 package io.tracetrack.hub.sync;
 
+import io.tracetrack.web.testing.ChildJvm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -628,13 +629,14 @@ class SyncProcessIT {
     }
 
     Run command(String command, String... args) throws Exception {
-      List<String> cmd = new ArrayList<>(List.of(java(), "-jar", edgeJar(), command, "--data", data.toString()));
+      List<String> cmd = new ArrayList<>(List.of(command, "--data", data.toString()));
       cmd.addAll(List.of(args));
-      ProcessBuilder builder = new ProcessBuilder(cmd);
-      builder.environment().keySet().removeIf(k -> k.startsWith("EDGE_"));
       Path out = Files.createTempFile(root, "edge-out-", ".txt");
       Path err = Files.createTempFile(root, "edge-err-", ".txt");
-      Process p = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+      Process p = ChildJvm.start(Path.of(edgeJar()), command, cmd, builder -> {
+        builder.environment().keySet().removeIf(k -> k.startsWith("EDGE_"));
+        builder.redirectOutput(out.toFile()).redirectError(err.toFile());
+      });
       p.getOutputStream().close();
       if (!p.waitFor(2, TimeUnit.MINUTES)) {
         p.destroyForcibly();
@@ -653,10 +655,10 @@ class SyncProcessIT {
 
     /** Starts {@code serve} on the data folder. */
     void launch() throws Exception {
-      List<String> cmd = List.of(java(), "-jar", edgeJar(), "serve", "--data", data.toString(), "--port", "0");
-      ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true);
-      builder.environment().keySet().removeIf(k -> k.startsWith("EDGE_"));
-      process = builder.start();
+      process = ChildJvm.start(Path.of(edgeJar()), "serve", List.of("serve", "--data", data.toString(), "--port", "0"), builder -> {
+        builder.redirectErrorStream(true);
+        builder.environment().keySet().removeIf(k -> k.startsWith("EDGE_"));
+      });
       CompletableFuture<Integer> listening = new CompletableFuture<>();
       this.listening = listening;
       Process mine = process;
@@ -784,10 +786,6 @@ class SyncProcessIT {
       }
       proxy.close();
     }
-  }
-
-  private static String java() {
-    return ProcessHandle.current().info().command().orElse("java");
   }
 
   private static String edgeJar() {
