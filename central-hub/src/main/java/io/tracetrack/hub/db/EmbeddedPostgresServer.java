@@ -223,6 +223,19 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     return jdbcUrl(name);
   }
 
+  /** Creates {@code name} as a copy of {@code template} (which nobody may be connected to). */
+  public String databaseFrom(String template, String name) {
+    if (!name.matches("[a-z_][a-z0-9_]{0,62}") || !template.matches("[a-z_][a-z0-9_]{0,62}")) {
+      throw new IllegalArgumentException("not a plain database name: " + template + ", " + name);
+    }
+    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+      s.execute("create database " + name + " template " + template);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("cannot create database " + name + ": " + e.getMessage(), e);
+    }
+    return jdbcUrl(name);
+  }
+
   public String jdbcUrl(String database) {
     return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + database;
   }

@@ -52,6 +52,8 @@ public final class ChildJvm {
     List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
         "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
     if (archived) {
+      // the archive's notes ("Skipping … Old class has been linked") would land on the app's stdout
+      command.add("-Xlog:cds*=off");
       command.add("-XX:+AutoCreateSharedArchive");
       command.add("-XX:SharedArchiveFile=" + archive);
     }
