@@ -14,12 +14,26 @@ public final class Passwords {
   public static final int MIN_LENGTH = 12;
   public static final int MAX_LENGTH = 256;
 
-  /** OWASP's Argon2id baseline: 19 MiB, 2 passes, 1 lane. */
-  private static final Argon2Function ARGON2 = Argon2Function.getInstance(19_456, 2, 1, 32, Argon2.ID);
+  /** OWASP's Argon2id baseline: 19 MiB, 2 passes, 1 lane. What the apps hash with. */
+  static final Argon2Function OWASP = Argon2Function.getInstance(19_456, 2, 1, 32, Argon2.ID);
+  /**
+   * The same algorithm at its smallest cost (64 KiB, 1 pass): for the build's own test JVMs only,
+   * which create and sign in thousands of users, and spent more than half their CPU in 19 MiB
+   * hashes. Chosen by {@value #TEST_COST_PROPERTY}{@code =true}, which only the build's test
+   * configuration sets; the apps' processes never get it, and a hash states its own cost, so
+   * checking a hash is the same code either way.
+   */
+  static final Argon2Function TEST_COST = Argon2Function.getInstance(64, 1, 1, 32, Argon2.ID);
+  static final String TEST_COST_PROPERTY = "tracetrack.test.cheap-password-hashes";
+  private static final Argon2Function ARGON2 = function(System.getProperty(TEST_COST_PROPERTY));
   /** Checked when the user does not exist, so that case takes as long as a wrong password. */
   private static final String DUMMY = Password.hash("no such user, no such password").addRandomSalt(16).with(ARGON2).getResult();
 
   private Passwords() {}
+
+  static Argon2Function function(String testCost) {
+    return "true".equals(testCost) ? TEST_COST : OWASP;
+  }
 
   public static String hash(String password) {
     return Password.hash(password).addRandomSalt(16).with(ARGON2).getResult();

@@ -16,6 +16,20 @@ class PasswordsTest {
   }
 
   @Test
+  void theAppsHashAtOwaspCost_onlyTheBuildsTestSwitchLowersIt() {
+    // the apps' processes never have the property: they get the 19 MiB, 2-pass baseline
+    assertThat(Passwords.function(null)).isSameAs(Passwords.OWASP);
+    assertThat(Passwords.function("false")).isSameAs(Passwords.OWASP);
+    assertThat(Passwords.function("TRUE ")).isSameAs(Passwords.OWASP);
+    assertThat(Passwords.function("true")).isSameAs(Passwords.TEST_COST);
+    String owasp = com.password4j.Password.hash("Correct-Horse-9").addRandomSalt(16).with(Passwords.OWASP).getResult();
+    assertThat(owasp).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
+    // a hash carries its cost: one made at either cost verifies wherever it is checked
+    assertThat(Passwords.verify("Correct-Horse-9", owasp)).isTrue();
+    assertThat(Passwords.verify("Correct-Horse-8", owasp)).isFalse();
+  }
+
+  @Test
   void problem_policy() {
     assertThat(Passwords.problem("short-Pw1")).isPresent(); // 9 chars: the old dock minimum of 8 passed it
     assertThat(Passwords.problem("alllowercaseletters")).isPresent();
