@@ -9,7 +9,8 @@ import java.time.OffsetDateTime;
  * @param edgeId the edge node that last enrolled, or {@code null}
  * @param codeExpiresAt when the pending enrolment code expires; {@code null} when none is pending
  *     (used, replaced by revocation, or never issued)
- * @param lastSeenAt when the current edge last called the hub (hello or push); {@code null} if never
+ * @param lastSeenAt when the current edge last called the hub (hello, push, or a poll of the change log, to
+ *     the nearest 15 s); {@code null} if never
  * @param lastSeq the highest {@code seq} of the current edge the hub has answered (0 before its first push)
  * @param backlog ops still waiting on the edge after its last push (what it reported, less what that push delivered)
  * @param oldestPendingAt when the oldest of them was made, as reported; {@code null} if none

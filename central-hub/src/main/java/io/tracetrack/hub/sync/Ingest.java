@@ -138,6 +138,15 @@ public final class Ingest {
     return IngestStore.seen(db.dsl(), device.edgeId(), device.dock(), OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
   }
 
+  /** How stale a dock's "last seen" may get while it polls before a poll writes it again. */
+  static final java.time.Duration POLL_CONTACT_GRAIN = java.time.Duration.ofSeconds(15);
+
+  /** The edge polled the change log: it is connected, so the fleet view must not call it silent. */
+  public void polled(Docks.Device.Known device) {
+    IngestStore.polled(db.dsl(), device.edgeId(), device.dock(), OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC),
+        POLL_CONTACT_GRAIN);
+  }
+
   private static void pause(int attempt) {
     try {
       Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 5L * attempt + 2));

@@ -255,6 +255,18 @@ final class IngestStore {
         .execute();
   }
 
+  /**
+   * The edge is polling the change log: contact, as a hello is. A connected dock polls every few
+   * seconds to half a minute, so the row is written only when its last contact is {@code coarse}
+   * or more behind: a fleet's polls cost a write per dock per {@code coarse}, not one each.
+   */
+  static void polled(DSLContext dsl, String edgeId, String dock, OffsetDateTime at, java.time.Duration coarse) {
+    dsl.update(EDGE_PROGRESS).set(EDGE_PROGRESS.LAST_SEEN_AT, at)
+        .where(EDGE_PROGRESS.EDGE_ID.eq(edgeId)).and(EDGE_PROGRESS.DOCK.eq(dock))
+        .and(EDGE_PROGRESS.LAST_SEEN_AT.isNull().or(EDGE_PROGRESS.LAST_SEEN_AT.lt(at.minus(coarse))))
+        .execute();
+  }
+
   /** The edge was heard from (a hello): the fleet view's "last seen". Answers the last seq the hub holds from it. */
   static long seen(DSLContext dsl, String edgeId, String dock, OffsetDateTime at) {
     dsl.insertInto(EDGE_PROGRESS).set(EDGE_PROGRESS.EDGE_ID, edgeId).set(EDGE_PROGRESS.DOCK, dock)

@@ -70,6 +70,8 @@ public final class SyncRoutes implements HttpService {
     long after = number(q.first("after").asOptional(), "after", 0, 0, Long.MAX_VALUE);
     int limit = (int) number(q.first("limit").asOptional(), "limit", ChangeFeed.DEFAULT_LIMIT, 1, ChangeLog.MAX_PAGE);
     int waitMs = (int) number(q.first("waitMs").asOptional(), "waitMs", 0, 0, ChangeFeed.MAX_WAIT_MS);
+    // a dock that only polls (nothing to push, no restart) is connected: that is contact too
+    ingest.polled(device);
     switch (feed.changes(after, limit, waitMs, new ChangeLog.Audience(device.dock(), device.area()))) {
       case ChangeFeed.Result.Page p -> {
         res.header(HeaderNames.CONTENT_TYPE, "application/json");

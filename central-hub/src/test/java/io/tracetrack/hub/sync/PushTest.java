@@ -579,6 +579,40 @@ abstract class PushTest {
       assertThat(res.statusCode()).isEqualTo(200);
       assertThat(dockView(a.dock).get("lastSeenAt").isNull()).isFalse();
     }
+
+    /** A connected dock with nothing to push only polls the change log: it must not look silent. */
+    @Test
+    void pollingTheChangeLog_isContact_writtenAtMostEvery15Seconds() throws Exception {
+      Edge a = enrolled();
+      HttpResponse<String> hello = http.send(HttpRequest.newBuilder(server.uri("/api/v1/sync/hello"))
+          .header("Authorization", "Bearer " + a.credential).GET().build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(hello.statusCode()).isEqualTo(200);
+      java.time.Instant helloAt = java.time.OffsetDateTime.parse(dockView(a.dock).get("lastSeenAt").asText()).toInstant();
+
+      server.clock.advance(java.time.Duration.ofMinutes(10));
+      assertThat(poll(a).statusCode()).isEqualTo(200);
+      java.time.Instant polledAt = java.time.OffsetDateTime.parse(dockView(a.dock).get("lastSeenAt").asText()).toInstant();
+      assertThat(polledAt).isEqualTo(helloAt.plus(java.time.Duration.ofMinutes(10)));
+
+      // the next polls within 15 s write nothing; the first one past it does
+      server.clock.advance(java.time.Duration.ofSeconds(14));
+      assertThat(poll(a).statusCode()).isEqualTo(200);
+      assertThat(java.time.OffsetDateTime.parse(dockView(a.dock).get("lastSeenAt").asText()).toInstant()).isEqualTo(polledAt);
+      server.clock.advance(java.time.Duration.ofSeconds(2));
+      assertThat(poll(a).statusCode()).isEqualTo(200);
+      assertThat(java.time.OffsetDateTime.parse(dockView(a.dock).get("lastSeenAt").asText()).toInstant())
+          .isEqualTo(polledAt.plusSeconds(16));
+
+      // a refused poll (a revoked or unknown credential) is no contact
+      HttpResponse<String> stranger = http.send(HttpRequest.newBuilder(server.uri("/api/v1/sync/changes?after=0"))
+          .header("Authorization", "Bearer not-a-credential").GET().build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(stranger.statusCode()).isEqualTo(401);
+    }
+
+    private HttpResponse<String> poll(Edge a) throws Exception {
+      return http.send(HttpRequest.newBuilder(server.uri("/api/v1/sync/changes?after=0&waitMs=0"))
+          .header("Authorization", "Bearer " + a.credential).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
   }
 
   /** A dock restored from a backup sends new ops under seqs the hub holds: never taken as duplicates. */
