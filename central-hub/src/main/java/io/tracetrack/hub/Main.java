@@ -50,6 +50,7 @@ import io.tracetrack.hub.users.Users;
 import io.tracetrack.hub.web.ClientAddresses;
 import io.tracetrack.hub.web.HealthRoutes;
 import io.tracetrack.hub.web.HubServer;
+import io.tracetrack.hub.web.LegacyRoutes;
 import io.tracetrack.hub.ui.UiRoutes;
 import io.tracetrack.model.CodeGrammar;
 import io.tracetrack.model.WeightPolicy;
@@ -183,6 +184,8 @@ public final class Main {
       List<HubServer.Mount> mounts = List.of(
           new HubServer.Mount("/", new OpsRoutes(metrics, db, access)),
           new HubServer.Mount("/health", new HealthRoutes(db)),
+          // the old system's routes: 308 to their successors, with Deprecation and Link headers
+          new HubServer.Mount("/", new LegacyRoutes()),
           new HubServer.Mount("/", new UiRoutes()),
           new HubServer.Mount("/api/v1/auth", new AuthRoutes(users, sessions, signInLimiter, access, accounts, addresses)),
           new HubServer.Mount("/api/v1/areas", new AreaRoutes(userAdmin, access)),
