@@ -324,7 +324,37 @@ public final class HubClient implements HubApi {
   }
 
   private static <T> Result<T> unreachable(IOException e) {
-    return new Result.Unreachable<>(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+    return new Result.Unreachable<>(plainly(e));
+  }
+
+  /**
+   * Why the hub could not be reached, in the words the station's sync strip and {@code status}
+   * show a dispatcher: what happened on the line, never a Java class name ({@code ConnectException}
+   * told nobody on a dock floor anything).
+   */
+  static String plainly(IOException e) {
+    String detail = e.getMessage() == null || e.getMessage().isBlank() ? "" : " (" + e.getMessage().strip() + ")";
+    return switch (e) {
+      case java.net.http.HttpConnectTimeoutException t -> "the hub did not take the connection in time: timed out";
+      case java.net.http.HttpTimeoutException t -> "the hub did not answer in time: timed out";
+      // the JDK client reports a name it cannot resolve as a ConnectException around the real cause
+      case java.net.ConnectException c when unresolved(c) -> "the hub's host name is not known here (DNS)";
+      case java.net.ConnectException c -> "nothing answers at the hub's address (connection refused or no network)";
+      case java.net.UnknownHostException u -> "the hub's host name is not known here (DNS)" + detail;
+      case java.net.NoRouteToHostException n -> "no route to the hub's network";
+      case javax.net.ssl.SSLException ssl -> "the secure connection to the hub failed" + detail;
+      case java.io.EOFException eof -> "the connection to the hub was cut mid-answer";
+      default -> "the connection to the hub failed" + detail;
+    };
+  }
+
+  private static boolean unresolved(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.nio.channels.UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

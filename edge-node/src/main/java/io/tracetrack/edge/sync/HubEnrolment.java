@@ -59,7 +59,7 @@ public final class HubEnrolment {
           .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
       res = http.send(req, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      return new Result.Unreachable(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+      return new Result.Unreachable(HubClient.plainly(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new Result.Unreachable("interrupted");

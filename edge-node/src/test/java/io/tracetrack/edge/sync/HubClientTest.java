@@ -183,7 +183,19 @@ class HubClientTest {
       HubClient nowhere = new HubClient(URI.create("http://127.0.0.1:" + closed), "edge-0a0b0c0d0e0f", "c",
           HttpClient.newHttpClient(), SHORT);
 
-      assertThat(nowhere.push(batch())).isInstanceOf(HubClient.Result.Unreachable.class);
+      // what the sync strip shows a dispatcher: what happened, not a Java class name
+      assertThat(nowhere.push(batch())).isInstanceOfSatisfying(HubClient.Result.Unreachable.class,
+          u -> assertThat(u.why()).isEqualTo("nothing answers at the hub's address (connection refused or no network)")
+              .doesNotContain("Exception"));
+    }
+
+    @Test
+    void push_unknownHostName_saysSo_inWords() {
+      HubClient nowhere = new HubClient(URI.create("http://no-such-hub.invalid:8080"), "edge-0a0b0c0d0e0f", "c",
+          HttpClient.newHttpClient(), SHORT);
+
+      assertThat(nowhere.push(batch())).isInstanceOfSatisfying(HubClient.Result.Unreachable.class,
+          u -> assertThat(u.why()).startsWith("the hub's host name is not known here (DNS)").doesNotContain("Exception"));
     }
   }
 
