@@ -301,6 +301,11 @@ export function num(n) {
   return n === null || n === undefined ? '–' : numberFormat.format(n);
 }
 
+/** A count and its noun, agreeing: (1, 'child', 'children') → "1 child", (38, …) → "38 children". */
+export function count(n, one, many) {
+  return num(n) + ' ' + (n === 1 ? one : many);
+}
+
 /** An ISO instant as local date and time, to the minute; null → "–". */
 export function when(iso) {
   if (!iso) {

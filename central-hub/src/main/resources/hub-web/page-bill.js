@@ -3,7 +3,7 @@
 // and feedback for putting parents on it, the parents with a Remove each, Edit, Finalize (a short
 // close is said out loud before it happens), Reopen, and the way to the printed manifest.
 
-import { api, ApiError, el, fill, header, empty, notice, explain, table, link, field, values, num, when, every,
+import { api, ApiError, el, fill, header, empty, notice, explain, table, link, field, values, num, count, when, every,
   confirmDialog, toast } from './kit.js';
 import { attachScanner, feedback } from './scanner.js';
 import { statusPill, fieldOf, fieldProblem, showFieldProblems } from './page-bills.js';
@@ -140,8 +140,8 @@ export async function render(view, route) {
       changed(next);
       const added = next.parents.find(p => p.code === code.toUpperCase()) || next.parents[next.parents.length - 1];
       if (next.totals.parentCount > before) {
-        say('ok', (added ? added.code : code) + ' added, with ' + num(added ? added.childCount : 0) + ' children. '
-          + num(next.totals.parentCount) + ' of ' + num(next.capacity) + ' parents.');
+        say('ok', (added ? added.code : code) + ' added, with ' + count(added ? added.childCount : 0, 'child', 'children') + '. '
+          + num(next.totals.parentCount) + ' of ' + count(next.capacity, 'parent', 'parents') + '.');
         feedback(scanPanel, 'ok');
       } else {
         say('warn', (added ? added.code : code) + ' is on this bill already. Nothing changed; scan the next parent.');
