@@ -334,11 +334,17 @@ function wire() {
   });
   $('quick-search').addEventListener('submit', e => {
     e.preventDefault();
-    const q = $('quick-search-input').value.trim();
+    const box = $('quick-search-input');
+    const q = box.value.trim();
     if (q) {
       location.hash = '#/search?q=' + encodeURIComponent(q);
     }
+    // the search page shows the query it ran; the box starts empty for the next one, so a second
+    // scan or typed code is never glued to the first ("P100C1001")
+    box.value = '';
   });
+  // a box focused with a query still in it (typed, not sent) is selected: typing replaces it
+  $('quick-search-input').addEventListener('focus', e => e.target.select());
   // "/" jumps to the search box from anywhere but a text field
   document.addEventListener('keydown', e => {
     const typing = e.target.closest && e.target.closest('input, textarea, select, [contenteditable]');

@@ -43,6 +43,14 @@ class ShellPagesIT {
       b.screenshot("hub-dashboard");
       assertThat(b.consoleErrors()).as("the page logged no errors (CSP refusals, exceptions)").isEmpty();
 
+      // the quick search: a second query is its own, never appended to the first
+      b.find("#quick-search-input").sendKeys("P100-3" + Keys.ENTER);
+      b.waitForPage("search");
+      assertThat(b.find("#quick-search-input").getDomProperty("value")).isEmpty();
+      b.find("#quick-search-input").sendKeys("C1001" + Keys.ENTER);
+      b.waitForPage("search");
+      b.wait.until(d -> d.getCurrentUrl().endsWith("#/search?q=C1001"));
+
       b.find("#signout").click();
       b.waitForSignIn();
       assertThat(b.find("#signin-reason").getText()).contains("signed out");
