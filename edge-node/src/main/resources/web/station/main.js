@@ -64,8 +64,29 @@ function commandButton(text) {
   };
 }
 
+/**
+ * The station field comes filled with this PC's last station name: entering it selects that name,
+ * so what is typed replaces it ("station-1station-1" once reached the hub's conflict records). The
+ * mouseup after a click would put the caret in and drop the selection, so that one is skipped.
+ */
+function selectOnEntry(input) {
+  let entered = false;
+  input.addEventListener('focus', () => {
+    input.select();
+    entered = true;
+  });
+  input.addEventListener('mouseup', e => {
+    if (entered) e.preventDefault();
+    entered = false;
+  });
+  input.addEventListener('blur', () => {
+    entered = false;
+  });
+}
+
 function wireEvents() {
   el.signinForm.addEventListener('submit', onSignInSubmit);
+  selectOnEntry(el.stationInput);
   el.btnSignout.addEventListener('click', onSignOut);
 
   el.scanInput.addEventListener('keydown', onScanKeydown);

@@ -82,13 +82,17 @@ class StationPageIT {
   @Order(1)
   void signIn_createsTheLocalDispatcher_andShowsParentMode() {
     wait.until(d -> "signin".equals(state()));
-    browser.findElement(By.id("station-input")).clear();
+    // the field comes filled with this PC's station name; a dispatcher clicks it and types, and
+    // what they type replaces the name instead of being glued to it
+    assertThat(browser.findElement(By.id("station-input")).getDomProperty("value")).isEqualTo("station-1");
+    browser.findElement(By.id("station-input")).click();
     browser.findElement(By.id("station-input")).sendKeys("station-1");
     browser.findElement(By.id("user-input")).sendKeys("asha");
     browser.findElement(By.id("password-input")).sendKeys("Asha-password-1");
     browser.findElement(By.id("signin-submit")).click();
     wait.until(d -> "parent".equals(state()));
     assertThat(browser.switchTo().activeElement().getDomAttribute("id")).isEqualTo("scan-input");
+    assertThat(text("who")).isEqualTo("asha · station-1");
   }
 
   @Test
