@@ -574,9 +574,7 @@ abstract class PushTest {
     @Test
     void hello_marksTheEdgeSeen() throws Exception {
       Edge a = enrolled();
-      HttpResponse<String> res = http.send(HttpRequest.newBuilder(server.uri("/api/v1/sync/hello"))
-          .header("Authorization", "Bearer " + a.credential).GET().build(), HttpResponse.BodyHandlers.ofString());
-      assertThat(res.statusCode()).isEqualTo(200);
+      assertThat(get(a, "/api/v1/sync/hello").statusCode()).isEqualTo(200);
       assertThat(dockView(a.dock).get("lastSeenAt").isNull()).isFalse();
     }
 
@@ -584,22 +582,20 @@ abstract class PushTest {
     @Test
     void pollingTheChangeLog_isContact_writtenAtMostEvery15Seconds() throws Exception {
       Edge a = enrolled();
-      HttpResponse<String> hello = http.send(HttpRequest.newBuilder(server.uri("/api/v1/sync/hello"))
-          .header("Authorization", "Bearer " + a.credential).GET().build(), HttpResponse.BodyHandlers.ofString());
-      assertThat(hello.statusCode()).isEqualTo(200);
+      assertThat(get(a, "/api/v1/sync/hello").statusCode()).isEqualTo(200);
       java.time.Instant helloAt = java.time.OffsetDateTime.parse(dockView(a.dock).get("lastSeenAt").asText()).toInstant();
 
       server.clock.advance(java.time.Duration.ofMinutes(10));
-      assertThat(poll(a).statusCode()).isEqualTo(200);
+      assertThat(get(a, POLL).statusCode()).isEqualTo(200);
       java.time.Instant polledAt = java.time.OffsetDateTime.parse(dockView(a.dock).get("lastSeenAt").asText()).toInstant();
       assertThat(polledAt).isEqualTo(helloAt.plus(java.time.Duration.ofMinutes(10)));
 
       // the next polls within 15 s write nothing; the first one past it does
       server.clock.advance(java.time.Duration.ofSeconds(14));
-      assertThat(poll(a).statusCode()).isEqualTo(200);
+      assertThat(get(a, POLL).statusCode()).isEqualTo(200);
       assertThat(java.time.OffsetDateTime.parse(dockView(a.dock).get("lastSeenAt").asText()).toInstant()).isEqualTo(polledAt);
       server.clock.advance(java.time.Duration.ofSeconds(2));
-      assertThat(poll(a).statusCode()).isEqualTo(200);
+      assertThat(get(a, POLL).statusCode()).isEqualTo(200);
       assertThat(java.time.OffsetDateTime.parse(dockView(a.dock).get("lastSeenAt").asText()).toInstant())
           .isEqualTo(polledAt.plusSeconds(16));
 
@@ -609,8 +605,11 @@ abstract class PushTest {
       assertThat(stranger.statusCode()).isEqualTo(401);
     }
 
-    private HttpResponse<String> poll(Edge a) throws Exception {
-      return http.send(HttpRequest.newBuilder(server.uri("/api/v1/sync/changes?after=0&waitMs=0"))
+    private static final String POLL = "/api/v1/sync/changes?after=0&waitMs=0";
+
+    /** A GET with the dock's device credential, as its sync worker sends it. */
+    private HttpResponse<String> get(Edge a, String path) throws Exception {
+      return http.send(HttpRequest.newBuilder(server.uri(path))
           .header("Authorization", "Bearer " + a.credential).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
   }
