@@ -44,8 +44,10 @@ export async function render(view) {
       notice('warn', 'This code is shown only now. It works once and expires ' + when(expires) + '. If it is lost, issue a new one.'),
       el('p', { class: 'enrol-code code', id: 'enrollment-code' }, code),
       el('p', null, 'On the dock\'s machine, in the TraceTrack folder, run:'),
-      el('pre', { class: 'command', id: 'enroll-command' }, './tracetrack enroll --hub ' + hub + ' --code ' + code),
-      el('p', { class: 'hint' }, 'Add --data FOLDER if the dock keeps its data elsewhere. The dock then syncs by itself; it shows up below as seen.'),
+      // the data folder is named, not left to a default: the code enrols the folder it is run on,
+      // and a dock started with another --data would stay unenrolled
+      el('pre', { class: 'command', id: 'enroll-command' }, './tracetrack enroll --data edge-data --hub ' + hub + ' --code ' + code),
+      el('p', { class: 'hint' }, 'edge-data is the folder ./tracetrack dock uses unless told otherwise; if this dock was started with another --data, put that folder here. The dock then syncs by itself; it shows up below as seen.'),
       close));
     codeBox.querySelector('#code-title').focus();
   };

@@ -114,7 +114,8 @@ class AdminJourneyIT {
       b.find("#dock-create button[type=submit]").click();
       String code = b.waitFor("#enrollment-code").getText();
       assertThat(code).isNotBlank();
-      assertThat(b.find("#enroll-command").getText()).isEqualTo("./tracetrack enroll --hub " + b.hub.uri("/").toString()
+      // the folder is named: a copied command enrols the folder the dock serves from, not a default
+      assertThat(b.find("#enroll-command").getText()).isEqualTo("./tracetrack enroll --data edge-data --hub " + b.hub.uri("/").toString()
           .replaceAll("/$", "") + " --code " + code);
       b.screenshot("admin-fleet-code");
       b.find("#fleet-code-done").click();
