@@ -69,6 +69,11 @@ public final class Main {
 
   public static void main(String[] args) {
     configureLogging();
+    if (io.tracetrack.web.Passwords.atTestCost()) {
+      System.err.println("central-hub: -Dtracetrack.test.cheap-password-hashes is for the build's tests only: it would store"
+          + " weak password hashes; remove it");
+      System.exit(78);
+    }
     HubConfig config;
     try {
       switch (HubCommandLine.parse(args, System.getenv())) {

@@ -49,6 +49,11 @@ public final class Main {
 
   public static void main(String[] args) {
     configureLogging();
+    if (io.tracetrack.web.Passwords.atTestCost()) {
+      System.err.println("edge-node: -Dtracetrack.test.cheap-password-hashes is for the build's tests only: it would store"
+          + " weak password hashes; remove it");
+      System.exit(ExitCode.CONFIG.code());
+    }
     int code;
     try {
       code = switch (EdgeCommandLine.parse(args, System.getenv())) {

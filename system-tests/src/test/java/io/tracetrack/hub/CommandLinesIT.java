@@ -61,6 +61,15 @@ class CommandLinesIT {
     assertThat(run.stderr()).isEmpty();
   }
 
+  /** The tests' cheap password hashes never reach a real hub or dock: both refuse to start with the switch. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"hub", "edge"})
+  void theTestsCheapHashSwitch_isRefusedByTheApps_exit78(String app) throws Exception {
+    Run run = run(jar(app), Map.of("JAVA_TOOL_OPTIONS", "-Dtracetrack.test.cheap-password-hashes=true"), "--version-of-nothing");
+    assertThat(run.exit()).as(run.stderr()).isEqualTo(78);
+    assertThat(run.stderr()).contains("tracetrack.test.cheap-password-hashes is for the build's tests only");
+  }
+
   @ParameterizedTest(name = "{0} {1}")
   @CsvSource(delimiter = '|', value = {
       "hub|--frobnicate|central-hub: Unknown option: '--frobnicate' (see 'central-hub --help')",

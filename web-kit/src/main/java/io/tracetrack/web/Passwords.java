@@ -31,6 +31,14 @@ public final class Passwords {
 
   private Passwords() {}
 
+  /**
+   * Whether this JVM hashes at the tests' cost. Both apps' {@code main} refuse to start when it
+   * does: a hub or dock with the switch set by mistake would store weak hashes for real users.
+   */
+  public static boolean atTestCost() {
+    return ARGON2 == TEST_COST;
+  }
+
   static Argon2Function function(String testCost) {
     return "true".equals(testCost) ? TEST_COST : OWASP;
   }
