@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  afterScanResult, counterView, emptyStation, feedbackKind, finishShortQuestion, modeView, normaliseRecent,
+  afterScanResult, conflictOutcome, counterView, emptyStation, feedbackKind, finishShortQuestion, modeView, normaliseRecent, recentMark,
   stationPhase, statusKind, withStationFields,
 } from '../../main/resources/web/station/model.js';
 
@@ -102,4 +102,31 @@ test('recent scans: newest first, at most the limit, codes shown as text', () =>
   ], 2);
   assert.deepEqual(list.map((e) => e.code), ['C\ufffd2', '—']);
   assert.deepEqual(normaliseRecent('nope', 8), []);
+});
+
+test('a conflict closed at the hub says how it ended, who closed it and where the child is now', () => {
+  const refused = { id: 78, code: 'CHILD_ALREADY_LINKED', child: 'C900', parent: 'P5001-5', otherParent: 'P5002-5' };
+  assert.equal(conflictOutcome(refused), null); // still open: the refusal is the news
+  assert.equal(conflictOutcome({ ...refused, resolution: 'MOVE', resolvedBy: 'amir', childNowOn: 'P5001-5' }),
+    'Resolved at the hub by amir: MOVE — C900 is now on P5001-5');
+  assert.equal(conflictOutcome({ ...refused, resolution: 'KEEP', resolvedBy: 'amir', childNowOn: 'P5002-5' }),
+    "Resolved at the hub by amir: KEEP — the hub's record stands: C900 is now on P5002-5");
+  assert.equal(conflictOutcome({ ...refused, resolution: 'DISMISS', childNowOn: 'P5002-5' }),
+    'Resolved at the hub: DISMISS — closed with no change: C900 is now on P5002-5');
+  assert.equal(conflictOutcome({ ...refused, resolution: 'MOVE' }), 'Resolved at the hub: MOVE — the scan was made to stand');
+  assert.equal(conflictOutcome(null), null);
+  assert.equal(conflictOutcome({ resolution: 42 }), null);
+});
+
+test('a recent scan the hub refused later loses its green tick', () => {
+  const [taken, refused, rejected] = normaliseRecent([
+    { at: '2026-12-05T10:00:03Z', code: 'P5001-5', accepted: true },
+    { at: '2026-12-05T10:00:02Z', code: 'C900', accepted: true, hubRefused: 'CHILD_ALREADY_LINKED' },
+    { at: '2026-12-05T10:00:01Z', code: 'C1', accepted: false, reason: 'PARENT_COMPLETE' },
+  ], 8);
+  assert.equal(recentMark(taken).className, 'recent-ok');
+  assert.deepEqual(recentMark(refused), { className: 'recent-refused', mark: '✗', spoken: 'refused by the hub',
+    note: 'refused by the hub: CHILD_ALREADY_LINKED' });
+  assert.equal(recentMark(rejected).className, 'recent-bad');
+  assert.equal(recentMark(rejected).note, 'PARENT_COMPLETE');
 });

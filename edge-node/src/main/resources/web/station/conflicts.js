@@ -1,9 +1,12 @@
 // Scans of this dock the hub did not take: one line each (what was refused and why, the bags, the
-// other dock, when) with an Acknowledge button, shown until someone here acknowledges it.
+// other dock, when) with an Acknowledge button, shown until someone here acknowledges it. When an
+// admin closes one at the hub, its outcome leads the line (and it shows again if it had been
+// acknowledged): what stood then is history, and a dispatcher must not act on it.
 
 import { CONFIG, el, state } from './state.js';
 import { apiRequest } from './api.js';
 import { expireSession } from './signin.js';
+import { conflictOutcome } from './model.js';
 import { isObject, sinceText, stringOrNull } from './text.js';
 import { focusScan, textSpan } from './view.js';
 
@@ -15,14 +18,17 @@ export function renderConflicts(list) {
 
 function conflictItem(c) {
   const li = document.createElement('li');
-  li.className = 'conflict';
+  const outcome = conflictOutcome(c);
+  li.className = outcome ? 'conflict conflict-resolved' : 'conflict';
   const id = typeof c.id === 'number' ? c.id : null;
   if (id !== null) li.dataset.conflictId = String(id);
   const bags = [stringOrNull(c.child), stringOrNull(c.parent)].filter(Boolean);
+  if (outcome) li.append(textSpan('conflict-outcome', outcome));
   li.append(textSpan('conflict-code', stringOrNull(c.code) || 'CONFLICT'));
-  li.append(textSpan('conflict-message', stringOrNull(c.message) || 'The hub did not take this scan.'));
+  const message = stringOrNull(c.message) || 'The hub did not take this scan.';
+  li.append(textSpan('conflict-message', outcome ? `Was: ${message}` : message));
   if (bags.length) li.append(textSpan('conflict-bags', bags.join(' → ')));
-  const other = [stringOrNull(c.otherParent) ? `now in ${c.otherParent}` : null,
+  const other = [stringOrNull(c.otherParent) ? `${outcome ? 'then' : 'now'} in ${c.otherParent}` : null,
     stringOrNull(c.otherDock) ? `by dock ${c.otherDock}` : null].filter(Boolean);
   if (other.length) li.append(textSpan('conflict-other', other.join(' ')));
   const when = sinceText(c.hubAt);

@@ -104,6 +104,7 @@ export function normaliseRecent(list, max) {
     accepted: item.accepted === true,
     reason: stringOrNull(item.reason),
     message: stringOrNull(item.message),
+    hubRefused: stringOrNull(item.hubRefused),
   }));
   // sort only when every time parses
   const times = entries.map((entry) => Date.parse(entry.at));
@@ -113,4 +114,38 @@ export function normaliseRecent(list, max) {
     return order.slice(0, max).map((item) => item.entry);
   }
   return entries.slice(0, max);
+}
+
+/**
+ * A recent scan's mark: the dock's answer at the time, unless the hub later refused the op it made
+ * (then the green tick would be a lie).
+ */
+export function recentMark(entry) {
+  if (entry.accepted && entry.hubRefused) {
+    return { className: 'recent-refused', mark: '✗', spoken: 'refused by the hub', note: `refused by the hub: ${entry.hubRefused}` };
+  }
+  if (entry.accepted) return { className: 'recent-ok', mark: '✓', spoken: 'accepted', note: entry.message || '' };
+  return { className: 'recent-bad', mark: '✗', spoken: 'rejected', note: entry.reason || 'REJECTED' };
+}
+
+/**
+ * How a conflict ended at the hub, in words ("Resolved at the hub by amir: MOVE — C900 is now on
+ * P5001-5"), or null while it is open. childNowOn is the child's parent in the hub's record as the
+ * dock last heard it.
+ */
+export function conflictOutcome(c) {
+  if (!isObject(c)) return null;
+  const action = stringOrNull(c.resolution);
+  if (!action) return null;
+  const by = stringOrNull(c.resolvedBy);
+  const head = `Resolved at the hub${by ? ` by ${displayText(by)}` : ''}: ${displayText(action)}`;
+  const child = stringOrNull(c.child);
+  const now = stringOrNull(c.childNowOn);
+  const where = child && now ? `${displayText(child)} is now on ${displayText(now)}` : null;
+  switch (action) {
+    case 'MOVE': return `${head} — ${where || 'the scan was made to stand'}`;
+    case 'KEEP': return `${head} — the hub's record stands${where ? `: ${where}` : ''}`;
+    case 'DISMISS': return `${head} — closed with no change${where ? `: ${where}` : ''}`;
+    default: return head;
+  }
 }

@@ -41,6 +41,7 @@ export const state = {
   finishPromptDismissed: false,
   timers: { idleReset: null, retry: null, confirmEnable: null, sync: null },
   acknowledging: new Set(), // conflict ids whose acknowledgement is on its way
+  conflictsSeen: null, // the open conflicts the last poll saw (ids, ops, outcomes): a change re-reads the recent list
 };
 
 /** Elements by role; filled once at start by bindElements. */

@@ -5,6 +5,7 @@
 import { CONFIG, el, state } from './state.js';
 import { apiRequest } from './api.js';
 import { renderConflicts } from './conflicts.js';
+import { refreshStation } from './snapshot.js';
 import { ageText, isObject, shortText, sinceText, stringOrNull } from './text.js';
 
 export function scheduleSyncPoll(delayMs = CONFIG.syncPollMs) {
@@ -21,7 +22,13 @@ async function pollSync() {
     if (status.ok && isObject(status.data)) renderSyncStrip(status.data);
     if (state.token && isObject(status.data) && status.data.enrolled === true) {
       const res = await apiRequest('GET', '/api/conflicts', {});
-      if (res.ok && isObject(res.data) && Array.isArray(res.data.conflicts)) renderConflicts(res.data.conflicts);
+      if (res.ok && isObject(res.data) && Array.isArray(res.data.conflicts)) {
+        renderConflicts(res.data.conflicts);
+        // a conflict that arrived (or ended) changes the recent list's marks: read it again
+        const seen = JSON.stringify(res.data.conflicts.filter(isObject).map((c) => [c.id, c.seq, c.resolution]));
+        if (state.conflictsSeen !== null && seen !== state.conflictsSeen) refreshStation();
+        state.conflictsSeen = seen;
+      }
     } else {
       renderConflicts([]);
     }

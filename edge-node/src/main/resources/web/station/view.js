@@ -3,7 +3,7 @@
 // codes and server messages may hold hostile text.
 
 import { el, state } from './state.js';
-import { counterView, modeView, stationPhase } from './model.js';
+import { counterView, modeView, recentMark, stationPhase } from './model.js';
 import { formatTime, stringOrNull } from './text.js';
 
 export function renderAll() {
@@ -42,13 +42,14 @@ function renderRecent() {
 
 function recentItem(entry) {
   const li = document.createElement('li');
-  li.className = entry.accepted ? 'recent-ok' : 'recent-bad';
+  const shown = recentMark(entry);
+  li.className = shown.className;
   if (entry.message) li.title = entry.message;
   li.append(
-    textSpan('recent-mark', entry.accepted ? '✓' : '✗', true),
-    textSpan('sr-only', entry.accepted ? 'accepted' : 'rejected'),
+    textSpan('recent-mark', shown.mark, true),
+    textSpan('sr-only', shown.spoken),
     textSpan('recent-code', entry.code),
-    textSpan('recent-note', entry.accepted ? entry.message || '' : entry.reason || 'REJECTED'),
+    textSpan('recent-note', shown.note),
     textSpan('recent-time', formatTime(entry.at)),
   );
   return li;

@@ -21,6 +21,10 @@ public record StationView(
     recent = List.copyOf(recent);
   }
 
-  /** One line of the station's recent-scans list. */
-  public record RecentScan(Instant at, String code, boolean accepted, String reason, String message) {}
+  /**
+   * One line of the station's recent-scans list: {@code accepted} is the dock's answer at the time;
+   * {@code hubRefused} is the conflict code when the hub later refused the op it made (null while
+   * the hub has not said so, or took it).
+   */
+  public record RecentScan(Instant at, String code, boolean accepted, String reason, String message, String hubRefused) {}
 }

@@ -1,6 +1,7 @@
 package io.tracetrack.edge.scan;
 
 import static io.tracetrack.edge.db.jooq.Tables.BAG;
+import static io.tracetrack.edge.db.jooq.Tables.CONFLICT;
 import static io.tracetrack.edge.db.jooq.Tables.EDGE_META;
 import static io.tracetrack.edge.db.jooq.Tables.HUB_BAG;
 import static io.tracetrack.edge.db.jooq.Tables.OUTBOX;
@@ -327,15 +328,22 @@ final class StoreTx implements StateView {
         .orderBy(SCAN_LOG.ID.desc())
         .limit(shown)
         .fetch(r -> new StationView.RecentScan(Instant.ofEpochMilli(r.getAt()), r.getCode(),
-            "ACCEPTED".equals(r.getOutcome()), r.getReason(), r.getMessage())));
-    merged.addAll(dsl.select(OUTBOX.CREATED_AT, OUTBOX.OP_TYPE, OUTBOX.BAG_CODE, OUTBOX.MESSAGE)
+            "ACCEPTED".equals(r.getOutcome()), r.getReason(), r.getMessage(), null)));
+    // an op the hub refused (a conflict of this dock's that did not stand) is marked: the dock took
+    // the scan, the hub did not, and a green tick alone would say otherwise
+    var refusedBy = DSL.field(dsl.select(CONFLICT.CODE).from(CONFLICT)
+        .where(CONFLICT.OP_SEQ.eq(OUTBOX.SEQ))
+        .and(CONFLICT.EDGE_ID.eq(dsl.select(EDGE_META.EDGE_ID).from(EDGE_META).where(EDGE_META.ID.eq(1))))
+        .and(CONFLICT.OP_APPLIED.eq(0))
+        .limit(1));
+    merged.addAll(dsl.select(OUTBOX.CREATED_AT, OUTBOX.OP_TYPE, OUTBOX.BAG_CODE, OUTBOX.MESSAGE, refusedBy)
         .from(OUTBOX)
         .where(OUTBOX.STATION.eq(station))
         .and(OUTBOX.SEQ.gt(dsl.select(DSL.max(OUTBOX.SEQ).minus(window)).from(OUTBOX)))
         .orderBy(OUTBOX.SEQ.desc())
         .limit(shown)
         .fetch(r -> new StationView.RecentScan(Instant.ofEpochMilli(r.value1()), scannedCode(r.value2(), r.value3()),
-            true, null, r.value4())));
+            true, null, r.value4(), r.value5())));
     merged.sort(Comparator.comparing(StationView.RecentScan::at).reversed());
     return merged.subList(0, Math.min(shown, merged.size()));
   }

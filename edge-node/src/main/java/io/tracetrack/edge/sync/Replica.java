@@ -77,7 +77,12 @@ final class Replica {
           }
         }
       }
-      case Change.ConflictResolved r -> dsl.execute("update conflict set resolution = ? where id = ?", r.action(), r.id());
+      // an outcome heard of for the first time shows at the station again, even if someone here
+      // acknowledged the refusal already: how it ended is news (a replay changes nothing)
+      case Change.ConflictResolved r -> dsl.execute("update conflict set resolution = ?, resolved_by = ?, resolved_at = ?, "
+          + "acknowledged_at = case when resolution is null then null else acknowledged_at end, "
+          + "acknowledged_by = case when resolution is null then null else acknowledged_by end where id = ?",
+          r.action(), r.by(), SqliteSyncStore.epochMillis(r.at()), r.id());
     }
   }
 

@@ -651,14 +651,16 @@ public final class SqliteSyncStore implements SyncStore {
 
   @Override
   public List<LocalConflict> conflicts(boolean openOnly, int max) {
-    return db.read(dsl -> dsl.fetch("select id, op_seq, code, message, op_type, parent, child, other_parent, other_dock, "
-            + "actor, station, hub_at, resolution, acknowledged_at, acknowledged_by from conflict "
-            + (openOnly ? "where acknowledged_at is null " : "")
-            + "order by acknowledged_at is null desc, id desc limit ?", Math.max(0, max))
+    return db.read(dsl -> dsl.fetch("select c.id, c.op_seq, c.code, c.message, c.op_type, c.parent, c.child, "
+            + "c.other_parent, c.other_dock, c.actor, c.station, c.hub_at, c.resolution, c.resolved_by, c.resolved_at, "
+            + "h.parent_code, c.acknowledged_at, c.acknowledged_by from conflict c left join hub_bag h on h.code = c.child "
+            + (openOnly ? "where c.acknowledged_at is null " : "")
+            + "order by c.acknowledged_at is null desc, c.id desc limit ?", Math.max(0, max))
         .map(r -> new LocalConflict(r.get(0, Long.class), r.get(1, Long.class), r.get(2, String.class),
             r.get(3, String.class), r.get(4, String.class), r.get(5, String.class), r.get(6, String.class),
             r.get(7, String.class), r.get(8, String.class), r.get(9, String.class), r.get(10, String.class),
-            instant(r.get(11, Long.class)), r.get(12, String.class), instant(r.get(13, Long.class)), r.get(14, String.class))));
+            instant(r.get(11, Long.class)), r.get(12, String.class), r.get(13, String.class), instant(r.get(14, Long.class)),
+            r.get(15, String.class), instant(r.get(16, Long.class)), r.get(17, String.class))));
   }
 
   private static Instant instant(Long millis) {

@@ -179,12 +179,14 @@ public interface SyncStore {
   List<LocalConflict> conflicts(boolean openOnly, int max);
 
   /**
-   * A conflict as the dock keeps it: the hub's record, whether an admin closed it (and how), and
-   * whether someone at this dock acknowledged it.
+   * A conflict as the dock keeps it: the hub's record, whether an admin closed it (how, who, when:
+   * null while open, and who and when are unknown for one that arrived closed in a snapshot), the
+   * parent the child is on now in the hub's record as this dock last heard it, and whether someone
+   * at this dock acknowledged it.
    */
   record LocalConflict(long id, long seq, String code, String message, String opType, String parent, String child,
       String otherParent, String otherDock, String actor, String station, Instant hubAt, String resolution,
-      Instant acknowledgedAt, String acknowledgedBy) {}
+      String resolvedBy, Instant resolvedAt, String childNowOn, Instant acknowledgedAt, String acknowledgedBy) {}
 
   /** Someone at the dock has seen it: it leaves the station's open list (it stays on record). */
   boolean acknowledge(long conflictId, String user, Instant at);

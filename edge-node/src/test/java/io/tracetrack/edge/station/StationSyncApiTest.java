@@ -81,7 +81,7 @@ class StationSyncApiTest {
 
   SyncStore.LocalConflict conflict(long id) {
     return new SyncStore.LocalConflict(id, 3, "CHILD_ALREADY_LINKED", HOSTILE, "link", "P1001-3", "C7", "P2001-5", "DOCK-2",
-        "asha", "s1", edge.clock.instant(), null, null, null);
+        "asha", "s1", edge.clock.instant(), null, null, null, null, null, null);
   }
 
   @Test

@@ -114,7 +114,7 @@ public final class MemorySyncStore implements SyncStore {
           long id = o.conflictId() == null ? -o.seq() : o.conflictId();
           conflicts.put(id, new LocalConflict(id, o.seq(), o.code(), o.message(), "link",
               link == null ? null : link.parent(), link == null ? null : link.child(), null, null, "asha", "s1",
-              reply.hubTime(), null, null, null));
+              reply.hubTime(), null, null, null, null, null, null));
         }
       }
     }
@@ -222,7 +222,7 @@ public final class MemorySyncStore implements SyncStore {
       return false;
     }
     conflicts.put(conflictId, new LocalConflict(c.id(), c.seq(), c.code(), c.message(), c.opType(), c.parent(), c.child(),
-        c.otherParent(), c.otherDock(), c.actor(), c.station(), c.hubAt(), c.resolution(), at, user));
+        c.otherParent(), c.otherDock(), c.actor(), c.station(), c.hubAt(), c.resolution(), c.resolvedBy(), c.resolvedAt(), c.childNowOn(), at, user));
     return true;
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tracetrack.edge.TestEdge;
+import io.tracetrack.edge.scan.StationView;
 import io.tracetrack.edge.scan.EdgeIdentity;
 import io.tracetrack.edge.scan.ScanResult;
 import io.tracetrack.edge.users.SignInResult;
@@ -155,6 +156,50 @@ class SqliteSyncStoreTest {
       assertThat(c.child()).isEqualTo("C1");
       assertThat(store.acknowledge(77, "asha", edge.clock.instant())).isTrue();
       assertThat(store.status(edge.clock.instant()).openConflicts()).isZero();
+      assertViewConsistent();
+    }
+
+    /**
+     * Issue #16 item 1: an admin MOVEs the refused child onto this dock's parent. The dock hears
+     * who closed it, when and how, and where the child is now; the conflict shows again although it
+     * was acknowledged (how it ended is news); a replay of the same change does not reopen it; and
+     * the recent-scans list marks the refused scan instead of keeping its green tick.
+     */
+    @Test
+    void conflictResolvedAtTheHub_outcomeWhoWhenAndWhereTheChildIsNow_showsAgainOnce_recentScanMarkedRefused() {
+      scan("P5001-5");
+      scan("C900");
+      pushAll(b -> List.of(OpOutcome.applied(1),
+          OpOutcome.rejected(2, ErrorCode.CHILD_ALREADY_LINKED, "C900 is already on another parent: P5002-5", 78L)), 2);
+      pullEntries(ours(1, parent("P5001-5", 5)), entry(parent("P5002-5", 5), "dock-b"), entry(child("C900"), "dock-b"),
+          entry(new Change.Link("P5002-5", "C900"), "dock-b"),
+          entry(new Change.ConflictOpened(78, ErrorCode.CHILD_ALREADY_LINKED.name(), "C900 is already on another parent: P5002-5",
+              "DOCK-T", edgeId, 2, "LINK", "P5001-5", "C900", "asha", "s1", 0, 0, edge.clock.instant().toString(),
+              "P5002-5", "DOCK-B", "ravi", null, false), "edge:" + edgeId + ":2"));
+      StationView.RecentScan refused = edge.scans.view("s1", "asha").recent().stream()
+          .filter(r -> r.code().equals("C900")).findFirst().orElseThrow();
+      assertThat(refused.accepted()).isTrue(); // the dock took it at the time
+      assertThat(refused.hubRefused()).isEqualTo("CHILD_ALREADY_LINKED");
+      assertThat(edge.scans.view("s1", "asha").recent().stream().filter(r -> r.code().equals("P5001-5")).findFirst()
+          .orElseThrow().hubRefused()).isNull();
+      assertThat(store.acknowledge(78, "asha", edge.clock.instant())).isTrue();
+      assertThat(store.conflicts(true, 10)).isEmpty();
+
+      Instant closedAt = edge.clock.instant().plusSeconds(60);
+      pull(new Change.Unlink("P5002-5", "C900", "CORRECTION"), new Change.Link("P5001-5", "C900"),
+          new Change.ConflictResolved(78, "DOCK-T", "MOVE", "amir", closedAt.toString()));
+
+      SyncStore.LocalConflict shown = store.conflicts(true, 10).getFirst();
+      assertThat(shown.id()).isEqualTo(78);
+      assertThat(shown.resolution()).isEqualTo("MOVE");
+      assertThat(shown.resolvedBy()).isEqualTo("amir");
+      assertThat(shown.resolvedAt()).isEqualTo(closedAt);
+      assertThat(shown.childNowOn()).isEqualTo("P5001-5");
+      assertThat(shown.acknowledgedAt()).isNull();
+      assertThat(store.acknowledge(78, "asha", edge.clock.instant())).isTrue();
+
+      pull(new Change.ConflictResolved(78, "DOCK-T", "MOVE", "amir", closedAt.toString()));
+      assertThat(store.conflicts(true, 10)).isEmpty();
       assertViewConsistent();
     }
 

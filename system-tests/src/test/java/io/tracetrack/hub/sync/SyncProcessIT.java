@@ -217,6 +217,16 @@ class SyncProcessIT {
     // the dock that made them shows them; the other does not
     assertThat(b.conflicts().keySet()).contains(moved.get("id").asLong(), over.get("id").asLong());
     assertThat(a.conflicts()).isEmpty();
+    // and its recent-scans list marks the scan the hub refused, which the dock had taken (issue #16 item 1)
+    JsonNode recentC1 = null;
+    for (JsonNode r : b.call("GET", "/api/station", b.token, null).json().get("recent")) {
+      if ("C1".equals(r.path("code").asText())) {
+        recentC1 = r;
+      }
+    }
+    assertThat(recentC1).as("C1 among DOCK-B's recent scans").isNotNull();
+    assertThat(recentC1.get("accepted").asBoolean()).isTrue();
+    assertThat(recentC1.get("hubRefused").asText()).isEqualTo("CHILD_ALREADY_LINKED");
     JsonNode fleet = fleet().get("DOCK-B");
     assertThat(fleet.get("openConflicts").asInt()).isEqualTo(2);
   }
@@ -235,6 +245,11 @@ class SyncProcessIT {
 
     Edge b = edges.get("DOCK-B");
     await("DOCK-B shows the conflict resolved", () -> "MOVE".equals(b.conflicts().get(id).path("resolution").asText()));
+    // how it ended, who ended it and where the child is now: what the station's panel says (issue #16 item 1)
+    JsonNode outcome = b.conflicts().get(id);
+    assertThat(outcome.get("resolvedBy").asText()).isEqualTo("admin");
+    assertThat(outcome.get("resolvedAt").asText()).isNotBlank();
+    assertThat(outcome.get("childNowOn").asText()).isEqualTo("P2001-5");
     // acknowledged at the dock: off its list, and the hub hears who saw it
     assertThat(b.call("POST", "/api/conflicts/" + id + "/ack", b.token, null).status()).isEqualTo(204);
     assertThat(b.conflicts()).doesNotContainKey(id);
