@@ -103,6 +103,24 @@ public final class BillRules {
     return Optional.empty();
   }
 
+  /**
+   * A parent goes on a bill only when it is ready to leave: complete (at its limit) or finished
+   * short at a dock. Anything else would ship a half-filled bag nobody decided to send.
+   */
+  public static Optional<Rejection> checkParentReady(String code, int childCount, int limit, boolean finished) {
+    if (ParentLimits.isComplete(childCount, limit, finished)) {
+      return Optional.empty();
+    }
+    return Optional.of(Rejection.of(ErrorCode.PARENT_NOT_READY, code + " has " + childCount + " of " + limit
+        + (limit == 1 ? " child" : " children") + ": neither complete nor finished short. Finish it at the dock, "
+        + "or add it anyway with force and a reason"));
+  }
+
+  /** How many children a parent on a bill is expected to carry: its count if finished short, else its limit. */
+  public static int expectedChildren(int childCount, int limit, boolean finished) {
+    return finished ? Math.min(childCount, limit) : limit;
+  }
+
   /** {@link #mayFinalize} with the reason a person can act on when it may not. */
   public static Optional<Rejection> checkFinalize(String billId, Status status, int parentsOnBill, int capacity,
       boolean shortClose) {

@@ -135,6 +135,11 @@ public enum ErrorCode {
   BILL_NOT_FINALIZED(409),
   /** Finalize was asked of a bill short of its capacity without a short close, or of an empty bill. */
   BILL_NOT_READY(409),
+  /**
+   * The parent is neither complete nor finished short, so it would leave short: the message names
+   * its count. A biller may still add it by saying why ({@code force} with a {@code reason}).
+   */
+  PARENT_NOT_READY(409),
   /** The parent is on another bill, which the message and {@code otherBill} name. */
   PARENT_ON_OTHER_BILL(409),
   /** The parent to take off a bill is not on it. */

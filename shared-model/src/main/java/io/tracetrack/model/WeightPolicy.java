@@ -4,22 +4,21 @@ import java.math.BigDecimal;
 import java.util.Objects;
 
 /**
- * F-BILL weights, always derived from current links, never stored: actual = children × kg per
- * child; expected = parents × kg per full parent. Decimal, because weights end up on manifests.
+ * F-BILL weights, always derived from current links, never stored: actual = children linked × kg
+ * per child; expected = the children the parents are expected to carry (each parent's limit, or its
+ * count if finished short: {@link BillRules#expectedChildren}) × kg per child. Three parents of 5,
+ * 3 and 30 expect 38 kg at 1 kg a child, not 3 × 30. Decimal, because weights end up on manifests.
  *
- * @param kgPerChild weight of one child bag (configurable, default 1 kg)
- * @param kgPerParent expected weight of one full parent (default 30 kg)
+ * @param kgPerChild weight of one child bag (default 1 kg)
  */
-public record WeightPolicy(BigDecimal kgPerChild, BigDecimal kgPerParent) {
+public record WeightPolicy(BigDecimal kgPerChild) {
 
-  private static final WeightPolicy DEFAULTS =
-      new WeightPolicy(BigDecimal.ONE, BigDecimal.valueOf(ParentLimits.MAX_CHILDREN));
+  private static final WeightPolicy DEFAULTS = new WeightPolicy(BigDecimal.ONE);
 
   public WeightPolicy {
     Objects.requireNonNull(kgPerChild, "kgPerChild");
-    Objects.requireNonNull(kgPerParent, "kgPerParent");
-    if (kgPerChild.signum() <= 0 || kgPerParent.signum() <= 0) {
-      throw new IllegalArgumentException("weights per bag must be positive");
+    if (kgPerChild.signum() <= 0) {
+      throw new IllegalArgumentException("the weight of a child bag must be positive");
     }
   }
 
@@ -32,9 +31,10 @@ public record WeightPolicy(BigDecimal kgPerChild, BigDecimal kgPerParent) {
     return kgPerChild.multiply(BigDecimal.valueOf(children));
   }
 
-  public BigDecimal expectedKg(long parents) {
-    requireNonNegative(parents, "parents");
-    return kgPerParent.multiply(BigDecimal.valueOf(parents));
+  /** The weight of {@code expectedChildren} children: what the parents should carry when loaded as meant. */
+  public BigDecimal expectedKg(long expectedChildren) {
+    requireNonNegative(expectedChildren, "expectedChildren");
+    return kgPerChild.multiply(BigDecimal.valueOf(expectedChildren));
   }
 
   private static void requireNonNegative(long value, String name) {

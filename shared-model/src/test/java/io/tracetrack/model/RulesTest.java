@@ -204,23 +204,37 @@ class RulesTest {
   @Nested
   class Weights {
     @Test
-    void defaults_oneKgPerChild_thirtyPerParent() {
+    void defaults_oneKgPerChild_expectedFromTheChildrenExpected() {
       WeightPolicy w = WeightPolicy.defaults();
       assertThat(w.actualKg(0)).isEqualByComparingTo("0");
       assertThat(w.actualKg(57)).isEqualByComparingTo("57");
-      assertThat(w.expectedKg(2)).isEqualByComparingTo("60");
+      // issue #16: parents of 5, 3 and 30 expect 38 children, 38 kg (it said 3 × 30 = 90 before)
+      long expected = BillRules.expectedChildren(1, 5, false) + BillRules.expectedChildren(3, 3, false)
+          + BillRules.expectedChildren(0, 30, false);
+      assertThat(w.expectedKg(expected)).isEqualByComparingTo("38");
+      // finished short at 4 of 30: 4 are expected
+      assertThat(BillRules.expectedChildren(4, 30, true)).isEqualTo(4);
+    }
+
+    @Test
+    void aParentGoesOnABill_onlyCompleteOrFinishedShort_elseTheRefusalNamesItsCount() {
+      assertThat(BillRules.checkParentReady("P1002-5", 5, 5, false)).isEmpty();
+      assertThat(BillRules.checkParentReady("P1002-5", 2, 5, true)).isEmpty();
+      Rejection r = BillRules.checkParentReady("P1002-5", 1, 5, false).orElseThrow();
+      assertThat(r.code()).isEqualTo(ErrorCode.PARENT_NOT_READY);
+      assertThat(r.message()).startsWith("P1002-5 has 1 of 5 children");
     }
 
     @Test
     void configuredKgPerChild_isExactDecimal() {
-      WeightPolicy w = new WeightPolicy(new BigDecimal("1.35"), new BigDecimal("30"));
+      WeightPolicy w = new WeightPolicy(new BigDecimal("1.35"));
       assertThat(w.actualKg(3)).isEqualByComparingTo("4.05");
     }
 
     @Test
     void negativeOrZeroInputs_areRefused() {
       assertThatThrownBy(() -> WeightPolicy.defaults().actualKg(-1)).isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> new WeightPolicy(BigDecimal.ZERO, BigDecimal.ONE)).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> new WeightPolicy(BigDecimal.ZERO)).isInstanceOf(IllegalArgumentException.class);
     }
   }
 

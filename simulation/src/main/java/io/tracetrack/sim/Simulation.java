@@ -536,7 +536,7 @@ final class Simulation implements SimNetwork.Policy {
     io.tracetrack.hub.auth.Caller biller = SimHub.admin();
     BillService.Outcome o = hub.bills.create(id, "Destination", "VAN-1", 1, biller);
     if (o instanceof BillService.Outcome.Done) {
-      o = hub.bills.addParent(id, parent, biller, false);
+      o = hub.bills.addParent(id, parent, biller, false, "simulation: any parent, ready or not");
     }
     if (o instanceof BillService.Outcome.Done) {
       o = hub.bills.finalize(id, true, biller);

@@ -103,8 +103,16 @@ public final class BillRoutes implements HttpService {
     Form f = Http.form(req);
     String parent = f.required("parent", MAX_TEXT);
     Boolean create = f.bool("create");
+    Boolean force = f.bool("force");
+    String reason = f.optional("reason", MAX_TEXT);
     f.check();
-    answer(res, bills.addParent(req.path().pathParameters().get("id"), parent, caller, Boolean.TRUE.equals(create)));
+    if (Boolean.TRUE.equals(force) != (reason != null)) {
+      throw new ApiProblem(400, ErrorCode.BILL_FIELD_INVALID, Boolean.TRUE.equals(force)
+          ? "force needs a reason: say why this parent goes although it is not ready"
+          : "reason goes with force: true");
+    }
+    answer(res, bills.addParent(req.path().pathParameters().get("id"), parent, caller, Boolean.TRUE.equals(create),
+        Boolean.TRUE.equals(force) ? reason : null));
   }
 
   private void removeParent(ServerRequest req, ServerResponse res, Caller caller) {

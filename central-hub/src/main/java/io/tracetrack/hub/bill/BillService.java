@@ -141,9 +141,20 @@ public final class BillService {
   /**
    * Puts a parent on a bill. The parent must exist as a parent bag; typed entry may ask for it to
    * be created ({@code createIfMissing}), through the bag feature's own create, in this transaction.
+   * It must be ready to leave (complete, or finished short at a dock) unless the biller says why it
+   * goes anyway ({@code forceReason}, kept with it on the bill, the manifest and in the audit).
    * A parent already on this bill is a no-op, so a double scan is harmless.
+   *
+   * @param forceReason null to add only a ready parent; else why a parent that is not ready goes anyway
    */
-  public Outcome addParent(String rawBillId, String rawParent, Caller caller, boolean createIfMissing) {
+  public Outcome addParent(String rawBillId, String rawParent, Caller caller, boolean createIfMissing, String forceReason) {
+    if (forceReason != null) {
+      Optional<Rejection> bad = BillRules.checkField("reason", forceReason.strip());
+      if (bad.isPresent()) {
+        return new Outcome.Invalid(bad.get());
+      }
+    }
+    String reason = forceReason == null ? null : forceReason.strip();
     CodeKind kind = grammar.read(rawParent);
     CodeKind.Parent parent;
     switch (kind) {
@@ -175,7 +186,7 @@ public final class BillService {
       if (refusal.isPresent()) {
         return new Outcome.Refused(refusal.get());
       }
-      Optional<BagRole> bag = store.lockBag(code);
+      Optional<BillStore.BagState> bag = store.lockBag(code);
       if (bag.isEmpty()) {
         if (!createIfMissing) {
           return new Outcome.Refused(Rejection.of(ErrorCode.UNKNOWN_PARENT,
@@ -184,12 +195,20 @@ public final class BillService {
         if (bags.createParent(store.dsl(), parent, caller) instanceof BagService.Outcome.Rejected r) {
           return new Outcome.Refused(r.rejection());
         }
-      } else if (bag.get() != BagRole.PARENT) {
+        bag = store.lockBag(code);
+      }
+      BillStore.BagState state = bag.orElseThrow();
+      if (state.role() != BagRole.PARENT) {
         return new Outcome.Refused(Rejection.of(ErrorCode.CODE_IS_CHILD,
             code + " is a child bag; only parent bags go on a bill"));
       }
+      Optional<Rejection> notReady = BillRules.checkParentReady(code, state.childCount(), state.limit(), state.finished());
+      if (notReady.isPresent() && reason == null) {
+        // the bag created just now goes with the refusal: nothing of this request stays
+        throw new Refusal(notReady.get());
+      }
       BillView before = view(store.dsl(), id);
-      store.addParent(id, code, caller.principal().username(), now());
+      store.addParent(id, code, caller.principal().username(), now(), notReady.isPresent() ? reason : null);
       BillView after = view(store.dsl(), id);
       audit.record(store.dsl(), caller.actor(), AuditAction.BILL_PARENT_ADDED, id, before, after);
       logChange(store.dsl(), new Change.BillParentAdded(id, code), caller);
@@ -294,6 +313,16 @@ public final class BillService {
     return BillStore.page(db.dsl(), status, createdBy, after, limit);
   }
 
+  /** A refusal after the transaction wrote something (a parent created for typed entry): it rolls that back. */
+  private static final class Refusal extends RuntimeException {
+    private final transient Rejection rejection;
+
+    Refusal(Rejection rejection) {
+      super(rejection.message(), null, false, false);
+      this.rejection = rejection;
+    }
+  }
+
   private Outcome onLockedBill(String rawBillId, BiFunction<BillStore, BillStore.Row, Outcome> work) {
     Optional<String> id = billId(rawBillId);
     if (id.isEmpty()) {
@@ -320,6 +349,8 @@ public final class BillService {
           summaries.evict(done.bill().id());
         }
         return outcome;
+      } catch (Refusal r) {
+        return new Outcome.Refused(r.rejection);
       } catch (DataAccessException e) {
         if (attempt >= ATTEMPTS || !HubDatabase.isUniqueViolation(e)) {
           throw e;

@@ -7,6 +7,7 @@ import static io.tracetrack.hub.db.jooq.Tables.BILL_PARENT;
 import io.tracetrack.hub.db.jooq.tables.records.BillRecord;
 import io.tracetrack.model.BagRole;
 import io.tracetrack.model.BillRules;
+import io.tracetrack.model.ParentLimits;
 import io.tracetrack.model.WeightPolicy;
 import io.tracetrack.web.Store;
 import java.time.OffsetDateTime;
@@ -63,9 +64,13 @@ final class BillStore {
   }
 
   /** The bag's role, its row locked (after the bill's: the lock order above); empty if there is no such bag. */
-  Optional<BagRole> lockBag(String code) {
+  /** A bag as a bill sees it: its role, and for a parent how full it is and whether it was finished. */
+  record BagState(BagRole role, int childCount, int limit, boolean finished) {}
+
+  /** Locks the bag's row for the rest of the transaction (no link can change its count meanwhile). */
+  Optional<BagState> lockBag(String code) {
     return tx.selectFrom(BAG).where(BAG.CODE.eq(code)).forUpdate().fetchOptional()
-        .map(b -> BagRole.valueOf(b.getRole()));
+        .map(b -> new BagState(BagRole.valueOf(b.getRole()), b.getChildCount(), b.getLimitCount(), b.getFinishedBy() != null));
   }
 
   void insert(String id, String destination, String vehicle, int capacity, String actor, OffsetDateTime at) {
@@ -117,12 +122,14 @@ final class BillStore {
         .execute();
   }
 
-  void addParent(String id, String parentCode, String actor, OffsetDateTime at) {
+  /** Puts the parent on the bill; {@code forcedReason} is the biller's reason when it was not ready, else null. */
+  void addParent(String id, String parentCode, String actor, OffsetDateTime at, String forcedReason) {
     tx.insertInto(BILL_PARENT)
         .set(BILL_PARENT.PARENT_CODE, parentCode)
         .set(BILL_PARENT.BILL_ID, id)
         .set(BILL_PARENT.ADDED_BY, actor)
         .set(BILL_PARENT.ADDED_AT, at)
+        .set(BILL_PARENT.FORCED_REASON, forcedReason)
         .execute();
     touch(id, at);
   }
@@ -166,17 +173,41 @@ final class BillStore {
       return Optional.empty();
     }
     List<BillView.Parent> parents = dsl
-        .select(BILL_PARENT.PARENT_CODE, BAG.CHILD_COUNT, BILL_PARENT.ADDED_BY, BILL_PARENT.ADDED_AT)
+        .select(BILL_PARENT.PARENT_CODE, BAG.CHILD_COUNT, BAG.LIMIT_COUNT, BAG.FINISHED_BY, BILL_PARENT.FORCED_REASON,
+            BILL_PARENT.ADDED_BY, BILL_PARENT.ADDED_AT)
         .from(BILL_PARENT).join(BAG).on(BAG.CODE.eq(BILL_PARENT.PARENT_CODE))
         .where(BILL_PARENT.BILL_ID.eq(id))
         .orderBy(BILL_PARENT.ADDED_AT, BILL_PARENT.PARENT_CODE)
-        .fetch(r -> new BillView.Parent(r.value1(), r.value2(), r.value3(), r.value4()));
+        .fetch(r -> {
+          boolean finished = r.value4() != null;
+          return new BillView.Parent(r.value1(), r.value2(), BillRules.expectedChildren(r.value2(), r.value3(), finished),
+              ParentLimits.isComplete(r.value2(), r.value3(), finished), r.value5(), r.value6(), r.value7());
+        });
     long children = parents.stream().mapToLong(BillView.Parent::childCount).sum();
-    BillView.Totals totals = new BillView.Totals(parents.size(), children, weights.actualKg(children),
-        weights.expectedKg(parents.size()));
+    long expected = parents.stream().mapToLong(BillView.Parent::expectedCount).sum();
+    BillView.Totals totals = new BillView.Totals(parents.size(), children, expected, weights.actualKg(children),
+        weights.expectedKg(expected));
     return Optional.of(new BillView(b.getId(), b.getDestination(), b.getVehicleNumber(), b.getCapacity(),
         BillRules.Status.valueOf(b.getStatus()), b.getShortClosed(), b.getCreatedBy(), b.getCreatedAt(),
-        b.getFinalizedBy(), b.getFinalizedAt(), b.getReopenedBy(), b.getReopenedAt(), parents, totals));
+        b.getFinalizedBy(), b.getFinalizedAt(), b.getReopenedBy(), b.getReopenedAt(), parents, totals,
+        warnings(parents, totals)));
+  }
+
+  /** What a biller should see before the load leaves: parents short of their count, and a short load. */
+  private static List<BillView.Warning> warnings(List<BillView.Parent> parents, BillView.Totals totals) {
+    List<BillView.Warning> out = new java.util.ArrayList<>();
+    for (BillView.Parent p : parents) {
+      if (!p.ready()) {
+        out.add(new BillView.Warning("PARENT_SHORT", p.code(), p.code() + " has " + p.childCount() + " of "
+            + p.expectedCount() + (p.forcedReason() == null ? "" : " (added anyway: " + p.forcedReason() + ")")));
+      }
+    }
+    if (totals.childCount() < totals.expectedChildCount()) {
+      out.add(new BillView.Warning("LOAD_SHORT", null, "the load is short: " + totals.childCount() + " of "
+          + totals.expectedChildCount() + " children, " + totals.actualKg().toPlainString() + " of "
+          + totals.expectedKg().toPlainString() + " kg"));
+    }
+    return out;
   }
 
   /** One page, newest first; {@code limit + 1} rows are read to know whether another page follows. */

@@ -68,7 +68,7 @@ public final class EndOfDay {
     }
     List<BillLine> bills = store.bills(from, to).stream()
         .map(b -> new BillLine(b.id(), b.status(), b.createdBy(), b.destination(), b.vehicle(), b.parents(), b.children(),
-            weights.actualKg(b.children()), weights.expectedKg(b.parents())))
+            weights.actualKg(b.children()), weights.expectedKg(b.expectedChildren())))
         .toList();
     Map<String, Long> byKind = store.eventsByKind(from, to);
     long parentsCreated = byKind.getOrDefault(Op.CREATE_PARENT, 0L);

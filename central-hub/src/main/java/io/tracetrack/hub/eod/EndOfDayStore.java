@@ -35,13 +35,17 @@ final class EndOfDayStore {
   }
 
   /** A bill created in the window as it stands now: its parents and their children. */
+  /** @param expectedChildren what the parents should carry: each one's limit, or its count if finished short */
   record BillRow(String id, String status, String createdBy, String destination, String vehicle, int parents,
-      long children) {}
+      long children, long expectedChildren) {}
 
   List<BillRow> bills(OffsetDateTime from, OffsetDateTime to) {
     var childSum = DSL.coalesce(DSL.sum(BAG.CHILD_COUNT), BigDecimal.ZERO);
+    // BillRules.expectedChildren in SQL: a finished parent is expected to carry what it has
+    var expectedSum = DSL.coalesce(DSL.sum(DSL.when(BAG.FINISHED_BY.isNotNull(), DSL.least(BAG.CHILD_COUNT, BAG.LIMIT_COUNT))
+        .otherwise(BAG.LIMIT_COUNT)), BigDecimal.ZERO);
     return dsl.select(BILL.ID, BILL.STATUS, BILL.CREATED_BY, DSL.count(BILL_PARENT.PARENT_CODE), childSum,
-            BILL.DESTINATION, BILL.VEHICLE_NUMBER)
+            BILL.DESTINATION, BILL.VEHICLE_NUMBER, expectedSum)
         .from(BILL)
         .leftJoin(BILL_PARENT).on(BILL_PARENT.BILL_ID.eq(BILL.ID))
         .leftJoin(BAG).on(BAG.CODE.eq(BILL_PARENT.PARENT_CODE))
@@ -49,7 +53,7 @@ final class EndOfDayStore {
         .groupBy(BILL.ID, BILL.STATUS, BILL.CREATED_BY, BILL.DESTINATION, BILL.VEHICLE_NUMBER)
         .orderBy(BILL.ID)
         .fetch(r -> new BillRow(r.value1(), r.value2(), r.value3(), r.value6(), r.value7(), r.value4(),
-            r.value5().longValue()));
+            r.value5().longValue(), r.value8().longValue()));
   }
 
   /** The window's history events counted by kind: one pass over them. */

@@ -111,7 +111,7 @@ abstract class LookupTest {
     admin("POST", "/api/v1/links", "{\"parent\":\"" + p + "\",\"child\":\"" + c2 + "\"}");
     admin("POST", "/api/v1/links", "{\"parent\":\"" + p + "\",\"child\":\"" + c1 + "\"}");
     admin("POST", "/api/v1/bills", "{\"id\":\"" + b + "\",\"destination\":\"Pune\",\"vehicle\":\"MH12\",\"capacity\":5}");
-    admin("POST", "/api/v1/bills/" + b + "/parents", "{\"parent\":\"" + p + "\"}");
+    admin("POST", "/api/v1/bills/" + b + "/parents", "{\"parent\":\"" + p + "\",\"force\":true,\"reason\":\"loaded by hand\"}");
 
     JsonNode parent = bag(p);
     Set<String> fields = new TreeSet<>();
@@ -225,7 +225,7 @@ abstract class LookupTest {
     assertThat(bag(c).get("bill").isNull()).isTrue();
     assertThat(bill(b).get("parents")).isEmpty();
 
-    admin("POST", "/api/v1/bills/" + b + "/parents", "{\"parent\":\"" + p + "\"}");
+    admin("POST", "/api/v1/bills/" + b + "/parents", "{\"parent\":\"" + p + "\",\"force\":true,\"reason\":\"loaded by hand\"}");
     assertThat(bag(p).get("bill").asText()).isEqualTo(b);
     assertThat(bag(c).get("bill").asText()).as("the child shows its parent's new bill").isEqualTo(b);
     assertThat(bill(b).at("/parents/0/childCount").asInt()).isEqualTo(1);

@@ -46,8 +46,8 @@ class BillQrTest {
 
   @Test
   void qrPng_readsBackAsTheManifestText_andFollowsTheBill() throws Exception {
-    hub.send("POST", "/api/v1/bills/QRBILL01/parents", biller, "application/json", "{\"parent\":\"P700-5\",\"create\":true}");
-    hub.send("POST", "/api/v1/bills/QRBILL01/parents", biller, "application/json", "{\"parent\":\"P701-5\",\"create\":true}");
+    hub.send("POST", "/api/v1/bills/QRBILL01/parents", biller, "application/json", "{\"parent\":\"P700-5\",\"create\":true,\"force\":true,\"reason\":\"typed at the desk\"}");
+    hub.send("POST", "/api/v1/bills/QRBILL01/parents", biller, "application/json", "{\"parent\":\"P701-5\",\"create\":true,\"force\":true,\"reason\":\"typed at the desk\"}");
 
     HttpResponse<byte[]> png = get("/api/v1/bills/QRBILL01/qr.png", biller);
     assertThat(png.statusCode()).isEqualTo(200);

@@ -36,7 +36,7 @@ class BillRoutesTest {
       new Call("GET", "/api/v1/bills", null),
       new Call("GET", "/api/v1/bills/GUARD001", null),
       new Call("PATCH", "/api/v1/bills/GUARD001", "{\"capacity\":9}"),
-      new Call("POST", "/api/v1/bills/GUARD001/parents", "{\"parent\":\"P900-5\",\"create\":true}"),
+      new Call("POST", "/api/v1/bills/GUARD001/parents", "{\"parent\":\"P900-5\",\"create\":true,\"force\":true,\"reason\":\"typed at the desk\"}"),
       new Call("DELETE", "/api/v1/bills/GUARD001/parents/P901-5", null),
       new Call("POST", "/api/v1/bills/GUARD001/finalize", "{\"shortClose\":true}"),
       new Call("POST", "/api/v1/bills/GUARD001/reopen", null),
@@ -51,7 +51,7 @@ class BillRoutesTest {
     // a bill every guard test aims at: it must come out of them untouched
     assertThat(call("POST", "/api/v1/bills", admin,
         "{\"id\":\"GUARD001\",\"destination\":\"Delhi\",\"vehicle\":\"MH12\",\"capacity\":1}").status()).isEqualTo(201);
-    assertThat(call("POST", "/api/v1/bills/GUARD001/parents", admin, "{\"parent\":\"P901-5\",\"create\":true}").status())
+    assertThat(call("POST", "/api/v1/bills/GUARD001/parents", admin, "{\"parent\":\"P901-5\",\"create\":true,\"force\":true,\"reason\":\"typed at the desk\"}").status())
         .isEqualTo(200);
   }
 
@@ -113,11 +113,22 @@ class BillRoutesTest {
     assertThat(edited.json().get("vehicle").asText()).isEqualTo("MH14 XY 10");
 
     assertProblem(call("POST", "/api/v1/bills/LIFE0001/parents", biller, "{\"parent\":\"P501-5\"}"), 409, "UNKNOWN_PARENT");
-    assertThat(call("POST", "/api/v1/bills/LIFE0001/parents", biller, "{\"parent\":\"P501-5\",\"create\":true}").status())
+    // an empty parent is not ready: refused naming its count, unless the biller says why (issue #16 item 2)
+    Answer notReady = call("POST", "/api/v1/bills/LIFE0001/parents", biller, "{\"parent\":\"P501-5\",\"create\":true}");
+    assertProblem(notReady, 409, "PARENT_NOT_READY");
+    assertThat(notReady.json().get("detail").asText()).startsWith("P501-5 has 0 of 5 children");
+    assertProblem(call("POST", "/api/v1/bills/LIFE0001/parents", biller, "{\"parent\":\"P501-5\",\"force\":true}"),
+        400, "BILL_FIELD_INVALID");
+    assertProblem(call("POST", "/api/v1/bills/LIFE0001/parents", biller, "{\"parent\":\"P501-5\",\"reason\":\"why\"}"),
+        400, "BILL_FIELD_INVALID");
+    Answer forced = call("POST", "/api/v1/bills/LIFE0001/parents", biller,
+        "{\"parent\":\"P501-5\",\"create\":true,\"force\":true,\"reason\":\"typed <at> the desk\"}");
+    assertThat(forced.status()).as(forced.text()).isEqualTo(200);
+    assertThat(forced.json().get("parents").get(0).get("forcedReason").asText()).isEqualTo("typed <at> the desk");
+    assertThat(forced.json().get("warnings").get(0).get("code").asText()).isEqualTo("PARENT_SHORT");
+    assertThat(call("POST", "/api/v1/bills/LIFE0001/parents", biller, "{\"parent\":\"SB50002\",\"create\":true,\"force\":true,\"reason\":\"typed at the desk\"}").status())
         .isEqualTo(200);
-    assertThat(call("POST", "/api/v1/bills/LIFE0001/parents", biller, "{\"parent\":\"SB50002\",\"create\":true}").status())
-        .isEqualTo(200);
-    assertProblem(call("POST", "/api/v1/bills/LIFE0001/parents", biller, "{\"parent\":\"P503-5\",\"create\":true}"),
+    assertProblem(call("POST", "/api/v1/bills/LIFE0001/parents", biller, "{\"parent\":\"P503-5\",\"create\":true,\"force\":true,\"reason\":\"typed at the desk\"}"),
         409, "BILL_FULL");
     Answer removed = call("DELETE", "/api/v1/bills/LIFE0001/parents/SB50002", biller, null);
     assertThat(removed.status()).isEqualTo(200);
@@ -135,7 +146,10 @@ class BillRoutesTest {
     Answer manifest = call("GET", "/api/v1/bills/LIFE0001/manifest", biller, null);
     assertThat(manifest.status()).isEqualTo(200);
     assertThat(manifest.json().get("bill").get("id").asText()).isEqualTo("LIFE0001");
-    assertThat(manifest.json().get("bill").get("totals").get("expectedKg").asInt()).isEqualTo(30);
+    // P501-5's own count at 1 kg a child (it said 30 kg a parent before)
+    assertThat(manifest.json().get("bill").get("totals").get("expectedKg").asInt()).isEqualTo(5);
+    assertThat(manifest.json().get("bill").get("warnings").get(0).get("message").asText())
+        .isEqualTo("P501-5 has 0 of 5 (added anyway: typed <at> the desk)");
     assertThat(manifest.json().get("qr").asText()).isEqualTo("TT1 BILL LIFE0001 N 1 P501-5");
 
     Answer reopened = call("POST", "/api/v1/bills/LIFE0001/reopen", biller, null);
@@ -165,14 +179,14 @@ class BillRoutesTest {
         "{\"id\":\"ADMN0001\",\"destination\":\"Delhi\",\"vehicle\":\"MH12\",\"capacity\":1}").status()).isEqualTo(201);
     assertProblem(call("POST", "/api/v1/bills", biller,
         "{\"id\":\"admn0001\",\"destination\":\"Delhi\",\"vehicle\":\"MH12\",\"capacity\":1}"), 409, "BILL_EXISTS");
-    Answer other = call("POST", "/api/v1/bills/ADMN0001/parents", admin, "{\"parent\":\"P901-5\"}");
+    Answer other = call("POST", "/api/v1/bills/ADMN0001/parents", admin, "{\"parent\":\"P901-5\",\"force\":true,\"reason\":\"typed at the desk\"}");
     assertProblem(other, 409, "PARENT_ON_OTHER_BILL");
     assertThat(other.json().get("otherBill").asText()).isEqualTo("GUARD001");
     assertProblem(call("POST", "/api/v1/bills/ADMN0001/parents", admin, "{\"parent\":\"C12\"}"), 409, "CODE_IS_CHILD");
-    assertThat(call("POST", "/api/v1/bills/ADMN0001/parents", admin, "{\"parent\":\"P701-5\",\"create\":true}").status())
+    assertThat(call("POST", "/api/v1/bills/ADMN0001/parents", admin, "{\"parent\":\"P701-5\",\"create\":true,\"force\":true,\"reason\":\"typed at the desk\"}").status())
         .isEqualTo(200);
     assertThat(call("POST", "/api/v1/bills/ADMN0001/finalize", admin, "{}").status()).isEqualTo(200);
-    assertProblem(call("POST", "/api/v1/bills/ADMN0001/parents", admin, "{\"parent\":\"P702-5\",\"create\":true}"), 409,
+    assertProblem(call("POST", "/api/v1/bills/ADMN0001/parents", admin, "{\"parent\":\"P702-5\",\"create\":true,\"force\":true,\"reason\":\"typed at the desk\"}"), 409,
         "BILL_FINALIZED");
     assertThat(call("POST", "/api/v1/bills/ADMN0001/reopen", admin, null).status()).isEqualTo(200);
     assertThat(call("GET", "/api/v1/bills?status=open", admin, null).json().get("items").findValuesAsText("id"))
@@ -222,10 +236,10 @@ class BillRoutesTest {
         new Hostile("PATCH", "/api/v1/bills/%3Cscript%3E", JSON, "{\"capacity\":5}", 404, "BILL_NOT_FOUND"),
         new Hostile("POST", "/api/v1/bills/GUARD001/parents", JSON, "{\"parent\":5}", 400, "INVALID_REQUEST"),
         new Hostile("POST", "/api/v1/bills/GUARD001/parents", JSON, "{\"parent\":\"P902-5\",\"create\":\"yes\"}", 400, "INVALID_REQUEST"),
-        new Hostile("POST", "/api/v1/bills/GUARD001/parents", JSON, "{\"parent\":\"<img src=x>\",\"create\":true}", 400, "INVALID_CODE"),
-        new Hostile("POST", "/api/v1/bills/GUARD001/parents", JSON, "{\"parent\":\"P1'--\",\"create\":true}", 400, "INVALID_CODE"),
+        new Hostile("POST", "/api/v1/bills/GUARD001/parents", JSON, "{\"parent\":\"<img src=x>\",\"create\":true,\"force\":true,\"reason\":\"typed at the desk\"}", 400, "INVALID_CODE"),
+        new Hostile("POST", "/api/v1/bills/GUARD001/parents", JSON, "{\"parent\":\"P1'--\",\"create\":true,\"force\":true,\"reason\":\"typed at the desk\"}", 400, "INVALID_CODE"),
         new Hostile("POST", "/api/v1/bills/GUARD001/parents", JSON, "{\"parent\":\"" + huge + "\"}", 400, "INVALID_REQUEST"),
-        new Hostile("POST", "/api/v1/bills/GUARD001/parents", JSON, "{\"parent\":\"P902-5\",\"create\":true}", 409, "BILL_FULL"),
+        new Hostile("POST", "/api/v1/bills/GUARD001/parents", JSON, "{\"parent\":\"P902-5\",\"create\":true,\"force\":true,\"reason\":\"typed at the desk\"}", 409, "BILL_FULL"),
         new Hostile("DELETE", "/api/v1/bills/GUARD001/parents/%3Cb%3E", null, null, 400, "INVALID_CODE"),
         new Hostile("POST", "/api/v1/bills/GUARD001/finalize", JSON, "{\"shortClose\":\"true\"}", 400, "INVALID_REQUEST"),
         new Hostile("POST", "/api/v1/bills/GUARD001/finalize", JSON, "{\"shortClose\":", 400, "MALFORMED_JSON"),

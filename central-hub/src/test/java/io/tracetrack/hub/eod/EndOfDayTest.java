@@ -30,7 +30,7 @@ class EndOfDayTest {
       s.send("POST", "/api/v1/links", "{\"parent\":\"P301-5\",\"child\":\"C304\"}", "admin");
       s.send("DELETE", "/api/v1/links/C304?parent=P301-5", null, "admin");
       s.send("POST", "/api/v1/bills", "{\"id\":\"EOD0001\",\"destination\":\"Pune\",\"vehicle\":\"MH12\",\"capacity\":1}", "biller");
-      s.send("POST", "/api/v1/bills/EOD0001/parents", "{\"parent\":\"P300-3\"}", "biller");
+      s.send("POST", "/api/v1/bills/EOD0001/parents", "{\"parent\":\"P300-3\",\"force\":true,\"reason\":\"loaded by hand\"}", "biller");
       s.send("POST", "/api/v1/bills/EOD0001/finalize", "{\"shortClose\":false}", "biller");
       String today = LocalDate.now(ZoneOffset.UTC).toString();
       JsonNode eod = HubTestServer.json(s.send("GET", "/api/v1/eod?date=" + today + "&tz=UTC", null, "biller"));
@@ -38,7 +38,7 @@ class EndOfDayTest {
       assertThat(eod.get("billsByUser").get("bella").asLong()).isEqualTo(1);
       assertThat(eod.get("bills").get(0).get("children").asLong()).isEqualTo(3);
       assertThat(eod.get("bills").get(0).get("actualKg").asDouble()).isEqualTo(3.0);
-      assertThat(eod.get("bills").get(0).get("expectedKg").asDouble()).isEqualTo(30.0);
+      assertThat(eod.get("bills").get(0).get("expectedKg").asDouble()).as("P300-3: 3 children at 1 kg").isEqualTo(3.0);
       assertThat(eod.get("parentsCreated").asLong()).isEqualTo(2);
       assertThat(eod.get("childrenLinked").asLong()).isEqualTo(3);
       assertThat(eod.get("undos").asLong()).isEqualTo(1);

@@ -84,7 +84,7 @@ class EodMailTest {
       s.send("POST", "/api/v1/links", "{\"parent\":\"P300-3\",\"child\":\"C301\"}", "admin");
       s.send("POST", "/api/v1/bills", "{\"id\":\"EOD0001\",\"destination\":\"" + HOSTILE_DESTINATION.replace("\"", "\\\"")
           + "\",\"vehicle\":\"" + HOSTILE_VEHICLE.replace("\"", "\\\"") + "\",\"capacity\":1}", "biller");
-      s.send("POST", "/api/v1/bills/EOD0001/parents", "{\"parent\":\"P300-3\"}", "biller");
+      s.send("POST", "/api/v1/bills/EOD0001/parents", "{\"parent\":\"P300-3\",\"force\":true,\"reason\":\"loaded by hand\"}", "biller");
 
       String day = today(s);
       var sent = s.send("POST", "/api/v1/eod/" + day + "/mail", null, "admin");

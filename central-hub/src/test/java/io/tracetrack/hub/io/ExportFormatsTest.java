@@ -44,7 +44,7 @@ class ExportFormatsTest {
     s.send("POST", "/api/v1/links", "{\"parent\":\"P101-5\",\"child\":\"C200\"}", "dispatcher");
     s.send("POST", "/api/v1/bills", "{\"id\":\"BILL77\",\"destination\":\"=cmd|' /C calc'!A0\",\"vehicle\":\"@V1\",\"capacity\":2}",
         "biller");
-    s.send("POST", "/api/v1/bills/BILL77/parents", "{\"parent\":\"P100-5\"}", "biller");
+    s.send("POST", "/api/v1/bills/BILL77/parents", "{\"parent\":\"P100-5\",\"force\":true,\"reason\":\"loaded by hand\"}", "biller");
     s.send("POST", "/api/v1/bills", "{\"id\":\"BILL78\",\"destination\":\"Pune\",\"vehicle\":\"MH12\",\"capacity\":1}", "biller");
   }
 

@@ -334,11 +334,11 @@ class ChangeLogTest {
       assertThat(hub.bills.create("BILL0001", "Delhi", "MH12", 2, ADMIN)).isInstanceOf(BillService.Outcome.Done.class);
 
       long at = hub.head();
-      assertThat(hub.bills.addParent("BILL0001", "P1-5", ADMIN, false)).isInstanceOf(BillService.Outcome.Done.class);
+      assertThat(hub.bills.addParent("BILL0001", "P1-5", ADMIN, false, "loaded by hand")).isInstanceOf(BillService.Outcome.Done.class);
       assertThat(hub.typesAfter(at)).containsExactly("bill.parent.added.v1");
 
       at = hub.head();
-      assertThat(hub.bills.addParent("BILL0001", "P3-5", ADMIN, true)).isInstanceOf(BillService.Outcome.Done.class);
+      assertThat(hub.bills.addParent("BILL0001", "P3-5", ADMIN, true, "typed at the desk")).isInstanceOf(BillService.Outcome.Done.class);
       assertThat(hub.typesAfter(at)).as("a typed parent is created, then added, in one transaction")
           .containsExactly("bag.v1", "bill.parent.added.v1");
 
@@ -348,7 +348,11 @@ class ChangeLogTest {
 
       at = hub.head();
       assertThat(hub.bills.removeParent("BILL0001", "P3-5", ADMIN)).isInstanceOf(BillService.Outcome.Refused.class);
-      assertThat(hub.bills.addParent("BILL0001", "P404-5", ADMIN, false)).isInstanceOf(BillService.Outcome.Refused.class);
+      assertThat(hub.bills.addParent("BILL0001", "P404-5", ADMIN, false, null)).isInstanceOf(BillService.Outcome.Refused.class);
+      assertThat(hub.bills.addParent("BILL0001", "P2-5", ADMIN, false, null)).as("not ready")
+          .isInstanceOf(BillService.Outcome.Refused.class);
+      assertThat(hub.bills.addParent("BILL0001", "P405-5", ADMIN, true, null)).as("typed, not ready: not created either")
+          .isInstanceOf(BillService.Outcome.Refused.class);
       assertThat(hub.bills.finalize("BILL0001", false, ADMIN)).as("short of full")
           .isInstanceOf(BillService.Outcome.Refused.class);
       assertThat(hub.typesAfter(at)).as("refusals append nothing").isEmpty();

@@ -75,7 +75,7 @@ class SearchAndExportTest {
       assertThat(lines).hasSize(1 + 10);
       s.send("POST", "/api/v1/bills", "{\"id\":\"=HACK01\",\"destination\":\"=cmd|' /C calc'!A0\",\"vehicle\":\"V1\",\"capacity\":2}", "biller");
       s.send("POST", "/api/v1/bills", "{\"id\":\"BILL77\",\"destination\":\"=cmd|' /C calc'!A0\",\"vehicle\":\"@V1\",\"capacity\":2}", "biller");
-      s.send("POST", "/api/v1/bills/BILL77/parents", "{\"parent\":\"P100-5\"}", "biller");
+      s.send("POST", "/api/v1/bills/BILL77/parents", "{\"parent\":\"P100-5\",\"force\":true,\"reason\":\"loaded by hand\"}", "biller");
       HttpResponse<String> bills = s.send("GET", "/api/v1/exports/bills.csv", null, "biller");
       assertThat(bills.statusCode()).isEqualTo(200);
       assertThat(bills.body()).contains("BILL77").contains("'=cmd").contains("'@V1").doesNotContain(",=cmd");

@@ -408,7 +408,7 @@ abstract class PushTest {
       assertThat(server.send("POST", "/api/v1/bills", biller, "application/json",
           "{\"id\":\"" + bill + "\",\"destination\":\"Pune\",\"vehicle\":\"MH14\",\"capacity\":1}").status()).isEqualTo(201);
       assertThat(server.send("POST", "/api/v1/bills/" + bill + "/parents", biller, "application/json",
-          "{\"parent\":\"" + p + "\",\"create\":true}").status()).isEqualTo(200);
+          "{\"parent\":\"" + p + "\",\"create\":true,\"force\":true,\"reason\":\"typed at the desk\"}").status()).isEqualTo(200);
       HubTestServer.Answer fin = server.send("POST", "/api/v1/bills/" + bill + "/finalize", biller, "application/json",
           "{\"shortClose\":true}");
       assertThat(fin.status()).as(fin.text()).isEqualTo(200);

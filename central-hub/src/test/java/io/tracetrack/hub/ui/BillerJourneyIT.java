@@ -33,7 +33,7 @@ class BillerJourneyIT {
       link(b, "P15-5", "C2031");
       assertThat(b.api("POST", "/api/v1/bills", HubBrowser.json(Map.of("id", "OTHER001", "destination", "Pune",
           "vehicle", "MH14 X 1", "capacity", 3)), "biller").status()).isEqualTo(201);
-      assertThat(b.api("POST", "/api/v1/bills/OTHER001/parents", "{\"parent\":\"P15-5\"}", "biller").status()).isEqualTo(200);
+      assertThat(b.api("POST", "/api/v1/bills/OTHER001/parents", "{\"parent\":\"P15-5\",\"force\":true,\"reason\":\"loaded by hand\"}", "biller").status()).isEqualTo(200);
 
       b.signIn("bella", HubTestServer.PASSWORD);
       b.waitForPage("dashboard");
@@ -167,7 +167,7 @@ class BillerJourneyIT {
       link(b, "P21-10", "C3001", "C3002");
       assertThat(b.api("POST", "/api/v1/bills", HubBrowser.json(Map.of("id", "PHONE0001", "destination", "Nagpur depot",
           "vehicle", "MH31 CQ 4455", "capacity", 10)), "biller").status()).isEqualTo(201);
-      b.api("POST", "/api/v1/bills/PHONE0001/parents", "{\"parent\":\"P21-10\"}", "biller");
+      b.api("POST", "/api/v1/bills/PHONE0001/parents", "{\"parent\":\"P21-10\",\"force\":true,\"reason\":\"loaded by hand\"}", "biller");
       b.signIn("bella", HubTestServer.PASSWORD);
       b.waitForPage("dashboard");
       b.go("/bills/PHONE0001", "bill");

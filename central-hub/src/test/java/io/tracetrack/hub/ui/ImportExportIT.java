@@ -130,7 +130,7 @@ class ImportExportIT {
       // --- end of day: today, with the imported bags and a bill with hostile text
       assertThat(b.api("POST", "/api/v1/bills", HubBrowser.json(Map.of("id", "EODXSS01", "destination", SCRIPT + " " + IMG,
           "vehicle", IMG, "capacity", 2)), "biller").status()).isEqualTo(201);
-      assertThat(b.api("POST", "/api/v1/bills/EODXSS01/parents", "{\"parent\":\"P901-2\"}", "biller").status()).isEqualTo(200);
+      assertThat(b.api("POST", "/api/v1/bills/EODXSS01/parents", "{\"parent\":\"P901-2\",\"force\":true,\"reason\":\"loaded by hand\"}", "biller").status()).isEqualTo(200);
       JsonNode today = b.api("GET", "/api/v1/eod", null, "admin").json();
       assertThat(today.get("parentsCreated").asLong()).isGreaterThanOrEqualTo(2);
       b.go("/eod", "eod");

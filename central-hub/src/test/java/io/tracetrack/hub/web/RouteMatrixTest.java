@@ -138,11 +138,11 @@ abstract class RouteMatrixTest {
       Map.entry("GET /api/v1/bills/{id}", on(BILLERS, (t, role) -> new Request("/api/v1/bills/" + t.bill(), null))),
       Map.entry("PATCH /api/v1/bills/{id}", on(BILLERS, (t, role) -> new Request("/api/v1/bills/" + t.bill(), "{\"capacity\":6}"))),
       Map.entry("POST /api/v1/bills/{id}/parents", on(BILLERS, (t, role) ->
-          new Request("/api/v1/bills/" + t.bill() + "/parents", "{\"parent\":\"" + t.parent() + "\"}"))),
+          new Request("/api/v1/bills/" + t.bill() + "/parents", "{\"parent\":\"" + t.parent() + "\",\"force\":true,\"reason\":\"empty on purpose\"}"))),
       Map.entry("DELETE /api/v1/bills/{id}/parents/{parent}", on(BILLERS, (t, role) -> {
         String bill = t.bill();
         String parent = t.parent();
-        t.ok("POST", "/api/v1/bills/" + bill + "/parents", "{\"parent\":\"" + parent + "\"}", "biller");
+        t.ok("POST", "/api/v1/bills/" + bill + "/parents", "{\"parent\":\"" + parent + "\",\"force\":true,\"reason\":\"empty on purpose\"}", "biller");
         return new Request("/api/v1/bills/" + bill + "/parents/" + parent, null);
       })),
       Map.entry("POST /api/v1/bills/{id}/finalize", on(BILLERS, (t, role) ->
