@@ -33,8 +33,8 @@ export async function render(view, route) {
 
   const rows = bill.parents.map((p, i) => el('tr', { 'data-parent': p.code },
     el('td', { class: 'num' }, String(i + 1)),
-    el('td', { class: 'code' }, p.code),
-    el('td', { class: 'num' }, num(p.childCount)),
+    el('td', { class: 'code' }, p.code, p.forcedReason ? el('div', { class: 'manifest-forced' }, 'Added anyway: ' + p.forcedReason) : null),
+    el('td', { class: 'num' }, num(p.childCount) + ' of ' + num(p.expectedCount)),
     el('td', { class: 'num' }, kg(p.childCount * perChild))));
 
   fill(view,
@@ -55,6 +55,8 @@ export async function render(view, route) {
         el('figure', { class: 'manifest-qr-box' }, qr, el('figcaption', null, 'Scan to check the load'))),
       bill.status === 'OPEN' ? el('p', { class: 'manifest-warning' },
         'This bill is still open: parents may still be added or removed. Finalize it before the vehicle leaves.') : null,
+      (bill.warnings || []).length ? el('ul', { class: 'manifest-warning', id: 'manifest-warnings' },
+        ...bill.warnings.map(w => el('li', { 'data-warning': w.code }, 'Warning: ' + w.message))) : null,
       el('table', { class: 'data manifest-table', 'aria-label': 'Parents on bill ' + bill.id },
         el('thead', null, el('tr', null,
           el('th', { scope: 'col', class: 'num' }, '#'), el('th', { scope: 'col' }, 'Parent bag'),
@@ -65,7 +67,8 @@ export async function render(view, route) {
           el('td', { class: 'num' }, num(t.childCount)),
           el('td', { class: 'num' }, kg(t.actualKg))))),
       el('p', { class: 'manifest-weights' }, 'Actual weight ', el('strong', null, kg(t.actualKg)),
-        ' · expected for ' + parentsText(t.parentCount) + ' when full ', el('strong', null, kg(t.expectedKg))),
+        ' · expected for ' + num(t.expectedChildCount) + (t.expectedChildCount === 1 ? ' child' : ' children')
+        + ' (the parents\' counts) ', el('strong', { id: 'manifest-expected' }, kg(t.expectedKg))),
       el('div', { class: 'signatures' },
         signature('Dispatched by (biller)'), signature('Driver'), signature('Received by'))));
   printButton.focus();

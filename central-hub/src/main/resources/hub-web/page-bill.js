@@ -41,6 +41,7 @@ export async function render(view, route) {
       'Scan the parent\'s label, or type its code and press Enter. A parent goes on one bill only.'),
     scanMessage);
   const parents = el('div', { id: 'bill-parents' });
+  const warnings = el('div', { id: 'bill-warnings', 'aria-live': 'polite' });
   const parentsTitle = el('h2', { id: 'parents-title' }, 'Parents');
 
   fill(view,
@@ -48,7 +49,7 @@ export async function render(view, route) {
       el('div', { class: 'bill-title' }, el('h1', { id: 'page-title', tabindex: '-1' }, 'Bill ', el('span', { class: 'code' }, bill.id)),
         el('span', { id: 'bill-status' })),
       actions),
-    problem, editBox,
+    problem, editBox, warnings,
     el('div', { class: 'two-columns' },
       el('section', { class: 'panel', 'aria-labelledby': 'facts-title' }, el('h2', { id: 'facts-title' }, 'Facts'), facts),
       el('section', { class: 'panel', 'aria-labelledby': 'load-title' }, el('h2', { id: 'load-title' }, 'Load'), load, weights, live)),
@@ -97,13 +98,17 @@ export async function render(view, route) {
       card('expected', kg(t.expectedKg), 'Expected weight'));
     weights.dataset.actualKg = String(t.actualKg);
     weights.dataset.expectedKg = String(t.expectedKg);
+    fill(warnings, ...warningNotes(b));
     scanPanel.hidden = !open;
     parentsTitle.textContent = 'Parents (' + num(b.parents.length) + ')';
     fill(parents, b.parents.length === 0
       ? empty('No parents on this bill yet.', open ? 'Scan the first parent bag into the box above.' : null)
       : table([
         { label: 'Parent', value: p => link('/bags/' + encodeURIComponent(p.code), p.code, { class: 'code' }) },
-        { label: 'Children', value: p => num(p.childCount), class: 'num' },
+        { label: 'Children', value: p => num(p.childCount) + ' of ' + num(p.expectedCount), class: 'num' },
+        { label: 'Note', value: p => p.forcedReason
+          ? el('span', { class: 'forced', 'data-forced': p.code }, 'Added anyway: ' + p.forcedReason)
+          : (p.ready ? '' : el('span', { class: 'forced' }, 'Short of its count')) },
         { label: 'Added', value: p => when(p.addedAt) + (p.addedBy ? ' by ' + p.addedBy : '') },
         { label: 'Action', value: p => open ? el('button', { type: 'button', class: 'btn btn-small btn-danger',
           'data-remove': p.code, 'aria-label': 'Remove ' + p.code + ' from the bill', onclick: () => remove(p.code) }, 'Remove') : '–' },
@@ -133,10 +138,11 @@ export async function render(view, route) {
     scanMessage.setAttribute('role', kind === 'error' ? 'alert' : 'status');
     fill(scanMessage, notice(kind, ...text));
   };
-  const addParent = async code => {
+  const addParent = async (code, reason) => {
     const before = bill.totals.parentCount;
     try {
-      const next = await api('POST', '/api/v1/bills/' + encodeURIComponent(bill.id) + '/parents', { parent: code });
+      const body = reason ? { parent: code, force: true, reason } : { parent: code };
+      const next = await api('POST', '/api/v1/bills/' + encodeURIComponent(bill.id) + '/parents', body);
       changed(next);
       const added = next.parents.find(p => p.code === code.toUpperCase()) || next.parents[next.parents.length - 1];
       if (next.totals.parentCount > before) {
@@ -148,9 +154,29 @@ export async function render(view, route) {
         feedback(scanPanel, 'warn');
       }
     } catch (e) {
-      say('error', ...scanProblem(e, code, bill));
+      if (e instanceof ApiError && e.code === 'PARENT_NOT_READY') {
+        say('error', ...notReady(e, code));
+      } else {
+        say('error', ...scanProblem(e, code, bill));
+      }
       feedback(scanPanel, 'error');
     }
+  };
+  // a parent that is not ready goes on only with a reason the biller types: kept on the bill, the
+  // manifest and in the audit
+  const notReady = (e, code) => {
+    const reason = el('input', { type: 'text', id: 'force-reason', maxlength: 100, required: true,
+      'aria-label': 'Why ' + code.toUpperCase() + ' goes anyway', placeholder: 'Why it goes anyway' });
+    const form = el('form', { class: 'force-form', id: 'force-form', onsubmit: ev => {
+      ev.preventDefault();
+      if (reason.value.trim()) {
+        addParent(code, reason.value.trim()).then(() => scanInput.focus());
+      } else {
+        reason.focus();
+      }
+    } }, reason, el('button', { type: 'submit', class: 'btn btn-small', id: 'force-add' }, 'Add anyway'));
+    setTimeout(() => reason.focus(), 0);
+    return [explain(e) + '.', form];
   };
   const detach = attachScanner(scanInput, { onScan: addParent });
   scanAdd.addEventListener('click', () => {
@@ -179,7 +205,12 @@ export async function render(view, route) {
   const finalizeBill = async button => {
     const t = bill.totals;
     const short = t.parentCount < bill.capacity;
-    const ok = short
+    const warned = (bill.warnings || []).map(w => w.message).join('; ');
+    const ok = warned
+      ? await confirmDialog((short ? 'Short close' : 'Finalize') + ' bill ' + bill.id + ' with warnings?', 'Before it leaves: ' + warned + '. '
+        + (short ? 'It also closes short, with ' + parentsText(t.parentCount) + '. ' : '')
+        + 'Its parents freeze at every dock.', short ? 'Finalize short' : 'Finalize', true)
+      : short
       ? await confirmDialog('Short close bill ' + bill.id + '?', 'The bill has ' + num(t.parentCount) + ' of '
         + num(bill.capacity) + ' parents. Finalizing it now closes it short: it leaves with '
         + parentsText(t.parentCount) + ', and they freeze at every dock.', 'Finalize short', true)
@@ -192,7 +223,8 @@ export async function render(view, route) {
     button.disabled = true;
     try {
       changed(await api('POST', '/api/v1/bills/' + encodeURIComponent(bill.id) + '/finalize', { shortClose: short }));
-      fill(problem, notice('ok', 'Bill ' + bill.id + ' is finalized' + (bill.shortClosed ? ' short' : '') + '. ',
+      fill(problem, notice(bill.warnings.length ? 'warn' : 'ok', 'Bill ' + bill.id + ' is finalized' + (bill.shortClosed ? ' short' : '')
+        + (bill.warnings.length ? ', with ' + count(bill.warnings.length, 'warning', 'warnings') + ' (on the manifest too)' : '') + '. ',
         link('/bills/' + encodeURIComponent(bill.id) + '/print', 'Print the manifest'), ' for the driver.'));
       document.getElementById('bill-print').focus();
     } catch (e) {
@@ -325,6 +357,12 @@ export function kg(value) {
     return '–';
   }
   return new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 }).format(Number(value)) + ' kg';
+}
+
+/** The bill's warnings (a parent short of its count, a short load) as notices; none when there are none. */
+export function warningNotes(b) {
+  return (b.warnings || []).map(w => el('p', { class: 'notice notice-warn bill-warning', role: 'note', 'data-warning': w.code },
+    w.message));
 }
 
 /** What a refused scan means, and what to do about it: the message the scan box shows. */
