@@ -145,6 +145,12 @@ public final class HubCommandLine {
     @Env("HUB_SESSION_MAX_HOURS")
     String sessionMaxHours;
 
+    @Option(names = "--dock-silent-minutes", paramLabel = "MINUTES",
+        description = "Fleet page: minutes without contact before a dock shows as silent; a connected idle dock "
+            + "keeps contact by its change-log poll (default 5)")
+    @Env("HUB_DOCK_SILENT_MINUTES")
+    String dockSilentMinutes;
+
     // end of day (F-EOD) and its e-mail; no --smtp-host: no mail
     @Option(names = "--zone", paramLabel = "ZONE", description = "the deployment's time zone, e.g. Asia/Kolkata (default: the system's)")
     @Env("HUB_ZONE")
@@ -228,7 +234,8 @@ public final class HubCommandLine {
           Duration.ofHours(Flags.wholeNumber("--session-max-hours", sessionMaxHours, 12, 1, 7 * 24)),
           zone(zone),
           smtp(secret(env, "HUB_SMTP_PASSWORD")),
-          eodMailAt(eodMailAt == null ? "23:30" : eodMailAt));
+          eodMailAt(eodMailAt == null ? "23:30" : eodMailAt),
+          Duration.ofMinutes(Flags.wholeNumber("--dock-silent-minutes", dockSilentMinutes, 5, 1, 24 * 60)));
     }
 
     /** {@code --pool-size} when given; otherwise sized from the database's cores (see {@link PoolSize}). */

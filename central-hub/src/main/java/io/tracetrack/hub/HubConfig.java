@@ -41,6 +41,8 @@ import java.util.Objects;
  * @param zone the deployment's time zone: where a day (end of day, export date ranges) starts and ends
  * @param smtp the mail server the end-of-day summary goes through, or {@code null}: no mail is sent
  * @param eodMailAt local time (in {@code zone}) after which the day's summary is mailed
+ * @param dockSilentAfter how long without contact (push, hello or a poll of the change log) before
+ *     the Fleet page calls a dock silent
  */
 public record HubConfig(
     int port,
@@ -62,7 +64,8 @@ public record HubConfig(
     Duration sessionMaxAge,
     ZoneId zone,
     SmtpSettings smtp,
-    LocalTime eodMailAt) {
+    LocalTime eodMailAt,
+    Duration dockSilentAfter) {
 
   public static final int DEFAULT_PORT = 8080;
 

@@ -207,7 +207,7 @@ public final class Main {
           new HubServer.Mount("/api/v1", new io.tracetrack.hub.io.ImportRoutes(
               new io.tracetrack.hub.io.ImportService(db, CodeGrammar.defaults(), audit, clock), access,
               io.tracetrack.hub.io.ImportRoutes.DEFAULT_MAX_BYTES)),
-          new HubServer.Mount("/api/v1", new DockRoutes(docks, access)),
+          new HubServer.Mount("/api/v1", new DockRoutes(docks, access, clock, config.dockSilentAfter())),
           // enrolment codes get a guessing budget of their own, apart from the users' sign-ins
           new HubServer.Mount("/api/v1/sync", new SyncRoutes(docks, new DockAuth(docks), new SignInLimiter(clock), addresses,
               new Ingest(db, CodeGrammar.defaults(), clock, metrics.registry()), feed, new Snapshots(db), conflicts)),

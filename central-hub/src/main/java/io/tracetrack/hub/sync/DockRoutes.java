@@ -1,5 +1,6 @@
 package io.tracetrack.hub.sync;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -12,7 +13,11 @@ import io.tracetrack.model.ErrorCode;
 import io.tracetrack.model.Role;
 import io.tracetrack.web.ApiProblem;
 import io.tracetrack.web.Form;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -25,10 +30,14 @@ public final class DockRoutes implements HttpService {
   private static final Set<Role> ADMIN = Set.of(Role.ADMIN);
 
   private final Docks docks;
+  private final Clock clock;
+  private final Duration silentAfter;
   private final Access access;
 
-  public DockRoutes(Docks docks, Access access) {
+  public DockRoutes(Docks docks, Access access, Clock clock, Duration silentAfter) {
     this.docks = docks;
+    this.clock = clock;
+    this.silentAfter = silentAfter;
     this.access = access;
   }
 
@@ -52,8 +61,17 @@ public final class DockRoutes implements HttpService {
     answer(res, docks.register(name, area, caller.actor()));
   }
 
+  /**
+   * A dock in the fleet listing: its view, and whether it is silent (enrolled, not revoked, and not
+   * heard from within {@code --dock-silent-minutes} by the hub's clock, not the browser's).
+   */
+  record FleetDock(@JsonUnwrapped DockView dock, boolean silent) {}
+
   private void list(ServerRequest req, ServerResponse res, Caller caller) {
-    Http.json(res, 200, Map.of("docks", docks.list()));
+    OffsetDateTime cutoff = OffsetDateTime.now(clock).minus(silentAfter);
+    List<FleetDock> fleet = docks.list().stream().map(d -> new FleetDock(d, d.enrolled()
+        && (d.lastSeenAt() == null || d.lastSeenAt().isBefore(cutoff)))).toList();
+    Http.json(res, 200, Map.of("docks", fleet, "silentAfterSeconds", silentAfter.toSeconds()));
   }
 
   private void get(ServerRequest req, ServerResponse res, Caller caller) {

@@ -546,7 +546,35 @@ abstract class PushTest {
           listed = d;
         }
       }
-      assertThat(listed).isEqualTo(view);
+      assertThat(listed.get("silent").asBoolean()).as("just heard from").isFalse();
+      assertThat((JsonNode) ((com.fasterxml.jackson.databind.node.ObjectNode) listed.deepCopy()).without("silent")).isEqualTo(view);
+    }
+
+    /**
+     * Issue #16 item 3: silent is the hub's call, by its own clock and --dock-silent-minutes
+     * (default 5), not a browser's guess; the listing says the threshold.
+     */
+    @Test
+    void silent_isNoContactForTheConfiguredTime_byTheHubsClock() throws Exception {
+      Edge a = enrolled();
+      a.push(new PushBatch(a.edgeId, a.dock, new Hlc(server.clock.millis(), 0), 1, server.clock.millis(), "edge-9.9",
+          List.of(a.op(1, new Op.CreateParent(parent(3), 3, 3)))));
+      JsonNode listing = admin("GET", "/api/v1/docks", null).json();
+      assertThat(listing.get("silentAfterSeconds").asLong()).isEqualTo(300);
+      assertThat(listedSilent(listing, a.dock)).isFalse();
+      server.clock.advance(java.time.Duration.ofMinutes(4));
+      assertThat(listedSilent(admin("GET", "/api/v1/docks", null).json(), a.dock)).isFalse();
+      server.clock.advance(java.time.Duration.ofMinutes(1).plusSeconds(1));
+      assertThat(listedSilent(admin("GET", "/api/v1/docks", null).json(), a.dock)).as("5 min 1 s without contact").isTrue();
+    }
+
+    private boolean listedSilent(JsonNode listing, String dock) {
+      for (JsonNode d : listing.get("docks")) {
+        if (d.get("name").asText().equals(dock)) {
+          return d.get("silent").asBoolean();
+        }
+      }
+      throw new AssertionError(dock + " is not listed");
     }
 
     @Test
