@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   afterScanResult, conflictOutcome, counterView, emptyStation, feedbackKind, finishShortQuestion, modeView, normaliseRecent, recentMark,
+  signInHint,
   stationPhase, statusKind, withStationFields,
 } from '../../main/resources/web/station/model.js';
 
@@ -129,4 +130,12 @@ test('a recent scan the hub refused later loses its green tick', () => {
     note: 'refused by the hub: CHILD_ALREADY_LINKED' });
   assert.equal(recentMark(rejected).className, 'recent-bad');
   assert.equal(recentMark(rejected).note, 'PARENT_COMPLETE');
+});
+
+test('the sign-in card promises local dispatchers only where the dock makes them', () => {
+  assert.match(signInHint({ enrolled: false, usersFromHub: false }), /create a local dispatcher/);
+  assert.match(signInHint({ enrolled: true, usersFromHub: true }), /come from the hub/);
+  assert.doesNotMatch(signInHint({ enrolled: true, usersFromHub: true }), /local dispatcher/);
+  assert.match(signInHint({ enrolled: true, usersFromHub: false }), /not heard the hub's users yet/);
+  assert.match(signInHint(null), /create a local dispatcher/);
 });

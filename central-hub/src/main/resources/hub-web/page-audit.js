@@ -1,8 +1,9 @@
 // Audit trail (F-ADMIN): who changed what, when, from where; filters (actor, action, entity, a date
 // range in the reader's time zone), newest first with "older entries" paging, each change shown as
-// a readable before → after diff (text only), and "Verify chain" to check the hash chain.
+// a readable before → after diff (text only), and "Verify chain" to check the hash chain. Its second
+// tab, "Scans at docks", is every dock scan as it reached the hub, by who, dock, station and time.
 
-import { api, el, fill, header, empty, notice, table, field, values, when, pill, query } from './kit.js';
+import { api, el, fill, header, empty, notice, table, field, values, when, pill, query, link } from './kit.js';
 import { attempt } from './admin-words.js';
 
 const PAGE = 50;
@@ -14,8 +15,26 @@ const ACTIONS = ['PARENT_CREATED', 'CHILD_CREATED', 'CHILD_LINKED', 'CHILD_UNLIN
   'DOCK_CODE_ISSUED', 'DOCK_ENROLLED', 'DOCK_REVOKED', 'CONFLICT_RESOLVED'];
 const ENTITIES = ['BAG', 'BILL', 'USER', 'AREA', 'PROMOTION_REQUEST', 'DOCK', 'CONFLICT'];
 
+/** The two trails: changes made at the hub (hash-chained) and scans made at docks. */
+function tabs(current) {
+  const tab = (hash, text, name) => link(hash, text, { class: 'tab' + (current === name ? ' tab-current' : ''),
+    'aria-current': current === name ? 'page' : null, id: 'audit-tab-' + name });
+  return el('nav', { class: 'tabs', 'aria-label': 'Audit trails' }, tab('/audit', 'Changes', 'changes'),
+    tab('/audit?trail=scans', 'Scans at docks', 'scans'));
+}
+
+// a day in the reader's time zone: from its local midnight to the next one
+function midnight(day, plus) {
+  const d = new Date(day + 'T00:00:00');
+  d.setDate(d.getDate() + plus);
+  return d.toISOString();
+}
+
 export async function render(view, route) {
   const q = route.query;
+  if (q.get('trail') === 'scans') {
+    return renderScans(view, q);
+  }
   const filters = { actor: q.get('actor') || '', action: q.get('action') || '', entityType: q.get('entityType') || '',
     entityId: q.get('entityId') || '', fromDay: q.get('fromDay') || '', toDay: q.get('toDay') || '' };
   const words = name => name.toLowerCase().replaceAll('_', ' ');
@@ -52,15 +71,9 @@ export async function render(view, route) {
   const list = el('div', { id: 'audit-list' });
   const problem = el('div', { id: 'audit-problem' });
   const older = el('button', { type: 'button', class: 'btn', id: 'audit-older', hidden: true }, 'Older entries');
-  fill(view, header('Audit trail', verify), verifyBox, el('section', { class: 'panel' }, form), problem, list,
+  fill(view, header('Audit trail', verify), tabs('changes'), verifyBox, el('section', { class: 'panel' }, form), problem, list,
     el('div', { class: 'pager' }, older));
 
-  // a day in the reader's time zone: from its local midnight to the next one
-  const midnight = (day, plus) => {
-    const d = new Date(day + 'T00:00:00');
-    d.setDate(d.getDate() + plus);
-    return d.toISOString();
-  };
   const params = { actor: filters.actor, action: filters.action, entityType: filters.entityType, entityId: filters.entityId,
     from: filters.fromDay ? midnight(filters.fromDay, 0) : '', until: filters.toDay ? midnight(filters.toDay, 1) : '', limit: PAGE };
   let before = null;
@@ -83,6 +96,56 @@ export async function render(view, route) {
         { label: 'Change', value: e => diff(e.before, e.after) },
         { label: 'Request', value: e => el('small', { class: 'muted code' }, e.requestId || '–') },
       ], entries, { label: 'Audit entries', rowAttrs: e => ({ 'data-entry': e.id, 'data-action': e.action }) }));
+  }
+  older.addEventListener('click', () => load(true));
+  await load(false);
+}
+
+/** Dock scans as they reached the hub: who, dock, station, a date range; newest first, older pages. */
+async function renderScans(view, q) {
+  const filters = { actor: q.get('actor') || '', dock: q.get('dock') || '', station: q.get('station') || '',
+    fromDay: q.get('fromDay') || '', toDay: q.get('toDay') || '' };
+  const words = name => (name || '').toLowerCase().replaceAll('_', ' ');
+  const form = el('form', { class: 'filters', id: 'scan-filters', role: 'search' },
+    field('Who', 'actor', { value: filters.actor, maxlength: 64, id: 'scan-actor' }),
+    field('Dock', 'dock', { value: filters.dock, maxlength: 64, id: 'scan-dock' }),
+    field('Station', 'station', { value: filters.station, maxlength: 64, id: 'scan-station' }),
+    field('From day', 'fromDay', { type: 'date', value: filters.fromDay, id: 'scan-from' }),
+    field('To day (inclusive)', 'toDay', { type: 'date', value: filters.toDay, id: 'scan-to' }),
+    el('div', { class: 'form-actions' }, el('button', { type: 'submit', class: 'btn btn-primary' }, 'Show'),
+      el('a', { href: '#/audit?trail=scans', class: 'btn' }, 'Clear')));
+  form.addEventListener('submit', e => {
+    e.preventDefault();
+    location.hash = '#/audit' + query({ trail: 'scans', ...values(form) });
+  });
+  const list = el('div', { id: 'scan-list' });
+  const problem = el('div', { id: 'scan-problem' });
+  const older = el('button', { type: 'button', class: 'btn', id: 'scan-older', hidden: true }, 'Older scans');
+  fill(view, header('Audit trail'), tabs('scans'),
+    el('p', { class: 'muted' }, 'Every scan a dock made that the hub took, as it reached the hub. Scans refused on sync are on the Conflicts page.'),
+    el('section', { class: 'panel' }, form), problem, list, el('div', { class: 'pager' }, older));
+  const params = { actor: filters.actor, dock: filters.dock, station: filters.station,
+    from: filters.fromDay ? midnight(filters.fromDay, 0) : '', until: filters.toDay ? midnight(filters.toDay, 1) : '', limit: PAGE };
+  let before = null;
+  const scans = [];
+  async function load(more) {
+    const answer = await attempt(older, problem, () => api('GET', '/api/v1/audit/scans' + query({ ...params, before: more ? before : null })));
+    if (!answer) {
+      return;
+    }
+    scans.push(...answer.scans);
+    before = answer.next;
+    older.hidden = !before;
+    fill(list, scans.length === 0
+      ? empty('No dock scans match.', 'Widen the filters (clear "Who", the dock or the dates).')
+      : table([
+        { label: 'Reached the hub', value: s => when(s.at) },
+        { label: 'Who', value: s => s.actor },
+        { label: 'Dock · station', value: s => (s.dock || '–') + (s.station ? ' · ' + s.station : '') },
+        { label: 'What', value: s => pill(words(s.kind), 'info') },
+        { label: 'Bag', value: s => link('/bags/' + encodeURIComponent(s.bag), s.bag, { class: 'code' }) },
+        { label: 'Parent', value: s => s.parent ? el('span', { class: 'code' }, s.parent) : '–' },
+      ], scans, { label: 'Dock scans', rowAttrs: s => ({ 'data-scan': s.id, 'data-kind': s.kind }) }));
   }
   older.addEventListener('click', () => load(true));
   await load(false);

@@ -96,7 +96,7 @@ function breakdown(groups, label, emptyText) {
     { label: 'Parents', value: n => num(groups[n].parents ?? 0), class: 'num' },
     { label: 'Children', value: n => num(groups[n].children ?? 0), class: 'num' },
     { label: 'Links', value: n => num(groups[n].links ?? 0), class: 'num' },
-    { label: 'Scans', value: n => num(groups[n].scans ?? 0), class: 'num' },
+    { label: 'Scans today', value: n => num(groups[n].scans ?? 0), class: 'num' },
   ], names, { label: label + ' figures' });
 }
 

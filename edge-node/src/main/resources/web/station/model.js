@@ -149,3 +149,18 @@ export function conflictOutcome(c) {
     default: return head;
   }
 }
+
+/**
+ * What the sign-in card promises about new names, from the dock's status: a dock on its own makes a
+ * new name and password a local dispatcher; one that has the hub's users refuses names the hub does
+ * not know.
+ */
+export function signInHint(status) {
+  if (isObject(status) && status.usersFromHub === true) {
+    return 'Dispatchers come from the hub: sign in with the name and password your admin gave you.';
+  }
+  if (isObject(status) && status.enrolled === true) {
+    return 'This dock has not heard the hub\'s users yet: a new name and password create a local dispatcher for now.';
+  }
+  return 'On a new dock, a new name and password create a local dispatcher.';
+}

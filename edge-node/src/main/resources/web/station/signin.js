@@ -3,7 +3,7 @@
 
 import { CONFIG, STORAGE_KEYS, el, state } from './state.js';
 import { apiRequest, problemText } from './api.js';
-import { emptyStation } from './model.js';
+import { emptyStation, signInHint } from './model.js';
 import { displayText, isObject, stringOrNull } from './text.js';
 import { closeConfirm } from './finish.js';
 import { restartIdleResetTimer, stopIdleResetTimer } from './idle.js';
@@ -47,6 +47,13 @@ function showSignIn(errorText) {
   showSignInError(errorText);
   renderAll();
   (el.userInput.value ? el.passwordInput : el.userInput).focus();
+  explainNewNames();
+}
+
+/** The card's promise about new names follows the dock: on its own, or with the hub's users. */
+async function explainNewNames() {
+  const res = await apiRequest('GET', '/api/status', { token: null });
+  if (res.ok && isObject(res.data)) el.signinHint.textContent = signInHint(res.data);
 }
 
 function showSignInError(text) {

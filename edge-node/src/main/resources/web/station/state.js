@@ -57,6 +57,7 @@ const ELEMENT_IDS = Object.freeze({
   passwordInput: 'password-input',
   signinSubmit: 'signin-submit',
   signinError: 'signin-error',
+  signinHint: 'signin-hint',
   stationView: 'station-view',
   who: 'who',
   mode: 'mode',

@@ -151,6 +151,11 @@ public final class HubCommandLine {
     @Env("HUB_DOCK_SILENT_MINUTES")
     String dockSilentMinutes;
 
+    @Option(names = "--audit-address-days", paramLabel = "DAYS",
+        description = "days the audit trail keeps a client's full address; then only its network (/24, /48) stays (default 90)")
+    @Env("HUB_AUDIT_ADDRESS_DAYS")
+    String auditAddressDays;
+
     // end of day (F-EOD) and its e-mail; no --smtp-host: no mail
     @Option(names = "--zone", paramLabel = "ZONE", description = "the deployment's time zone, e.g. Asia/Kolkata (default: the system's)")
     @Env("HUB_ZONE")
@@ -235,7 +240,8 @@ public final class HubCommandLine {
           zone(zone),
           smtp(secret(env, "HUB_SMTP_PASSWORD")),
           eodMailAt(eodMailAt == null ? "23:30" : eodMailAt),
-          Duration.ofMinutes(Flags.wholeNumber("--dock-silent-minutes", dockSilentMinutes, 5, 1, 24 * 60)));
+          Duration.ofMinutes(Flags.wholeNumber("--dock-silent-minutes", dockSilentMinutes, 5, 1, 24 * 60)),
+          Duration.ofDays(Flags.wholeNumber("--audit-address-days", auditAddressDays, 90, 1, 3650)));
     }
 
     /** {@code --pool-size} when given; otherwise sized from the database's cores (see {@link PoolSize}). */

@@ -43,6 +43,8 @@ import java.util.Objects;
  * @param eodMailAt local time (in {@code zone}) after which the day's summary is mailed
  * @param dockSilentAfter how long without contact (push, hello or a poll of the change log) before
  *     the Fleet page calls a dock silent
+ * @param auditAddressRetention how long the audit trail keeps a client's full address before cutting it
+ *     to its network (the hash chain stays verifiable)
  */
 public record HubConfig(
     int port,
@@ -65,7 +67,8 @@ public record HubConfig(
     ZoneId zone,
     SmtpSettings smtp,
     LocalTime eodMailAt,
-    Duration dockSilentAfter) {
+    Duration dockSilentAfter,
+    Duration auditAddressRetention) {
 
   public static final int DEFAULT_PORT = 8080;
 

@@ -3,6 +3,7 @@ package io.tracetrack.hub;
 import io.helidon.webserver.WebServer;
 import io.tracetrack.hub.audit.AuditLog;
 import io.tracetrack.hub.audit.AuditRoutes;
+import io.tracetrack.hub.audit.ScanTrail;
 import io.tracetrack.hub.eod.EndOfDay;
 import io.tracetrack.hub.eod.EndOfDayRoutes;
 import io.tracetrack.hub.eod.EodMailer;
@@ -201,7 +202,7 @@ public final class Main {
           new HubServer.Mount("/api/v1", new BagRoutes(bags, access)),
           new HubServer.Mount("/api/v1", new BillRoutes(bills, access)),
           new HubServer.Mount("/api/v1", new StatsRoutes(stats, access)),
-          new HubServer.Mount("/api/v1", new AuditRoutes(audit, access)),
+          new HubServer.Mount("/api/v1", new AuditRoutes(audit, new ScanTrail(db), access)),
           new HubServer.Mount("/api/v1", new SearchRoutes(db, access)),
           new HubServer.Mount("/api/v1", new ExportRoutes(db, access, config.zone())),
           new HubServer.Mount("/api/v1", new io.tracetrack.hub.io.ImportRoutes(
@@ -246,6 +247,18 @@ public final class Main {
           java.util.logging.Logger.getLogger(Main.class.getName()).warning("change-log pruning failed: " + e.getMessage());
         }
       }, 0, 1, TimeUnit.DAYS);
+      // client addresses: full for --audit-address-days, then their network; at start, then hourly
+      background.scheduleWithFixedDelay(() -> {
+        try {
+          int cut = audit.cutAddresses(OffsetDateTime.ofInstant(clock.instant().minus(config.auditAddressRetention()), ZoneOffset.UTC));
+          if (cut > 0) {
+            java.util.logging.Logger.getLogger(Main.class.getName()).info("audit: cut " + cut + " client addresses older than "
+                + config.auditAddressRetention().toDays() + " days to their networks");
+          }
+        } catch (RuntimeException e) {
+          java.util.logging.Logger.getLogger(Main.class.getName()).warning("audit address retention failed: " + e.getMessage());
+        }
+      }, 0, 1, TimeUnit.HOURS);
       if (eodMailer.configured()) {
         // each instance looks every minute; the eod_mail row lets only one of them send a day's mail
         background.scheduleWithFixedDelay(() -> {

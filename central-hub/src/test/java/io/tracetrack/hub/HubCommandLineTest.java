@@ -71,6 +71,7 @@ class HubCommandLineTest {
     HubConfig c = HubConfig.parse(new String[] {"--pool-size", "9"}, env);
     assertThat(c.sessionIdle()).isEqualTo(Duration.ofMinutes(45));
     assertThat(c.dockSilentAfter()).as("the default").isEqualTo(Duration.ofMinutes(5));
+    assertThat(c.auditAddressRetention()).as("the default").isEqualTo(Duration.ofDays(90));
     assertThat(HubConfig.parse(new String[0], Map.of("HUB_DOCK_SILENT_MINUTES", "12")).dockSilentAfter())
         .isEqualTo(Duration.ofMinutes(12));
     assertThat(c.poolSize()).isEqualTo(9);
@@ -107,6 +108,7 @@ class HubCommandLineTest {
       "session shorter than idle|--session-idle-minutes=120 --session-max-hours=1|--session-max-hours must be at least",
       "control characters|--zone=\u001b[2J|--zone must be a time zone",
       "silent after no time|--dock-silent-minutes=0|--dock-silent-minutes must be between 1 and 1440",
+      "addresses kept no time|--audit-address-days=0|--audit-address-days must be between 1 and 3650",
   })
   void hostileValues_exit64_withAClearMessage_neverAStackTrace(String name, String args, String message) {
     assertThatThrownBy(() -> HubConfig.parse(args.split(" "), Map.of()))
@@ -123,11 +125,12 @@ class HubCommandLineTest {
     assertThat(List.of("--port", "--bind", "--data", "--db", "--db-url", "--db-user", "--token-minutes", "--pool-size",
         "--db-cores", "--db-queue-timeout", "--allowed-hosts", "--trusted-proxies", "--change-log-retention", "--session-idle-minutes",
         "--session-max-hours", "--zone", "--smtp-host", "--smtp-port", "--smtp-user", "--smtp-from", "--smtp-tls", "--eod-mail-at",
-            "--dock-silent-minutes")
+            "--dock-silent-minutes", "--audit-address-days")
         .stream().map(flag -> Cli.variable(cli, flag).orElse("none")).toList())
         .containsExactly("HUB_PORT", "HUB_BIND", "HUB_DATA", "HUB_DB", "HUB_DB_URL", "HUB_DB_USER", "HUB_TOKEN_MINUTES",
             "HUB_POOL_SIZE", "HUB_DB_CORES", "HUB_DB_QUEUE_TIMEOUT", "HUB_ALLOWED_HOSTS", "HUB_TRUSTED_PROXIES", "HUB_CHANGE_LOG_RETENTION_DAYS",
             "HUB_SESSION_IDLE_MINUTES", "HUB_SESSION_MAX_HOURS", "HUB_ZONE", "HUB_SMTP_HOST", "HUB_SMTP_PORT", "HUB_SMTP_USER",
-            "HUB_SMTP_FROM", "HUB_SMTP_TLS", "HUB_EOD_MAIL_AT", "HUB_DOCK_SILENT_MINUTES");
+            "HUB_SMTP_FROM", "HUB_SMTP_TLS", "HUB_EOD_MAIL_AT", "HUB_DOCK_SILENT_MINUTES",
+            "HUB_AUDIT_ADDRESS_DAYS");
   }
 }

@@ -337,6 +337,26 @@ public final class Main {
     if (config.hub() == null || config.enrollmentCode() == null) {
       throw new StartupException(ExitCode.USAGE, "usage: enroll --data DIR --hub URL --code CODE");
     }
+    // a first enrolment that fails leaves the folder as it found it: no edge.db that a later
+    // `serve` would take for a dock already set up (and no identity the hub never heard of)
+    boolean freshDatabase = !java.nio.file.Files.exists(config.databaseFile());
+    try {
+      return enrollOnce(config, clock, hub);
+    } catch (StartupException e) {
+      if (freshDatabase && !java.nio.file.Files.exists(config.dataDir().resolve(DeviceCredential.FILE))) {
+        for (String suffix : new String[] {"", "-wal", "-shm", "-journal"}) {
+          try {
+            java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(config.databaseFile() + suffix));
+          } catch (java.io.IOException | SecurityException cleanup) {
+            e.addSuppressed(cleanup);
+          }
+        }
+      }
+      throw e;
+    }
+  }
+
+  private static ExitCode enrollOnce(EdgeConfig config, Clock clock, HubEnrolment hub) {
     try (EdgeDatabase db = openDatabase(config)) {
       EdgeMeta meta = EdgeIdentity.ensure(db, config.dock(), clock);
       HubEnrolment.Result.Enrolled enrolled = switch (hub.enroll(config.hub(), config.enrollmentCode(), meta.edgeId(), meta.dock())) {

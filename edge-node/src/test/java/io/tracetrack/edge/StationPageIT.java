@@ -183,4 +183,51 @@ class StationPageIT {
     assertThat(browser.findElement(By.id("conflicts-panel")).isDisplayed()).isFalse();
     assertThat(browser.switchTo().activeElement().getDomAttribute("id")).isEqualTo("scan-input");
   }
+
+  /**
+   * Issue #16 item 5: on a phone (390×844) a refusal's message, the counter and UNDO / FINISH /
+   * CANCEL are all above the fold, and nothing scrolls sideways; measured by element boxes.
+   */
+  @Test
+  @Order(9)
+  void onAPhone_theMessageCounterAndCommandButtons_fitAboveTheFold() {
+    // a 390×844 viewport (an iPhone 12's CSS pixels): the window's own frame comes on top
+    browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+    long frame = ((Number) ((JavascriptExecutor) browser).executeScript("return window.outerHeight - window.innerHeight;")).longValue();
+    browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, (int) (844 + frame)));
+    try {
+      scan("P9009-5");
+      waitForCounter("0 / 5");
+      scan("P9009-5-NOT-A-CODE");
+      wait.until(d -> "error".equals(browser.findElement(By.id("status")).getDomAttribute("class").replaceAll(".*status-", "")));
+      long height = ((Number) ((JavascriptExecutor) browser).executeScript("return window.innerHeight;")).longValue();
+      for (String id : List.of("message", "counter", "btn-undo", "btn-finish", "btn-cancel", "scan-input")) {
+        Number bottom = (Number) ((JavascriptExecutor) browser).executeScript(
+            "return document.getElementById(arguments[0]).getBoundingClientRect().bottom;", id);
+        assertThat(bottom.doubleValue()).as("#%s ends above the fold (%d px)", id, height).isLessThanOrEqualTo(height);
+      }
+      assertThat((Boolean) ((JavascriptExecutor) browser).executeScript(
+          "return document.documentElement.scrollWidth <= window.innerWidth + 1;")).as("no sideways scrolling; past the edge: %s",
+          ((JavascriptExecutor) browser).executeScript("return [...document.querySelectorAll('body *')]"
+              + ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(-5)"
+              + ".map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));")).isTrue();
+    } catch (AssertionError e) {
+      shoot("station-phone-failed");
+      throw e;
+    } finally {
+      shoot("station-phone");
+      browser.manage().window().setSize(new org.openqa.selenium.Dimension(1024, 768));
+    }
+  }
+
+  private void shoot(String name) {
+    try {
+      java.nio.file.Path dir = java.nio.file.Path.of("target", "screenshots");
+      java.nio.file.Files.createDirectories(dir);
+      java.nio.file.Files.write(dir.resolve(name + ".png"),
+          ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+    } catch (java.io.IOException | RuntimeException e) {
+      // a picture is a help for a failure, never a reason for one
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package io.tracetrack.hub.audit;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -148,6 +149,32 @@ public final class AuditLog {
     }
   }
 
+  /**
+   * Cuts the client addresses of entries made before {@code before} to their networks
+   * ({@code --audit-address-days}), dropping the nonce that tied the full address to its
+   * commitment. The chain stays verifiable: it covers the network and the commitment, which stay.
+   * Entries from before commitments existed keep their address (cutting it would break the chain).
+   *
+   * @return how many entries were cut
+   */
+  public int cutAddresses(OffsetDateTime before) {
+    int total = 0;
+    while (true) {
+      int cut = db.transaction(tx -> {
+        AuditStore store = new AuditStore(tx);
+        List<Entry> due = store.addressesDue(before, CHAIN_BATCH);
+        for (Entry e : due) {
+          store.cutAddress(e.id(), Addresses.network(e.ip()));
+        }
+        return due.size();
+      });
+      total += cut;
+      if (cut < CHAIN_BATCH) {
+        return total;
+      }
+    }
+  }
+
   /** The result of checking the chain. */
   public record Verification(boolean intact, long checked, Long firstBadSeq, String problem) {}
 
@@ -169,6 +196,11 @@ public final class AuditLog {
         if (!prev.equals(c.prevHash()) || !hash(prev, e.chainSeq(), e).equals(e.hash())) {
           return new Verification(false, checked, e.chainSeq(), "entry " + e.chainSeq() + " (id " + e.id() + ") was changed");
         }
+        // a full address still kept must be the one committed to
+        if (e.ipNonce() != null && (e.ip() == null || !Addresses.commit(e.ip(), e.ipNonce()).equals(e.ipCommit()))) {
+          return new Verification(false, checked, e.chainSeq(), "entry " + e.chainSeq() + " (id " + e.id()
+              + ") had its client address changed");
+        }
         prev = e.hash();
         expectedSeq++;
         checked++;
@@ -186,8 +218,12 @@ public final class AuditLog {
   }
 
   static String hash(String prev, long seq, Entry e) {
+    // an entry with a commitment hashes its address's network and the commitment (both survive the
+    // cut); one without (written before there were commitments, or with no address) the address
+    String address = e.ipCommit() == null ? nz(e.ip())
+        : "n:" + Addresses.network(e.ip()) + "\u001ec:" + e.ipCommit();
     String canonical = String.join("\u001f", prev, Long.toString(seq), Long.toString(e.id()),
-        e.at().toInstant().toString(), nz(e.actor()), nz(e.ip()), nz(e.requestId()), e.action(),
+        e.at().toInstant().toString(), nz(e.actor()), address, nz(e.requestId()), e.action(),
         e.entityType(), nz(e.entityId()), nz(e.before()), nz(e.after()));
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));
@@ -200,9 +236,13 @@ public final class AuditLog {
     return s == null ? "\u0000" : s;
   }
 
-  /** One entry as the API shows it. */
+  /**
+   * One entry as the API shows it. {@code ip} is the client's address while it is kept, then its
+   * network ({@code 203.0.113.0/24}); the commitment and nonce behind it stay in the database.
+   */
   public record Entry(long id, OffsetDateTime at, String actor, String ip, String requestId, String action,
-      String entityType, String entityId, String before, String after, Long chainSeq, String hash) {}
+      String entityType, String entityId, String before, String after, Long chainSeq, String hash,
+      @JsonIgnore String ipCommit, @JsonIgnore String ipNonce) {}
 
   /**
    * The newest entries matching the filters (all optional), newest first, at most {@code limit}. An

@@ -9,6 +9,7 @@ import io.tracetrack.hub.auth.Caller;
 import io.tracetrack.hub.web.Http;
 import io.tracetrack.model.ErrorCode;
 import io.tracetrack.model.Role;
+import io.tracetrack.model.UserNames;
 import io.tracetrack.web.ApiProblem;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -30,16 +31,19 @@ public final class AuditRoutes implements HttpService {
   private static final Set<Role> ADMIN = Set.of(Role.ADMIN);
 
   private final AuditLog audit;
+  private final ScanTrail scans;
   private final Access access;
 
-  public AuditRoutes(AuditLog audit, Access access) {
+  public AuditRoutes(AuditLog audit, ScanTrail scans, Access access) {
     this.audit = audit;
+    this.scans = scans;
     this.access = access;
   }
 
   @Override
   public void routing(HttpRules rules) {
     rules.get("/audit", access.allow(ADMIN, this::query))
+        .get("/audit/scans", access.allow(ADMIN, this::scans))
         .post("/audit/verify", access.allow(ADMIN, this::verify));
   }
 
@@ -74,6 +78,41 @@ public final class AuditRoutes implements HttpService {
     out.put("entries", entries);
     out.put("next", entries.size() == limit ? entries.getLast().id() : null);
     Http.json(res, 200, out);
+  }
+
+  /** Dock scans as they reached the hub: filters actor, dock, station, from, until; paging with before. */
+  private void scans(ServerRequest req, ServerResponse res, Caller caller) {
+    var q = req.query();
+    Optional<Long> before;
+    int limit;
+    try {
+      before = q.first("before").asOptional().map(Long::parseLong);
+      limit = q.first("limit").asOptional().map(Integer::parseInt).orElse(50);
+    } catch (NumberFormatException e) {
+      throw ApiProblem.invalid("before and limit must be whole numbers");
+    }
+    if (limit < 1 || limit > ScanTrail.PAGE) {
+      throw ApiProblem.invalid("limit must be 1.." + ScanTrail.PAGE);
+    }
+    // user names are stored in their one form (lower case, NFC): "Asha" finds asha's scans
+    Optional<String> actor = name(q.first("actor").asOptional(), "actor").map(a -> UserNames.normalize(a).orElse(a));
+    ScanTrail.Filter filter = new ScanTrail.Filter(actor,
+        name(q.first("dock").asOptional(), "dock"), name(q.first("station").asOptional(), "station"),
+        instant(q.first("from").asOptional(), "from"), instant(q.first("until").asOptional(), "until"));
+    List<ScanTrail.Scan> found = scans.find(filter, before, limit);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("scans", found);
+    out.put("next", found.size() == limit ? found.getLast().id() : null);
+    Http.json(res, 200, out);
+  }
+
+  /** A name filter as typed (trimmed); blank is no filter, and anything longer than a name can be is refused. */
+  private static Optional<String> name(Optional<String> text, String what) {
+    Optional<String> value = text.map(String::strip).filter(t -> !t.isEmpty());
+    if (value.isPresent() && value.get().length() > 64) {
+      throw ApiProblem.badRequest(ErrorCode.INVALID_FILTER, what + " is at most 64 characters");
+    }
+    return value;
   }
 
   /** A time bound of the range: an ISO instant with its offset ({@code 2026-12-01T00:00:00Z}); the page sends local midnights. */

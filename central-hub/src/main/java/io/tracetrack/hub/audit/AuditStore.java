@@ -24,10 +24,14 @@ final class AuditStore {
 
   void insert(OffsetDateTime at, String actor, String ip, String requestId, String action, String entityType,
       String entityId, String beforeJson, String afterJson) {
+    // the address is committed to with a nonce, so it can be cut to its network later (Addresses)
+    String nonce = ip == null ? null : Addresses.nonce();
     dsl.insertInto(AUDIT_ENTRY)
         .set(AUDIT_ENTRY.AT, at)
         .set(AUDIT_ENTRY.ACTOR, actor)
         .set(AUDIT_ENTRY.IP, ip)
+        .set(AUDIT_ENTRY.IP_NONCE, nonce)
+        .set(AUDIT_ENTRY.IP_COMMIT, ip == null ? null : Addresses.commit(ip, nonce))
         .set(AUDIT_ENTRY.REQUEST_ID, requestId)
         .set(AUDIT_ENTRY.ACTION, action)
         .set(AUDIT_ENTRY.ENTITY_TYPE, entityType)
@@ -69,16 +73,31 @@ final class AuditStore {
     return dsl.selectFrom(AUDIT_ENTRY).where(AUDIT_ENTRY.CHAIN_SEQ.isNull().and(naming(username))).fetch(AuditStore::entry);
   }
 
-  /** Rewrites an unchained entry's personal fields. */
+  /** Rewrites an unchained entry's personal fields; an address dropped takes its commitment with it. */
   void rewrite(long id, String actor, String ip, String entityId, String beforeJson, String afterJson) {
-    dsl.update(AUDIT_ENTRY)
-        .set(AUDIT_ENTRY.ACTOR, actor)
+    var update = dsl.update(AUDIT_ENTRY).set(AUDIT_ENTRY.ACTOR, actor);
+    if (ip == null) {
+      update = update.set(AUDIT_ENTRY.IP_COMMIT, (String) null).set(AUDIT_ENTRY.IP_NONCE, (String) null);
+    }
+    update
         .set(AUDIT_ENTRY.IP, ip)
         .set(AUDIT_ENTRY.ENTITY_ID, entityId)
         .set(AUDIT_ENTRY.BEFORE_JSON, beforeJson)
         .set(AUDIT_ENTRY.AFTER_JSON, afterJson)
         .where(AUDIT_ENTRY.ID.eq(id))
         .execute();
+  }
+
+  /** Entries made before {@code before} whose full address is still kept, oldest first. */
+  List<AuditLog.Entry> addressesDue(OffsetDateTime before, int limit) {
+    return dsl.selectFrom(AUDIT_ENTRY).where(AUDIT_ENTRY.AT.lt(before)).and(AUDIT_ENTRY.IP_NONCE.isNotNull())
+        .orderBy(AUDIT_ENTRY.AT).limit(limit).fetch(AuditStore::entry);
+  }
+
+  /** Keeps only the address's network; the nonce goes, so the commitment can no longer be opened. */
+  void cutAddress(long id, String network) {
+    dsl.update(AUDIT_ENTRY).set(AUDIT_ENTRY.IP, network).set(AUDIT_ENTRY.IP_NONCE, (String) null)
+        .where(AUDIT_ENTRY.ID.eq(id)).and(AUDIT_ENTRY.IP_NONCE.isNotNull()).execute();
   }
 
   /** The oldest unchained entries, in id order. */
@@ -132,6 +151,7 @@ final class AuditStore {
 
   private static AuditLog.Entry entry(AuditEntryRecord e) {
     return new AuditLog.Entry(e.getId(), e.getAt(), e.getActor(), e.getIp(), e.getRequestId(), e.getAction(),
-        e.getEntityType(), e.getEntityId(), e.getBeforeJson(), e.getAfterJson(), e.getChainSeq(), e.getHash());
+        e.getEntityType(), e.getEntityId(), e.getBeforeJson(), e.getAfterJson(), e.getChainSeq(), e.getHash(),
+        e.getIpCommit(), e.getIpNonce());
   }
 }

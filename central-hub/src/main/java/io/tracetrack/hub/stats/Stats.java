@@ -80,6 +80,15 @@ public final class Stats {
       }
     }
     LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+    // the per-area and per-dock "scans" are today's, as the "Scans today" total is
+    for (StatsStore.Sum r : store.scansOn(area, today)) {
+      if (!r.area().isEmpty()) {
+        byArea.computeIfAbsent(r.area(), k -> new TreeMap<>()).merge(r.name(), r.value(), Long::sum);
+      }
+      if (!r.dock().isEmpty()) {
+        byDock.computeIfAbsent(r.dock(), k -> new TreeMap<>()).merge(r.name(), r.value(), Long::sum);
+      }
+    }
     LocalDate first = today.minusDays(SERIES_DAYS - 1L);
     Map<LocalDate, Long> perDay = new LinkedHashMap<>();
     for (int i = 0; i < SERIES_DAYS; i++) {

@@ -48,6 +48,18 @@ final class StatsStore {
         .forEach(r -> perDay.put(r.value1(), r.value2() == null ? 0 : r.value2().longValue()));
   }
 
+  /**
+   * One day's scans per area and dock, as {@link Sum}s named {@code scans}: a day's rows are few (an
+   * area, a dock and a shard each), and scans are counted per day only, never in {@code stat_counter}.
+   */
+  List<Sum> scansOn(String area, LocalDate day) {
+    Condition scope = STAT_DAILY.NAME.eq(Counters.SCANS).and(STAT_DAILY.STAT_DAY.eq(day))
+        .and(area == null ? DSL.noCondition() : STAT_DAILY.AREA.eq(area));
+    return dsl.select(STAT_DAILY.AREA, STAT_DAILY.DOCK, DSL.sum(STAT_DAILY.VAL)).from(STAT_DAILY).where(scope)
+        .groupBy(STAT_DAILY.AREA, STAT_DAILY.DOCK)
+        .fetch(r -> new Sum(Counters.SCANS, r.value1(), r.value2(), r.value3() == null ? 0 : r.value3().longValue()));
+  }
+
   /** The newest {@code limit} history entries (of the area's bags). */
   List<Stats.LatestScan> latest(String area, int limit) {
     return dsl.selectFrom(BAG_EVENT)

@@ -258,7 +258,7 @@ public final class Ingest {
       if (d.effects != null && !d.effects.isEmpty()) {
         Op op = d.envelope.op();
         events.add(new BagWriter.Event(op.type(), op.bag(), op instanceof Op.CreateParent ? null : parentOf(op),
-            d.envelope.actor()));
+            d.envelope.actor(), d.envelope.station()));
       }
       if (d.rejection != null) {
         conflicts.add(conflict(d, now));

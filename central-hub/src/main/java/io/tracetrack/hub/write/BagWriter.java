@@ -39,8 +39,17 @@ public final class BagWriter {
    */
   public record Stamp(String area, String dock, String source, OffsetDateTime at) {}
 
-  /** One history row: what happened to which bag (and on which parent), by whom. */
-  public record Event(String kind, String bag, String parent, String actor) {}
+  /**
+   * One history row: what happened to which bag (and on which parent), by whom, and at which
+   * station of the dock when a dock scanned it (null for the API and imports).
+   */
+  public record Event(String kind, String bag, String parent, String actor, String station) {
+
+    /** An event with no station: made through the hub's API or an import. */
+    public Event(String kind, String bag, String parent, String actor) {
+      this(kind, bag, parent, actor, null);
+    }
+  }
 
   private final DSLContext tx;
   private final boolean postgres;
@@ -161,16 +170,17 @@ public final class BagWriter {
       PgBulk.CopyRows rows = new PgBulk.CopyRows();
       String at = PgBulk.text(stamp.at());
       for (Event e : events) {
-        rows.add(at).add(e.kind()).add(e.bag()).add(e.parent()).add(e.actor()).add(stamp.dock()).add(stamp.source()).end();
+        rows.add(at).add(e.kind()).add(e.bag()).add(e.parent()).add(e.actor()).add(stamp.dock()).add(stamp.source())
+            .add(e.station()).end();
       }
-      PgBulk.copy(tx, "bag_event (at, kind, bag_code, parent_code, actor, dock, source)", rows);
+      PgBulk.copy(tx, "bag_event (at, kind, bag_code, parent_code, actor, dock, source, station)", rows);
       return;
     }
     for (int from = 0; from < events.size(); from += CHUNK) {
       var insert = tx.insertInto(BAG_EVENT, BAG_EVENT.AT, BAG_EVENT.KIND, BAG_EVENT.BAG_CODE, BAG_EVENT.PARENT_CODE,
-          BAG_EVENT.ACTOR, BAG_EVENT.DOCK, BAG_EVENT.SOURCE);
+          BAG_EVENT.ACTOR, BAG_EVENT.DOCK, BAG_EVENT.SOURCE, BAG_EVENT.STATION);
       for (Event e : events.subList(from, Math.min(events.size(), from + CHUNK))) {
-        insert = insert.values(stamp.at(), e.kind(), e.bag(), e.parent(), e.actor(), stamp.dock(), stamp.source());
+        insert = insert.values(stamp.at(), e.kind(), e.bag(), e.parent(), e.actor(), stamp.dock(), stamp.source(), e.station());
       }
       insert.execute();
     }

@@ -568,6 +568,61 @@ abstract class PushTest {
       assertThat(listedSilent(admin("GET", "/api/v1/docks", null).json(), a.dock)).as("5 min 1 s without contact").isTrue();
     }
 
+    /**
+     * Issue #16 item 7: the dashboard's per-area and per-dock scans were 0 while "Scans today" counted
+     * them: scans are counted per day only, and the breakdown read the all-time counters.
+     */
+    @Test
+    void theDashboard_countsADocksScansToday_perDockAndPerArea() throws Exception {
+      Edge a = enrolled();
+      String p = parent(3);
+      a.push(new PushBatch(a.edgeId, a.dock, new Hlc(server.clock.millis(), 0), 2, server.clock.millis(), "edge-9.9",
+          List.of(a.op(1, new Op.CreateParent(p, 3, 3)), a.op(2, new Op.Link(p, child())))));
+      JsonNode stats = admin("GET", "/api/v1/stats", null).json();
+      // "scans" counts the links made (a child scanned into a parent), as "Scans today" does
+      assertThat(stats.at("/byDock/" + a.dock + "/scans").asLong()).isEqualTo(1);
+      assertThat(stats.at("/byArea/NORTH/scans").asLong()).isGreaterThanOrEqualTo(1);
+      assertThat(stats.at("/totals/scansToday").asLong()).isGreaterThanOrEqualTo(stats.at("/byArea/NORTH/scans").asLong());
+    }
+
+    /**
+     * Issue #16 item 4: a dispatcher's dock scans are in the audit view, found by who, dock,
+     * station and time, as they reached the hub; hostile filters get a clear 400.
+     */
+    @Test
+    void dockScans_areSearchableInTheAudit_byWhoDockStationAndTime() throws Exception {
+      Edge a = enrolled();
+      String p = parent(3);
+      String c = child();
+      java.time.Instant before = server.clock.instant();
+      a.push(new PushBatch(a.edgeId, a.dock, new Hlc(server.clock.millis(), 0), 2, server.clock.millis(), "edge-9.9",
+          List.of(a.op(1, new Op.CreateParent(p, 3, 3)), a.op(2, new Op.Link(p, c)))));
+      JsonNode found = admin("GET", "/api/v1/audit/scans?actor=NINA&dock=" + a.dock + "&station=station-1&from="
+          + before.minusSeconds(1) + "&limit=10", null).json();
+      assertThat(found.get("scans")).hasSize(2);
+      JsonNode link = found.get("scans").get(0);
+      assertThat(link.get("kind").asText()).isEqualTo("LINK");
+      assertThat(link.get("bag").asText()).isEqualTo(c);
+      assertThat(link.get("parent").asText()).isEqualTo(p);
+      assertThat(link.get("actor").asText()).isEqualTo("nina");
+      assertThat(link.get("dock").asText()).isEqualTo(a.dock);
+      assertThat(link.get("station").asText()).isEqualTo("station-1");
+      assertThat(found.get("scans").get(1).get("kind").asText()).isEqualTo("CREATE_PARENT");
+      // paging: one at a time, newest first
+      JsonNode first = admin("GET", "/api/v1/audit/scans?dock=" + a.dock + "&limit=1", null).json();
+      assertThat(first.get("scans").get(0).get("bag").asText()).isEqualTo(c);
+      JsonNode second = admin("GET", "/api/v1/audit/scans?dock=" + a.dock + "&limit=1&before=" + first.get("next").asLong(), null).json();
+      assertThat(second.get("scans").get(0).get("bag").asText()).isEqualTo(p);
+      // other filters find none of them
+      assertThat(admin("GET", "/api/v1/audit/scans?dock=" + a.dock + "&station=station-2", null).json().get("scans")).isEmpty();
+      assertThat(admin("GET", "/api/v1/audit/scans?dock=" + a.dock + "&until=" + before.minusSeconds(1), null).json().get("scans"))
+          .isEmpty();
+      for (String bad : List.of("limit=0", "limit=201", "before=x", "from=yesterday", "actor=" + "a".repeat(65))) {
+        HubTestServer.Answer refused = admin("GET", "/api/v1/audit/scans?" + bad, null);
+        assertThat(refused.status()).as(bad).isEqualTo(400);
+      }
+    }
+
     private boolean listedSilent(JsonNode listing, String dock) {
       for (JsonNode d : listing.get("docks")) {
         if (d.get("name").asText().equals(dock)) {

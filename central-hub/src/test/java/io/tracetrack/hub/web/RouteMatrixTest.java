@@ -115,6 +115,7 @@ abstract class RouteMatrixTest {
       })),
       Map.entry("GET /api/v1/stats", on(ALL, "/api/v1/stats")),
       Map.entry("GET /api/v1/audit", on(ADMIN, "/api/v1/audit")),
+      Map.entry("GET /api/v1/audit/scans", on(ADMIN, "/api/v1/audit/scans")),
       Map.entry("POST /api/v1/audit/verify", on(ADMIN, "/api/v1/audit/verify")),
       Map.entry("GET /api/v1/search", on(ALL, "/api/v1/search?q=P7")),
       Map.entry("GET /api/v1/exports/bags.csv", on(ALL, "/api/v1/exports/bags.csv")),

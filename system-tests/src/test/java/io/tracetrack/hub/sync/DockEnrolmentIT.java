@@ -86,6 +86,9 @@ class DockEnrolmentIT {
     Run wrong = edge(null, "enroll", "--data", data.toString(), "--hub", hub, "--code", "not-a-real-code-at-all");
     assertThat(wrong.exit()).as(wrong.stderr()).isEqualTo(77);
     assertThat(wrong.stderr()).contains("ENROLLMENT_CODE_INVALID");
+    // a first enrolment that failed leaves no edge.db behind (issue #16 item 7)
+    assertThat(data.resolve("edge.db")).doesNotExist();
+    assertThat(data.resolve("edge.db-wal")).doesNotExist();
 
     int closedPort;
     try (ServerSocket s = new ServerSocket(0)) {
@@ -94,6 +97,7 @@ class DockEnrolmentIT {
     String code = register("DOCK-8");
     Run unreachable = edge(null, "enroll", "--data", data.toString(), "--hub", "http://127.0.0.1:" + closedPort, "--code", code);
     assertThat(unreachable.exit()).as(unreachable.stderr()).isEqualTo(69);
+    assertThat(data.resolve("edge.db")).doesNotExist();
 
     Run badUrl = edge(null, "enroll", "--data", data.toString(), "--hub", "ftp://hub.example", "--code", code);
     assertThat(badUrl.exit()).as(badUrl.stderr()).isEqualTo(64);
