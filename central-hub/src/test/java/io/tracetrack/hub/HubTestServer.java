@@ -137,7 +137,10 @@ public final class HubTestServer implements AutoCloseable {
     if (who != null) {
       b.header("Authorization", "Bearer " + tokens.get(who));
     }
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> res = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    io.tracetrack.hub.web.ApiContract.observe(method, path, body, res.statusCode(),
+        res.headers().firstValue("Content-Type").orElse(""), res.body());
+    return res;
   }
 
   /** Adds a user (and their area) straight to the store and signs them in; returns the token. */
@@ -186,6 +189,9 @@ public final class HubTestServer implements AutoCloseable {
     }
     try {
       HttpResponse<String> res = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      // every answer a test receives is held to the API document (ApiContract)
+      io.tracetrack.hub.web.ApiContract.observe(method, path, body, res.statusCode(),
+          res.headers().firstValue("Content-Type").orElse(""), res.body());
       return new Answer(res.statusCode(), res.headers().firstValue("Content-Type").orElse(""), res.body());
     } catch (java.io.IOException e) {
       throw new IllegalStateException(method + " " + path + " failed", e);
