@@ -177,6 +177,16 @@ class AdminJourneyIT {
       b.wait.until(d -> !d.findElements(By.cssSelector("[data-action]")).isEmpty()
           && d.findElements(By.cssSelector("[data-action]:not([data-action=USER_CREATED])")).isEmpty());
       assertThat(b.find("#audit-list").getText()).contains("bert").contains("dina");
+      // the dock's scans are in the audit view too: who, dock, station (issue #16 item 4)
+      b.find("#audit-tab-scans").click();
+      b.waitFor("#scan-filters");
+      b.find("#scan-actor").sendKeys("NINA");
+      b.find("#scan-dock").sendKeys("DOCK-7");
+      b.find("#scan-filters button[type=submit]").click();
+      b.waitFor("#scan-list tr[data-kind=CREATE_PARENT]");
+      assertThat(b.find("#scan-list tr[data-kind=CREATE_PARENT]").getText()).contains("P300-3").contains("nina")
+          .contains("DOCK-7 · station-1");
+      b.screenshot("admin-audit-scans");
 
       // --- health
       b.go("/health", "health");

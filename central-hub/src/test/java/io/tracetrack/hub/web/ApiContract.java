@@ -97,6 +97,19 @@ public final class ApiContract {
         });
   }
 
+  /** Every request example the document gives that its own request schema refuses: none, or they mislead. */
+  List<String> badRequestExamples() {
+    List<String> bad = new ArrayList<>();
+    for (Op op : operations) {
+      JsonNode media = op.node().path("requestBody").path("content").path("application/json");
+      if (media.has("example") && media.has("schema")) {
+        validate(media.get("example").toString(), op.pointer() + "/requestBody/content/application~1json/schema")
+            .ifPresent(problem -> bad.add(op.method() + " " + op.template() + ": " + problem));
+      }
+    }
+    return bad;
+  }
+
   /** What is wrong with the answer, or empty when the document describes it. */
   Optional<String> check(String method, String pathAndQuery, int status, String contentType, String body) {
     String path = pathAndQuery.replaceFirst("\\?.*$", "");

@@ -37,6 +37,11 @@ class ApiContractTest {
   }
 
   @Test
+  void everyRequestExample_fitsItsOwnSchema() {
+    assertThat(contract.badRequestExamples()).isEmpty();
+  }
+
+  @Test
   void aRouteTheDocumentDoesNotName_isLeftToOpenApiTest() {
     assertThat(contract.check("GET", "/api/v1/no-such-route", 404, "application/problem+json", PROBLEM)).isEmpty();
   }

@@ -231,6 +231,37 @@ class SyncProcessIT {
     assertThat(fleet.get("openConflicts").asInt()).isEqualTo(2);
   }
 
+  /**
+   * DOCK-B's station page in Chromium, signed in as the test's session: the conflict's line leads
+   * with how it ended and the refused scan in the recent list is marked (skipped without Chromium).
+   */
+  private void assertStationShowsTheOutcome(Edge b, long conflictId) throws Exception {
+    if (!java.nio.file.Files.isExecutable(io.tracetrack.web.testing.Browsers.CHROMIUM)
+        || !java.nio.file.Files.isExecutable(io.tracetrack.web.testing.Browsers.CHROMEDRIVER)) {
+      return; // Browsers.assumeChromium would skip the whole class; the JSON checks above still ran
+    }
+    Path profile = java.nio.file.Files.createTempDirectory("station-profile-");
+    org.openqa.selenium.WebDriver browser = io.tracetrack.web.testing.Browsers.chromium(profile, 1024, 900);
+    try {
+      browser.get(b.url("/"));
+      ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+          "sessionStorage.setItem('tracetrack.station.token', arguments[0]);", b.token);
+      browser.get(b.url("/"));
+      var wait = new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(20));
+      String line = "li[data-conflict-id='" + conflictId + "']";
+      wait.until(d -> !d.findElements(org.openqa.selenium.By.cssSelector(line + " .conflict-outcome")).isEmpty());
+      String text = browser.findElement(org.openqa.selenium.By.cssSelector(line)).getText();
+      assertThat(text).contains("Resolved at the hub by admin: MOVE — C1 is now on P2001-5")
+          .contains("Was: ").contains("then in P1001-3");
+      assertThat(browser.findElement(org.openqa.selenium.By.cssSelector(line)).getDomAttribute("class")).contains("conflict-resolved");
+      wait.until(d -> d.findElements(org.openqa.selenium.By.cssSelector("#recent .recent-refused")).stream()
+          .anyMatch(e -> e.getText().contains("C1") && e.getText().contains("refused by the hub: CHILD_ALREADY_LINKED")));
+      io.tracetrack.web.testing.Browsers.screenshot(browser, "station-conflict-outcome");
+    } finally {
+      browser.quit();
+    }
+  }
+
   @Test
   @Order(4)
   void theAdminMovesTheChild_andEveryDockFollows() throws Exception {
@@ -250,6 +281,8 @@ class SyncProcessIT {
     assertThat(outcome.get("resolvedBy").asText()).isEqualTo("admin");
     assertThat(outcome.get("resolvedAt").asText()).isNotBlank();
     assertThat(outcome.get("childNowOn").asText()).isEqualTo("P2001-5");
+    // and the station page in a real browser says so, in words, ahead of the old refusal
+    assertStationShowsTheOutcome(b, id);
     // acknowledged at the dock: off its list, and the hub hears who saw it
     assertThat(b.call("POST", "/api/conflicts/" + id + "/ack", b.token, null).status()).isEqualTo(204);
     assertThat(b.conflicts()).doesNotContainKey(id);
@@ -734,7 +767,12 @@ class SyncProcessIT {
     }
 
     Reply call(String method, String path, String bearer, Object body) {
-      return SyncProcessIT.this.call(method, "http://127.0.0.1:" + port + path, bearer, null, body);
+      return SyncProcessIT.this.call(method, url(path), bearer, null, body);
+    }
+
+    /** This edge's station server, at {@code path}. */
+    String url(String path) {
+      return "http://127.0.0.1:" + port + path;
     }
 
     private Reply expectOk(Reply r) {
