@@ -57,6 +57,7 @@ import io.tracetrack.model.CodeGrammar;
 import io.tracetrack.model.WeightPolicy;
 import io.tracetrack.web.cli.Cli;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -226,50 +227,44 @@ public final class Main {
         return t;
       });
       // chaining runs after commit, off the request path; verify() chains first anyway
-      background.scheduleWithFixedDelay(() -> {
-        try {
-          audit.chain();
-        } catch (RuntimeException e) {
-          java.util.logging.Logger.getLogger(Main.class.getName()).warning("audit chaining failed: " + e.getMessage());
-        }
-      }, 2, 2, TimeUnit.SECONDS);
+      every(background, "audit chaining", Duration.ofSeconds(2), Duration.ofSeconds(2), audit::chain);
       // unqueued: a refused poll would drop the caches, under load exactly when they help most
       background.scheduleWithFixedDelay(() -> db.gate().unqueued(caches::catchUp), 500, 500, TimeUnit.MILLISECONDS);
       // retention: at start, then daily; never the newest entry, so a dock at the head stays current
-      background.scheduleWithFixedDelay(() -> {
-        try {
-          int pruned = changeLog.prune(OffsetDateTime.ofInstant(clock.instant().minus(config.changeLogRetention()), ZoneOffset.UTC));
-          if (pruned > 0) {
-            java.util.logging.Logger.getLogger(Main.class.getName()).info("change log: pruned " + pruned + " entries older than "
-                + config.changeLogRetention().toDays() + " days");
-          }
-        } catch (RuntimeException e) {
-          java.util.logging.Logger.getLogger(Main.class.getName()).warning("change-log pruning failed: " + e.getMessage());
+      every(background, "change-log pruning", Duration.ZERO, Duration.ofDays(1), () -> {
+        int pruned = changeLog.prune(OffsetDateTime.ofInstant(clock.instant().minus(config.changeLogRetention()), ZoneOffset.UTC));
+        if (pruned > 0) {
+          java.util.logging.Logger.getLogger(Main.class.getName()).info("change log: pruned " + pruned + " entries older than "
+              + config.changeLogRetention().toDays() + " days");
         }
-      }, 0, 1, TimeUnit.DAYS);
+      });
       // client addresses: full for --audit-address-days, then their network; at start, then hourly
-      background.scheduleWithFixedDelay(() -> {
-        try {
-          int cut = audit.cutAddresses(OffsetDateTime.ofInstant(clock.instant().minus(config.auditAddressRetention()), ZoneOffset.UTC));
-          if (cut > 0) {
-            java.util.logging.Logger.getLogger(Main.class.getName()).info("audit: cut " + cut + " client addresses older than "
-                + config.auditAddressRetention().toDays() + " days to their networks");
-          }
-        } catch (RuntimeException e) {
-          java.util.logging.Logger.getLogger(Main.class.getName()).warning("audit address retention failed: " + e.getMessage());
+      every(background, "audit address retention", Duration.ZERO, Duration.ofHours(1), () -> {
+        int cut = audit.cutAddresses(OffsetDateTime.ofInstant(clock.instant().minus(config.auditAddressRetention()), ZoneOffset.UTC));
+        if (cut > 0) {
+          java.util.logging.Logger.getLogger(Main.class.getName()).info("audit: cut " + cut + " client addresses older than "
+              + config.auditAddressRetention().toDays() + " days to their networks");
         }
-      }, 0, 1, TimeUnit.HOURS);
+      });
       if (eodMailer.configured()) {
         // each instance looks every minute; the eod_mail row lets only one of them send a day's mail
-        background.scheduleWithFixedDelay(() -> {
-          try {
-            eodMailer.tick();
-          } catch (RuntimeException e) {
-            java.util.logging.Logger.getLogger(Main.class.getName()).warning("end-of-day mail: " + e.getMessage());
-          }
-        }, 1, 1, TimeUnit.MINUTES);
+        every(background, "end-of-day mail", Duration.ofMinutes(1), Duration.ofMinutes(1), eodMailer::tick);
       }
       return new Hub(db, server, generated, background, mounts);
+    }
+
+    /**
+     * Runs {@code task} on the background thread after {@code first}, then {@code period} after each
+     * run ends; a failure is logged as a warning and the next run comes as planned.
+     */
+    private static void every(ScheduledExecutorService background, String what, Duration first, Duration period, Runnable task) {
+      background.scheduleWithFixedDelay(() -> {
+        try {
+          task.run();
+        } catch (RuntimeException e) {
+          java.util.logging.Logger.getLogger(Main.class.getName()).warning(what + " failed: " + e.getMessage());
+        }
+      }, first.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** This instance in the end-of-day mail's claim: host and process id. */

@@ -1,5 +1,6 @@
 package io.tracetrack.hub.audit;
 
+import io.helidon.common.uri.UriQuery;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -47,19 +48,29 @@ public final class AuditRoutes implements HttpService {
         .post("/audit/verify", access.allow(ADMIN, this::verify));
   }
 
+  /** A page of a trail: older than the id {@code before} (when given), at most {@code limit}. */
+  private record Page(Optional<Long> before, int limit) {
+    static Page of(UriQuery q, int most) {
+      Optional<Long> before;
+      int limit;
+      try {
+        before = q.first("before").asOptional().map(Long::parseLong);
+        limit = q.first("limit").asOptional().map(Integer::parseInt).orElse(50);
+      } catch (NumberFormatException e) {
+        throw ApiProblem.invalid("before and limit must be whole numbers");
+      }
+      if (limit < 1 || limit > most) {
+        throw ApiProblem.invalid("limit must be 1.." + most);
+      }
+      return new Page(before, limit);
+    }
+  }
+
   private void query(ServerRequest req, ServerResponse res, Caller caller) {
     var q = req.query();
-    Optional<Long> before;
-    int limit;
-    try {
-      before = q.first("before").asOptional().map(Long::parseLong);
-      limit = q.first("limit").asOptional().map(Integer::parseInt).orElse(50);
-    } catch (NumberFormatException e) {
-      throw ApiProblem.invalid("before and limit must be whole numbers");
-    }
-    if (limit < 1 || limit > PAGE) {
-      throw ApiProblem.invalid("limit must be 1.." + PAGE);
-    }
+    Page page = Page.of(q, PAGE);
+    Optional<Long> before = page.before();
+    int limit = page.limit();
     Optional<String> actionText = q.first("action").asOptional();
     Optional<AuditAction> action = actionText.flatMap(AuditAction::parse);
     if (actionText.isPresent() && action.isEmpty()) {
@@ -83,17 +94,9 @@ public final class AuditRoutes implements HttpService {
   /** Dock scans as they reached the hub: filters actor, dock, station, from, until; paging with before. */
   private void scans(ServerRequest req, ServerResponse res, Caller caller) {
     var q = req.query();
-    Optional<Long> before;
-    int limit;
-    try {
-      before = q.first("before").asOptional().map(Long::parseLong);
-      limit = q.first("limit").asOptional().map(Integer::parseInt).orElse(50);
-    } catch (NumberFormatException e) {
-      throw ApiProblem.invalid("before and limit must be whole numbers");
-    }
-    if (limit < 1 || limit > ScanTrail.PAGE) {
-      throw ApiProblem.invalid("limit must be 1.." + ScanTrail.PAGE);
-    }
+    Page page = Page.of(q, ScanTrail.PAGE);
+    Optional<Long> before = page.before();
+    int limit = page.limit();
     // user names are stored in their one form (lower case, NFC): "Asha" finds asha's scans
     Optional<String> actor = name(q.first("actor").asOptional(), "actor").map(a -> UserNames.normalize(a).orElse(a));
     ScanTrail.Filter filter = new ScanTrail.Filter(actor,
