@@ -7,7 +7,8 @@
 reads every exchange the hub's tests made (ApiContract's capture), and fills in
 central-hub/src/main/resources/openapi.yaml where it is silent: a tag per operation, a request
 schema with a real example for every write that sent JSON, a response schema for every 2xx JSON
-answer, the media type of every other answer, and problem+json for every refusal. What the
+answer, the media type of every other answer, problem+json for every refusal, and the codes each
+refusal answered with. What the
 document already says is kept. Schemas are inferred from all the answers seen: a field present in
 every answer is required, a field seen null in one is nullable, a map keyed by data (byArea,
 byDock, ...) becomes additionalProperties. Run it again after adding routes; read the diff.
@@ -152,6 +153,7 @@ def main(capture):
     ops.sort(key=lambda o: -o[3])
 
     answers = defaultdict(list)     # (method, path, status) -> [json]
+    problem_codes = defaultdict(set)  # (method, path, status) -> {Problem.code seen}
     types = defaultdict(set)        # (method, path, status) -> {content type}
     requests = defaultdict(list)    # (method, path) -> [json] of requests answered 2xx
     for line in open(capture):
@@ -165,6 +167,11 @@ def main(capture):
         ctype = (x.get('contentType') or '').split(';')[0].strip().lower()
         if ctype:
             types[key + (status,)].add(ctype)
+        if ctype == 'application/problem+json' and x.get('body'):
+            try:
+                problem_codes[key + (status,)].add(json.loads(x['body']).get('code'))
+            except ValueError:
+                pass
         if ctype == 'application/json' and x.get('body'):
             try:
                 answers[key + (status,)].append(json.loads(x['body']))
@@ -220,6 +227,17 @@ def main(capture):
                 if answers.get((m, p, status)):
                     entry['content'] = {'application/json': {'schema': infer(answers[(m, p, status)])}}
                 responses[status] = entry
+
+    # each refusal names the codes it answers with (Problem.code lists every code there is)
+    for (m, p, status), codes in problem_codes.items():
+        codes.discard(None)
+        op = doc['paths'][p][m.lower()]
+        responses = op.setdefault('responses', {})
+        if not codes or (status not in responses and status in ('401', '403')):
+            continue  # the security scheme's answers: every route has them
+        entry = responses.setdefault(status, {'$ref': '#/components/responses/Problem'})
+        base = (entry.get('description') or '').split('Among its codes:')[0].strip().rstrip('.')
+        entry['description'] = (base + '. ' if base else '') + 'Among its codes: ' + ', '.join(sorted(codes)) + '.'
 
     doc['tags'] = [{'name': t, 'description': TAG_TEXT[t]} for t in TAG_TEXT]
     ordered = {k: doc[k] for k in ('openapi', 'info', 'servers', 'tags', 'security', 'components', 'paths') if k in doc}
