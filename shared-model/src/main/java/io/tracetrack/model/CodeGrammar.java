@@ -102,8 +102,21 @@ public record CodeGrammar(Pattern countedParent, Pattern plainParent, Pattern ch
     return new CodeKind.NotACode(
         Rejection.invalidCode(
             CodeProblem.UNKNOWN_FORMAT,
-            code + " is neither a parent code (" + countedParent.pattern() + " or "
-                + plainParent.pattern() + ") nor a child code (" + child.pattern() + ")"));
+            code + " is not a bag code here: " + formats()));
+  }
+
+  /**
+   * The code formats in words a dispatcher can check a label against: examples for the default
+   * formats (a regular expression on a phone-sized station helps nobody), the patterns themselves
+   * for a dock configured with its own.
+   */
+  private String formats() {
+    if (countedParent.pattern().equals(DEFAULT_COUNTED_PARENT) && plainParent.pattern().equals(DEFAULT_PLAIN_PARENT)
+        && child.pattern().equals(DEFAULT_CHILD)) {
+      return "parents look like P1001-30 or SB12345, children like C12345";
+    }
+    return "parents match " + countedParent.pattern() + " or " + plainParent.pattern() + ", children "
+        + child.pattern();
   }
 
   private static CodeKind countedParent(String code, String countText) {

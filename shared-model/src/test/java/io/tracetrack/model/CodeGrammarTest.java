@@ -116,6 +116,16 @@ class CodeGrammarTest {
       assertThat(custom.read("bag9x12")).isEqualTo(new CodeKind.Parent("BAG9X12", 12, 12));
       assertThat(custom.read("K77")).isEqualTo(new CodeKind.Child("K77"));
       assertThat(custom.read("C1")).isInstanceOf(CodeKind.NotACode.class);
+      // a dock with its own formats names them as configured
+      assertThat(((CodeKind.NotACode) custom.read("C1")).rejection().message())
+          .isEqualTo("C1 is not a bag code here: parents match BAG[0-9]+X(?<count>[0-9]+) or SB[0-9]{6}, children K[0-9]+");
+    }
+
+    @Test
+    void anUnknownCode_isExplainedWithExamples_notARegularExpression() {
+      String message = ((CodeKind.NotACode) grammar.read("P9009-5-NOT-A-CODE")).rejection().message();
+      assertThat(message).isEqualTo(
+          "P9009-5-NOT-A-CODE is not a bag code here: parents look like P1001-30 or SB12345, children like C12345");
     }
 
     @Test
