@@ -212,22 +212,12 @@ class StationPageIT {
               + ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(-5)"
               + ".map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));")).isTrue();
     } catch (AssertionError e) {
-      shoot("station-phone-failed");
+      Browsers.screenshot(browser, "station-phone-failed");
       throw e;
     } finally {
-      shoot("station-phone");
+      Browsers.screenshot(browser, "station-phone");
       browser.manage().window().setSize(new org.openqa.selenium.Dimension(1024, 768));
     }
   }
 
-  private void shoot(String name) {
-    try {
-      java.nio.file.Path dir = java.nio.file.Path.of("target", "screenshots");
-      java.nio.file.Files.createDirectories(dir);
-      java.nio.file.Files.write(dir.resolve(name + ".png"),
-          ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
-    } catch (java.io.IOException | RuntimeException e) {
-      // a picture is a help for a failure, never a reason for one
-    }
-  }
 }
