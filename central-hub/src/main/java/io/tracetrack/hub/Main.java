@@ -38,6 +38,7 @@ import io.tracetrack.hub.bag.BagService;
 import io.tracetrack.hub.cache.CacheFollower;
 import io.tracetrack.hub.bill.BillRoutes;
 import io.tracetrack.hub.bill.BillService;
+import io.tracetrack.hub.bill.Receipts;
 import io.tracetrack.hub.db.HubDatabase;
 import io.tracetrack.hub.users.AreaRoutes;
 import io.tracetrack.hub.users.MeRoutes;
@@ -160,6 +161,7 @@ public final class Main {
       AuditLog audit = new AuditLog(db, clock);
       BagService bags = new BagService(db, CodeGrammar.defaults(), audit, clock);
       BillService bills = new BillService(db, CodeGrammar.defaults(), bags, WeightPolicy.defaults(), audit, clock);
+      Receipts receipts = new Receipts(db, clock);
       // a biller with open bills keeps the role: counted from the bill table
       OpenBills openBills = bills::openBillsOf;
       UserAdmin userAdmin = new UserAdmin(db, audit, openBills, clock);
@@ -201,7 +203,7 @@ public final class Main {
           new HubServer.Mount("/api/v1/me", new MeRoutes(userAdmin, twoFactor, promotions, access, new SignInLimiter(clock), accounts)),
           new HubServer.Mount("/api/v1/promotion-requests", new PromotionRoutes(promotions, access)),
           new HubServer.Mount("/api/v1", new BagRoutes(bags, access)),
-          new HubServer.Mount("/api/v1", new BillRoutes(bills, access)),
+          new HubServer.Mount("/api/v1", new BillRoutes(bills, receipts, access)),
           new HubServer.Mount("/api/v1", new StatsRoutes(stats, access)),
           new HubServer.Mount("/api/v1", new AuditRoutes(audit, new ScanTrail(db), access)),
           new HubServer.Mount("/api/v1", new SearchRoutes(db, access)),
@@ -212,7 +214,7 @@ public final class Main {
           new HubServer.Mount("/api/v1", new DockRoutes(docks, access, clock, config.dockSilentAfter())),
           // enrolment codes get a guessing budget of their own, apart from the users' sign-ins
           new HubServer.Mount("/api/v1/sync", new SyncRoutes(docks, new DockAuth(docks), new SignInLimiter(clock), addresses,
-              new Ingest(db, CodeGrammar.defaults(), clock, metrics.registry()), feed, new Snapshots(db), conflicts)),
+              new Ingest(db, CodeGrammar.defaults(), clock, metrics.registry()), feed, new Snapshots(db), conflicts, receipts)),
           new HubServer.Mount("/api/v1", new ConflictRoutes(conflicts, access)),
           new HubServer.Mount("/api/v1", new EndOfDayRoutes(endOfDay, eodMailer, access, clock, config.zone())));
       WebServer server = HubServer.start(HubServer.settings(config.bind(), config.port(), config.allowedHosts()), mounts,

@@ -8,6 +8,7 @@ import io.tracetrack.edge.db.EdgeDatabase;
 import io.tracetrack.edge.db.StoreUnavailableException;
 import io.tracetrack.edge.scan.EdgeIdentity;
 import io.tracetrack.edge.scan.EdgeMeta;
+import io.tracetrack.edge.receiving.Receiving;
 import io.tracetrack.edge.scan.ScanService;
 import io.tracetrack.edge.station.EdgeServer;
 import io.tracetrack.edge.station.PageRoutes;
@@ -122,7 +123,8 @@ public final class Main {
     WebServer server;
     try {
       server = EdgeServer.start(EdgeServer.settings(config.bind(), config.port(), config.allowedHosts()),
-          new StationApi(scans, users, db, sync, clock), new PageRoutes(db));
+          new StationApi(scans, users, db, sync, clock, new Receiving(db, config.grammar(), clock,
+              worker == null ? () -> { } : worker::nudge)), new PageRoutes(db));
     } catch (RuntimeException e) {
       db.close();
       throw new StartupException(ExitCode.CANT_CREATE,

@@ -147,6 +147,19 @@ public enum ErrorCode {
   /** A bill's destination or vehicle number is empty, longer than 100 characters or not printable. */
   BILL_FIELD_INVALID(400),
 
+  // --- receiving a load (a dock at the destination, from the manifest QR) ---
+
+  /** A scan that starts like a manifest QR but is not a whole one (cut short, or altered): scan it again. */
+  MANIFEST_UNREADABLE(400),
+  /** A manifest of another bill while the station is receiving one: close or cancel that receipt first. */
+  RECEIPT_OPEN(409),
+  /** Close, cancel or undo while the station is receiving nothing. */
+  NO_RECEIPT(409),
+  /** Not a refusal: the parent was received, but it is not on the bill being received (an extra). */
+  NOT_ON_BILL(409),
+  /** The parent was already received on this receipt, or on an earlier receipt of the bill at this dock. */
+  ALREADY_RECEIVED(409),
+
   // --- queries and paging (hub) ---
 
   /** A cursor (bills {@code cursor}, search {@code after}) this hub did not give out. */

@@ -263,4 +263,39 @@ public sealed interface Change {
       return Long.toString(id);
     }
   }
+
+  /**
+   * A dock at the destination closed the receipt of a bill ({@code bill.received.v1}): which of
+   * the bill's parents came off the vehicle, which did not, and which came that are not on it. The
+   * hub's own followers read it (the bill page, events); no dock acts on it.
+   *
+   * @param receipt the hub's number for the receipt
+   * @param by who closed it at the dock; {@code at} when (ISO-8601)
+   * @param received the bill's parents scanned, in scan order
+   * @param missing the bill's parents not scanned, in the bill's order
+   * @param extra parents scanned that are not on the bill, in scan order
+   */
+  record BillReceived(String bill, long receipt, String dock, String station, String by, String at,
+      List<String> received, List<String> missing, List<String> extra) implements Change {
+    public BillReceived {
+      Objects.requireNonNull(bill, "bill");
+      Objects.requireNonNull(dock, "dock");
+      Objects.requireNonNull(station, "station");
+      Objects.requireNonNull(by, "by");
+      Objects.requireNonNull(at, "at");
+      received = List.copyOf(received);
+      missing = List.copyOf(missing);
+      extra = List.copyOf(extra);
+    }
+
+    @Override
+    public ChangeType type() {
+      return ChangeType.BILL_RECEIVED;
+    }
+
+    @Override
+    public String key() {
+      return bill;
+    }
+  }
 }

@@ -25,6 +25,8 @@ public enum ChangeType {
   BILL_PARENT_ADDED("bill.parent.added.v1", Change.BillParentAdded.class),
   /** A parent came off a bill. */
   BILL_PARENT_REMOVED("bill.parent.removed.v1", Change.BillParentRemoved.class),
+  /** A dock at the destination received a bill's load: received, missing and extra parents. */
+  BILL_RECEIVED("bill.received.v1", Change.BillReceived.class),
   /** A user was created or changed (a dock keeps the users of its area, to sign in offline). */
   USER("user.v1", Change.User.class),
   /** An op a dock pushed was refused, or stood with a difference: a conflict, with both sides. */

@@ -311,6 +311,83 @@ public final class WireCodec {
     }
   }
 
+  // ---------------------------------------------------------------- receipts
+
+  /** Largest receipt body: {@link ReceiptReport#MAX_SCANS} scans of ~150 bytes, with room to spare. */
+  public static final int MAX_RECEIPT_BYTES = 256 * 1024;
+
+  public String encode(ReceiptReport r) {
+    return write(g -> {
+      g.writeStartObject();
+      g.writeNumberField("v", VERSION);
+      g.writeStringField("key", r.key());
+      g.writeStringField("bill", r.bill());
+      g.writeStringField("station", r.station());
+      g.writeArrayFieldStart("manifest");
+      for (String code : r.manifest()) {
+        g.writeString(code);
+      }
+      g.writeEndArray();
+      g.writeStringField("openedBy", r.openedBy());
+      g.writeStringField("openedAt", r.openedAt().toString());
+      g.writeStringField("closedBy", r.closedBy());
+      g.writeStringField("closedAt", r.closedAt().toString());
+      g.writeArrayFieldStart("scans");
+      for (ReceiptReport.Line line : r.scans()) {
+        g.writeStartObject();
+        g.writeStringField("code", line.code());
+        g.writeStringField("by", line.by());
+        g.writeStringField("at", line.at().toString());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    });
+  }
+
+  /**
+   * Reads a receipt; one that breaks any rule of {@link ReceiptReport} is refused whole.
+   *
+   * @throws CodecException with a stable code
+   */
+  public ReceiptReport decodeReceipt(String json) {
+    if (json != null && json.length() > MAX_RECEIPT_BYTES) {
+      throw new CodecException(ErrorCode.TOO_LARGE, "a receipt is at most " + MAX_RECEIPT_BYTES + " bytes");
+    }
+    JsonNode root = object(parse(json), "a receipt");
+    version(root);
+    List<String> manifest = new ArrayList<>();
+    for (JsonNode code : array(root, "manifest", ReceiptReport.MAX_MANIFEST)) {
+      if (!code.isTextual()) {
+        throw invalid("manifest must list codes as strings");
+      }
+      manifest.add(code.textValue());
+    }
+    List<ReceiptReport.Line> scans = new ArrayList<>();
+    for (JsonNode line : array(root, "scans", ReceiptReport.MAX_SCANS)) {
+      object(line, "a scan");
+      scans.add(new ReceiptReport.Line(textField(line, "code", 64), textField(line, "by", 64), instantField(line, "at")));
+    }
+    try {
+      return new ReceiptReport(textField(root, "key", 64), textField(root, "bill", 20), textField(root, "station", 64),
+          manifest, textField(root, "openedBy", 64), instantField(root, "openedAt"), textField(root, "closedBy", 64),
+          instantField(root, "closedAt"), scans);
+    } catch (IllegalArgumentException e) {
+      throw invalid(e.getMessage());
+    }
+  }
+
+  private static JsonNode array(JsonNode root, String field, int max) {
+    JsonNode list = required(root, field);
+    if (!list.isArray()) {
+      throw invalid(field + " must be an array");
+    }
+    if (list.size() > max) {
+      throw new CodecException(ErrorCode.TOO_LARGE, field + " holds at most " + max + " entries, not " + list.size());
+    }
+    return list;
+  }
+
   // ---------------------------------------------------------------- snapshot
 
   /** One snapshot line, without its newline. */

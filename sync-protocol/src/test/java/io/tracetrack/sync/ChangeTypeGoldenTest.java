@@ -76,7 +76,9 @@ class ChangeTypeGoldenTest {
         new Change.ConflictOpened(17, "CHILD_ALREADY_LINKED", "C1 is already on another parent: P1001-3", "DOCK-2",
             "edge-b", 42, "LINK", "P2001-5", "C1", "ravi", "station-1", 1795337619123L, 0, "2026-12-01T10:15:30Z",
             "P1001-3", "DOCK-1", "asha", "2026-12-01T10:14:02Z", false),
-        new Change.ConflictResolved(17, "DOCK-2", "MOVE", "admin", "2026-12-01T11:00:00Z"));
+        new Change.ConflictResolved(17, "DOCK-2", "MOVE", "admin", "2026-12-01T11:00:00Z"),
+        new Change.BillReceived("BILL0042", 3, "DOCK-9", "gate-1", "dana", "2026-12-06T08:15:00Z",
+            List.of("P1001-30", "SB12345"), List.of("P1002-5"), List.of("P9000-5")));
   }
 
   @Test

@@ -56,9 +56,15 @@ class WireCodecTest {
       new SnapshotLine.UserRow(new Change.User("asha", "DISPATCHER", "NORTH", true, null)),
       new SnapshotLine.End(57, 4));
 
+  static final ReceiptReport RECEIPT = new ReceiptReport("3f1c2a9e-5b7d-4c1e-9a2f-6d8e0b4c7a11", "BILL0042", "gate-1",
+      List.of("P1001-30", "SB12345", "P1002-5"), "dana", Instant.parse("2026-12-06T08:10:00Z"), "dana",
+      Instant.parse("2026-12-06T08:15:00Z"), List.of(
+          new ReceiptReport.Line("P1001-30", "dana", Instant.parse("2026-12-06T08:11:00Z")),
+          new ReceiptReport.Line("P9000-5", "omar", Instant.parse("2026-12-06T08:12:30Z"))));
+
   static Stream<Arguments> goldens() {
     return Stream.of(Arguments.of("push.json", PUSH), Arguments.of("push-reply.json", REPLY),
-        Arguments.of("change-page.json", PAGE));
+        Arguments.of("change-page.json", PAGE), Arguments.of("receipt.json", RECEIPT));
   }
 
   private static String golden(String name) throws IOException {
@@ -73,6 +79,7 @@ class WireCodecTest {
       case PushBatch b -> CODEC.encode(b);
       case PushReply r -> CODEC.encode(r);
       case ChangePage p -> CODEC.encode(p);
+      case ReceiptReport r -> CODEC.encode(r);
       default -> throw new IllegalArgumentException(message.toString());
     };
   }
@@ -81,6 +88,7 @@ class WireCodecTest {
     return switch (fixture) {
       case "push.json" -> CODEC.decodePush(json);
       case "push-reply.json" -> CODEC.decodeReply(json);
+      case "receipt.json" -> CODEC.decodeReceipt(json);
       default -> CODEC.decodePage(json);
     };
   }
@@ -205,6 +213,35 @@ class WireCodecTest {
   @MethodSource("hostilePushes")
   void aHostilePush_isRefusedWhole_withAStableCode(String what, String json, ErrorCode code) {
     assertThatThrownBy(() -> CODEC.decodePush(json)).isInstanceOf(CodecException.class)
+        .satisfies(e -> assertThat(((CodecException) e).code()).as(what).isEqualTo(code));
+  }
+
+  static Stream<Arguments> hostileReceipts() {
+    String good = CODEC.encode(RECEIPT);
+    String oneScan = "{\"code\":\"P1-5\",\"by\":\"a\",\"at\":\"2026-12-06T08:11:00Z\"}";
+    String many = good.replaceAll("\"scans\":\\[.*\\]",
+        "\"scans\":[" + String.join(",", java.util.Collections.nCopies(ReceiptReport.MAX_SCANS + 1, oneScan)) + "]");
+    return Stream.of(
+        Arguments.of("not json", "{\"v\":1,", ErrorCode.MALFORMED_JSON),
+        Arguments.of("version 2", good.replace("\"v\":1,", "\"v\":2,"), ErrorCode.UNSUPPORTED_VERSION),
+        Arguments.of("no key", good.replaceAll("\"key\":\"[^\"]*\",", ""), ErrorCode.MISSING_FIELD),
+        Arguments.of("a key with a slash", good.replace("3f1c2a9e-", "../../"), ErrorCode.INVALID_FIELD),
+        Arguments.of("a bill in lower case", good.replace("BILL0042", "bill0042"), ErrorCode.INVALID_FIELD),
+        Arguments.of("a scanned code of 65 characters", good.replace("P9000-5", "P" + "9".repeat(64)), ErrorCode.INVALID_FIELD),
+        Arguments.of("a parent scanned twice", good.replace("P9000-5", "P1001-30"), ErrorCode.INVALID_FIELD),
+        Arguments.of("closed before it opened", good.replace("\"closedAt\":\"2026-12-06T08:15:00Z\"",
+            "\"closedAt\":\"2026-12-06T08:00:00Z\""), ErrorCode.INVALID_FIELD),
+        Arguments.of("a manifest of numbers", good.replace("\"manifest\":[\"P1001-30\"", "\"manifest\":[7"), ErrorCode.INVALID_FIELD),
+        Arguments.of("scans not an array", good.replaceAll("\"scans\":\\[.*\\]", "\"scans\":{}"), ErrorCode.INVALID_FIELD),
+        Arguments.of("a control character in the station", good.replace("gate-1", "gate\\u0007"), ErrorCode.INVALID_FIELD),
+        Arguments.of("too many scans", many, ErrorCode.TOO_LARGE),
+        Arguments.of("too many bytes", "{\"v\":1,\"pad\":\"" + "x".repeat(WireCodec.MAX_RECEIPT_BYTES) + "\"}", ErrorCode.TOO_LARGE));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("hostileReceipts")
+  void aHostileReceipt_isRefusedWhole_withAStableCode(String what, String json, ErrorCode code) {
+    assertThatThrownBy(() -> CODEC.decodeReceipt(json)).isInstanceOf(CodecException.class)
         .satisfies(e -> assertThat(((CodecException) e).code()).as(what).isEqualTo(code));
   }
 }

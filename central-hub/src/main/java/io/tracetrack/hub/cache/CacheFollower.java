@@ -128,6 +128,8 @@ public final class CacheFollower {
       case Change.ConflictOpened c -> { }
       // a MOVE's links come as their own Link and Unlink entries
       case Change.ConflictResolved c -> { }
+      // receipts are read from their own table, which no cache holds
+      case Change.BillReceived r -> { }
     }
   }
 }

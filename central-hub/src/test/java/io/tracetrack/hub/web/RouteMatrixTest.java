@@ -151,6 +151,7 @@ abstract class RouteMatrixTest {
       Map.entry("POST /api/v1/bills/{id}/reopen", on(BILLERS, (t, role) -> new Request("/api/v1/bills/" + t.bill() + "/reopen", null))),
       Map.entry("GET /api/v1/bills/{id}/manifest", on(BILLERS, (t, role) -> new Request("/api/v1/bills/" + t.bill() + "/manifest", null))),
       Map.entry("GET /api/v1/bills/{id}/qr.png", on(BILLERS, (t, role) -> new Request("/api/v1/bills/" + t.bill() + "/qr.png", null))),
+      Map.entry("GET /api/v1/bills/{id}/receipts", on(BILLERS, (t, role) -> new Request("/api/v1/bills/" + t.bill() + "/receipts", null))),
       Map.entry("GET /api/v1/areas", on(ADMIN, "/api/v1/areas")),
       Map.entry("POST /api/v1/areas", on(ADMIN, (t, role) -> new Request("/api/v1/areas",
           "{\"id\":\"EAST" + t.next() + "\",\"name\":\"East " + t.next() + "\"}"))),
@@ -206,6 +207,7 @@ abstract class RouteMatrixTest {
       Map.entry("GET /api/v1/sync/hello", on(ALL, (t, role) -> new Request("/api/v1/sync/hello", null,
           role == null ? null : t.deviceCredential()))),
       Map.entry("POST /api/v1/sync/push", on(ALL, (t, role) -> t.emptyPush(role))),
+      Map.entry("POST /api/v1/sync/receipts", on(ALL, (t, role) -> t.receipt(role))),
       Map.entry("GET /api/v1/sync/changes", on(ALL, (t, role) -> new Request("/api/v1/sync/changes?after=0", null,
           role == null ? null : t.deviceCredential()))),
       Map.entry("GET /api/v1/sync/snapshot", on(ALL, (t, role) -> new Request("/api/v1/sync/snapshot", null,
@@ -369,6 +371,14 @@ abstract class RouteMatrixTest {
         "{\"code\":\"" + enrollmentCode(dock) + "\",\"edgeId\":\"edge-" + next() + "\"}", null);
     assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
     return HubTestServer.json(res).get("credential").asText();
+  }
+
+  /** A receipt of an empty load of a new bill, closed at a newly enrolled dock; anonymous sends no credential. */
+  Request receipt(String role) throws Exception {
+    java.time.Instant at = server.clock.instant();
+    String body = new io.tracetrack.sync.WireCodec().encode(new io.tracetrack.sync.ReceiptReport("r-" + next(), bill(),
+        "gate-1", java.util.List.of(), "dana", at, "dana", at, java.util.List.of()));
+    return new Request("/api/v1/sync/receipts", body, role == null ? null : deviceCredential(dock()));
   }
 
   /** An empty push (a heartbeat) of a newly enrolled edge, with its credential; anonymous sends none. */

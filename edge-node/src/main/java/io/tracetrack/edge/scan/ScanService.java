@@ -85,6 +85,11 @@ public final class ScanService {
     this.idleReset = Objects.requireNonNull(idleReset, "idleReset");
   }
 
+  /** The code formats this dock reads scans with. */
+  public CodeGrammar grammar() {
+    return grammar;
+  }
+
   /**
    * Takes one scan.
    *

@@ -9,6 +9,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.tracetrack.edge.receiving.Receiving;
 import io.tracetrack.edge.scan.EdgeIdentity;
 import io.tracetrack.edge.scan.ScanService;
 import io.tracetrack.edge.users.LocalUsers;
@@ -28,8 +29,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The JSON API under {@code /api}: station sign-in, the scan endpoint the page uses, the station's
- * state for (re)drawing, the edge's status (with its sync side), and this dock's sync conflicts
+ * The JSON API under {@code /api}: station sign-in, the scan endpoint the page uses (a manifest QR,
+ * and every scan while the station is receiving, go to {@link Receiving}), the station's state and
+ * its open receipt for (re)drawing, the edge's status (with its sync side), and this dock's sync conflicts
  * with their acknowledgement. Business refusals of a scan are a 200 with
  * {@code accepted:false}; only malformed requests and missing sessions are 4xx.
  */
@@ -46,6 +48,7 @@ public final class StationApi implements HttpService {
   private final EdgeDatabase db;
   private final DockSync sync;
   private final Clock clock;
+  private final Receiving receiving;
 
   /** The API of a dock not enrolled with a hub (its status says so; it has no conflicts). */
   public StationApi(ScanService scans, LocalUsers users, EdgeDatabase db) {
@@ -53,6 +56,13 @@ public final class StationApi implements HttpService {
   }
 
   public StationApi(ScanService scans, LocalUsers users, EdgeDatabase db, DockSync sync, Clock clock) {
+    this(scans, users, db, sync, clock, new Receiving(db, scans.grammar(), clock, () -> { }));
+  }
+
+  /** @param receiving the receiving station's rules: a manifest QR, and every scan while a receipt is open */
+  public StationApi(ScanService scans, LocalUsers users, EdgeDatabase db, DockSync sync, Clock clock,
+      Receiving receiving) {
+    this.receiving = Objects.requireNonNull(receiving, "receiving");
     this.scans = scans;
     this.users = users;
     this.db = db;
@@ -66,6 +76,7 @@ public final class StationApi implements HttpService {
         .delete("/session", this::signOut)
         .post("/scan", signedIn(this::scan))
         .get("/station", signedIn(this::station))
+        .get("/receipt", signedIn(this::receipt))
         .get("/status", this::status)
         .get("/conflicts", signedIn(this::conflicts))
         .post("/conflicts/{id}/ack", signedIn(this::acknowledge));
@@ -116,7 +127,18 @@ public final class StationApi implements HttpService {
     Form f = EdgeServer.BODY.form(req);
     String code = f.required("code", TEXT_MAX);
     f.check();
-    sendJson(res, scans.scan(session.station(), session.user(), code));
+    if (receiving.takes(session.station(), code)) {
+      sendJson(res, receiving.scan(session.station(), session.user(), code));
+    } else {
+      sendJson(res, scans.scan(session.station(), session.user(), code));
+    }
+  }
+
+  /** The receipt open at the session's station ({@code receipt: null} when it is not receiving). */
+  private void receipt(ServerRequest req, ServerResponse res, Session session) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("receipt", receiving.open(session.station()).orElse(null));
+    sendJson(res, out);
   }
 
   private void station(ServerRequest req, ServerResponse res, Session session) {

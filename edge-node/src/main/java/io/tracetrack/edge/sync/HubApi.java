@@ -83,6 +83,14 @@ public interface HubApi {
   Result<Long> ack(long conflictId);
 
   /**
+   * {@code POST /api/v1/sync/receipts}: a receipt this dock closed; answers the hub's number for it.
+   * A hub without receiving answers 404 {@code NOT_FOUND} (one without the bill: {@code BILL_NOT_FOUND}).
+   */
+  default Result<Long> receipt(io.tracetrack.sync.ReceiptReport receipt) {
+    return new Result.Refused<>(404, ErrorCode.NOT_FOUND.name(), "this hub does not take receipts");
+  }
+
+  /**
    * {@code GET /api/v1/sync/hello}: called when the worker starts and when the hub is reachable
    * again. A hub without it answers 404 (a refusal the caller takes as "nothing to learn").
    */

@@ -242,6 +242,21 @@ public final class HubClient implements HubApi {
     return call(req, 204, body -> conflictId);
   }
 
+  /** {@code POST /api/v1/sync/receipts}: a receipt this dock closed; the hub's number for it. */
+  @Override
+  public Result<Long> receipt(io.tracetrack.sync.ReceiptReport receipt) {
+    HttpRequest req = request("/api/v1/sync/receipts", timeouts.push())
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(codec.encode(receipt))).build();
+    return call(req, 200, body -> {
+      try {
+        return JSON.readTree(body).path("receipt").path("id").asLong();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+  }
+
   private HttpRequest.Builder request(String path, Duration timeout) {
     return HttpRequest.newBuilder(URI.create(hub + path)).timeout(timeout)
         .header("Authorization", "Bearer " + credential)

@@ -59,6 +59,8 @@ final class Replica {
       // a parent joining or leaving an open bill changes nothing a dock decides on
       case Change.BillParentAdded b -> { }
       case Change.BillParentRemoved b -> { }
+      // a hub-only entry: no dock hears it, and a dock's own receipts are in its receipt table
+      case Change.BillReceived b -> { }
       case Change.User u -> {
         if (SqliteSyncStore.upsertUser(dsl, u, now)) {
           dsl.execute("update edge_meta set users_from_hub = 1 where id = 1");

@@ -4,6 +4,7 @@ import static io.tracetrack.edge.db.jooq.Tables.BAG;
 import static io.tracetrack.edge.db.jooq.Tables.OUTBOX;
 
 import io.tracetrack.edge.db.EdgeDatabase;
+import io.tracetrack.edge.receiving.ReceiptStore;
 import io.tracetrack.edge.scan.EdgeMetaStore;
 import io.tracetrack.model.CodeGrammar;
 import io.tracetrack.model.ErrorCode;
@@ -683,5 +684,19 @@ public final class SqliteSyncStore implements SyncStore {
   public void ackSent(long conflictId) {
     long now = clock.millis();
     db.write(dsl -> dsl.execute("update conflict set ack_sent_at = ? where id = ? and ack_sent_at is null", now, conflictId));
+  }
+
+  @Override
+  public List<io.tracetrack.sync.ReceiptReport> unsentReceipts(int max) {
+    return db.read(dsl -> new ReceiptStore(dsl).unsent(Math.max(0, max)));
+  }
+
+  @Override
+  public void receiptAnswered(String key, Long hubId, String refusal) {
+    long now = clock.millis();
+    db.write(dsl -> {
+      new ReceiptStore(dsl).answered(key, now, hubId, refusal);
+      return null;
+    });
   }
 }

@@ -107,6 +107,7 @@ final class SyncSteps {
         Optional<PushBatch> fresh = store.nextBatch(0, pushLimit(), SqliteSyncStore.MAX_BATCH_OP_BYTES, version);
         if (fresh.isEmpty() || fresh.get().ops().getFirst().id().seq() > upTo) {
           sendAcks();
+          sendReceipts();
           return new HubClient.Result.Ok<>(total);
         }
         batch = fresh.get();
@@ -254,6 +255,33 @@ final class SyncSteps {
         case HubClient.Result.Ok<Long> ok -> store.ackSent(id);
         // the hub no longer has it, or never had it (a dock-made placeholder): nothing to tell
         case HubClient.Result.Refused<Long> r when r.status() == 404 -> store.ackSent(id);
+        case HubClient.Result.Refused<Long> r -> {
+          return;
+        }
+        case HubClient.Result.Unreachable<Long> u -> {
+          return;
+        }
+      }
+    }
+  }
+
+  /**
+   * Sends the receipts closed at this dock that the hub has not taken yet, oldest first. A receipt
+   * the hub will never take (it has no such bill, or cannot read it) keeps the hub's reason and is
+   * not sent again; any other failure (unreachable, a hub without receiving) waits for the next round.
+   */
+  private void sendReceipts() {
+    for (io.tracetrack.sync.ReceiptReport receipt : store.unsentReceipts(ACKS_PER_ROUND)) {
+      switch (hub.receipt(receipt)) {
+        case HubClient.Result.Ok<Long>(Long id) -> store.receiptAnswered(receipt.key(), id, null);
+        // the same receipt will never be taken: keep why, and let the ones behind it go
+        case HubClient.Result.Refused<Long> r when "BILL_NOT_FOUND".equals(r.code()) || r.status() == 400
+            || r.status() == 413 -> {
+          String why = "the hub refused the receipt of bill " + receipt.bill() + " (" + r.code() + ")"
+              + (r.detail().isEmpty() ? "" : ": " + r.detail());
+          console.accept("sync: " + why + "; it stays at this dock");
+          store.receiptAnswered(receipt.key(), null, why);
+        }
         case HubClient.Result.Refused<Long> r -> {
           return;
         }

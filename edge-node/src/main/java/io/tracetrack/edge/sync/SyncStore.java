@@ -201,4 +201,13 @@ public interface SyncStore {
 
   /** The hub took the acknowledgement of {@code conflictId} (its ack answered 204): not sent again. */
   void ackSent(long conflictId);
+
+  /** Receipts closed at this dock that the hub has not taken yet, oldest first, as they go on the wire. */
+  List<io.tracetrack.sync.ReceiptReport> unsentReceipts(int max);
+
+  /**
+   * The hub's word on a receipt: taken ({@code hubId} its number for it), or never to be taken
+   * ({@code refusal} says why: it has no such bill). Either way it is not sent again.
+   */
+  void receiptAnswered(String key, Long hubId, String refusal);
 }

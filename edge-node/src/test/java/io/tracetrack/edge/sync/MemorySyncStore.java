@@ -238,4 +238,18 @@ public final class MemorySyncStore implements SyncStore {
   public synchronized void ackSent(long conflictId) {
     acksSent.add(conflictId);
   }
+
+  /** Receipts closed at the dock, by key, and the hub's word on each (null while unsent). */
+  final java.util.Map<String, io.tracetrack.sync.ReceiptReport> receipts = new java.util.LinkedHashMap<>();
+  final java.util.Map<String, String> receiptAnswers = new java.util.HashMap<>();
+
+  @Override
+  public synchronized List<io.tracetrack.sync.ReceiptReport> unsentReceipts(int max) {
+    return receipts.values().stream().filter(r -> !receiptAnswers.containsKey(r.key())).limit(max).toList();
+  }
+
+  @Override
+  public synchronized void receiptAnswered(String key, Long hubId, String refusal) {
+    receiptAnswers.put(key, refusal == null ? "taken as " + hubId : refusal);
+  }
 }

@@ -1,0 +1,8 @@
+package io.tracetrack.hub.bill;
+
+class ReceiptRoutesPostgresTest extends ReceiptRoutesTest {
+
+  ReceiptRoutesPostgresTest() {
+    super("postgresql");
+  }
+}
