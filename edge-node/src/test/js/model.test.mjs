@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   afterScanResult, conflictOutcome, counterView, emptyStation, feedbackKind, finishShortQuestion, modeView, normaliseRecent, recentMark,
-  signInHint,
+  readReceipt, receiptBanner, receiptFeedbackKind, signInHint,
   stationPhase, statusKind, withStationFields,
 } from '../../main/resources/web/station/model.js';
 
@@ -138,4 +138,53 @@ test('the sign-in card promises local dispatchers only where the dock makes them
   assert.doesNotMatch(signInHint({ enrolled: true, usersFromHub: true }), /local dispatcher/);
   assert.match(signInHint({ enrolled: true, usersFromHub: false }), /not heard the hub's users yet/);
   assert.match(signInHint(null), /create a local dispatcher/);
+});
+
+// ---------------------------------------------------------------- receiving
+
+const RECEIPT = {
+  bill: 'BILL0042', expected: 3, missing: ['SB12345', 'P1002-5'], confirming: null,
+  received: [{ code: 'P1001-30', by: 'dana', at: '2026-12-06T08:11:00Z', children: 30 }],
+  extra: [{ code: 'P9000-5', by: 'omar', at: '2026-12-06T08:12:00Z', children: null }],
+};
+
+test('receiving: the banner counts received of the manifest, and the page says receiving', () => {
+  const r = readReceipt(RECEIPT);
+  assert.equal(stationPhase('station', emptyStation(), r), 'receiving');
+  assert.equal(stationPhase('signin', emptyStation(), r), 'signin');
+  const banner = receiptBanner(r);
+  assert.equal(banner.title, 'RECEIVING BILL BILL0042');
+  assert.equal(banner.counter, '1 / 3');
+  assert.equal(banner.complete, false);
+  assert.match(banner.hint, /FINISH closes the receipt/);
+  assert.equal(receiptBanner(readReceipt({ ...RECEIPT, confirming: 'FINISH' })).hint,
+    'Parents are missing – FINISH again closes the receipt without them');
+});
+
+test('receiving: every parent in, the banner and counter turn complete', () => {
+  const all = readReceipt({ ...RECEIPT, missing: [], received: ['P1', 'P2', 'P3'].map((code) => ({ code })) });
+  assert.deepEqual([receiptBanner(all).counter, receiptBanner(all).complete], ['3 / 3', true]);
+  assert.match(receiptBanner(all).className, /mode-complete/);
+});
+
+test('receiving: a malformed receipt is no receipt, and hostile text stays text', () => {
+  for (const bad of [null, undefined, 7, 'x', {}, { bill: '' }, { bill: 42 }]) assert.equal(readReceipt(bad), null);
+  const r = readReceipt({ bill: 'B1', expected: 'lots', received: 'nope', missing: [1], extra: [null, { code: '<img>' }] });
+  assert.equal(r.expected, 0);
+  assert.deepEqual(r.received, []);
+  assert.deepEqual(r.missing, ['1']);
+  assert.equal(r.extra.length, 1);
+  assert.equal(r.extra[0].code, '<img>');
+});
+
+test('receiving: each answer gets its tone', () => {
+  const receipt = RECEIPT;
+  assert.equal(receiptFeedbackKind({ outcome: 'ACCEPTED', accepted: true, receipt }), 'parent');
+  assert.equal(receiptFeedbackKind({ outcome: 'ACCEPTED', accepted: true, reason: 'NOT_ON_BILL', receipt }), 'warn');
+  assert.equal(receiptFeedbackKind({ outcome: 'REJECTED', accepted: false, reason: 'ALREADY_RECEIVED', receipt }), 'warn');
+  assert.equal(receiptFeedbackKind({ outcome: 'REJECTED', accepted: false, reason: 'FINISH_NEEDS_CONFIRMATION' }), 'warn');
+  assert.equal(receiptFeedbackKind({ outcome: 'REJECTED', accepted: false, reason: 'CODE_IS_CHILD', receipt }), 'error');
+  assert.equal(receiptFeedbackKind({ outcome: 'ACCEPTED', accepted: true, receipt: null, closed: { bill: 'B1' } }), 'complete');
+  const last = { ...RECEIPT, missing: [], received: ['P1', 'P2', 'P3'].map((code) => ({ code })) };
+  assert.equal(receiptFeedbackKind({ outcome: 'ACCEPTED', accepted: true, receipt: last }), 'complete');
 });

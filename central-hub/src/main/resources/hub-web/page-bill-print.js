@@ -52,7 +52,7 @@ export async function render(view, route) {
             el('dt', null, 'Created'), el('dd', null, when(bill.createdAt) + ' by ' + bill.createdBy),
             bill.finalizedAt ? [el('dt', null, 'Finalized'), el('dd', null, when(bill.finalizedAt) + ' by ' + bill.finalizedBy)] : null,
             el('dt', null, 'Printed'), el('dd', null, when(new Date().toISOString())))),
-        el('figure', { class: 'manifest-qr-box' }, qr, el('figcaption', null, 'Scan to check the load'))),
+        el('figure', { class: 'manifest-qr-box' }, qr, el('figcaption', null, 'At the destination: scan at a dock station to receive the load'))),
       bill.status === 'OPEN' ? el('p', { class: 'manifest-warning' },
         'This bill is still open: parents may still be added or removed. Finalize it before the vehicle leaves.') : null,
       (bill.warnings || []).length ? el('ul', { class: 'manifest-warning', id: 'manifest-warnings' },

@@ -43,6 +43,7 @@ export async function render(view, route) {
   const parents = el('div', { id: 'bill-parents' });
   const warnings = el('div', { id: 'bill-warnings', 'aria-live': 'polite' });
   const parentsTitle = el('h2', { id: 'parents-title' }, 'Parents');
+  const receipts = el('div', { id: 'bill-receipts' });
 
   fill(view,
     el('div', { class: 'page-head' },
@@ -54,7 +55,29 @@ export async function render(view, route) {
       el('section', { class: 'panel', 'aria-labelledby': 'facts-title' }, el('h2', { id: 'facts-title' }, 'Facts'), facts),
       el('section', { class: 'panel', 'aria-labelledby': 'load-title' }, el('h2', { id: 'load-title' }, 'Load'), load, weights, live)),
     scanPanel,
-    el('section', { class: 'panel', 'aria-labelledby': 'parents-title' }, parentsTitle, parents));
+    el('section', { class: 'panel', 'aria-labelledby': 'parents-title' }, parentsTitle, parents),
+    el('section', { class: 'panel', 'aria-labelledby': 'receipts-title' },
+      el('h2', { id: 'receipts-title' }, 'Received at the destination'), receipts));
+
+  let receiptsShown = '';
+  const drawReceipts = list => {
+    const fingerprint = JSON.stringify(list);
+    if (fingerprint === receiptsShown) {
+      return;
+    }
+    receiptsShown = fingerprint;
+    fill(receipts, list.length === 0
+      ? empty('Not received yet.', 'A dock at the destination receives the load by scanning the manifest\'s QR code, '
+        + 'then each parent as it comes off the vehicle.')
+      : list.map(receiptBlock));
+  };
+  const loadReceipts = async () => {
+    try {
+      drawReceipts((await api('GET', '/api/v1/bills/' + encodeURIComponent(id) + '/receipts')).receipts);
+    } catch (e) {
+      fill(receipts, notice('error', explain(e)));
+    }
+  };
 
   let shown = '';
   let changes = 0;
@@ -323,6 +346,7 @@ export async function render(view, route) {
   };
 
   draw(bill, true);
+  loadReceipts();
   if (bill.status === 'OPEN') {
     // ready for the first scan, without scrolling the bill's facts away on a small screen
     scanInput.focus({ preventScroll: true });
@@ -334,12 +358,42 @@ export async function render(view, route) {
     if (asked === changes) {
       draw(fresh);
     }
+    await loadReceipts();
   });
   return () => {
     stop();
     detach();
     delete document.body.dataset.billStatus;
   };
+}
+
+/**
+ * One receipt: where and by whom the load was received, then every parent with what became of it
+ * (received by whom and when, missing, or extra: not on the bill), as the hub judged it on arrival.
+ */
+export function receiptBlock(r) {
+  const summary = num(r.received.length) + ' of ' + num(r.received.length + r.missing.length) + ' received'
+    + (r.missing.length ? ' · ' + num(r.missing.length) + ' missing' : '')
+    + (r.extra.length ? ' · ' + num(r.extra.length) + ' extra' : '');
+  const rows = [
+    ...r.received.map(line => ({ ...line, status: 'Received' })),
+    ...r.missing.map(code => ({ code, status: 'Missing' })),
+    ...r.extra.map(line => ({ ...line, status: 'Extra – not on this bill' })),
+  ];
+  return el('div', { class: 'receipt', 'data-receipt': r.id },
+    el('p', { class: 'receipt-line' }, el('strong', { 'data-receipt-summary': r.id }, summary),
+      ' · at ' + r.dock + ' (' + r.station + '), closed ' + when(r.closedAt) + ' by ' + r.closedBy),
+    r.missing.length ? notice('warn', 'Missing at the destination: ' + r.missing.join(', ')) : null,
+    r.extra.length ? notice('warn', 'Came off the vehicle but not on this bill: ' + r.extra.map(x => x.code).join(', ')) : null,
+    r.manifestDiffers ? notice('info', 'The manifest scanned there was printed before the bill last changed; '
+      + 'the parents are judged against the bill as it was when the receipt arrived.') : null,
+    table([
+      { label: 'Parent', value: line => link('/bags/' + encodeURIComponent(line.code), line.code, { class: 'code' }) },
+      { label: 'Status', value: line => el('span', { class: 'receipt-status', 'data-status': line.status.split(' ')[0] },
+        line.status) },
+      { label: 'By', value: line => line.by || '–' },
+      { label: 'When', value: line => line.at ? when(line.at) : '–' },
+    ], rows, { label: 'Receipt ' + r.id + ' of bill ' + r.bill, rowAttrs: line => ({ 'data-line': line.code }) }));
 }
 
 function card(name, value, label) {

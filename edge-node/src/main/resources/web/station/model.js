@@ -33,9 +33,10 @@ export function afterScanResult(station, result) {
   return next;
 }
 
-/** 'signin' | 'parent' | 'child' | 'complete' — also the test hook on body[data-state]. */
-export function stationPhase(view, station) {
+/** 'signin' | 'receiving' | 'parent' | 'child' | 'complete' — also the test hook on body[data-state]. */
+export function stationPhase(view, station, receipt = null) {
   if (view !== 'station') return 'signin';
+  if (receipt) return 'receiving';
   if (station.complete) return 'complete';
   return station.mode === 'CHILD' ? 'child' : 'parent';
 }
@@ -163,4 +164,66 @@ export function signInHint(status) {
     return 'This dock has not heard the hub\'s users yet: a new name and password create a local dispatcher for now.';
   }
   return 'On a new dock, a new name and password create a local dispatcher.';
+}
+
+// ---------------------------------------------------------------- receiving a load
+
+/**
+ * The receipt open at the station (from a receiving answer or GET /api/receipt), read defensively;
+ * null when the station is not receiving.
+ */
+export function readReceipt(source) {
+  if (!isObject(source) || !stringOrNull(source.bill)) return null;
+  const lines = (list) => (Array.isArray(list) ? list.filter(isObject).map((line) => ({
+    code: line.code == null ? '—' : displayText(line.code),
+    by: stringOrNull(line.by),
+    at: stringOrNull(line.at),
+    children: numberOrNull(line.children),
+  })) : []);
+  const earlier = isObject(source.earlier) ? {
+    closedBy: stringOrNull(source.earlier.closedBy),
+    closedAt: stringOrNull(source.earlier.closedAt),
+    received: numberOrNull(source.earlier.received) ?? 0,
+  } : null;
+  return {
+    bill: displayText(source.bill),
+    expected: numberOrNull(source.expected) ?? 0,
+    received: lines(source.received),
+    missing: Array.isArray(source.missing) ? source.missing.map((code) => displayText(code)) : [],
+    extra: lines(source.extra),
+    earlier,
+    confirming: stringOrNull(source.confirming),
+  };
+}
+
+/** The receiving banner and its counter: received of the parents the manifest listed. */
+export function receiptBanner(receipt) {
+  const got = receipt.received.length;
+  const all = receipt.expected > 0 && got === receipt.expected;
+  let hint = 'Scan each parent as it comes off the vehicle · FINISH closes the receipt';
+  if (all) hint = 'Every parent received – FINISH closes the receipt';
+  if (receipt.confirming === 'FINISH') hint = 'Parents are missing – FINISH again closes the receipt without them';
+  if (receipt.confirming === 'CANCEL') hint = 'CANCEL again drops this receipt and its scans';
+  return {
+    className: `mode mode-receiving${all ? ' mode-complete' : ''}`,
+    title: `RECEIVING BILL ${receipt.bill}`,
+    hint,
+    counter: `${got} / ${receipt.expected}`,
+    complete: all,
+  };
+}
+
+/**
+ * Which flash and tone a receiving answer gets: a parent received is a good beep, the last one a
+ * complete; an extra, a repeat or a question is amber; anything refused is red.
+ */
+export function receiptFeedbackKind(result) {
+  if (!isAccepted(result)) {
+    return result.reason === 'ALREADY_RECEIVED' || result.reason === 'FINISH_NEEDS_CONFIRMATION' ? 'warn' : 'error';
+  }
+  if (result.reason === 'NOT_ON_BILL') return 'warn';
+  if (isObject(result.closed)) return 'complete';
+  const receipt = readReceipt(result.receipt);
+  if (receipt && receiptBanner(receipt).complete) return 'complete';
+  return 'parent';
 }

@@ -6,7 +6,7 @@
 import { burstFraming, isBounce } from '../scan-kit.js';
 import { CONFIG, el, state } from './state.js';
 import { apiRequest } from './api.js';
-import { afterScanResult, feedbackKind, isAccepted, statusKind } from './model.js';
+import { afterScanResult, feedbackKind, isAccepted, readReceipt, receiptFeedbackKind, statusKind } from './model.js';
 import { displayText, isObject, stringOrNull } from './text.js';
 import { giveFeedback } from './feedback.js';
 import { onKeepScanning, syncConfirmPanel } from './finish.js';
@@ -74,7 +74,9 @@ async function pumpQueue() {
         expireSession([text, ...state.queue]);
         break;
       }
-      if (res.ok && isObject(res.data) && typeof res.data.outcome === 'string') {
+      if (res.ok && isObject(res.data) && typeof res.data.outcome === 'string' && res.data.kind === 'RECEIPT') {
+        handleReceiptResult(res.data, text);
+      } else if (res.ok && isObject(res.data) && typeof res.data.outcome === 'string') {
         handleScanResult(res.data, text);
       } else {
         // Scans queued behind a failed one were made assuming it went through (it may have
@@ -118,6 +120,24 @@ function handleScanResult(result, text) {
   });
   addRecent({ at: stringOrNull(result.at) || new Date().toISOString(), code, accepted: isAccepted(result), reason, message });
   syncConfirmPanel();
+  renderAll();
+  giveFeedback(kind);
+}
+
+/** A receiving answer: the receipt as it now stands (none once closed or cancelled), and its sentence. */
+function handleReceiptResult(result, text) {
+  state.resultSeq += 1;
+  restartIdleResetTimer(true);
+  setLastOutcome(result.outcome, stringOrNull(result.reason));
+  if (result.outcome === 'IGNORED') return; // scanner echo seen by the server: nothing visible
+  state.receipt = readReceipt(result.receipt);
+  const kind = receiptFeedbackKind(result);
+  const code = result.code == null ? displayText(text) : displayText(result.code);
+  const reason = stringOrNull(result.reason);
+  setStatus(statusKind(kind), stringOrNull(result.message) || `${code} ${isAccepted(result) ? 'accepted' : 'rejected'}`,
+    { reason: reason || '' });
+  addRecent({ at: stringOrNull(result.at) || new Date().toISOString(), code, accepted: isAccepted(result), reason,
+    message: stringOrNull(result.message) });
   renderAll();
   giveFeedback(kind);
 }

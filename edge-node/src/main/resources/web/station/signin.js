@@ -78,6 +78,7 @@ function clearSessionLocally() {
   state.lastTaken = null;
   state.recent = [];
   state.station = emptyStation();
+  state.receipt = null;
   state.finishPromptDismissed = false;
   state.awaitingFirstSnapshot = false;
   resetKeyTiming();
@@ -139,6 +140,7 @@ async function startSession(session, station, user) {
   state.session = { station: stringOrNull(session.station) || station, user: stringOrNull(session.user) || user };
   el.passwordInput.value = '';
   state.station = emptyStation();
+  state.receipt = null;
   state.recent = [];
   state.awaitingFirstSnapshot = false; // the greeting below stays; the snapshot only fills in state
   showStationView();

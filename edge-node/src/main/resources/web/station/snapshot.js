@@ -3,7 +3,7 @@
 
 import { CONFIG, state } from './state.js';
 import { apiRequest } from './api.js';
-import { normaliseRecent, withStationFields } from './model.js';
+import { normaliseRecent, readReceipt, withStationFields } from './model.js';
 import { isObject, numberOrNull, stringOrNull } from './text.js';
 import { expireSession } from './signin.js';
 import { syncConfirmPanel } from './finish.js';
@@ -25,6 +25,16 @@ export async function refreshStation() {
   // A scan answered (or still in flight) while this was out is newer than this snapshot.
   const stale = state.resultSeq !== seqBefore || state.sending || state.queue.length > 0;
   applySnapshot(res.data, !stale);
+  await refreshReceipt(token, seqBefore);
+}
+
+/** GET /api/receipt: the receipt open at this station (receiving survives a reload and a restart). */
+async function refreshReceipt(token, seqBefore) {
+  const res = await apiRequest('GET', '/api/receipt', { token });
+  if (token !== state.token || !res.ok || !isObject(res.data)) return;
+  if (state.resultSeq !== seqBefore || state.sending || state.queue.length > 0) return;
+  state.receipt = readReceipt(res.data.receipt);
+  renderAll();
 }
 
 function applySnapshot(snapshot, includeStationFields) {

@@ -30,6 +30,7 @@ export const state = {
   signingIn: false,
   session: { station: '', user: '' },
   station: emptyStation(),
+  receipt: null, // the receipt open at this station (readReceipt), or null when it is not receiving
   settings: { bounceMillis: CONFIG.defaultBounceMs, idleResetMinutes: CONFIG.defaultIdleResetMinutes },
   recent: [], // newest first: { at, code, accepted, reason, message }
   queue: [], // raw scan texts waiting to be sent, oldest first
@@ -90,6 +91,14 @@ const ELEMENT_IDS = Object.freeze({
   syncNotice: 'sync-notice',
   conflictsPanel: 'conflicts-panel',
   conflicts: 'conflicts',
+  receiptPanel: 'receipt-panel',
+  receiptTitle: 'receipt-title',
+  receiptCounter: 'receipt-counter',
+  receiptMissing: 'receipt-missing',
+  receiptMissingCount: 'receipt-missing-count',
+  receiptReceived: 'receipt-received',
+  receiptExtra: 'receipt-extra',
+  receiptEarlier: 'receipt-earlier',
 });
 
 export function bindElements() {

@@ -50,7 +50,9 @@ function renderSyncStrip(s) {
   el.syncOnline.classList.toggle('sync-off', enrolled && !online);
   el.syncOnline.classList.toggle('sync-unknown', !enrolled);
   const pending = typeof s.pendingOps === 'number' ? s.pendingOps : 0;
-  setSyncItem(el.syncPending, enrolled ? `${pending} scan${pending === 1 ? '' : 's'} waiting to sync` : '');
+  const receipts = typeof s.receiptsToSend === 'number' ? s.receiptsToSend : 0;
+  setSyncItem(el.syncPending, enrolled ? `${pending} scan${pending === 1 ? '' : 's'} waiting to sync`
+    + (receipts > 0 ? `, ${receipts} receipt${receipts === 1 ? '' : 's'}` : '') : '');
   const oldest = ageText(s.oldestPendingAgeMs);
   setSyncItem(el.syncOldest, enrolled && pending > 0 && oldest ? `oldest waiting ${oldest}` : '');
   const last = sinceText(s.lastSyncAt);

@@ -3,15 +3,16 @@
 // codes and server messages may hold hostile text.
 
 import { el, state } from './state.js';
-import { counterView, modeView, recentMark, stationPhase } from './model.js';
+import { counterView, modeView, receiptBanner, recentMark, stationPhase } from './model.js';
 import { formatTime, stringOrNull } from './text.js';
 
 export function renderAll() {
-  document.body.dataset.state = stationPhase(state.view, state.station);
+  document.body.dataset.state = stationPhase(state.view, state.station, state.receipt);
   if (state.view !== 'station') return;
   renderHeader();
   renderMode();
   renderBag();
+  renderReceipt();
   renderRecent();
 }
 
@@ -22,7 +23,7 @@ function renderHeader() {
 }
 
 function renderMode() {
-  const mode = modeView(state.station);
+  const mode = state.receipt ? receiptBanner(state.receipt) : modeView(state.station);
   el.mode.className = mode.className;
   el.modeTitle.textContent = mode.title;
   el.modeHint.textContent = mode.hint;
@@ -34,6 +35,37 @@ function renderBag() {
   el.counter.textContent = counter.text;
   el.counterBox.classList.toggle('counter-complete', counter.complete);
   el.counterLabel.hidden = !counter.complete;
+}
+
+/** The receipt panel: received of expected, then what is missing, what came and what came extra. */
+function renderReceipt() {
+  const receipt = state.receipt;
+  el.receiptPanel.hidden = !receipt;
+  if (!receipt) return;
+  const banner = receiptBanner(receipt);
+  el.receiptTitle.textContent = `Bill ${receipt.bill}`;
+  el.receiptCounter.textContent = banner.counter;
+  el.receiptCounter.classList.toggle('counter-complete', banner.complete);
+  el.receiptMissingCount.textContent = `(${receipt.missing.length})`;
+  el.receiptMissing.replaceChildren(...receipt.missing.map((code) => listItem(textSpan('recent-code', code))));
+  el.receiptReceived.replaceChildren(...receipt.received.map((line) => listItem(
+    textSpan('recent-code', line.code),
+    textSpan('recent-note', [line.children === null ? null : `${line.children} ${line.children === 1 ? 'child' : 'children'}`,
+      line.by].filter(Boolean).join(' · ')),
+    textSpan('recent-time', formatTime(line.at)))));
+  el.receiptExtra.replaceChildren(...receipt.extra.map((line) => listItem(
+    textSpan('recent-code', line.code), textSpan('recent-note', line.by || ''), textSpan('recent-time', formatTime(line.at)))));
+  const earlier = receipt.earlier;
+  el.receiptEarlier.hidden = !earlier;
+  el.receiptEarlier.textContent = earlier
+    ? `Received here before: ${earlier.received} ${earlier.received === 1 ? 'parent' : 'parents'}, closed by ${earlier.closedBy || '?'} at ${formatTime(earlier.closedAt)}`
+    : '';
+}
+
+function listItem(...children) {
+  const li = document.createElement('li');
+  li.append(...children);
+  return li;
 }
 
 function renderRecent() {

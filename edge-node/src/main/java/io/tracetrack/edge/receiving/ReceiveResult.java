@@ -9,7 +9,8 @@ import java.util.Objects;
  * The answer to a scan at a receiving station, for the page: {@code kind} is always
  * {@code RECEIPT}, which tells it apart from a dispatch scan's answer.
  *
- * @param outcome ACCEPTED (something was recorded) or REJECTED (nothing was)
+ * @param outcome ACCEPTED (something was recorded), REJECTED (nothing was) or IGNORED (a scanner's
+ *     echo of the scan before, within the bounce window)
  * @param reason why not, or for an accepted extra {@code NOT_ON_BILL}; null for a plain receive
  * @param receipt the receipt still open after this scan, or null (closed, cancelled, or none)
  * @param closed what a receipt closed by this scan came to, or null

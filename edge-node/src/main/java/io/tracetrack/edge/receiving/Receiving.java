@@ -2,6 +2,7 @@ package io.tracetrack.edge.receiving;
 
 import io.tracetrack.edge.db.EdgeDatabase;
 import io.tracetrack.edge.db.StoreUnavailableException;
+import io.tracetrack.model.BounceFilter;
 import io.tracetrack.model.CodeGrammar;
 import io.tracetrack.model.CodeKind;
 import io.tracetrack.model.ErrorCode;
@@ -47,6 +48,8 @@ public final class Receiving {
   private final Set<String> receiving = ConcurrentHashMap.newKeySet();
   /** A FINISH or CANCEL awaiting its confirmation, per station. */
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+  /** The last scan taken per station: a scanner's echo of it is dropped, as on the dispatch path. */
+  private final Map<String, BounceFilter.LastScan> lastScan = new ConcurrentHashMap<>();
 
   private record Pending(StationCommand command, Instant at) {}
 
@@ -81,6 +84,12 @@ public final class Receiving {
   /** Takes one scan at a receiving station (or the manifest that makes it one). */
   public ReceiveResult scan(String station, String actor, String raw) {
     Instant now = clock.instant();
+    // an echo of a FINISH must not confirm the FINISH it echoes: the page drops echoes, and so does this
+    String echo = raw.strip().toUpperCase(java.util.Locale.ROOT);
+    if (BounceFilter.isBounce(lastScan.get(station), echo, now, BounceFilter.DEFAULT_WINDOW)) {
+      return new ReceiveResult("RECEIPT", "IGNORED", false, null, ErrorCode.BOUNCE,
+          "Scanner bounce: the same scan again within the bounce window, ignored", now, open(station).orElse(null), null);
+    }
     try {
       ReceiveResult result = db.write(dsl -> inTransaction(new ReceiptStore(dsl), station, actor, raw, now));
       if (result.receipt() == null) {
@@ -92,6 +101,7 @@ public final class Receiving {
       if (result.closed() != null) {
         afterClose.run();
       }
+      lastScan.put(station, new BounceFilter.LastScan(echo, now));
       return result;
     } catch (StoreUnavailableException e) {
       return ReceiveResult.rejected(null, ErrorCode.STORE_UNAVAILABLE, "NOT RECORDED: " + e.getMessage()

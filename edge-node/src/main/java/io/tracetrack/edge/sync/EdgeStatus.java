@@ -24,11 +24,12 @@ import java.util.Optional;
  * @param pullErrorsTotal entries skipped as unreadable since the data folder was made
  * @param restoreDetectedAt when the dock found it had been restored from a backup, or {@code null}
  * @param notice the latest sentence for an operator that is not an error, or {@code null}
+ * @param receiptsToSend receipts closed at this dock (receiving a load) the hub has not taken yet
  */
 public record EdgeStatus(String edgeId, String dock, long pendingOps, long lastSeq, Hlc hlc, boolean usersFromHub,
     String hub, boolean enrolled, boolean online, Instant lastSyncAt, Long oldestPendingAgeMs, int openConflicts,
     String lastError, SyncStore.Progress bootstrap, SyncStore.PullError pullError, long pullErrorsTotal,
-    Instant restoreDetectedAt, String notice) {
+    Instant restoreDetectedAt, String notice, int receiptsToSend) {
 
   /** The status of a dock without sync (not enrolled, or a command that runs no worker). */
   public static EdgeStatus of(EdgeDatabase db, Instant now) {
@@ -47,7 +48,8 @@ public record EdgeStatus(String edgeId, String dock, long pendingOps, long lastS
     Long oldest = row.oldestPendingAt();
     EdgeStatus local = new EdgeStatus(meta.edgeId(), meta.dock(), meta.lastSeq() - row.ackedSeq(), meta.lastSeq(),
         meta.hlc(), meta.usersFromHub(), row.hubUrl(), row.enrolledAt() != null, false, null,
-        oldest == null ? null : Math.max(0, now.toEpochMilli() - oldest), 0, null, null, null, 0, null, null);
+        oldest == null ? null : Math.max(0, now.toEpochMilli() - oldest), 0, null, null, null, 0, null, null,
+        row.receiptsToSend());
     if (sync.isEmpty()) {
       return local;
     }
@@ -55,6 +57,6 @@ public record EdgeStatus(String edgeId, String dock, long pendingOps, long lastS
     return new EdgeStatus(local.edgeId(), local.dock(), s.pendingOps(), local.lastSeq(), local.hlc(), local.usersFromHub(),
         s.hub() != null ? s.hub() : local.hub(), true, s.online(), s.lastSyncAt(), s.oldestPendingAgeMs(),
         s.openConflicts(), s.lastError(), bootstrap.orElse(null), s.pullError(), s.pullErrorsTotal(),
-        s.restoreDetectedAt(), s.notice());
+        s.restoreDetectedAt(), s.notice(), local.receiptsToSend());
   }
 }

@@ -21,8 +21,9 @@ final class StatusStore {
    * @param hubUrl the hub this dock enrolled with, or null
    * @param enrolledAt when it enrolled, or null
    * @param oldestPendingAt when the oldest op after {@code ackedSeq} was scanned, or null if none
+   * @param receiptsToSend receipts closed here that the hub has not taken yet
    */
-  record Local(EdgeMeta meta, long ackedSeq, String hubUrl, Long enrolledAt, Long oldestPendingAt) {}
+  record Local(EdgeMeta meta, long ackedSeq, String hubUrl, Long enrolledAt, Long oldestPendingAt, int receiptsToSend) {}
 
   static Local local(EdgeDatabase db) {
     return db.read(dsl -> {
@@ -31,7 +32,8 @@ final class StatusStore {
           .where(EDGE_META.ID.eq(1)).fetchSingle();
       Long oldest = dsl.select(OUTBOX.CREATED_AT).from(OUTBOX).where(OUTBOX.SEQ.gt(row.value1()))
           .orderBy(OUTBOX.SEQ.asc()).limit(1).fetchOptional(OUTBOX.CREATED_AT).orElse(null);
-      return new Local(meta, row.value1(), row.value2(), row.value3(), oldest);
+      return new Local(meta, row.value1(), row.value2(), row.value3(), oldest,
+          new io.tracetrack.edge.receiving.ReceiptStore(dsl).unsentCount());
     });
   }
 }

@@ -147,6 +147,8 @@ class ReceivingTest {
     assertThat(closed.closed().missing()).containsExactly("SB12345", "P1002-5");
     assertThat(nudges).hasValue(1);
     assertThat(receiving.takes("gate-1", "P1001-30")).as("the station dispatches again").isFalse();
+    assertThat(io.tracetrack.edge.sync.EdgeStatus.of(edge.db, edge.clock.instant()).receiptsToSend())
+        .as("the dock's status counts it until the hub takes it").isEqualTo(1);
     List<ReceiptReport> out = unsent();
     assertThat(out).singleElement().satisfies(r -> {
       assertThat(r.bill()).isEqualTo("BILL0042");
@@ -166,6 +168,19 @@ class ReceivingTest {
     edge.clock.advance(Receiving.CONFIRM_WINDOW);
     assertThat(scan("CMD-FINISH").accepted()).as("too late: asked again").isFalse();
     assertThat(scan("CMD-FINISH").accepted()).isTrue();
+  }
+
+  @Test
+  void aScannersEchoOfFinish_isDropped_soItCannotConfirmTheFinishItEchoes() {
+    scan(MANIFEST);
+    scan("P1001-30");
+    scan("CMD-FINISH");
+    edge.clock.advance(Duration.ofMillis(100));
+    ReceiveResult echo = receiving.scan("gate-1", "dana", "CMD-FINISH");
+    assertThat(echo.outcome()).isEqualTo("IGNORED");
+    assertThat(echo.reason()).isEqualTo(ErrorCode.BOUNCE);
+    assertThat(echo.receipt()).as("still receiving").isNotNull();
+    assertThat(scan("CMD-FINISH").accepted()).as("a second FINISH a second later confirms").isTrue();
   }
 
   @Test

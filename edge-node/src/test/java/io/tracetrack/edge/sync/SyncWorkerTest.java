@@ -467,6 +467,53 @@ class SyncWorkerTest {
     }
   }
 
+  /** Closed receipts go to the hub after the ops, over real HTTP; the hub's word decides whether one goes again. */
+  @Nested
+  class Receipts {
+
+    io.tracetrack.sync.ReceiptReport receipt(String key, String bill) {
+      return new io.tracetrack.sync.ReceiptReport(key, bill, "gate-1", List.of("P1-5"), "dana",
+          clock.instant().minusSeconds(60), "dana", clock.instant(),
+          List.of(new io.tracetrack.sync.ReceiptReport.Line("P1-5", "dana", clock.instant().minusSeconds(30))));
+    }
+
+    @Test
+    void aClosedReceipt_isSentOnce_andAnUnknownBillIsKeptWithTheHubsReason_withoutHoldingUpTheNext() {
+      store.receipts.put("k1", receipt("k1", "NOBILL1"));
+      store.receipts.put("k2", receipt("k2", "BILL0042"));
+      List<String> sent = new CopyOnWriteArrayList<>();
+      hub.on("/api/v1/sync/receipts", ex -> {
+        io.tracetrack.sync.ReceiptReport r = CODEC.decodeReceipt(FakeHub.body(ex));
+        sent.add(r.key());
+        if (r.bill().equals("NOBILL1")) {
+          FakeHub.send(ex, 404, "application/problem+json", FakeHub.problem("BILL_NOT_FOUND", "this hub has no bill NOBILL1"));
+        } else {
+          FakeHub.send(ex, 200, "application/json", "{\"duplicate\":false,\"receipt\":{\"id\":7}}");
+        }
+      });
+      worker = worker(hub.uri(), SyncWorker.DEFAULT_TICK, slept::add);
+
+      assertThat(worker.pushRound()).isInstanceOf(SyncWorker.Next.Idle.class);
+      assertThat(sent).containsExactly("k1", "k2");
+      assertThat(store.receiptAnswers).containsEntry("k2", "taken as 7");
+      assertThat(store.receiptAnswers.get("k1")).contains("BILL_NOT_FOUND").contains("no bill NOBILL1");
+      worker.pushRound();
+      assertThat(sent).as("neither goes again").hasSize(2);
+    }
+
+    @Test
+    void aHubThatCannotBeReached_orHasNoReceivingYet_keepsTheReceiptForTheNextRound() throws IOException {
+      store.receipts.put("k1", receipt("k1", "BILL0042"));
+      hub.onJson("/api/v1/sync/receipts", 404, FakeHub.problem("NOT_FOUND", "no such route"));
+      worker = worker(hub.uri(), SyncWorker.DEFAULT_TICK, slept::add);
+      worker.pushRound();
+      assertThat(store.unsentReceipts(10)).hasSize(1);
+      worker = worker(URI.create("http://127.0.0.1:" + closedPort()), SyncWorker.DEFAULT_TICK, slept::add);
+      worker.pushRound();
+      assertThat(store.unsentReceipts(10)).hasSize(1);
+    }
+  }
+
   static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
     // a guard against hanging forever, not a timing expectation: the condition is normally met at once
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
