@@ -38,7 +38,8 @@ import io.tracetrack.hub.bag.BagService;
 import io.tracetrack.hub.cache.CacheFollower;
 import io.tracetrack.hub.bill.BillRoutes;
 import io.tracetrack.hub.bill.BillService;
-import io.tracetrack.hub.bill.Receipts;
+import io.tracetrack.hub.receiving.ReceiptRoutes;
+import io.tracetrack.hub.receiving.Receipts;
 import io.tracetrack.hub.db.HubDatabase;
 import io.tracetrack.hub.users.AreaRoutes;
 import io.tracetrack.hub.users.MeRoutes;
@@ -175,6 +176,7 @@ public final class Main {
       Stats stats = new Stats(db, clock);
       metrics.watch("dashboard", stats.cache());
       Docks docks = new Docks(db, audit, clock, Docks.DEFAULT_CODE_LIFETIME);
+      DockAuth dockAuth = new DockAuth(docks);
       ChangeLog changeLog = new ChangeLog(db);
       ChangeFeed feed = new ChangeFeed(changeLog);
       // long-polling docks on this instance wake at a commit here; other instances' by re-checking
@@ -203,7 +205,7 @@ public final class Main {
           new HubServer.Mount("/api/v1/me", new MeRoutes(userAdmin, twoFactor, promotions, access, new SignInLimiter(clock), accounts)),
           new HubServer.Mount("/api/v1/promotion-requests", new PromotionRoutes(promotions, access)),
           new HubServer.Mount("/api/v1", new BagRoutes(bags, access)),
-          new HubServer.Mount("/api/v1", new BillRoutes(bills, receipts, access)),
+          new HubServer.Mount("/api/v1", new BillRoutes(bills, access)),
           new HubServer.Mount("/api/v1", new StatsRoutes(stats, access)),
           new HubServer.Mount("/api/v1", new AuditRoutes(audit, new ScanTrail(db), access)),
           new HubServer.Mount("/api/v1", new SearchRoutes(db, access)),
@@ -213,8 +215,10 @@ public final class Main {
               io.tracetrack.hub.io.ImportRoutes.DEFAULT_MAX_BYTES)),
           new HubServer.Mount("/api/v1", new DockRoutes(docks, access, clock, config.dockSilentAfter())),
           // enrolment codes get a guessing budget of their own, apart from the users' sign-ins
-          new HubServer.Mount("/api/v1/sync", new SyncRoutes(docks, new DockAuth(docks), new SignInLimiter(clock), addresses,
-              new Ingest(db, CodeGrammar.defaults(), clock, metrics.registry()), feed, new Snapshots(db), conflicts, receipts)),
+          new HubServer.Mount("/api/v1/sync", new SyncRoutes(docks, dockAuth, new SignInLimiter(clock), addresses,
+              new Ingest(db, CodeGrammar.defaults(), clock, metrics.registry()), feed, new Snapshots(db), conflicts)),
+          // receiving a load: docks send closed receipts, billers read them
+          new HubServer.Mount("/api/v1", new ReceiptRoutes(receipts, bills, dockAuth, access)),
           new HubServer.Mount("/api/v1", new ConflictRoutes(conflicts, access)),
           new HubServer.Mount("/api/v1", new EndOfDayRoutes(endOfDay, eodMailer, access, clock, config.zone())));
       WebServer server = HubServer.start(HubServer.settings(config.bind(), config.port(), config.allowedHosts()), mounts,

@@ -154,6 +154,40 @@ public final class Tokens {
     if (token == null || token.length() > 4096) {
       return Optional.empty();
     }
+    // the signature and the claims of a token never change: they are checked once per token (a
+    // client sends the same token with every request for its lifetime); the times are checked
+    // against the clock on every request, and revocation is the caller's (AccountCheck), every time
+    Decoded decoded = verified.getIfPresent(token);
+    if (decoded == null) {
+      Optional<Decoded> fresh = decode(token);
+      if (fresh.isEmpty()) {
+        return Optional.empty();
+      }
+      decoded = fresh.get();
+      verified.put(token, decoded);
+    }
+    Instant now = clock.instant();
+    if (!now.isBefore(decoded.stamped().expiresAt().plus(CLOCK_SKEW))) {
+      return Optional.empty();
+    }
+    if (decoded.notBefore() != null && now.plus(CLOCK_SKEW).isBefore(decoded.notBefore())) {
+      return Optional.empty();
+    }
+    return Optional.of(decoded.stamped());
+  }
+
+  /** A token whose signature and claims were found good, with its not-before time (or null). */
+  private record Decoded(Stamped stamped, Instant notBefore) {}
+
+  /**
+   * Tokens already verified, by their text. Bounded, and only tokens that passed the signature
+   * check get in, so garbage cannot fill it; a token's entry outlives it by at most the idle time.
+   */
+  private final com.github.benmanes.caffeine.cache.Cache<String, Decoded> verified =
+      com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(20_000)
+          .expireAfterAccess(Duration.ofMinutes(10)).build();
+
+  private Optional<Decoded> decode(String token) {
     try {
       SignedJWT jwt = SignedJWT.parse(token);
       if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm())) {
@@ -163,14 +197,10 @@ public final class Tokens {
         return Optional.empty();
       }
       JWTClaimsSet claims = jwt.getJWTClaimsSet();
-      Instant now = clock.instant();
       if (!ISSUER.equals(claims.getIssuer()) || !List.of(AUDIENCE).equals(claims.getAudience())) {
         return Optional.empty();
       }
-      if (claims.getExpirationTime() == null || !now.isBefore(claims.getExpirationTime().toInstant().plus(CLOCK_SKEW))) {
-        return Optional.empty();
-      }
-      if (claims.getNotBeforeTime() != null && now.plus(CLOCK_SKEW).isBefore(claims.getNotBeforeTime().toInstant())) {
+      if (claims.getExpirationTime() == null) {
         return Optional.empty();
       }
       String subject = claims.getSubject();
@@ -182,8 +212,9 @@ public final class Tokens {
         return Optional.empty(); // without these a token could not be revoked
       }
       Long sessionStart = claims.getLongClaim("sst");
-      return Optional.of(new Stamped(new Principal(subject, role, claims.getStringClaim("area")), id, stamp, epoch,
-          claims.getExpirationTime().toInstant(), sessionStart == null ? null : Instant.ofEpochSecond(sessionStart)));
+      return Optional.of(new Decoded(new Stamped(new Principal(subject, role, claims.getStringClaim("area")), id, stamp,
+          epoch, claims.getExpirationTime().toInstant(), sessionStart == null ? null : Instant.ofEpochSecond(sessionStart)),
+          claims.getNotBeforeTime() == null ? null : claims.getNotBeforeTime().toInstant()));
     } catch (ParseException | JOSEException | IllegalArgumentException | NullPointerException e) {
       return Optional.empty();
     }

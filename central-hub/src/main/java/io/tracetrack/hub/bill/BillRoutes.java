@@ -37,12 +37,10 @@ public final class BillRoutes implements HttpService {
   private static final int QR_PIXELS = 360;
 
   private final BillService bills;
-  private final Receipts receipts;
   private final Access access;
 
-  public BillRoutes(BillService bills, Receipts receipts, Access access) {
+  public BillRoutes(BillService bills, Access access) {
     this.bills = bills;
-    this.receipts = receipts;
     this.access = access;
   }
 
@@ -57,8 +55,7 @@ public final class BillRoutes implements HttpService {
         .post("/bills/{id}/finalize", access.allow(BILLING, this::finalizeBill))
         .post("/bills/{id}/reopen", access.allow(BILLING, this::reopen))
         .get("/bills/{id}/manifest", access.allow(BILLING, this::manifest))
-        .get("/bills/{id}/qr.png", access.allow(BILLING, this::qr))
-        .get("/bills/{id}/receipts", access.allow(BILLING, this::receipts));
+        .get("/bills/{id}/qr.png", access.allow(BILLING, this::qr));
   }
 
   private void create(ServerRequest req, ServerResponse res, Caller caller) {
@@ -91,14 +88,6 @@ public final class BillRoutes implements HttpService {
   private void get(ServerRequest req, ServerResponse res, Caller caller) {
     String id = req.path().pathParameters().get("id");
     Http.json(res, 200, bills.get(id).orElseThrow(() -> notFound(id)));
-  }
-
-  /** What docks at the destination received of the bill, newest receipt first. */
-  private void receipts(ServerRequest req, ServerResponse res, Caller caller) {
-    String id = req.path().pathParameters().get("id");
-    // the bill's own answer decides 404 (and normalises the id as every bill route does)
-    BillView bill = bills.get(id).orElseThrow(() -> notFound(id));
-    Http.json(res, 200, Map.of("bill", bill.id(), "receipts", receipts.of(bill.id())));
   }
 
   private void edit(ServerRequest req, ServerResponse res, Caller caller) {

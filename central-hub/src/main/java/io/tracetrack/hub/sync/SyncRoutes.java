@@ -14,9 +14,7 @@ import io.tracetrack.web.ApiProblem;
 import io.tracetrack.web.Form;
 import io.tracetrack.web.JsonBody;
 import io.tracetrack.sync.CodecException;
-import io.tracetrack.hub.bill.Receipts;
 import io.tracetrack.sync.PushBatch;
-import io.tracetrack.sync.ReceiptReport;
 import io.tracetrack.sync.WireCodec;
 import java.nio.charset.StandardCharsets;
 import java.io.IOException;
@@ -34,7 +32,6 @@ public final class SyncRoutes implements HttpService {
   private static final WireCodec WIRE = new WireCodec();
   /** A push may be far larger than the hub's other bodies: up to a thousand ops. */
   private static final JsonBody PUSH_BODY = new JsonBody(WireCodec.MAX_PUSH_BYTES, 32);
-  private static final JsonBody RECEIPT_BODY = new JsonBody(WireCodec.MAX_RECEIPT_BYTES, 8);
 
   private final Docks docks;
   private final DockAuth auth;
@@ -44,12 +41,10 @@ public final class SyncRoutes implements HttpService {
   private final ChangeFeed feed;
   private final Snapshots snapshots;
   private final Conflicts conflicts;
-  private final Receipts receipts;
 
   /** @param limiter a budget of its own (per address), so guessing codes cannot spend the users' sign-in budget */
   public SyncRoutes(Docks docks, DockAuth auth, SignInLimiter limiter, ClientAddresses addresses, Ingest ingest,
-      ChangeFeed feed, Snapshots snapshots, Conflicts conflicts, Receipts receipts) {
-    this.receipts = receipts;
+      ChangeFeed feed, Snapshots snapshots, Conflicts conflicts) {
     this.docks = docks;
     this.ingest = ingest;
     this.auth = auth;
@@ -67,35 +62,7 @@ public final class SyncRoutes implements HttpService {
         .post("/push", auth.device(this::push))
         .get("/changes", auth.device(this::changes))
         .get("/snapshot", auth.device(this::snapshot))
-        .post("/conflicts/{id}/ack", auth.device(this::acknowledge))
-        .post("/receipts", auth.device(this::receipt));
-  }
-
-  /**
-   * A receipt the dock closed (receiving a bill's load): recorded once per key, judged against the
-   * bill as this hub holds it. 200 with the receipt as recorded, also for a repeat of one recorded
-   * before ({@code duplicate: true}); 404 {@code BILL_NOT_FOUND} for a bill this hub does not have.
-   */
-  private void receipt(ServerRequest req, ServerResponse res, Docks.Device.Known device) {
-    ReceiptReport report;
-    try {
-      report = WIRE.decodeReceipt(new String(RECEIPT_BODY.bytes(req), StandardCharsets.UTF_8));
-    } catch (CodecException e) {
-      throw new ApiProblem(e.code().status(), e.code(), e.getMessage());
-    }
-    plausible(report.openedAt().toEpochMilli(), "openedAt");
-    plausible(report.closedAt().toEpochMilli(), "closedAt");
-    report.scans().forEach(s -> plausible(s.at().toEpochMilli(), "the scan of " + s.code()));
-    switch (receipts.record(device.dock(), device.edgeId(), report)) {
-      case Receipts.Outcome.Recorded r -> {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("duplicate", r.duplicate());
-        out.put("receipt", r.receipt());
-        Http.json(res, 200, out);
-      }
-      case Receipts.Outcome.NoSuchBill n -> throw new ApiProblem(404, ErrorCode.BILL_NOT_FOUND,
-          "this hub has no bill " + n.bill() + ": the manifest scanned is not one of its bills");
-    }
+        .post("/conflicts/{id}/ack", auth.device(this::acknowledge));
   }
 
   private void changes(ServerRequest req, ServerResponse res, Docks.Device.Known device) throws InterruptedException {

@@ -113,6 +113,21 @@ class TokensTest {
   }
 
   @Test
+  void aTokenVerifiedBefore_isStillJudgedByTheClock_everyTime() throws Exception {
+    io.tracetrack.hub.TestClock clock = new io.tracetrack.hub.TestClock(NOW);
+    Tokens moving = new Tokens(KEY, clock, Duration.ofMinutes(15));
+    String token = moving.issue(asha, "0123456789abcdef", 0).token();
+    assertThat(moving.verify(token)).contains(asha);
+    clock.advance(Duration.ofMinutes(15).plus(Tokens.CLOCK_SKEW));
+    assertThat(moving.verify(token)).as("verified once, expired now").isEmpty();
+    String later = signed(JWSAlgorithm.HS256, KEY, b -> b.notBeforeTime(Date.from(clock.instant().plusSeconds(120)))
+        .expirationTime(Date.from(clock.instant().plusSeconds(900))));
+    assertThat(moving.verify(later)).isEmpty();
+    clock.advance(Duration.ofSeconds(120));
+    assertThat(moving.verify(later)).as("refused while not yet valid, good once it is").isPresent();
+  }
+
+  @Test
   void notYetValid_isRefused() throws Exception {
     assertThat(tokens.verify(signed(JWSAlgorithm.HS256, KEY, b -> b.notBeforeTime(Date.from(NOW.plusSeconds(120)))))).isEmpty();
   }

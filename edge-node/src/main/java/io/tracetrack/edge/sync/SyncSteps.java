@@ -1,5 +1,6 @@
 package io.tracetrack.edge.sync;
 
+import io.tracetrack.model.ErrorCode;
 import io.tracetrack.sync.ChangePage;
 import io.tracetrack.sync.PushBatch;
 import io.tracetrack.sync.PushReply;
@@ -275,7 +276,7 @@ final class SyncSteps {
       switch (hub.receipt(receipt)) {
         case HubClient.Result.Ok<Long>(Long id) -> store.receiptAnswered(receipt.key(), id, null);
         // the same receipt will never be taken: keep why, and let the ones behind it go
-        case HubClient.Result.Refused<Long> r when "BILL_NOT_FOUND".equals(r.code()) || r.status() == 400
+        case HubClient.Result.Refused<Long> r when ErrorCode.BILL_NOT_FOUND.name().equals(r.code()) || r.status() == 400
             || r.status() == 413 -> {
           String why = "the hub refused the receipt of bill " + receipt.bill() + " (" + r.code() + ")"
               + (r.detail().isEmpty() ? "" : ": " + r.detail());

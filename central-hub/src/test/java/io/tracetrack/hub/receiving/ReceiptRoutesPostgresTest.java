@@ -1,4 +1,4 @@
-package io.tracetrack.hub.bill;
+package io.tracetrack.hub.receiving;
 
 class ReceiptRoutesPostgresTest extends ReceiptRoutesTest {
 

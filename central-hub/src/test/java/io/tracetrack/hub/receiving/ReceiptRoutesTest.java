@@ -1,4 +1,4 @@
-package io.tracetrack.hub.bill;
+package io.tracetrack.hub.receiving;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
