@@ -156,6 +156,16 @@ public final class HubCommandLine {
     @Env("HUB_AUDIT_ADDRESS_DAYS")
     String auditAddressDays;
 
+    // events to Kafka (issue #17); no --kafka: no relay
+    @Option(names = "--kafka", paramLabel = "HOST:PORT[,...]",
+        description = "Kafka brokers: every committed change goes to them as a CloudEvents event (off when unset)")
+    @Env("HUB_KAFKA")
+    String kafka;
+
+    @Option(names = "--kafka-topic", paramLabel = "TOPIC", description = "the topic events go to (default tracetrack.events)")
+    @Env("HUB_KAFKA_TOPIC")
+    String kafkaTopic;
+
     // end of day (F-EOD) and its e-mail; no --smtp-host: no mail
     @Option(names = "--zone", paramLabel = "ZONE", description = "the deployment's time zone, e.g. Asia/Kolkata (default: the system's)")
     @Env("HUB_ZONE")
@@ -241,7 +251,28 @@ public final class HubCommandLine {
           smtp(secret(env, "HUB_SMTP_PASSWORD")),
           eodMailAt(eodMailAt == null ? "23:30" : eodMailAt),
           Duration.ofMinutes(Flags.wholeNumber("--dock-silent-minutes", dockSilentMinutes, 5, 1, 24 * 60)),
-          Duration.ofDays(Flags.wholeNumber("--audit-address-days", auditAddressDays, 90, 1, 3650)));
+          Duration.ofDays(Flags.wholeNumber("--audit-address-days", auditAddressDays, 90, 1, 3650)),
+          events());
+    }
+
+    /** The relay's settings, or null without {@code --kafka}. */
+    private HubConfig.Events events() {
+      if (kafka == null || kafka.isBlank()) {
+        if (kafkaTopic != null) {
+          throw new IllegalArgumentException("--kafka-topic needs --kafka (the brokers to send to)");
+        }
+        return null;
+      }
+      for (String broker : kafka.split(",", -1)) {
+        if (!broker.strip().matches("[A-Za-z0-9.\\-]{1,253}:[0-9]{1,5}|\\[[0-9A-Fa-f:.]{2,45}\\]:[0-9]{1,5}")) {
+          throw new IllegalArgumentException("--kafka must be HOST:PORT, or several separated by commas: " + Flags.printable(broker));
+        }
+      }
+      String topic = kafkaTopic == null ? "tracetrack.events" : kafkaTopic;
+      if (!topic.matches("[A-Za-z0-9._-]{1,249}") || topic.equals(".") || topic.equals("..")) {
+        throw new IllegalArgumentException("--kafka-topic must be 1-249 letters, digits, '.', '_' or '-': " + Flags.printable(topic));
+      }
+      return new HubConfig.Events(kafka.replace(" ", ""), topic);
     }
 
     /** {@code --pool-size} when given; otherwise sized from the database's cores (see {@link PoolSize}). */

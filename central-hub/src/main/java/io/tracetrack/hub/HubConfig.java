@@ -45,6 +45,7 @@ import java.util.Objects;
  *     the Fleet page calls a dock silent
  * @param auditAddressRetention how long the audit trail keeps a client's full address before cutting it
  *     to its network (the hash chain stays verifiable)
+ * @param events where committed changes go as events ({@code --kafka}), or {@code null}: no relay
  */
 public record HubConfig(
     int port,
@@ -68,7 +69,8 @@ public record HubConfig(
     SmtpSettings smtp,
     LocalTime eodMailAt,
     Duration dockSilentAfter,
-    Duration auditAddressRetention) {
+    Duration auditAddressRetention,
+    Events events) {
 
   public static final int DEFAULT_PORT = 8080;
 
@@ -76,6 +78,14 @@ public record HubConfig(
   public int poolSize() {
     return pool.connections();
   }
+
+  /**
+   * The event relay's settings.
+   *
+   * @param bootstrap the Kafka brokers, {@code host:port} separated by commas
+   * @param topic the topic every event goes to
+   */
+  public record Events(String bootstrap, String topic) {}
 
   /** The database kinds {@code --db} names. */
   public enum Db {

@@ -38,6 +38,7 @@ import io.tracetrack.hub.bag.BagService;
 import io.tracetrack.hub.cache.CacheFollower;
 import io.tracetrack.hub.bill.BillRoutes;
 import io.tracetrack.hub.bill.BillService;
+import io.tracetrack.hub.events.EventRelay;
 import io.tracetrack.hub.receiving.ReceiptRoutes;
 import io.tracetrack.hub.receiving.Receipts;
 import io.tracetrack.hub.db.HubDatabase;
@@ -130,9 +131,11 @@ public final class Main {
    * A running hub: what tests and Main both start.
    *
    * @param mounts the routes it serves (tests walk them, so no route escapes the role matrix)
+   * @param relay the event relay to Kafka, when {@code --kafka} is set
    */
   public record Hub(HubDatabase database, WebServer server, Optional<String> generatedAdminPassword,
-      ScheduledExecutorService background, List<HubServer.Mount> mounts) implements AutoCloseable {
+      ScheduledExecutorService background, List<HubServer.Mount> mounts, Optional<EventRelay> relay)
+      implements AutoCloseable {
 
     public static Hub start(HubConfig config, Clock clock) {
       HubDatabase db = switch (config.db()) {
@@ -179,6 +182,15 @@ public final class Main {
       DockAuth dockAuth = new DockAuth(docks);
       ChangeLog changeLog = new ChangeLog(db);
       ChangeFeed feed = new ChangeFeed(changeLog);
+      // committed changes to Kafka: one instance relays at a time, from the position kept in the database
+      Optional<EventRelay> relay = Optional.ofNullable(config.events()).map(events -> {
+        String instance = instanceName();
+        EventRelay r = new EventRelay(db, changeLog, EventRelay.producer(events.bootstrap(), "tracetrack-hub"),
+            events.topic(), EventRelay.SOURCE, instance, clock);
+        r.register(metrics.registry());
+        db.afterEachCommit(r::nudge);
+        return r;
+      });
       // long-polling docks on this instance wake at a commit here; other instances' by re-checking
       db.afterEachCommit(feed::signal);
       // read caches: this hub's writes evicted before they answer; other instances' at the next poll
@@ -238,7 +250,9 @@ public final class Main {
       background.scheduleWithFixedDelay(() -> db.gate().unqueued(caches::catchUp), 500, 500, TimeUnit.MILLISECONDS);
       // retention: at start, then daily; never the newest entry, so a dock at the head stays current
       every(background, "change-log pruning", Duration.ZERO, Duration.ofDays(1), () -> {
-        int pruned = changeLog.prune(OffsetDateTime.ofInstant(clock.instant().minus(config.changeLogRetention()), ZoneOffset.UTC));
+        OffsetDateTime before = OffsetDateTime.ofInstant(clock.instant().minus(config.changeLogRetention()), ZoneOffset.UTC);
+        // entries Kafka has not acknowledged stay, however old: the relay never leaves a gap
+        int pruned = relay.isPresent() ? changeLog.prune(before, relay.get().position()) : changeLog.prune(before);
         if (pruned > 0) {
           java.util.logging.Logger.getLogger(Main.class.getName()).info("change log: pruned " + pruned + " entries older than "
               + config.changeLogRetention().toDays() + " days");
@@ -256,7 +270,8 @@ public final class Main {
         // each instance looks every minute; the eod_mail row lets only one of them send a day's mail
         every(background, "end-of-day mail", Duration.ofMinutes(1), Duration.ofMinutes(1), eodMailer::tick);
       }
-      return new Hub(db, server, generated, background, mounts);
+      relay.ifPresent(EventRelay::start);
+      return new Hub(db, server, generated, background, mounts, relay);
     }
 
     /**
@@ -287,6 +302,7 @@ public final class Main {
 
     @Override
     public void close() {
+      relay.ifPresent(EventRelay::close);
       background.shutdownNow();
       server.stop();
       database.close();

@@ -90,6 +90,11 @@ public final class HubTestServer implements AutoCloseable {
       this.other = other;
     }
 
+    /** The running hub behind this instance. */
+    public Main.Hub hub() {
+      return other;
+    }
+
     /** Sends a request to this instance as {@code who} (a key of {@link #tokens}, or null for anonymous). */
     public Answer send(String method, String path, String body, String who) {
       return send(method, path, who == null ? null : tokens.get(who), body == null ? null : "application/json", body);

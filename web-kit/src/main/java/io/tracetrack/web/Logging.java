@@ -7,7 +7,7 @@ import java.util.logging.LogManager;
 
 /**
  * The apps' default logging: one line per record with an ISO timestamp, and the chatty libraries
- * (Helidon, Flyway, jOOQ, Hikari, password4j) at WARNING. An operator's own
+ * (Helidon, Flyway, jOOQ, Hikari, password4j, the Kafka client) at WARNING. An operator's own
  * {@code -Djava.util.logging.config.file} wins.
  */
 public final class Logging {
@@ -22,6 +22,7 @@ public final class Logging {
       com.zaxxer.hikari.level=WARNING
       com.password4j.level=WARNING
       io.helidon.level=WARNING
+      org.apache.kafka.level=WARNING
       """;
 
   private Logging() {}

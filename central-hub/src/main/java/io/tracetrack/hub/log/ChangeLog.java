@@ -256,11 +256,22 @@ public class ChangeLog {
    * @return how many entries went
    */
   public int prune(OffsetDateTime before) {
+    return prune(before, Long.MAX_VALUE);
+  }
+
+  /**
+   * {@link #prune(OffsetDateTime)}, keeping every entry after {@code keepAfter} however old: what
+   * the event relay has not had acknowledged yet.
+   */
+  public int prune(OffsetDateTime before, long keepAfter) {
     Objects.requireNonNull(before, "before");
     long head = head();
     Long firstKept = db.dsl().select(DSL.min(CHANGE_LOG.SEQ)).from(CHANGE_LOG).where(CHANGE_LOG.AT.ge(before))
         .fetchSingle().value1();
     long keepFrom = firstKept == null ? head : Math.min(firstKept, head);
+    if (keepAfter < Long.MAX_VALUE) {
+      keepFrom = Math.min(keepFrom, keepAfter + 1);
+    }
     return db.dsl().deleteFrom(CHANGE_LOG).where(CHANGE_LOG.SEQ.lt(keepFrom)).execute();
   }
 
