@@ -23,6 +23,7 @@ public final class Logging {
       com.password4j.level=WARNING
       io.helidon.level=WARNING
       org.apache.kafka.level=WARNING
+      kafka.level=WARNING
       """;
 
   private Logging() {}
