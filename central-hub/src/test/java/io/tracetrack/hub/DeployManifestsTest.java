@@ -1,0 +1,137 @@
+package io.tracetrack.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.tracetrack.web.cli.EnvironmentDefaults;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The deploy files (compose, Kubernetes, systemd) name only what the hub reads: every {@code HUB_*}
+ * variable is one of its flags' variables or secrets, every probe path answers 200 on a running
+ * hub, and every port the files route to is the port they set. A renamed flag or route fails here,
+ * not at someone's deployment.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DeployManifestsTest {
+
+  private static final Path DEPLOY = Path.of("..", "deploy");
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private HubTestServer hub;
+
+  @BeforeAll
+  void start() throws Exception {
+    hub = HubTestServer.start("h2");
+  }
+
+  @AfterAll
+  void stop() {
+    hub.close();
+  }
+
+  /** The variables the hub reads: its flags' and its secrets'. */
+  private static Set<String> known() {
+    Set<String> names = new TreeSet<>();
+    var root = HubCommandLine.commandLine(Map.of());
+    root.getCommandSpec().options().forEach(o -> EnvironmentDefaults.variable(o).ifPresent(names::add));
+    names.addAll(List.of("HUB_DB_PASSWORD", "HUB_ADMIN_PASSWORD", "HUB_JWT_SECRET", "HUB_SMTP_PASSWORD"));
+    return names;
+  }
+
+  private static List<JsonNode> documents(Path file) throws IOException {
+    List<JsonNode> docs = new ArrayList<>();
+    try (var parser = YAML.getFactory().createParser(file.toFile())) {
+      YAML.readValues(parser, JsonNode.class).forEachRemaining(d -> {
+        if (d != null && !d.isNull()) {
+          docs.add(d);
+        }
+      });
+    }
+    return docs;
+  }
+
+  /** The {@code NAME=value} lines of an environment file. */
+  private static Map<String, String> envFile(Path file) throws IOException {
+    Map<String, String> vars = new java.util.LinkedHashMap<>();
+    for (String line : Files.readAllLines(file)) {
+      String l = line.strip();
+      if (!l.isEmpty() && !l.startsWith("#") && l.contains("=")) {
+        vars.put(l.substring(0, l.indexOf('=')), l.substring(l.indexOf('=') + 1));
+      }
+    }
+    return vars;
+  }
+
+  @Test
+  void compose_namesOnlyVariablesTheHubReads_andItsProxyProbesAPathTheHubServes() throws Exception {
+    Path dir = DEPLOY.resolve("compose");
+    JsonNode compose = documents(dir.resolve("compose.yaml")).getFirst();
+    Set<String> named = new TreeSet<>();
+    List<String> ports = new ArrayList<>();
+    for (String service : List.of("hub-1", "hub-2")) {
+      JsonNode hubService = compose.at("/services/" + service);
+      assertThat(hubService.isMissingNode()).as(service).isFalse();
+      // the anchor's merge is the YAML parser's: the service's environment is the shared one
+      JsonNode env = hubService.has("environment") ? hubService.get("environment") : compose.at("/x-hub/environment");
+      env.fieldNames().forEachRemaining(named::add);
+      ports.add(env.get("HUB_PORT").asText());
+      compose.at("/x-hub/expose").forEach(p -> assertThat(p.asText()).isEqualTo(env.get("HUB_PORT").asText()));
+    }
+    named.addAll(envFile(dir.resolve("hub.secrets.env.example")).keySet());
+    assertThat(named).as("HUB_* variables compose sets").isSubsetOf(known());
+    assertThat(named).contains("HUB_DB_URL", "HUB_KAFKA", "HUB_JWT_SECRET");
+    String caddy = Files.readString(dir.resolve("Caddyfile"));
+    assertThat(caddy).contains("hub-1:" + ports.getFirst()).contains("hub-2:" + ports.getLast());
+    String probe = caddy.replaceAll("(?s).*health_uri\\s+(\\S+).*", "$1");
+    assertThat(hub.send("GET", probe, null, null, null).status()).as("the proxy's health_uri " + probe).isEqualTo(200);
+  }
+
+  @Test
+  void kubernetes_namesOnlyVariablesTheHubReads_probesPathsItServes_onThePortItIsTold() throws Exception {
+    List<JsonNode> docs = documents(DEPLOY.resolve("k8s").resolve("hub.yaml"));
+    JsonNode config = docs.stream().filter(d -> d.path("kind").asText().equals("ConfigMap")).findFirst().orElseThrow();
+    JsonNode deployment = docs.stream().filter(d -> d.path("kind").asText().equals("Deployment")).findFirst().orElseThrow();
+    JsonNode service = docs.stream().filter(d -> d.path("kind").asText().equals("Service")).findFirst().orElseThrow();
+    assertThat(docs).extracting(d -> d.path("kind").asText())
+        .contains("PodDisruptionBudget", "HorizontalPodAutoscaler");
+    Set<String> named = new TreeSet<>();
+    config.get("data").fieldNames().forEachRemaining(named::add);
+    JsonNode container = deployment.at("/spec/template/spec/containers/0");
+    container.path("env").forEach(e -> named.add(e.get("name").asText()));
+    assertThat(named).as("HUB_* variables the manifests set").isSubsetOf(known());
+    int port = config.get("data").get("HUB_PORT").asInt();
+    assertThat(container.at("/ports/0/containerPort").asInt()).isEqualTo(port);
+    assertThat(service.at("/spec/ports/0/targetPort").asInt()).isEqualTo(port);
+    for (String probe : List.of("readinessProbe", "livenessProbe")) {
+      JsonNode get = container.at("/" + probe + "/httpGet");
+      assertThat(get.get("port").asInt()).as(probe + " port").isEqualTo(port);
+      assertThat(hub.send("GET", get.get("path").asText(), null, null, null).status()).as(probe + " " + get.get("path"))
+          .isEqualTo(200);
+    }
+  }
+
+  @Test
+  void systemd_environment_namesOnlyVariablesTheHubReads() throws Exception {
+    Set<String> named = new TreeSet<>(envFile(DEPLOY.resolve("hub").resolve("hub.env")).keySet());
+    // the commented-out ones are settings too: a person uncomments them
+    for (String line : Files.readAllLines(DEPLOY.resolve("hub").resolve("hub.env"))) {
+      if (line.matches("#HUB_[A-Z_]+=.*")) {
+        named.add(line.substring(1, line.indexOf('=')));
+      }
+    }
+    assertThat(named).isNotEmpty().isSubsetOf(known());
+  }
+}
