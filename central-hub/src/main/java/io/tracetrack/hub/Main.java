@@ -229,6 +229,8 @@ public final class Main {
           // enrolment codes get a guessing budget of their own, apart from the users' sign-ins
           new HubServer.Mount("/api/v1/sync", new SyncRoutes(docks, dockAuth, new SignInLimiter(clock), addresses,
               new Ingest(db, CodeGrammar.defaults(), clock, metrics.registry()), feed, new Snapshots(db), conflicts)),
+          // the events feed: the relay's envelopes, long-polled from the change log
+          new HubServer.Mount("/api/v1", new io.tracetrack.hub.events.EventRoutes(feed, access)),
           // receiving a load: docks send closed receipts, billers read them
           new HubServer.Mount("/api/v1", new ReceiptRoutes(receipts, bills, dockAuth, access)),
           new HubServer.Mount("/api/v1", new ConflictRoutes(conflicts, access)),

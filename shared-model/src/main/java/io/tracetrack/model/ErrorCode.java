@@ -162,6 +162,8 @@ public enum ErrorCode {
 
   // --- queries and paging (hub) ---
 
+  /** The events feed: the cursor is below what the change log still holds; those events were pruned. */
+  EVENTS_EXPIRED(410),
   /** A cursor (bills {@code cursor}, search {@code after}) this hub did not give out. */
   INVALID_CURSOR(400),
   /** A search term that is not 1-64 letters, digits or '-'. */

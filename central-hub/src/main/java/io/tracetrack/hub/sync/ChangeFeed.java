@@ -99,6 +99,47 @@ public final class ChangeFeed {
     }
   }
 
+  /** What an integrator's read of the whole log came to ({@link #all}). */
+  public sealed interface Whole {
+    /** Every entry after the cursor, at most the limit; {@code next} is the last one's position. */
+    record Page(List<ChangeLog.Stored> entries, long next, long head) implements Whole {}
+
+    /** The cursor is below what the log still holds: those entries were pruned. */
+    record Gone(long oldest, long head) implements Whole {}
+
+    /** The cursor is past the head: no position this log handed out. */
+    record Ahead(long head) implements Whole {}
+  }
+
+  /**
+   * Every entry after {@code after} (for every audience, hub-only ones too), at most {@code limit};
+   * when none are there, waits up to {@code waitMs} for one, woken by commits as docks are. For the
+   * events feed; the same prune check as {@link #changes}.
+   */
+  public Whole all(long after, int limit, int waitMs) throws InterruptedException {
+    if (waitMs < 0 || waitMs > MAX_WAIT_MS) {
+      throw new IllegalArgumentException("waitMs must be 0.." + MAX_WAIT_MS + ": " + waitMs);
+    }
+    long head = log.head();
+    if (after > head) {
+      return new Whole.Ahead(head);
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+    while (true) {
+      long seen = signalsNow();
+      ChangeLog.Page page = log.read(after, limit);
+      Optional<Long> held = log.oldest();
+      if (held.isPresent() && after < held.get() - 1) {
+        return new Whole.Gone(held.get(), log.head());
+      }
+      long left = deadline - System.nanoTime();
+      if (!page.entries().isEmpty() || left <= 0) {
+        return new Whole.Page(page.entries(), page.next(), Math.max(page.next(), log.head()));
+      }
+      awaitSignal(seen, Math.min(left, RECHECK.toNanos()));
+    }
+  }
+
   private long signalsNow() {
     lock.lock();
     try {

@@ -153,6 +153,7 @@ abstract class RouteMatrixTest {
       Map.entry("GET /api/v1/bills/{id}/qr.png", on(BILLERS, (t, role) -> new Request("/api/v1/bills/" + t.bill() + "/qr.png", null))),
       Map.entry("GET /api/v1/bills/{id}/receipts", on(BILLERS, (t, role) -> new Request("/api/v1/bills/" + t.bill() + "/receipts", null))),
       Map.entry("GET /api/v1/areas", on(ADMIN, "/api/v1/areas")),
+      Map.entry("GET /api/v1/events", on(ADMIN, "/api/v1/events?limit=5")),
       Map.entry("POST /api/v1/areas", on(ADMIN, (t, role) -> new Request("/api/v1/areas",
           "{\"id\":\"EAST" + t.next() + "\",\"name\":\"East " + t.next() + "\"}"))),
       Map.entry("GET /api/v1/users", on(ADMIN, "/api/v1/users")),
