@@ -263,16 +263,11 @@ public final class HubCommandLine {
         }
         return null;
       }
-      for (String broker : kafka.split(",", -1)) {
-        if (!broker.strip().matches("[A-Za-z0-9.\\-]{1,253}:[0-9]{1,5}|\\[[0-9A-Fa-f:.]{2,45}\\]:[0-9]{1,5}")) {
-          throw new IllegalArgumentException("--kafka must be HOST:PORT, or several separated by commas: " + Flags.printable(broker));
-        }
-      }
       String topic = kafkaTopic == null ? "tracetrack.events" : kafkaTopic;
       if (!topic.matches("[A-Za-z0-9._-]{1,249}") || topic.equals(".") || topic.equals("..")) {
         throw new IllegalArgumentException("--kafka-topic must be 1-249 letters, digits, '.', '_' or '-': " + Flags.printable(topic));
       }
-      return new HubConfig.Events(kafka.replace(" ", ""), topic);
+      return new HubConfig.Events(Flags.hostPorts("--kafka", kafka), topic);
     }
 
     /** {@code --pool-size} when given; otherwise sized from the database's cores (see {@link PoolSize}). */

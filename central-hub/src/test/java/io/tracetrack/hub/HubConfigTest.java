@@ -29,6 +29,21 @@ class HubConfigTest {
   }
 
   @Test
+  void kafka_offByDefault_onFromFlagOrEnvironment_andItsMistakesNamed() {
+    assertThat(HubConfig.parse(new String[0], Map.of()).events()).isNull();
+    assertThat(HubConfig.parse(new String[] {"--kafka", "k1:9092, k2:9092"}, Map.of()).events())
+        .isEqualTo(new HubConfig.Events("k1:9092,k2:9092", "tracetrack.events"));
+    assertThat(HubConfig.parse(new String[0], Map.of("HUB_KAFKA", "k1:9092", "HUB_KAFKA_TOPIC", "tt.events")).events())
+        .isEqualTo(new HubConfig.Events("k1:9092", "tt.events"));
+    assertThatThrownBy(() -> HubConfig.parse(new String[] {"--kafka", "k1"}, Map.of()))
+        .hasMessageStartingWith("--kafka must be HOST:PORT");
+    assertThatThrownBy(() -> HubConfig.parse(new String[] {"--kafka", "k1:9092", "--kafka-topic", "a/b"}, Map.of()))
+        .hasMessageStartingWith("--kafka-topic must be");
+    assertThatThrownBy(() -> HubConfig.parse(new String[] {"--kafka-topic", "t"}, Map.of()))
+        .hasMessageStartingWith("--kafka-topic needs --kafka");
+  }
+
+  @Test
   void defaults_embeddedPostgresOnPort8080() {
     HubConfig c = HubConfig.parse(new String[0], Map.of());
     assertThat(c.embedded()).isTrue();

@@ -113,18 +113,13 @@ public final class KafkaTools {
     String timeout;
 
     Task.Events task() {
-      for (String broker : kafka.split(",", -1)) {
-        if (!broker.strip().matches("[A-Za-z0-9.\\-]{1,253}:[0-9]{1,5}")) {
-          throw new IllegalArgumentException("--kafka must be HOST:PORT, or several separated by commas: " + Flags.printable(broker));
-        }
-      }
       String t = topic == null ? "tracetrack.events" : topic;
       if (!t.matches("[A-Za-z0-9._-]{1,249}")) {
         throw new IllegalArgumentException("--topic must be 1-249 letters, digits, '.', '_' or '-': " + Flags.printable(t));
       }
       long n = max == null ? Long.MAX_VALUE : Flags.wholeNumber("--max", max, 0, 1, Integer.MAX_VALUE);
       int s = Flags.wholeNumber("--timeout-s", timeout, 10, 1, 86_400);
-      return new Task.Events(kafka.replace(" ", ""), t, fromBeginning, n, Duration.ofSeconds(s));
+      return new Task.Events(Flags.hostPorts("--kafka", kafka), t, fromBeginning, n, Duration.ofSeconds(s));
     }
   }
 

@@ -188,7 +188,8 @@ public final class BillRoutes implements HttpService {
     };
   }
 
-  private static ApiProblem notFound(String id) {
+  /** 404 {@code BILL_NOT_FOUND}, echoing at most 20 characters of the id asked for, and only letters, digits and '-'. */
+  public static ApiProblem notFound(String id) {
     String shown = id.length() > 20 ? id.substring(0, 20) + "…" : id;
     return new ApiProblem(404, ErrorCode.BILL_NOT_FOUND, "no bill " + shown.replaceAll("[^\\p{Alnum}-]", "?"));
   }

@@ -92,10 +92,7 @@ public final class ReceiptRoutes implements HttpService {
   private void ofBill(ServerRequest req, ServerResponse res, Caller caller) {
     String id = req.path().pathParameters().get("id");
     // the bill's own answer decides 404, and normalises the id as every bill route does
-    BillView bill = bills.get(id).orElseThrow(() -> {
-      String shown = id.length() > 20 ? id.substring(0, 20) + "…" : id;
-      return new ApiProblem(404, ErrorCode.BILL_NOT_FOUND, "no bill " + shown.replaceAll("[^\\p{Alnum}-]", "?"));
-    });
+    BillView bill = bills.get(id).orElseThrow(() -> io.tracetrack.hub.bill.BillRoutes.notFound(id));
     Http.json(res, 200, Map.of("bill", bill.id(), "receipts", receipts.of(bill.id())));
   }
 }

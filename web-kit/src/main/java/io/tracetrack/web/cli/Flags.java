@@ -35,6 +35,23 @@ public final class Flags {
     return (int) n;
   }
 
+  /**
+   * A list of {@code host:port} separated by commas (Kafka's bootstrap servers), its blanks dropped;
+   * a host is a name, an IPv4 address or a bracketed IPv6 one.
+   *
+   * @throws IllegalArgumentException naming the flag and the first entry that is not one
+   */
+  public static String hostPorts(String flag, String text) {
+    for (String entry : text.split(",", -1)) {
+      String e = entry.strip();
+      if (!e.matches("([A-Za-z0-9.\\-]{1,253}|\\[[0-9A-Fa-f:.]{2,45}\\]):[0-9]{1,5}")
+          || Integer.parseInt(e.substring(e.lastIndexOf(':') + 1)) > 65_535) {
+        throw new IllegalArgumentException(flag + " must be HOST:PORT, or several separated by commas: " + printable(entry));
+      }
+    }
+    return text.replace(" ", "");
+  }
+
   /** A value as it may be echoed in a message: at most 80 characters, control characters escaped. */
   public static String printable(String value) {
     return printable(value, 80);
