@@ -60,7 +60,8 @@ export async function render(view) {
         heapShare > 0.9 ? 'bad' : heapShare > 0.75 ? 'warn' : 'ok', heapShare),
       card('database', bytes(db.sizeBytes), 'Database size', (db.dialect || '').toLowerCase(), 'ok'),
       card('errors', num(errors), 'Errors in the last hour', errors > 0 ? 'server errors (5xx); see the hub\'s log' : 'none', errors > 0 ? 'bad' : 'ok'),
-      card('uptime', duration(h.uptimeSeconds), 'Up for', '', 'ok'));
+      card('uptime', duration(h.uptimeSeconds), 'Up for', '', 'ok'),
+      eventsCard(h.events));
     const list = h.caches || [];
     fill(caches, list.length === 0
       ? empty('This hub reports no caches.')
@@ -117,6 +118,19 @@ function drawMail(box, log) {
     days.some(d => !d.sentAt && d.lastError)
       ? el('p', { class: 'hint' }, 'A failed day is tried again every 10 minutes; check the mail server named in the error, or send it again from the End of day page.')
       : null);
+}
+
+/** The relay to Kafka: off, or how many events wait for Kafka and how old the oldest is. */
+function eventsCard(events) {
+  if (!events || events.relay !== 'on') {
+    return card('events', 'Off', 'Events to Kafka', 'start the hub with --kafka to publish every change', 'ok');
+  }
+  const lag = events.lagEntries ?? 0;
+  const detail = events.lastError ? 'retrying: ' + events.lastError
+    : lag === 0 ? 'all delivered' + (events.holder ? ' · relayed by ' + events.holder : '')
+      : 'oldest waiting ' + duration(Math.round(events.lagSeconds || 0));
+  return card('events', num(lag), 'Events waiting for Kafka', detail,
+    events.lastError || (events.lagSeconds || 0) > 60 ? 'bad' : lag > 0 ? 'warn' : 'ok');
 }
 
 function card(key, value, label, detail, kind, share) {

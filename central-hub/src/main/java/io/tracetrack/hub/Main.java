@@ -205,7 +205,7 @@ public final class Main {
       EodMailer eodMailer = new EodMailer(db, endOfDay, Optional.ofNullable(config.smtp()).map(smtp -> new Mailer(smtp, clock)),
           config.zone(), config.eodMailAt(), audit, clock, instanceName());
       List<HubServer.Mount> mounts = List.of(
-          new HubServer.Mount("/", new OpsRoutes(metrics, db, access)),
+          new HubServer.Mount("/", new OpsRoutes(metrics, db, access, relay)),
           new HubServer.Mount("/health", new HealthRoutes(db)),
           // the old system's routes: 308 to their successors, with Deprecation and Link headers
           new HubServer.Mount("/", new LegacyRoutes()),

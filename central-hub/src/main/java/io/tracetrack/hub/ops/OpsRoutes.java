@@ -27,10 +27,17 @@ import java.util.Set;
 public final class OpsRoutes implements HttpService {
 
   private final Metrics metrics;
+  private final java.util.Optional<io.tracetrack.hub.events.EventRelay> relay;
   private final HubDatabase db;
   private final Access access;
 
   public OpsRoutes(Metrics metrics, HubDatabase db, Access access) {
+    this(metrics, db, access, java.util.Optional.empty());
+  }
+
+  /** @param relay the events relay, when {@code --kafka} is set: its lag shows on the health page */
+  public OpsRoutes(Metrics metrics, HubDatabase db, Access access, java.util.Optional<io.tracetrack.hub.events.EventRelay> relay) {
+    this.relay = relay;
     this.metrics = metrics;
     this.db = db;
     this.access = access;
@@ -80,6 +87,17 @@ public final class OpsRoutes implements HttpService {
     out.put("caches", metrics.cacheStats());
     out.put("errorsLastHour", metrics.errorsLastHour());
     out.put("uptimeSeconds", ManagementFactory.getRuntimeMXBean().getUptime() / 1000);
+    out.put("events", relay.map(r -> {
+      var lag = r.lag();
+      Map<String, Object> events = new LinkedHashMap<>();
+      events.put("relay", "on");
+      events.put("lagEntries", lag.entries());
+      events.put("lagSeconds", lag.seconds());
+      events.put("holder", lag.holder());
+      events.put("relayingHere", lag.relayingHere());
+      events.put("lastError", lag.lastError());
+      return events;
+    }).orElse(Map.of("relay", "off")));
     Http.json(res, 200, out);
   }
 

@@ -107,6 +107,10 @@ class EventRelayTest {
       assertThat(byKey.keySet()).contains("admin");
       assertThat(HubTestServer.eventually(Duration.ofSeconds(10), () -> hub.hub.relay().orElseThrow().lag().entries() == 0 ? 1 : 0, 1))
           .as("the lag comes back to 0").isEqualTo(1);
+      JsonNode health = hub.send("GET", "/api/v1/system/health", hub.adminToken(), null, null).json().get("events");
+      assertThat(health.get("relay").asText()).isEqualTo("on");
+      assertThat(health.get("lagEntries").asLong()).isZero();
+      assertThat(health.get("relayingHere").asBoolean()).isTrue();
       String metrics = hub.send("GET", "/metrics", hub.adminToken(), null, null).text();
       assertThat(metrics).contains("hub_event_relay_lag_entries 0.0").contains("hub_event_relay_lag_seconds");
     }

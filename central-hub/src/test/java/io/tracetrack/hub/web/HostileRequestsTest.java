@@ -207,6 +207,7 @@ abstract class HostileRequestsTest {
     assertThat(queue.get("waiting").asInt()).isZero();
     assertThat(queue.get("timeouts").asLong()).isZero();
     assertThat(queue.get("deadlineSeconds").asDouble()).isPositive();
+    assertThat(health.get("events").get("relay").asText()).as("no --kafka: no relay").isEqualTo("off");
   }
 
   @Test

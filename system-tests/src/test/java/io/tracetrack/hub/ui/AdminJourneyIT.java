@@ -195,6 +195,8 @@ class AdminJourneyIT {
       assertThat(b.find("[data-health=database]").getText()).contains("Database size");
       // no --smtp-host here: the page says the summary is not mailed and how to change that
       b.waitFor("#health-mail[data-configured=false]");
+      // no --kafka: the events card says the relay is off and how to turn it on
+      assertThat(b.find("#health-cards [data-health=events]").getText()).contains("Events to Kafka").contains("--kafka");
       assertThat(b.find("#health-mail").getText()).contains("No mail server configured").contains("--smtp-host");
       b.waitFor("[data-health=queue]");
       b.screenshot("admin-health");
