@@ -122,10 +122,4 @@ public final class KafkaTools {
       return new Task.Events(Flags.hostPorts("--kafka", kafka), t, fromBeginning, n, Duration.ofSeconds(s));
     }
   }
-
-  /** For tests: the usage text of a command. */
-  static String usage(String command) {
-    CommandLine root = Cli.commandLine(new Tools(), Map.of(), Map.of());
-    return root.getSubcommands().get(command).getUsageMessage(CommandLine.Help.Ansi.OFF);
-  }
 }

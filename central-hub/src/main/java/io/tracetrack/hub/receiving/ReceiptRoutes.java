@@ -10,6 +10,7 @@ import io.tracetrack.hub.bill.BillService;
 import io.tracetrack.hub.bill.BillView;
 import io.tracetrack.hub.sync.DockAuth;
 import io.tracetrack.hub.sync.Docks;
+import io.tracetrack.hub.sync.SyncRoutes;
 import io.tracetrack.hub.web.Http;
 import io.tracetrack.model.ErrorCode;
 import io.tracetrack.model.Role;
@@ -19,7 +20,6 @@ import io.tracetrack.sync.WireCodec;
 import io.tracetrack.web.ApiProblem;
 import io.tracetrack.web.JsonBody;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -33,9 +33,6 @@ public final class ReceiptRoutes implements HttpService {
   private static final WireCodec WIRE = new WireCodec();
   private static final JsonBody RECEIPT_BODY = new JsonBody(WireCodec.MAX_RECEIPT_BYTES, 8);
   private static final Set<Role> BILLING = Set.of(Role.BILLER, Role.ADMIN);
-  /** The times a receipt may name: any real dock's clock is far inside them (as for a push). */
-  private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
-  private static final Instant LATEST = Instant.parse("2200-01-01T00:00:00Z");
 
   private final Receipts receipts;
   private final BillService bills;
@@ -67,9 +64,10 @@ public final class ReceiptRoutes implements HttpService {
     } catch (CodecException e) {
       throw new ApiProblem(e.code().status(), e.code(), e.getMessage());
     }
-    plausible(report.openedAt(), "openedAt");
-    plausible(report.closedAt(), "closedAt");
-    report.scans().forEach(s -> plausible(s.at(), "the scan of " + s.code()));
+    // the times a push may name: any real dock's clock is far inside them
+    SyncRoutes.plausible(report.openedAt().toEpochMilli(), "openedAt");
+    SyncRoutes.plausible(report.closedAt().toEpochMilli(), "closedAt");
+    report.scans().forEach(s -> SyncRoutes.plausible(s.at().toEpochMilli(), "the scan of " + s.code()));
     switch (receipts.record(device.dock(), device.edgeId(), report)) {
       case Receipts.Outcome.Recorded r -> {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -79,12 +77,6 @@ public final class ReceiptRoutes implements HttpService {
       }
       case Receipts.Outcome.NoSuchBill n -> throw new ApiProblem(404, ErrorCode.BILL_NOT_FOUND,
           "this hub has no bill " + n.bill() + ": the manifest scanned is not one of its bills");
-    }
-  }
-
-  private static void plausible(Instant at, String field) {
-    if (at.isBefore(EARLIEST) || !at.isBefore(LATEST)) {
-      throw new ApiProblem(400, ErrorCode.INVALID_FIELD, field + " must be between 2000-01-01 and 2200-01-01: " + at);
     }
   }
 

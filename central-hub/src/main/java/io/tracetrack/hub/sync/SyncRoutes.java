@@ -127,10 +127,12 @@ public final class SyncRoutes implements HttpService {
     }
   }
 
-  private static void plausible(long millis, String field) {
+  /** 400 {@code INVALID_FIELD} for an instant outside {@link #EARLIEST_MILLIS}..{@link #LATEST_MILLIS} (pushes, receipts). */
+  public static void plausible(long millis, String field) {
     if (millis < EARLIEST_MILLIS || millis >= LATEST_MILLIS) {
       throw new ApiProblem(400, ErrorCode.INVALID_FIELD,
-          field + " must be epoch milliseconds between 2000-01-01 and 2200-01-01: " + millis);
+          field + " must be between 2000-01-01 and 2200-01-01: " + java.time.Instant.ofEpochMilli(millis)
+              + " (" + millis + " ms)");
     }
   }
 

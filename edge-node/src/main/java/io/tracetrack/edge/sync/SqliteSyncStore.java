@@ -696,6 +696,10 @@ public final class SqliteSyncStore implements SyncStore {
     long now = clock.millis();
     db.write(dsl -> {
       new ReceiptStore(dsl).answered(key, now, hubId, refusal);
+      if (refusal != null) {
+        // the station's sync strip shows the notice: someone at the dock learns the hub will not take it
+        dsl.execute("update sync_state set notice = ? where id = 1", refusal);
+      }
       return null;
     });
   }

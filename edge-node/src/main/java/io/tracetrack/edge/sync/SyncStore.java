@@ -207,7 +207,8 @@ public interface SyncStore {
 
   /**
    * The hub's word on a receipt: taken ({@code hubId} its number for it), or never to be taken
-   * ({@code refusal} says why: it has no such bill). Either way it is not sent again.
+   * ({@code refusal} says why: it has no such bill; it becomes the dock's {@code notice}, which the
+   * station shows). Either way it is not sent again.
    */
   void receiptAnswered(String key, Long hubId, String refusal);
 }

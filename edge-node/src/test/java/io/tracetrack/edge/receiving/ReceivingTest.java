@@ -247,4 +247,16 @@ class ReceivingTest {
     assertThat(unsent()).isEmpty();
     assertThat(edge.count("select hub_receipt_id from receipt")).isEqualTo(7);
   }
+
+  @Test
+  void aReceiptTheHubRefuses_isNotSentAgain_andItsReasonShowsAtTheStation() {
+    scan(MANIFEST);
+    scan("CMD-FINISH");
+    scan("CMD-FINISH");
+    io.tracetrack.edge.sync.SyncStore sync = io.tracetrack.edge.sync.SyncStores.open(edge.db, CodeGrammar.defaults(), edge.clock);
+    String key = sync.unsentReceipts(10).getFirst().key();
+    sync.receiptAnswered(key, null, "the hub refused the receipt of bill BILL0042 (BILL_NOT_FOUND)");
+    assertThat(sync.unsentReceipts(10)).isEmpty();
+    assertThat(sync.status(edge.clock.instant()).notice()).contains("BILL_NOT_FOUND");
+  }
 }
