@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Shows that the real-code simulation catches each of the five sync defects issue #14 found by
-# reading the code: puts one back at a time, in a throwaway git worktree of HEAD (your checkout is
+# reading the code (and defect 7, found by CI seed 1453): puts one back at a time, in a throwaway git worktree of HEAD (your checkout is
 # never touched), builds, and runs the CI's seeds on it. Prints one line per defect: the JSON line
-# of the run and the seeds that failed. Usage: simulation/put-back.sh [seeds, default 2000: the CI run]
+# of the run and the seeds that failed. Usage: [DEFECTS="1 7"] simulation/put-back.sh [seeds, default 2000: the CI run]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -22,12 +22,14 @@ put_back() {
     3) echo "edge-node/src/main/java/io/tracetrack/edge/sync/SqliteSyncStore.java|unreadable.put(changes.size(), entry.type()|if (true) { throw e; } unreadable.put(changes.size(), entry.type()" ;;
     4) echo "central-hub/src/main/java/io/tracetrack/hub/users/UserChanges.java|if (!reachesNow.contains(a)) {|if (false \&\& !reachesNow.contains(a)) {" ;;
     5) echo "central-hub/src/main/java/io/tracetrack/hub/sync/ChangeFeed.java|if (held.isPresent() && from < held.get() - 1) {|if (false \&\& held.isPresent() \&\& from < held.get() - 1) {" ;;
+    7) echo "edge-node/src/main/java/io/tracetrack/edge/sync/SqliteSyncStore.java|raiseReplicaSeq(dsl, replicaSeqBefore, replicaSeq, dirty);|dsl.execute(\"update sync_state set replica_seq = ? where id = 1\", replicaSeq);" ;;
   esac
 }
 titles=("" "a link made at two docks, undone at one, replayed at the other" "a restored backup's reused seqs taken as duplicates"
   "one unreadable change stops a dock's pull" "a user moved to another area still reaches the old area's docks"
-  "a prune between the feed's cursor check and its read")
-for d in 1 2 3 4 5; do
+  "a prune between the feed's cursor check and its read" ""
+  "a pull step ends its own ops' pending without rebasing their bags")
+for d in ${DEFECTS:-1 2 3 4 5 7}; do
   git checkout -q -- .
   IFS='|' read -r file fix broken <<<"$(put_back "$d")"
   python3 - "$file" "$fix" "$broken" <<'PY'

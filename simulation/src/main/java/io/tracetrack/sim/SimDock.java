@@ -45,12 +45,19 @@ final class SimDock {
   /** The backup an operator took (a copy of the database file), or null. */
   Path backup;
 
+  /**
+   * Change entries per pull transaction: fixed by the seed, not by the machine's speed (the real
+   * dock's time budget made seed 1453 fail on one run and pass on the next).
+   */
+  final int stepEntries;
+
   EdgeDatabase db;
   SyncStore store;
   ScanService scans;
 
-  SimDock(String name, String area, Path dir, String station, String actor, SimClock.Time time) {
+  SimDock(String name, String area, Path dir, String station, String actor, SimClock.Time time, int stepEntries) {
     this.name = name;
+    this.stepEntries = stepEntries;
     this.area = area;
     this.dir = dir;
     this.station = station;
@@ -81,7 +88,7 @@ final class SimDock {
   }
 
   private void openObjects() {
-    store = SyncStores.open(db, CodeGrammar.defaults(), clock);
+    store = SyncStores.openInFixedSteps(db, CodeGrammar.defaults(), clock, stepEntries);
     scans = new ScanService(db, CodeGrammar.defaults(), clock, BounceFilter.DEFAULT_WINDOW, Duration.ofMinutes(10));
   }
 

@@ -237,14 +237,20 @@ final class Simulation implements SimNetwork.Policy {
   // ------------------------------------------------------------------ docks
 
   private SimDock addDock(String name, String area, String station, String actor) {
-    SimDock dock = new SimDock(name, area, slots.folder(docks.size()), station, actor, time);
+    SimDock dock = new SimDock(name, area, slots.folder(docks.size()), station, actor, time, stepEntries(docks.size()));
     String code = register(name, area);
     dock.create(slots.take(docks.size()), String.format(Locale.ROOT, "edge-%06x%02d", seed & 0xffffff, docks.size()));
     enrol(dock, code);
     docks.add(dock);
     nets.put(dock, new SimNetwork(dock, endpoint, this));
-    trace("dock " + name + " (" + area + ") enrolled as " + dock.edgeId);
+    trace("dock " + name + " (" + area + ") enrolled as " + dock.edgeId + ", pulls in steps of " + dock.stepEntries);
     return dock;
+  }
+
+  /** Entries per pull step of the dock at {@code index}: from the seed, apart from the scenario's own random stream. */
+  private int stepEntries(int index) {
+    int[] sizes = {1, 2, 200};
+    return sizes[new Random(seed * 31 + index).nextInt(sizes.length)];
   }
 
   private String register(String name, String area) {
@@ -486,7 +492,8 @@ final class Simulation implements SimNetwork.Policy {
     }
     copies++;
     String name = from.name.length() > 58 ? "COPY-" + docks.size() : from.name + "-COPY";
-    SimDock copy = new SimDock(name, from.area, work.resolve("dock" + docks.size()), from.station, from.actor, time);
+    SimDock copy = new SimDock(name, from.area, work.resolve("dock" + docks.size()), from.station, from.actor, time,
+        stepEntries(docks.size()));
     from.copyFileTo(copy.file());
     copy.open();
     String code = register(name, from.area);

@@ -84,6 +84,8 @@ public final class SqliteSyncStore implements SyncStore {
   private volatile Timings timings = (what, nanos) -> { };
   /** {@link #STEP_BUDGET_NANOS}; tests that need steps of a known length set it to forever. */
   private volatile long stepBudgetNanos = STEP_BUDGET_NANOS;
+  /** {@link #PAGE_STEP}; the simulator sets fewer, with no time budget, so a seed splits a page the same way every run. */
+  private volatile int stepEntries = PAGE_STEP;
 
   /** A sink for transaction durations. */
   @FunctionalInterface
@@ -235,12 +237,23 @@ public final class SqliteSyncStore implements SyncStore {
     if (settled == null || settled <= replicaSeq) {
       return replicaSeq;
     }
-    for (String json : dsl.fetch("select op_json from outbox where seq > ? and seq <= ?", replicaSeq, settled)
+    raiseReplicaSeq(dsl, replicaSeq, settled, dirty);
+    return settled;
+  }
+
+  /**
+   * Moves replica_seq from {@code from} up to {@code to}: this dock's ops in between stop being
+   * replayed onto the view, so the bags they touch are rebased with the rest. Every raise goes
+   * through here: an op that leaves the pending set unnamed keeps its effect in the view even when
+   * the hub's state has since moved on (an earlier step replayed it over another dock's unlink:
+   * simulation seed 1453).
+   */
+  private void raiseReplicaSeq(DSLContext dsl, long from, long to, Set<String> dirty) {
+    for (String json : dsl.fetch("select op_json from outbox where seq > ? and seq <= ?", from, to)
         .getValues(0, String.class)) {
       dirty.addAll(TouchedBags.of(opCodec.decode(json).op()));
     }
-    dsl.execute("update sync_state set replica_seq = ? where id = 1", settled);
-    return settled;
+    dsl.execute("update sync_state set replica_seq = ? where id = 1", to);
   }
 
   /**
@@ -429,13 +442,14 @@ public final class SqliteSyncStore implements SyncStore {
     DSLContext dsl = session.dsl();
     Record state = dsl.fetchSingle("select pull_cursor, replica_seq from sync_state where id = 1");
     long cursor = state.get(0, Long.class);
-    long replicaSeq = state.get(1, Long.class);
+    long replicaSeqBefore = state.get(1, Long.class);
+    long replicaSeq = replicaSeqBefore;
     String edgeId = dsl.fetchSingle("select edge_id from edge_meta where id = 1").get(0, String.class);
     String ownOrigin = "edge:" + edgeId + ":";
     long ownSeen = 0;
     Set<String> dirty = new LinkedHashSet<>();
     int applied = 0;
-    int limit = Math.min(entries.size(), from + PAGE_STEP);
+    int limit = Math.min(entries.size(), from + stepEntries);
     long budget = stepBudgetNanos;
     int i = from;
     // at least one entry a step, or a slow moment would never move on
@@ -463,7 +477,9 @@ public final class SqliteSyncStore implements SyncStore {
       raiseFloor(dsl, ownSeen, now, "the hub's change log names");
     }
     long stepEnd = i == entries.size() ? pageNext : entries.get(i - 1).seq();
-    dsl.execute("update sync_state set replica_seq = ? where id = 1", replicaSeq);
+    if (replicaSeq > replicaSeqBefore) {
+      raiseReplicaSeq(dsl, replicaSeqBefore, replicaSeq, dirty);
+    }
     // ops the hub answered up to a position the cursor now reaches are in the replica: settled
     settle(dsl, Math.max(cursor, stepEnd), dirty);
     long rebaseFrom = System.nanoTime();
@@ -553,6 +569,18 @@ public final class SqliteSyncStore implements SyncStore {
       throw new IllegalArgumentException("a step budget must be positive: " + nanos);
     }
     this.stepBudgetNanos = nanos;
+  }
+
+  /**
+   * Steps of exactly {@code entries} change entries (fewer at a page's end), whatever the machine's
+   * speed: where a page splits into transactions then depends on the page alone, not on timing.
+   */
+  void fixedSteps(int entries) {
+    if (entries < 1 || entries > PAGE_STEP) {
+      throw new IllegalArgumentException("entries per step must be 1.." + PAGE_STEP + ": " + entries);
+    }
+    this.stepBudgetNanos = Long.MAX_VALUE;
+    this.stepEntries = entries;
   }
 
   void timings(Timings sink) {

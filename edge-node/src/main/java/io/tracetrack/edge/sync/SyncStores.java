@@ -16,4 +16,15 @@ public final class SyncStores {
   public static SyncStore open(EdgeDatabase db, CodeGrammar grammar, Clock clock) {
     return new SqliteSyncStore(db, grammar, clock);
   }
+
+  /**
+   * The same store applying pulled pages in transactions of exactly {@code entriesPerStep} entries
+   * (1..200) instead of by a time budget: the simulator's, so a seed replays the same
+   * interleaving of pull steps and rebases on any machine.
+   */
+  public static SyncStore openInFixedSteps(EdgeDatabase db, CodeGrammar grammar, Clock clock, int entriesPerStep) {
+    SqliteSyncStore store = new SqliteSyncStore(db, grammar, clock);
+    store.fixedSteps(entriesPerStep);
+    return store;
+  }
 }

@@ -256,6 +256,30 @@ class SqliteSyncStoreTest {
       assertViewConsistent();
     }
 
+    /**
+     * Simulation seed 1453 (broke once in CI, by timing): our link the hub took as a no-op (another
+     * dock had made the same link) has no log entry of its own. A step that meets another dock's
+     * unlink of it while the link is still pending replays it; the step that then meets our next
+     * op's entry ends the link's pending without naming its child, so the view kept a link the hub
+     * had dropped. One-entry steps make that split every time.
+     */
+    @Test
+    void ourLinkTakenAsANoOp_unlinkedElsewhere_inOneEntrySteps_viewFollowsTheHub() {
+      scan("P1001-5");
+      scan("C1");
+      scan("C2");
+      store.stepBudgetNanos(1);
+      pullEntries(entry(parent("P1001-5", 5), "dock-b"), entry(child("C1"), "dock-b"),
+          entry(new Change.Link("P1001-5", "C1"), "dock-b"),
+          // ours 1 (the same parent) and 2 (the same link): no-ops, no entries
+          entry(new Change.Unlink("P1001-5", "C1", "UNDO"), "dock-b"),
+          entry(child("C2"), "edge:" + edgeId + ":3"), ours(3, new Change.Link("P1001-5", "C2")));
+
+      assertThat(onParent("C1", "P1001-5")).isZero();
+      assertThat(count("P1001-5")).isOne();
+      assertViewConsistent();
+    }
+
     @Test
     void pageAppliedTwice_changesNothingMore() {
       scan("P1001-5");
