@@ -166,6 +166,17 @@ public final class HubCommandLine {
     @Env("HUB_KAFKA_TOPIC")
     String kafkaTopic;
 
+    @Option(names = "--webhook-allowed-hosts", paramLabel = "HOSTS",
+        description = "comma-separated hosts webhooks may be sent to although they are loopback, private or link-local "
+            + "addresses (default: none; public hosts need no naming)")
+    @Env("HUB_WEBHOOK_ALLOWED_HOSTS")
+    String webhookAllowedHosts;
+
+    @Option(names = "--webhook-timeout-ms", paramLabel = "MS",
+        description = "milliseconds a webhook endpoint has to answer one delivery before it is tried again later (default 10000)")
+    @Env("HUB_WEBHOOK_TIMEOUT_MS")
+    String webhookTimeoutMs;
+
     // end of day (F-EOD) and its e-mail; no --smtp-host: no mail
     @Option(names = "--zone", paramLabel = "ZONE", description = "the deployment's time zone, e.g. Asia/Kolkata (default: the system's)")
     @Env("HUB_ZONE")
@@ -252,7 +263,9 @@ public final class HubCommandLine {
           eodMailAt(eodMailAt == null ? "23:30" : eodMailAt),
           Duration.ofMinutes(Flags.wholeNumber("--dock-silent-minutes", dockSilentMinutes, 5, 1, 24 * 60)),
           Duration.ofDays(Flags.wholeNumber("--audit-address-days", auditAddressDays, 90, 1, 3650)),
-          events());
+          events(),
+          new HubConfig.WebhookSettings(webhookAllowedHosts(webhookAllowedHosts),
+              Duration.ofMillis(Flags.wholeNumber("--webhook-timeout-ms", webhookTimeoutMs, 10_000, 100, 120_000))));
     }
 
     /** The relay's settings, or null without {@code --kafka}. */
@@ -339,6 +352,14 @@ public final class HubCommandLine {
       return HostPolicy.parseList(value);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--allowed-hosts: " + e.getMessage(), e);
+    }
+  }
+
+  private static List<String> webhookAllowedHosts(String value) {
+    try {
+      return HostPolicy.parseList(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--webhook-allowed-hosts: " + e.getMessage(), e);
     }
   }
 

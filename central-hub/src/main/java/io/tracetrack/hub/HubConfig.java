@@ -46,6 +46,7 @@ import java.util.Objects;
  * @param auditAddressRetention how long the audit trail keeps a client's full address before cutting it
  *     to its network (the hash chain stays verifiable)
  * @param events where committed changes go as events ({@code --kafka}), or {@code null}: no relay
+ * @param webhooks where webhooks may be sent and how long an endpoint has to answer
  */
 public record HubConfig(
     int port,
@@ -70,7 +71,8 @@ public record HubConfig(
     LocalTime eodMailAt,
     Duration dockSilentAfter,
     Duration auditAddressRetention,
-    Events events) {
+    Events events,
+    WebhookSettings webhooks) {
 
   public static final int DEFAULT_PORT = 8080;
 
@@ -86,6 +88,20 @@ public record HubConfig(
    * @param topic the topic every event goes to
    */
   public record Events(String bootstrap, String topic) {}
+
+  /**
+   * The webhook sender's settings.
+   *
+   * @param allowedHosts hosts webhooks may be sent to although they are loopback, private or
+   *     link-local addresses ({@code --webhook-allowed-hosts}); public hosts need no naming
+   * @param timeout how long an endpoint has to answer one delivery ({@code --webhook-timeout-ms})
+   */
+  public record WebhookSettings(List<String> allowedHosts, Duration timeout) {
+    public WebhookSettings {
+      allowedHosts = List.copyOf(allowedHosts);
+      Objects.requireNonNull(timeout, "timeout");
+    }
+  }
 
   /** The database kinds {@code --db} names. */
   public enum Db {
@@ -103,6 +119,7 @@ public record HubConfig(
       throw new IllegalArgumentException("--db h2 and --db-url exclude each other: --db-url is a PostgreSQL server");
     }
     allowedHosts = List.copyOf(allowedHosts);
+    Objects.requireNonNull(webhooks, "webhooks");
     Objects.requireNonNull(trustedProxies, "trustedProxies");
     Objects.requireNonNull(changeLogRetention, "changeLogRetention");
     Objects.requireNonNull(dbQueueTimeout, "dbQueueTimeout");

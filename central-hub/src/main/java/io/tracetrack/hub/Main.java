@@ -39,6 +39,10 @@ import io.tracetrack.hub.cache.CacheFollower;
 import io.tracetrack.hub.bill.BillRoutes;
 import io.tracetrack.hub.bill.BillService;
 import io.tracetrack.hub.events.EventRelay;
+import io.tracetrack.hub.webhooks.Destinations;
+import io.tracetrack.hub.webhooks.WebhookDispatcher;
+import io.tracetrack.hub.webhooks.WebhookRoutes;
+import io.tracetrack.hub.webhooks.Webhooks;
 import io.tracetrack.hub.receiving.ReceiptRoutes;
 import io.tracetrack.hub.receiving.Receipts;
 import io.tracetrack.hub.db.HubDatabase;
@@ -134,8 +138,8 @@ public final class Main {
    * @param relay the event relay to Kafka, when {@code --kafka} is set
    */
   public record Hub(HubDatabase database, WebServer server, Optional<String> generatedAdminPassword,
-      ScheduledExecutorService background, List<HubServer.Mount> mounts, Optional<EventRelay> relay)
-      implements AutoCloseable {
+      ScheduledExecutorService background, List<HubServer.Mount> mounts, Optional<EventRelay> relay,
+      WebhookDispatcher webhooks) implements AutoCloseable {
 
     public static Hub start(HubConfig config, Clock clock) {
       HubDatabase db = switch (config.db()) {
@@ -191,6 +195,12 @@ public final class Main {
         db.afterEachCommit(r::nudge);
         return r;
       });
+      // webhooks: one instance sends at a time, each endpoint on a thread of its own
+      Destinations destinations = Destinations.of(config.webhooks().allowedHosts());
+      WebhookDispatcher webhookSender = new WebhookDispatcher(db, changeLog, destinations, EventRelay.SOURCE, instanceName(),
+          clock, WebhookDispatcher.SCHEDULE, config.webhooks().timeout());
+      webhookSender.register(metrics.registry());
+      db.afterEachCommit(webhookSender::nudge);
       // long-polling docks on this instance wake at a commit here; other instances' by re-checking
       db.afterEachCommit(feed::signal);
       // read caches: this hub's writes evicted before they answer; other instances' at the next poll
@@ -231,6 +241,7 @@ public final class Main {
               new Ingest(db, CodeGrammar.defaults(), clock, metrics.registry()), feed, new Snapshots(db), conflicts)),
           // the events feed: the relay's envelopes, long-polled from the change log
           new HubServer.Mount("/api/v1", new io.tracetrack.hub.events.EventRoutes(feed, access)),
+          new HubServer.Mount("/api/v1", new WebhookRoutes(new Webhooks(db, destinations, audit, clock), access)),
           // receiving a load: docks send closed receipts, billers read them
           new HubServer.Mount("/api/v1", new ReceiptRoutes(receipts, bills, dockAuth, access)),
           new HubServer.Mount("/api/v1", new ConflictRoutes(conflicts, access)),
@@ -253,8 +264,9 @@ public final class Main {
       // retention: at start, then daily; never the newest entry, so a dock at the head stays current
       every(background, "change-log pruning", Duration.ZERO, Duration.ofDays(1), () -> {
         OffsetDateTime before = OffsetDateTime.ofInstant(clock.instant().minus(config.changeLogRetention()), ZoneOffset.UTC);
-        // entries Kafka has not acknowledged stay, however old: the relay never leaves a gap
-        int pruned = relay.isPresent() ? changeLog.prune(before, relay.get().position()) : changeLog.prune(before);
+        // entries Kafka has not acknowledged, or a webhook has not queued, stay, however old: neither leaves a gap
+        long keepAfter = Math.min(relay.map(EventRelay::position).orElse(Long.MAX_VALUE), webhookSender.keepAfter());
+        int pruned = changeLog.prune(before, keepAfter);
         if (pruned > 0) {
           java.util.logging.Logger.getLogger(Main.class.getName()).info("change log: pruned " + pruned + " entries older than "
               + config.changeLogRetention().toDays() + " days");
@@ -273,7 +285,8 @@ public final class Main {
         every(background, "end-of-day mail", Duration.ofMinutes(1), Duration.ofMinutes(1), eodMailer::tick);
       }
       relay.ifPresent(EventRelay::start);
-      return new Hub(db, server, generated, background, mounts, relay);
+      webhookSender.start();
+      return new Hub(db, server, generated, background, mounts, relay, webhookSender);
     }
 
     /**
@@ -305,6 +318,7 @@ public final class Main {
     @Override
     public void close() {
       relay.ifPresent(EventRelay::close);
+      webhooks.close();
       background.shutdownNow();
       server.stop();
       database.close();

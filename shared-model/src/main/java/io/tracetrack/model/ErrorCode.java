@@ -303,6 +303,21 @@ public enum ErrorCode {
   /** A conflict action that does not apply to this conflict (MOVE of a refused parent creation, say). */
   CONFLICT_ACTION_INVALID(422),
 
+  // --- webhooks (issue #17) ---
+
+  /** A webhook URL that is not an absolute http(s) URL with a host, carries credentials, or is over 2,000 characters. */
+  WEBHOOK_URL_INVALID(400),
+  /** A webhook URL whose host is (or resolves to) a loopback, private or link-local address not named by {@code --webhook-allowed-hosts}. */
+  WEBHOOK_HOST_NOT_ALLOWED(400),
+  /** A webhook's {@code types} names an event type this hub does not publish. */
+  UNKNOWN_EVENT_TYPE(400),
+  /** No webhook has this id. */
+  WEBHOOK_NOT_FOUND(404),
+  /** The webhook has no delivery with this id. */
+  DELIVERY_NOT_FOUND(404),
+  /** The delivery is queued already: it is sent at its next attempt. */
+  DELIVERY_PENDING(409),
+
   // --- end of day (F-EOD) ---
 
   /** Mail was asked for but the hub has no mail server configured ({@code HUB_SMTP_HOST}). */

@@ -249,7 +249,7 @@ final class Simulation implements SimNetwork.Policy {
 
   /** Entries per pull step of the dock at {@code index}: from the seed, apart from the scenario's own random stream. */
   private int stepEntries(int index) {
-    int[] sizes = {1, 2, 200};
+    int[] sizes = {1, 1, 2, 200};
     return sizes[new Random(seed * 31 + index).nextInt(sizes.length)];
   }
 

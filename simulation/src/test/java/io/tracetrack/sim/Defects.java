@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  */
 record Defects(List<Defect> all) {
 
-  record Defect(int number, String title, Set<FaultKind> faults, Pattern signature, List<Long> seeds, boolean open) {
+  record Defect(int number, String title, Set<FaultKind> faults, int steps, Pattern signature, List<Long> seeds,
+      boolean open) {
     boolean explains(String violation) {
       return signature.matcher(violation).find();
     }
@@ -38,7 +39,10 @@ record Defects(List<Defect> all) {
     List<Defect> all = new ArrayList<>();
     for (int n = 1; p.containsKey("defect." + n + ".title"); n++) {
       String k = "defect." + n + ".";
-      all.add(new Defect(n, p.getProperty(k + "title"), FaultKind.parseList(p.getProperty(k + "faults", "")),
+      String faults = p.getProperty(k + "faults", "");
+      all.add(new Defect(n, p.getProperty(k + "title"),
+          faults.strip().equals("standard") ? FaultKind.standard() : FaultKind.parseList(faults),
+          Integer.parseInt(p.getProperty(k + "steps", Integer.toString(Simulation.Config.DEFAULT_STEPS)).strip()),
           Pattern.compile(p.getProperty(k + "signature")),
           Arrays.stream(p.getProperty(k + "seeds", "").split(",")).map(String::strip).filter(s -> !s.isEmpty())
               .map(Long::parseLong).toList(),

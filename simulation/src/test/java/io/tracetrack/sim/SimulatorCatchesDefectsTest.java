@@ -37,14 +37,14 @@ class SimulatorCatchesDefectsTest {
   static Stream<Defects.Defect> defects() {
     String forced = System.getProperty("sim.defectsOpen", "");
     return Defects.load().all().stream().map(d -> forced.isBlank() ? d : new Defects.Defect(d.number(), d.title(),
-        d.faults(), d.signature(), d.seeds(), d.open() || List.of(forced.split(",")).contains(Integer.toString(d.number()))));
+        d.faults(), d.steps(), d.signature(), d.seeds(), d.open() || List.of(forced.split(",")).contains(Integer.toString(d.number()))));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("defects")
   void eachDefect_isCaughtByItsSeeds_whileOpen_andTheSameSeedsHold_onceFixed(Defects.Defect defect) {
     assertThat(defect.seeds()).as("%s has seeds recorded", defect).isNotEmpty();
-    Simulation.Config config = new Simulation.Config(defect.faults(), Simulation.Config.DEFAULT_STEPS, true);
+    Simulation.Config config = new Simulation.Config(defect.faults(), defect.steps(), true);
     List<String> matching = new ArrayList<>();
     List<String> reports = new ArrayList<>();
     for (long seed : defect.seeds()) {

@@ -95,7 +95,14 @@ public enum AuditAction {
   /** An admin had the day's end-of-day summary e-mailed now (the entry lists the recipients). */
   END_OF_DAY_MAILED(AuditEntity.END_OF_DAY),
   /** An admin committed an import file (bags or bills); one entry per file, the id is the file's SHA-256. */
-  IMPORT_COMMITTED(AuditEntity.IMPORT);
+  IMPORT_COMMITTED(AuditEntity.IMPORT),
+
+  /** An admin registered a webhook (its URL and types; never its secret). */
+  WEBHOOK_CREATED(AuditEntity.WEBHOOK),
+  /** An admin deleted a webhook; its queued deliveries went with it. */
+  WEBHOOK_DELETED(AuditEntity.WEBHOOK),
+  /** An admin had a webhook's delivery sent again (a dead-lettered one, usually). */
+  WEBHOOK_DELIVERY_RETRIED(AuditEntity.WEBHOOK);
 
   private final AuditEntity entity;
   private final List<String> formerly;

@@ -19,5 +19,7 @@ public enum AuditEntity {
   /** The end-of-day summary of one day; the id is the day, YYYY-MM-DD. */
   END_OF_DAY,
   /** An imported file; the id is the SHA-256 of its bytes. */
-  IMPORT
+  IMPORT,
+  /** A webhook (an integrator's URL events are posted to); the id is the webhook's. */
+  WEBHOOK
 }

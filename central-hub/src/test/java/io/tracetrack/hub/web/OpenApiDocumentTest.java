@@ -36,7 +36,8 @@ class OpenApiDocumentTest {
       "POST /api/v1/users/{username}/unlock", "DELETE /api/v1/users/{username}",
       "DELETE /api/v1/users/{username}/dock-access/{area}", "POST /api/v1/me/logout-all", "POST /api/v1/me/totp",
       "POST /api/v1/promotion-requests/{id}/approve", "POST /api/v1/promotion-requests/{id}/reject",
-      "POST /api/v1/sync/conflicts/{id}/ack", "POST /api/v1/eod/{day}/mail", "POST /api/bills");
+      "POST /api/v1/sync/conflicts/{id}/ack", "POST /api/v1/eod/{day}/mail", "POST /api/bills",
+      "POST /api/v1/webhooks/{id}/deliveries/{delivery}/retry");
 
   static OpenAPI api;
   static List<String> messages;

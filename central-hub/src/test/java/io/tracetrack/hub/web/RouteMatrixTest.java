@@ -154,6 +154,20 @@ abstract class RouteMatrixTest {
       Map.entry("GET /api/v1/bills/{id}/receipts", on(BILLERS, (t, role) -> new Request("/api/v1/bills/" + t.bill() + "/receipts", null))),
       Map.entry("GET /api/v1/areas", on(ADMIN, "/api/v1/areas")),
       Map.entry("GET /api/v1/events", on(ADMIN, "/api/v1/events?limit=5")),
+      Map.entry("POST /api/v1/webhooks", on(ADMIN, (t, role) -> new Request("/api/v1/webhooks", RouteMatrixTest.WEBHOOK))),
+      Map.entry("GET /api/v1/webhooks", on(ADMIN, "/api/v1/webhooks")),
+      Map.entry("GET /api/v1/webhooks/{id}", on(ADMIN, (t, role) -> new Request("/api/v1/webhooks/" + t.webhook(), null))),
+      Map.entry("DELETE /api/v1/webhooks/{id}", on(ADMIN, (t, role) -> new Request("/api/v1/webhooks/" + t.webhook(), null))),
+      Map.entry("GET /api/v1/webhooks/{id}/deliveries", on(ADMIN, (t, role) ->
+          new Request("/api/v1/webhooks/" + t.webhook() + "/deliveries?status=FAILED", null))),
+      Map.entry("GET /api/v1/webhooks/{id}/deliveries/{delivery}", on(ADMIN, (t, role) -> {
+        String hook = t.webhook();
+        return new Request("/api/v1/webhooks/" + hook + "/deliveries/" + t.deadDelivery(hook), null);
+      })),
+      Map.entry("POST /api/v1/webhooks/{id}/deliveries/{delivery}/retry", on(ADMIN, (t, role) -> {
+        String hook = t.webhook();
+        return new Request("/api/v1/webhooks/" + hook + "/deliveries/" + t.deadDelivery(hook) + "/retry", null);
+      })),
       Map.entry("POST /api/v1/areas", on(ADMIN, (t, role) -> new Request("/api/v1/areas",
           "{\"id\":\"EAST" + t.next() + "\",\"name\":\"East " + t.next() + "\"}"))),
       Map.entry("GET /api/v1/users", on(ADMIN, "/api/v1/users")),
@@ -391,6 +405,34 @@ abstract class RouteMatrixTest {
     String body = new io.tracetrack.sync.WireCodec().encode(new io.tracetrack.sync.PushBatch(enrolled.get("edgeId").asText(),
         enrolled.get("dock").asText(), new io.tracetrack.sync.Hlc(server.clock.millis(), 0), 0, null, "matrix", java.util.List.of()));
     return new Request("/api/v1/sync/push", body, role == null ? null : enrolled.get("credential").asText());
+  }
+
+  /**
+   * A webhook to an address nothing answers on (TEST-NET-1, public by the rule), for an event type
+   * these tests never make: it exists, and the sender has nothing to send it.
+   */
+  static final String WEBHOOK = "{\"url\":\"http://192.0.2.1/hook\",\"types\":[\"conflict.resolved.v1\"]}";
+
+  /** A new webhook's id. */
+  String webhook() throws Exception {
+    var res = server.send("POST", "/api/v1/webhooks", WEBHOOK, "admin");
+    assertThat(res.statusCode()).as(res.body()).isEqualTo(201);
+    return HubTestServer.json(res).get("id").asText();
+  }
+
+  /** A dead-lettered delivery of {@code webhook}, written as the sender leaves one; its id. */
+  long deadDelivery(String webhook) {
+    var now = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC);
+    return server.db.dsl().insertInto(io.tracetrack.hub.db.jooq.Tables.WEBHOOK_DELIVERY)
+        .set(io.tracetrack.hub.db.jooq.Tables.WEBHOOK_DELIVERY.WEBHOOK_ID, webhook)
+        .set(io.tracetrack.hub.db.jooq.Tables.WEBHOOK_DELIVERY.EVENT_ID, (long) next())
+        .set(io.tracetrack.hub.db.jooq.Tables.WEBHOOK_DELIVERY.EVENT_TYPE, "io.tracetrack.conflict.resolved.v1")
+        .set(io.tracetrack.hub.db.jooq.Tables.WEBHOOK_DELIVERY.BODY, "{\"specversion\":\"1.0\"}")
+        .set(io.tracetrack.hub.db.jooq.Tables.WEBHOOK_DELIVERY.STATUS, "FAILED")
+        .set(io.tracetrack.hub.db.jooq.Tables.WEBHOOK_DELIVERY.ATTEMPTS, 7)
+        .set(io.tracetrack.hub.db.jooq.Tables.WEBHOOK_DELIVERY.LAST_ERROR, "answered 500")
+        .set(io.tracetrack.hub.db.jooq.Tables.WEBHOOK_DELIVERY.CREATED_AT, now)
+        .returning(io.tracetrack.hub.db.jooq.Tables.WEBHOOK_DELIVERY.ID).fetchOne().getId();
   }
 
   void ok(String method, String path, String body, String who) throws Exception {
