@@ -25,7 +25,8 @@ import java.util.Set;
  * {@code GET /api/v1/events?after=POS&limit=N&wait=S}: the events feed for integrators without
  * Kafka, the same CloudEvents envelopes the relay publishes, read from the change log after a
  * position and long-polled: with nothing new the hub waits up to {@code wait} seconds for a commit.
- * Admins only for now (every event, every area).
+ * Admins read every event; billers and area-bound callers the part {@link EventScope} gives them,
+ * and their {@code next} steps over the rest.
  */
 public final class EventRoutes implements HttpService {
 
@@ -44,7 +45,7 @@ public final class EventRoutes implements HttpService {
 
   @Override
   public void routing(HttpRules rules) {
-    rules.get("/events", access.allow(Set.of(Role.ADMIN), this::events));
+    rules.get("/events", access.allow(Set.of(Role.ADMIN, Role.BILLER, Role.DISPATCHER), this::events));
   }
 
   private void events(ServerRequest req, ServerResponse res, Caller caller) throws InterruptedException, IOException {
@@ -52,7 +53,7 @@ public final class EventRoutes implements HttpService {
     long after = cursor(q.first("after").asOptional());
     int limit = (int) number(q.first("limit").asOptional(), "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
     int waitS = (int) number(q.first("wait").asOptional(), "wait", 0, 0, ChangeFeed.MAX_WAIT_MS / 1000);
-    switch (feed.all(after, limit, waitS * 1000)) {
+    switch (feed.all(after, limit, waitS * 1000, EventScope.of(caller.principal()))) {
       case ChangeFeed.Whole.Page page -> {
         ObjectNode out = JSON.createObjectNode();
         ArrayNode events = out.putArray("events");

@@ -218,14 +218,29 @@ public class ChangeLog {
     if (limit < 1 || limit > MAX_PAGE) {
       throw new IllegalArgumentException("limit must be 1.." + MAX_PAGE + ": " + limit);
     }
+    Condition hears = CHANGE_LOG.HUB_ONLY.isFalse().and(CHANGE_LOG.AUDIENCE_AREA.isNull().or(CHANGE_LOG.AUDIENCE_AREA.eq(audience.area()))
+        .and(CHANGE_LOG.AUDIENCE_DOCK.isNull().or(CHANGE_LOG.AUDIENCE_DOCK.eq(audience.dock()))));
+    return read(afterSeq, limit, hears);
+  }
+
+  /**
+   * The entries after {@code afterSeq} that {@code visible} (a condition on {@code change_log})
+   * lets through, at most {@code limit}; the next cursor is the last position examined, as for a
+   * dock's {@link Audience}. For a reader confined to a part of the log: an integrator's area.
+   */
+  public Page read(long afterSeq, int limit, Condition visible) {
+    if (afterSeq < 0) {
+      throw new IllegalArgumentException("afterSeq must be 0 or more: " + afterSeq);
+    }
+    if (limit < 1 || limit > MAX_PAGE) {
+      throw new IllegalArgumentException("limit must be 1.." + MAX_PAGE + ": " + limit);
+    }
     long head = head();
     if (afterSeq >= head) {
       return new Page(List.of(), afterSeq);
     }
-    Condition hears = CHANGE_LOG.HUB_ONLY.isFalse().and(CHANGE_LOG.AUDIENCE_AREA.isNull().or(CHANGE_LOG.AUDIENCE_AREA.eq(audience.area()))
-        .and(CHANGE_LOG.AUDIENCE_DOCK.isNull().or(CHANGE_LOG.AUDIENCE_DOCK.eq(audience.dock()))));
     List<Stored> entries = new ArrayList<>(db.dsl().selectFrom(CHANGE_LOG)
-        .where(CHANGE_LOG.SEQ.gt(afterSeq)).and(CHANGE_LOG.SEQ.le(head)).and(hears)
+        .where(CHANGE_LOG.SEQ.gt(afterSeq)).and(CHANGE_LOG.SEQ.le(head)).and(visible)
         .orderBy(CHANGE_LOG.SEQ).limit(limit)
         .fetch(r -> new Stored(r.getSeq(), r.getType(), r.getEntityKey(), r.getPayload(), r.getAt(), r.getOrigin())));
     // a full page stops at its last entry; a short one examined everything up to the head

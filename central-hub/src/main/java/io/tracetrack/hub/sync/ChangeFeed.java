@@ -117,6 +117,15 @@ public final class ChangeFeed {
    * events feed; the same prune check as {@link #changes}.
    */
   public Whole all(long after, int limit, int waitMs) throws InterruptedException {
+    return all(after, limit, waitMs, null);
+  }
+
+  /**
+   * {@link #all(long, int, int)} confined to the entries {@code visible} lets through (null: all);
+   * a commit it does not let through moves the cursor on and the wait goes on, so a confined
+   * reader is woken by what it may see, and its {@code next} steps over the rest.
+   */
+  public Whole all(long after, int limit, int waitMs, org.jooq.Condition visible) throws InterruptedException {
     if (waitMs < 0 || waitMs > MAX_WAIT_MS) {
       throw new IllegalArgumentException("waitMs must be 0.." + MAX_WAIT_MS + ": " + waitMs);
     }
@@ -124,17 +133,26 @@ public final class ChangeFeed {
     if (after > head) {
       return new Whole.Ahead(head);
     }
+    Optional<Long> held = log.oldest();
+    if (held.isPresent() && after < held.get() - 1) {
+      return new Whole.Gone(held.get(), head);
+    }
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+    long cursor = after;
     while (true) {
       long seen = signalsNow();
-      ChangeLog.Page page = log.read(after, limit);
-      Optional<Long> held = log.oldest();
-      if (held.isPresent() && after < held.get() - 1) {
-        return new Whole.Gone(held.get(), log.head());
+      ChangeLog.Page page = visible == null ? log.read(cursor, limit) : log.read(cursor, limit, visible);
+      if (cursor == after) {
+        // a prune may have run between the check above and this read: the same check again (as for docks)
+        held = log.oldest();
+        if (held.isPresent() && after < held.get() - 1) {
+          return new Whole.Gone(held.get(), log.head());
+        }
       }
+      cursor = Math.max(cursor, page.next());
       long left = deadline - System.nanoTime();
       if (!page.entries().isEmpty() || left <= 0) {
-        return new Whole.Page(page.entries(), page.next(), Math.max(page.next(), log.head()));
+        return new Whole.Page(page.entries(), cursor, Math.max(cursor, log.head()));
       }
       awaitSignal(seen, Math.min(left, RECHECK.toNanos()));
     }

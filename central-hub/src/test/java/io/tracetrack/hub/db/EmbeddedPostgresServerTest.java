@@ -16,6 +16,22 @@ class EmbeddedPostgresServerTest {
 
   @TempDir Path data;
 
+  /**
+   * The run asked for one PostgreSQL major ({@code -Ppg14}, the build's oldest-version run): the
+   * server the tests got is that one, not whatever binaries the class path happened to hold.
+   */
+  @Test
+  void theServer_isTheMajorTheRunAskedFor() throws Exception {
+    Integer major = Integer.getInteger("tracetrack.pg.major");
+    try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(data.resolve("pg"), false)) {
+      int version = Integer.parseInt(select(pg, "show server_version_num"));
+      if (major != null) {
+        assertThat(version / 10_000).as("server_version_num " + version).isEqualTo(major);
+      }
+      assertThat(version / 10_000).isBetween(14, 18);
+    }
+  }
+
   @Test
   void secondOwnerOfTheSameFolder_isRefusedClearly_andTheFirstKeepsServing() throws Exception {
     try (EmbeddedPostgresServer first = EmbeddedPostgresServer.start(data.resolve("pg"), false)) {

@@ -115,8 +115,79 @@ class EventRoutesTest {
   }
 
   @Test
-  void onlyAdmins_readTheFeed() {
-    assertThat(get("", biller).status()).isEqualTo(403);
+  void signedInCallers_readTheFeed_anonymousNot() {
     assertThat(get("", null).status()).isEqualTo(401);
+    for (String who : List.of("admin", "biller", "dispatcher")) {
+      assertThat(get("?limit=1", hub.tokens.get(who)).status()).as(who).isEqualTo(200);
+    }
   }
+
+  /** Every event after {@code after} the token's feed gives, page by page, and where its cursor ended. */
+  private record Read(List<JsonNode> events, long next) {}
+
+  private Read readAll(long after, String token) {
+    List<JsonNode> out = new ArrayList<>();
+    long cursor = after;
+    for (int pages = 0; pages < 100; pages++) {
+      HubTestServer.Answer page = get("?after=" + cursor + "&limit=3", token);
+      assertThat(page.status()).as(page.text()).isEqualTo(200);
+      page.json().get("events").forEach(out::add);
+      long next = page.json().get("next").asLong();
+      if (next == cursor) {
+        break;
+      }
+      cursor = next;
+    }
+    return new Read(out, cursor);
+  }
+
+  private static List<String> subjects(Read r) {
+    return r.events().stream().map(e -> e.get("subject").asText()).toList();
+  }
+
+  private static List<String> types(Read r) {
+    return r.events().stream().map(e -> e.get("type").asText()).distinct().toList();
+  }
+
+  @Test
+  void aDispatchersFeed_isTheirAreasBags_aBillersBagsAndBills_anAdminsEverything() throws Exception {
+    long from = ((Number) hub.db.dsl().fetchValue("select last_seq from change_log_head")).longValue();
+    assertThat(hub.send("POST", "/api/v1/bags", "{\"code\":\"P7101-5\"}", "dispatcher").statusCode()).isEqualTo(201);
+    assertThat(hub.send("POST", "/api/v1/links", "{\"parent\":\"P7101-5\",\"child\":\"C7101\"}", "dispatcher").statusCode())
+        .isBetween(200, 201);
+    assertThat(hub.send("POST", "/api/v1/bags", "{\"code\":\"P7201-5\"}", "dispatcher-south").statusCode()).isEqualTo(201);
+    bill("FEED0009");
+    assertThat(hub.send("POST", "/api/v1/users", admin, "application/json",
+        "{\"username\":\"feedwatcher\",\"role\":\"BILLER\",\"password\":\"Newbie-Passw0rd!\"}").status()).isEqualTo(201);
+    long head = ((Number) hub.db.dsl().fetchValue("select last_seq from change_log_head")).longValue();
+
+    Read north = readAll(from, hub.tokens.get("dispatcher"));
+    assertThat(subjects(north)).containsExactly("P7101-5", "C7101");
+    assertThat(types(north)).containsExactly("io.tracetrack.bag.v1", "io.tracetrack.link.v1");
+    assertThat(north.next()).as("the cursor steps over what the area does not see").isEqualTo(head);
+    Read south = readAll(from, hub.tokens.get("dispatcher-south"));
+    assertThat(subjects(south)).containsExactly("P7201-5");
+    Read billing = readAll(from, biller);
+    assertThat(subjects(billing)).contains("P7101-5", "C7101", "P7201-5", "P90009-5");
+    assertThat(types(billing)).contains("io.tracetrack.bill.parent.added.v1").doesNotContain("io.tracetrack.user.v1");
+    Read all = readAll(from, admin);
+    assertThat(types(all)).contains("io.tracetrack.user.v1");
+    assertThat(all.events()).hasSize((int) (head - from));
+  }
+
+  @Test
+  void aConfinedLongPoll_sleepsThroughOtherAreas_andWakesForItsOwn() throws Exception {
+    long head = ((Number) hub.db.dsl().fetchValue("select last_seq from change_log_head")).longValue();
+    CompletableFuture<HubTestServer.Answer> waiting = CompletableFuture.supplyAsync(
+        () -> get("?after=" + head + "&wait=20", hub.tokens.get("dispatcher")));
+    Thread.sleep(200);
+    assertThat(hub.send("POST", "/api/v1/bags", "{\"code\":\"P7202-5\"}", "dispatcher-south").statusCode()).isEqualTo(201);
+    Thread.sleep(700);
+    assertThat(waiting).as("a SOUTH bag does not wake a NORTH reader").isNotDone();
+    assertThat(hub.send("POST", "/api/v1/bags", "{\"code\":\"P7102-5\"}", "dispatcher").statusCode()).isEqualTo(201);
+    HubTestServer.Answer answer = waiting.get(15, TimeUnit.SECONDS);
+    assertThat(answer.json().get("events")).hasSize(1);
+    assertThat(answer.json().get("events").get(0).get("subject").asText()).isEqualTo("P7102-5");
+  }
+
 }

@@ -153,7 +153,7 @@ abstract class RouteMatrixTest {
       Map.entry("GET /api/v1/bills/{id}/qr.png", on(BILLERS, (t, role) -> new Request("/api/v1/bills/" + t.bill() + "/qr.png", null))),
       Map.entry("GET /api/v1/bills/{id}/receipts", on(BILLERS, (t, role) -> new Request("/api/v1/bills/" + t.bill() + "/receipts", null))),
       Map.entry("GET /api/v1/areas", on(ADMIN, "/api/v1/areas")),
-      Map.entry("GET /api/v1/events", on(ADMIN, "/api/v1/events?limit=5")),
+      Map.entry("GET /api/v1/events", on(ALL, "/api/v1/events?limit=5")),
       Map.entry("POST /api/v1/webhooks", on(ADMIN, (t, role) -> new Request("/api/v1/webhooks", RouteMatrixTest.WEBHOOK))),
       Map.entry("GET /api/v1/webhooks", on(ADMIN, "/api/v1/webhooks")),
       Map.entry("GET /api/v1/webhooks/{id}", on(ADMIN, (t, role) -> new Request("/api/v1/webhooks/" + t.webhook(), null))),
