@@ -61,7 +61,8 @@ export async function render(view) {
       card('database', bytes(db.sizeBytes), 'Database size', (db.dialect || '').toLowerCase(), 'ok'),
       card('errors', num(errors), 'Errors in the last hour', errors > 0 ? 'server errors (5xx); see the hub\'s log' : 'none', errors > 0 ? 'bad' : 'ok'),
       card('uptime', duration(h.uptimeSeconds), 'Up for', '', 'ok'),
-      eventsCard(h.events));
+      eventsCard(h.events),
+      webhooksCard(h.webhooks));
     const list = h.caches || [];
     fill(caches, list.length === 0
       ? empty('This hub reports no caches.')
@@ -118,6 +119,19 @@ function drawMail(box, log) {
     days.some(d => !d.sentAt && d.lastError)
       ? el('p', { class: 'hint' }, 'A failed day is tried again every 10 minutes; check the mail server named in the error, or send it again from the End of day page.')
       : null);
+}
+
+/** The webhooks: none, or their deliveries dead-lettered (the worst webhook named) and waiting. */
+function webhooksCard(hooks) {
+  if (!hooks || hooks.count === 0) {
+    return card('webhooks', 'None', 'Webhooks', 'an admin registers one with POST /api/v1/webhooks', 'ok');
+  }
+  const worst = (hooks.failing || [])[0];
+  const detail = worst
+    ? worst.url + ': ' + num(worst.failed) + ' dead-lettered' + (worst.lastError ? ' (' + worst.lastError + ')' : '')
+    : num(hooks.pending) + ' waiting to be sent · ' + num(hooks.count) + ' webhook' + (hooks.count === 1 ? '' : 's');
+  return card('webhooks', num(hooks.failed), 'Webhook deliveries failed', detail,
+    hooks.failed > 0 ? 'bad' : hooks.pending > 0 ? 'warn' : 'ok');
 }
 
 /** The relay to Kafka: off, or how many events wait for Kafka and how old the oldest is. */

@@ -200,6 +200,7 @@ public final class Main {
       WebhookDispatcher webhookSender = new WebhookDispatcher(db, changeLog, destinations, EventRelay.SOURCE, instanceName(),
           clock, WebhookDispatcher.SCHEDULE, config.webhooks().timeout());
       webhookSender.register(metrics.registry());
+      Webhooks webhooks = new Webhooks(db, destinations, audit, clock);
       db.afterEachCommit(webhookSender::nudge);
       // long-polling docks on this instance wake at a commit here; other instances' by re-checking
       db.afterEachCommit(feed::signal);
@@ -215,7 +216,7 @@ public final class Main {
       EodMailer eodMailer = new EodMailer(db, endOfDay, Optional.ofNullable(config.smtp()).map(smtp -> new Mailer(smtp, clock)),
           config.zone(), config.eodMailAt(), audit, clock, instanceName());
       List<HubServer.Mount> mounts = List.of(
-          new HubServer.Mount("/", new OpsRoutes(metrics, db, access, relay)),
+          new HubServer.Mount("/", new OpsRoutes(metrics, db, access, relay, webhooks)),
           new HubServer.Mount("/health", new HealthRoutes(db)),
           // the old system's routes: 308 to their successors, with Deprecation and Link headers
           new HubServer.Mount("/", new LegacyRoutes()),
@@ -241,7 +242,7 @@ public final class Main {
               new Ingest(db, CodeGrammar.defaults(), clock, metrics.registry()), feed, new Snapshots(db), conflicts)),
           // the events feed: the relay's envelopes, long-polled from the change log
           new HubServer.Mount("/api/v1", new io.tracetrack.hub.events.EventRoutes(feed, access)),
-          new HubServer.Mount("/api/v1", new WebhookRoutes(new Webhooks(db, destinations, audit, clock), access)),
+          new HubServer.Mount("/api/v1", new WebhookRoutes(webhooks, access)),
           // receiving a load: docks send closed receipts, billers read them
           new HubServer.Mount("/api/v1", new ReceiptRoutes(receipts, bills, dockAuth, access)),
           new HubServer.Mount("/api/v1", new ConflictRoutes(conflicts, access)),

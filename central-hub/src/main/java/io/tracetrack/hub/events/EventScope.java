@@ -5,6 +5,7 @@ import static io.tracetrack.hub.db.jooq.Tables.CHANGE_LOG;
 
 import io.tracetrack.hub.auth.Principal;
 import io.tracetrack.sync.ChangeType;
+import io.tracetrack.web.Store;
 import java.util.List;
 import org.jooq.Condition;
 import org.jooq.impl.DSL;
@@ -16,6 +17,7 @@ import org.jooq.impl.DSL;
  * bags of that area only, a bag being in the area its row names (for a link or an unlink, the
  * child's: a child is created where it is linked, and no link crosses areas).
  */
+@Store
 final class EventScope {
 
   /** What happens to bags: created, linked, unlinked, finished. */

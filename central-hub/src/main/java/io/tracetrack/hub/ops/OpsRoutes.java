@@ -28,16 +28,18 @@ public final class OpsRoutes implements HttpService {
 
   private final Metrics metrics;
   private final java.util.Optional<io.tracetrack.hub.events.EventRelay> relay;
+  private final io.tracetrack.hub.webhooks.Webhooks webhooks;
   private final HubDatabase db;
   private final Access access;
 
-  public OpsRoutes(Metrics metrics, HubDatabase db, Access access) {
-    this(metrics, db, access, java.util.Optional.empty());
-  }
-
-  /** @param relay the events relay, when {@code --kafka} is set: its lag shows on the health page */
-  public OpsRoutes(Metrics metrics, HubDatabase db, Access access, java.util.Optional<io.tracetrack.hub.events.EventRelay> relay) {
+  /**
+   * @param relay the events relay, when {@code --kafka} is set: its lag shows on the health page
+   * @param webhooks the webhooks, whose waiting and dead-lettered deliveries show there too
+   */
+  public OpsRoutes(Metrics metrics, HubDatabase db, Access access, java.util.Optional<io.tracetrack.hub.events.EventRelay> relay,
+      io.tracetrack.hub.webhooks.Webhooks webhooks) {
     this.relay = relay;
+    this.webhooks = webhooks;
     this.metrics = metrics;
     this.db = db;
     this.access = access;
@@ -98,6 +100,7 @@ public final class OpsRoutes implements HttpService {
       events.put("lastError", lag.lastError());
       return events;
     }).orElse(Map.of("relay", "off")));
+    out.put("webhooks", webhooks.health());
     Http.json(res, 200, out);
   }
 

@@ -121,6 +121,40 @@ public final class Webhooks {
     return WebhookStore.find(db.dsl(), id).map(h -> view(h, WebhookStore.counts(db.dsl()).getOrDefault(id, Map.of())));
   }
 
+  /**
+   * For the Health page: how many webhooks there are, their deliveries waiting and dead-lettered,
+   * and the webhooks with dead letters (most first), each with its last error.
+   */
+  public Map<String, Object> health() {
+    Map<String, Map<String, Integer>> counts = WebhookStore.counts(db.dsl());
+    List<WebhookStore.Hook> hooks = WebhookStore.all(db.dsl());
+    int pending = 0;
+    int failed = 0;
+    List<Map<String, Object>> failing = new ArrayList<>();
+    for (WebhookStore.Hook h : hooks) {
+      Map<String, Integer> c = counts.getOrDefault(h.id(), Map.of());
+      pending += c.getOrDefault("PENDING", 0);
+      int dead = c.getOrDefault("FAILED", 0);
+      failed += dead;
+      if (dead > 0) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("id", h.id());
+        f.put("url", h.url());
+        f.put("failed", dead);
+        f.put("lastError", WebhookStore.deliveries(db.dsl(), h.id(), Optional.of("FAILED"), Long.MAX_VALUE, 1)
+            .stream().findFirst().map(WebhookStore.Delivery::lastError).orElse(null));
+        failing.add(f);
+      }
+    }
+    failing.sort((a, b) -> Integer.compare((Integer) b.get("failed"), (Integer) a.get("failed")));
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("count", hooks.size());
+    out.put("pending", pending);
+    out.put("failed", failed);
+    out.put("failing", failing);
+    return out;
+  }
+
   /** Deletes the webhook and what it had queued; false when there was none. */
   public boolean delete(String id, Actor actor) {
     return db.transaction(tx -> {

@@ -185,6 +185,13 @@ class WebhookRoutesTest {
       assertThat(deadSlow.get("lastError").asText()).contains("no answer within 300 ms");
       assertThat(get(brokenDelivery + "?status=PENDING").json().get("deliveries")).isEmpty();
 
+      // the Health page's figures: three dead letters, the webhooks that have them named
+      JsonNode health = get("/api/v1/system/health").json().get("webhooks");
+      assertThat(health.get("failed").asInt()).isEqualTo(3);
+      assertThat(health.get("failing").findValuesAsText("id")).containsExactlyInAnyOrder(brokenHook.get("id").asText(),
+          redirectHook.get("id").asText(), slowHook.get("id").asText());
+      assertThat(health.get("failing").findValuesAsText("lastError")).contains("answered 500");
+
       // mended: an admin sends the dead-lettered delivery again, and it arrives
       broken.mode = Receiver.Mode.OK;
       long id = deadBroken.get(0).get("id").asLong();
