@@ -86,7 +86,11 @@ public final class EventRoutes implements HttpService {
     return Long.parseLong(t);
   }
 
-  private static long number(Optional<String> text, String name, long fallback, long min, long max) {
+  /**
+   * A whole-number query parameter in {@code min..max}, {@code fallback} when absent; anything
+   * else is 400 {@code INVALID_QUERY} naming the parameter. The webhook routes read theirs so too.
+   */
+  public static long number(Optional<String> text, String name, long fallback, long min, long max) {
     if (text.isEmpty()) {
       return fallback;
     }

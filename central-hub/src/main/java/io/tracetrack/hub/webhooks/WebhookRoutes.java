@@ -8,6 +8,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.tracetrack.hub.auth.Access;
 import io.tracetrack.hub.auth.Caller;
+import io.tracetrack.hub.events.EventRoutes;
 import io.tracetrack.hub.web.Http;
 import io.tracetrack.model.ErrorCode;
 import io.tracetrack.model.Role;
@@ -118,8 +119,8 @@ public final class WebhookRoutes implements HttpService {
     if (status.isPresent() && !Webhooks.STATUSES.contains(status.get())) {
       throw ApiProblem.badRequest(ErrorCode.INVALID_FILTER, "status is one of PENDING, DELIVERED, FAILED");
     }
-    int limit = (int) number(q.first("limit").asOptional(), "limit", DEFAULT_PAGE, 1, MAX_PAGE);
-    long before = number(q.first("before").asOptional(), "before", Long.MAX_VALUE, 1, Long.MAX_VALUE);
+    int limit = (int) EventRoutes.number(q.first("limit").asOptional(), "limit", DEFAULT_PAGE, 1, MAX_PAGE);
+    long before = EventRoutes.number(q.first("before").asOptional(), "before", Long.MAX_VALUE, 1, Long.MAX_VALUE);
     List<Webhooks.DeliveryView> page = webhooks.deliveries(id, status, before, limit);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("deliveries", page);
@@ -174,16 +175,5 @@ public final class WebhookRoutes implements HttpService {
   private static ApiProblem noDelivery(long id) {
     return new ApiProblem(404, ErrorCode.DELIVERY_NOT_FOUND, id < 0 ? "a delivery's id is a whole number"
         : "this webhook has no delivery " + id);
-  }
-
-  private static long number(Optional<String> text, String name, long fallback, long min, long max) {
-    if (text.isEmpty()) {
-      return fallback;
-    }
-    String t = text.get().strip();
-    if (!t.matches("[0-9]{1,18}") || Long.parseLong(t) < min || Long.parseLong(t) > max) {
-      throw ApiProblem.badRequest(ErrorCode.INVALID_QUERY, name + " must be a whole number " + min + ".." + max);
-    }
-    return Long.parseLong(t);
   }
 }
