@@ -178,7 +178,8 @@ public final class Main {
           .ifPresent(line -> java.util.logging.Logger.getLogger(Main.class.getName()).warning(line));
       Promotions promotions = new Promotions(db, userAdmin, audit, clock);
       TwoFactor twoFactor = new TwoFactor(db, audit, clock);
-      SignInLimiter signInLimiter = new SignInLimiter(clock);
+      // sign-in budgets in the database: every hub instance on it spends from the same buckets
+      SignInLimiter signInLimiter = SignInLimiter.shared(db, clock, "sign-in");
       Metrics metrics = new Metrics(db, clock);
       Stats stats = new Stats(db, clock);
       metrics.watch("dashboard", stats.cache());
@@ -225,7 +226,7 @@ public final class Main {
           new HubServer.Mount("/api/v1/areas", new AreaRoutes(userAdmin, access)),
           new HubServer.Mount("/api/v1/users", new UserRoutes(userAdmin, access)),
           // a budget of its own: a day's sign-ins must not lock someone out of changing a password
-          new HubServer.Mount("/api/v1/me", new MeRoutes(userAdmin, twoFactor, promotions, access, new SignInLimiter(clock), accounts)),
+          new HubServer.Mount("/api/v1/me", new MeRoutes(userAdmin, twoFactor, promotions, access, SignInLimiter.shared(db, clock, "me"), accounts)),
           new HubServer.Mount("/api/v1/promotion-requests", new PromotionRoutes(promotions, access)),
           new HubServer.Mount("/api/v1", new BagRoutes(bags, access)),
           new HubServer.Mount("/api/v1", new BillRoutes(bills, access)),
@@ -238,7 +239,7 @@ public final class Main {
               io.tracetrack.hub.io.ImportRoutes.DEFAULT_MAX_BYTES)),
           new HubServer.Mount("/api/v1", new DockRoutes(docks, access, clock, config.dockSilentAfter())),
           // enrolment codes get a guessing budget of their own, apart from the users' sign-ins
-          new HubServer.Mount("/api/v1/sync", new SyncRoutes(docks, dockAuth, new SignInLimiter(clock), addresses,
+          new HubServer.Mount("/api/v1/sync", new SyncRoutes(docks, dockAuth, SignInLimiter.shared(db, clock, "enrol"), addresses,
               new Ingest(db, CodeGrammar.defaults(), clock, metrics.registry()), feed, new Snapshots(db), conflicts)),
           // the events feed: the relay's envelopes, long-polled from the change log
           new HubServer.Mount("/api/v1", new io.tracetrack.hub.events.EventRoutes(feed, access)),
@@ -273,6 +274,9 @@ public final class Main {
               + config.changeLogRetention().toDays() + " days");
         }
       });
+      // rate-limit buckets idle long enough to be full again: a missing row is a full bucket
+      every(background, "rate limit clean-up", Duration.ofMinutes(10), Duration.ofMinutes(10),
+          () -> SignInLimiter.forgetIdle(db, clock));
       // client addresses: full for --audit-address-days, then their network; at start, then hourly
       every(background, "audit address retention", Duration.ZERO, Duration.ofHours(1), () -> {
         int cut = audit.cutAddresses(OffsetDateTime.ofInstant(clock.instant().minus(config.auditAddressRetention()), ZoneOffset.UTC));

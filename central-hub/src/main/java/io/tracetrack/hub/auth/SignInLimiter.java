@@ -1,6 +1,9 @@
 package io.tracetrack.hub.auth;
 
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.distributed.proxy.ClientSideConfig;
+import io.tracetrack.hub.db.HubDatabase;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
 import java.time.Clock;
@@ -9,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -19,9 +23,10 @@ import java.util.function.Supplier;
  * attacker spending it can keep the owner waiting (429 with Retry-After) while the attack lasts, and
  * not a minute longer.
  *
- * <p>Buckets live in this process only: several hub instances each allow the limit. The maps are
- * bounded (least recently used out) so a flood of made-up names cannot exhaust memory; the price is
- * that an evicted bucket starts full again.
+ * <p>The hub keeps its buckets in its database ({@link #shared}): every hub instance on it spends
+ * from the same ones, so two instances allow the limit once between them, not once each. A limiter
+ * of this process alone ({@link #SignInLimiter(Clock)}) keeps them in bounded maps (least recently
+ * used out, so a flood of made-up names cannot exhaust memory; an evicted bucket starts full).
  */
 public final class SignInLimiter {
 
@@ -52,14 +57,29 @@ public final class SignInLimiter {
   private final Limit perAddress;
   private final Limit perUsername;
   private final TimeMeter time;
-  private final Map<String, Bucket> addresses = lru();
-  private final Map<String, Bucket> usernames = lru();
+  /** The bucket of a key ("address|..." or "username|..."), made with the limit's configuration when new. */
+  private final BiFunction<String, Limit, Bucket> buckets;
 
+  /** A limiter of this process alone, at the default limits. */
   public SignInLimiter(Clock clock) {
     this(clock, PER_ADDRESS, PER_USERNAME);
   }
 
+  /** A limiter of this process alone. */
   public SignInLimiter(Clock clock, Limit perAddress, Limit perUsername) {
+    this(clock, perAddress, perUsername, null, null);
+  }
+
+  /**
+   * A limiter whose buckets are rows of {@code db}, shared with every hub instance on it, at the
+   * default limits; {@code scope} keeps its buckets apart from another limiter's (sign-in,
+   * password changes, enrolment codes each have a budget of their own).
+   */
+  public static SignInLimiter shared(HubDatabase db, Clock clock, String scope) {
+    return new SignInLimiter(clock, PER_ADDRESS, PER_USERNAME, Objects.requireNonNull(db, "db"), scope);
+  }
+
+  private SignInLimiter(Clock clock, Limit perAddress, Limit perUsername, HubDatabase db, String scope) {
     Objects.requireNonNull(clock, "clock");
     this.perAddress = Objects.requireNonNull(perAddress, "perAddress");
     this.perUsername = Objects.requireNonNull(perUsername, "perUsername");
@@ -75,29 +95,51 @@ public final class SignInLimiter {
         return true;
       }
     };
+    if (db == null) {
+      Map<String, Bucket> local = lru();
+      this.buckets = (key, limit) -> {
+        synchronized (local) {
+          return local.computeIfAbsent(key, k -> newBucket(limit).get());
+        }
+      };
+    } else {
+      DatabaseBuckets rows = new DatabaseBuckets(db, clock, ClientSideConfig.getDefault().withClientClock(time));
+      String prefix = Objects.requireNonNull(scope, "scope") + "|";
+      this.buckets = (key, limit) -> rows.builder().build(prefix + key, () -> configuration(limit));
+    }
+  }
+
+  /**
+   * Deletes the database's buckets nobody took from for ten minutes: every limit here refills in
+   * at most a minute, so they are full, and a missing bucket is a full one. For a background task.
+   */
+  public static int forgetIdle(HubDatabase db, Clock clock) {
+    return new DatabaseBuckets(db, clock, ClientSideConfig.getDefault()).forgetIdle(Duration.ofMinutes(10));
   }
 
   /** Takes one attempt from the address's bucket. */
   public Verdict address(String address) {
-    return take(addresses, address == null ? "?" : address, perAddress);
+    return take("address|" + (address == null ? "?" : address), perAddress);
   }
 
   /** Takes one attempt from the user name's bucket (case-folded, so "Admin" and "admin" share one). */
   public Verdict username(String username) {
-    return take(usernames, username.toLowerCase(Locale.ROOT), perUsername);
+    return take("username|" + username.toLowerCase(Locale.ROOT), perUsername);
   }
 
-  private Verdict take(Map<String, Bucket> buckets, String key, Limit limit) {
-    Bucket bucket;
-    synchronized (buckets) {
-      bucket = buckets.computeIfAbsent(key, k -> newBucket(limit).get());
-    }
-    ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+  private Verdict take(String key, Limit limit) {
+    ConsumptionProbe probe = buckets.apply(key, limit).tryConsumeAndReturnRemaining(1);
     if (probe.isConsumed()) {
       return new Verdict.Allowed();
     }
     long seconds = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
     return new Verdict.Limited(Duration.ofSeconds(seconds));
+  }
+
+  private static BucketConfiguration configuration(Limit limit) {
+    return BucketConfiguration.builder()
+        .addLimit(b -> b.capacity(limit.burst()).refillGreedy(limit.perMinute(), Duration.ofMinutes(1)))
+        .build();
   }
 
   private Supplier<Bucket> newBucket(Limit limit) {

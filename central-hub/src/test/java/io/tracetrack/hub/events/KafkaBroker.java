@@ -20,7 +20,7 @@ import org.apache.kafka.common.test.TestKitNodes;
  * what the hub's relay talks to in tests. Topics are not made on first use, so a test decides when
  * a topic exists.
  */
-final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker implements AutoCloseable {
 
   private final KafkaClusterTestKit cluster;
 
@@ -28,7 +28,7 @@ final class KafkaBroker implements AutoCloseable {
     this.cluster = cluster;
   }
 
-  static KafkaBroker start() throws Exception {
+  public static KafkaBroker start() throws Exception {
     KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
         .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
         // one node: every internal topic with one replica, or consumers get nothing
@@ -48,18 +48,18 @@ final class KafkaBroker implements AutoCloseable {
     }
   }
 
-  String bootstrap() {
+  public String bootstrap() {
     return cluster.bootstrapServers();
   }
 
-  void createTopic(String topic, int partitions) throws Exception {
+  public void createTopic(String topic, int partitions) throws Exception {
     try (var admin = cluster.admin()) {
       admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
     }
   }
 
   /** Every record of {@code topic} from the start, read until {@code count} came or {@code patience} passed. */
-  List<ConsumerRecord<String, byte[]>> read(String topic, int count, Duration patience) {
+  public List<ConsumerRecord<String, byte[]>> read(String topic, int count, Duration patience) {
     Properties p = new Properties();
     p.putAll(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(), ConsumerConfig.GROUP_ID_CONFIG,
         "test-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
