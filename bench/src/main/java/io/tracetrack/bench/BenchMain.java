@@ -9,7 +9,8 @@ import java.util.stream.Stream;
 
 /**
  * {@code ./tracetrack bench edge [--n N] | hub [--parents N] [--seconds S] | sync [--docks K] [--batches B]
- * [--scans N] [--peer-n N] [--latency-n N] [--parents N] | export [--parents N] [--csv-runs N] [--xlsx-runs N] | import [--runs N] | dashboard [--parents N] [--runs N]}
+ * [--scans N] [--peer-n N] [--latency-n N] [--parents N] | export [--parents N] [--csv-runs N] [--xlsx-runs N] | import [--runs N] | dashboard [--parents N] [--runs N]
+ * | fleet [--docks N] [--hubs 1|2] [--seconds S] [--scan-every-ms M]}
  * (all take {@code --dir DIR --out BENCHMARKS.md}):
  * runs a benchmark and
  * replaces its section of BENCHMARKS.md (between {@code <!-- NAME:begin -->} and {@code <!--
@@ -32,6 +33,10 @@ public final class BenchMain {
     int csvRuns = 3;
     int xlsxRuns = 2;
     Integer runs = null; // per benchmark: import 3, dashboard 20
+    Integer fleetDocks = null; // fleet: 1,000 (sync's --docks default is 8)
+    Integer fleetSeconds = null; // fleet: 30
+    int hubs = 1;
+    int scanEveryMs = 10_000;
     Path dir = Path.of("bench", "target", "bench-data");
     Path out = Path.of("BENCHMARKS.md");
     for (int i = 1; i + 1 < args.length; i += 2) {
@@ -40,8 +45,16 @@ public final class BenchMain {
         case "--dir" -> dir = Path.of(args[i + 1]);
         case "--out" -> out = Path.of(args[i + 1]);
         case "--parents" -> parents = Integer.parseInt(args[i + 1]);
-        case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
-        case "--docks" -> docks = Integer.parseInt(args[i + 1]);
+        case "--seconds" -> {
+          seconds = Integer.parseInt(args[i + 1]);
+          fleetSeconds = seconds;
+        }
+        case "--docks" -> {
+          docks = Integer.parseInt(args[i + 1]);
+          fleetDocks = docks;
+        }
+        case "--hubs" -> hubs = Integer.parseInt(args[i + 1]);
+        case "--scan-every-ms" -> scanEveryMs = Integer.parseInt(args[i + 1]);
         case "--batches" -> batches = Integer.parseInt(args[i + 1]);
         case "--scans" -> scans = Integer.parseInt(args[i + 1]);
         case "--peer-n" -> peerN = Integer.parseInt(args[i + 1]);
@@ -60,10 +73,13 @@ public final class BenchMain {
       case "export" -> new ExportBench(dir, parents, csvRuns, xlsxRuns).run();
       case "import" -> new ImportBench(dir, runs == null ? 3 : runs).run();
       case "dashboard" -> new DashboardBench(dir, parents, runs == null ? 20 : runs).run();
-      default -> throw new IllegalArgumentException("unknown benchmark '" + what + "' (edge, hub, sync, export, import, dashboard)");
+      case "fleet" -> new FleetBench(dir, fleetDocks == null ? 1000 : fleetDocks, hubs, fleetSeconds == null ? 30 : fleetSeconds,
+          scanEveryMs).run();
+      default -> throw new IllegalArgumentException("unknown benchmark '" + what + "' (edge, hub, sync, export, import, dashboard, fleet)");
     };
     System.out.println(section);
-    writeSection(out, what, section);
+    // the fleet of one hub and of two are tables of their own
+    writeSection(out, what.equals("fleet") && hubs == 2 ? "fleet2" : what, section);
     System.out.println("written to " + out.toAbsolutePath());
   }
 

@@ -18,6 +18,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -121,6 +122,12 @@ final class ExportBench {
    * workDir/hub.log}; DashboardBench starts it the same way.
    */
   static Process startHub(Path workDir, String url, int port, String... jvmOptions) throws IOException {
+    return startHub(workDir, url, port, Map.of(), jvmOptions);
+  }
+
+  /** {@link #startHub(Path, String, int, String...)} with more of the hub's environment ({@code HUB_...}). */
+  static Process startHub(Path workDir, String url, int port, Map<String, String> env, String... jvmOptions)
+      throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>(List.of(java));
     cmd.addAll(List.of(jvmOptions));
@@ -131,6 +138,7 @@ final class ExportBench {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(workDir.resolve("hub.log").toFile());
     pb.environment().put("HUB_DB_PASSWORD", "postgres");
     pb.environment().put("HUB_ADMIN_PASSWORD", ADMIN_PASSWORD);
+    pb.environment().putAll(env);
     return pb.start();
   }
 

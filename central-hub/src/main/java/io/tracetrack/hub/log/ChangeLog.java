@@ -247,6 +247,26 @@ public class ChangeLog {
     return new Page(entries, entries.size() == limit ? entries.getLast().seq() : head);
   }
 
+  /** An entry with whom it is for: what a reader serving many docks from memory filters by. */
+  public record Addressed(Stored entry, String audienceArea, String audienceDock, boolean hubOnly) {
+    /** Whether {@code audience} hears it (the same rule as {@link #read(long, int, Audience)}'s). */
+    public boolean heardBy(Audience audience) {
+      return !hubOnly && (audienceArea == null || audienceArea.equals(audience.area()))
+          && (audienceDock == null || audienceDock.equals(audience.dock()));
+    }
+  }
+
+  /**
+   * Every entry in ({@code afterSeq}, {@code upTo}], oldest first, at most {@code limit}, with its
+   * audience. {@code upTo} must be a head read before: every position up to it is committed.
+   */
+  public List<Addressed> readAddressed(long afterSeq, long upTo, int limit) {
+    return db.dsl().selectFrom(CHANGE_LOG).where(CHANGE_LOG.SEQ.gt(afterSeq)).and(CHANGE_LOG.SEQ.le(upTo))
+        .orderBy(CHANGE_LOG.SEQ).limit(limit)
+        .fetch(r -> new Addressed(new Stored(r.getSeq(), r.getType(), r.getEntityKey(), r.getPayload(), r.getAt(), r.getOrigin()),
+            r.getAudienceArea(), r.getAudienceDock(), Boolean.TRUE.equals(r.getHubOnly())));
+  }
+
   /** The newest position handed out by a committed writer; 0 before the first. */
   public long head() {
     return head(db.dsl());

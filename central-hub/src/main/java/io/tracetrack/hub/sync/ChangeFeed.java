@@ -20,6 +20,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * hubs run as several stateless instances behind a balancer, and a change committed by another
  * instance has no way to signal this one. The wait blocks the request's own thread, which Helidon
  * runs as a virtual thread: a thousand waiting docks cost no platform threads.
+ *
+ * <p>Waiting docks are served from a shared tail of the log ({@link Tail}): after a commit one
+ * reader reads the new entries once and every dock waiting at the head takes its page from memory,
+ * filtered by its audience as the database query would. Without it a commit woke every waiting
+ * dock into queries of its own: a thousand docks at a hundred scans a second made hundreds of
+ * thousands of queries a second ({@code bench fleet}). A dock behind the tail (catching up) reads
+ * the database as before.
  */
 public final class ChangeFeed {
 
@@ -31,7 +38,17 @@ public final class ChangeFeed {
 
   public static final int DEFAULT_LIMIT = 500;
 
+  /**
+   * How long a dock woken by a commit waits for more before its answer goes: each answer is a
+   * request, and without it every waiting dock made one per commit.
+   */
+  static final Duration LINGER = Duration.ofMillis(250);
+
+  /** Entries the shared tail keeps: minutes of a busy fleet, a few MB. */
+  static final int TAIL_ENTRIES = 20_000;
+
   private final ChangeLog log;
+  private final Tail tail = new Tail();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition committed = lock.newCondition();
   private long signals;
@@ -72,12 +89,40 @@ public final class ChangeFeed {
     if (waitMs < 0 || waitMs > MAX_WAIT_MS) {
       throw new IllegalArgumentException("waitMs must be 0.." + MAX_WAIT_MS + ": " + waitMs);
     }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+    // at the head, from the shared tail: no query of this dock's own (entries the tail holds were
+    // committed, so no prune can take them from this answer)
+    boolean waited = false;
+    // the first look reads the head: the answer holds every commit made before the request came
+    boolean exact = true;
+    while (true) {
+      long seen = signalsNow();
+      Optional<ChangeLog.Page> fromTail = tail.page(after, limit, audience, seen, exact);
+      if (fromTail.isEmpty()) {
+        break; // behind the tail (or ahead of it): the database
+      }
+      ChangeLog.Page page = fromTail.get();
+      long left = deadline - System.nanoTime();
+      if (!page.entries().isEmpty() && waited && left > 0) {
+        // woken by a commit: let the next few come too, so a fleet's docks are not each answered
+        // once per commit (a thousand docks, a hundred commits a second)
+        Thread.sleep(Duration.ofNanos(Math.min(left, LINGER.toNanos())));
+        page = tail.page(after, limit, audience, signalsNow(), false).orElse(page);
+      }
+      if (!page.entries().isEmpty() || left <= 0) {
+        return new Result.Page(new ChangePage(entries(page.entries()), page.next(), Math.max(page.next(), tail.head())));
+      }
+      awaitSignal(seen, Math.min(left, RECHECK.toNanos()));
+      waited = true;
+      // woken by a commit here: the signal says the tail must be read again, and after that the
+      // tail has it. Woken by the recheck instead: another instance may have committed, read the head
+      exact = signalsNow() == seen;
+    }
     long head = log.head();
     long oldest = log.oldest().orElse(head + 1);
     if (after > head || after < oldest - 1) {
       return new Result.SnapshotRequired(log.oldest().orElse(0L), head);
     }
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
     long cursor = after;
     while (true) {
       long seen = signalsNow();
@@ -155,6 +200,96 @@ public final class ChangeFeed {
         return new Whole.Page(page.entries(), cursor, Math.max(cursor, log.head()));
       }
       awaitSignal(seen, Math.min(left, RECHECK.toNanos()));
+    }
+  }
+
+  /**
+   * The newest entries of the log, read once for every waiting dock. Brought up to the head by
+   * whichever reader needs it first (a new request, a commit signal, a recheck for other
+   * instances' commits); the others wait for that read instead of making their own.
+   */
+  private final class Tail {
+    /** The entries in ({@code from}, {@code head}], oldest first. */
+    private record Held(long from, long head, List<ChangeLog.Addressed> entries, long signals) {}
+
+    private final ReentrantLock refreshing = new ReentrantLock();
+    private volatile Held held;
+
+    long head() {
+      Held h = held;
+      return h == null ? log.head() : h.head();
+    }
+
+    /**
+     * The page for a reader at {@code after}, or empty when the tail does not reach back to it
+     * (the reader then reads the database). With {@code exact} the log's head is read first and the
+     * tail brought up to it; without, the tail is brought up only if it was read before signal
+     * {@code seen} (a commit on this instance signals after it committed).
+     */
+    Optional<ChangeLog.Page> page(long after, int limit, ChangeLog.Audience audience, long seen, boolean exact) {
+      Held h = current(seen, exact);
+      if (h == null || after < h.from() || after > h.head()) {
+        return Optional.empty();
+      }
+      List<ChangeLog.Stored> out = new java.util.ArrayList<>();
+      long next = h.head();
+      for (ChangeLog.Addressed a : h.entries()) {
+        if (a.entry().seq() <= after || !a.heardBy(audience)) {
+          continue;
+        }
+        out.add(a.entry());
+        if (out.size() == limit) {
+          next = a.entry().seq();
+          break;
+        }
+      }
+      return Optional.of(new ChangeLog.Page(out, Math.max(after, next)));
+    }
+
+    private Held current(long seen, boolean exact) {
+      Held h = held;
+      long head = exact ? log.head() : -1;
+      if (h != null && (exact ? h.head() >= head : h.signals() >= seen)) {
+        return h;
+      }
+      refreshing.lock();
+      try {
+        h = held;
+        if (h != null && (exact ? h.head() >= head : h.signals() >= seen)) {
+          return h; // another reader refreshed it while this one waited
+        }
+        long signalsBefore = signalsNow();
+        head = log.head();
+        if (h == null || head < h.head()) {
+          // first use, or the log is not the one the tail came from (a restore): start at the head
+          h = new Held(head, head, List.of(), signalsBefore);
+        } else if (head > h.head()) {
+          List<ChangeLog.Addressed> fresh = log.readAddressed(h.head(), head, TAIL_ENTRIES);
+          long newHead = fresh.size() == TAIL_ENTRIES ? fresh.getLast().entry().seq() : head;
+          List<ChangeLog.Addressed> all = new java.util.ArrayList<>(h.entries().size() + fresh.size());
+          long from = h.from();
+          if (fresh.isEmpty() || fresh.getFirst().entry().seq() != h.head() + 1) {
+            // a prune took entries after the tail's head before they were read: the tail starts
+            // again after the gap, and a reader before it goes to the database (and its snapshot check)
+            from = fresh.isEmpty() ? head : fresh.getFirst().entry().seq() - 1;
+          } else {
+            all.addAll(h.entries());
+          }
+          all.addAll(fresh);
+          if (all.size() > TAIL_ENTRIES) {
+            List<ChangeLog.Addressed> dropped = all.subList(0, all.size() - TAIL_ENTRIES);
+            from = dropped.getLast().entry().seq();
+            all = new java.util.ArrayList<>(all.subList(all.size() - TAIL_ENTRIES, all.size()));
+          }
+          h = new Held(from, newHead, List.copyOf(all), signalsBefore);
+        } else {
+          h = new Held(h.from(), h.head(), h.entries(), signalsBefore);
+        }
+        held = h;
+        return h;
+      } finally {
+        refreshing.unlock();
+      }
     }
   }
 

@@ -141,10 +141,23 @@ public final class Ingest {
   /** How stale a dock's "last seen" may get while it polls before a poll writes it again. */
   static final java.time.Duration POLL_CONTACT_GRAIN = java.time.Duration.ofSeconds(15);
 
+  /**
+   * When this instance last wrote each edge's contact: within the grain a poll writes nothing and
+   * asks nothing (a fleet polls thousands of times a second; the write would change nothing).
+   */
+  private final java.util.concurrent.ConcurrentHashMap<String, java.time.Instant> contactWritten =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   /** The edge polled the change log: it is connected, so the fleet view must not call it silent. */
   public void polled(Docks.Device.Known device) {
-    IngestStore.polled(db.dsl(), device.edgeId(), device.dock(), OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC),
+    java.time.Instant now = clock.instant();
+    java.time.Instant written = contactWritten.get(device.edgeId());
+    if (written != null && written.isAfter(now.minus(POLL_CONTACT_GRAIN)) && !written.isAfter(now)) {
+      return;
+    }
+    IngestStore.polled(db.dsl(), device.edgeId(), device.dock(), OffsetDateTime.ofInstant(now, ZoneOffset.UTC),
         POLL_CONTACT_GRAIN);
+    contactWritten.put(device.edgeId(), now);
   }
 
   private static void pause(int attempt) {

@@ -7,6 +7,7 @@ import io.tracetrack.hub.TestDatabases;
 import io.tracetrack.hub.db.HubDatabase;
 import io.tracetrack.sync.Change;
 import io.tracetrack.sync.ChangeEntry;
+import io.tracetrack.sync.ChangePage;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -69,6 +70,85 @@ class ChangeFeedTest {
 
       assertThat(result).isInstanceOfSatisfying(ChangeFeed.Result.Page.class, p ->
           assertThat(p.page().entries()).extracting(ChangeEntry::key).containsExactly("C3"));
+    }
+  }
+
+  /**
+   * The shared tail answers what the database answers: for docks of two areas, a dock-addressed
+   * entry and a hub-only one, page by page at a small limit, the entries and cursors are the same.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kinds")
+  void pagesFromTheTail_equalTheDatabasesPages_forEveryAudience(String kind) throws Exception {
+    try (HubDatabase db = TestDatabases.fresh(kind, 2)) {
+      ChangeLog log = new ChangeLog(db);
+      ChangeFeed feed = new ChangeFeed(log);
+      feed.changes(0, 10, 0, NORTH); // the tail starts here, at the head
+      db.transaction(tx -> ChangeLog.append(tx, List.of(entry("C1"),
+          new ChangeLog.Entry(new Change.Link("P1001-3", "C2"), AT, "test", "NORTH", null),
+          new ChangeLog.Entry(new Change.Link("P1001-3", "C3"), AT, "test", "SOUTH", null),
+          new ChangeLog.Entry(new Change.Link("P1001-3", "C4"), AT, "test", null, "DOCK-N"),
+          ChangeLog.Entry.hubOnly(new Change.Link("P1001-3", "C5"), AT, "test"),
+          entry("C6"))));
+      feed.signal();
+      for (ChangeLog.Audience audience : List.of(NORTH, new ChangeLog.Audience("DOCK-S", "SOUTH"),
+          new ChangeLog.Audience("DOCK-N2", "NORTH"))) {
+        long cursor = 0;
+        List<String> fromFeed = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+          ChangeFeed.Result r = feed.changes(cursor, 2, 0, audience);
+          ChangeLog.Page expected = log.read(cursor, 2, audience);
+          ChangePage page = ((ChangeFeed.Result.Page) r).page();
+          assertThat(page.entries()).extracting(ChangeEntry::key).as(audience + " after " + cursor)
+              .isEqualTo(expected.entries().stream().map(ChangeLog.Stored::entityKey).toList());
+          assertThat(page.next()).as(audience + " after " + cursor).isEqualTo(expected.next());
+          page.entries().forEach(e -> fromFeed.add(e.key()));
+          if (page.next() == cursor) {
+            break;
+          }
+          cursor = page.next();
+        }
+        assertThat(fromFeed).doesNotContain("C5").contains("C1", "C6");
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kinds")
+  void aPruneOfEntriesTheTailHadNotRead_sendsAReaderBeforeThemToItsSnapshot(String kind) throws Exception {
+    try (HubDatabase db = TestDatabases.fresh(kind, 2)) {
+      ChangeLog log = new ChangeLog(db);
+      ChangeFeed feed = new ChangeFeed(log);
+      db.transaction(tx -> ChangeLog.append(tx, List.of(entry("C1"))));
+      feed.changes(1, 10, 0, NORTH); // the tail holds (1, 1]
+      db.transaction(tx -> ChangeLog.append(tx, List.of(entry("C2"), entry("C3"), entry("C4"))));
+      log.prune(AT.plusYears(1)); // everything but C4, before the tail read C2 and C3
+
+      assertThat(feed.changes(1, 10, 0, NORTH)).isEqualTo(new ChangeFeed.Result.SnapshotRequired(4, 4));
+      assertThat(feed.changes(3, 10, 0, NORTH)).isInstanceOfSatisfying(ChangeFeed.Result.Page.class, p ->
+          assertThat(p.page().entries()).extracting(ChangeEntry::key).containsExactly("C4"));
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kinds")
+  void aWaitingDock_isAnsweredFromTheTail_whenACommitSignals(String kind) throws Exception {
+    try (HubDatabase db = TestDatabases.fresh(kind, 2)) {
+      ChangeFeed feed = new ChangeFeed(new ChangeLog(db));
+      db.transaction(tx -> ChangeLog.append(tx, List.of(entry("C1"))));
+      var waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return feed.changes(1, 10, 20_000, NORTH);
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      Thread.sleep(200);
+      assertThat(waiting).isNotDone();
+      db.transaction(tx -> ChangeLog.append(tx, List.of(entry("C2"))));
+      feed.signal();
+      ChangeFeed.Result r = waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(((ChangeFeed.Result.Page) r).page().entries()).extracting(ChangeEntry::key).containsExactly("C2");
     }
   }
 

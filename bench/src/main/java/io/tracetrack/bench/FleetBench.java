@@ -1,0 +1,420 @@
+package io.tracetrack.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tracetrack.sync.Change;
+import io.tracetrack.sync.ChangeEntry;
+import io.tracetrack.sync.ChangePage;
+import io.tracetrack.sync.Hlc;
+import io.tracetrack.sync.Op;
+import io.tracetrack.sync.OpEnvelope;
+import io.tracetrack.sync.OpId;
+import io.tracetrack.sync.PushBatch;
+import io.tracetrack.sync.PushReply;
+import io.tracetrack.sync.WireCodec;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code ./tracetrack bench fleet --docks N [--hubs 1|2] [--seconds S] [--scan-every-ms M]}: a fleet
+ * of N docks on one or two hub processes over one PostgreSQL (fsync on). Each dock is a pair of
+ * virtual threads in this process speaking the real protocol over real HTTP with its own enrolled
+ * device credential: one scans (pushes one op, a new parent or a link to it) every M ms, the other
+ * long-polls the change log and keeps the replica a dock keeps (every bag of its area, and where
+ * each child is). Every scan must reach every dock. Reported: push p50/p99, commit → every other
+ * dock p50/p99 (from the push being sent, so an upper bound), the hubs' CPU and heap, the
+ * database's connections, errors, and whether every dock's replica ended equal to the hub's.
+ */
+final class FleetBench {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final WireCodec WIRE = new WireCodec();
+  private static final String AREA = "FLEET";
+  private static final Pattern HEAP = Pattern.compile("^jvm_memory_used_bytes\\{area=\"heap\"[^}]*} ([0-9.eE+]+)$", Pattern.MULTILINE);
+
+  private final Path workDir;
+  private final int docks;
+  private final int hubs;
+  private final int seconds;
+  private final int scanEveryMs;
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(10)).executor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()).build();
+
+  /** When each op was sent, by its origin ({@code edge:ID:SEQ}): what a receiving dock measures from. */
+  private final Map<String, Long> sentAt = new ConcurrentHashMap<>();
+  private final ConcurrentLinkedQueue<Long> pushNanos = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Long> deliveryNanos = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger errors = new AtomicInteger();
+  private final List<String> errorSamples = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final AtomicLong pushed = new AtomicLong();
+
+  FleetBench(Path workDir, int docks, int hubs, int seconds, int scanEveryMs) {
+    if (docks < 2 || hubs < 1 || hubs > 2 || seconds < 1 || scanEveryMs < 1) {
+      throw new IllegalArgumentException("fleet needs --docks 2.., --hubs 1 or 2, --seconds 1.., --scan-every-ms 1..");
+    }
+    this.workDir = workDir;
+    this.docks = docks;
+    this.hubs = hubs;
+    this.seconds = seconds;
+    this.scanEveryMs = scanEveryMs;
+  }
+
+  String run() throws Exception {
+    try (EmbeddedPostgres pg = BenchPostgres.start(workDir, 200)) {
+      String url = BenchPostgres.createDatabase(pg, "fleet");
+      byte[] key = new byte[32];
+      new java.security.SecureRandom().nextBytes(key);
+      // the docks reach the hubs through a proxy (this process) that names each dock's own address:
+      // 1,000 enrolments from one address would be a guessing attack to the enrolment budget
+      Map<String, String> env = Map.of("HUB_JWT_SECRET", Base64.getEncoder().encodeToString(key),
+          "HUB_TRUSTED_PROXIES", "127.0.0.1");
+      List<Process> processes = new ArrayList<>();
+      List<Integer> ports = new ArrayList<>();
+      try {
+        for (int h = 0; h < hubs; h++) {
+          int port = ExportBench.freePort();
+          Path dir = workDir.resolve("hub-" + h);
+          java.nio.file.Files.createDirectories(dir);
+          processes.add(ExportBench.startHub(dir, url, port, env, "-Xmx1g"));
+          ports.add(port);
+        }
+        for (int h = 0; h < hubs; h++) {
+          ExportBench.awaitReady(ports.get(h), processes.get(h));
+        }
+        return measure(pg, ports, processes);
+      } finally {
+        for (Process p : processes) {
+          p.destroy();
+          p.waitFor();
+        }
+      }
+    }
+  }
+
+  private String measure(EmbeddedPostgres pg, List<Integer> ports, List<Process> processes) throws Exception {
+    int first = ports.getFirst();
+    String admin = token(first, "admin", ExportBench.ADMIN_PASSWORD);
+    ok(send(first, admin, "POST", "/api/v1/areas", "{\"id\":\"" + AREA + "\",\"name\":\"Fleet\"}"));
+    ok(send(first, admin, "POST", "/api/v1/users", "{\"username\":\"fleet\",\"role\":\"DISPATCHER\",\"area\":\"" + AREA
+        + "\",\"password\":\"" + ExportBench.ADMIN_PASSWORD + "\"}"));
+    // docks are registered by an admin; an area holds at most so many dispatchers, not docks
+    List<Dock> fleet = new ArrayList<>();
+    long enrolFrom = System.nanoTime();
+    for (int d = 0; d < docks; d++) {
+      fleet.add(enrol(ports.get(d % ports.size()), admin, d));
+    }
+    double enrolSeconds = (System.nanoTime() - enrolFrom) / 1e9;
+    System.err.printf(Locale.ROOT, "fleet: %d docks enrolled in %.1f s%n", docks, enrolSeconds);
+
+    AtomicBoolean scanning = new AtomicBoolean(true);
+    AtomicBoolean polling = new AtomicBoolean(true);
+    List<Thread> threads = new ArrayList<>();
+    for (Dock d : fleet) {
+      threads.add(Thread.ofVirtual().start(() -> d.poll(polling)));
+    }
+    long[] cpuBefore = processes.stream().mapToLong(FleetBench::cpuNanos).toArray();
+    long from = System.nanoTime();
+    for (Dock d : fleet) {
+      threads.add(Thread.ofVirtual().start(() -> d.scan(scanning)));
+    }
+    int maxConnections = 0;
+    double maxHeap = 0;
+    while (System.nanoTime() - from < Duration.ofSeconds(seconds).toNanos()) {
+      Thread.sleep(1000);
+      maxConnections = Math.max(maxConnections, connections(pg));
+      for (int port : ports) {
+        maxHeap = Math.max(maxHeap, heap(port));
+      }
+    }
+    scanning.set(false);
+    long scanWall = System.nanoTime() - from;
+    long[] cpuAfter = processes.stream().mapToLong(FleetBench::cpuNanos).toArray();
+    // every dock must have every scan: wait for the stragglers, then stop the polls
+    long head = head(pg);
+    long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (fleet.stream().anyMatch(d -> d.cursor.get() < head) && System.nanoTime() < until) {
+      Thread.sleep(200);
+    }
+    polling.set(false);
+    Map<String, String> hub = hubBags(pg);
+    int converged = 0;
+    for (Dock d : fleet) {
+      converged += d.replica.equals(hub) ? 1 : 0;
+    }
+
+    Samples push = samples(pushNanos, scanWall);
+    Samples delivery = samples(deliveryNanos, scanWall);
+    double cpuCores = 0;
+    for (int h = 0; h < processes.size(); h++) {
+      cpuCores += (cpuAfter[h] - cpuBefore[h]) / (double) scanWall;
+    }
+    double scansPerSecond = 1000.0 * docks / scanEveryMs;
+    StringBuilder out = new StringBuilder();
+    out.append("## A fleet of docks (").append(LocalDate.now()).append(")\n\n");
+    out.append(String.format(Locale.ROOT, "`./tracetrack bench fleet --docks %d --hubs %d --seconds %d --scan-every-ms %d`"
+        + " on this machine (2 cores): %d docks, each two virtual threads in the bench's JVM speaking the real protocol"
+        + " over real HTTP with its own device credential, %s over one PostgreSQL (fsync on), a scan per dock every %d ms"
+        + " (%.0f scans/s fleet-wide, %,d pushed in %d s), every scan to reach every dock. The docks, the hubs and"
+        + " PostgreSQL share the two cores.%n%n", docks, hubs, seconds, scanEveryMs, docks,
+        hubs == 1 ? "one hub process" : "two hub processes", scanEveryMs, scansPerSecond, pushed.get(), seconds));
+    out.append("| measure | n | p50 ms | p99 ms | target | met |\n|---|---|---|---|---|---|\n");
+    out.append(row("push (one op, sent → answered)", push, "p99 ≤ 200 ms", push.percentileMillis(99) <= 200));
+    out.append(row("commit → every other dock (sent → in its replica)", delivery, "p99 ≤ 2,000 ms",
+        delivery.percentileMillis(99) <= 2000));
+    out.append("\n| also measured | value |\n|---|---|\n");
+    out.append(String.format(Locale.ROOT, "| errors (non-2xx answers and failed requests) | %d%s |%n", errors.get(),
+        errorSamples.isEmpty() ? "" : " (first: " + errorSamples.getFirst().replace("|", "/") + ")"));
+    out.append(String.format(Locale.ROOT, "| docks whose replica ended equal to the hub's bags | %d of %d |%n", converged, docks));
+    out.append(String.format(Locale.ROOT, "| hub CPU while scanning (all hub processes) | %.2f cores of 2 |%n", cpuCores));
+    out.append(String.format(Locale.ROOT, "| hub heap, highest sampled | %.0f MiB (-Xmx1g each) |%n", maxHeap / (1 << 20)));
+    out.append(String.format(Locale.ROOT, "| database connections, highest sampled | %d |%n", maxConnections));
+    out.append(String.format(Locale.ROOT, "| enrolling the fleet (register, code, enrol) | %.1f s |%n", enrolSeconds));
+    out.append("\nCommit → Kafka and two hubs under kill are measured elsewhere (`EventRelayTest`, `TwoHubsIT`); no Kafka"
+        + " broker runs in this bench.\n\n");
+    return out.toString();
+  }
+
+  private static String row(String name, Samples s, String target, boolean met) {
+    return String.format(Locale.ROOT, "| %s | %,d | %.1f | %.1f | %s | %s |%n", name, s.count(), s.percentileMillis(50),
+        s.percentileMillis(99), target, met ? "yes" : "**no**");
+  }
+
+  private static Samples samples(ConcurrentLinkedQueue<Long> nanos, long wall) {
+    Samples s = new Samples(Math.max(1, nanos.size()));
+    nanos.forEach(s::add);
+    s.wall(wall);
+    return s;
+  }
+
+  /** One dock: its credential, its hub, the ops it has sent and the replica it keeps. */
+  private final class Dock {
+    final String name;
+    final String edgeId;
+    final String credential;
+    final int port;
+    final AtomicLong cursor = new AtomicLong();
+    /** code → its parent ("" for none): the bags of the area, as this dock has heard them. */
+    final Map<String, String> replica = new ConcurrentHashMap<>();
+    long seq;
+    String parent;
+    int children;
+    int parentNo;
+
+    Dock(String name, String edgeId, String credential, int port) {
+      this.name = name;
+      this.edgeId = edgeId;
+      this.credential = credential;
+      this.port = port;
+    }
+
+    void scan(AtomicBoolean scanning) {
+      try {
+        Thread.sleep(ThreadLocalRandom.current().nextInt(scanEveryMs)); // docks do not scan in step
+        long next = System.nanoTime();
+        while (scanning.get()) {
+          Op op;
+          if (parent == null || children == 30) {
+            parent = "P" + (1_000_000 + Integer.parseInt(edgeId.substring(edgeId.length() - 4)) * 1000 + parentNo++) + "-30";
+            children = 0;
+            op = new Op.CreateParent(parent, 30, 30);
+          } else {
+            op = new Op.Link(parent, "C" + parent.substring(1, parent.indexOf('-')) + String.format(Locale.ROOT, "%02d", children++));
+          }
+          long s = ++seq;
+          OpEnvelope envelope = new OpEnvelope(new OpId(edgeId, s), new Hlc(System.currentTimeMillis(), 0), "fleet", name,
+              "gate-1", op);
+          String body = WIRE.encode(new PushBatch(edgeId, name, envelope.hlc(), 1, null, "fleet", List.of(envelope)));
+          long sent = System.nanoTime();
+          sentAt.put("edge:" + edgeId + ":" + s, sent);
+          try {
+            HttpResponse<String> res = send(port, credential, "POST", "/api/v1/sync/push", body);
+            if (res.statusCode() != 200) {
+              error(name + " push " + res.statusCode() + " " + res.body());
+            } else {
+              PushReply reply = WIRE.decodeReply(res.body());
+              if (reply.outcomes().stream().anyMatch(o -> o.status() != io.tracetrack.sync.OpOutcome.Status.APPLIED)) {
+                error(name + " push outcome " + reply.outcomes());
+              }
+              pushNanos.add(System.nanoTime() - sent);
+              pushed.incrementAndGet();
+            }
+          } catch (java.io.IOException e) {
+            error(name + " push " + e);
+          }
+          next += Duration.ofMillis(scanEveryMs).toNanos();
+          long sleep = next - System.nanoTime();
+          if (sleep > 0) {
+            Thread.sleep(Duration.ofNanos(sleep));
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    void poll(AtomicBoolean polling) {
+      while (polling.get()) {
+        try {
+          HttpResponse<String> res = send(port, credential, "GET",
+              "/api/v1/sync/changes?after=" + cursor.get() + "&limit=1000&waitMs=2000", null);
+          if (res.statusCode() != 200) {
+            error(name + " changes " + res.statusCode());
+            Thread.sleep(200);
+            continue;
+          }
+          ChangePage page = WIRE.decodePage(res.body());
+          long now = System.nanoTime();
+          for (ChangeEntry e : page.entries()) {
+            Optional<Change> change = WIRE.change(e);
+            change.ifPresent(this::apply);
+            Long sent = sentAt.get(e.origin());
+            if (sent != null && !e.origin().startsWith("edge:" + edgeId + ":")) {
+              deliveryNanos.add(Math.max(0, now - sent));
+            }
+          }
+          cursor.set(Math.max(cursor.get(), page.next()));
+        } catch (java.io.IOException e) {
+          error(name + " changes " + e);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+
+    private void apply(Change change) {
+      switch (change) {
+        case Change.Bag b -> replica.putIfAbsent(b.code(), "");
+        case Change.Link l -> replica.put(l.child(), l.parent());
+        case Change.Unlink u -> replica.computeIfPresent(u.child(), (k, p) -> p.equals(u.parent()) ? "" : p);
+        default -> { }
+      }
+    }
+  }
+
+  private void error(String what) {
+    if (errors.incrementAndGet() <= 5) {
+      errorSamples.add(what.length() > 200 ? what.substring(0, 200) : what);
+    }
+  }
+
+  private Dock enrol(int port, String admin, int number) throws Exception {
+    String name = String.format(Locale.ROOT, "FLEET-%04d", number);
+    ok(send(port, admin, "POST", "/api/v1/docks", "{\"name\":\"" + name + "\",\"area\":\"" + AREA + "\"}"));
+    HttpResponse<String> code = send(port, admin, "POST", "/api/v1/docks/" + name + "/code", null);
+    ok(code);
+    String edgeId = String.format(Locale.ROOT, "edge-fleet-%04d", number);
+    HttpResponse<String> enrolled = send(port, null, "POST", "/api/v1/sync/enroll", "{\"code\":\""
+        + JSON.readTree(code.body()).get("enrollmentCode").asText() + "\",\"edgeId\":\"" + edgeId + "\"}",
+        "10." + (number >> 16 & 255) + "." + (number >> 8 & 255) + "." + (number & 255));
+    ok(enrolled);
+    return new Dock(name, edgeId, JSON.readTree(enrolled.body()).get("credential").asText(), port);
+  }
+
+  /** The hub's bags as a replica has them: code → parent ("" for none). */
+  private static Map<String, String> hubBags(EmbeddedPostgres pg) throws Exception {
+    Map<String, String> out = new java.util.HashMap<>();
+    try (Connection c = pg.getDatabase("postgres", "fleet").getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("select code, coalesce(parent_code, '') from bag where area_id = '" + AREA + "'")) {
+      while (rs.next()) {
+        out.put(rs.getString(1), rs.getString(2));
+      }
+    }
+    return out;
+  }
+
+  private static long head(EmbeddedPostgres pg) throws Exception {
+    try (Connection c = pg.getDatabase("postgres", "fleet").getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("select last_seq from change_log_head")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static int connections(EmbeddedPostgres pg) {
+    try (Connection c = pg.getDatabase("postgres", "postgres").getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("select count(*) from pg_stat_activity where datname = 'fleet'")) {
+      rs.next();
+      return rs.getInt(1);
+    } catch (java.sql.SQLException e) {
+      return -1;
+    }
+  }
+
+  private double heap(int port) {
+    try {
+      HttpResponse<String> res = send(port, null, "GET", "/metrics", null);
+      double sum = 0;
+      Matcher m = HEAP.matcher(res.body());
+      while (m.find()) {
+        sum += Double.parseDouble(m.group(1));
+      }
+      return sum;
+    } catch (Exception e) {
+      return 0;
+    }
+  }
+
+  private static long cpuNanos(Process p) {
+    return p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+  }
+
+  private String token(int port, String user, String password) throws Exception {
+    HttpResponse<String> res = send(port, null, "POST", "/api/v1/auth/token",
+        JSON.writeValueAsString(Map.of("username", user, "password", password)));
+    ok(res);
+    JsonNode body = JSON.readTree(res.body());
+    return body.get("access_token").asText();
+  }
+
+  private static void ok(HttpResponse<String> res) {
+    if (res.statusCode() / 100 != 2) {
+      throw new IllegalStateException(res.uri() + " answered " + res.statusCode() + ": " + res.body());
+    }
+  }
+
+  private HttpResponse<String> send(int port, String token, String method, String path, String body)
+      throws java.io.IOException, InterruptedException {
+    return send(port, token, method, path, body, null);
+  }
+
+  private HttpResponse<String> send(int port, String token, String method, String path, String body, String forwardedFor)
+      throws java.io.IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(60))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    if (forwardedFor != null) {
+      b.header("X-Forwarded-For", forwardedFor);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
