@@ -46,4 +46,17 @@ class BenchSmokeTest {
     assertThat(text).contains("visible on the hub").contains("known at dock B");
     assertThat(text).contains("Not run (`--peer-n 0`)");
   }
+
+  @Test
+  void tinyFleetRun_writesItsTable_andEveryDockEndsWithTheHubsBags() throws Exception {
+    Path out = dir.resolve("BENCHMARKS.md");
+    Files.writeString(out, "# Benchmarks\n\n<!-- edge:begin -->\nedge figures\n<!-- edge:end -->\n");
+    BenchMain.main(new String[] {"fleet", "--docks", "3", "--seconds", "2", "--scan-every-ms", "200",
+        "--dir", dir.resolve("fleet").toString(), "--out", out.toString()});
+    String text = Files.readString(out);
+    assertThat(text).contains("edge figures").contains("<!-- fleet:begin -->").contains("<!-- fleet:end -->");
+    assertThat(text).contains("push (one op, sent → answered)").contains("commit → every other dock");
+    assertThat(text).contains("| docks whose replica ended equal to the hub's bags | 3 of 3 |");
+    assertThat(text).contains("| errors (non-2xx answers and failed requests) | 0 |");
+  }
 }
