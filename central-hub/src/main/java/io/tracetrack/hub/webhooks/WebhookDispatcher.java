@@ -171,20 +171,20 @@ public final class WebhookDispatcher implements AutoCloseable {
    *
    * @return whether any webhook had entries to read
    */
-  private boolean queue(Iterable<WebhookStore.Hook> hooks) {
+  private boolean queue(java.util.Collection<WebhookStore.Hook> hooks) {
+    if (hooks.isEmpty()) {
+      return false;
+    }
     boolean any = false;
-    long oldest = -1;
+    java.util.Optional<Long> held = log.oldest();
     for (WebhookStore.Hook hook : hooks) {
       long from = hook.position();
-      if (oldest < 0) {
-        oldest = log.oldest().orElse(Long.MAX_VALUE);
-      }
-      if (from < oldest - 1 && oldest != Long.MAX_VALUE) {
+      if (held.isPresent() && from < held.get() - 1) {
         // pruned before it was queued (the log keeps what webhooks need, so only after a restore):
         // say so, and go on from what is held
-        LOG.warning("webhooks: " + hook.id() + " missed entries " + (from + 1) + ".." + (oldest - 1)
+        long skipTo = held.get() - 1;
+        LOG.warning("webhooks: " + hook.id() + " missed entries " + (from + 1) + ".." + skipTo
             + ": the change log no longer holds them");
-        long skipTo = oldest - 1;
         OffsetDateTime now = now();
         db.transaction(tx -> WebhookStore.enqueue(tx, hook.id(), from, skipTo, List.of(), now));
         continue;

@@ -180,7 +180,7 @@ public final class Webhooks {
   }
 
   /** The statuses a delivery has. */
-  public static final Set<String> STATUSES = Set.of("PENDING", "DELIVERED", "FAILED");
+  public static final List<String> STATUSES = List.of("PENDING", "DELIVERED", "FAILED");
 
   /** Deliveries of the webhook, newest first, below {@code before}; {@code status} one of {@link #STATUSES}. */
   public List<DeliveryView> deliveries(String webhookId, Optional<String> status, long before, int limit) {
@@ -229,7 +229,7 @@ public final class Webhooks {
 
   private static View view(WebhookStore.Hook h, Map<String, Integer> counts) {
     Map<String, Integer> all = new LinkedHashMap<>();
-    for (String s : List.of("PENDING", "DELIVERED", "FAILED")) {
+    for (String s : STATUSES) {
       all.put(s, counts.getOrDefault(s, 0));
     }
     return new View(h.id(), h.url(), h.types(), h.createdBy(), h.createdAt(), h.position(), all);
