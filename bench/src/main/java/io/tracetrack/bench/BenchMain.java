@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 /**
  * {@code ./tracetrack bench edge [--n N] | hub [--parents N] [--seconds S] | sync [--docks K] [--batches B]
  * [--scans N] [--peer-n N] [--latency-n N] [--parents N] | export [--parents N] [--csv-runs N] [--xlsx-runs N] | import [--runs N] | dashboard [--parents N] [--runs N]
- * | fleet [--docks N] [--hubs 1|2] [--seconds S] [--scan-every-ms M]}
+ * | fleet [--docks N] [--hubs 1|2] [--seconds S] [--scan-every-ms M] | relay [--events N] [--rate R] [--seconds S]}
  * (all take {@code --dir DIR --out BENCHMARKS.md}):
  * runs a benchmark and
  * replaces its section of BENCHMARKS.md (between {@code <!-- NAME:begin -->} and {@code <!--
@@ -34,7 +34,9 @@ public final class BenchMain {
     int xlsxRuns = 2;
     Integer runs = null; // per benchmark: import 3, dashboard 20
     Integer fleetDocks = null; // fleet: 1,000 (sync's --docks default is 8)
-    Integer fleetSeconds = null; // fleet: 30
+    Integer fleetSeconds = null; // fleet: 30, relay: 20
+    int events = 100_000;
+    int rate = 5_000;
     int hubs = 1;
     int scanEveryMs = 10_000;
     Path dir = Path.of("bench", "target", "bench-data");
@@ -55,6 +57,8 @@ public final class BenchMain {
         }
         case "--hubs" -> hubs = Integer.parseInt(args[i + 1]);
         case "--scan-every-ms" -> scanEveryMs = Integer.parseInt(args[i + 1]);
+        case "--events" -> events = Integer.parseInt(args[i + 1]);
+        case "--rate" -> rate = Integer.parseInt(args[i + 1]);
         case "--batches" -> batches = Integer.parseInt(args[i + 1]);
         case "--scans" -> scans = Integer.parseInt(args[i + 1]);
         case "--peer-n" -> peerN = Integer.parseInt(args[i + 1]);
@@ -75,7 +79,9 @@ public final class BenchMain {
       case "dashboard" -> new DashboardBench(dir, parents, runs == null ? 20 : runs).run();
       case "fleet" -> new FleetBench(dir, fleetDocks == null ? 1000 : fleetDocks, hubs, fleetSeconds == null ? 30 : fleetSeconds,
           scanEveryMs).run();
-      default -> throw new IllegalArgumentException("unknown benchmark '" + what + "' (edge, hub, sync, export, import, dashboard, fleet)");
+      case "relay" -> new RelayBench(dir, events, rate, fleetSeconds == null ? 20 : fleetSeconds).run();
+      default -> throw new IllegalArgumentException("unknown benchmark '" + what
+          + "' (edge, hub, sync, export, import, dashboard, fleet, relay)");
     };
     System.out.println(section);
     // the fleet of one hub and of two are tables of their own

@@ -192,8 +192,8 @@ final class FleetBench {
     out.append(String.format(Locale.ROOT, "| hub heap, highest sampled | %.0f MiB (-Xmx1g each) |%n", maxHeap / (1 << 20)));
     out.append(String.format(Locale.ROOT, "| database connections, highest sampled | %d |%n", maxConnections));
     out.append(String.format(Locale.ROOT, "| enrolling the fleet (register, code, enrol) | %.1f s |%n", enrolSeconds));
-    out.append("\nCommit → Kafka and two hubs under kill are measured elsewhere (`EventRelayTest`, `TwoHubsIT`); no Kafka"
-        + " broker runs in this bench.\n\n");
+    out.append("\nNo Kafka broker runs in this bench: commit → Kafka is `./tracetrack bench relay`'s table, and two hubs"
+        + " under kill are `TwoHubsIT`.\n\n");
     return out.toString();
   }
 

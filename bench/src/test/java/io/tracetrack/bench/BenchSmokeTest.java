@@ -59,4 +59,19 @@ class BenchSmokeTest {
     assertThat(text).contains("| docks whose replica ended equal to the hub's bags | 3 of 3 |");
     assertThat(text).contains("| errors (non-2xx answers and failed requests) | 0 |");
   }
+
+  @Test
+  void tinyRelayRun_writesBothTables_besideTheRawProducer() throws Exception {
+    Path out = dir.resolve("BENCHMARKS.md");
+    Files.writeString(out, "# Benchmarks\n\n<!-- fleet:begin -->\nfleet figures\n<!-- fleet:end -->\n");
+    BenchMain.main(new String[] {"relay", "--events", "500", "--rate", "500", "--seconds", "1",
+        "--dir", dir.resolve("relay").toString(), "--out", out.toString()});
+    String text = Files.readString(out);
+    assertThat(text).contains("fleet figures").contains("<!-- relay:begin -->").contains("<!-- relay:end -->");
+    assertThat(text).contains("| raw producer, the same envelopes (built beforehand) | 500 |")
+        .contains("| relay: read from the log, sent, acknowledged, position committed | 500 |");
+    // every event the writers committed reached the reader: none missing, each counted once
+    assertThat(text).contains("| relay: committed → read by a consumer | 500 |")
+        .contains("| raw producer: sent → read by a consumer (the floor) | 500 |").doesNotContain("Not read within");
+  }
 }
