@@ -121,7 +121,7 @@ final class HubEndpoint {
       throw new IllegalStateException(e);
     }
     return switch (result) {
-      case ChangeFeed.Result.Page p -> Answer.ok(wire.encode(p.page()));
+      case ChangeFeed.Result.Page p -> Answer.ok(p.wire());
       case ChangeFeed.Result.SnapshotRequired s -> Answer.problem(410, ErrorCode.SNAPSHOT_REQUIRED,
           "this hub no longer holds the changes after " + after + " (it holds " + s.oldest() + ".." + s.head() + ")");
     };

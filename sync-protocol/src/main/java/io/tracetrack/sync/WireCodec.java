@@ -211,31 +211,48 @@ public final class WireCodec {
   // ---------------------------------------------------------------- pull
 
   public String encode(ChangePage page) {
+    return encodePage(page.next(), page.head(), page.entries().stream().map(this::encode).toList());
+  }
+
+  /**
+   * A change page from entries already encoded ({@link #encode(ChangeEntry)}): a hub answering a
+   * thousand docks from the same new entries encodes each once, not once per dock.
+   */
+  public String encodePage(long next, long head, List<String> encodedEntries) {
+    int size = 64;
+    for (String e : encodedEntries) {
+      size += e.length() + 1;
+    }
+    StringBuilder b = new StringBuilder(size);
+    b.append("{\"v\":").append(VERSION).append(",\"next\":").append(next).append(",\"head\":").append(head)
+        .append(",\"entries\":[");
+    for (int i = 0; i < encodedEntries.size(); i++) {
+      if (i > 0) {
+        b.append(',');
+      }
+      b.append(encodedEntries.get(i));
+    }
+    return b.append("]}").toString();
+  }
+
+  /** One entry of a change page, as it stands in the page's {@code entries}. */
+  public String encode(ChangeEntry e) {
     return write(g -> {
       g.writeStartObject();
-      g.writeNumberField("v", VERSION);
-      g.writeNumberField("next", page.next());
-      g.writeNumberField("head", page.head());
-      g.writeArrayFieldStart("entries");
-      for (ChangeEntry e : page.entries()) {
-        g.writeStartObject();
-        g.writeNumberField("seq", e.seq());
-        g.writeStringField("type", e.type());
-        g.writeStringField("key", e.key());
-        g.writeStringField("at", e.at().toString());
-        g.writeStringField("origin", e.origin());
-        if (isObject(e.payload())) {
-          g.writeFieldName("payload");
-          g.writeRawValue(e.payload());
-        } else {
-          // a stored payload that is not a JSON object (a damaged row) must not break the page for
-          // every entry around it: it goes as text, and the dock that cannot read it reports it at
-          // its position and carries on (DESIGN invariant 7)
-          g.writeStringField("payload", e.payload());
-        }
-        g.writeEndObject();
+      g.writeNumberField("seq", e.seq());
+      g.writeStringField("type", e.type());
+      g.writeStringField("key", e.key());
+      g.writeStringField("at", e.at().toString());
+      g.writeStringField("origin", e.origin());
+      if (isObject(e.payload())) {
+        g.writeFieldName("payload");
+        g.writeRawValue(e.payload());
+      } else {
+        // a stored payload that is not a JSON object (a damaged row) must not break the page for
+        // every entry around it: it goes as text, and the dock that cannot read it reports it at
+        // its position and carries on (DESIGN invariant 7)
+        g.writeStringField("payload", e.payload());
       }
-      g.writeEndArray();
       g.writeEndObject();
     });
   }

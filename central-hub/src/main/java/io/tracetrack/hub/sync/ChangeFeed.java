@@ -1,8 +1,10 @@
 package io.tracetrack.hub.sync;
 
+import io.tracetrack.hub.db.SharedReads;
 import io.tracetrack.hub.log.ChangeLog;
 import io.tracetrack.sync.ChangeEntry;
 import io.tracetrack.sync.ChangePage;
+import io.tracetrack.sync.WireCodec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -39,27 +41,53 @@ public final class ChangeFeed {
   public static final int DEFAULT_LIMIT = 500;
 
   /**
-   * How long a dock woken by a commit waits for more before its answer goes: each answer is a
-   * request, and without it every waiting dock made one per commit.
+   * How many answers a second the waiting docks of this instance are given, about, when commits come
+   * faster than that: a dock woken by a commit waits for more before its answer goes, and the more
+   * docks wait, the longer ({@link #linger}). Each answer is a request; without the wait every
+   * waiting dock made one per commit (a thousand docks, a hundred commits a second: a hundred
+   * thousand requests a second). A few docks are answered at once.
    */
-  static final Duration LINGER = Duration.ofMillis(250);
+  static final int ANSWERS_PER_SECOND = 1_000;
+
+  /** The longest a woken dock waits for more: well inside the two seconds a scan may take to reach every dock. */
+  static final Duration MAX_LINGER = Duration.ofSeconds(1);
 
   /** Entries the shared tail keeps: minutes of a busy fleet, a few MB. */
   static final int TAIL_ENTRIES = 20_000;
 
+  private static final WireCodec WIRE = new WireCodec();
+
   private final ChangeLog log;
+  /** The head as read after a request came: the requests of one moment share the query. */
+  private final SharedReads<Boolean, Long> heads;
   private final Tail tail = new Tail();
+  /** Docks long-polling this instance now (in {@link #changes} with a wait). */
+  private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition committed = lock.newCondition();
   private long signals;
 
   public ChangeFeed(ChangeLog log) {
     this.log = Objects.requireNonNull(log, "log");
+    this.heads = new SharedReads<>("change-log-head", one -> java.util.Map.of(Boolean.TRUE, log.head()));
   }
 
   /** The answer: a page, or "your cursor is not one this hub can continue from". */
   public sealed interface Result {
-    record Page(ChangePage page) implements Result {}
+    /**
+     * A page; {@code encoded} its entries as the wire has them when they came from the shared
+     * tail (each encoded once for every dock), else null.
+     */
+    record Page(ChangePage page, List<String> encoded) implements Result {
+      public Page(ChangePage page) {
+        this(page, null);
+      }
+
+      /** The page as {@code GET /api/v1/sync/changes} answers it. */
+      public String wire() {
+        return encoded == null ? WIRE.encode(page) : WIRE.encodePage(page.next(), page.head(), encoded);
+      }
+    }
 
     /** {@code oldest} the oldest position held (0 if none), {@code head} the newest. */
     record SnapshotRequired(long oldest, long head) implements Result {}
@@ -92,31 +120,45 @@ public final class ChangeFeed {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
     // at the head, from the shared tail: no query of this dock's own (entries the tail holds were
     // committed, so no prune can take them from this answer)
-    boolean waited = false;
     // the first look reads the head: the answer holds every commit made before the request came
     boolean exact = true;
-    while (true) {
-      long seen = signalsNow();
-      Optional<ChangeLog.Page> fromTail = tail.page(after, limit, audience, seen, exact);
-      if (fromTail.isEmpty()) {
-        break; // behind the tail (or ahead of it): the database
+    boolean longPoll = waitMs > 0;
+    boolean lingered = false;
+    if (longPoll) {
+      waiting.incrementAndGet();
+    }
+    try {
+      while (true) {
+        long seen = signalsNow();
+        Optional<Tail.Page> fromTail = tail.page(after, limit, audience, seen, exact);
+        if (fromTail.isEmpty()) {
+          break; // behind the tail (or ahead of it): the database
+        }
+        Tail.Page page = fromTail.get();
+        long left = deadline - System.nanoTime();
+        if (longPoll && !lingered && !page.entries().isEmpty() && page.entries().size() < limit && left > 0) {
+          // at the head with something new: while many docks poll, let the next few come too, so
+          // each dock is answered about once a linger rather than once per commit (a dock that
+          // is catching up, a full page, is answered at once)
+          lingered = true;
+          long linger = Math.min(left, linger().toNanos());
+          if (linger > 0) {
+            Thread.sleep(Duration.ofNanos(linger));
+            page = tail.page(after, limit, audience, signalsNow(), false).orElse(page);
+          }
+        }
+        if (!page.entries().isEmpty() || left <= 0) {
+          return new Result.Page(new ChangePage(page.entries(), page.next(), Math.max(page.next(), tail.head())), page.encoded());
+        }
+        awaitSignal(seen, Math.min(left, RECHECK.toNanos()));
+        // woken by a commit here: the signal says the tail must be read again, and after that the
+        // tail has it. Woken by the recheck instead: another instance may have committed, read the head
+        exact = signalsNow() == seen;
       }
-      ChangeLog.Page page = fromTail.get();
-      long left = deadline - System.nanoTime();
-      if (!page.entries().isEmpty() && waited && left > 0) {
-        // woken by a commit: let the next few come too, so a fleet's docks are not each answered
-        // once per commit (a thousand docks, a hundred commits a second)
-        Thread.sleep(Duration.ofNanos(Math.min(left, LINGER.toNanos())));
-        page = tail.page(after, limit, audience, signalsNow(), false).orElse(page);
+    } finally {
+      if (longPoll) {
+        waiting.decrementAndGet();
       }
-      if (!page.entries().isEmpty() || left <= 0) {
-        return new Result.Page(new ChangePage(entries(page.entries()), page.next(), Math.max(page.next(), tail.head())));
-      }
-      awaitSignal(seen, Math.min(left, RECHECK.toNanos()));
-      waited = true;
-      // woken by a commit here: the signal says the tail must be read again, and after that the
-      // tail has it. Woken by the recheck instead: another instance may have committed, read the head
-      exact = signalsNow() == seen;
     }
     long head = log.head();
     long oldest = log.oldest().orElse(head + 1);
@@ -142,6 +184,16 @@ public final class ChangeFeed {
       }
       awaitSignal(seen, Math.min(left, RECHECK.toNanos()));
     }
+  }
+
+  /**
+   * How long a dock with something new waits for more: the docks long-polling this instance now,
+   * answered about {@link #ANSWERS_PER_SECOND} a second between them, at most {@link #MAX_LINGER}.
+   * Two docks: 2 ms; a thousand: a second.
+   */
+  Duration linger() {
+    long nanos = waiting.get() * (1_000_000_000L / ANSWERS_PER_SECOND);
+    return Duration.ofNanos(Math.min(nanos, MAX_LINGER.toNanos()));
   }
 
   /** What an integrator's read of the whole log came to ({@link #all}). */
@@ -210,7 +262,18 @@ public final class ChangeFeed {
    */
   private final class Tail {
     /** The entries in ({@code from}, {@code head}], oldest first. */
-    private record Held(long from, long head, List<ChangeLog.Addressed> entries, long signals) {}
+    private record Held(long from, long head, List<Fed> entries, long signals) {}
+
+    /** A held entry, who hears it, and its wire form: encoded once, sent to every dock that hears it. */
+    private record Fed(ChangeLog.Addressed addressed, ChangeEntry entry, String encoded) {
+      static Fed of(ChangeLog.Addressed a) {
+        ChangeEntry e = ChangeFeed.entry(a.entry());
+        return new Fed(a, e, WIRE.encode(e));
+      }
+    }
+
+    /** A dock's page from the tail: its entries, and the same entries encoded. */
+    record Page(List<ChangeEntry> entries, List<String> encoded, long next) {}
 
     private final ReentrantLock refreshing = new ReentrantLock();
     private volatile Held held;
@@ -226,29 +289,32 @@ public final class ChangeFeed {
      * tail brought up to it; without, the tail is brought up only if it was read before signal
      * {@code seen} (a commit on this instance signals after it committed).
      */
-    Optional<ChangeLog.Page> page(long after, int limit, ChangeLog.Audience audience, long seen, boolean exact) {
+    Optional<Page> page(long after, int limit, ChangeLog.Audience audience, long seen, boolean exact) {
       Held h = current(seen, exact);
       if (h == null || after < h.from() || after > h.head()) {
         return Optional.empty();
       }
-      List<ChangeLog.Stored> out = new java.util.ArrayList<>();
+      List<ChangeEntry> out = new java.util.ArrayList<>();
+      List<String> encoded = new java.util.ArrayList<>();
       long next = h.head();
-      for (ChangeLog.Addressed a : h.entries()) {
+      for (Fed f : h.entries()) {
+        ChangeLog.Addressed a = f.addressed();
         if (a.entry().seq() <= after || !a.heardBy(audience)) {
           continue;
         }
-        out.add(a.entry());
+        out.add(f.entry());
+        encoded.add(f.encoded());
         if (out.size() == limit) {
           next = a.entry().seq();
           break;
         }
       }
-      return Optional.of(new ChangeLog.Page(out, Math.max(after, next)));
+      return Optional.of(new Page(out, encoded, Math.max(after, next)));
     }
 
     private Held current(long seen, boolean exact) {
       Held h = held;
-      long head = exact ? log.head() : -1;
+      long head = exact ? heads.get(Boolean.TRUE) : -1;
       if (h != null && (exact ? h.head() >= head : h.signals() >= seen)) {
         return h;
       }
@@ -264,9 +330,9 @@ public final class ChangeFeed {
           // first use, or the log is not the one the tail came from (a restore): start at the head
           h = new Held(head, head, List.of(), signalsBefore);
         } else if (head > h.head()) {
-          List<ChangeLog.Addressed> fresh = log.readAddressed(h.head(), head, TAIL_ENTRIES);
+          List<Fed> fresh = log.readAddressed(h.head(), head, TAIL_ENTRIES).stream().map(Fed::of).toList();
           long newHead = fresh.size() == TAIL_ENTRIES ? fresh.getLast().entry().seq() : head;
-          List<ChangeLog.Addressed> all = new java.util.ArrayList<>(h.entries().size() + fresh.size());
+          List<Fed> all = new java.util.ArrayList<>(h.entries().size() + fresh.size());
           long from = h.from();
           if (fresh.isEmpty() || fresh.getFirst().entry().seq() != h.head() + 1) {
             // a prune took entries after the tail's head before they were read: the tail starts
@@ -277,7 +343,7 @@ public final class ChangeFeed {
           }
           all.addAll(fresh);
           if (all.size() > TAIL_ENTRIES) {
-            List<ChangeLog.Addressed> dropped = all.subList(0, all.size() - TAIL_ENTRIES);
+            List<Fed> dropped = all.subList(0, all.size() - TAIL_ENTRIES);
             from = dropped.getLast().entry().seq();
             all = new java.util.ArrayList<>(all.subList(all.size() - TAIL_ENTRIES, all.size()));
           }
@@ -316,8 +382,10 @@ public final class ChangeFeed {
   }
 
   private static List<ChangeEntry> entries(List<ChangeLog.Stored> stored) {
-    return stored.stream()
-        .map(s -> new ChangeEntry(s.seq(), s.type(), s.entityKey(), s.at().toInstant(), s.origin(), s.payload()))
-        .toList();
+    return stored.stream().map(ChangeFeed::entry).toList();
+  }
+
+  private static ChangeEntry entry(ChangeLog.Stored s) {
+    return new ChangeEntry(s.seq(), s.type(), s.entityKey(), s.at().toInstant(), s.origin(), s.payload());
   }
 }

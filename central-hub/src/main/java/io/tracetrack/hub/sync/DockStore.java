@@ -114,6 +114,18 @@ final class DockStore {
     return tx.selectFrom(DOCK).where(DOCK.CREDENTIAL_HASH.eq(credentialHash)).fetchOptional(DockStore::row);
   }
 
+  /** The docks holding these credential hashes, by hash: one query for a batch of requests ({@code SharedReads}). */
+  java.util.Map<String, Row> byCredentials(java.util.Collection<String> credentialHashes) {
+    java.util.Map<String, Row> found = new java.util.HashMap<>();
+    List<String> all = List.copyOf(credentialHashes);
+    for (int i = 0; i < all.size(); i += 1000) { // a bounded IN list per statement
+      for (DockRecord r : tx.selectFrom(DOCK).where(DOCK.CREDENTIAL_HASH.in(all.subList(i, Math.min(all.size(), i + 1000)))).fetch()) {
+        found.put(r.getCredentialHash(), row(r));
+      }
+    }
+    return found;
+  }
+
   /** A fresh code replaces the pending or used one; the current credential, if any, keeps working. */
   boolean replaceCode(String name, String codeHash, OffsetDateTime codeExpiresAt) {
     return tx.update(DOCK)

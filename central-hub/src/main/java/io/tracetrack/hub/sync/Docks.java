@@ -4,6 +4,7 @@ import io.tracetrack.hub.audit.AuditAction;
 import io.tracetrack.hub.audit.AuditLog;
 import io.tracetrack.hub.auth.Actor;
 import io.tracetrack.hub.db.HubDatabase;
+import io.tracetrack.hub.db.SharedReads;
 import io.tracetrack.model.ErrorCode;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,6 +65,11 @@ public final class Docks {
   private final AuditLog audit;
   private final Clock clock;
   private final Duration codeLifetime;
+  /**
+   * Every sync request's credential check reads the database after the request came (a revocation
+   * counts at once, on every instance); requests arriving together share one query.
+   */
+  private final SharedReads<String, DockStore.Row> credentials;
 
   public Docks(HubDatabase db, AuditLog audit, Clock clock, Duration codeLifetime) {
     this.db = Objects.requireNonNull(db, "db");
@@ -73,6 +79,7 @@ public final class Docks {
     if (codeLifetime.isNegative() || codeLifetime.isZero()) {
       throw new IllegalArgumentException("an enrolment code must live a while, got " + codeLifetime);
     }
+    this.credentials = new SharedReads<>("dock-credentials", hashes -> new DockStore(db.dsl()).byCredentials(hashes));
   }
 
   public static boolean validName(String name) {
@@ -192,7 +199,7 @@ public final class Docks {
 
   /** Whom the credential speaks for, read from the database now (no cache: a revocation counts at once). */
   public Device device(String credential) {
-    return new DockStore(db.dsl()).byCredential(Secrets.hash(credential))
+    return Optional.ofNullable(credentials.get(Secrets.hash(credential)))
         .<Device>map(r -> r.revokedAt() != null ? new Device.Revoked(r.name()) : new Device.Known(r.name(), r.area(), r.edgeId()))
         .orElse(new Device.Unknown());
   }

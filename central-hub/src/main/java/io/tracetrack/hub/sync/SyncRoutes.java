@@ -76,7 +76,7 @@ public final class SyncRoutes implements HttpService {
       case ChangeFeed.Result.Page p -> {
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
-        res.send(WIRE.encode(p.page()));
+        res.send(p.wire());
       }
       case ChangeFeed.Result.SnapshotRequired s -> throw new ApiProblem(410, ErrorCode.SNAPSHOT_REQUIRED,
           "this hub no longer holds the changes after " + after + " (it holds " + s.oldest() + ".." + s.head()

@@ -152,6 +152,40 @@ class ChangeFeedTest {
     }
   }
 
+  /**
+   * A woken dock waits for more in proportion to the docks long-polling with it (a millisecond
+   * each, at most a second): a fleet is answered about a thousand times a second in all, a few
+   * docks at once. Counted, not timed.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kinds")
+  void theLinger_followsTheDocksLongPolling_andEveryOneIsAnswered(String kind) throws Exception {
+    try (HubDatabase db = TestDatabases.fresh(kind, 2)) {
+      ChangeFeed feed = new ChangeFeed(new ChangeLog(db));
+      db.transaction(tx -> ChangeLog.append(tx, List.of(entry("C1"))));
+      assertThat(feed.linger()).isZero();
+      assertThat(feed.changes(0, 10, 0, NORTH)).isInstanceOf(ChangeFeed.Result.Page.class);
+      assertThat(feed.linger()).as("a read without a wait is no long poll").isZero();
+      List<java.util.concurrent.Future<ChangeFeed.Result>> docks = new java.util.ArrayList<>();
+      try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        for (int i = 0; i < 300; i++) {
+          docks.add(pool.submit(() -> feed.changes(1, 10, 20_000, NORTH)));
+        }
+        for (int i = 0; i < 500 && feed.linger().toMillis() < 300; i++) {
+          Thread.sleep(10);
+        }
+        assertThat(feed.linger()).isEqualTo(java.time.Duration.ofMillis(300));
+        db.transaction(tx -> ChangeLog.append(tx, List.of(entry("C2"))));
+        feed.signal();
+        for (var dock : docks) {
+          ChangeFeed.Result r = dock.get(20, java.util.concurrent.TimeUnit.SECONDS);
+          assertThat(((ChangeFeed.Result.Page) r).page().entries()).extracting(ChangeEntry::key).containsExactly("C2");
+        }
+      }
+      assertThat(feed.linger()).isZero();
+    }
+  }
+
   private static ChangeLog.Entry entry(String child) {
     return new ChangeLog.Entry(new Change.Link("P1001-3", child), AT, "test");
   }
