@@ -244,4 +244,68 @@ class WireCodecTest {
     assertThatThrownBy(() -> CODEC.decodeReceipt(json)).isInstanceOf(CodecException.class)
         .satisfies(e -> assertThat(((CodecException) e).code()).as(what).isEqualTo(code));
   }
+
+  static Stream<Arguments> hostilePages() {
+    String good = CODEC.encode(PAGE);
+    String entry = "{\"seq\":41,\"type\":\"link.v1\",\"key\":\"C1\",\"at\":\"2026-12-01T10:15:30Z\",\"origin\":\"admin\","
+        + "\"payload\":{\"parent\":\"P2001-5\",\"child\":\"C1\"}}";
+    java.util.function.Function<String, String> page = entries -> "{\"v\":1,\"next\":43,\"head\":57,\"entries\":[" + entries + "]}";
+    return Stream.of(
+        Arguments.of("empty", "", ErrorCode.MALFORMED_JSON),
+        Arguments.of("blank", "  \n ", ErrorCode.MALFORMED_JSON),
+        Arguments.of("cut short", good.substring(0, good.length() / 2), ErrorCode.MALFORMED_JSON),
+        Arguments.of("an array", "[1,2]", ErrorCode.INVALID_FIELD),
+        Arguments.of("a number", "5", ErrorCode.INVALID_FIELD),
+        Arguments.of("an array cut short", "[1,", ErrorCode.MALFORMED_JSON),
+        Arguments.of("version 2", good.replace("\"v\":1", "\"v\":2"), ErrorCode.UNSUPPORTED_VERSION),
+        Arguments.of("version 2 and a bad entry", page.apply("7").replace("\"v\":1", "\"v\":2"), ErrorCode.UNSUPPORTED_VERSION),
+        Arguments.of("no version", good.replace("\"v\":1,", ""), ErrorCode.MISSING_FIELD),
+        Arguments.of("no entries", "{\"v\":1,\"next\":43,\"head\":57}", ErrorCode.MISSING_FIELD),
+        Arguments.of("entries null", "{\"v\":1,\"next\":43,\"head\":57,\"entries\":null}", ErrorCode.MISSING_FIELD),
+        Arguments.of("entries an object", "{\"v\":1,\"next\":43,\"head\":57,\"entries\":{}}", ErrorCode.INVALID_FIELD),
+        Arguments.of("entries a string", "{\"v\":1,\"next\":43,\"head\":57,\"entries\":\"[]\"}", ErrorCode.INVALID_FIELD),
+        Arguments.of("an entry that is a number", page.apply("5"), ErrorCode.INVALID_FIELD),
+        Arguments.of("an entry that is null", page.apply("null"), ErrorCode.INVALID_FIELD),
+        Arguments.of("an entry without payload", page.apply(entry.replaceAll(",\"payload\":\\{.*}}$", "}")), ErrorCode.MISSING_FIELD),
+        Arguments.of("a null payload", page.apply(entry.replaceAll("\"payload\":\\{.*}}$", "\"payload\":null}")), ErrorCode.MISSING_FIELD),
+        Arguments.of("a payload array", page.apply(entry.replaceAll("\"payload\":\\{.*}}$", "\"payload\":[1]}")), ErrorCode.INVALID_FIELD),
+        Arguments.of("a payload number", page.apply(entry.replaceAll("\"payload\":\\{.*}}$", "\"payload\":7}")), ErrorCode.INVALID_FIELD),
+        Arguments.of("a payload that is not JSON", page.apply(entry.replace("\"child\":\"C1\"}", "\"child\":}")), ErrorCode.MALFORMED_JSON),
+        Arguments.of("a duplicate key in an entry", page.apply(entry.replace("{\"seq\":41,", "{\"seq\":41,\"seq\":42,")), ErrorCode.MALFORMED_JSON),
+        Arguments.of("a duplicate key in a payload", page.apply(entry.replace("\"child\":\"C1\"", "\"child\":\"C1\",\"child\":\"C2\"")),
+            ErrorCode.MALFORMED_JSON),
+        Arguments.of("a deeply nested payload", page.apply(entry.replace("\"child\":\"C1\"", "\"x\":" + "[".repeat(30) + "]".repeat(30))),
+            ErrorCode.TOO_LARGE),
+        Arguments.of("seqs descending", page.apply(entry + "," + entry.replace("\"seq\":41", "\"seq\":40")), ErrorCode.INVALID_FIELD),
+        Arguments.of("seq as text", page.apply(entry.replace("\"seq\":41", "\"seq\":\"41\"")), ErrorCode.INVALID_FIELD),
+        Arguments.of("no seq", page.apply(entry.replace("\"seq\":41,", "")), ErrorCode.MISSING_FIELD),
+        Arguments.of("at not an instant", page.apply(entry.replace("2026-12-01T10:15:30Z", "yesterday")), ErrorCode.INVALID_FIELD),
+        Arguments.of("a type of 65 characters", page.apply(entry.replace("link.v1", "l".repeat(65))), ErrorCode.INVALID_FIELD),
+        Arguments.of("an empty key", page.apply(entry.replace("\"key\":\"C1\"", "\"key\":\"\"")), ErrorCode.INVALID_FIELD),
+        Arguments.of("no next", good.replace("\"next\":43,", ""), ErrorCode.MISSING_FIELD),
+        Arguments.of("head as text", good.replace("\"head\":57", "\"head\":\"57\""), ErrorCode.INVALID_FIELD),
+        Arguments.of("too many bytes", "{\"v\":1,\"pad\":\"" + "x".repeat(70 * 1024) + "\"}", ErrorCode.TOO_LARGE));
+  }
+
+  /** Each hostile page is refused whole with the code a tree reading gave (the page is streamed now, {@code decodePage}). */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("hostilePages")
+  void aHostilePage_isRefusedWhole_withAStableCode(String what, String json, ErrorCode code) {
+    assertThatThrownBy(() -> CODEC.decodePage(json)).isInstanceOf(CodecException.class)
+        .satisfies(e -> assertThat(((CodecException) e).code()).as(what).isEqualTo(code));
+  }
+
+  @Test
+  void aPage_keepsEachPayloadAsItCame_escapesAndSpacesIncluded_andAFieldAddedLaterIsIgnored() throws IOException {
+    String payload = "{ \"parent\" : \"P2001-5\",\n \"child\":\"C\\u0031\", \"note\":\"a \\\"quoted\\\" } ] word\" }";
+    String json = "{\"v\":1,\"later\":{\"x\":[1,2]},\"next\":43,\"head\":57,\"entries\":[{\"seq\":41,\"type\":\"link.v1\","
+        + "\"key\":\"C1\",\"at\":\"2026-12-01T10:15:30Z\",\"origin\":\"admin\",\"extra\":true,\"payload\":" + payload + "}]}";
+
+    ChangePage read = CODEC.decodePage(json);
+
+    assertThat(read.entries()).hasSize(1);
+    assertThat(read.entries().getFirst().payload()).isEqualTo(payload);
+    assertThat(CODEC.change(read.entries().getFirst())).hasValue(new Change.Link("P2001-5", "C1"));
+    assertThat(List.of(read.next(), read.head())).containsExactly(43L, 57L);
+  }
 }
