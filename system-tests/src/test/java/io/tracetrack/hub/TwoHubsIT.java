@@ -44,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Kafka is killed with SIGKILL in the middle of both. Its dock carries on with the other hub, as a
  * dock does when its hub stops answering, resending what it has no answer for. Then: every op was
  * applied exactly once, every link answered 2xx is there, the change log has no gap, both hubs
- * (the killed one restarted) read the same, and every event reached Kafka under its own id.
+ * (the killed one restarted) read the same, and every event reached Kafka under its own id. Before
+ * that, a browser session begun on one hub is used, refreshed and ended on the other.
  */
 class TwoHubsIT {
 
@@ -95,6 +96,8 @@ class TwoHubsIT {
           assertThat(System.nanoTime() - wrote).as("P1-5 readable at the other hub").isLessThan(Duration.ofSeconds(1).toNanos());
           Thread.sleep(20);
         }
+
+        browserSessionSpansBothHubs(portA, portB);
 
         Dock one = enrol(portA, admin, "DOCK-1", "edge-two-hubs-1", List.of(portA, portB), 1);
         Dock two = enrol(portB, admin, "DOCK-2", "edge-two-hubs-2", List.of(portB), 2);
@@ -352,6 +355,57 @@ class TwoHubsIT {
       }
       want = records.size() + (int) head - ids.size();
     }
+  }
+
+  /**
+   * The UI spread over both: a browser session begun on one instance (cookie, CSRF token) is read,
+   * refreshed and used for a write on the other; the CSRF check holds there too; signing out on one
+   * ends the session on both (the revocation is in the database, not in either process).
+   */
+  private void browserSessionSpansBothHubs(int portA, int portB) throws Exception {
+    HttpResponse<String> started = send(portA, null, "POST", "/api/v1/auth/session",
+        JSON.writeValueAsString(Map.of("username", "admin", "password", PASSWORD)));
+    ok(started);
+    String cookie = sessionCookie(started);
+    String csrf = JSON.readTree(started.body()).get("csrfToken").asText();
+
+    HttpResponse<String> seen = sessionCall(portB, cookie, null, "GET", "/api/v1/auth/session", null);
+    ok(seen);
+    assertThat(JSON.readTree(seen.body()).get("username").asText()).isEqualTo("admin");
+    assertThat(JSON.readTree(seen.body()).get("csrfToken").asText()).as("the same CSRF token on either instance").isEqualTo(csrf);
+    HttpResponse<String> noCsrf = sessionCall(portB, cookie, null, "POST", "/api/v1/bags", "{\"code\":\"P2-5\"}");
+    assertThat(noCsrf.statusCode()).as(noCsrf.body()).isEqualTo(403);
+    assertThat(noCsrf.body()).contains("CSRF_INVALID");
+    ok(sessionCall(portB, cookie, csrf, "POST", "/api/v1/bags", "{\"code\":\"P2-5\"}"));
+
+    HttpResponse<String> refreshed = sessionCall(portB, cookie, csrf, "POST", "/api/v1/auth/session/refresh", null);
+    ok(refreshed);
+    String next = sessionCookie(refreshed);
+    String nextCsrf = JSON.readTree(refreshed.body()).get("csrfToken").asText();
+    ok(sessionCall(portA, next, null, "GET", "/api/v1/bags/P2-5", null));
+
+    assertThat(sessionCall(portA, next, nextCsrf, "DELETE", "/api/v1/auth/session", null).statusCode()).isEqualTo(204);
+    assertThat(sessionCall(portB, next, null, "GET", "/api/v1/auth/session", null).statusCode())
+        .as("signed out on A, refused on B").isEqualTo(401);
+  }
+
+  private static String sessionCookie(HttpResponse<String> res) {
+    return res.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("tt_session=")).findFirst()
+        .map(c -> c.substring(0, c.indexOf(';'))).orElseThrow(() -> new AssertionError("no session cookie: " + res.headers()));
+  }
+
+  private HttpResponse<String> sessionCall(int port, String cookie, String csrf, String method, String path, String body)
+      throws java.io.IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(30)).header("Cookie", cookie)
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    if (csrf != null) {
+      b.header("X-CSRF-Token", csrf);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private String signIn(int port) throws Exception {

@@ -3,6 +3,7 @@ package io.tracetrack.hub.events;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tracetrack.hub.db.HubDatabase;
+import io.tracetrack.hub.db.LeasedWork;
 import io.tracetrack.hub.log.ChangeLog;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -45,8 +45,6 @@ public final class EventRelay implements AutoCloseable {
 
   /** How long a lease holds without renewal: the longest a dead relay's successor waits. */
   public static final Duration LEASE = Duration.ofSeconds(8);
-  /** How often an instance without the lease tries for it. */
-  static final Duration CLAIM_EVERY = Duration.ofSeconds(1);
   /** Entries per round. */
   static final int BATCH = 500;
   /** How long an idle relay waits for a commit on this instance before looking at the log anyway. */
@@ -61,10 +59,7 @@ public final class EventRelay implements AutoCloseable {
   private final String source;
   private final String instance;
   private final Clock clock;
-  private final Semaphore wake = new Semaphore(0);
-  private final Thread thread;
-  private volatile boolean running = true;
-  private volatile boolean holding;
+  private final LeasedWork work;
   private volatile String lastError;
 
   /**
@@ -80,7 +75,31 @@ public final class EventRelay implements AutoCloseable {
     this.source = Objects.requireNonNull(source, "source");
     this.instance = Objects.requireNonNull(instance, "instance");
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.thread = Thread.ofPlatform().daemon().name("event-relay").unstarted(this::run);
+    RelayStore store = new RelayStore(db.dsl());
+    this.work = new LeasedWork("event-relay", new LeasedWork.Lease() {
+      @Override
+      public boolean claim(OffsetDateTime now, OffsetDateTime until) {
+        return store.claim(instance, now, until);
+      }
+
+      @Override
+      public void release() {
+        store.release(instance);
+      }
+    }, LEASE, clock, () -> {
+      boolean sent = relayOnce(store);
+      lastError = null;
+      return sent ? Duration.ZERO : IDLE_WAIT;
+    }, EventRelay::backoff, e -> {
+      // Kafka down or refusing, the database away: tried again from the position, a little later each time
+      lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
+      LOG.log(Level.WARNING, "event relay: " + lastError + "; retrying with backoff");
+    });
+  }
+
+  /** 1 s after the first failure in a row, doubling to {@link #MAX_BACKOFF}. */
+  static Duration backoff(int failures) {
+    return failures >= 6 ? MAX_BACKOFF : min(Duration.ofSeconds(1L << (failures - 1)), MAX_BACKOFF);
   }
 
   /** A producer for {@code bootstrap} with what the relay's promise needs: every replica acknowledged, no duplicates from retries, order kept. */
@@ -102,14 +121,12 @@ public final class EventRelay implements AutoCloseable {
   }
 
   public void start() {
-    thread.start();
+    work.start();
   }
 
   /** A commit on this instance: look at the log now rather than at the next idle check. */
   public void nudge() {
-    if (wake.availablePermits() == 0) {
-      wake.release();
-    }
+    work.nudge();
   }
 
   /** The lag gauges, read from the database when scraped. */
@@ -139,45 +156,7 @@ public final class EventRelay implements AutoCloseable {
         seconds = Math.max(0, Duration.between(next.getFirst().at().toInstant(), clock.instant()).toMillis() / 1000.0);
       }
     }
-    return new Lag(behind, seconds, lease.holder(), holding, lastError);
-  }
-
-  private void run() {
-    Duration backoff = Duration.ZERO;
-    OffsetDateTime renewAt = OffsetDateTime.MIN;
-    RelayStore store = new RelayStore(db.dsl());
-    while (running) {
-      try {
-        OffsetDateTime now = now();
-        if (!holding || !now.isBefore(renewAt)) {
-          holding = store.claim(instance, now, now.plus(LEASE));
-          renewAt = now.plus(LEASE.dividedBy(3));
-          if (!holding) {
-            sleep(CLAIM_EVERY);
-            continue;
-          }
-        }
-        if (!relayOnce(store)) {
-          wake.tryAcquire(IDLE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        }
-        backoff = Duration.ZERO;
-        lastError = null;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (RuntimeException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-        // Kafka down or refusing, the database away: try again from the position, a little later each time
-        lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
-        backoff = backoff.isZero() ? Duration.ofSeconds(1) : min(backoff.multipliedBy(2), MAX_BACKOFF);
-        LOG.log(Level.WARNING, "event relay: " + lastError + "; retrying in " + backoff.toSeconds() + " s");
-        try {
-          sleep(backoff);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
-    }
+    return new Lag(behind, seconds, lease.holder(), work.holding(), lastError);
   }
 
   /**
@@ -210,7 +189,7 @@ public final class EventRelay implements AutoCloseable {
     }
     long to = page.next();
     if (!store.advance(instance, to, now())) {
-      holding = false; // another instance took the lease meanwhile: it sends from the position it finds
+      work.lost(); // another instance took the lease meanwhile: it sends from the position it finds
     }
     return true;
   }
@@ -223,25 +202,10 @@ public final class EventRelay implements AutoCloseable {
     return a.compareTo(b) <= 0 ? a : b;
   }
 
-  private void sleep(Duration d) throws InterruptedException {
-    wake.tryAcquire(d.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
   /** Stops relaying and gives the lease up, so another instance takes over at once. */
   @Override
   public void close() {
-    running = false;
-    thread.interrupt();
-    try {
-      thread.join(5_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    try {
-      new RelayStore(db.dsl()).release(instance);
-    } catch (RuntimeException e) {
-      LOG.log(Level.FINE, "event relay: could not give the lease up; it runs out by itself", e);
-    }
+    work.close();
     producer.close(Duration.ofSeconds(5));
   }
 }

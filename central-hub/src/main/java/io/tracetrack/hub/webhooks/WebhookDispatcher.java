@@ -3,6 +3,7 @@ package io.tracetrack.hub.webhooks;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.tracetrack.hub.db.HubDatabase;
+import io.tracetrack.hub.db.LeasedWork;
 import io.tracetrack.hub.events.EventEnvelope;
 import io.tracetrack.hub.log.ChangeLog;
 import java.io.IOException;
@@ -25,8 +26,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -54,7 +53,6 @@ public final class WebhookDispatcher implements AutoCloseable {
       Duration.ofMinutes(30), Duration.ofHours(2), Duration.ofHours(5), Duration.ofHours(10));
   /** How long the lease holds without renewal: the longest a dead sender's successor waits. */
   static final Duration LEASE = Duration.ofSeconds(10);
-  private static final Duration CLAIM_EVERY = Duration.ofSeconds(1);
   private static final Duration IDLE_WAIT = Duration.ofMillis(250);
   /** Change-log entries a webhook's queueing reads at a time. */
   static final int BATCH = 500;
@@ -74,10 +72,9 @@ public final class WebhookDispatcher implements AutoCloseable {
   private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
   /** Webhooks a sender thread is working for now: the next rounds leave them to it. */
   private final Set<String> busy = ConcurrentHashMap.newKeySet();
-  private final Semaphore wake = new Semaphore(0);
-  private final Thread thread;
+  private final LeasedWork work;
+  /** False once closing: a sender stops between deliveries. */
   private volatile boolean running = true;
-  private volatile boolean holding;
 
   /**
    * @param source the CloudEvents {@code source} of the events sent
@@ -98,18 +95,28 @@ public final class WebhookDispatcher implements AutoCloseable {
     this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
         .connectTimeout(timeout.compareTo(Duration.ofSeconds(5)) < 0 ? timeout : Duration.ofSeconds(5))
         .executor(senders).build();
-    this.thread = Thread.ofPlatform().daemon().name("webhooks").unstarted(this::run);
+    this.work = new LeasedWork("webhooks", new LeasedWork.Lease() {
+      @Override
+      public boolean claim(OffsetDateTime now, OffsetDateTime until) {
+        return WebhookStore.claim(db.dsl(), instance, now, until);
+      }
+
+      @Override
+      public void release() {
+        WebhookStore.release(db.dsl(), instance);
+      }
+    }, LEASE, clock, this::round, failures -> Duration.ofSeconds(2),
+        // the database away: tried again a little later; what was queued stays queued
+        e -> LOG.log(Level.WARNING, "webhooks: " + e.getMessage() + "; trying again in 2 s"));
   }
 
   public void start() {
-    thread.start();
+    work.start();
   }
 
   /** A commit on this instance: queue and send now rather than at the next idle check. */
   public void nudge() {
-    if (wake.availablePermits() == 0) {
-      wake.release();
-    }
+    work.nudge();
   }
 
   /** The oldest change-log position a webhook still has to queue from: the log keeps what is after it. */
@@ -129,40 +136,13 @@ public final class WebhookDispatcher implements AutoCloseable {
     return WebhookStore.counts(db.dsl()).values().stream().mapToInt(m -> m.getOrDefault(status, 0)).sum();
   }
 
-  private void run() {
-    OffsetDateTime renewAt = OffsetDateTime.MIN;
-    while (running) {
-      try {
-        OffsetDateTime now = now();
-        if (!holding || !now.isBefore(renewAt)) {
-          holding = WebhookStore.claim(db.dsl(), instance, now, now.plus(LEASE));
-          renewAt = now.plus(LEASE.dividedBy(3));
-          if (!holding) {
-            sleep(CLAIM_EVERY);
-            continue;
-          }
-        }
-        Map<String, WebhookStore.Hook> hooks = WebhookStore.all(db.dsl()).stream()
-            .collect(Collectors.toMap(WebhookStore.Hook::id, Function.identity(), (a, b) -> a, LinkedHashMap::new));
-        boolean queued = queue(hooks.values());
-        send(hooks);
-        if (!queued) {
-          sleep(hooks.isEmpty() ? CLAIM_EVERY : IDLE_WAIT);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (RuntimeException e) {
-        // the database away: try again a little later; what was queued stays queued
-        LOG.log(Level.WARNING, "webhooks: " + e.getMessage() + "; trying again in 2 s");
-        try {
-          sleep(Duration.ofSeconds(2));
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
-    }
+  /** Queues what each webhook wants and sends what is due; waits longer when there is no webhook at all. */
+  private Duration round() {
+    Map<String, WebhookStore.Hook> hooks = WebhookStore.all(db.dsl()).stream()
+        .collect(Collectors.toMap(WebhookStore.Hook::id, Function.identity(), (a, b) -> a, LinkedHashMap::new));
+    boolean queued = queue(hooks.values());
+    send(hooks);
+    return queued ? Duration.ZERO : hooks.isEmpty() ? LeasedWork.CLAIM_EVERY : IDLE_WAIT;
   }
 
   /**
@@ -283,25 +263,10 @@ public final class WebhookDispatcher implements AutoCloseable {
     return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
   }
 
-  private void sleep(Duration d) throws InterruptedException {
-    wake.tryAcquire(d.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
   /** Stops sending and gives the lease up; a delivery under way when it stops is sent again later. */
   @Override
   public void close() {
     running = false;
-    thread.interrupt();
-    try {
-      thread.join(5_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    senders.shutdownNow();
-    try {
-      WebhookStore.release(db.dsl(), instance);
-    } catch (RuntimeException e) {
-      LOG.log(Level.FINE, "webhooks: could not give the lease up; it runs out by itself", e);
-    }
+    work.close(senders::shutdownNow);
   }
 }
