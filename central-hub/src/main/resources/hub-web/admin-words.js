@@ -35,6 +35,12 @@ const WORDS = {
   PARENT_COMPLETE: 'The scanned parent already holds its expected count, so the child cannot be moved into it. Choose KEEP or DISMISS.',
   PARENT_FINALIZED: 'The scanned parent is on a finalized bill; a move never reopens a bill. A biller reopens the bill first, or choose DISMISS.',
   TOO_MANY_REQUESTS: 'Too many tries in a short time. Wait a minute, then try again.',
+  WEBHOOK_URL_INVALID: 'That is not a URL a webhook can use: http:// or https://, a host, no user name or password in it, at most 2,000 characters.',
+  WEBHOOK_HOST_NOT_ALLOWED: 'The hub sends webhooks to public hosts only. A host on this network needs the hub started with --webhook-allowed-hosts naming it.',
+  UNKNOWN_EVENT_TYPE: 'One of the event types is not one the hub sends. Leave the field empty for every event, or check the spelling (io.tracetrack.link.v1, …).',
+  WEBHOOK_NOT_FOUND: 'This webhook no longer exists. Reload the list.',
+  DELIVERY_NOT_FOUND: 'This delivery no longer exists. Reload the list.',
+  DELIVERY_PENDING: 'This delivery is queued already: it is sent at its next attempt.',
 };
 
 /** What to tell an admin about a refused call: our sentence for the code, else the hub's detail. */

@@ -29,6 +29,8 @@ export const ROUTES = [
   { path: '/conflicts', module: 'page-conflicts.js', page: 'conflicts', title: 'Sync conflicts', roles: BILLING },
   { path: '/audit', module: 'page-audit.js', page: 'audit', title: 'Audit trail', roles: ADMINS },
   { path: '/health', module: 'page-health.js', page: 'health', title: 'System health', roles: ADMINS },
+  { path: '/webhooks', module: 'page-webhooks.js', page: 'webhooks', title: 'Webhooks', roles: ADMINS },
+  { path: '/webhooks/:id', module: 'page-webhooks.js', page: 'webhook', title: 'Webhook', roles: ADMINS },
   { path: '/me', module: 'page-me.js', page: 'me', title: 'My account', roles: DESK },
   { path: '/notifications', module: 'page-notifications.js', page: 'notifications', title: 'Notifications', roles: DESK },
   // import, export, end of day
@@ -55,6 +57,7 @@ export const NAV = [
   { hash: '/conflicts', label: 'Conflicts', roles: BILLING },
   { hash: '/audit', label: 'Audit', roles: ADMINS },
   { hash: '/health', label: 'Health', roles: ADMINS },
+  { hash: '/webhooks', label: 'Webhooks', roles: ADMINS },
   { hash: '/me', label: 'My account', roles: DESK },
 ];
 

@@ -27,7 +27,7 @@ public final class UiRoutes implements HttpService {
       "scanner.js", "page-bag.js", "page-search.js", "page-bills.js", "page-bill.js", "page-bill-print.js",
       // administration
       "admin-words.js", "page-users.js", "page-areas.js", "page-me.js", "page-promotions.js", "page-notifications.js",
-      "page-fleet.js", "page-conflicts.js", "page-audit.js", "page-health.js",
+      "page-fleet.js", "page-conflicts.js", "page-audit.js", "page-health.js", "page-webhooks.js",
       // import, export, end of day
       "page-import.js", "page-exports.js", "page-eod.js");
 
