@@ -269,10 +269,17 @@ final class IngestStore {
 
   /** The edge was heard from (a hello): the fleet view's "last seen". Answers the last seq the hub holds from it. */
   static long seen(DSLContext dsl, String edgeId, String dock, OffsetDateTime at) {
-    dsl.insertInto(EDGE_PROGRESS).set(EDGE_PROGRESS.EDGE_ID, edgeId).set(EDGE_PROGRESS.DOCK, dock)
-        .set(EDGE_PROGRESS.LAST_SEEN_AT, at)
-        .onConflict(EDGE_PROGRESS.EDGE_ID).doUpdate().set(EDGE_PROGRESS.LAST_SEEN_AT, at)
-        .execute();
+    // an update first: the row exists for every hello but an edge's first, and the upsert costs
+    // more to render and to run (H2 makes a MERGE of it: a tenth of the simulation's CPU was this)
+    int updated = dsl.update(EDGE_PROGRESS).set(EDGE_PROGRESS.LAST_SEEN_AT, at)
+        .where(EDGE_PROGRESS.EDGE_ID.eq(edgeId)).execute();
+    if (updated == 0) {
+      // the upsert, not a plain insert: two first hellos of one edge may race here
+      dsl.insertInto(EDGE_PROGRESS).set(EDGE_PROGRESS.EDGE_ID, edgeId).set(EDGE_PROGRESS.DOCK, dock)
+          .set(EDGE_PROGRESS.LAST_SEEN_AT, at)
+          .onConflict(EDGE_PROGRESS.EDGE_ID).doUpdate().set(EDGE_PROGRESS.LAST_SEEN_AT, at)
+          .execute();
+    }
     return dsl.select(EDGE_PROGRESS.LAST_SEQ).from(EDGE_PROGRESS).where(EDGE_PROGRESS.EDGE_ID.eq(edgeId))
         .and(EDGE_PROGRESS.DOCK.eq(dock)).fetchOptional(r -> r.value1()).orElse(0L);
   }
