@@ -73,8 +73,9 @@ final class EdgeBench {
         // The edge JVM is new: its first seconds run while C2 still compiles the request path. A
         // dock serves for days, so the rows measure it warm, as the in-process rows are after their
         // 1,250 warm-up scans. Measured here on one connection, 10 s each: p50 712 µs with no
-        // warm-up, 630 µs after 3 s (this bench until 2026-12-05), 454–469 µs after 5 s.
-        load.run("warm-up", 1, 10);
+        // warm-up, 630 µs after 3 s (this bench until 2026-12-05), 454–469 µs after 5 s. As long
+        // as a row (10 s at the default --n): a tiny run (the smoke test's) is not held 10 s for it.
+        load.run("warm-up", 1, wrkSeconds);
         WrkScanLoad.Result one = load.run("scan via HTTP `POST /api/scan`, 1 station (wrk, edge in its own JVM)", 1, wrkSeconds);
         WrkScanLoad.Result four = load.run("scan via HTTP, 4 stations at once (wrk, throughput)", 4, wrkSeconds);
         for (WrkScanLoad.Result r : List.of(one, four)) {
