@@ -413,12 +413,9 @@ final class FleetBench {
   }
 
   /**
-   * What the hubs' own request timer says of a route since they started: {mean ms, highest ms}.
-   * Beside the docks' figure it tells the hub's time from the wait for a turn on the clients' side.
-   */
-  /**
    * {seconds summed, count} of a timer of the hubs' {@code /metrics} since they started, over the
-   * series whose labels contain {@code label}: two readings give the mean between them.
+   * series whose labels contain {@code label}: two readings give the mean between them. Beside the
+   * docks' figure the hub's push timer tells the hub's own time from the wait on the clients' side.
    */
   private double[] hubTimer(List<Integer> ports, String timer, String label) {
     Pattern line = Pattern.compile("^" + timer + "_seconds_(sum|count|max)(?:\\{([^}]*)})? ([0-9.eE+-]+)$",

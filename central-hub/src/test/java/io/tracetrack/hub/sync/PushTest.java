@@ -661,6 +661,18 @@ abstract class PushTest {
       assertThat(dockView(a.dock).get("lastSeenAt").isNull()).isFalse();
     }
 
+    /** Each hello is contact, not only an edge's first: "last seen" moves with every one. */
+    @Test
+    void everyHello_movesLastSeen() throws Exception {
+      Edge a = enrolled();
+      assertThat(get(a, "/api/v1/sync/hello").statusCode()).isEqualTo(200);
+      java.time.Instant first = java.time.OffsetDateTime.parse(dockView(a.dock).get("lastSeenAt").asText()).toInstant();
+      server.clock.advance(java.time.Duration.ofMinutes(10));
+      assertThat(get(a, "/api/v1/sync/hello").statusCode()).isEqualTo(200);
+      assertThat(java.time.OffsetDateTime.parse(dockView(a.dock).get("lastSeenAt").asText()).toInstant())
+          .isEqualTo(first.plus(java.time.Duration.ofMinutes(10)));
+    }
+
     /** A connected dock with nothing to push only polls the change log: it must not look silent. */
     @Test
     void pollingTheChangeLog_isContact_writtenAtMostEvery30Seconds() throws Exception {
