@@ -74,7 +74,8 @@ public final class EdgeDatabase implements AutoCloseable {
   public static EdgeDatabase open(Path file, Duration busyTimeout) {
     DataFolder.checkDatabaseHeader(file);
     String url = "jdbc:sqlite:" + file;
-    if (java.nio.file.Files.exists(file)) {
+    boolean exists = java.nio.file.Files.exists(file);
+    if (exists) {
       checkIntegrity(url, busyTimeout);
     }
     SQLiteConfig config = new SQLiteConfig();
@@ -85,7 +86,7 @@ public final class EdgeDatabase implements AutoCloseable {
     SQLiteDataSource dataSource = new SQLiteDataSource(config);
     dataSource.setUrl(url);
     try {
-      MIGRATIONS.configure().dataSource(dataSource).load().migrate();
+      MIGRATIONS.migrate(dataSource, exists);
     } catch (FlywayException e) {
       throw classify(file, "migrating", e);
     }

@@ -115,4 +115,29 @@ class DataFolderTest {
       assertThat(edge.count("select count(*) from edge_meta")).isEqualTo(1);
     }
   }
+
+  /**
+   * The reopen fast path ({@code Migrations}) skips Flyway only for a history exactly like the one
+   * Flyway last left: a reopened database works, and one whose history no longer matches the
+   * migrations (a changed checksum) is still refused by Flyway's validation, after the fast path
+   * was armed by a good open in the same process.
+   */
+  @Test
+  void aReopenSkipsNothingFlywayWouldRefuse() throws Exception {
+    Path good = dir.resolve("good.db");
+    Path tampered = dir.resolve("tampered.db");
+    EdgeDatabase.open(good, Duration.ofSeconds(1)).close();
+    EdgeDatabase.open(tampered, Duration.ofSeconds(1)).close();
+    try (EdgeDatabase db = EdgeDatabase.open(good, Duration.ofSeconds(1))) {
+      int rows = db.read(dsl -> dsl.fetchCount(org.jooq.impl.DSL.table("flyway_schema_history")));
+      assertThat(rows).isPositive();
+    }
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + tampered);
+        java.sql.Statement s = c.createStatement()) {
+      s.executeUpdate("update flyway_schema_history set checksum = checksum + 1"
+          + " where installed_rank = (select max(installed_rank) from flyway_schema_history)");
+    }
+    assertThat(exitOf(() -> EdgeDatabase.open(tampered, Duration.ofSeconds(1)))).isEqualTo(ExitCode.SOFTWARE);
+    EdgeDatabase.open(good, Duration.ofSeconds(1)).close();
+  }
 }
