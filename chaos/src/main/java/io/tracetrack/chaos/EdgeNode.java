@@ -70,7 +70,7 @@ final class EdgeNode implements AutoCloseable {
 
   /** {@code serve} on the data folder; returns once the station page listens. */
   synchronized void start() throws Exception {
-    Processes.Started s = Processes.start(jar, List.of("-XX:+UseSerialGC", "-Xmx256m"),
+    Processes.Started s = Processes.start(jar, List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m"),
         List.of("serve", "--data", data.toString(), "--port", "0", "--bounce-ms", "0"), "EDGE_", Map.of(), log, STATION_URL);
     process = s.process();
     try {

@@ -135,10 +135,20 @@ public final class EdgeProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops the dock as an operator does (SIGTERM: its shutdown hook runs), or kills it after 30 s.
+   * Not a kill: a JVM writes its class-data archive ({@code ChildJvm}) only when it exits normally,
+   * and the next servers start faster on it.
+   */
   @Override
   public void close() throws InterruptedException {
     if (process.isAlive()) {
-      kill();
+      process.destroy();
+      if (process.waitFor(30, TimeUnit.SECONDS)) {
+        drain();
+      } else {
+        kill();
+      }
     }
   }
 }
