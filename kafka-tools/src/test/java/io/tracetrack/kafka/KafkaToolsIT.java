@@ -2,6 +2,7 @@ package io.tracetrack.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tracetrack.web.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -11,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -34,10 +34,16 @@ class KafkaToolsIT {
   record Run(int exit, List<String> lines, String err) {}
 
   private static Run tool(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-        JAR.toString()));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE).start();
+    return run(ChildJvm.kindOf(List.of(args)), args);
+  }
+
+  /** A refused command line: its own class-data archive kind ({@link ChildJvm}), not the working commands'. */
+  private static Run refused(String... args) throws Exception {
+    return run("cli-" + ChildJvm.kindOf(List.of(args)), args);
+  }
+
+  private static Run run(String kind, String... args) throws Exception {
+    Process p = ChildJvm.start(JAR, kind, List.of(args), builder -> builder.redirectError(ProcessBuilder.Redirect.PIPE));
     List<String> lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).lines().toList();
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(2, TimeUnit.MINUTES)).as("%s exits", String.join(" ", args)).isTrue();
@@ -57,10 +63,9 @@ class KafkaToolsIT {
   }
 
   private static Process broker(int port, Path data) throws Exception {
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(),
-        "broker", "--port", String.valueOf(port), "--data", data.toString())
-        .redirectErrorStream(true).redirectOutput(data.getParent().resolve("broker-" + System.nanoTime() + ".log").toFile())
-        .start();
+    Path log = data.getParent().resolve("broker-" + System.nanoTime() + ".log");
+    Process p = ChildJvm.start(JAR, "broker", List.of("broker", "--port", String.valueOf(port), "--data", data.toString()),
+        builder -> builder.redirectErrorStream(true).redirectOutput(log.toFile()));
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < end) {
       try (Socket s = new Socket("127.0.0.1", port)) {
@@ -125,16 +130,16 @@ class KafkaToolsIT {
 
   @Test
   void badFlags_exit64_withTheFlagNamed() throws Exception {
-    Run noBroker = tool("events");
+    Run noBroker = refused("events");
     assertThat(noBroker.exit()).isEqualTo(64);
     assertThat(noBroker.err()).contains("--kafka");
-    Run badBroker = tool("events", "--kafka", "not a broker");
+    Run badBroker = refused("events", "--kafka", "not a broker");
     assertThat(badBroker.exit()).isEqualTo(64);
     assertThat(badBroker.err()).contains("--kafka must be HOST:PORT");
-    Run badPort = tool("broker", "--port", "99999");
+    Run badPort = refused("broker", "--port", "99999");
     assertThat(badPort.exit()).isEqualTo(64);
     assertThat(badPort.err()).contains("--port");
-    Run help = tool("events", "--help");
+    Run help = refused("events", "--help");
     assertThat(help.exit()).isZero();
     assertThat(String.join("\n", help.lines())).contains("--from-beginning").contains("--timeout-s");
   }
