@@ -121,7 +121,7 @@ final class DashboardBench {
       int port = ExportBench.freePort();
       Process hub = ExportBench.startHub(workDir, url, port);
       try {
-        ExportBench.awaitReady(port, hub);
+        ExportBench.awaitReady(workDir, port, hub);
         String base = "http://127.0.0.1:" + port;
         List<Load> signin = new ArrayList<>();
         List<Load> desktop = new ArrayList<>();

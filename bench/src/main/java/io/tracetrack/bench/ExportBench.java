@@ -78,7 +78,7 @@ final class ExportBench {
       Path gcLog = workDir.resolve("hub-gc.log");
       Process hub = startHub(workDir, url, port, "-Xmx" + HEAP, "-Xlog:gc:file=" + gcLog);
       try {
-        awaitReady(port, hub);
+        awaitReady(workDir, port, hub);
         String token = HubBench.token(port);
         List<Download> csv = new ArrayList<>();
         List<Download> xlsx = new ArrayList<>();
@@ -142,14 +142,22 @@ final class ExportBench {
     return pb.start();
   }
 
-  static void awaitReady(int port, Process hub) throws Exception {
+  /**
+   * Waits until the hub started by {@link #startHub} over {@code workDir} serves on {@code port}.
+   * Ready means its own log names that port and {@code /health/ready} answers 200: the port was
+   * free when it was chosen, and another process (a test's hub beside the bench's) may have taken
+   * it since, whose answers would otherwise pass for this hub's.
+   */
+  static void awaitReady(Path workDir, int port, Process hub) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
+    Path log = workDir.resolve("hub.log");
+    String listening = "API: http://127.0.0.1:" + port + "/api/v1";
     for (int i = 0; i < 600; i++) {
       if (!hub.isAlive()) {
-        throw new IllegalStateException("the hub process exited with " + hub.exitValue() + " (see hub.log)");
+        throw new IllegalStateException("the hub process exited with " + hub.exitValue() + " (see " + log + ")");
       }
       try {
-        if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build(),
+        if (java.nio.file.Files.exists(log) && java.nio.file.Files.readString(log).contains(listening) && http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build(),
             HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
           return;
         }

@@ -111,7 +111,7 @@ final class FleetBench {
           ports.add(port);
         }
         for (int h = 0; h < hubs; h++) {
-          ExportBench.awaitReady(ports.get(h), processes.get(h));
+          ExportBench.awaitReady(workDir.resolve("hub-" + h), ports.get(h), processes.get(h));
         }
         return measure(pg, ports, processes);
       } finally {
