@@ -45,7 +45,7 @@ public final class EdgeProcess implements AutoCloseable {
   /** Starts {@code java -jar edge-node.jar args...} with the JVM running the tests. */
   public static EdgeProcess start(Map<String, String> env, String... args) throws IOException {
     // not "serve": a server refused at start must not make the archive the servers use
-    return start("cmd-" + ChildJvm.kindOf(List.of(args)), env, args);
+    return start(ChildJvm.commandKind(List.of(args)), env, args);
   }
 
   private static EdgeProcess start(String kind, Map<String, String> env, String... args) throws IOException {

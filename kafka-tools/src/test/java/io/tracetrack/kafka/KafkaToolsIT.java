@@ -34,12 +34,12 @@ class KafkaToolsIT {
   record Run(int exit, List<String> lines, String err) {}
 
   private static Run tool(String... args) throws Exception {
-    return run(ChildJvm.kindOf(List.of(args)), args);
+    return run(ChildJvm.commandKind(List.of(args)), args);
   }
 
   /** A refused command line: its own class-data archive kind ({@link ChildJvm}), not the working commands'. */
   private static Run refused(String... args) throws Exception {
-    return run("cli-" + ChildJvm.kindOf(List.of(args)), args);
+    return run(ChildJvm.refusedKind(List.of(args)), args);
   }
 
   private static Run run(String kind, String... args) throws Exception {

@@ -27,8 +27,7 @@ class CommandLinesIT {
     Path out = Files.createTempFile("cli", ".out");
     Path err = Files.createTempFile("cli", ".err");
     try {
-      // its own archive kind: a mistake's few classes must not become the servers' archive
-      Process p = ChildJvm.start(jar, "cli-" + ChildJvm.kindOf(List.of(args)), List.of(args), builder -> {
+      Process p = ChildJvm.start(jar, ChildJvm.refusedKind(List.of(args)), List.of(args), builder -> {
         builder.environment().keySet().removeIf(k -> k.startsWith("HUB_") || k.startsWith("EDGE_"));
         builder.environment().putAll(env);
         builder.redirectOutput(out.toFile()).redirectError(err.toFile());

@@ -666,11 +666,10 @@ abstract class PushTest {
     void everyHello_movesLastSeen() throws Exception {
       Edge a = enrolled();
       assertThat(get(a, "/api/v1/sync/hello").statusCode()).isEqualTo(200);
-      java.time.Instant first = java.time.OffsetDateTime.parse(dockView(a.dock).get("lastSeenAt").asText()).toInstant();
+      java.time.Instant first = lastSeen(a.dock);
       server.clock.advance(java.time.Duration.ofMinutes(10));
       assertThat(get(a, "/api/v1/sync/hello").statusCode()).isEqualTo(200);
-      assertThat(java.time.OffsetDateTime.parse(dockView(a.dock).get("lastSeenAt").asText()).toInstant())
-          .isEqualTo(first.plus(java.time.Duration.ofMinutes(10)));
+      assertThat(lastSeen(a.dock)).isEqualTo(first.plus(java.time.Duration.ofMinutes(10)));
     }
 
     /** A connected dock with nothing to push only polls the change log: it must not look silent. */
@@ -678,21 +677,20 @@ abstract class PushTest {
     void pollingTheChangeLog_isContact_writtenAtMostEvery30Seconds() throws Exception {
       Edge a = enrolled();
       assertThat(get(a, "/api/v1/sync/hello").statusCode()).isEqualTo(200);
-      java.time.Instant helloAt = java.time.OffsetDateTime.parse(dockView(a.dock).get("lastSeenAt").asText()).toInstant();
+      java.time.Instant helloAt = lastSeen(a.dock);
 
       server.clock.advance(java.time.Duration.ofMinutes(10));
       assertThat(get(a, POLL).statusCode()).isEqualTo(200);
-      java.time.Instant polledAt = java.time.OffsetDateTime.parse(dockView(a.dock).get("lastSeenAt").asText()).toInstant();
+      java.time.Instant polledAt = lastSeen(a.dock);
       assertThat(polledAt).isEqualTo(helloAt.plus(java.time.Duration.ofMinutes(10)));
 
       // the next polls within 30 s write nothing; the first one past it does
       server.clock.advance(java.time.Duration.ofSeconds(29));
       assertThat(get(a, POLL).statusCode()).isEqualTo(200);
-      assertThat(java.time.OffsetDateTime.parse(dockView(a.dock).get("lastSeenAt").asText()).toInstant()).isEqualTo(polledAt);
+      assertThat(lastSeen(a.dock)).isEqualTo(polledAt);
       server.clock.advance(java.time.Duration.ofSeconds(2));
       assertThat(get(a, POLL).statusCode()).isEqualTo(200);
-      assertThat(java.time.OffsetDateTime.parse(dockView(a.dock).get("lastSeenAt").asText()).toInstant())
-          .isEqualTo(polledAt.plusSeconds(31));
+      assertThat(lastSeen(a.dock)).isEqualTo(polledAt.plusSeconds(31));
 
       // a refused poll (a revoked or unknown credential) is no contact
       HttpResponse<String> stranger = http.send(HttpRequest.newBuilder(server.uri("/api/v1/sync/changes?after=0"))
@@ -1115,6 +1113,11 @@ abstract class PushTest {
     HubTestServer.Answer res = admin("GET", "/api/v1/docks/" + name, null);
     assertThat(res.status()).as(res.text()).isEqualTo(200);
     return res.json();
+  }
+
+  /** The dock's "last seen" as the fleet view shows it. */
+  private java.time.Instant lastSeen(String dock) {
+    return java.time.OffsetDateTime.parse(dockView(dock).get("lastSeenAt").asText()).toInstant();
   }
 
   private String parent(int count) {

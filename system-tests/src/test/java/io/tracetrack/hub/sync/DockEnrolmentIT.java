@@ -139,7 +139,7 @@ class DockEnrolmentIT {
     List<String> command = List.of(args);
     Path out = Files.createTempFile("edge-out-", ".txt");
     Path err = Files.createTempFile("edge-err-", ".txt");
-    Process p = ChildJvm.start(Path.of(jar), "cmd-" + ChildJvm.kindOf(command), command, builder -> {
+    Process p = ChildJvm.start(Path.of(jar), ChildJvm.commandKind(command), command, builder -> {
       builder.environment().keySet().removeIf(k -> k.startsWith("EDGE_"));
       builder.redirectOutput(out.toFile()).redirectError(err.toFile());
     });

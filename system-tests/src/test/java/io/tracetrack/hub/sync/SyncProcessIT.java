@@ -833,7 +833,7 @@ class SyncProcessIT {
       cmd.addAll(List.of(args));
       Path out = Files.createTempFile(root, "edge-out-", ".txt");
       Path err = Files.createTempFile(root, "edge-err-", ".txt");
-      Process p = ChildJvm.start(Path.of(edgeJar()), "cmd-" + command, cmd, builder -> {
+      Process p = ChildJvm.start(Path.of(edgeJar()), ChildJvm.commandKind(cmd), cmd, builder -> {
         builder.environment().keySet().removeIf(k -> k.startsWith("EDGE_"));
         builder.redirectOutput(out.toFile()).redirectError(err.toFile());
       });

@@ -64,10 +64,18 @@ public final class ChildJvm {
     if (!WRITING.contains(archive)) {
       FileChannel channel = FileChannel.open(archive.resolveSibling(archive.getFileName() + ".lock"),
           StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      FileLock lock = tryLock(channel);
+      FileLock lock;
+      boolean current;
+      try {
+        lock = tryLock(channel);
+        current = lock != null && current(archive, jar);
+      } catch (IOException e) {
+        channel.close();
+        throw e;
+      }
       if (lock == null) {
         channel.close(); // another test JVM's child is writing it
-      } else if (current(archive, jar)) {
+      } else if (current) {
         channel.close(); // releases the lock: the archive is whole, and nobody rewrites a current one
         // the archive's notes ("Skipping … Old class has been linked") would land on the app's stdout
         command.addAll(List.of("-Xlog:cds*=off", "-XX:SharedArchiveFile=" + archive));
@@ -137,8 +145,23 @@ public final class ChildJvm {
     }
   }
 
-  /** The kind of an app's command line: its first word, or {@code flags} when it starts with one. */
-  public static String kindOf(List<String> args) {
+  /**
+   * The kind of a command line that is meant to work ({@code cmd-} and its first word, or
+   * {@code cmd-flags} when it starts with one). Servers started by the tests use {@code serve}.
+   */
+  public static String commandKind(List<String> args) {
+    return "cmd-" + firstWord(args);
+  }
+
+  /**
+   * The kind of a command line a test expects to be refused ({@code cli-…}): a mistake loads a few
+   * classes, and its archive must not be the one the working commands start on.
+   */
+  public static String refusedKind(List<String> args) {
+    return "cli-" + firstWord(args);
+  }
+
+  private static String firstWord(List<String> args) {
     return args.isEmpty() || args.get(0).startsWith("-") ? "flags" : args.get(0);
   }
 }
