@@ -177,22 +177,49 @@ final class BagStore implements StateView {
     static final Long CURSOR = Long.MIN_VALUE + 7;
 
     static LookupSql render(DSLContext dsl, boolean cursor) {
-      var query = lookupQuery(CODE, cursor ? CURSOR : null);
+      var b = BAG.as("b");
+      var query = lookupQuery(b, DSL.val(CODE), b.CODE.eq(CODE), cursor ? CURSOR : null);
       return new LookupSql(dsl.render(query), java.util.Collections.unmodifiableList(
           new java.util.ArrayList<>(dsl.extractBindValues(query))), query.getSelect().toArray(Field<?>[]::new));
     }
   }
 
-  /** Columns of the lookup, in the order {@link #toView} reads them. */
-  private static org.jooq.Select<?> lookupQuery(String code, Long historyBefore) {
+  /**
+   * Several bags as {@link #lookup} shows them (the latest page of history), in one statement on
+   * PostgreSQL: what {@link BagService} sends for the lookups that arrived together
+   * ({@code SharedReads}). On H2, which cannot correlate into the derived table jOOQ makes for a
+   * multiset with a LIMIT, one {@link #lookup} each. Codes with no bag are absent from the answer.
+   */
+  static Map<String, BagView> lookupAll(DSLContext dsl, java.util.Set<String> codes) {
+    Map<String, BagView> views = new HashMap<>();
+    if (dsl.dialect().family() != org.jooq.SQLDialect.POSTGRES || codes.size() == 1) {
+      for (String code : codes) {
+        lookup(dsl, code, null).ifPresent(v -> views.put(code, v));
+      }
+      return views;
+    }
     var b = BAG.as("b");
+    // one array bind, not a list of them: one statement text whatever the batch's size
+    var query = lookupQuery(b, b.CODE, b.CODE.eq(DSL.any(codes.toArray(String[]::new))), null);
+    for (org.jooq.Record r : dsl.fetch(query)) {
+      BagView view = toView(r);
+      views.put(view.code(), view);
+    }
+    return views;
+  }
+
+  /**
+   * Columns of the lookup, in the order {@link #toView} reads them, for the rows of {@code b} that
+   * {@code which} picks; {@code key} is the code the lists are about: a bind value for one bag (the
+   * planner gets a constant, and H2 can run it), or {@code b}'s own code for several.
+   */
+  private static org.jooq.Select<?> lookupQuery(io.tracetrack.hub.db.jooq.tables.Bag b, Field<String> key, Condition which,
+      Long historyBefore) {
     var c = BAG.as("c");
     Field<List<String>> children = DSL.multiset(
-        DSL.select(c.CODE).from(c).where(c.PARENT_CODE.eq(code)).orderBy(c.CODE))
+        DSL.select(c.CODE).from(c).where(c.PARENT_CODE.eq(key)).orderBy(c.CODE))
         .convertFrom(r -> r.map(Record1::value1));
-    // the code as a bind value, not a reference to the outer row: H2 cannot correlate into the
-    // derived table jOOQ makes for a multiset with a LIMIT, and the planner gets a constant either way
-    Condition about = BAG_EVENT.BAG_CODE.eq(code).or(BAG_EVENT.PARENT_CODE.eq(code));
+    Condition about = BAG_EVENT.BAG_CODE.eq(key).or(BAG_EVENT.PARENT_CODE.eq(key));
     if (historyBefore != null) {
       about = about.and(BAG_EVENT.ID.lt(historyBefore));
     }
@@ -207,7 +234,7 @@ final class BagStore implements StateView {
         .where(BILL_PARENT.PARENT_CODE.eq(DSL.when(b.ROLE.eq(BagRole.PARENT.name()), b.CODE).else_(b.PARENT_CODE))));
     return DSL.select(b.CODE, b.ROLE, b.EXPECTED_COUNT, b.LIMIT_COUNT, b.CHILD_COUNT, b.PARENT_CODE, b.FINISHED_BY,
             b.FINISHED_AT, b.AREA_ID, b.DOCK, b.CREATED_BY, b.CREATED_AT, children, history, bill)
-        .from(b).where(b.CODE.eq(code));
+        .from(b).where(which);
   }
 
   @SuppressWarnings("unchecked")

@@ -3,9 +3,6 @@ package io.tracetrack.hub.db;
 import io.tracetrack.model.ErrorCode;
 import io.tracetrack.web.ApiProblem;
 import java.io.PrintWriter;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
@@ -191,26 +188,32 @@ public final class DbGate {
       throw new SQLFeatureNotSupportedException("the hub's pool has one user");
     }
 
+    /**
+     * {@code c}, giving the permit back when it is first closed. A delegating class (jOOQ's
+     * {@link org.jooq.tools.jdbc.DefaultConnection}), not a reflective proxy: every statement of
+     * every request goes through it.
+     */
     private Connection wrap(Connection c, boolean permit) {
-      AtomicBoolean closed = new AtomicBoolean();
-      InvocationHandler handler = (proxy, method, args) -> {
-        if (method.getName().equals("close") && method.getParameterCount() == 0) {
-          if (closed.compareAndSet(false, true)) {
-            try {
-              c.close();
-            } finally {
-              leave(permit);
-            }
+      return new org.jooq.tools.jdbc.DefaultConnection(c) {
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        @Override
+        public void close() throws SQLException {
+          if (!closed.compareAndSet(false, true)) {
+            return;
           }
-          return null;
+          try {
+            c.close();
+          } finally {
+            leave(permit);
+          }
         }
-        try {
-          return method.invoke(c, args);
-        } catch (InvocationTargetException e) {
-          throw e.getCause();
+
+        @Override
+        public boolean isClosed() throws SQLException {
+          return closed.get() || c.isClosed();
         }
       };
-      return (Connection) Proxy.newProxyInstance(DbGate.class.getClassLoader(), new Class<?>[] {Connection.class}, handler);
     }
 
     @Override

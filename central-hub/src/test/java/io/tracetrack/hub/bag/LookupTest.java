@@ -147,6 +147,81 @@ abstract class LookupTest {
   }
 
   @Test
+  void lookupsReadTogether_answerWhatEachWouldAlone() throws Exception {
+    // a billed parent with children and more history than a page, a loose child, an unknown code
+    String p = parent();
+    String c1 = child();
+    String c2 = child();
+    String loose = child();
+    String b = billId();
+    admin("POST", "/api/v1/bags", "{\"code\":\"" + p + "\"}");
+    admin("POST", "/api/v1/links", "{\"parent\":\"" + p + "\",\"child\":\"" + c1 + "\"}");
+    admin("POST", "/api/v1/links", "{\"parent\":\"" + p + "\",\"child\":\"" + c2 + "\"}");
+    admin("POST", "/api/v1/bags", "{\"code\":\"" + loose + "\"}");
+    admin("POST", "/api/v1/bills", "{\"id\":\"" + b + "\",\"destination\":\"Pune\",\"vehicle\":\"MH12\",\"capacity\":5}");
+    admin("POST", "/api/v1/bills/" + b + "/parents", "{\"parent\":\"" + p + "\",\"force\":true,\"reason\":\"loaded by hand\"}");
+    OffsetDateTime at = OffsetDateTime.ofInstant(s.clock.instant(), ZoneOffset.UTC);
+    for (int i = 0; i < 60; i++) {
+      s.db.dsl().insertInto(BAG_EVENT).set(BAG_EVENT.AT, at.plusSeconds(i)).set(BAG_EVENT.KIND, "LINK")
+          .set(BAG_EVENT.BAG_CODE, "C8" + i).set(BAG_EVENT.PARENT_CODE, p).set(BAG_EVENT.ACTOR, "admin")
+          .set(BAG_EVENT.SOURCE, "API").execute();
+    }
+
+    java.util.Map<String, BagView> together = BagStore.lookupAll(s.db.dsl(), Set.of(p, c1, c2, loose, "C404405"));
+
+    assertThat(together.keySet()).containsExactlyInAnyOrder(p, c1, c2, loose);
+    for (String code : List.of(p, c1, c2, loose)) {
+      assertThat(together.get(code)).as(code).isEqualTo(BagStore.lookup(s.db.dsl(), code, null).orElseThrow());
+    }
+    assertThat(together.get(p).history()).hasSize(BagStore.HISTORY_PAGE);
+    assertThat(together.get(p).historyBefore()).isNotNull();
+    assertThat(together.get(p).children()).containsExactly(c1, c2);
+    assertThat(together.get(c2).bill()).isEqualTo(b);
+    assertThat(together.get(loose).parent()).isNull();
+  }
+
+  @Test
+  void manyLookupsAtOnce_eachGetTheirOwnBag() throws Exception {
+    // never looked up before, so none is in memory: they meet in the shared reads
+    List<String> parents = new ArrayList<>();
+    java.util.Map<String, String> parentOf = new java.util.HashMap<>();
+    for (int i = 0; i < 6; i++) {
+      String p = parent();
+      parents.add(p);
+      admin("POST", "/api/v1/bags", "{\"code\":\"" + p + "\"}");
+      for (int j = 0; j < 4; j++) {
+        String c = child();
+        admin("POST", "/api/v1/links", "{\"parent\":\"" + p + "\",\"child\":\"" + c + "\"}");
+        parentOf.put(c, p);
+      }
+    }
+    List<String> codes = new ArrayList<>(parentOf.keySet());
+    codes.addAll(parents);
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.Future<JsonNode>> answers = new ArrayList<>();
+      for (String code : codes) {
+        answers.add(pool.submit(() -> {
+          go.await();
+          return bag(code);
+        }));
+      }
+      go.countDown();
+      for (int i = 0; i < codes.size(); i++) {
+        String code = codes.get(i);
+        JsonNode view = answers.get(i).get();
+        assertThat(view.get("code").asText()).isEqualTo(code);
+        if (parentOf.containsKey(code)) {
+          assertThat(view.get("parent").asText()).isEqualTo(parentOf.get(code));
+        } else {
+          assertThat(texts(view.get("children"))).hasSize(4)
+              .allSatisfy(c -> assertThat(parentOf.get(c)).isEqualTo(code));
+        }
+      }
+    }
+  }
+
+  @Test
   void aLongHistory_comesInPagesOf50_withACursor_untilThereIsNoOlderPage() {
     String p = parent();
     admin("POST", "/api/v1/bags", "{\"code\":\"" + p + "\"}");
