@@ -7,6 +7,7 @@ import io.tracetrack.hub.db.HubDatabase;
 import io.tracetrack.sync.Change;
 import io.tracetrack.hub.log.ChangeLog;
 import io.tracetrack.hub.sync.Conflicts;
+import io.tracetrack.hub.db.SharedReads;
 import io.tracetrack.sync.BagFacts;
 import java.util.ArrayList;
 import io.tracetrack.model.BagRole;
@@ -53,7 +54,7 @@ public final class BagService {
    * statement answers dozens of them, where one each held a pooled connection, a round trip and a
    * PostgreSQL executor apiece (issue #15's read-path targets).
    */
-  private final io.tracetrack.hub.db.SharedReads<String, BagView> lookups;
+  private final SharedReads<String, BagView> lookups;
 
   public BagService(HubDatabase db, CodeGrammar grammar, AuditLog audit, Clock clock) {
     this.db = Objects.requireNonNull(db, "db");
@@ -61,7 +62,7 @@ public final class BagService {
     this.grammar = Objects.requireNonNull(grammar, "grammar");
     this.reconciler = new Reconciler(grammar);
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.lookups = new io.tracetrack.hub.db.SharedReads<>("bag-lookups", codes -> BagStore.lookupAll(db.dsl(), codes));
+    this.lookups = new SharedReads<>("bag-lookups", codes -> BagStore.lookupAll(db.dsl(), codes));
   }
 
   /** What a change came to. */

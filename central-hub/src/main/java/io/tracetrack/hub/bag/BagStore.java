@@ -4,6 +4,7 @@ import static io.tracetrack.hub.db.jooq.Tables.BAG;
 import static io.tracetrack.hub.db.jooq.Tables.BAG_EVENT;
 import static io.tracetrack.hub.db.jooq.Tables.BILL_PARENT;
 
+import io.tracetrack.hub.db.jooq.tables.Bag;
 import io.tracetrack.hub.db.jooq.tables.records.BagRecord;
 import io.tracetrack.hub.write.BagWriter;
 import io.tracetrack.hub.write.Overlay;
@@ -18,12 +19,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record1;
 import org.jooq.Records;
+import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 
 /**
@@ -190,9 +193,9 @@ final class BagStore implements StateView {
    * ({@code SharedReads}). On H2, which cannot correlate into the derived table jOOQ makes for a
    * multiset with a LIMIT, one {@link #lookup} each. Codes with no bag are absent from the answer.
    */
-  static Map<String, BagView> lookupAll(DSLContext dsl, java.util.Set<String> codes) {
+  static Map<String, BagView> lookupAll(DSLContext dsl, Set<String> codes) {
     Map<String, BagView> views = new HashMap<>();
-    if (dsl.dialect().family() != org.jooq.SQLDialect.POSTGRES || codes.size() == 1) {
+    if (dsl.dialect().family() != SQLDialect.POSTGRES || codes.size() == 1) {
       for (String code : codes) {
         lookup(dsl, code, null).ifPresent(v -> views.put(code, v));
       }
@@ -213,7 +216,7 @@ final class BagStore implements StateView {
    * {@code which} picks; {@code key} is the code the lists are about: a bind value for one bag (the
    * planner gets a constant, and H2 can run it), or {@code b}'s own code for several.
    */
-  private static org.jooq.Select<?> lookupQuery(io.tracetrack.hub.db.jooq.tables.Bag b, Field<String> key, Condition which,
+  private static org.jooq.Select<?> lookupQuery(Bag b, Field<String> key, Condition which,
       Long historyBefore) {
     var c = BAG.as("c");
     Field<List<String>> children = DSL.multiset(
