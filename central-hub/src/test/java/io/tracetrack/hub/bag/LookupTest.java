@@ -101,17 +101,30 @@ abstract class LookupTest {
     return out;
   }
 
+  private void create(String code) {
+    admin("POST", "/api/v1/bags", "{\"code\":\"" + code + "\"}");
+  }
+
+  private void link(String parent, String child) {
+    admin("POST", "/api/v1/links", "{\"parent\":\"" + parent + "\",\"child\":\"" + child + "\"}");
+  }
+
+  /** A new bill {@code id} of capacity 5 with {@code parent} on it. */
+  private void billWith(String id, String parent) {
+    admin("POST", "/api/v1/bills", "{\"id\":\"" + id + "\",\"destination\":\"Pune\",\"vehicle\":\"MH12\",\"capacity\":5}");
+    admin("POST", "/api/v1/bills/" + id + "/parents", "{\"parent\":\"" + parent + "\",\"force\":true,\"reason\":\"loaded by hand\"}");
+  }
+
   @Test
   void parentAndChild_showChildrenParentBillAndHistory_withTheFieldsTheyHadBefore() {
     String p = parent();
     String c1 = child();
     String c2 = child();
     String b = billId();
-    admin("POST", "/api/v1/bags", "{\"code\":\"" + p + "\"}");
-    admin("POST", "/api/v1/links", "{\"parent\":\"" + p + "\",\"child\":\"" + c2 + "\"}");
-    admin("POST", "/api/v1/links", "{\"parent\":\"" + p + "\",\"child\":\"" + c1 + "\"}");
-    admin("POST", "/api/v1/bills", "{\"id\":\"" + b + "\",\"destination\":\"Pune\",\"vehicle\":\"MH12\",\"capacity\":5}");
-    admin("POST", "/api/v1/bills/" + b + "/parents", "{\"parent\":\"" + p + "\",\"force\":true,\"reason\":\"loaded by hand\"}");
+    create(p);
+    link(p, c2);
+    link(p, c1);
+    billWith(b, p);
 
     JsonNode parent = bag(p);
     Set<String> fields = new TreeSet<>();
@@ -154,12 +167,11 @@ abstract class LookupTest {
     String c2 = child();
     String loose = child();
     String b = billId();
-    admin("POST", "/api/v1/bags", "{\"code\":\"" + p + "\"}");
-    admin("POST", "/api/v1/links", "{\"parent\":\"" + p + "\",\"child\":\"" + c1 + "\"}");
-    admin("POST", "/api/v1/links", "{\"parent\":\"" + p + "\",\"child\":\"" + c2 + "\"}");
-    admin("POST", "/api/v1/bags", "{\"code\":\"" + loose + "\"}");
-    admin("POST", "/api/v1/bills", "{\"id\":\"" + b + "\",\"destination\":\"Pune\",\"vehicle\":\"MH12\",\"capacity\":5}");
-    admin("POST", "/api/v1/bills/" + b + "/parents", "{\"parent\":\"" + p + "\",\"force\":true,\"reason\":\"loaded by hand\"}");
+    create(p);
+    link(p, c1);
+    link(p, c2);
+    create(loose);
+    billWith(b, p);
     OffsetDateTime at = OffsetDateTime.ofInstant(s.clock.instant(), ZoneOffset.UTC);
     for (int i = 0; i < 60; i++) {
       s.db.dsl().insertInto(BAG_EVENT).set(BAG_EVENT.AT, at.plusSeconds(i)).set(BAG_EVENT.KIND, "LINK")
@@ -188,10 +200,10 @@ abstract class LookupTest {
     for (int i = 0; i < 6; i++) {
       String p = parent();
       parents.add(p);
-      admin("POST", "/api/v1/bags", "{\"code\":\"" + p + "\"}");
+      create(p);
       for (int j = 0; j < 4; j++) {
         String c = child();
-        admin("POST", "/api/v1/links", "{\"parent\":\"" + p + "\",\"child\":\"" + c + "\"}");
+        link(p, c);
         parentOf.put(c, p);
       }
     }
