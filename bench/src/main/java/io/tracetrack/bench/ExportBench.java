@@ -157,7 +157,8 @@ final class ExportBench {
         throw new IllegalStateException("the hub process exited with " + hub.exitValue() + " (see " + log + ")");
       }
       try {
-        if (java.nio.file.Files.exists(log) && java.nio.file.Files.readString(log).contains(listening) && http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build(),
+        boolean ours = Files.exists(log) && Files.readString(log).contains(listening);
+        if (ours && http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build(),
             HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
           return;
         }

@@ -21,9 +21,14 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -179,7 +184,7 @@ abstract class LookupTest {
           .set(BAG_EVENT.SOURCE, "API").execute();
     }
 
-    java.util.Map<String, BagView> together = BagStore.lookupAll(s.db.dsl(), Set.of(p, c1, c2, loose, "C404405"));
+    Map<String, BagView> together = BagStore.lookupAll(s.db.dsl(), Set.of(p, c1, c2, loose, "C404405"));
 
     assertThat(together.keySet()).containsExactlyInAnyOrder(p, c1, c2, loose);
     for (String code : List.of(p, c1, c2, loose)) {
@@ -194,9 +199,10 @@ abstract class LookupTest {
 
   @Test
   void manyLookupsAtOnce_eachGetTheirOwnBag() throws Exception {
-    // never looked up before, so none is in memory: they meet in the shared reads
+    // never looked up before, so none is in memory: they meet in the shared reads (the test fails
+    // when a batch answers one bag's lists for another)
     List<String> parents = new ArrayList<>();
-    java.util.Map<String, String> parentOf = new java.util.HashMap<>();
+    Map<String, String> parentOf = new HashMap<>();
     for (int i = 0; i < 6; i++) {
       String p = parent();
       parents.add(p);
@@ -209,9 +215,9 @@ abstract class LookupTest {
     }
     List<String> codes = new ArrayList<>(parentOf.keySet());
     codes.addAll(parents);
-    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
-      List<java.util.concurrent.Future<JsonNode>> answers = new ArrayList<>();
+    try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<JsonNode>> answers = new ArrayList<>();
       for (String code : codes) {
         answers.add(pool.submit(() -> {
           go.await();
