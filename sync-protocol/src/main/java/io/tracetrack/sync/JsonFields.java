@@ -75,7 +75,7 @@ final class JsonFields {
   static Instant instantField(JsonNode node, String field) {
     String text = textField(node, field, 40);
     try {
-      return Instant.parse(text);
+      return IsoInstants.parse(text);
     } catch (DateTimeParseException e) {
       throw invalid(field + " must be an ISO-8601 instant: " + text);
     }
