@@ -26,8 +26,17 @@ public final class Passwords {
   static final Argon2Function TEST_COST = Argon2Function.getInstance(64, 1, 1, 32, Argon2.ID);
   static final String TEST_COST_PROPERTY = "tracetrack.test.cheap-password-hashes";
   private static final Argon2Function ARGON2 = function(System.getProperty(TEST_COST_PROPERTY));
-  /** Checked when the user does not exist, so that case takes as long as a wrong password. */
-  private static final String DUMMY = Password.hash("no such user, no such password").addRandomSalt(16).with(ARGON2).getResult();
+  /**
+   * Checked when the user does not exist, so that case takes as long as a wrong password: a hash of
+   * "no such user, no such password" at each cost, made once and written here. It protects nothing
+   * (no account has it) and only its cost matters; hashing it when the class loads cost every
+   * process of both apps, {@code status} and {@code --help} too, one full 19 MiB hash at start.
+   */
+  static final String DUMMY_OWASP =
+      "$argon2id$v=19$m=19456,t=2,p=1$ZbxVJ5VISiaU63K9c0OIuQ$3WlkZxmLwXl8ssuQtF63GsHIBXPMKB0JeKrauhLceLk";
+  static final String DUMMY_TEST_COST =
+      "$argon2id$v=19$m=64,t=1,p=1$67xjU6hqQbfjmWL7z2yuwA$t36sV/IhL8GtuibMxly2qSBC6MDmh5NFTwqpJTH4JHc";
+  private static final String DUMMY = ARGON2 == TEST_COST ? DUMMY_TEST_COST : DUMMY_OWASP;
 
   private Passwords() {}
 

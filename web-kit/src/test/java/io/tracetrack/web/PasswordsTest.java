@@ -29,6 +29,25 @@ class PasswordsTest {
     assertThat(Passwords.verify("Correct-Horse-8", owasp)).isFalse();
   }
 
+  /**
+   * An unknown user's check costs what a real one does: the written dummies are real hashes, each
+   * at exactly the cost of the function it stands in for (a dummy at a lower cost would let a
+   * stopwatch tell unknown users from known ones).
+   */
+  @Test
+  void theDummyHashes_areRealHashes_atTheCostTheyStandFor() {
+    assertThat(Passwords.verify("no such user, no such password", Passwords.DUMMY_OWASP)).isTrue();
+    assertThat(Passwords.verify("no such user, no such password", Passwords.DUMMY_TEST_COST)).isTrue();
+    assertThat(cost(com.password4j.Argon2Function.getInstanceFromHash(Passwords.DUMMY_OWASP))).isEqualTo(cost(Passwords.OWASP));
+    assertThat(cost(com.password4j.Argon2Function.getInstanceFromHash(Passwords.DUMMY_TEST_COST)))
+        .isEqualTo(cost(Passwords.TEST_COST));
+  }
+
+  private static String cost(com.password4j.Argon2Function f) {
+    return f.getVariant() + " m=" + f.getMemory() + " t=" + f.getIterations() + " p=" + f.getParallelism() + " out="
+        + f.getOutputLength() + " v=" + f.getVersion();
+  }
+
   @Test
   void problem_policy() {
     assertThat(Passwords.problem("short-Pw1")).isPresent(); // 9 chars: the old dock minimum of 8 passed it
