@@ -1,0 +1,107 @@
+package io.tracetrack.hub.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tracetrack.hub.TestDatabases;
+import io.tracetrack.hub.bag.BagViews;
+import io.tracetrack.hub.bill.BillSummaries;
+import io.tracetrack.hub.db.HubDatabase;
+import io.tracetrack.hub.log.ChangeLog;
+import io.tracetrack.sync.Change;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Writers that commit at the same moment share one read of the log, and none returns before a read
+ * that began after its own commit: what it wrote is out of the caches when it answers.
+ */
+class CacheFollowerTest {
+
+  private static final OffsetDateTime AT = OffsetDateTime.of(2026, 12, 6, 9, 0, 0, 0, ZoneOffset.UTC);
+
+  /** Counts the reads and holds the first one until it is let go. */
+  private static final class HeldLog extends ChangeLog {
+    final AtomicInteger reads = new AtomicInteger();
+    final CountDownLatch firstReading = new CountDownLatch(1);
+    final CountDownLatch letGo = new CountDownLatch(1);
+
+    HeldLog(HubDatabase db) {
+      super(db);
+    }
+
+    @Override
+    public Page read(long afterSeq, int limit) {
+      if (reads.incrementAndGet() == 1) {
+        Page page = super.read(afterSeq, limit); // begun before the others commit
+        firstReading.countDown();
+        await(letGo);
+        return page;
+      }
+      return super.read(afterSeq, limit);
+    }
+  }
+
+  @Test
+  void writersCommittingTogether_shareOneRead_andEachFindsItsOwnChangeFollowed() throws Exception {
+    try (HubDatabase db = TestDatabases.h2(4)) {
+      HeldLog log = new HeldLog(db);
+      Set<String> told = ConcurrentHashMap.newKeySet();
+      CacheFollower follower = new CacheFollower(log, new BagViews(10), new BillSummaries(), told::add);
+      append(db, "first");
+      Thread reader = Thread.ofPlatform().start(follower::catchUp);
+      assertThat(log.firstReading.await(10, TimeUnit.SECONDS)).isTrue();
+
+      // three writers commit while that read is under way: it began before them, so it cannot cover them
+      List<Thread> writers = new ArrayList<>();
+      Set<String> missedOwn = ConcurrentHashMap.newKeySet();
+      for (String name : List.of("w1", "w2", "w3")) {
+        append(db, name);
+        writers.add(Thread.ofPlatform().start(() -> {
+          follower.catchUp();
+          if (!told.contains(name)) {
+            missedOwn.add(name);
+          }
+        }));
+      }
+      for (Thread w : writers) {
+        while (w.getState() != Thread.State.WAITING && w.isAlive()) {
+          Thread.sleep(5);
+        }
+      }
+      log.letGo.countDown();
+      reader.join(10_000);
+      for (Thread w : writers) {
+        w.join(10_000);
+      }
+      assertThat(missedOwn).as("writers whose catch-up returned before their own change was followed").isEmpty();
+      assertThat(told).containsExactlyInAnyOrder("first", "w1", "w2", "w3");
+      assertThat(log.reads).as("the held read, then one read for the three writers").hasValue(2);
+
+      append(db, "later");
+      follower.catchUp();
+      assertThat(told).contains("later");
+      assertThat(log.reads).hasValue(3);
+    }
+  }
+
+  private static void append(HubDatabase db, String username) {
+    db.transaction(tx -> ChangeLog.append(tx, ChangeLog.Entry.hubOnly(new Change.User(username, "DISPATCHER", "NORTH", true, null),
+        AT, "test")));
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
