@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 
@@ -49,10 +51,20 @@ public final class PgBulk {
     }
   }
 
+  /**
+   * Up to this many values (rows × columns) go in as one INSERT instead of a COPY: a COPY is two round
+   * trips (its start is answered before the rows go), an INSERT one, and a dock's push of a few ops
+   * makes three such writes while it holds its rows locked. Larger batches, imports, still COPY.
+   */
+  static final int INSERT_AT_MOST = 512;
+
   /** Rows for {@link #copy}: COPY's text format, one line per row, columns split by tabs. */
   public static final class CopyRows {
-    private final StringBuilder text = new StringBuilder(1 << 16);
+    private final StringBuilder text = new StringBuilder(256);
+    /** Each value's text (null for null), while there are few enough to be sent as an INSERT. */
+    private final List<String> values = new ArrayList<>();
     private int rows;
+    private int columns;
     private boolean first = true;
 
     public CopyRows add(Object value) {
@@ -60,6 +72,9 @@ public final class PgBulk {
         text.append('\t');
       }
       first = false;
+      if (values.size() <= INSERT_AT_MOST) {
+        values.add(value == null ? null : value.toString());
+      }
       if (value == null) {
         text.append("\\N");
         return this;
@@ -78,16 +93,32 @@ public final class PgBulk {
       return this;
     }
 
+    /** The values kept for an INSERT (for tests: whether these rows go as one). */
+    List<String> values() {
+      return values;
+    }
+
     public CopyRows end() {
       text.append('\n');
       rows++;
+      if (rows == 1) {
+        columns = values.size();
+      }
       first = true;
       return this;
     }
   }
 
-  /** COPYs {@code rows} into {@code table (columns)} in {@code tx}. */
+  /**
+   * Writes {@code rows} into {@code table (columns)} in {@code tx}: with one INSERT when they are few
+   * ({@link #INSERT_AT_MOST} values), each value sent untyped so that the server reads it with the
+   * column's own input function, as COPY does; else with COPY.
+   */
   public static void copy(DSLContext tx, String tableAndColumns, CopyRows rows) {
+    if (rows.rows > 0 && rows.values.size() <= INSERT_AT_MOST && rows.values.size() == rows.rows * rows.columns) {
+      insert(tx, tableAndColumns, rows);
+      return;
+    }
     long written = tx.connectionResult(c -> {
       try {
         return c.unwrap(org.postgresql.PGConnection.class).getCopyAPI()
@@ -98,6 +129,27 @@ public final class PgBulk {
     });
     if (written != rows.rows) {
       throw new IllegalStateException("copied " + written + " rows, not " + rows.rows + ": " + tableAndColumns);
+    }
+  }
+
+  private static void insert(DSLContext tx, String tableAndColumns, CopyRows rows) {
+    String row = "(" + String.join(", ", java.util.Collections.nCopies(rows.columns, "?")) + ")";
+    String sql = "insert into " + tableAndColumns + " values " + String.join(", ", java.util.Collections.nCopies(rows.rows, row));
+    int written = tx.connectionResult(c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        for (int i = 0; i < rows.values.size(); i++) {
+          String v = rows.values.get(i);
+          if (v == null) {
+            ps.setNull(i + 1, java.sql.Types.OTHER);
+          } else {
+            ps.setObject(i + 1, v, java.sql.Types.OTHER); // untyped: the column's type reads the text
+          }
+        }
+        return ps.executeUpdate();
+      }
+    });
+    if (written != rows.rows) {
+      throw new IllegalStateException("inserted " + written + " rows, not " + rows.rows + ": " + tableAndColumns);
     }
   }
 }
