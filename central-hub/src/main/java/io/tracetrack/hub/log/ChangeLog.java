@@ -30,7 +30,10 @@ import org.jooq.impl.DSL;
  *
  * <p>The cost: writers that change the log serialise on that row for the last moment of their
  * transaction (from the take to the commit, including the commit's fsync). A batch appends all its
- * entries under one take, so it pays once. Writers that take other locks must take this one last
+ * entries under one take, so it pays once. A dock's push sends the take and its COMMIT in one round
+ * trip with its other writes ({@link PgPipeline}), so it holds the row only while the server works,
+ * not while the answer travels and the hub waits for a core to send the COMMIT: on a hub sharing its
+ * cores with a thousand docks that wait was most of the time the next push waited for the row. Writers that take other locks must take this one last
  * (after the bag and bill rows), so it is never held while waiting for another lock.
  *
  * <p>Not final: a test interposes on the reads (a prune between a reader's check and its read).
@@ -113,7 +116,28 @@ public class ChangeLog {
    * @return the position of the first entry (the rest follow it); 0 when there were none
    */
   public static long append(DSLContext tx, List<Entry> entries) {
+    return append(tx, entries, null);
+  }
+
+  /** The take and the insert in one statement (PostgreSQL): the head is held for one round trip and the commit. */
+  private static final String APPEND = "with head as (update change_log_head"
+      + " set last_seq = last_seq + ? where id = 1 returning last_seq - ? + 1 as first),"
+      + " rows as (insert into change_log (seq, type, entity_key, payload, at, origin, audience_area, audience_dock, hub_only)"
+      + " select head.first + u.n - 1, u.type, u.key, u.payload, u.at, u.origin, u.area, u.dock, u.hub_only from head,"
+      + " unnest(?::varchar[], ?::varchar[], ?::text[], ?::timestamptz[], ?::varchar[], ?::varchar[], ?::varchar[],"
+      + " ?::boolean[]) with ordinality as u(type, key, payload, at, origin, area, dock, hub_only, n) returning 1)"
+      + " select head.first, (select count(*) from rows) from head";
+
+  /**
+   * {@link #append(DSLContext, List)}, sent on PostgreSQL in one round trip with the writes
+   * {@code pipeline} holds (they run first, in their order; null: none). With no entries, what the
+   * pipeline holds is sent alone.
+   */
+  public static long append(DSLContext tx, List<Entry> entries, PgPipeline pipeline) {
     if (entries.isEmpty()) {
+      if (pipeline != null) {
+        pipeline.flush(tx);
+      }
       return 0;
     }
     // everything but the positions is made before the head is taken: the head is held to the commit
@@ -134,30 +158,32 @@ public class ChangeLog {
     }
     long first;
     if (PgBulk.isPostgres(tx)) {
-      // the take and the insert in one statement, so the head is held for one round trip and the
-      // commit; the insert reads the UPDATE's output, so the row lock (waiting for any writer
-      // holding it to commit) is taken first, and it is what orders the positions
-      first = tx.connectionResult(c -> {
-        try (java.sql.PreparedStatement ps = c.prepareStatement("with head as (update change_log_head"
-            + " set last_seq = last_seq + ? where id = 1 returning last_seq - ? + 1 as first),"
-            + " rows as (insert into change_log (seq, type, entity_key, payload, at, origin, audience_area, audience_dock, hub_only)"
-            + " select head.first + u.n - 1, u.type, u.key, u.payload, u.at, u.origin, u.area, u.dock, u.hub_only from head,"
-            + " unnest(?::varchar[], ?::varchar[], ?::text[], ?::timestamptz[], ?::varchar[], ?::varchar[], ?::varchar[],"
-            + " ?::boolean[]) with ordinality as u(type, key, payload, at, origin, area, dock, hub_only, n) returning 1)"
-            + " select head.first, (select count(*) from rows) from head")) {
-          PgBulk.bind(c, ps, new Object[] {(long) n, (long) n, PgBulk.of("varchar", type), PgBulk.of("varchar", key),
-              PgBulk.of("text", payload), PgBulk.of("text", at), PgBulk.of("varchar", origin),
-              PgBulk.of("varchar", area), PgBulk.of("varchar", dock), PgBulk.of("bool", hubOnly)});
+      // the insert reads the UPDATE's output, so the row lock (waiting for any writer holding it to
+      // commit) is taken first, and it is what orders the positions
+      Object[] params = {(long) n, (long) n, PgBulk.of("varchar", type), PgBulk.of("varchar", key),
+          PgBulk.of("text", payload), PgBulk.of("text", at), PgBulk.of("varchar", origin),
+          PgBulk.of("varchar", area), PgBulk.of("varchar", dock), PgBulk.of("bool", hubOnly)};
+      PgPipeline.Reader<Long> positions = rs -> {
+        rs.next();
+        if (rs.getLong(2) != n) {
+          throw new IllegalStateException("appended " + rs.getLong(2) + " entries, not " + n);
+        }
+        return rs.getLong(1);
+      };
+      if (pipeline != null) {
+        return pipeline.send(tx, APPEND, params, positions);
+      }
+      return tx.connectionResult(c -> {
+        try (java.sql.PreparedStatement ps = c.prepareStatement(APPEND)) {
+          PgBulk.bind(c, ps, params);
           try (java.sql.ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            if (rs.getLong(2) != n) {
-              throw new IllegalStateException("appended " + rs.getLong(2) + " entries, not " + n);
-            }
-            return rs.getLong(1);
+            return positions.read(rs);
           }
         }
       });
-      return first;
+    }
+    if (pipeline != null) {
+      pipeline.flush(tx); // not on H2: nothing is ever queued there; kept for the rule "whoever queues sends"
     }
     // UPDATE then read back: H2 has no UPDATE ... RETURNING; the row lock the UPDATE takes (waiting
     // for any writer holding it to commit) is what orders the positions

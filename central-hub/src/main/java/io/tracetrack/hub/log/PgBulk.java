@@ -38,10 +38,19 @@ public final class PgBulk {
     return at == null ? null : at.toString();
   }
 
-  /** Binds {@code params} to {@code ps}: scalars, or {@link Column}s as arrays made on {@code c}. */
+  /** A value sent untyped, so that the server reads its text with the column's own input function (as COPY does). */
+  record Untyped(String text) {}
+
+  /** Binds {@code params} to {@code ps}: scalars, {@link Untyped} texts, or {@link Column}s as arrays made on {@code c}. */
   public static void bind(Connection c, PreparedStatement ps, Object[] params) throws SQLException {
     for (int i = 0; i < params.length; i++) {
-      if (params[i] instanceof Column col) {
+      if (params[i] instanceof Untyped u) {
+        if (u.text() == null) {
+          ps.setNull(i + 1, java.sql.Types.OTHER);
+        } else {
+          ps.setObject(i + 1, u.text(), java.sql.Types.OTHER);
+        }
+      } else if (params[i] instanceof Column col) {
         ps.setArray(i + 1, c.createArrayOf(col.type(), col.values()));
       } else if (params[i] == null) {
         ps.setNull(i + 1, java.sql.Types.VARCHAR);
@@ -115,9 +124,26 @@ public final class PgBulk {
    * column's own input function, as COPY does; else with COPY.
    */
   public static void copy(DSLContext tx, String tableAndColumns, CopyRows rows) {
+    copy(tx, tableAndColumns, rows, null);
+  }
+
+  /**
+   * {@link #copy(DSLContext, String, CopyRows)}, or with {@code pipeline} given and the rows few
+   * enough for an INSERT, that INSERT queued in it; rows too many for it are COPYed after what the
+   * pipeline holds is sent, so the writes keep their order.
+   */
+  public static void copy(DSLContext tx, String tableAndColumns, CopyRows rows, PgPipeline pipeline) {
     if (rows.rows > 0 && rows.values.size() <= INSERT_AT_MOST && rows.values.size() == rows.rows * rows.columns) {
-      insert(tx, tableAndColumns, rows);
+      Object[] params = rows.values.stream().map(Untyped::new).toArray();
+      if (pipeline != null) {
+        pipeline.add(insertSql(tableAndColumns, rows), params, rows.rows, "insert into " + tableAndColumns);
+      } else {
+        insert(tx, tableAndColumns, rows, params);
+      }
       return;
+    }
+    if (pipeline != null) {
+      pipeline.flush(tx);
     }
     long written = tx.connectionResult(c -> {
       try {
@@ -132,19 +158,15 @@ public final class PgBulk {
     }
   }
 
-  private static void insert(DSLContext tx, String tableAndColumns, CopyRows rows) {
+  private static String insertSql(String tableAndColumns, CopyRows rows) {
     String row = "(" + String.join(", ", java.util.Collections.nCopies(rows.columns, "?")) + ")";
-    String sql = "insert into " + tableAndColumns + " values " + String.join(", ", java.util.Collections.nCopies(rows.rows, row));
+    return "insert into " + tableAndColumns + " values " + String.join(", ", java.util.Collections.nCopies(rows.rows, row));
+  }
+
+  private static void insert(DSLContext tx, String tableAndColumns, CopyRows rows, Object[] params) {
     int written = tx.connectionResult(c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        for (int i = 0; i < rows.values.size(); i++) {
-          String v = rows.values.get(i);
-          if (v == null) {
-            ps.setNull(i + 1, java.sql.Types.OTHER);
-          } else {
-            ps.setObject(i + 1, v, java.sql.Types.OTHER); // untyped: the column's type reads the text
-          }
-        }
+      try (PreparedStatement ps = c.prepareStatement(insertSql(tableAndColumns, rows))) {
+        bind(c, ps, params); // untyped: each column's type reads its text
         return ps.executeUpdate();
       }
     });

@@ -1,6 +1,8 @@
 package io.tracetrack.hub.sync;
 
 import io.tracetrack.hub.log.ChangeLog;
+import io.tracetrack.hub.log.PgBulk;
+import io.tracetrack.hub.log.PgPipeline;
 import io.tracetrack.hub.write.BagWriter;
 import io.tracetrack.hub.write.Overlay;
 import io.micrometer.core.instrument.Counter;
@@ -53,7 +55,9 @@ import org.jooq.exception.DataAccessException;
  *   <li>write it all with a fixed number of set-based statements (the answered ops' fingerprints
  *       among them), move {@code last_seq} and the fleet fields, and append the change-log entries
  *       last, under one take of its head; the reply's {@code logPosition} is the last of them, or
- *       the head read then when there were none.
+ *       the head read then when there were none. On PostgreSQL these writes go to the server in one
+ *       round trip ({@link PgPipeline}): a push takes five round trips (its progress row, its
+ *       bags, its signers, the writes with the append, the commit), six when it resends ops.
  * </ol>
  *
  * <p>Moving {@code last_seq} in the same transaction as the effects is what makes an op count once
@@ -181,7 +185,10 @@ public final class Ingest {
 
   private Result apply(DSLContext tx, Docks.Device.Known device, PushBatch batch) {
     OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
-    IngestStore store = new IngestStore(tx);
+    // on PostgreSQL the writes wait and go in one round trip with the log's append (PgPipeline); the
+    // reads (progress, fingerprints, bags, signers, the other sides) all come before the first of them
+    PgPipeline pipeline = PgBulk.isPostgres(tx) ? new PgPipeline() : null;
+    IngestStore store = new IngestStore(tx, pipeline);
     IngestStore.Progress progress = store.lockProgress(device.edgeId(), device.dock());
     if (!progress.dock().equals(device.dock())) {
       // the hub holds this edge id's ops for another dock: taking these as its duplicates would lose them
@@ -266,7 +273,7 @@ public final class Ingest {
     fillOtherSides(store, decided);
 
     // 4. write: bags, history, counters, conflicts, progress, and the change log last
-    BagWriter writer = new BagWriter(tx);
+    BagWriter writer = new BagWriter(tx, pipeline);
     BagWriter.Stamp stamp = new BagWriter.Stamp(device.area(), device.dock(), "EDGE", now);
     writer.write(overlay, stamp);
     List<BagWriter.Event> events = new ArrayList<>();
@@ -320,7 +327,10 @@ public final class Ingest {
     }
     // the shared rows last, each held only from here to the commit: the counters, then the log's head
     writer.counters(overlay.counts(), stamp);
-    long first = ChangeLog.append(tx, entries);
+    if (pipeline != null) {
+      pipeline.commitWithLast(); // nothing after the append reads or writes: the commit goes with it
+    }
+    long first = ChangeLog.append(tx, entries, pipeline);
     // where in the log every op up to lastSeq is true: the batch's last entry; with none, the head
     // read now, after the bag locks: a writer whose change made one of these ops a no-op held those
     // rows until its commit, so its entry is at or below this head

@@ -1,6 +1,7 @@
 package io.tracetrack.hub.sync;
 
 import io.tracetrack.hub.log.PgBulk;
+import io.tracetrack.hub.log.PgPipeline;
 import io.tracetrack.hub.write.Overlay;
 import io.tracetrack.hub.log.ChangeLog;
 import static io.tracetrack.hub.db.jooq.Tables.BAG;
@@ -42,9 +43,17 @@ final class IngestStore {
    */
   private final boolean postgres;
 
+  /** Where the batch's writes wait to go in one round trip with the log's append (PostgreSQL only), or null. */
+  private final PgPipeline pipeline;
+
   IngestStore(DSLContext tx) {
+    this(tx, null);
+  }
+
+  IngestStore(DSLContext tx, PgPipeline pipeline) {
     this.tx = tx;
     this.postgres = PgBulk.isPostgres(tx);
+    this.pipeline = postgres ? pipeline : null;
   }
 
   /**
@@ -92,7 +101,7 @@ final class IngestStore {
       for (io.tracetrack.sync.OpEnvelope op : answered) {
         rows.add(edgeId).add(op.id().seq()).add(op.fingerprint()).end();
       }
-      PgBulk.copy(tx, "edge_op (edge_id, seq, fingerprint)", rows);
+      PgBulk.copy(tx, "edge_op (edge_id, seq, fingerprint)", rows, pipeline);
       return;
     }
     var insert = tx.insertInto(EDGE_OP, EDGE_OP.EDGE_ID, EDGE_OP.SEQ, EDGE_OP.FINGERPRINT);
@@ -217,6 +226,9 @@ final class IngestStore {
     if (conflicts.isEmpty()) {
       return Map.of();
     }
+    if (pipeline != null) {
+      pipeline.flush(tx); // the ids are read back at once: what was queued before goes first
+    }
     var insert = tx.insertInto(SYNC_CONFLICT, SYNC_CONFLICT.CODE, SYNC_CONFLICT.MESSAGE, SYNC_CONFLICT.DOCK,
         SYNC_CONFLICT.EDGE_ID, SYNC_CONFLICT.OP_SEQ, SYNC_CONFLICT.OP_TYPE, SYNC_CONFLICT.OP_JSON,
         SYNC_CONFLICT.PARENT_CODE, SYNC_CONFLICT.CHILD_CODE, SYNC_CONFLICT.ACTOR, SYNC_CONFLICT.STATION,
@@ -240,6 +252,17 @@ final class IngestStore {
       OffsetDateTime seqReusedAt) {}
 
   void updateProgress(String edgeId, Report report) {
+    if (pipeline != null) {
+      // the row was locked by lockProgress: exactly one changes
+      pipeline.add("update edge_progress set last_seq = ?, last_seen_at = ?::timestamptz, last_push_at = ?::timestamptz,"
+          + " clock_offset_ms = ?, pending_ops = ?, oldest_pending_at = ?::timestamptz, version = ?,"
+          + " seq_reused_at = coalesce(?::timestamptz, seq_reused_at) where edge_id = ?",
+          new Object[] {report.lastSeq(), PgBulk.text(report.at()), PgBulk.text(report.at()), report.clockOffsetMs(),
+              report.pendingOps(), report.oldestPendingAt() == null ? null
+                  : Instant.ofEpochMilli(report.oldestPendingAt()).toString(), report.version(),
+              PgBulk.text(report.seqReusedAt()), edgeId}, 1, "the edge's progress");
+      return;
+    }
     tx.update(EDGE_PROGRESS)
         .set(EDGE_PROGRESS.LAST_SEQ, report.lastSeq())
         .set(EDGE_PROGRESS.LAST_SEEN_AT, report.at())

@@ -4,6 +4,7 @@ import static io.tracetrack.hub.db.jooq.Tables.BAG;
 import static io.tracetrack.hub.db.jooq.Tables.BAG_EVENT;
 
 import io.tracetrack.hub.log.PgBulk;
+import io.tracetrack.hub.log.PgPipeline;
 import io.tracetrack.hub.stats.Counters;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -53,10 +54,18 @@ public final class BagWriter {
 
   private final DSLContext tx;
   private final boolean postgres;
+  /** Where the writes wait to go in one round trip with the log's append (PostgreSQL only), or null: each at once. */
+  private final PgPipeline pipeline;
 
   public BagWriter(DSLContext tx) {
+    this(tx, null);
+  }
+
+  /** A writer whose PostgreSQL writes are queued in {@code pipeline} (null: sent at once). */
+  public BagWriter(DSLContext tx, PgPipeline pipeline) {
     this.tx = tx;
     this.postgres = PgBulk.isPostgres(tx);
+    this.pipeline = postgres ? pipeline : null;
   }
 
   /** The overlay's rows: the new ones whole, the changed ones' final fields (history and counters are apart: callers order their writes). */
@@ -79,7 +88,7 @@ public final class BagWriter {
             .add(at).add(b.linkedBy).add(PgBulk.text(b.linkedAt)).end();
       }
       PgBulk.copy(tx, "bag (code, role, expected_count, limit_count, child_count, parent_code, finished_by, finished_at,"
-          + " area_id, dock, created_by, created_at, linked_by, linked_at)", rows);
+          + " area_id, dock, created_by, created_at, linked_by, linked_at)", rows, pipeline);
       return;
     }
     for (int from = 0; from < created.size(); from += CHUNK) {
@@ -122,15 +131,21 @@ public final class BagWriter {
         finishedAt[i] = PgBulk.text(b.finishedAt);
         delta[i] = b.childCount - b.countBefore;
       }
+      String sql = "update bag set parent_code = u.parent,"
+          + " linked_by = u.linked_by, linked_at = u.linked_at, finished_by = u.finished_by,"
+          + " finished_at = u.finished_at, child_count = bag.child_count + u.delta"
+          + " from unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::timestamptz[], ?::varchar[], ?::timestamptz[],"
+          + " ?::int4[]) as u(code, parent, linked_by, linked_at, finished_by, finished_at, delta) where bag.code = u.code";
+      Object[] params = {PgBulk.of("varchar", code), PgBulk.of("varchar", parent),
+          PgBulk.of("varchar", linkedBy), PgBulk.of("text", linkedAt), PgBulk.of("varchar", finishedBy),
+          PgBulk.of("text", finishedAt), PgBulk.of("int4", delta)};
+      if (pipeline != null) {
+        pipeline.add(sql, params, n, "the update of " + n + " bags");
+        return;
+      }
       int updated = tx.connectionResult(c -> {
-        try (java.sql.PreparedStatement ps = c.prepareStatement("update bag set parent_code = u.parent,"
-            + " linked_by = u.linked_by, linked_at = u.linked_at, finished_by = u.finished_by,"
-            + " finished_at = u.finished_at, child_count = bag.child_count + u.delta"
-            + " from unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::timestamptz[], ?::varchar[], ?::timestamptz[],"
-            + " ?::int4[]) as u(code, parent, linked_by, linked_at, finished_by, finished_at, delta) where bag.code = u.code")) {
-          PgBulk.bind(c, ps, new Object[] {PgBulk.of("varchar", code), PgBulk.of("varchar", parent),
-              PgBulk.of("varchar", linkedBy), PgBulk.of("text", linkedAt), PgBulk.of("varchar", finishedBy),
-              PgBulk.of("text", finishedAt), PgBulk.of("int4", delta)});
+        try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+          PgBulk.bind(c, ps, params);
           return ps.executeUpdate();
         }
       });
@@ -173,7 +188,7 @@ public final class BagWriter {
         rows.add(at).add(e.kind()).add(e.bag()).add(e.parent()).add(e.actor()).add(stamp.dock()).add(stamp.source())
             .add(e.station()).end();
       }
-      PgBulk.copy(tx, "bag_event (at, kind, bag_code, parent_code, actor, dock, source, station)", rows);
+      PgBulk.copy(tx, "bag_event (at, kind, bag_code, parent_code, actor, dock, source, station)", rows, pipeline);
       return;
     }
     for (int from = 0; from < events.size(); from += CHUNK) {
@@ -234,11 +249,16 @@ public final class BagWriter {
         + " insert into stat_daily (stat_day, name, area, dock, shard, val) select ?::date, ?, ?, ?, ?, ?"
         + " where ? <> 0 and (select count(*) from totals) >= 0"
         + " on conflict (stat_day, name, area, dock, shard) do update set val = stat_daily.val + excluded.val";
+    Object[] params = {a, d, PgBulk.of("varchar", names), PgBulk.of("int2", shards),
+        PgBulk.of("int8", values), stamp.at().toLocalDate().toString(), Counters.SCANS, a, d,
+        (short) random.nextInt(Counters.SHARDS), scans, scans};
+    if (pipeline != null) {
+      pipeline.add(sql, params, -1, "the counters");
+      return;
+    }
     tx.connectionResult(c -> {
       try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
-        PgBulk.bind(c, ps, new Object[] {a, d, PgBulk.of("varchar", names), PgBulk.of("int2", shards),
-            PgBulk.of("int8", values), stamp.at().toLocalDate().toString(), Counters.SCANS, a, d,
-            (short) random.nextInt(Counters.SHARDS), scans, scans});
+        PgBulk.bind(c, ps, params);
         return ps.executeUpdate();
       }
     });
