@@ -16,6 +16,10 @@ class PgPipelineTest {
 
   private static final String EVENT = "insert into bag_event (at, kind, bag_code, parent_code, actor, dock, source, station)"
       + " values (?::timestamptz, ?, ?, ?, ?, ?, ?, ?)";
+  private static final PgPipeline.Reader<Long> FIRST_NUMBER = rs -> {
+    rs.next();
+    return rs.getLong(1);
+  };
 
   @Test
   void queuedWrites_runInOrder_beforeTheLastStatement_whoseResultIsRead() {
@@ -28,10 +32,7 @@ class PgPipelineTest {
         pipeline.add("update bag_event set actor = 'both' where kind = 'PIPE'", new Object[0], 2, "both");
         assertThat(pipeline.isEmpty()).isFalse();
         long seen = pipeline.send(tx, "select count(*) from bag_event where kind = ? and actor = 'both'", new Object[] {"PIPE"},
-            rs -> {
-              rs.next();
-              return rs.getLong(1);
-            });
+            FIRST_NUMBER);
         assertThat(pipeline.isEmpty()).as("sent: nothing left to send").isTrue();
         return seen;
       });
@@ -77,10 +78,8 @@ class PgPipelineTest {
         PgPipeline pipeline = new PgPipeline();
         pipeline.add(EVENT, event("COMMITTED", "P1005-30"), 1, "an event");
         pipeline.commitWithLast();
-        long written = pipeline.send(tx, "select count(*) from bag_event where kind = ?", new Object[] {"COMMITTED"}, rs -> {
-          rs.next();
-          return rs.getLong(1);
-        });
+        long written = pipeline.send(tx, "select count(*) from bag_event where kind = ?", new Object[] {"COMMITTED"},
+            FIRST_NUMBER);
         assertThat(written).isEqualTo(1);
         String state = tx.connectionResult(c -> c.unwrap(org.postgresql.core.BaseConnection.class).getTransactionState().name());
         long elsewhere;
