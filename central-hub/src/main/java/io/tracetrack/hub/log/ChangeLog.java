@@ -131,7 +131,7 @@ public class ChangeLog {
   /**
    * {@link #append(DSLContext, List)}, sent on PostgreSQL in one round trip with the writes
    * {@code pipeline} holds (they run first, in their order; null: none). With no entries, what the
-   * pipeline holds is sent alone.
+   * pipeline holds is sent alone. On H2 nothing is ever queued: the writers queue on PostgreSQL only.
    */
   public static long append(DSLContext tx, List<Entry> entries, PgPipeline pipeline) {
     if (entries.isEmpty()) {
@@ -181,9 +181,6 @@ public class ChangeLog {
           }
         }
       });
-    }
-    if (pipeline != null) {
-      pipeline.flush(tx); // not on H2: nothing is ever queued there; kept for the rule "whoever queues sends"
     }
     // UPDATE then read back: H2 has no UPDATE ... RETURNING; the row lock the UPDATE takes (waiting
     // for any writer holding it to commit) is what orders the positions
