@@ -5,6 +5,7 @@ import io.tracetrack.sync.WireCodec;
 import static io.tracetrack.hub.db.jooq.Tables.CHANGE_LOG;
 import static io.tracetrack.hub.db.jooq.Tables.CHANGE_LOG_HEAD;
 
+import io.tracetrack.hub.db.HotQuery;
 import io.tracetrack.hub.db.HubDatabase;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -300,9 +301,13 @@ public class ChangeLog {
    * every writer whose change those rows show has committed at or below it.
    */
   public static long head(DSLContext tx) {
-    return tx.select(CHANGE_LOG_HEAD.LAST_SEQ).from(CHANGE_LOG_HEAD).where(CHANGE_LOG_HEAD.ID.eq(1))
-        .fetchSingle().value1();
+    return HEAD.on(tx).fetchOptional(rs -> rs.getLong(1))
+        .orElseThrow(() -> new IllegalStateException("no change_log_head row: the migrations did not run"));
   }
+
+  /** Every writer, every long poll and every cache's catch-up reads the head (see {@link HotQuery}). */
+  private static final HotQuery HEAD = HotQuery.of(dsl -> dsl.select(CHANGE_LOG_HEAD.LAST_SEQ).from(CHANGE_LOG_HEAD)
+      .where(CHANGE_LOG_HEAD.ID.eq(DSL.inline(1))));
 
   /**
    * Deletes the oldest entries, up to the first one written at or after {@code before}, and never

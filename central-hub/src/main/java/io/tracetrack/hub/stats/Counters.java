@@ -3,10 +3,12 @@ package io.tracetrack.hub.stats;
 import static io.tracetrack.hub.db.jooq.Tables.STAT_COUNTER;
 import static io.tracetrack.hub.db.jooq.Tables.STAT_DAILY;
 
+import io.tracetrack.hub.db.HotQuery;
 import io.tracetrack.web.Store;
 import java.time.LocalDate;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 
 /**
  * Adds to a counter inside the writer's transaction. Each add lands on one of {@link #SHARDS}
@@ -33,9 +35,7 @@ public final class Counters {
     short shard = (short) ThreadLocalRandom.current().nextInt(SHARDS);
     // an update first: the shard's row exists for all but its first add, and the upsert costs more
     // to render and to run (on H2 it is a MERGE); the upsert stays for the first add and its races
-    if (tx.update(STAT_COUNTER).set(STAT_COUNTER.VAL, STAT_COUNTER.VAL.plus(delta))
-        .where(STAT_COUNTER.NAME.eq(name), STAT_COUNTER.AREA.eq(nz(area)), STAT_COUNTER.DOCK.eq(nz(dock)),
-            STAT_COUNTER.SHARD.eq(shard))
+    if (ADD.on(tx).set("delta", delta).set("name", name).set("area", nz(area)).set("dock", nz(dock)).set("shard", shard)
         .execute() > 0) {
       return;
     }
@@ -54,10 +54,8 @@ public final class Counters {
   /** Adds to a per-day counter (the 14-day charts). */
   public static void addDaily(DSLContext tx, LocalDate day, String name, String area, String dock, long delta) {
     short shard = (short) ThreadLocalRandom.current().nextInt(SHARDS);
-    if (tx.update(STAT_DAILY).set(STAT_DAILY.VAL, STAT_DAILY.VAL.plus(delta))
-        .where(STAT_DAILY.STAT_DAY.eq(day), STAT_DAILY.NAME.eq(name), STAT_DAILY.AREA.eq(nz(area)),
-            STAT_DAILY.DOCK.eq(nz(dock)), STAT_DAILY.SHARD.eq(shard))
-        .execute() > 0) {
+    if (ADD_DAILY.on(tx).set("delta", delta).set("day", day).set("name", name).set("area", nz(area))
+        .set("dock", nz(dock)).set("shard", shard).execute() > 0) {
       return;
     }
     tx.insertInto(STAT_DAILY)
@@ -72,6 +70,18 @@ public final class Counters {
         .set(STAT_DAILY.VAL, STAT_DAILY.VAL.plus(delta))
         .execute();
   }
+
+  /** The update every add but a shard's first takes (see {@link HotQuery}). */
+  private static final HotQuery ADD = HotQuery.of(tx -> tx.update(STAT_COUNTER)
+      .set(STAT_COUNTER.VAL, STAT_COUNTER.VAL.plus(DSL.param("delta", Long.class)))
+      .where(STAT_COUNTER.NAME.eq(DSL.param("name", String.class)), STAT_COUNTER.AREA.eq(DSL.param("area", String.class)),
+          STAT_COUNTER.DOCK.eq(DSL.param("dock", String.class)), STAT_COUNTER.SHARD.eq(DSL.param("shard", Short.class))));
+
+  private static final HotQuery ADD_DAILY = HotQuery.of(tx -> tx.update(STAT_DAILY)
+      .set(STAT_DAILY.VAL, STAT_DAILY.VAL.plus(DSL.param("delta", Long.class)))
+      .where(STAT_DAILY.STAT_DAY.eq(DSL.param("day", LocalDate.class)), STAT_DAILY.NAME.eq(DSL.param("name", String.class)),
+          STAT_DAILY.AREA.eq(DSL.param("area", String.class)), STAT_DAILY.DOCK.eq(DSL.param("dock", String.class)),
+          STAT_DAILY.SHARD.eq(DSL.param("shard", Short.class))));
 
   static String nz(String s) {
     return s == null ? "" : s;

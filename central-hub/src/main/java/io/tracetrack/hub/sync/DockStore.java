@@ -5,6 +5,7 @@ import static io.tracetrack.hub.db.jooq.Tables.DOCK;
 import static io.tracetrack.hub.db.jooq.Tables.EDGE_PROGRESS;
 import static io.tracetrack.hub.db.jooq.Tables.SYNC_CONFLICT;
 
+import io.tracetrack.hub.db.HotQuery;
 import io.tracetrack.hub.db.jooq.tables.records.DockRecord;
 import io.tracetrack.web.Store;
 import java.time.OffsetDateTime;
@@ -114,16 +115,31 @@ final class DockStore {
     return tx.selectFrom(DOCK).where(DOCK.CREDENTIAL_HASH.eq(credentialHash)).fetchOptional(DockStore::row);
   }
 
-  /** The docks holding these credential hashes, by hash: one query for a batch of requests ({@code SharedReads}). */
+  /**
+   * The docks holding these credential hashes, by hash: one query for a batch of requests
+   * ({@code SharedReads}), the hashes as one array, so the statement is the same whatever their number.
+   */
   java.util.Map<String, Row> byCredentials(java.util.Collection<String> credentialHashes) {
     java.util.Map<String, Row> found = new java.util.HashMap<>();
-    List<String> all = List.copyOf(credentialHashes);
-    for (int i = 0; i < all.size(); i += 1000) { // a bounded IN list per statement
-      for (DockRecord r : tx.selectFrom(DOCK).where(DOCK.CREDENTIAL_HASH.in(all.subList(i, Math.min(all.size(), i + 1000)))).fetch()) {
-        found.put(r.getCredentialHash(), row(r));
-      }
+    for (Row r : BY_CREDENTIALS.on(tx).set("hashes", credentialHashes.toArray(String[]::new)).fetch(DockStore::row)) {
+      found.put(r.credentialHash(), r);
     }
     return found;
+  }
+
+  /** Every request of a dock reads its row by credential: the hub's most frequent statement. */
+  private static final HotQuery BY_CREDENTIALS = HotQuery.of(dsl -> dsl
+      .select(DOCK.NAME, DOCK.AREA_ID, DOCK.CODE_HASH, DOCK.CODE_EXPIRES_AT, DOCK.CODE_USED_AT, DOCK.EDGE_ID,
+          DOCK.CREDENTIAL_HASH, DOCK.ENROLLED_AT, DOCK.REVOKED_AT, DOCK.CREATED_AT)
+      .from(DOCK)
+      // written out: jOOQ would expand an array on H2 into an IN list, whose length changes the SQL
+      .where(DSL.condition("{0} = any({1})", DOCK.CREDENTIAL_HASH, DSL.param("hashes", String[].class))));
+
+  /** A row of {@link #BY_CREDENTIALS}, in its column order. */
+  private static Row row(java.sql.ResultSet rs) throws java.sql.SQLException {
+    return new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getObject(4, OffsetDateTime.class),
+        rs.getObject(5, OffsetDateTime.class), rs.getString(6), rs.getString(7), rs.getObject(8, OffsetDateTime.class),
+        rs.getObject(9, OffsetDateTime.class), rs.getObject(10, OffsetDateTime.class), null);
   }
 
   /** A fresh code replaces the pending or used one; the current credential, if any, keeps working. */

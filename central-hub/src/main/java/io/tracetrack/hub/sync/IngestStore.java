@@ -1,5 +1,6 @@
 package io.tracetrack.hub.sync;
 
+import io.tracetrack.hub.db.HotQuery;
 import io.tracetrack.hub.log.PgBulk;
 import io.tracetrack.hub.log.PgPipeline;
 import io.tracetrack.hub.write.Overlay;
@@ -294,8 +295,7 @@ final class IngestStore {
   static long seen(DSLContext dsl, String edgeId, String dock, OffsetDateTime at) {
     // an update first: the row exists for every hello but an edge's first, and the upsert costs
     // more to render and to run (H2 makes a MERGE of it: a tenth of the simulation's CPU was this)
-    int updated = dsl.update(EDGE_PROGRESS).set(EDGE_PROGRESS.LAST_SEEN_AT, at)
-        .where(EDGE_PROGRESS.EDGE_ID.eq(edgeId)).execute();
+    int updated = SEEN.on(dsl).set("at", at).set("edge", edgeId).execute();
     if (updated == 0) {
       // the upsert, not a plain insert: two first hellos of one edge may race here
       dsl.insertInto(EDGE_PROGRESS).set(EDGE_PROGRESS.EDGE_ID, edgeId).set(EDGE_PROGRESS.DOCK, dock)
@@ -303,7 +303,15 @@ final class IngestStore {
           .onConflict(EDGE_PROGRESS.EDGE_ID).doUpdate().set(EDGE_PROGRESS.LAST_SEEN_AT, at)
           .execute();
     }
-    return dsl.select(EDGE_PROGRESS.LAST_SEQ).from(EDGE_PROGRESS).where(EDGE_PROGRESS.EDGE_ID.eq(edgeId))
-        .and(EDGE_PROGRESS.DOCK.eq(dock)).fetchOptional(r -> r.value1()).orElse(0L);
+    return LAST_SEQ.on(dsl).set("edge", edgeId).set("dock", dock).fetchOptional(rs -> rs.getLong(1)).orElse(0L);
   }
+
+  /** Every hello stamps its edge: one of the hub's most frequent statements (see {@link HotQuery}). */
+  private static final HotQuery SEEN = HotQuery.of(dsl -> dsl.update(EDGE_PROGRESS)
+      .set(EDGE_PROGRESS.LAST_SEEN_AT, DSL.param("at", OffsetDateTime.class))
+      .where(EDGE_PROGRESS.EDGE_ID.eq(DSL.param("edge", String.class))));
+
+  private static final HotQuery LAST_SEQ = HotQuery.of(dsl -> dsl.select(EDGE_PROGRESS.LAST_SEQ).from(EDGE_PROGRESS)
+      .where(EDGE_PROGRESS.EDGE_ID.eq(DSL.param("edge", String.class)))
+      .and(EDGE_PROGRESS.DOCK.eq(DSL.param("dock", String.class))));
 }

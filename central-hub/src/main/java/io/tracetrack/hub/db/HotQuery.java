@@ -1,0 +1,158 @@
+package io.tracetrack.hub.db;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.jooq.DSLContext;
+import org.jooq.Param;
+import org.jooq.Query;
+import org.jooq.SQLDialect;
+import org.jooq.exception.DataAccessException;
+
+/**
+ * One of the hub's hot statements: written with jOOQ against the generated schema, rendered by jOOQ
+ * once per SQL dialect, then run on the caller's connection as a JDBC prepared statement with its
+ * values bound by position. jOOQ's manual suggests exactly this for hot paths (cache the SQL jOOQ
+ * generates and prepare your own statements): for the hub's point reads and counter updates,
+ * rendering the query and binding by walking its tree cost more CPU than the database's own work
+ * (one dock credential read was a fifteenth of the seeded simulation's CPU). The SQL text is the
+ * same string every time, which is what the databases' statement caches key on (H2's per-session
+ * query cache, pgjdbc's server-side prepared statements). The edge's {@code QueryCache} does the
+ * same for the scan path.
+ *
+ * <p>Values that vary are named {@code DSL.param("name", type)}s, each name used once; any other
+ * bind value is a constant of the statement, bound as it was first rendered. Thread-safe: the
+ * rendered form is immutable once made, and each run prepares on the connection of the {@code tx}
+ * it is given.
+ */
+public final class HotQuery {
+
+  /** Reads one row of a result. */
+  @FunctionalInterface
+  public interface RowMapper<T> {
+    T map(ResultSet row) throws SQLException;
+  }
+
+  /** The SQL and where each named value goes, for one dialect. */
+  private record Rendered(String sql, Map<String, Integer> positions, Object[] constants) {}
+
+  private final Function<DSLContext, ? extends Query> shape;
+  private final Map<SQLDialect, Rendered> rendered = new ConcurrentHashMap<>(2);
+
+  private HotQuery(Function<DSLContext, ? extends Query> shape) {
+    this.shape = shape;
+  }
+
+  /** A statement of this shape; rendered on first use with each dialect. */
+  public static HotQuery of(Function<DSLContext, ? extends Query> shape) {
+    return new HotQuery(shape);
+  }
+
+  /** A run of the statement in {@code tx} (its connection, its transaction). */
+  public Run on(DSLContext tx) {
+    return new Run(tx, rendered.computeIfAbsent(tx.dialect(), d -> render(shape.apply(tx))));
+  }
+
+  /** The SQL this statement is on {@code tx}'s dialect (tests and error messages). */
+  public String sql(DSLContext tx) {
+    return on(tx).rendered.sql();
+  }
+
+  private static Rendered render(Query query) {
+    // inline values (DSL.inline: a literal of the SQL, like 'hub' or 1) take no position
+    Map<String, Param<?>> params = new LinkedHashMap<>(query.getParams());
+    params.values().removeIf(Param::isInline);
+    List<Object> bindValues = query.getBindValues();
+    if (params.size() != bindValues.size()) {
+      throw new IllegalArgumentException("each parameter name must be used once: " + query.getSQL());
+    }
+    Map<String, Integer> positions = new HashMap<>();
+    Object[] constants = new Object[params.size()];
+    int position = 0;
+    for (Map.Entry<String, Param<?>> entry : params.entrySet()) {
+      if (entry.getValue().getParamName() != null) {
+        positions.put(entry.getKey(), position + 1);
+      } else {
+        constants[position] = bindValues.get(position);
+      }
+      position++;
+    }
+    return new Rendered(query.getSQL(), Map.copyOf(positions), constants);
+  }
+
+  /** One execution: set the named values, then run it once. */
+  public static final class Run {
+    private final DSLContext tx;
+    private final Rendered rendered;
+    private final Object[] values;
+
+    private Run(DSLContext tx, Rendered rendered) {
+      this.tx = tx;
+      this.rendered = rendered;
+      this.values = rendered.constants().clone();
+    }
+
+    /** Binds the parameter named {@code name}. */
+    public Run set(String name, Object value) {
+      Integer position = rendered.positions().get(name);
+      if (position == null) {
+        throw new IllegalArgumentException("no parameter named " + name + " in " + rendered.sql());
+      }
+      values[position - 1] = value;
+      return this;
+    }
+
+    /** Runs an INSERT, UPDATE or DELETE: the rows it changed. */
+    public int execute() {
+      return run(PreparedStatement::executeUpdate);
+    }
+
+    /** The first row of the result, if any. */
+    public <T> Optional<T> fetchOptional(RowMapper<T> mapper) {
+      return run(statement -> {
+        try (ResultSet rs = statement.executeQuery()) {
+          return rs.next() ? Optional.of(mapper.map(rs)) : Optional.empty();
+        }
+      });
+    }
+
+    /** Every row of the result, mapped. */
+    public <T> List<T> fetch(RowMapper<T> mapper) {
+      return run(statement -> {
+        try (ResultSet rs = statement.executeQuery()) {
+          List<T> rows = new ArrayList<>();
+          while (rs.next()) {
+            rows.add(mapper.map(rs));
+          }
+          return rows;
+        }
+      });
+    }
+
+    private interface Step<T> {
+      T run(PreparedStatement statement) throws SQLException;
+    }
+
+    private <T> T run(Step<T> step) {
+      return tx.connectionResult(connection -> {
+        try (PreparedStatement statement = connection.prepareStatement(rendered.sql())) {
+          for (int i = 0; i < values.length; i++) {
+            statement.setObject(i + 1, values[i]);
+          }
+          return step.run(statement);
+        } catch (SQLException e) {
+          // as jOOQ reports a failed statement, so callers (unique violations, retries) see one kind
+          throw new DataAccessException("SQL [" + rendered.sql() + "]; " + e.getMessage(), e);
+        }
+      });
+    }
+  }
+}
