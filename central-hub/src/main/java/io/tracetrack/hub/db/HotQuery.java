@@ -88,7 +88,10 @@ public final class HotQuery {
     return new Rendered(query.getSQL(), Map.copyOf(positions), constants);
   }
 
-  /** One execution: set the named values, then run it once. */
+  /** What a named value holds until it is set: a statement never runs with one left NULL by mistake. */
+  private static final Object UNSET = new Object();
+
+  /** One execution: set every named value, then run it once. */
   public static final class Run {
     private final DSLContext tx;
     private final Rendered rendered;
@@ -98,6 +101,9 @@ public final class HotQuery {
       this.tx = tx;
       this.rendered = rendered;
       this.values = rendered.constants().clone();
+      for (int position : rendered.positions().values()) {
+        values[position - 1] = UNSET;
+      }
     }
 
     /** Binds the parameter named {@code name}. */
@@ -142,6 +148,11 @@ public final class HotQuery {
     }
 
     private <T> T run(Step<T> step) {
+      for (Map.Entry<String, Integer> named : rendered.positions().entrySet()) {
+        if (values[named.getValue() - 1] == UNSET) {
+          throw new IllegalStateException("parameter " + named.getKey() + " not set for " + rendered.sql());
+        }
+      }
       return tx.connectionResult(connection -> {
         try (PreparedStatement statement = connection.prepareStatement(rendered.sql())) {
           for (int i = 0; i < values.length; i++) {

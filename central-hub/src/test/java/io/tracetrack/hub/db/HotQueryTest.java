@@ -119,6 +119,9 @@ class HotQueryTest {
           .set(STAT_COUNTER.SHARD, (short) 0).set(STAT_COUNTER.VAL, 1L));
       assertThatThrownBy(() -> insert.on(db.dsl()).set("nmae", "a"))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no parameter named nmae");
+      assertThatThrownBy(() -> insert.on(db.dsl()).execute())
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("parameter name not set");
+      assertThat(db.dsl().fetchCount(STAT_COUNTER)).isZero();
       int inserted = db.transaction(tx -> insert.on(tx).set("name", "a").execute());
       assertThat(inserted).isEqualTo(1);
       assertThatThrownBy(() -> db.transaction(tx -> insert.on(tx).set("name", "a").execute()))
