@@ -23,6 +23,8 @@ final class BenchPostgres {
         .setServerConfig("synchronous_commit", "on")
         .setServerConfig("max_connections", Integer.toString(maxConnections))
         .setServerConfig("shared_buffers", "512MB")
+        // TCP only, as the hub's own server (EmbeddedPostgresServer says why)
+        .setServerConfig("unix_socket_directories", "")
         .start();
   }
 

@@ -95,6 +95,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
           .setServerConfig("synchronous_commit", "on")
           .setServerConfig("full_page_writes", "on")
           .setServerConfig("listen_addresses", "127.0.0.1")
+          // TCP only, no Unix socket: its lock file would be /tmp/.s.PGSQL.<port>.lock, which a
+          // postmaster killed with SIGKILL leaves behind; a later server drawing that port refuses
+          // to start while the dead one's PID belongs to another process (a CI run waited 120 s
+          // and failed so, 2026-12-06). The hub and the tests connect over TCP only.
+          .setServerConfig("unix_socket_directories", "")
           .setServerConfig("max_connections", "300")
           .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFile(folder).toFile()))
           .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile(folder).toFile()))

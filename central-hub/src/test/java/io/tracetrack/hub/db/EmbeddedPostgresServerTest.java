@@ -56,6 +56,19 @@ class EmbeddedPostgresServerTest {
     }
   }
 
+  /**
+   * No Unix socket, so no lock file in /tmp: a postmaster killed with SIGKILL leaves
+   * {@code /tmp/.s.PGSQL.<port>.lock} behind, and a later server drawing that port refused to start
+   * while the dead one's PID belonged to another process (a CI run waited 120 s for it).
+   */
+  @Test
+  void theServer_listensOnTcpOnly_andLeavesNoSocketLockInTmp() throws Exception {
+    try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(data.resolve("pg"), false)) {
+      assertThat(select(pg, "show unix_socket_directories")).isEmpty();
+      assertThat(Path.of("/tmp/.s.PGSQL." + pg.port() + ".lock")).doesNotExist();
+    }
+  }
+
   @Test
   void pidFileNamingAnotherLiveProgram_isNotTakenForARunningServer() throws Exception {
     try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(data.resolve("pg"), false)) {
