@@ -34,8 +34,9 @@ import org.jooq.impl.DSL;
  * entries under one take, so it pays once. A dock's push sends the take and its COMMIT in one round
  * trip with its other writes ({@link PgPipeline}), so it holds the row only while the server works,
  * not while the answer travels and the hub waits for a core to send the COMMIT: on a hub sharing its
- * cores with a thousand docks that wait was most of the time the next push waited for the row. Writers that take other locks must take this one last
- * (after the bag and bill rows), so it is never held while waiting for another lock.
+ * cores with a thousand docks that wait was most of the time the next push waited for the row.
+ * Writers that take other locks must take this one last (after the bag and bill rows), so it is
+ * never held while waiting for another lock.
  *
  * <p>Not final: a test interposes on the reads (a prune between a reader's check and its read).
  */

@@ -134,12 +134,9 @@ public final class PgBulk {
    */
   public static void copy(DSLContext tx, String tableAndColumns, CopyRows rows, PgPipeline pipeline) {
     if (rows.rows > 0 && rows.values.size() <= INSERT_AT_MOST && rows.values.size() == rows.rows * rows.columns) {
+      // untyped: each column's type reads its text
       Object[] params = rows.values.stream().map(Untyped::new).toArray();
-      if (pipeline != null) {
-        pipeline.add(insertSql(tableAndColumns, rows), params, rows.rows, "insert into " + tableAndColumns);
-      } else {
-        insert(tx, tableAndColumns, rows, params);
-      }
+      PgPipeline.write(tx, pipeline, insertSql(tableAndColumns, rows), params, rows.rows, "insert into " + tableAndColumns);
       return;
     }
     if (pipeline != null) {
@@ -161,17 +158,5 @@ public final class PgBulk {
   private static String insertSql(String tableAndColumns, CopyRows rows) {
     String row = "(" + String.join(", ", java.util.Collections.nCopies(rows.columns, "?")) + ")";
     return "insert into " + tableAndColumns + " values " + String.join(", ", java.util.Collections.nCopies(rows.rows, row));
-  }
-
-  private static void insert(DSLContext tx, String tableAndColumns, CopyRows rows, Object[] params) {
-    int written = tx.connectionResult(c -> {
-      try (PreparedStatement ps = c.prepareStatement(insertSql(tableAndColumns, rows))) {
-        bind(c, ps, params); // untyped: each column's type reads its text
-        return ps.executeUpdate();
-      }
-    });
-    if (written != rows.rows) {
-      throw new IllegalStateException("inserted " + written + " rows, not " + rows.rows + ": " + tableAndColumns);
-    }
   }
 }

@@ -56,6 +56,30 @@ public final class PgPipeline {
     queued.add(new Statement(sql, params, expectedRows, what));
   }
 
+  /**
+   * A write queued in {@code pipeline}, or with none (null) sent at once: the same statement and the
+   * same check of the rows it changed ({@code expectedRows}, -1: any) either way.
+   */
+  public static void write(DSLContext tx, PgPipeline pipeline, String sql, Object[] params, int expectedRows, String what) {
+    if (pipeline != null) {
+      pipeline.add(sql, params, expectedRows, what);
+      return;
+    }
+    int changed = tx.connectionResult(c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        PgBulk.bind(c, ps, params);
+        return ps.executeUpdate();
+      }
+    });
+    checkRows(changed, expectedRows, what);
+  }
+
+  private static void checkRows(int changed, int expectedRows, String what) {
+    if (expectedRows >= 0 && changed != expectedRows) {
+      throw new IllegalStateException(what + " changed " + changed + " rows, not " + expectedRows);
+    }
+  }
+
   public boolean isEmpty() {
     return queued.isEmpty();
   }
@@ -102,9 +126,7 @@ public final class PgPipeline {
               break;
             }
             Statement s = all.get(i);
-            if (s.expectedRows() >= 0 && changed != s.expectedRows()) {
-              throw new IllegalStateException(s.what() + " changed " + changed + " rows, not " + s.expectedRows());
-            }
+            checkRows(changed, s.expectedRows(), s.what());
           }
           rows = ps.getMoreResults();
         }

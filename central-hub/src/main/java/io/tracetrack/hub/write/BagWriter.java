@@ -139,19 +139,7 @@ public final class BagWriter {
       Object[] params = {PgBulk.of("varchar", code), PgBulk.of("varchar", parent),
           PgBulk.of("varchar", linkedBy), PgBulk.of("text", linkedAt), PgBulk.of("varchar", finishedBy),
           PgBulk.of("text", finishedAt), PgBulk.of("int4", delta)};
-      if (pipeline != null) {
-        pipeline.add(sql, params, n, "the update of " + n + " bags");
-        return;
-      }
-      int updated = tx.connectionResult(c -> {
-        try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
-          PgBulk.bind(c, ps, params);
-          return ps.executeUpdate();
-        }
-      });
-      if (updated != n) {
-        throw new IllegalStateException("updated " + updated + " bags, not " + n);
-      }
+      PgPipeline.write(tx, pipeline, sql, params, n, "the update of " + n + " bags");
       return;
     }
     for (int from = 0; from < changed.size(); from += CHUNK) {
@@ -252,15 +240,6 @@ public final class BagWriter {
     Object[] params = {a, d, PgBulk.of("varchar", names), PgBulk.of("int2", shards),
         PgBulk.of("int8", values), stamp.at().toLocalDate().toString(), Counters.SCANS, a, d,
         (short) random.nextInt(Counters.SHARDS), scans, scans};
-    if (pipeline != null) {
-      pipeline.add(sql, params, -1, "the counters");
-      return;
-    }
-    tx.connectionResult(c -> {
-      try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
-        PgBulk.bind(c, ps, params);
-        return ps.executeUpdate();
-      }
-    });
+    PgPipeline.write(tx, pipeline, sql, params, -1, "the counters");
   }
 }
