@@ -352,6 +352,10 @@ final class Simulation implements SimNetwork.Policy {
   private SyncOnce.Outcome sync(SimDock dock) {
     SyncOnce.Outcome o = SyncOnce.run(dock.store, nets.get(dock), dock.clock, VERSION, line -> { }, Runnable::run);
     trace(dock + " syncs: " + describe(o));
+    if (dock.revoked && o instanceof SyncOnce.Outcome.Done) {
+      // a revocation counts from the next request, on every instance: nothing may get through after it
+      fail(List.of(dock + " synced with a credential the admin revoked: " + describe(o)));
+    }
     return o;
   }
 
