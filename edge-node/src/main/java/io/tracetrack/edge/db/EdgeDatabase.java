@@ -15,7 +15,7 @@ import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.conf.RenderQuotedNames;
 import org.jooq.conf.Settings;
-import org.jooq.impl.DSL;
+import org.jooq.impl.DefaultConfiguration;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 import org.sqlite.SQLiteException;
@@ -39,8 +39,8 @@ public final class EdgeDatabase implements AutoCloseable {
   private final Path file;
   private final Connection writeConnection;
   private final Connection readConnection;
-  private final DSLContext writeDsl;
-  private final DSLContext readDsl;
+  private final PlainSqlDsl writeDsl;
+  private final PlainSqlDsl readDsl;
   private final QueryCache writeQueries;
   private final QueryCache readQueries;
   private final ReentrantLock writeLock = new ReentrantLock(true);
@@ -50,10 +50,14 @@ public final class EdgeDatabase implements AutoCloseable {
     this.file = file;
     this.writeConnection = writeConnection;
     this.readConnection = readConnection;
-    this.writeDsl = DSL.using(writeConnection, SQLDialect.SQLITE, JOOQ_SETTINGS);
-    this.readDsl = DSL.using(readConnection, SQLDialect.SQLITE, JOOQ_SETTINGS);
+    this.writeDsl = dsl(writeConnection);
+    this.readDsl = dsl(readConnection);
     this.writeQueries = new QueryCache(writeDsl, writeConnection);
     this.readQueries = new QueryCache(readDsl, readConnection);
+  }
+
+  private static PlainSqlDsl dsl(Connection connection) {
+    return new PlainSqlDsl(new DefaultConfiguration().set(connection).set(SQLDialect.SQLITE).set(JOOQ_SETTINGS), connection);
   }
 
   /** One connection's view for a unit of work: its DSL and its kept statements. */
@@ -295,6 +299,8 @@ public final class EdgeDatabase implements AutoCloseable {
     try {
       writeQueries.close();
       readQueries.close();
+      writeDsl.closeKept();
+      readDsl.closeKept();
       closeQuietly(writeConnection);
       closeQuietly(readConnection);
     } finally {

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.jooq.DSLContext;
 import org.jooq.Param;
@@ -37,17 +38,53 @@ public final class QueryCache implements AutoCloseable {
   /**
    * The statement registered under {@code key}; {@code factory} builds it on first use. Values
    * to vary must be named {@code DSL.param("name", type)}s, each name used once; other bind values
-   * are fixed at their first value; inline values ({@code DSL.inline}) are literals of the SQL.
+   * are fixed at their first value in this process (the SQL of a key is rendered once per process,
+   * see {@link #RENDERED}); inline values ({@code DSL.inline}) are literals of the SQL.
    */
   public Prepared statement(String key, Function<DSLContext, Query> factory) {
     Prepared prepared = statements.get(key);
     if (prepared == null || prepared.broken) {
       // a statement that failed to run (SQLITE_FULL, an I/O error) may be finalized by the driver:
       // prepare it anew, or every later scan would fail on it after the disk has room again
-      prepared = Prepared.of(factory.apply(dsl), connection);
+      prepared = Prepared.of(RENDERED.computeIfAbsent(key, k -> Rendered.of(factory.apply(dsl))), connection);
       statements.put(key, prepared);
     }
     return prepared;
+  }
+
+  /**
+   * What jOOQ rendered for each key, for the whole process: the SQL of a key is the same on every
+   * connection (one dialect, one set of settings), and the simulation and the tests open thousands
+   * of dock databases, each of which rendered every statement again (a tenth of jOOQ's share of a
+   * simulated seed).
+   */
+  private static final Map<String, Rendered> RENDERED = new ConcurrentHashMap<>();
+
+  /** A statement's SQL, where each named value sits, and the constants bound at the other places. */
+  private record Rendered(String sql, Map<String, Integer> positions, Map<Integer, Object> constants) {
+
+    static Rendered of(Query query) {
+      // inline values (DSL.inline: a literal in the SQL, like 'hub' or 1) take no position
+      Map<String, Param<?>> params = new java.util.LinkedHashMap<>(query.getParams());
+      params.values().removeIf(Param::isInline);
+      List<Object> bindValues = query.getBindValues();
+      String sql = query.getSQL();
+      if (params.size() != bindValues.size()) {
+        throw new IllegalArgumentException("each parameter name must be used once: " + sql);
+      }
+      Map<String, Integer> positions = new HashMap<>();
+      Map<Integer, Object> constants = new HashMap<>();
+      int position = 1;
+      for (Map.Entry<String, Param<?>> entry : params.entrySet()) {
+        if (entry.getValue().getParamName() != null) {
+          positions.put(entry.getKey(), position);
+        } else {
+          constants.put(position, entry.getValue().getValue()); // a constant of the query
+        }
+        position++;
+      }
+      return new Rendered(sql, Map.copyOf(positions), constants);
+    }
   }
 
   /** Reads one row of a result. */
@@ -66,29 +103,15 @@ public final class QueryCache implements AutoCloseable {
       this.positions = positions;
     }
 
-    static Prepared of(Query query, Connection connection) {
-      // inline values (DSL.inline: a literal in the SQL, like 'hub' or 1) take no position
-      Map<String, Param<?>> params = new java.util.LinkedHashMap<>(query.getParams());
-      params.values().removeIf(Param::isInline);
-      List<Object> bindValues = query.getBindValues();
-      if (params.size() != bindValues.size()) {
-        throw new IllegalArgumentException("each parameter name must be used once: " + query.getSQL());
-      }
+    static Prepared of(Rendered rendered, Connection connection) {
       try {
-        PreparedStatement statement = connection.prepareStatement(query.getSQL());
-        Map<String, Integer> positions = new HashMap<>();
-        int position = 1;
-        for (Map.Entry<String, Param<?>> entry : params.entrySet()) {
-          if (entry.getValue().getParamName() != null) {
-            positions.put(entry.getKey(), position);
-          } else {
-            statement.setObject(position, entry.getValue().getValue()); // a constant of the query
-          }
-          position++;
+        PreparedStatement statement = connection.prepareStatement(rendered.sql());
+        for (Map.Entry<Integer, Object> constant : rendered.constants().entrySet()) {
+          statement.setObject(constant.getKey(), constant.getValue());
         }
-        return new Prepared(statement, positions);
+        return new Prepared(statement, rendered.positions());
       } catch (SQLException e) {
-        throw new DataAccessException("preparing " + query.getSQL(), e);
+        throw new DataAccessException("preparing " + rendered.sql(), e);
       }
     }
 
