@@ -3,6 +3,7 @@ package io.tracetrack.hub.audit;
 import static io.tracetrack.hub.db.jooq.Tables.AUDIT_CHAIN_HEAD;
 import static io.tracetrack.hub.db.jooq.Tables.AUDIT_ENTRY;
 
+import io.tracetrack.hub.db.HotQuery;
 import io.tracetrack.hub.db.jooq.tables.records.AuditEntryRecord;
 import io.tracetrack.web.Store;
 import java.time.OffsetDateTime;
@@ -26,20 +27,25 @@ final class AuditStore {
       String entityId, String beforeJson, String afterJson) {
     // the address is committed to with a nonce, so it can be cut to its network later (Addresses)
     String nonce = ip == null ? null : Addresses.nonce();
-    dsl.insertInto(AUDIT_ENTRY)
-        .set(AUDIT_ENTRY.AT, at)
-        .set(AUDIT_ENTRY.ACTOR, actor)
-        .set(AUDIT_ENTRY.IP, ip)
-        .set(AUDIT_ENTRY.IP_NONCE, nonce)
-        .set(AUDIT_ENTRY.IP_COMMIT, ip == null ? null : Addresses.commit(ip, nonce))
-        .set(AUDIT_ENTRY.REQUEST_ID, requestId)
-        .set(AUDIT_ENTRY.ACTION, action)
-        .set(AUDIT_ENTRY.ENTITY_TYPE, entityType)
-        .set(AUDIT_ENTRY.ENTITY_ID, entityId)
-        .set(AUDIT_ENTRY.BEFORE_JSON, beforeJson)
-        .set(AUDIT_ENTRY.AFTER_JSON, afterJson)
+    INSERT.on(dsl).set("at", at).set("actor", actor).set("ip", ip).set("nonce", nonce)
+        .set("commit", ip == null ? null : Addresses.commit(ip, nonce)).set("requestId", requestId).set("action", action)
+        .set("entityType", entityType).set("entityId", entityId).set("before", beforeJson).set("after", afterJson)
         .execute();
   }
+
+  /** Every audited change writes one (see {@link HotQuery}). */
+  private static final HotQuery INSERT = HotQuery.of(dsl -> dsl.insertInto(AUDIT_ENTRY)
+      .set(AUDIT_ENTRY.AT, DSL.param("at", OffsetDateTime.class))
+      .set(AUDIT_ENTRY.ACTOR, DSL.param("actor", String.class))
+      .set(AUDIT_ENTRY.IP, DSL.param("ip", String.class))
+      .set(AUDIT_ENTRY.IP_NONCE, DSL.param("nonce", String.class))
+      .set(AUDIT_ENTRY.IP_COMMIT, DSL.param("commit", String.class))
+      .set(AUDIT_ENTRY.REQUEST_ID, DSL.param("requestId", String.class))
+      .set(AUDIT_ENTRY.ACTION, DSL.param("action", String.class))
+      .set(AUDIT_ENTRY.ENTITY_TYPE, DSL.param("entityType", String.class))
+      .set(AUDIT_ENTRY.ENTITY_ID, DSL.param("entityId", String.class))
+      .set(AUDIT_ENTRY.BEFORE_JSON, DSL.param("before", String.class))
+      .set(AUDIT_ENTRY.AFTER_JSON, DSL.param("after", String.class)));
 
   /** The chain's end: its last seq and hash. */
   record Head(long lastSeq, String lastHash) {}

@@ -39,15 +39,7 @@ public final class Counters {
         .execute() > 0) {
       return;
     }
-    tx.insertInto(STAT_COUNTER)
-        .set(STAT_COUNTER.NAME, name)
-        .set(STAT_COUNTER.AREA, nz(area))
-        .set(STAT_COUNTER.DOCK, nz(dock))
-        .set(STAT_COUNTER.SHARD, shard)
-        .set(STAT_COUNTER.VAL, delta)
-        .onConflict(STAT_COUNTER.NAME, STAT_COUNTER.AREA, STAT_COUNTER.DOCK, STAT_COUNTER.SHARD)
-        .doUpdate()
-        .set(STAT_COUNTER.VAL, STAT_COUNTER.VAL.plus(delta))
+    ADD_FIRST.on(tx).set("name", name).set("area", nz(area)).set("dock", nz(dock)).set("shard", shard).set("delta", delta)
         .execute();
   }
 
@@ -58,17 +50,8 @@ public final class Counters {
         .set("dock", nz(dock)).set("shard", shard).execute() > 0) {
       return;
     }
-    tx.insertInto(STAT_DAILY)
-        .set(STAT_DAILY.STAT_DAY, day)
-        .set(STAT_DAILY.NAME, name)
-        .set(STAT_DAILY.AREA, nz(area))
-        .set(STAT_DAILY.DOCK, nz(dock))
-        .set(STAT_DAILY.SHARD, shard)
-        .set(STAT_DAILY.VAL, delta)
-        .onConflict(STAT_DAILY.STAT_DAY, STAT_DAILY.NAME, STAT_DAILY.AREA, STAT_DAILY.DOCK, STAT_DAILY.SHARD)
-        .doUpdate()
-        .set(STAT_DAILY.VAL, STAT_DAILY.VAL.plus(delta))
-        .execute();
+    ADD_DAILY_FIRST.on(tx).set("day", day).set("name", name).set("area", nz(area)).set("dock", nz(dock))
+        .set("shard", shard).set("delta", delta).execute();
   }
 
   /** The update every add but a shard's first takes (see {@link HotQuery}). */
@@ -82,6 +65,28 @@ public final class Counters {
       .where(STAT_DAILY.STAT_DAY.eq(DSL.param("day", LocalDate.class)), STAT_DAILY.NAME.eq(DSL.param("name", String.class)),
           STAT_DAILY.AREA.eq(DSL.param("area", String.class)), STAT_DAILY.DOCK.eq(DSL.param("dock", String.class)),
           STAT_DAILY.SHARD.eq(DSL.param("shard", Short.class))));
+
+  /** A shard's first add, and its race with another first add: the upsert. */
+  private static final HotQuery ADD_FIRST = HotQuery.of(tx -> tx.insertInto(STAT_COUNTER)
+      .set(STAT_COUNTER.NAME, DSL.param("name", String.class))
+      .set(STAT_COUNTER.AREA, DSL.param("area", String.class))
+      .set(STAT_COUNTER.DOCK, DSL.param("dock", String.class))
+      .set(STAT_COUNTER.SHARD, DSL.param("shard", Short.class))
+      .set(STAT_COUNTER.VAL, DSL.param("delta", Long.class))
+      .onConflict(STAT_COUNTER.NAME, STAT_COUNTER.AREA, STAT_COUNTER.DOCK, STAT_COUNTER.SHARD)
+      .doUpdate()
+      .set(STAT_COUNTER.VAL, STAT_COUNTER.VAL.plus(DSL.excluded(STAT_COUNTER.VAL))));
+
+  private static final HotQuery ADD_DAILY_FIRST = HotQuery.of(tx -> tx.insertInto(STAT_DAILY)
+      .set(STAT_DAILY.STAT_DAY, DSL.param("day", LocalDate.class))
+      .set(STAT_DAILY.NAME, DSL.param("name", String.class))
+      .set(STAT_DAILY.AREA, DSL.param("area", String.class))
+      .set(STAT_DAILY.DOCK, DSL.param("dock", String.class))
+      .set(STAT_DAILY.SHARD, DSL.param("shard", Short.class))
+      .set(STAT_DAILY.VAL, DSL.param("delta", Long.class))
+      .onConflict(STAT_DAILY.STAT_DAY, STAT_DAILY.NAME, STAT_DAILY.AREA, STAT_DAILY.DOCK, STAT_DAILY.SHARD)
+      .doUpdate()
+      .set(STAT_DAILY.VAL, STAT_DAILY.VAL.plus(DSL.excluded(STAT_DAILY.VAL))));
 
   static String nz(String s) {
     return s == null ? "" : s;

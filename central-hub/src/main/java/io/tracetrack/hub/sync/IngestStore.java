@@ -15,7 +15,6 @@ import static io.tracetrack.hub.db.jooq.Tables.EDGE_PROGRESS;
 import static io.tracetrack.hub.db.jooq.Tables.SYNC_CONFLICT;
 import static io.tracetrack.hub.db.jooq.Tables.USER_DOCK_ACCESS;
 
-import io.tracetrack.hub.db.jooq.tables.records.EdgeProgressRecord;
 import io.tracetrack.web.Store;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -24,6 +23,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedSet;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
@@ -64,14 +64,25 @@ final class IngestStore {
    */
   Progress lockProgress(String edgeId, String dock) {
     // the row exists after the first push: one round trip then, the insert only the first time
-    EdgeProgressRecord row = tx.selectFrom(EDGE_PROGRESS).where(EDGE_PROGRESS.EDGE_ID.eq(edgeId)).forUpdate().fetchOne();
-    if (row == null) {
-      tx.insertInto(EDGE_PROGRESS).set(EDGE_PROGRESS.EDGE_ID, edgeId).set(EDGE_PROGRESS.DOCK, dock)
-          .onConflictDoNothing().execute();
-      row = tx.selectFrom(EDGE_PROGRESS).where(EDGE_PROGRESS.EDGE_ID.eq(edgeId)).forUpdate().fetchSingle();
+    Optional<Progress> row = LOCK_PROGRESS.on(tx).set("edge", edgeId).fetchOptional(IngestStore::progress);
+    if (row.isEmpty()) {
+      NEW_PROGRESS.on(tx).set("edge", edgeId).set("dock", dock).execute();
+      row = LOCK_PROGRESS.on(tx).set("edge", edgeId).fetchOptional(IngestStore::progress);
     }
-    return new Progress(row.getDock(), row.getLastSeq());
+    return row.orElseThrow(() -> new IllegalStateException("no progress row for edge " + edgeId + " after creating it"));
   }
+
+  private static Progress progress(java.sql.ResultSet rs) throws java.sql.SQLException {
+    return new Progress(rs.getString(1), rs.getLong(2));
+  }
+
+  /** Every push locks its edge's row first (see {@link HotQuery}). */
+  private static final HotQuery LOCK_PROGRESS = HotQuery.of(dsl -> dsl.select(EDGE_PROGRESS.DOCK, EDGE_PROGRESS.LAST_SEQ)
+      .from(EDGE_PROGRESS).where(EDGE_PROGRESS.EDGE_ID.eq(DSL.param("edge", String.class))).forUpdate());
+
+  private static final HotQuery NEW_PROGRESS = HotQuery.of(dsl -> dsl.insertInto(EDGE_PROGRESS)
+      .set(EDGE_PROGRESS.EDGE_ID, DSL.param("edge", String.class)).set(EDGE_PROGRESS.DOCK, DSL.param("dock", String.class))
+      .onConflictDoNothing());
 
   /** An edge's progress as its locked row holds it: the dock it belongs to and the last seq taken from it. */
   record Progress(String dock, long lastSeq) {}
@@ -264,20 +275,25 @@ final class IngestStore {
               PgBulk.text(report.seqReusedAt()), edgeId}, 1, "the edge's progress");
       return;
     }
-    tx.update(EDGE_PROGRESS)
-        .set(EDGE_PROGRESS.LAST_SEQ, report.lastSeq())
-        .set(EDGE_PROGRESS.LAST_SEEN_AT, report.at())
-        .set(EDGE_PROGRESS.LAST_PUSH_AT, report.at())
-        .set(EDGE_PROGRESS.CLOCK_OFFSET_MS, report.clockOffsetMs())
-        .set(EDGE_PROGRESS.PENDING_OPS, report.pendingOps())
-        .set(EDGE_PROGRESS.OLDEST_PENDING_AT, report.oldestPendingAt() == null ? null
+    UPDATE_PROGRESS.on(tx).set("lastSeq", report.lastSeq()).set("at", report.at()).set("pushAt", report.at())
+        .set("clockOffset", report.clockOffsetMs()).set("pending", report.pendingOps())
+        .set("oldestPending", report.oldestPendingAt() == null ? null
             : OffsetDateTime.ofInstant(Instant.ofEpochMilli(report.oldestPendingAt()), ZoneOffset.UTC))
-        .set(EDGE_PROGRESS.VERSION, report.version())
-        .set(EDGE_PROGRESS.SEQ_REUSED_AT, report.seqReusedAt() == null ? EDGE_PROGRESS.SEQ_REUSED_AT
-            : DSL.val(report.seqReusedAt()))
-        .where(EDGE_PROGRESS.EDGE_ID.eq(edgeId))
+        .set("version", report.version()).set("seqReused", report.seqReusedAt()).set("edge", edgeId)
         .execute();
   }
+
+  /** The progress a push reports, on H2 (PostgreSQL's is pipelined above); a reuse, once seen, stays. */
+  private static final HotQuery UPDATE_PROGRESS = HotQuery.of(dsl -> dsl.update(EDGE_PROGRESS)
+      .set(EDGE_PROGRESS.LAST_SEQ, DSL.param("lastSeq", Long.class))
+      .set(EDGE_PROGRESS.LAST_SEEN_AT, DSL.param("at", OffsetDateTime.class))
+      .set(EDGE_PROGRESS.LAST_PUSH_AT, DSL.param("pushAt", OffsetDateTime.class))
+      .set(EDGE_PROGRESS.CLOCK_OFFSET_MS, DSL.param("clockOffset", Long.class))
+      .set(EDGE_PROGRESS.PENDING_OPS, DSL.param("pending", Long.class))
+      .set(EDGE_PROGRESS.OLDEST_PENDING_AT, DSL.param("oldestPending", OffsetDateTime.class))
+      .set(EDGE_PROGRESS.VERSION, DSL.param("version", String.class))
+      .set(EDGE_PROGRESS.SEQ_REUSED_AT, DSL.coalesce(DSL.param("seqReused", OffsetDateTime.class), EDGE_PROGRESS.SEQ_REUSED_AT))
+      .where(EDGE_PROGRESS.EDGE_ID.eq(DSL.param("edge", String.class))));
 
   /**
    * The edge is polling the change log: contact, as a hello is. A connected dock polls every few
@@ -298,10 +314,7 @@ final class IngestStore {
     int updated = SEEN.on(dsl).set("at", at).set("edge", edgeId).execute();
     if (updated == 0) {
       // the upsert, not a plain insert: two first hellos of one edge may race here
-      dsl.insertInto(EDGE_PROGRESS).set(EDGE_PROGRESS.EDGE_ID, edgeId).set(EDGE_PROGRESS.DOCK, dock)
-          .set(EDGE_PROGRESS.LAST_SEEN_AT, at)
-          .onConflict(EDGE_PROGRESS.EDGE_ID).doUpdate().set(EDGE_PROGRESS.LAST_SEEN_AT, at)
-          .execute();
+      FIRST_SEEN.on(dsl).set("edge", edgeId).set("dock", dock).set("at", at).execute();
     }
     return LAST_SEQ.on(dsl).set("edge", edgeId).set("dock", dock).fetchOptional(rs -> rs.getLong(1)).orElse(0L);
   }
@@ -310,6 +323,11 @@ final class IngestStore {
   private static final HotQuery SEEN = HotQuery.of(dsl -> dsl.update(EDGE_PROGRESS)
       .set(EDGE_PROGRESS.LAST_SEEN_AT, DSL.param("at", OffsetDateTime.class))
       .where(EDGE_PROGRESS.EDGE_ID.eq(DSL.param("edge", String.class))));
+
+  private static final HotQuery FIRST_SEEN = HotQuery.of(dsl -> dsl.insertInto(EDGE_PROGRESS)
+      .set(EDGE_PROGRESS.EDGE_ID, DSL.param("edge", String.class)).set(EDGE_PROGRESS.DOCK, DSL.param("dock", String.class))
+      .set(EDGE_PROGRESS.LAST_SEEN_AT, DSL.param("at", OffsetDateTime.class))
+      .onConflict(EDGE_PROGRESS.EDGE_ID).doUpdate().set(EDGE_PROGRESS.LAST_SEEN_AT, DSL.excluded(EDGE_PROGRESS.LAST_SEEN_AT)));
 
   private static final HotQuery LAST_SEQ = HotQuery.of(dsl -> dsl.select(EDGE_PROGRESS.LAST_SEQ).from(EDGE_PROGRESS)
       .where(EDGE_PROGRESS.EDGE_ID.eq(DSL.param("edge", String.class)))
