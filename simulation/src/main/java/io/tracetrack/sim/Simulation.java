@@ -57,9 +57,22 @@ final class Simulation implements SimNetwork.Policy {
   }
 
   /** What a seed came to. */
-  record Result(long seed, int steps, Map<FaultKind, Integer> faults, List<String> violations, List<String> trace) {
+  record Result(long seed, int steps, Map<FaultKind, Integer> faults, List<String> violations, List<TraceLine> lines) {
     boolean failed() {
       return !violations.isEmpty();
+    }
+
+    /** The seed's steps as a person reads them (made only when asked: most seeds' traces are never read). */
+    List<String> trace() {
+      return lines.stream().map(TraceLine::toString).toList();
+    }
+  }
+
+  /** One line of a seed's trace: the step, the simulated time, what happened. */
+  record TraceLine(int step, long elapsedMs, String line) {
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "%4d %+9.1fs %s", step, elapsedMs / 1000.0, line);
     }
   }
 
@@ -84,7 +97,7 @@ final class Simulation implements SimNetwork.Policy {
   private final HubEndpoint endpoint;
   private final List<SimDock> docks = new ArrayList<>();
   private final Map<SimDock, SimNetwork> nets = new HashMap<>();
-  private final List<String> trace = new ArrayList<>();
+  private final List<TraceLine> trace = new ArrayList<>();
   private final List<String> violations = new ArrayList<>();
   private final Map<FaultKind, Integer> faults = new EnumMap<>(FaultKind.class);
   private final List<FaultKind> events;
@@ -226,7 +239,7 @@ final class Simulation implements SimNetwork.Policy {
   }
 
   private void trace(String line) {
-    trace.add(String.format(Locale.ROOT, "%4d %+9.1fs %s", step, time.elapsedMs() / 1000.0, line));
+    trace.add(new TraceLine(step, time.elapsedMs(), line));
   }
 
   @Override

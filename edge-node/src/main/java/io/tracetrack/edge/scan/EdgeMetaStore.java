@@ -1,11 +1,11 @@
 package io.tracetrack.edge.scan;
 
 import static io.tracetrack.edge.db.jooq.Tables.EDGE_META;
-import static io.tracetrack.edge.db.jooq.Tables.OUTBOX;
 
 import io.tracetrack.sync.Hlc;
 import io.tracetrack.web.Store;
 import org.jooq.DSLContext;
+import org.jooq.Record;
 
 /**
  * The identity row ({@code edge_meta}, id 1) inside the caller's transaction: reads it as an
@@ -18,16 +18,17 @@ public final class EdgeMetaStore {
 
   /** The identity and op-stream floors as stored, read inside the caller's transaction; null when there is no row yet. */
   public static EdgeMeta load(DSLContext dsl) {
-    EdgeMeta floors = dsl.selectFrom(EDGE_META).where(EDGE_META.ID.eq(1)).fetchOptional()
-        .map(r -> new EdgeMeta(r.getEdgeId(), r.getDock(), r.getSeqFloor(),
-            new Hlc(r.getHlcFloorWall(), r.getHlcFloorLogical()), r.getUsersFromHub() != 0))
-        .orElse(null);
-    if (floors == null) {
+    // plain SQL, which the dock's DSL runs as kept statements: every sync and status reads this row
+    Record r = dsl.fetchOne("select edge_id, dock, seq_floor, hlc_floor_wall, hlc_floor_logical, users_from_hub"
+        + " from edge_meta where id = 1");
+    if (r == null) {
       return null;
     }
-    return dsl.select(OUTBOX.SEQ, OUTBOX.HLC_WALL, OUTBOX.HLC_LOGICAL).from(OUTBOX).orderBy(OUTBOX.SEQ.desc()).limit(1)
-        .fetchOptional(r -> floors.advancedTo(r.value1(), new Hlc(r.value2(), r.value3())))
-        .orElse(floors);
+    EdgeMeta floors = new EdgeMeta(r.get(0, String.class), r.get(1, String.class), r.get(2, Long.class),
+        new Hlc(r.get(3, Long.class), r.get(4, Integer.class)), r.get(5, Integer.class) != 0);
+    Record last = dsl.fetchOne("select seq, hlc_wall, hlc_logical from outbox order by seq desc limit 1");
+    return last == null ? floors
+        : floors.advancedTo(last.get(0, Long.class), new Hlc(last.get(1, Long.class), last.get(2, Integer.class)));
   }
 
   /** Writes the identity row with zero floors, unless one is there already. */
@@ -50,7 +51,7 @@ public final class EdgeMetaStore {
 
   /** The dock's area as the hub named it: at enrolment, and again at every hello. */
   public static void setArea(DSLContext dsl, String area) {
-    dsl.update(EDGE_META).set(EDGE_META.AREA, area).where(EDGE_META.ID.eq(1)).execute();
+    dsl.execute("update edge_meta set area = ? where id = 1", area);
   }
 
   /** Records the hub, the dock name it enrolled this edge as, and when. */
