@@ -186,20 +186,15 @@ public class ChangeLog {
     }
     // UPDATE then read back: H2 has no UPDATE ... RETURNING; the row lock the UPDATE takes (waiting
     // for any writer holding it to commit) is what orders the positions
-    tx.update(CHANGE_LOG_HEAD)
-        .set(CHANGE_LOG_HEAD.LAST_SEQ, CHANGE_LOG_HEAD.LAST_SEQ.plus((long) n))
-        .where(CHANGE_LOG_HEAD.ID.eq(1))
-        .execute();
-    long last = tx.select(CHANGE_LOG_HEAD.LAST_SEQ).from(CHANGE_LOG_HEAD).where(CHANGE_LOG_HEAD.ID.eq(1))
-        .fetchSingle().value1();
-    first = last - n + 1;
-    var insert = tx.insertInto(CHANGE_LOG, CHANGE_LOG.SEQ, CHANGE_LOG.TYPE, CHANGE_LOG.ENTITY_KEY, CHANGE_LOG.PAYLOAD,
-        CHANGE_LOG.AT, CHANGE_LOG.ORIGIN, CHANGE_LOG.AUDIENCE_AREA, CHANGE_LOG.AUDIENCE_DOCK, CHANGE_LOG.HUB_ONLY);
+    ADVANCE_HEAD.on(tx).set("n", (long) n).execute();
+    first = head(tx) - n + 1;
+    HotQuery.Batch batch = INSERT.batch(tx);
     for (int i = 0; i < n; i++) {
-      Entry e = entries.get(i);
-      insert = insert.values(first + i, type[i], key[i], payload[i], e.at(), origin[i], area[i], dock[i], hubOnly[i]);
+      batch.row().set("seq", first + i).set("type", type[i]).set("key", key[i]).set("payload", payload[i])
+          .set("at", entries.get(i).at()).set("origin", origin[i]).set("area", area[i]).set("dock", dock[i])
+          .set("hubOnly", hubOnly[i]);
     }
-    insert.execute();
+    batch.execute();
     return first;
   }
 
@@ -305,6 +300,22 @@ public class ChangeLog {
     return HEAD.on(tx).fetchOptional(rs -> rs.getLong(1))
         .orElseThrow(() -> new IllegalStateException("no change_log_head row: the migrations did not run"));
   }
+
+  /** H2's append: the head moved on by the entries' count (its row lock orders the positions), then the rows. */
+  private static final HotQuery ADVANCE_HEAD = HotQuery.of(dsl -> dsl.update(CHANGE_LOG_HEAD)
+      .set(CHANGE_LOG_HEAD.LAST_SEQ, CHANGE_LOG_HEAD.LAST_SEQ.plus(DSL.param("n", Long.class)))
+      .where(CHANGE_LOG_HEAD.ID.eq(1)));
+
+  private static final HotQuery INSERT = HotQuery.of(dsl -> dsl.insertInto(CHANGE_LOG)
+      .set(CHANGE_LOG.SEQ, DSL.param("seq", Long.class))
+      .set(CHANGE_LOG.TYPE, DSL.param("type", String.class))
+      .set(CHANGE_LOG.ENTITY_KEY, DSL.param("key", String.class))
+      .set(CHANGE_LOG.PAYLOAD, DSL.param("payload", String.class))
+      .set(CHANGE_LOG.AT, DSL.param("at", OffsetDateTime.class))
+      .set(CHANGE_LOG.ORIGIN, DSL.param("origin", String.class))
+      .set(CHANGE_LOG.AUDIENCE_AREA, DSL.param("area", String.class))
+      .set(CHANGE_LOG.AUDIENCE_DOCK, DSL.param("dock", String.class))
+      .set(CHANGE_LOG.HUB_ONLY, DSL.param("hubOnly", Boolean.class)));
 
   /** Every writer, every long poll and every cache's catch-up reads the head (see {@link HotQuery}). */
   private static final HotQuery HEAD = HotQuery.of(dsl -> dsl.select(CHANGE_LOG_HEAD.LAST_SEQ).from(CHANGE_LOG_HEAD)

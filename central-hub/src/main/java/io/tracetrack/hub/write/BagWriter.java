@@ -3,16 +3,16 @@ package io.tracetrack.hub.write;
 import static io.tracetrack.hub.db.jooq.Tables.BAG;
 import static io.tracetrack.hub.db.jooq.Tables.BAG_EVENT;
 
+import io.tracetrack.hub.db.HotQuery;
 import io.tracetrack.hub.log.PgBulk;
 import io.tracetrack.hub.log.PgPipeline;
 import io.tracetrack.hub.stats.Counters;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jooq.DSLContext;
-import org.jooq.Query;
+import org.jooq.impl.DSL;
 
 /**
  * The one writer of the {@link io.tracetrack.sync.Reconciler}'s effects at the hub: whatever
@@ -27,9 +27,6 @@ import org.jooq.Query;
  * read them into the overlay), then the counters, then the change-log head.
  */
 public final class BagWriter {
-
-  /** Rows per multi-row statement on H2: well under its bind limit at 14 columns. */
-  static final int CHUNK = 1_000;
 
   /**
    * Who made the change, from where, and when: stamped on new rows and on the history.
@@ -91,17 +88,33 @@ public final class BagWriter {
           + " area_id, dock, created_by, created_at, linked_by, linked_at)", rows, pipeline);
       return;
     }
-    for (int from = 0; from < created.size(); from += CHUNK) {
-      var insert = tx.insertInto(BAG, BAG.CODE, BAG.ROLE, BAG.EXPECTED_COUNT, BAG.LIMIT_COUNT, BAG.CHILD_COUNT,
-          BAG.PARENT_CODE, BAG.FINISHED_BY, BAG.FINISHED_AT, BAG.AREA_ID, BAG.DOCK, BAG.CREATED_BY, BAG.CREATED_AT,
-          BAG.LINKED_BY, BAG.LINKED_AT);
-      for (Overlay.Bag b : created.subList(from, Math.min(created.size(), from + CHUNK))) {
-        insert = insert.values(b.code, b.role.name(), b.expectedCount, b.limit, b.childCount, b.parent, b.finishedBy,
-            b.finishedAt, stamp.area(), stamp.dock(), b.createdBy, stamp.at(), b.linkedBy, b.linkedAt);
-      }
-      insert.execute();
+    HotQuery.Batch batch = INSERT_BAG.batch(tx);
+    for (Overlay.Bag b : created) {
+      batch.row().set("code", b.code).set("role", b.role.name()).set("expected", b.expectedCount).set("limit", b.limit)
+          .set("children", b.childCount).set("parent", b.parent).set("finishedBy", b.finishedBy)
+          .set("finishedAt", b.finishedAt).set("area", stamp.area()).set("dock", stamp.dock())
+          .set("createdBy", b.createdBy).set("createdAt", stamp.at()).set("linkedBy", b.linkedBy)
+          .set("linkedAt", b.linkedAt);
     }
+    batch.execute();
   }
+
+  /** A new bag on H2 (PostgreSQL's go in with COPY): one batch of these per change. */
+  private static final HotQuery INSERT_BAG = HotQuery.of(tx -> tx.insertInto(BAG)
+      .set(BAG.CODE, DSL.param("code", String.class))
+      .set(BAG.ROLE, DSL.param("role", String.class))
+      .set(BAG.EXPECTED_COUNT, DSL.param("expected", Integer.class))
+      .set(BAG.LIMIT_COUNT, DSL.param("limit", Integer.class))
+      .set(BAG.CHILD_COUNT, DSL.param("children", Integer.class))
+      .set(BAG.PARENT_CODE, DSL.param("parent", String.class))
+      .set(BAG.FINISHED_BY, DSL.param("finishedBy", String.class))
+      .set(BAG.FINISHED_AT, DSL.param("finishedAt", OffsetDateTime.class))
+      .set(BAG.AREA_ID, DSL.param("area", String.class))
+      .set(BAG.DOCK, DSL.param("dock", String.class))
+      .set(BAG.CREATED_BY, DSL.param("createdBy", String.class))
+      .set(BAG.CREATED_AT, DSL.param("createdAt", OffsetDateTime.class))
+      .set(BAG.LINKED_BY, DSL.param("linkedBy", String.class))
+      .set(BAG.LINKED_AT, DSL.param("linkedAt", OffsetDateTime.class)));
 
   /**
    * The existing bags the change touched: their final link and finish fields, and the net change of
@@ -142,27 +155,29 @@ public final class BagWriter {
       PgPipeline.write(tx, pipeline, sql, params, n, "the update of " + n + " bags");
       return;
     }
-    for (int from = 0; from < changed.size(); from += CHUNK) {
-      List<Overlay.Bag> chunk = changed.subList(from, Math.min(changed.size(), from + CHUNK));
-      List<Query> updates = new ArrayList<>(chunk.size());
-      for (Overlay.Bag b : chunk) {
-        updates.add(tx.update(BAG)
-            .set(BAG.PARENT_CODE, b.parent)
-            .set(BAG.LINKED_BY, b.linkedBy)
-            .set(BAG.LINKED_AT, b.linkedAt)
-            .set(BAG.FINISHED_BY, b.finishedBy)
-            .set(BAG.FINISHED_AT, b.finishedAt)
-            .set(BAG.CHILD_COUNT, BAG.CHILD_COUNT.plus(b.childCount - b.countBefore))
-            .where(BAG.CODE.eq(b.code)));
-      }
-      int[] counts = updates.size() == 1 ? new int[] {updates.getFirst().execute()} : tx.batch(updates).execute();
-      for (int i = 0; i < counts.length; i++) {
-        if (counts[i] != 1 && counts[i] != java.sql.Statement.SUCCESS_NO_INFO) {
-          throw new IllegalStateException("update of " + chunk.get(i).code + " changed " + counts[i] + " rows");
-        }
+    HotQuery.Batch batch = UPDATE_BAG.batch(tx);
+    for (Overlay.Bag b : changed) {
+      batch.row().set("parent", b.parent).set("linkedBy", b.linkedBy).set("linkedAt", b.linkedAt)
+          .set("finishedBy", b.finishedBy).set("finishedAt", b.finishedAt).set("delta", b.childCount - b.countBefore)
+          .set("code", b.code);
+    }
+    int[] counts = batch.execute();
+    for (int i = 0; i < counts.length; i++) {
+      if (counts[i] != 1 && counts[i] != java.sql.Statement.SUCCESS_NO_INFO) {
+        throw new IllegalStateException("update of " + changed.get(i).code + " changed " + counts[i] + " rows");
       }
     }
   }
+
+  /** An existing bag's final state on H2 (PostgreSQL's are one UPDATE … FROM unnest above). */
+  private static final HotQuery UPDATE_BAG = HotQuery.of(tx -> tx.update(BAG)
+      .set(BAG.PARENT_CODE, DSL.param("parent", String.class))
+      .set(BAG.LINKED_BY, DSL.param("linkedBy", String.class))
+      .set(BAG.LINKED_AT, DSL.param("linkedAt", OffsetDateTime.class))
+      .set(BAG.FINISHED_BY, DSL.param("finishedBy", String.class))
+      .set(BAG.FINISHED_AT, DSL.param("finishedAt", OffsetDateTime.class))
+      .set(BAG.CHILD_COUNT, BAG.CHILD_COUNT.plus(DSL.param("delta", Integer.class)))
+      .where(BAG.CODE.eq(DSL.param("code", String.class))));
 
   /** The history, one row per event, stamped with the change's time, dock and source. */
   public void history(List<Event> events, Stamp stamp) {
@@ -179,15 +194,24 @@ public final class BagWriter {
       PgBulk.copy(tx, "bag_event (at, kind, bag_code, parent_code, actor, dock, source, station)", rows, pipeline);
       return;
     }
-    for (int from = 0; from < events.size(); from += CHUNK) {
-      var insert = tx.insertInto(BAG_EVENT, BAG_EVENT.AT, BAG_EVENT.KIND, BAG_EVENT.BAG_CODE, BAG_EVENT.PARENT_CODE,
-          BAG_EVENT.ACTOR, BAG_EVENT.DOCK, BAG_EVENT.SOURCE, BAG_EVENT.STATION);
-      for (Event e : events.subList(from, Math.min(events.size(), from + CHUNK))) {
-        insert = insert.values(stamp.at(), e.kind(), e.bag(), e.parent(), e.actor(), stamp.dock(), stamp.source(), e.station());
-      }
-      insert.execute();
+    HotQuery.Batch batch = INSERT_EVENT.batch(tx);
+    for (Event e : events) {
+      batch.row().set("at", stamp.at()).set("kind", e.kind()).set("bag", e.bag()).set("parent", e.parent())
+          .set("actor", e.actor()).set("dock", stamp.dock()).set("source", stamp.source()).set("station", e.station());
     }
+    batch.execute();
   }
+
+  /** A history row on H2 (PostgreSQL's go in with COPY). */
+  private static final HotQuery INSERT_EVENT = HotQuery.of(tx -> tx.insertInto(BAG_EVENT)
+      .set(BAG_EVENT.AT, DSL.param("at", OffsetDateTime.class))
+      .set(BAG_EVENT.KIND, DSL.param("kind", String.class))
+      .set(BAG_EVENT.BAG_CODE, DSL.param("bag", String.class))
+      .set(BAG_EVENT.PARENT_CODE, DSL.param("parent", String.class))
+      .set(BAG_EVENT.ACTOR, DSL.param("actor", String.class))
+      .set(BAG_EVENT.DOCK, DSL.param("dock", String.class))
+      .set(BAG_EVENT.SOURCE, DSL.param("source", String.class))
+      .set(BAG_EVENT.STATION, DSL.param("station", String.class)));
 
   /**
    * Adds the change's sums to the dashboard's counters and its links to today's scans, exact and

@@ -133,4 +133,45 @@ class HotQueryTest {
           .hasMessageContaining("each parameter name must be used once");
     }
   }
+
+  /** A batch: every row goes in with one prepared statement, a row left unset runs none, a clash fails as one. */
+  @ParameterizedTest
+  @MethodSource("kinds")
+  void aBatch_runsEveryRow_orNoneWhenOneIsIncomplete_andAClashFailsAsAUniqueViolation(String kind) {
+    try (HubDatabase db = TestDatabases.fresh(kind, 2)) {
+      HotQuery insert = HotQuery.of(dsl -> dsl.insertInto(STAT_COUNTER)
+          .set(STAT_COUNTER.NAME, DSL.param("name", String.class)).set(STAT_COUNTER.AREA, "").set(STAT_COUNTER.DOCK, "")
+          .set(STAT_COUNTER.SHARD, DSL.param("shard", Short.class)).set(STAT_COUNTER.VAL, DSL.param("val", Long.class)));
+      int[] counts = db.transaction(tx -> {
+        HotQuery.Batch batch = insert.batch(tx);
+        for (int i = 0; i < 2_500; i++) {
+          batch.row().set("name", "n" + i).set("shard", (short) (i % 16)).set("val", (long) i);
+        }
+        return batch.execute();
+      });
+      assertThat(counts).hasSize(2_500);
+      assertThat(java.util.Arrays.stream(counts).allMatch(c -> c == 1 || c == java.sql.Statement.SUCCESS_NO_INFO)).isTrue();
+      assertThat(db.dsl().select(DSL.sum(STAT_COUNTER.VAL)).from(STAT_COUNTER).fetchSingle().value1().longValue())
+          .isEqualTo(2_499L * 2_500 / 2);
+      int[] none = db.transaction(tx -> insert.batch(tx).execute());
+      assertThat(none).isEmpty();
+
+      assertThatThrownBy(() -> db.transaction(tx -> {
+        HotQuery.Batch batch = insert.batch(tx);
+        batch.row().set("name", "x").set("shard", (short) 0).set("val", 1L);
+        batch.row().set("name", "y").set("shard", (short) 0);
+        return batch.execute();
+      })).isInstanceOf(IllegalStateException.class).hasMessageContaining("parameter val not set");
+      assertThat(db.dsl().fetchCount(STAT_COUNTER, STAT_COUNTER.NAME.in("x", "y"))).isZero();
+
+      assertThatThrownBy(() -> db.transaction(tx -> {
+        HotQuery.Batch batch = insert.batch(tx);
+        batch.row().set("name", "z").set("shard", (short) 0).set("val", 1L);
+        batch.row().set("name", "n7").set("shard", (short) 7).set("val", 1L);
+        return batch.execute();
+      })).isInstanceOf(DataAccessException.class)
+          .satisfies(e -> assertThat(HubDatabase.isUniqueViolation(e)).isTrue());
+      assertThat(db.dsl().fetchCount(STAT_COUNTER)).isEqualTo(2_500);
+    }
+  }
 }
