@@ -2,8 +2,6 @@ package io.tracetrack.hub.ui;
 
 import io.tracetrack.hub.HubTestServer;
 import io.tracetrack.web.testing.Browsers;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +16,10 @@ import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * A real hub (H2, in this JVM) and a real headless Chromium pointed at its pages: what every
- * browser journey of the hub starts from. Pages mark themselves on {@code <body>}: {@code
- * data-state} (signin / app) and {@code data-page} (the route's page name), which is what the
- * waits below key on rather than on timings.
+ * A real hub (H2, in this JVM) and a real headless Chromium pointed at its pages (lent by
+ * {@link Browsers#lend} for the test): what every browser journey of the hub starts from. Pages
+ * mark themselves on {@code <body>}: {@code data-state} (signin / app) and {@code data-page} (the
+ * route's page name), which is what the waits below key on rather than on timings.
  */
 public final class HubBrowser implements AutoCloseable {
 
@@ -48,8 +46,8 @@ public final class HubBrowser implements AutoCloseable {
     Browsers.assumeChromium();
     HubTestServer hub = HubTestServer.start("h2", hubFlags);
     try {
-      Path profile = Files.createTempDirectory("hub-browser-");
-      WebDriver browser = Browsers.chromium(profile, width, height);
+      // this JVM's browser, lent for the test and cleared when it comes back (see Browsers)
+      WebDriver browser = Browsers.lend(width, height);
       HubBrowser b = new HubBrowser(hub, browser);
       browser.get(hub.uri("/").toString());
       return b;
@@ -173,7 +171,7 @@ public final class HubBrowser implements AutoCloseable {
   @Override
   public void close() {
     try {
-      browser.quit();
+      Browsers.giveBack(browser);
     } finally {
       hub.close();
     }

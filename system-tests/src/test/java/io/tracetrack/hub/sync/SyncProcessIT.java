@@ -238,8 +238,7 @@ class SyncProcessIT {
 
   /** The dock's station page in Chromium, signed in with the session the test made there. */
   private static org.openqa.selenium.WebDriver station(Edge edge, int width, int height) throws IOException {
-    org.openqa.selenium.WebDriver browser = io.tracetrack.web.testing.Browsers.chromium(
-        java.nio.file.Files.createTempDirectory("station-profile-"), width, height);
+    org.openqa.selenium.WebDriver browser = io.tracetrack.web.testing.Browsers.lend(width, height);
     browser.get(edge.url("/"));
     ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
         "sessionStorage.setItem('tracetrack.station.token', arguments[0]);", edge.token);
@@ -268,7 +267,7 @@ class SyncProcessIT {
           .anyMatch(e -> e.getText().contains("C1") && e.getText().contains("refused by the hub: CHILD_ALREADY_LINKED")));
       io.tracetrack.web.testing.Browsers.screenshot(browser, "station-conflict-outcome");
     } finally {
-      browser.quit();
+      io.tracetrack.web.testing.Browsers.giveBack(browser);
     }
   }
 
@@ -423,14 +422,13 @@ class SyncProcessIT {
       assertThat(text.apply("message")).isEqualTo("Receipt of bill RECV0001 closed: 2 of 3 received, 1 missing, 1 extra. "
           + "It goes to the hub.");
     } finally {
-      browser.quit();
+      io.tracetrack.web.testing.Browsers.giveBack(browser);
     }
   }
 
   /** The hub's bill page (signed in as the admin, who bills too) shows the receipt, line by line. */
   private void assertBillPageShowsTheReceipt() throws Exception {
-    org.openqa.selenium.WebDriver browser = io.tracetrack.web.testing.Browsers.chromium(
-        java.nio.file.Files.createTempDirectory("hub-profile-"), 1280, 900);
+    org.openqa.selenium.WebDriver browser = io.tracetrack.web.testing.Browsers.lend(1280, 900);
     try {
       var wait = new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(20));
       browser.get(hubUrl("/"));
@@ -451,7 +449,7 @@ class SyncProcessIT {
           "document.getElementById('bill-receipts').scrollIntoView()");
       io.tracetrack.web.testing.Browsers.screenshot(browser, "hub-bill-received");
     } finally {
-      browser.quit();
+      io.tracetrack.web.testing.Browsers.giveBack(browser);
     }
   }
 
