@@ -281,11 +281,18 @@ public class ChangeLog {
    * audience. {@code upTo} must be a head read before: every position up to it is committed.
    */
   public List<Addressed> readAddressed(long afterSeq, long upTo, int limit) {
-    return db.dsl().selectFrom(CHANGE_LOG).where(CHANGE_LOG.SEQ.gt(afterSeq)).and(CHANGE_LOG.SEQ.le(upTo))
-        .orderBy(CHANGE_LOG.SEQ).limit(limit)
-        .fetch(r -> new Addressed(new Stored(r.getSeq(), r.getType(), r.getEntityKey(), r.getPayload(), r.getAt(), r.getOrigin()),
-            r.getAudienceArea(), r.getAudienceDock(), Boolean.TRUE.equals(r.getHubOnly())));
+    return READ_ADDRESSED.on(db.dsl()).set("after", afterSeq).set("upTo", upTo).set("limit", limit)
+        .fetch(rs -> new Addressed(new Stored(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+            rs.getObject(5, OffsetDateTime.class), rs.getString(6)), rs.getString(7), rs.getString(8), rs.getBoolean(9)));
   }
+
+  /** The feed's tail read, every docks' pulls are served from (see {@link HotQuery}). */
+  private static final HotQuery READ_ADDRESSED = HotQuery.of(dsl -> dsl.select(CHANGE_LOG.SEQ, CHANGE_LOG.TYPE,
+          CHANGE_LOG.ENTITY_KEY, CHANGE_LOG.PAYLOAD, CHANGE_LOG.AT, CHANGE_LOG.ORIGIN, CHANGE_LOG.AUDIENCE_AREA,
+          CHANGE_LOG.AUDIENCE_DOCK, CHANGE_LOG.HUB_ONLY)
+      .from(CHANGE_LOG).where(CHANGE_LOG.SEQ.gt(DSL.param("after", Long.class)))
+      .and(CHANGE_LOG.SEQ.le(DSL.param("upTo", Long.class)))
+      .orderBy(CHANGE_LOG.SEQ).limit(DSL.param("limit", Integer.class)));
 
   /** The newest position handed out by a committed writer; 0 before the first. */
   public long head() {

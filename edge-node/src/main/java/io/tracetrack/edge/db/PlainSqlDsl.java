@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -36,10 +37,10 @@ import org.jooq.impl.DefaultDSLContext;
  * gives it (SQLite's own types: Integer or Long, Double, String, byte[]), which {@code
  * Record.get(i, Long.class)} and its kind convert as before.
  *
- * <p>What keeps jOOQ's own path: a statement that is not a plain DML or query (DDL, PRAGMA, a
- * transaction command), one with jOOQ's {@code {0}} templating, and a value of any other Java type
- * than the driver binds the way jOOQ would (strings, whole and floating numbers, booleans, bytes,
- * null). Failures are jOOQ's exceptions ({@link DataAccessException} around the driver's, {@link
+ * <p>A statement without values that is not DML or a query (DDL, a PRAGMA, a savepoint) runs as a
+ * plain JDBC statement, as jOOQ runs it. What keeps jOOQ's own path: jOOQ's {@code {0}} templating,
+ * and a value of any other Java type than the driver binds the way jOOQ would (strings, whole and
+ * floating numbers, booleans, bytes, null). Failures are jOOQ's exceptions ({@link DataAccessException} around the driver's, {@link
  * NoDataFoundException}, {@link TooManyRowsException}), so callers see no difference.
  *
  * <p>Not thread-safe, like the connection: {@link EdgeDatabase} uses each one under its lock.
@@ -94,6 +95,15 @@ final class PlainSqlDsl extends DefaultDSLContext {
   @Override
   public int execute(String sql, Object... bindings) {
     if (!direct(sql, bindings)) {
+      if (bindings.length == 0 && sql.indexOf('{') < 0) {
+        // DDL, a PRAGMA, a savepoint: jOOQ runs a statement without values as a plain JDBC one too
+        try (Statement statement = connection.createStatement()) {
+          statement.execute(sql);
+          return Math.max(0, statement.getUpdateCount());
+        } catch (SQLException e) {
+          throw new DataAccessException("SQL [" + sql + "]; " + e.getMessage(), e);
+        }
+      }
       return super.execute(sql, bindings);
     }
     Kept k = statement(sql);

@@ -105,13 +105,20 @@ class PlainSqlDslTest {
 
   @Test
   void whatJooqTreatsDifferentlyStaysWithJooq() {
-    // DDL (jOOQ runs it inlined), a {0} template, and a value of a type the driver does not bind as jOOQ does
+    // DDL, a {0} template, a value of a type the driver does not bind as jOOQ does, a PRAGMA, savepoints
     fast.execute("create table u (d text)");
     fast.execute("insert into u (d) values ({0})", DSL.inline("x"));
     fast.execute("insert into u (d) values (?)", java.time.LocalDate.of(2026, 12, 6));
     assertThat(fast.fetch("select d from u order by d").getValues(0, String.class)).containsExactly("2026-12-06", "x");
     fast.execute("  PRAGMA user_version = 3");
     assertThat(fast.fetchValue("pragma user_version")).isEqualTo(3);
+    fast.execute("savepoint s");
+    fast.execute("insert into u (d) values (?)", "undone");
+    fast.execute("rollback to savepoint s");
+    fast.execute("release savepoint s");
+    assertThat(fast.fetch("select d from u").getValues(0, String.class)).doesNotContain("undone");
+    assertThatThrownBy(() -> fast.execute("alter table nope rename to nada")).isInstanceOf(DataAccessException.class)
+        .hasMessageContaining("nope");
   }
 
   /** A row as values the callers read it as: numbers as longs or doubles, bytes as a list. */
