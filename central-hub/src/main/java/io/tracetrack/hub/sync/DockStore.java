@@ -48,24 +48,17 @@ final class DockStore {
   }
 
   boolean areaExists(String area) {
-    return tx.fetchExists(AREA, AREA.ID.eq(area));
+    return AREA_EXISTS.on(tx).set("area", area).fetchOptional(rs -> true).isPresent();
   }
 
   /** False when a dock of this name exists already (the primary key decides, so two racing admins get one dock). */
   boolean insert(String name, String area, String codeHash, OffsetDateTime codeExpiresAt, String by, OffsetDateTime at) {
-    return tx.insertInto(DOCK)
-        .set(DOCK.NAME, name)
-        .set(DOCK.AREA_ID, area)
-        .set(DOCK.CODE_HASH, codeHash)
-        .set(DOCK.CODE_EXPIRES_AT, codeExpiresAt)
-        .set(DOCK.CREATED_BY, by)
-        .set(DOCK.CREATED_AT, at)
-        .onConflictDoNothing()
-        .execute() == 1;
+    return INSERT.on(tx).set("name", name).set("area", area).set("code", codeHash).set("expires", codeExpiresAt)
+        .set("by", by).set("at", at).execute() == 1;
   }
 
   Optional<Row> find(String name) {
-    return tx.selectFrom(DOCK).where(DOCK.NAME.eq(name)).fetchOptional(DockStore::row);
+    return BY_NAME.on(tx).set("name", name).fetchOptional(DockStore::row);
   }
 
   /** One dock with its fleet health. */
@@ -108,11 +101,11 @@ final class DockStore {
   }
 
   Optional<Row> byCode(String codeHash) {
-    return tx.selectFrom(DOCK).where(DOCK.CODE_HASH.eq(codeHash)).fetchOptional(DockStore::row);
+    return BY_CODE.on(tx).set("code", codeHash).fetchOptional(DockStore::row);
   }
 
   Optional<Row> byCredential(String credentialHash) {
-    return tx.selectFrom(DOCK).where(DOCK.CREDENTIAL_HASH.eq(credentialHash)).fetchOptional(DockStore::row);
+    return BY_CREDENTIAL.on(tx).set("credential", credentialHash).fetchOptional(DockStore::row);
   }
 
   /**
@@ -128,14 +121,42 @@ final class DockStore {
   }
 
   /** Every request of a dock reads its row by credential: the hub's most frequent statement. */
-  private static final HotQuery BY_CREDENTIALS = HotQuery.of(dsl -> dsl
-      .select(DOCK.NAME, DOCK.AREA_ID, DOCK.CODE_HASH, DOCK.CODE_EXPIRES_AT, DOCK.CODE_USED_AT, DOCK.EDGE_ID,
-          DOCK.CREDENTIAL_HASH, DOCK.ENROLLED_AT, DOCK.REVOKED_AT, DOCK.CREATED_AT)
-      .from(DOCK)
+  private static final HotQuery BY_CREDENTIALS = HotQuery.of(dsl -> rows(dsl)
       // written out: jOOQ would expand an array on H2 into an IN list, whose length changes the SQL
       .where(DSL.condition("{0} = any({1})", DOCK.CREDENTIAL_HASH, DSL.param("hashes", String[].class))));
 
-  /** A row of {@link #BY_CREDENTIALS}, in its column order. */
+  /*
+   * The enrolment's and the admin's statements: rare for one dock, but a fleet's enrolments (and
+   * the seeded simulation's thousands) run them often enough that rendering them cost more than
+   * running them (see HotQuery).
+   */
+  private static final HotQuery BY_NAME = HotQuery.of(dsl -> rows(dsl).where(DOCK.NAME.eq(DSL.param("name", String.class))));
+  private static final HotQuery BY_CODE = HotQuery.of(dsl -> rows(dsl).where(DOCK.CODE_HASH.eq(DSL.param("code", String.class))));
+  private static final HotQuery BY_CREDENTIAL = HotQuery.of(dsl -> rows(dsl)
+      .where(DOCK.CREDENTIAL_HASH.eq(DSL.param("credential", String.class))));
+  private static final HotQuery AREA_EXISTS = HotQuery.of(dsl -> dsl.selectOne().from(AREA)
+      .where(AREA.ID.eq(DSL.param("area", String.class))));
+  private static final HotQuery INSERT = HotQuery.of(dsl -> dsl.insertInto(DOCK)
+      .set(DOCK.NAME, DSL.param("name", String.class))
+      .set(DOCK.AREA_ID, DSL.param("area", String.class))
+      .set(DOCK.CODE_HASH, DSL.param("code", String.class))
+      .set(DOCK.CODE_EXPIRES_AT, DSL.param("expires", OffsetDateTime.class))
+      .set(DOCK.CREATED_BY, DSL.param("by", String.class))
+      .set(DOCK.CREATED_AT, DSL.param("at", OffsetDateTime.class))
+      .onConflictDoNothing());
+  private static final HotQuery EDGE_ON_ANOTHER_DOCK = HotQuery.of(dsl -> dsl.selectOne().from(DOCK)
+      .where(DOCK.EDGE_ID.eq(DSL.param("edge", String.class))).and(DOCK.NAME.ne(DSL.param("dock", String.class))));
+  private static final HotQuery EDGE_OPS_ON_ANOTHER_DOCK = HotQuery.of(dsl -> dsl.selectOne().from(EDGE_PROGRESS)
+      .where(EDGE_PROGRESS.EDGE_ID.eq(DSL.param("edge", String.class)))
+      .and(EDGE_PROGRESS.DOCK.ne(DSL.param("dock", String.class))));
+
+  /** A dock's row as {@link #row(java.sql.ResultSet)} reads it, in its column order. */
+  private static org.jooq.SelectJoinStep<?> rows(DSLContext dsl) {
+    return dsl.select(DOCK.NAME, DOCK.AREA_ID, DOCK.CODE_HASH, DOCK.CODE_EXPIRES_AT, DOCK.CODE_USED_AT, DOCK.EDGE_ID,
+        DOCK.CREDENTIAL_HASH, DOCK.ENROLLED_AT, DOCK.REVOKED_AT, DOCK.CREATED_AT).from(DOCK);
+  }
+
+  /** A row of {@link #rows}, in its column order. */
   private static Row row(java.sql.ResultSet rs) throws java.sql.SQLException {
     return new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getObject(4, OffsetDateTime.class),
         rs.getObject(5, OffsetDateTime.class), rs.getString(6), rs.getString(7), rs.getObject(8, OffsetDateTime.class),
@@ -182,8 +203,8 @@ final class DockStore {
    * the ops the hub holds under it. Two statements, each by an index.
    */
   boolean edgeIdHeldElsewhere(String edgeId, String dock) {
-    return tx.fetchExists(DOCK, DOCK.EDGE_ID.eq(edgeId).and(DOCK.NAME.ne(dock)))
-        || tx.fetchExists(EDGE_PROGRESS, EDGE_PROGRESS.EDGE_ID.eq(edgeId).and(EDGE_PROGRESS.DOCK.ne(dock)));
+    return EDGE_ON_ANOTHER_DOCK.on(tx).set("edge", edgeId).set("dock", dock).fetchOptional(rs -> true).isPresent()
+        || EDGE_OPS_ON_ANOTHER_DOCK.on(tx).set("edge", edgeId).set("dock", dock).fetchOptional(rs -> true).isPresent();
   }
 
   /** Revokes the dock and drops its pending code; the credential's hash stays so it is refused as revoked, not unknown. */
