@@ -70,6 +70,15 @@ class WebServersTest {
     assertThat(answer.body()).contains("\"code\":\"" + code.name() + "\"");
   }
 
+  /** The idle sweep runs every half read timeout, between once a second and every 5 s. */
+  @org.junit.jupiter.api.Test
+  void idleConnectionsAreSweptAtHalfTheReadTimeout_betweenOneAndFiveSeconds() {
+    assertThat(WebServers.idleCheck(WebSettings.DEFAULT_READ_TIMEOUT)).isEqualTo(Duration.ofSeconds(5));
+    assertThat(WebServers.idleCheck(Duration.ofSeconds(8))).isEqualTo(Duration.ofSeconds(4));
+    assertThat(WebServers.idleCheck(Duration.ofSeconds(2))).isEqualTo(Duration.ofSeconds(1));
+    assertThat(WebServers.idleCheck(Duration.ofMillis(300))).isEqualTo(Duration.ofSeconds(1));
+  }
+
   @Nested
   class StrictJson {
 
