@@ -34,7 +34,7 @@ class WebServersTest {
   @BeforeAll
   static void start() {
     WebSettings settings = new WebSettings("test", "127.0.0.1", 0, 4096,
-        HostPolicy.loopbackAnd("127.0.0.1", List.of("dock7.example")), true, Duration.ofSeconds(2));
+        HostPolicy.loopbackAnd("127.0.0.1", List.of("dock7.example")), true, Duration.ofSeconds(1));
     server = WebServers.start(settings, WebServers.routing(settings, routing -> routing
         .post("/echo", (req, res) -> Json.send(res, 200, BODY.read(req)))
         .post("/drop", (req, res) -> {
