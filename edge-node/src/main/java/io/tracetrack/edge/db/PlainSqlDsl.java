@@ -149,9 +149,7 @@ final class PlainSqlDsl extends DefaultDSLContext {
 
   @Override
   public Record fetchSingle(String sql, Object... bindings) {
-    if (!direct(sql, bindings)) {
-      return super.fetchSingle(sql, bindings);
-    }
+    // fetchOne picks the path (kept statement or jOOQ's); the contract on top is jOOQ's
     Record record = fetchOne(sql, bindings);
     if (record == null) {
       throw new NoDataFoundException("Cursor returned no rows");
@@ -176,9 +174,6 @@ final class PlainSqlDsl extends DefaultDSLContext {
 
   @Override
   public Object fetchValue(String sql, Object... bindings) {
-    if (!direct(sql, bindings)) {
-      return super.fetchValue(sql, bindings);
-    }
     Record record = fetchOne(sql, bindings);
     if (record == null) {
       return null;
