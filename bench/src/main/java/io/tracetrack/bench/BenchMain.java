@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 /**
  * {@code ./tracetrack bench edge [--n N] | hub [--parents N] [--seconds S] | sync [--docks K] [--batches B]
  * [--scans N] [--peer-n N] [--latency-n N] [--parents N] | export [--parents N] [--csv-runs N] [--xlsx-runs N] | import [--runs N] | dashboard [--parents N] [--runs N]
- * | fleet [--docks N] [--hubs 1|2] [--seconds S] [--scan-every-ms M] | relay [--events N] [--rate R] [--seconds S]}
+ * | fleet [--docks N] [--hubs 1|2] [--seconds S] [--scan-every-ms M] [--warmup-seconds W] | relay [--events N] [--rate R] [--seconds S]}
  * (all take {@code --dir DIR --out BENCHMARKS.md}):
  * runs a benchmark and
  * replaces its section of BENCHMARKS.md (between {@code <!-- NAME:begin -->} and {@code <!--
@@ -39,6 +39,7 @@ public final class BenchMain {
     int rate = 5_000;
     int hubs = 1;
     int scanEveryMs = 10_000;
+    int warmupSeconds = 15;
     Path dir = Path.of("bench", "target", "bench-data");
     Path out = Path.of("BENCHMARKS.md");
     for (int i = 1; i + 1 < args.length; i += 2) {
@@ -57,6 +58,7 @@ public final class BenchMain {
         }
         case "--hubs" -> hubs = Integer.parseInt(args[i + 1]);
         case "--scan-every-ms" -> scanEveryMs = Integer.parseInt(args[i + 1]);
+        case "--warmup-seconds" -> warmupSeconds = Integer.parseInt(args[i + 1]);
         case "--events" -> events = Integer.parseInt(args[i + 1]);
         case "--rate" -> rate = Integer.parseInt(args[i + 1]);
         case "--batches" -> batches = Integer.parseInt(args[i + 1]);
@@ -78,7 +80,7 @@ public final class BenchMain {
       case "import" -> new ImportBench(dir, runs == null ? 3 : runs).run();
       case "dashboard" -> new DashboardBench(dir, parents, runs == null ? 20 : runs).run();
       case "fleet" -> new FleetBench(dir, fleetDocks == null ? 1000 : fleetDocks, hubs, fleetSeconds == null ? 30 : fleetSeconds,
-          scanEveryMs).run();
+          scanEveryMs, warmupSeconds).run();
       case "relay" -> new RelayBench(dir, events, rate, fleetSeconds == null ? 20 : fleetSeconds).run();
       default -> throw new IllegalArgumentException("unknown benchmark '" + what
           + "' (edge, hub, sync, export, import, dashboard, fleet, relay)");

@@ -55,11 +55,12 @@ class BenchSmokeTest {
   void tinyFleetRun_writesItsTable_andEveryDockEndsWithTheHubsBags() throws Exception {
     Path out = dir.resolve("BENCHMARKS.md");
     Files.writeString(out, "# Benchmarks\n\n<!-- edge:begin -->\nedge figures\n<!-- edge:end -->\n");
-    BenchMain.main(new String[] {"fleet", "--docks", "3", "--seconds", "2", "--scan-every-ms", "200",
+    BenchMain.main(new String[] {"fleet", "--docks", "3", "--seconds", "2", "--scan-every-ms", "200", "--warmup-seconds", "1",
         "--dir", dir.resolve("fleet").toString(), "--out", out.toString()});
     String text = Files.readString(out);
     assertThat(text).contains("edge figures").contains("<!-- fleet:begin -->").contains("<!-- fleet:end -->");
-    assertThat(text).contains("push (one op, sent → answered)").contains("commit → every other dock");
+    assertThat(text).contains("push (one op, sent → answered)").contains("commit → every other dock")
+        .contains("--warmup-seconds 1`").contains("| push during the 1 s warm-up");
     assertThat(text).contains("| docks whose replica ended equal to the hub's bags | 3 of 3 |");
     assertThat(text).contains("| errors (non-2xx answers and failed requests) | 0 |");
   }

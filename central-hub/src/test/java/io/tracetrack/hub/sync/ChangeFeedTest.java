@@ -186,6 +186,66 @@ class ChangeFeedTest {
     }
   }
 
+  /**
+   * The linger counts from each poll's arrival and differs a little between polls: woken by one
+   * commit, 300 docks ask for waits spread over half the linger to all of it (not one length, which
+   * answered the fleet in waves); once they have waited a linger already, none waits at all. The
+   * time is the test's, so nothing here is timed.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kinds")
+  void theLinger_countsFromThePollsArrival_andIsSpread(String kind) throws Exception {
+    try (HubDatabase db = TestDatabases.fresh(kind, 2)) {
+      java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
+      java.util.Queue<Long> asked = new java.util.concurrent.ConcurrentLinkedQueue<>();
+      java.util.concurrent.CountDownLatch allAsked = new java.util.concurrent.CountDownLatch(300);
+      ChangeFeed feed = new ChangeFeed(new ChangeLog(db), new ChangeFeed.Pace() {
+        @Override
+        public long nanoTime() {
+          return now.get();
+        }
+
+        @Override
+        public void sleep(long nanos) throws InterruptedException {
+          asked.add(nanos);
+          allAsked.countDown(); // every dock asks while all 300 still wait, as when the sleeps are real
+          allAsked.await();
+        }
+      });
+      db.transaction(tx -> ChangeLog.append(tx, List.of(entry("C1"))));
+      for (String child : List.of("C2", "C3")) {
+        List<java.util.concurrent.Future<ChangeFeed.Result>> docks = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+          for (int i = 0; i < 300; i++) {
+            long after = child.equals("C2") ? 1 : 2;
+            docks.add(pool.submit(() -> feed.changes(after, 10, 20_000, NORTH)));
+          }
+          for (int i = 0; i < 500 && feed.linger().toMillis() < 300; i++) {
+            Thread.sleep(10);
+          }
+          assertThat(feed.linger()).isEqualTo(java.time.Duration.ofMillis(300));
+          if (child.equals("C3")) {
+            now.addAndGet(java.time.Duration.ofMillis(300).toNanos()); // every dock has waited a whole linger
+          }
+          db.transaction(tx -> ChangeLog.append(tx, List.of(entry(child))));
+          feed.signal();
+          for (var dock : docks) {
+            ChangeFeed.Result r = dock.get(20, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(((ChangeFeed.Result.Page) r).page().entries()).extracting(ChangeEntry::key).containsExactly(child);
+          }
+        }
+        if (child.equals("C2")) {
+          assertThat(asked).hasSize(300).allSatisfy(nanos -> assertThat(nanos)
+              .isBetween(java.time.Duration.ofMillis(150).toNanos(), java.time.Duration.ofMillis(300).toNanos()));
+          assertThat(new java.util.HashSet<>(asked)).as("spread, not one length for all").hasSizeGreaterThan(100);
+          asked.clear();
+        } else {
+          assertThat(asked).as("waited a linger already: answered at once").isEmpty();
+        }
+      }
+    }
+  }
+
   private static ChangeLog.Entry entry(String child) {
     return new ChangeLog.Entry(new Change.Link("P1001-3", child), AT, "test");
   }
