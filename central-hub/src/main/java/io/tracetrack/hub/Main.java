@@ -186,7 +186,7 @@ public final class Main {
       Docks docks = new Docks(db, audit, clock, Docks.DEFAULT_CODE_LIFETIME);
       DockAuth dockAuth = new DockAuth(docks);
       ChangeLog changeLog = new ChangeLog(db);
-      ChangeFeed feed = new ChangeFeed(changeLog);
+      ChangeFeed feed = new ChangeFeed(changeLog, io.tracetrack.hub.ops.CpuLoad.system());
       // committed changes to Kafka: one instance relays at a time, from the position kept in the database
       Optional<EventRelay> relay = Optional.ofNullable(config.events()).map(events -> {
         String instance = instanceName();

@@ -219,11 +219,17 @@ public class ChangeLog {
     if (limit < 1 || limit > MAX_PAGE) {
       throw new IllegalArgumentException("limit must be 1.." + MAX_PAGE + ": " + limit);
     }
-    List<Stored> entries = new ArrayList<>(db.dsl().selectFrom(CHANGE_LOG).where(CHANGE_LOG.SEQ.gt(afterSeq))
-        .orderBy(CHANGE_LOG.SEQ).limit(limit)
-        .fetch(r -> new Stored(r.getSeq(), r.getType(), r.getEntityKey(), r.getPayload(), r.getAt(), r.getOrigin())));
+    List<Stored> entries = READ.on(db.dsl()).set("after", afterSeq).set("limit", limit)
+        .fetch(rs -> new Stored(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+            rs.getObject(5, OffsetDateTime.class), rs.getString(6)));
     return new Page(entries, entries.isEmpty() ? afterSeq : entries.getLast().seq());
   }
+
+  /** The read caches follow the log after every commit ({@code CacheFollower}): see {@link HotQuery}. */
+  private static final HotQuery READ = HotQuery.of(dsl -> dsl.select(CHANGE_LOG.SEQ, CHANGE_LOG.TYPE,
+          CHANGE_LOG.ENTITY_KEY, CHANGE_LOG.PAYLOAD, CHANGE_LOG.AT, CHANGE_LOG.ORIGIN)
+      .from(CHANGE_LOG).where(CHANGE_LOG.SEQ.gt(DSL.param("after", Long.class)))
+      .orderBy(CHANGE_LOG.SEQ).limit(DSL.param("limit", Integer.class)));
 
   /**
    * The entries after {@code afterSeq} that {@code audience} hears, at most {@code limit}. The next

@@ -53,6 +53,17 @@ public final class ChangeFeed {
   static final Duration MAX_LINGER = Duration.ofSeconds(1);
 
   /**
+   * Above this CPU load the linger stretches, up to twice its length at {@link #SATURATED}: the docks'
+   * answers are work that can wait a little, a push is a dispatcher waiting. Two hubs on one 2-core
+   * machine each answered their 500 docks twice a second (2,466 answers/s), saturating it, and a
+   * push's p99 went from 94 to 473 ms ({@code bench fleet --hubs 2}); on machines of their own
+   * each instance keeps its own full rate.
+   */
+  static final double BUSY = 0.7;
+
+  static final double SATURATED = 0.9;
+
+  /**
    * How a lingering reader waits, and what time it is: {@code Thread.sleep} and {@code
    * System.nanoTime}, but a test sees what was asked and moves the time itself.
    */
@@ -90,14 +101,23 @@ public final class ChangeFeed {
   private long signals;
 
   private final Pace pace;
+  /** The machine's recent CPU load, 0 to 1 ({@link io.tracetrack.hub.ops.CpuLoad}). */
+  private final java.util.function.DoubleSupplier cpuLoad;
 
-  public ChangeFeed(ChangeLog log) {
-    this(log, Pace.SYSTEM);
+  /** A feed on a machine whose CPU load is {@code cpuLoad}'s (0 to 1), which stretches the linger when busy. */
+  public ChangeFeed(ChangeLog log, java.util.function.DoubleSupplier cpuLoad) {
+    this(log, Pace.SYSTEM, cpuLoad);
   }
 
-  ChangeFeed(ChangeLog log, Pace pace) {
+  /** A feed whose linger never stretches (tests, tools). */
+  public ChangeFeed(ChangeLog log) {
+    this(log, Pace.SYSTEM, () -> 0);
+  }
+
+  ChangeFeed(ChangeLog log, Pace pace, java.util.function.DoubleSupplier cpuLoad) {
     this.log = Objects.requireNonNull(log, "log");
     this.pace = Objects.requireNonNull(pace, "pace");
+    this.cpuLoad = Objects.requireNonNull(cpuLoad, "cpuLoad");
     this.heads = new SharedReads<>("change-log-head", one -> java.util.Map.of(Boolean.TRUE, log.head()));
   }
 
@@ -227,10 +247,12 @@ public final class ChangeFeed {
    * How long a dock with something new waits for more: the docks long-polling this instance now,
    * answered about {@link #ANSWERS_PER_SECOND} a second between them, at most {@link #MAX_LINGER}.
    * Two docks: 2 ms; a thousand: a second. Each poll takes between half of it and the whole,
-   * counted from its arrival.
+   * counted from its arrival. On a busy machine it stretches ({@link #BUSY}): 500 docks, 0.5 s at
+   * 70 % CPU and below, 1 s at 90 % and above.
    */
   Duration linger() {
-    long nanos = waiting.get() * (1_000_000_000L / ANSWERS_PER_SECOND);
+    double stretch = 1 + Math.clamp((cpuLoad.getAsDouble() - BUSY) / (SATURATED - BUSY), 0.0, 1.0);
+    long nanos = (long) (waiting.get() * (1_000_000_000L / ANSWERS_PER_SECOND) * stretch);
     return Duration.ofNanos(Math.min(nanos, MAX_LINGER.toNanos()));
   }
 
@@ -335,9 +357,14 @@ public final class ChangeFeed {
       List<ChangeEntry> out = new java.util.ArrayList<>();
       List<String> encoded = new java.util.ArrayList<>();
       long next = h.head();
-      for (Fed f : h.entries()) {
+      List<Fed> entries = h.entries();
+      // the entries are in position order: start at the first after the reader's cursor, not at the
+      // tail's oldest (a dock at the head walked all 20,000 held entries on every poll: a sixth of a
+      // hub's CPU in bench fleet)
+      for (int i = firstAfter(entries, after); i < entries.size(); i++) {
+        Fed f = entries.get(i);
         ChangeLog.Addressed a = f.addressed();
-        if (a.entry().seq() <= after || !a.heardBy(audience)) {
+        if (!a.heardBy(audience)) {
           continue;
         }
         out.add(f.entry());
@@ -348,6 +375,21 @@ public final class ChangeFeed {
         }
       }
       return Optional.of(new Page(out, encoded, Math.max(after, next)));
+    }
+
+    /** The index of the first of {@code entries} (in position order) after position {@code after}. */
+    static int firstAfter(List<Fed> entries, long after) {
+      int low = 0;
+      int high = entries.size();
+      while (low < high) {
+        int mid = (low + high) >>> 1;
+        if (entries.get(mid).addressed().entry().seq() <= after) {
+          low = mid + 1;
+        } else {
+          high = mid;
+        }
+      }
+      return low;
     }
 
     private Held current(long seen, boolean exact) {

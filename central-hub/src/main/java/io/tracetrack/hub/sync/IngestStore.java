@@ -153,15 +153,50 @@ final class IngestStore {
     if (actors.isEmpty()) {
       return out;
     }
-    var which = postgres ? APP_USER.USERNAME.eq(DSL.any(DSL.val(actors.toArray(String[]::new)).cast(String[].class)))
-        : APP_USER.USERNAME.in(actors);
-    var granted = DSL.field(DSL.exists(DSL.selectOne().from(USER_DOCK_ACCESS)
-        .where(USER_DOCK_ACCESS.USER_ID.eq(APP_USER.ID)).and(USER_DOCK_ACCESS.AREA_ID.eq(dockArea))));
-    tx.select(APP_USER.USERNAME, APP_USER.ROLE, APP_USER.AREA_ID, APP_USER.DISABLED, APP_USER.ANONYMISED, granted)
-        .from(APP_USER).where(which)
-        .fetch().forEach(r -> out.put(r.value1(), new Signer(r.value2(), r.value3(),
-            !r.value4() && !r.value5(), Boolean.TRUE.equals(r.value6()))));
+    SIGNERS.on(tx).set("area", dockArea).set("names", actors.toArray(String[]::new))
+        .fetch(rs -> Map.entry(rs.getString(1), new Signer(rs.getString(2), rs.getString(3),
+            !rs.getBoolean(4) && !rs.getBoolean(5), rs.getBoolean(6))))
+        .forEach(e -> out.put(e.getKey(), e.getValue()));
     return out;
+  }
+
+  /**
+   * Every push reads its signers and locks its bags: rendered once, the names and codes as one array
+   * bind (see {@link HotQuery}; jOOQ building these two per push was a sixth of a fleet's hub CPU).
+   * Written out as {@code = any(?)}: jOOQ would expand an array on H2 into an IN list, whose length
+   * changes the SQL.
+   */
+  private static final HotQuery SIGNERS = HotQuery.of(dsl -> dsl.select(APP_USER.USERNAME, APP_USER.ROLE,
+          APP_USER.AREA_ID, APP_USER.DISABLED, APP_USER.ANONYMISED,
+          DSL.field(DSL.exists(DSL.selectOne().from(USER_DOCK_ACCESS).where(USER_DOCK_ACCESS.USER_ID.eq(APP_USER.ID))
+              .and(USER_DOCK_ACCESS.AREA_ID.eq(DSL.param("area", String.class))))))
+      .from(APP_USER).where(DSL.condition("{0} = any({1})", APP_USER.USERNAME, DSL.param("names", String[].class))));
+
+  private static final HotQuery LOCK_BAGS = HotQuery.of(dsl -> dsl.select(BAG.CODE, BAG.ROLE, BAG.EXPECTED_COUNT,
+          BAG.LIMIT_COUNT, BAG.CHILD_COUNT, BAG.PARENT_CODE, BAG.ON_FINALIZED_BILL, BAG.FINISHED_BY, BAG.FINISHED_AT,
+          BAG.AREA_ID, BAG.DOCK, BAG.CREATED_BY, BAG.CREATED_AT, BAG.LINKED_BY, BAG.LINKED_AT)
+      .from(BAG).where(DSL.condition("{0} = any({1})", BAG.CODE, DSL.param("codes", String[].class)))
+      .orderBy(BAG.CODE).forUpdate());
+
+  /** A row of {@link #LOCK_BAGS} as the overlay takes it. */
+  private static io.tracetrack.hub.db.jooq.tables.records.BagRecord lockedBag(java.sql.ResultSet rs) throws java.sql.SQLException {
+    var r = new io.tracetrack.hub.db.jooq.tables.records.BagRecord();
+    r.setCode(rs.getString(1));
+    r.setRole(rs.getString(2));
+    r.setExpectedCount(rs.getObject(3, Integer.class));
+    r.setLimitCount(rs.getObject(4, Integer.class));
+    r.setChildCount(rs.getObject(5, Integer.class));
+    r.setParentCode(rs.getString(6));
+    r.setOnFinalizedBill(rs.getObject(7, Boolean.class));
+    r.setFinishedBy(rs.getString(8));
+    r.setFinishedAt(rs.getObject(9, OffsetDateTime.class));
+    r.setAreaId(rs.getString(10));
+    r.setDock(rs.getString(11));
+    r.setCreatedBy(rs.getString(12));
+    r.setCreatedAt(rs.getObject(13, OffsetDateTime.class));
+    r.setLinkedBy(rs.getString(14));
+    r.setLinkedAt(rs.getObject(15, OffsetDateTime.class));
+    return r;
   }
 
   /**
@@ -175,9 +210,7 @@ final class IngestStore {
     if (codes.isEmpty()) {
       return areas;
     }
-    var matching = postgres ? BAG.CODE.eq(DSL.any(DSL.val(codes.toArray(String[]::new)).cast(String[].class)))
-        : BAG.CODE.in(codes);
-    tx.selectFrom(BAG).where(matching).orderBy(BAG.CODE).forUpdate().fetch().forEach(r -> {
+    LOCK_BAGS.on(tx).set("codes", codes.toArray(String[]::new)).fetch(IngestStore::lockedBag).forEach(r -> {
       overlay.existing(r);
       if (r.getAreaId() != null) {
         areas.put(r.getCode(), r.getAreaId());

@@ -109,6 +109,13 @@ class ChangeFeedTest {
           cursor = page.next();
         }
         assertThat(fromFeed).doesNotContain("C5").contains("C1", "C6");
+        for (long after = 0; after <= 6; after++) { // a reader may stand at any position the tail holds
+          ChangePage page = ((ChangeFeed.Result.Page) feed.changes(after, 3, 0, audience)).page();
+          ChangeLog.Page expected = log.read(after, 3, audience);
+          assertThat(page.entries()).extracting(ChangeEntry::key).as(audience + " after " + after)
+              .isEqualTo(expected.entries().stream().map(ChangeLog.Stored::entityKey).toList());
+          assertThat(page.next()).as(audience + " after " + after).isEqualTo(expected.next());
+        }
       }
     }
   }
@@ -187,6 +194,39 @@ class ChangeFeedTest {
   }
 
   /**
+   * On a busy machine the linger stretches, up to twice its length: the docks' answers wait a little
+   * so that pushes do not. The load is the test's.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("kinds")
+  void theLinger_stretchesWhenTheMachineIsBusy(String kind) throws Exception {
+    try (HubDatabase db = TestDatabases.fresh(kind, 2)) {
+      double[] load = {0.5};
+      ChangeFeed feed = new ChangeFeed(new ChangeLog(db), ChangeFeed.Pace.SYSTEM, () -> load[0]);
+      List<java.util.concurrent.Future<ChangeFeed.Result>> docks = new java.util.ArrayList<>();
+      try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        for (int i = 0; i < 300; i++) {
+          docks.add(pool.submit(() -> feed.changes(0, 10, 20_000, NORTH)));
+        }
+        for (int i = 0; i < 500 && feed.linger().toMillis() < 300; i++) {
+          Thread.sleep(10);
+        }
+        assertThat(feed.linger()).as("70 %% and below: as it was").isEqualTo(java.time.Duration.ofMillis(300));
+        load[0] = 0.8;
+        assertThat(feed.linger()).isEqualTo(java.time.Duration.ofMillis(450));
+        load[0] = 0.99;
+        assertThat(feed.linger()).isEqualTo(java.time.Duration.ofMillis(600));
+        load[0] = 0;
+        db.transaction(tx -> ChangeLog.append(tx, List.of(entry("C1"))));
+        feed.signal();
+        for (var dock : docks) {
+          assertThat(dock.get(20, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(ChangeFeed.Result.Page.class);
+        }
+      }
+    }
+  }
+
+  /**
    * The linger counts from each poll's arrival and differs a little between polls: woken by one
    * commit, 300 docks ask for waits spread over half the linger to all of it (not one length, which
    * answered the fleet in waves); once they have waited a linger already, none waits at all. The
@@ -211,7 +251,7 @@ class ChangeFeedTest {
           allAsked.countDown(); // every dock asks while all 300 still wait, as when the sleeps are real
           allAsked.await();
         }
-      });
+      }, () -> 0);
       db.transaction(tx -> ChangeLog.append(tx, List.of(entry("C1"))));
       for (String child : List.of("C2", "C3")) {
         List<java.util.concurrent.Future<ChangeFeed.Result>> docks = new java.util.ArrayList<>();
