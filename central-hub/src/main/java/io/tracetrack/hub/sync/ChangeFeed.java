@@ -54,14 +54,15 @@ public final class ChangeFeed {
 
   /**
    * Above this CPU load the linger stretches, up to twice its length at {@link #SATURATED}: the docks'
-   * answers are work that can wait a little, a push is a dispatcher waiting. Two hubs on one 2-core
-   * machine each answered their 500 docks twice a second (2,466 answers/s), saturating it, and a
-   * push's p99 went from 94 to 473 ms ({@code bench fleet --hubs 2}); on machines of their own
-   * each instance keeps its own full rate.
+   * answers are work that can wait a little, a push is a dispatcher waiting, and past about 60 % of
+   * two shared cores pushes begin to queue for them. Two hubs on one 2-core machine each answered
+   * their 500 docks twice a second (2,466 answers/s), saturating it, and a push's p99 went from 94
+   * to 473 ms ({@code bench fleet --hubs 2}); on machines of their own each instance keeps its full
+   * rate.
    */
-  static final double BUSY = 0.7;
+  static final double BUSY = 0.6;
 
-  static final double SATURATED = 0.9;
+  static final double SATURATED = 0.8;
 
   /**
    * How a lingering reader waits, and what time it is: {@code Thread.sleep} and {@code
@@ -248,7 +249,7 @@ public final class ChangeFeed {
    * answered about {@link #ANSWERS_PER_SECOND} a second between them, at most {@link #MAX_LINGER}.
    * Two docks: 2 ms; a thousand: a second. Each poll takes between half of it and the whole,
    * counted from its arrival. On a busy machine it stretches ({@link #BUSY}): 500 docks, 0.5 s at
-   * 70 % CPU and below, 1 s at 90 % and above.
+   * 60 % CPU and below, 1 s at 80 % and above.
    */
   Duration linger() {
     double stretch = 1 + Math.clamp((cpuLoad.getAsDouble() - BUSY) / (SATURATED - BUSY), 0.0, 1.0);

@@ -90,6 +90,33 @@ class WebhookDispatcherTest {
     }
   }
 
+  /**
+   * With no webhook, a commit's nudge makes no round (each was two queries for nothing); a webhook
+   * made afterwards is found by the idle check and gets every event committed after it.
+   */
+  @Test
+  void withNoWebhook_commitsMakeNoRounds_andAWebhookMadeLaterGetsItsEvents() throws Exception {
+    Destinations local = Destinations.of(List.of("127.0.0.1"));
+    try (Receiver endpoint = new Receiver(Receiver.Mode.OK); WebhookDispatcher sender = dispatcher(local, "hub-a")) {
+      sender.start();
+      HubTestServer.eventually(Duration.ofSeconds(10), () -> sender.rounds() > 0 ? 1 : 0, 1);
+      long before = sender.rounds();
+      for (int i = 0; i < 50; i++) {
+        bags(3000 + i, 1);
+        sender.nudge();
+      }
+      Thread.sleep(200); // well inside the idle check's second
+      assertThat(sender.rounds()).as("50 nudges with no webhook").isLessThanOrEqualTo(before + 1);
+      assertThat(new Webhooks(db, local, audit, clock).create(endpoint.url(), List.of(), ADMIN))
+          .isInstanceOf(Webhooks.Created.Made.class);
+      bags(4000, 3);
+      sender.nudge();
+      HubTestServer.eventually(Duration.ofSeconds(15), () -> endpoint.received.size() >= 3 ? 1 : 0, 1);
+      Thread.sleep(300);
+      assertThat(endpoint.received).hasSize(3);
+    }
+  }
+
   @Test
   void aNameThatRebindsToLoopback_isNotSentTo() throws Exception {
     AtomicReference<String> at = new AtomicReference<>("93.184.216.34");
