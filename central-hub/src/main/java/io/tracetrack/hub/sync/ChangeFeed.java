@@ -195,10 +195,12 @@ public final class ChangeFeed {
           // (a quiet moment) is answered at once. And each poll's is a little different: with one
           // length for all, every dock woken by one commit was answered in the same instant and
           // polled again in the next, a wave each linger that a push arriving then queued behind
-          // for the two cores (push p99 0.7-0.9 s in bench fleet); spread, the answers come evenly.
+          // for the two cores (push p99 0.7-0.9 s in bench fleet). Drawn from its last quarter, the
+          // phases drift apart within a few answers and the answers come evenly; a wider draw (half
+          // of it) made a third more answers for the same freshness.
           lingered = true;
           long linger = linger().toNanos();
-          long until = arrived + linger / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(linger / 2 + 1);
+          long until = arrived + linger - java.util.concurrent.ThreadLocalRandom.current().nextLong(linger / 4 + 1);
           long wait = Math.min(left, until - pace.nanoTime());
           if (wait > 0) {
             pace.sleep(wait);
@@ -247,7 +249,7 @@ public final class ChangeFeed {
   /**
    * How long a dock with something new waits for more: the docks long-polling this instance now,
    * answered about {@link #ANSWERS_PER_SECOND} a second between them, at most {@link #MAX_LINGER}.
-   * Two docks: 2 ms; a thousand: a second. Each poll takes between half of it and the whole,
+   * Two docks: 2 ms; a thousand: a second. Each poll takes between three quarters of it and the whole,
    * counted from its arrival. On a busy machine it stretches ({@link #BUSY}): 500 docks, 0.5 s at
    * 60 % CPU and below, 1 s at 80 % and above.
    */
