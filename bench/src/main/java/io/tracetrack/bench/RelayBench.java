@@ -77,7 +77,7 @@ final class RelayBench {
 
   String run() throws Exception {
     Files.createDirectories(workDir);
-    int port = freePort();
+    int port = freePortAndNext();
     Process broker = startBroker(workDir, port);
     try (EmbeddedPostgres pg = BenchPostgres.start(workDir, 50)) {
       String bootstrap = "127.0.0.1:" + port;
@@ -413,9 +413,21 @@ final class RelayBench {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+  /**
+   * A port free now whose next one is free too: the dev broker's KRaft controller listens on the
+   * port after its own. With only the first checked, a port after it taken by another process
+   * (under {@code ./tracetrack test} the other modules' tests open hundreds of loopback sockets)
+   * made the broker exit with 1 and the smoke test fail now and then (seen once, 2026-12-07).
+   * KafkaToolsIT picks its broker's ports the same way.
+   */
+  private static int freePortAndNext() throws IOException {
+    for (int i = 0; i < 50; i++) {
+      try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(a.getLocalPort() + 1)) {
+        return a.getLocalPort();
+      } catch (IOException taken) {
+        // the next one was in use: try another pair
+      }
     }
+    throw new IOException("no two free ports in a row");
   }
 }

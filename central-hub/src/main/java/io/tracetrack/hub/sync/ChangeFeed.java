@@ -56,9 +56,9 @@ public final class ChangeFeed {
    * Above this CPU load the linger stretches, up to twice its length at {@link #SATURATED}: the docks'
    * answers are work that can wait a little, a push is a dispatcher waiting, and past about 60 % of
    * two shared cores pushes begin to queue for them. Two hubs on one 2-core machine each answered
-   * their 500 docks twice a second (2,466 answers/s), saturating it, and a push's p99 went from 94
-   * to 473 ms ({@code bench fleet --hubs 2}); on machines of their own each instance keeps its full
-   * rate.
+   * their 500 docks twice a second (2,466 answers/s), saturating it: push p99 473 ms against one
+   * hub's 94 ms for the same fleet ({@code bench fleet}); on machines of their own each instance
+   * keeps its full rate.
    */
   static final double BUSY = 0.6;
 
