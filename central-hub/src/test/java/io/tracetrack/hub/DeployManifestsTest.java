@@ -1,12 +1,14 @@
 package io.tracetrack.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.tracetrack.web.cli.EnvironmentDefaults;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,10 +16,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The deploy files (compose, Kubernetes, systemd) name only what the hub reads: every {@code HUB_*}
@@ -31,6 +35,7 @@ class DeployManifestsTest {
   private static final Path DEPLOY = Path.of("..", "deploy");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private HubTestServer hub;
+  @TempDir Path copies;
 
   @BeforeAll
   void start() throws Exception {
@@ -120,6 +125,31 @@ class DeployManifestsTest {
       assertThat(get.get("port").asInt()).as(probe + " port").isEqualTo(port);
       assertThat(hub.send("GET", get.get("path").asText(), null, null, null).status()).as(probe + " " + get.get("path"))
           .isEqualTo(200);
+    }
+  }
+
+  /**
+   * systemd's own check of both units (a misspelt key, a bad value, a missing section), as {@code
+   * systemctl} would load them. {@code ExecStart} runs {@code /usr/bin/java}; where this machine has
+   * none there, the check runs on a copy naming the Java this test runs on.
+   */
+  @Test
+  void systemd_units_loadWithoutAWarning() throws Exception {
+    Path analyze = Path.of("/usr/bin/systemd-analyze");
+    assumeThat(Files.isExecutable(analyze)).as("systemd-analyze (Debian's systemd package)").isTrue();
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    for (Path unit : List.of(DEPLOY.resolve("hub").resolve("tracetrack-hub.service"),
+        DEPLOY.resolve("edge").resolve("tracetrack-edge.service"))) {
+      Path checked = unit;
+      if (!Files.isExecutable(Path.of("/usr/bin/java"))) {
+        checked = copies.resolve(unit.getFileName().toString());
+        Files.writeString(checked, Files.readString(unit).replace("ExecStart=/usr/bin/java ", "ExecStart=" + java + " "));
+      }
+      Process p = new ProcessBuilder(analyze.toString(), "verify", checked.toAbsolutePath().toString()).redirectErrorStream(true).start();
+      String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).as(unit + ": " + said).isZero();
+      assertThat(said).as(unit + ": systemd-analyze verify").isBlank();
     }
   }
 

@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -47,12 +48,13 @@ import org.junit.jupiter.api.io.TempDir;
  * (the killed one restarted) read the same, and every event reached Kafka under its own id. Before
  * that, a browser session begun on one hub is used, refreshed and ended on the other.
  */
+@ExtendWith(SharedBackends.class)
 class TwoHubsIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final WireCodec WIRE = new WireCodec();
   private static final String PASSWORD = "Two-Hubs-Passw0rd!";
-  private static final String TOPIC = "tracetrack.events";
+  private static final String TOPIC = "two-hubs.events";
   /** Parents each dock makes, with 30 children each: 31 ops a parent. */
   private static final int DOCK_PARENTS = 16;
   private static final int OPS_PER_PARENT = 31;
@@ -69,129 +71,128 @@ class TwoHubsIT {
   private final Map<String, String> acknowledged = new ConcurrentHashMap<>();
 
   @Test
-  void twoHubs_oneKilledMidPushAndMidRelay_noOpTwice_noGap_sameReads_everyEventInKafka() throws Exception {
+  void twoHubs_oneKilledMidPushAndMidRelay_noOpTwice_noGap_sameReads_everyEventInKafka(EmbeddedPostgresServer pg, KafkaBroker kafka)
+      throws Exception {
     byte[] key = new byte[32];
     new java.security.SecureRandom().nextBytes(key);
     Map<String, String> env = Map.of("HUB_ADMIN_PASSWORD", PASSWORD, "HUB_JWT_SECRET", Base64.getEncoder().encodeToString(key));
-    try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dir.resolve("pg"), true); KafkaBroker kafka = KafkaBroker.start()) {
-      kafka.createTopic(TOPIC, 3);
-      String url = pg.database("tracetrack");
-      String[] args = {"--db-url", url, "--db-user", pg.user(), "--kafka", kafka.bootstrap(), "--kafka-topic", TOPIC};
-      HubProcess a = HubProcess.start(dir.resolve("a"), env, args);
-      // the first instance takes the relay's lease: killing it below is a kill mid-relay
-      awaitRelayHolder(url, pg.user(), a.process.pid());
-      try (HubProcess b = HubProcess.start(dir.resolve("b"), env, args)) {
-        int portA = a.port();
-        int portB = b.port();
-        String admin = signIn(portA);
-        assertThat(get(portB, admin, "/api/v1/me").statusCode()).as("a token of one instance is good at the other").isEqualTo(200);
-        ok(post(portA, admin, "/api/v1/areas", "{\"id\":\"NORTH\",\"name\":\"North\"}"));
-        ok(post(portB, admin, "/api/v1/users",
-            "{\"username\":\"nina\",\"role\":\"DISPATCHER\",\"area\":\"NORTH\",\"password\":\"" + PASSWORD + "\"}"));
+    kafka.createTopic(TOPIC, 3);
+    String url = pg.database("two_hubs");
+    String[] args = {"--db-url", url, "--db-user", pg.user(), "--kafka", kafka.bootstrap(), "--kafka-topic", TOPIC};
+    HubProcess a = HubProcess.start(dir.resolve("a"), env, args);
+    // the first instance takes the relay's lease: killing it below is a kill mid-relay
+    awaitRelayHolder(url, pg.user(), a.process.pid());
+    try (HubProcess b = HubProcess.start(dir.resolve("b"), env, args)) {
+      int portA = a.port();
+      int portB = b.port();
+      String admin = signIn(portA);
+      assertThat(get(portB, admin, "/api/v1/me").statusCode()).as("a token of one instance is good at the other").isEqualTo(200);
+      ok(post(portA, admin, "/api/v1/areas", "{\"id\":\"NORTH\",\"name\":\"North\"}"));
+      ok(post(portB, admin, "/api/v1/users",
+          "{\"username\":\"nina\",\"role\":\"DISPATCHER\",\"area\":\"NORTH\",\"password\":\"" + PASSWORD + "\"}"));
 
-        // a write on one is read on the other within a second
-        ok(post(portA, admin, "/api/v1/bags", "{\"code\":\"P1-5\"}"));
-        long wrote = System.nanoTime();
-        while (get(portB, admin, "/api/v1/bags/P1-5").statusCode() != 200) {
-          assertThat(System.nanoTime() - wrote).as("P1-5 readable at the other hub").isLessThan(Duration.ofSeconds(1).toNanos());
-          Thread.sleep(20);
-        }
-
-        browserSessionSpansBothHubs(portA, portB);
-
-        Dock one = enrol(portA, admin, "DOCK-1", "edge-two-hubs-1", List.of(portA, portB), 1);
-        Dock two = enrol(portB, admin, "DOCK-2", "edge-two-hubs-2", List.of(portB), 2);
-        AtomicBoolean aDead = new AtomicBoolean();
-        List<Thread> workers = new ArrayList<>();
-        workers.add(Thread.ofPlatform().start(one::pushAll));
-        workers.add(Thread.ofPlatform().start(two::pushAll));
-        for (int c = 0; c < 2; c++) {
-          String prefix = "1" + c;
-          workers.add(Thread.ofPlatform().start(() -> linkUntil(portA, admin, prefix, aDead)));
-          String prefixB = "2" + c;
-          workers.add(Thread.ofPlatform().start(() -> linkUntil(portB, admin, prefixB, aDead)));
-        }
-        // the kill comes after a number of answers, not after a time: the same test on any machine
-        long until = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while ((one.acked.get() < 5L * OPS_PER_PARENT || acknowledged.size() < 60) && System.nanoTime() < until) {
-          Thread.sleep(5);
-        }
-        assertThat(one.acked.get()).as("DOCK-1's ops answered before the kill").isGreaterThanOrEqualTo(5L * OPS_PER_PARENT);
-        assertThat(acknowledged).as("API links answered before the kill").hasSizeGreaterThanOrEqualTo(60);
-        assertThat(one.total() - one.acked.get()).as("DOCK-1 still had ops to send when its hub died").isPositive();
-        a.killJvm();
-        aDead.set(true);
-        for (Thread t : workers) {
-          t.join(180_000);
-        }
-        assertThat(one.acked.get()).as("DOCK-1 finished at the other hub").isEqualTo(one.total());
-        assertThat(two.acked.get()).isEqualTo(two.total());
-        assertThat(one.failedOver).as("DOCK-1 met the kill in the middle of a push").isTrue();
-
-        // the other instance relays now, and catches up
-        awaitRelayHolder(url, pg.user(), b.process.pid());
-        long head = awaitRelayed(url, pg.user());
-
-        try (Connection c = DriverManager.getConnection(url, pg.user(), "")) {
-          // every op once: one change-log entry per op, none twice, none missing
-          for (Dock d : List.of(one, two)) {
-            Map<Long, Integer> entries = new HashMap<>();
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "select origin, count(*) from change_log where origin like 'edge:" + d.edgeId + ":%' group by origin")) {
-              while (rs.next()) {
-                entries.put(Long.parseLong(rs.getString(1).substring(rs.getString(1).lastIndexOf(':') + 1)), rs.getInt(2));
-              }
-            }
-            assertThat(entries.values()).as(d.name + ": an op logged twice").allMatch(n -> n == 1);
-            assertThat(entries.keySet()).as(d.name + ": every op applied").hasSize((int) d.total());
-          }
-          // no gap: every position from the first to the head is there
-          try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select min(seq), max(seq), count(*) from change_log")) {
-            rs.next();
-            assertThat(rs.getLong(3)).as("entries " + rs.getLong(1) + ".." + rs.getLong(2)).isEqualTo(rs.getLong(2) - rs.getLong(1) + 1);
-            assertThat(rs.getLong(2)).isEqualTo(head);
-          }
-        }
-
-        // every event in Kafka under its own id: repeats (at least once) carry the same event
-        Map<Long, String> events = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> r : readAtLeast(kafka, head)) {
-          JsonNode e = JSON.readTree(r.value());
-          long id = Long.parseLong(e.get("id").asText());
-          String seen = events.putIfAbsent(id, e.get("type").asText() + " " + e.get("subject").asText() + " " + e.get("data"));
-          if (seen != null) {
-            assertThat(seen).as("event " + id + " sent again").isEqualTo(e.get("type").asText() + " " + e.get("subject").asText()
-                + " " + e.get("data"));
-          }
-        }
-        assertThat(events.keySet()).as("event ids").hasSize((int) head).allMatch(id -> id >= 1 && id <= head);
-
-        // the killed instance back on its own folder: both read the same
-        try (HubProcess again = HubProcess.start(dir.resolve("a"), env, args)) {
-          int portA2 = again.port();
-          Set<String> parents = new HashSet<>(acknowledged.values());
-          parents.addAll(one.parents);
-          parents.addAll(two.parents);
-          List<String> lost = new ArrayList<>();
-          for (String parent : parents) {
-            JsonNode atA = JSON.readTree(get(portA2, admin, "/api/v1/bags/" + parent).body());
-            JsonNode atB = JSON.readTree(get(portB, admin, "/api/v1/bags/" + parent).body());
-            assertThat(atA.get("childCount")).as(parent).isEqualTo(atB.get("childCount"));
-            assertThat(atA.get("children")).as(parent).isEqualTo(atB.get("children"));
-            Set<String> children = new HashSet<>();
-            atB.get("children").forEach(ch -> children.add(ch.asText()));
-            acknowledged.forEach((child, p) -> {
-              if (p.equals(parent) && !children.contains(child)) {
-                lost.add(child);
-              }
-            });
-          }
-          assertThat(lost).as("links answered 2xx but gone").isEmpty();
-          assertThat(one.parents).allSatisfy(p -> assertThat(acknowledgedChildren(portB, admin, p)).isEqualTo(30));
-        }
-      } finally {
-        a.close();
+      // a write on one is read on the other within a second
+      ok(post(portA, admin, "/api/v1/bags", "{\"code\":\"P1-5\"}"));
+      long wrote = System.nanoTime();
+      while (get(portB, admin, "/api/v1/bags/P1-5").statusCode() != 200) {
+        assertThat(System.nanoTime() - wrote).as("P1-5 readable at the other hub").isLessThan(Duration.ofSeconds(1).toNanos());
+        Thread.sleep(20);
       }
+
+      browserSessionSpansBothHubs(portA, portB);
+
+      Dock one = enrol(portA, admin, "DOCK-1", "edge-two-hubs-1", List.of(portA, portB), 1);
+      Dock two = enrol(portB, admin, "DOCK-2", "edge-two-hubs-2", List.of(portB), 2);
+      AtomicBoolean aDead = new AtomicBoolean();
+      List<Thread> workers = new ArrayList<>();
+      workers.add(Thread.ofPlatform().start(one::pushAll));
+      workers.add(Thread.ofPlatform().start(two::pushAll));
+      for (int c = 0; c < 2; c++) {
+        String prefix = "1" + c;
+        workers.add(Thread.ofPlatform().start(() -> linkUntil(portA, admin, prefix, aDead)));
+        String prefixB = "2" + c;
+        workers.add(Thread.ofPlatform().start(() -> linkUntil(portB, admin, prefixB, aDead)));
+      }
+      // the kill comes after a number of answers, not after a time: the same test on any machine
+      long until = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      while ((one.acked.get() < 5L * OPS_PER_PARENT || acknowledged.size() < 60) && System.nanoTime() < until) {
+        Thread.sleep(5);
+      }
+      assertThat(one.acked.get()).as("DOCK-1's ops answered before the kill").isGreaterThanOrEqualTo(5L * OPS_PER_PARENT);
+      assertThat(acknowledged).as("API links answered before the kill").hasSizeGreaterThanOrEqualTo(60);
+      assertThat(one.total() - one.acked.get()).as("DOCK-1 still had ops to send when its hub died").isPositive();
+      a.killJvm();
+      aDead.set(true);
+      for (Thread t : workers) {
+        t.join(180_000);
+      }
+      assertThat(one.acked.get()).as("DOCK-1 finished at the other hub").isEqualTo(one.total());
+      assertThat(two.acked.get()).isEqualTo(two.total());
+      assertThat(one.failedOver).as("DOCK-1 met the kill in the middle of a push").isTrue();
+
+      // the other instance relays now, and catches up
+      awaitRelayHolder(url, pg.user(), b.process.pid());
+      long head = awaitRelayed(url, pg.user());
+
+      try (Connection c = DriverManager.getConnection(url, pg.user(), "")) {
+        // every op once: one change-log entry per op, none twice, none missing
+        for (Dock d : List.of(one, two)) {
+          Map<Long, Integer> entries = new HashMap<>();
+          try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+              "select origin, count(*) from change_log where origin like 'edge:" + d.edgeId + ":%' group by origin")) {
+            while (rs.next()) {
+              entries.put(Long.parseLong(rs.getString(1).substring(rs.getString(1).lastIndexOf(':') + 1)), rs.getInt(2));
+            }
+          }
+          assertThat(entries.values()).as(d.name + ": an op logged twice").allMatch(n -> n == 1);
+          assertThat(entries.keySet()).as(d.name + ": every op applied").hasSize((int) d.total());
+        }
+        // no gap: every position from the first to the head is there
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select min(seq), max(seq), count(*) from change_log")) {
+          rs.next();
+          assertThat(rs.getLong(3)).as("entries " + rs.getLong(1) + ".." + rs.getLong(2)).isEqualTo(rs.getLong(2) - rs.getLong(1) + 1);
+          assertThat(rs.getLong(2)).isEqualTo(head);
+        }
+      }
+
+      // every event in Kafka under its own id: repeats (at least once) carry the same event
+      Map<Long, String> events = new HashMap<>();
+      for (ConsumerRecord<String, byte[]> r : readAtLeast(kafka, head)) {
+        JsonNode e = JSON.readTree(r.value());
+        long id = Long.parseLong(e.get("id").asText());
+        String seen = events.putIfAbsent(id, e.get("type").asText() + " " + e.get("subject").asText() + " " + e.get("data"));
+        if (seen != null) {
+          assertThat(seen).as("event " + id + " sent again").isEqualTo(e.get("type").asText() + " " + e.get("subject").asText()
+              + " " + e.get("data"));
+        }
+      }
+      assertThat(events.keySet()).as("event ids").hasSize((int) head).allMatch(id -> id >= 1 && id <= head);
+
+      // the killed instance back on its own folder: both read the same
+      try (HubProcess again = HubProcess.start(dir.resolve("a"), env, args)) {
+        int portA2 = again.port();
+        Set<String> parents = new HashSet<>(acknowledged.values());
+        parents.addAll(one.parents);
+        parents.addAll(two.parents);
+        List<String> lost = new ArrayList<>();
+        for (String parent : parents) {
+          JsonNode atA = JSON.readTree(get(portA2, admin, "/api/v1/bags/" + parent).body());
+          JsonNode atB = JSON.readTree(get(portB, admin, "/api/v1/bags/" + parent).body());
+          assertThat(atA.get("childCount")).as(parent).isEqualTo(atB.get("childCount"));
+          assertThat(atA.get("children")).as(parent).isEqualTo(atB.get("children"));
+          Set<String> children = new HashSet<>();
+          atB.get("children").forEach(ch -> children.add(ch.asText()));
+          acknowledged.forEach((child, p) -> {
+            if (p.equals(parent) && !children.contains(child)) {
+              lost.add(child);
+            }
+          });
+        }
+        assertThat(lost).as("links answered 2xx but gone").isEmpty();
+        assertThat(one.parents).allSatisfy(p -> assertThat(acknowledgedChildren(portB, admin, p)).isEqualTo(30));
+      }
+    } finally {
+      a.close();
     }
   }
 

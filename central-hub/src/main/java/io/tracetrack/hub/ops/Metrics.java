@@ -86,7 +86,7 @@ public final class Metrics {
       try {
         chain.proceed();
       } finally {
-        String route = req.matchingPattern().orElse("unmatched");
+        String route = req.matchingPattern().map(Metrics::route).orElse("unmatched");
         int status = res.status().code();
         Timer.builder("http_server_requests")
             .tag("method", req.prologue().method().text())
@@ -100,6 +100,16 @@ public final class Metrics {
         }
       }
     };
+  }
+
+  /**
+   * A route pattern as people write it: Helidon joins a mount's path and its rule's as they are,
+   * which gives {@code //metrics} for {@code /metrics} mounted at {@code /} and {@code /api/v1/me/}
+   * for {@code /} mounted at {@code /api/v1/me}.
+   */
+  static String route(String pattern) {
+    String joined = pattern.replaceAll("/{2,}", "/");
+    return joined.length() > 1 && joined.endsWith("/") ? joined.substring(0, joined.length() - 1) : joined;
   }
 
   /** Server errors (5xx) answered in the last hour. */

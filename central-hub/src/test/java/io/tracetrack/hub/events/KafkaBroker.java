@@ -36,6 +36,8 @@ public final class KafkaBroker implements AutoCloseable {
         .setConfigProp("transaction.state.log.replication.factor", "1")
         .setConfigProp("transaction.state.log.min.isr", "1")
         .setConfigProp("auto.create.topics.enable", "false")
+        // a test's consumer reads at once, not after the 3 s a production group waits for its members
+        .setConfigProp("group.initial.rebalance.delay.ms", "0")
         .build();
     try {
       cluster.format();

@@ -1,0 +1,40 @@
+package io.tracetrack.hub;
+
+import io.tracetrack.hub.db.EmbeddedPostgresServer;
+import io.tracetrack.hub.events.KafkaBroker;
+import java.nio.file.Files;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * One embedded PostgreSQL and one Kafka broker for every system test that takes them as
+ * parameters: each costs seconds of the suite to start, and the tests that run hubs beside each
+ * other (TwoHubsIT, DeployComposeIT) need nothing of them but a database and a topic of their own.
+ * Both are started on first use and stopped when the run ends (JUnit closes what its root store
+ * holds).
+ */
+public final class SharedBackends implements ParameterResolver {
+
+  @Override
+  public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+    Class<?> type = parameter.getParameter().getType();
+    return type == EmbeddedPostgresServer.class || type == KafkaBroker.class;
+  }
+
+  @Override
+  public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+    Class<?> type = parameter.getParameter().getType();
+    ExtensionContext.Store store = context.getRoot().getStore(ExtensionContext.Namespace.create(SharedBackends.class));
+    return store.getOrComputeIfAbsent(type, t -> start(type), AutoCloseable.class);
+  }
+
+  private static AutoCloseable start(Class<?> type) {
+    try {
+      return type == KafkaBroker.class ? KafkaBroker.start()
+          : EmbeddedPostgresServer.start(Files.createTempDirectory("tracetrack-system-pg"), true);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the shared " + type.getSimpleName() + ": " + e.getMessage(), e);
+    }
+  }
+}
