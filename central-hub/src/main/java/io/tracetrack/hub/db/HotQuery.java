@@ -99,6 +99,48 @@ public final class HotQuery {
     return new Rendered(query.getSQL(), Map.copyOf(positions), constants);
   }
 
+  /** Reads the result of one of {@link #together}'s statements: its rows, or null for a write. */
+  @FunctionalInterface
+  public interface Results {
+    void read(int statement, ResultSet rows) throws SQLException;
+  }
+
+  /**
+   * Runs {@code runs} in one exchange with the server, in their order, as one statement text joined
+   * by {@code ;}: PostgreSQL's driver sends them together and the server runs them one after the
+   * other, in the caller's transaction, exactly as if sent one by one (each sees what the ones
+   * before did; locks are taken in the same order). Each query's rows go to {@code results} with
+   * the statement's index; a write's update count is not read. PostgreSQL only: H2 runs one
+   * statement a prepare.
+   */
+  public static void together(DSLContext tx, List<Run> runs, Results results) {
+    StringBuilder sql = new StringBuilder();
+    List<Object> values = new ArrayList<>();
+    for (Run run : runs) {
+      run.checkSet();
+      sql.append(sql.isEmpty() ? "" : "; ").append(run.rendered.sql());
+      java.util.Collections.addAll(values, run.values);
+    }
+    tx.connection(connection -> {
+      try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+        for (int i = 0; i < values.size(); i++) {
+          statement.setObject(i + 1, values.get(i));
+        }
+        boolean rows = statement.execute();
+        for (int i = 0; i < runs.size(); i++) {
+          if (rows) {
+            try (ResultSet rs = statement.getResultSet()) {
+              results.read(i, rs);
+            }
+          }
+          rows = statement.getMoreResults();
+        }
+      } catch (SQLException e) {
+        throw new DataAccessException("SQL [" + sql + "]; " + e.getMessage(), e);
+      }
+    });
+  }
+
   /** What a named value holds until it is set: a statement never runs with one left NULL by mistake. */
   private static final Object UNSET = new Object();
 

@@ -41,12 +41,13 @@ import org.jooq.exception.DataAccessException;
  *
  * <ol>
  *   <li>lock the edge's {@code edge_progress} row (refused whole when the hub holds that edge id's
- *       ops for another dock) and sort the ops by {@code seq} against its {@code last_seq}: at or
- *       below it DUPLICATE when its fingerprint is the one the hub keeps for that seq, else
- *       SEQ_REUSED and every later op of the batch HELD (a restored backup renumbers them); the next
- *       ones in line applicable; the rest (after a gap the batch does not fill) HELD;
- *   <li>lock every bag the applicable ops name with one statement, in code order (reading their
- *       areas), and read the batch's distinct actors with one more;
+ *       ops for another dock), then every bag the batch's ops name with one statement, in code order
+ *       (reading their areas), and read the batch's distinct actors with one more: on PostgreSQL
+ *       the three in one round trip ({@link IngestStore#lock});
+ *   <li>sort the ops by {@code seq} against its {@code last_seq}: at or below it DUPLICATE when
+ *       its fingerprint is the one the hub keeps for that seq, else SEQ_REUSED and every later op
+ *       of the batch HELD (a restored backup renumbers them); the next ones in line applicable; the
+ *       rest (after a gap the batch does not fill) HELD;
  *   <li>refuse an op that names another area's bag, or whose actor may not sign in at this dock, as
  *       the API would; decide each other op in {@code seq} order with the shared {@link Reconciler}
  *       against those rows plus what the batch's earlier ops did ({@link Overlay}); a refusal, or an
@@ -56,8 +57,9 @@ import org.jooq.exception.DataAccessException;
  *       among them), move {@code last_seq} and the fleet fields, and append the change-log entries
  *       last, under one take of its head; the reply's {@code logPosition} is the last of them, or
  *       the head read then when there were none. On PostgreSQL these writes go to the server in one
- *       round trip ({@link PgPipeline}): a push takes five round trips (its progress row, its
- *       bags, its signers, the writes with the append, the commit), six when it resends ops.
+ *       round trip with the commit ({@link PgPipeline}): a push takes two round trips (its locks and
+ *       reads, then its writes, the append and the commit), three when it resends ops (their
+ *       fingerprints) and more when an op becomes a conflict (its other side, its id).
  * </ol>
  *
  * <p>Moving {@code last_seq} in the same transaction as the effects is what makes an op count once
@@ -189,7 +191,18 @@ public final class Ingest {
     // reads (progress, fingerprints, bags, signers, the other sides) all come before the first of them
     PgPipeline pipeline = PgBulk.isPostgres(tx) ? new PgPipeline() : null;
     IngestStore store = new IngestStore(tx, pipeline);
-    IngestStore.Progress progress = store.lockProgress(device.edgeId(), device.dock());
+    // 1. lock the edge's row, then every bag the batch names in code order, and read its signers:
+    // all of the batch's, before knowing which ops are next in line, so that on PostgreSQL the three
+    // go in one round trip (a resent op's bags are locked too, and left as they are)
+    TreeSet<String> codes = new TreeSet<>();
+    TreeSet<String> actors = new TreeSet<>();
+    for (OpEnvelope e : batch.ops()) {
+      codes.addAll(named(e.op()));
+      actors.add(e.actor());
+    }
+    Overlay overlay = new Overlay();
+    IngestStore.Locked locked = store.lock(device.edgeId(), device.dock(), codes, actors, device.area(), overlay);
+    IngestStore.Progress progress = locked.progress();
     if (!progress.dock().equals(device.dock())) {
       // the hub holds this edge id's ops for another dock: taking these as its duplicates would lose them
       return new Result.Refused(403, ErrorCode.FORBIDDEN, "the hub holds the ops of edge " + device.edgeId()
@@ -198,7 +211,7 @@ public final class Ingest {
     }
     long last = progress.lastSeq();
 
-    // 1. which ops are next in line; the codec guarantees ascending seq without repeats. An op at or
+    // 2. which ops are next in line; the codec guarantees ascending seq without repeats. An op at or
     // below last_seq is a duplicate only when it says what the op the hub holds under that seq said
     Map<Long, String> stored = store.fingerprints(device.edgeId(), batch.ops().stream()
         .mapToLong(op -> op.id().seq()).filter(seq -> seq <= last).boxed().toList());
@@ -234,15 +247,8 @@ public final class Ingest {
       }
     }
 
-    // 2. lock what they name, in code order, with one statement
-    TreeSet<String> codes = new TreeSet<>();
-    for (OpEnvelope e : applicable) {
-      codes.addAll(named(e.op()));
-    }
-    Overlay overlay = new Overlay();
-    Map<String, String> areas = store.lockBags(codes, overlay);
-    Map<String, IngestStore.Signer> signers = store.signers(applicable.stream().map(OpEnvelope::actor)
-        .collect(java.util.stream.Collectors.toCollection(TreeSet::new)), device.area());
+    Map<String, String> areas = locked.areas();
+    Map<String, IngestStore.Signer> signers = locked.signers();
 
     // 3. decide in seq order against the rows plus the batch's own earlier effects
     List<Decided> decided = new ArrayList<>(applicable.size());

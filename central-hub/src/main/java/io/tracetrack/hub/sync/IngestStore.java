@@ -57,6 +57,55 @@ final class IngestStore {
     this.pipeline = postgres ? pipeline : null;
   }
 
+  /** What a push holds before it decides: its edge's progress, its bags' areas by code, its signers by name. */
+  record Locked(Progress progress, Map<String, String> areas, Map<String, Signer> signers) {}
+
+  /**
+   * Everything a push reads before it decides, in the lock order: the edge's progress row ({@link
+   * #lockProgress}), then every existing bag among {@code codes} ({@link #lockBags}, seeding {@code
+   * overlay}), then the signers among {@code actors} ({@link #signers}). On PostgreSQL the four
+   * statements (the progress row's insert on the edge's first push among them) go to the server in
+   * one round trip and run there one after the other, so the locks are taken in the same order as
+   * when sent one by one: on a hub sharing its cores every round trip was a wait for a core with the
+   * edge's row locked, and two hubs on two cores took 1.5-3x as long for each ({@code bench fleet}).
+   */
+  Locked lock(String edgeId, String dock, SortedSet<String> codes, SortedSet<String> actors, String dockArea, Overlay overlay) {
+    if (!postgres) {
+      Progress progress = lockProgress(edgeId, dock);
+      return new Locked(progress, lockBags(codes, overlay), signers(actors, dockArea));
+    }
+    Progress[] progress = new Progress[1];
+    Map<String, String> areas = new HashMap<>();
+    Map<String, Signer> signers = new HashMap<>();
+    HotQuery.together(tx, List.of(NEW_PROGRESS.on(tx).set("edge", edgeId).set("dock", dock),
+        LOCK_PROGRESS.on(tx).set("edge", edgeId),
+        LOCK_BAGS.on(tx).set("codes", codes.toArray(String[]::new)),
+        SIGNERS.on(tx).set("area", dockArea).set("names", actors.toArray(String[]::new))), (statement, rs) -> {
+          switch (statement) {
+            case 1 -> progress[0] = rs.next() ? progress(rs) : null;
+            case 2 -> {
+              while (rs.next()) {
+                var bag = lockedBag(rs);
+                overlay.existing(bag);
+                if (bag.getAreaId() != null) {
+                  areas.put(bag.getCode(), bag.getAreaId());
+                }
+              }
+            }
+            case 3 -> {
+              while (rs.next()) {
+                signers.put(rs.getString(1), signer(rs));
+              }
+            }
+            default -> throw new IllegalStateException("no rows expected from statement " + statement);
+          }
+        });
+    if (progress[0] == null) {
+      throw new IllegalStateException("no progress row for edge " + edgeId + " after creating it");
+    }
+    return new Locked(progress[0], areas, signers);
+  }
+
   /**
    * Locks the edge's progress row, creating it at {@code last_seq} 0 on its first push. Two batches
    * of one edge (a resend while the first is still running) queue here, so the second reads the
@@ -154,10 +203,14 @@ final class IngestStore {
       return out;
     }
     SIGNERS.on(tx).set("area", dockArea).set("names", actors.toArray(String[]::new))
-        .fetch(rs -> Map.entry(rs.getString(1), new Signer(rs.getString(2), rs.getString(3),
-            !rs.getBoolean(4) && !rs.getBoolean(5), rs.getBoolean(6))))
+        .fetch(rs -> Map.entry(rs.getString(1), signer(rs)))
         .forEach(e -> out.put(e.getKey(), e.getValue()));
     return out;
+  }
+
+  /** A row of {@link #SIGNERS}: disabled or anonymised accounts may not sign in. */
+  private static Signer signer(java.sql.ResultSet rs) throws java.sql.SQLException {
+    return new Signer(rs.getString(2), rs.getString(3), !rs.getBoolean(4) && !rs.getBoolean(5), rs.getBoolean(6));
   }
 
   /**

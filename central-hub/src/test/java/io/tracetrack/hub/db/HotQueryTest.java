@@ -174,4 +174,46 @@ class HotQueryTest {
       assertThat(db.dsl().fetchCount(STAT_COUNTER)).isEqualTo(2_500);
     }
   }
+
+  /**
+   * Several statements in one exchange (PostgreSQL): run in order, each seeing what the ones before
+   * did, the rows of each query to the reader under its index, a write's count skipped; one failing
+   * fails them all as jOOQ's failures do, and its transaction keeps nothing.
+   */
+  @org.junit.jupiter.api.Test
+  void together_runsInOrder_routesEachQuerysRows_andOneFailureFailsTheTransaction() {
+    try (HubDatabase db = TestDatabases.fresh("postgresql", 2)) {
+      HotQuery insert = HotQuery.of(dsl -> dsl.insertInto(STAT_COUNTER)
+          .set(STAT_COUNTER.NAME, DSL.param("name", String.class)).set(STAT_COUNTER.AREA, "").set(STAT_COUNTER.DOCK, "")
+          .set(STAT_COUNTER.SHARD, (short) 0).set(STAT_COUNTER.VAL, DSL.param("val", Long.class)));
+      HotQuery values = HotQuery.of(dsl -> dsl.select(STAT_COUNTER.NAME, STAT_COUNTER.VAL).from(STAT_COUNTER)
+          .where(DSL.condition("{0} = any({1})", STAT_COUNTER.NAME, DSL.param("names", String[].class))).orderBy(STAT_COUNTER.NAME));
+      List<String> read = new java.util.ArrayList<>();
+      db.transaction(tx -> {
+        HotQuery.together(tx, List.of(insert.on(tx).set("name", "a").set("val", 1L),
+            values.on(tx).set("names", new String[] {"a", "b"}),
+            insert.on(tx).set("name", "b").set("val", 2L),
+            values.on(tx).set("names", new String[] {"a", "b"}),
+            values.on(tx).set("names", new String[0])), (statement, rs) -> {
+              StringBuilder rows = new StringBuilder(statement + ":");
+              while (rs.next()) {
+                rows.append(' ').append(rs.getString(1)).append('=').append(rs.getLong(2));
+              }
+              read.add(rows.toString());
+            });
+        return null;
+      });
+      assertThat(read).containsExactly("1: a=1", "3: a=1 b=2", "4:");
+
+      assertThatThrownBy(() -> db.transaction(tx -> {
+        HotQuery.together(tx, List.of(insert.on(tx).set("name", "c").set("val", 3L), insert.on(tx).set("name", "a").set("val", 9L),
+            values.on(tx).set("names", new String[] {"c"})), (statement, rs) -> read.add("after the failure"));
+        return null;
+      })).isInstanceOf(DataAccessException.class).satisfies(e -> assertThat(HubDatabase.isUniqueViolation(e)).isTrue());
+      assertThat(read).hasSize(3);
+      assertThat(db.dsl().fetchCount(STAT_COUNTER)).isEqualTo(2);
+      assertThatThrownBy(() -> HotQuery.together(db.dsl(), List.of(insert.on(db.dsl()).set("name", "d")), (statement, rs) -> { }))
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("parameter val not set");
+    }
+  }
 }
