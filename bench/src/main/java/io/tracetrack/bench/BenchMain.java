@@ -39,7 +39,7 @@ public final class BenchMain {
     int rate = 5_000;
     int hubs = 1;
     int scanEveryMs = 10_000;
-    int warmupSeconds = 15;
+    int warmupSeconds = 60;
     Path dir = Path.of("bench", "target", "bench-data");
     Path out = Path.of("BENCHMARKS.md");
     for (int i = 1; i + 1 < args.length; i += 2) {
