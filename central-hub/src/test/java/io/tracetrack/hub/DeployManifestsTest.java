@@ -128,6 +128,70 @@ class DeployManifestsTest {
     }
   }
 
+  /** Each kind the Kubernetes file holds, at the API version it must name, as Kubernetes' model has it. */
+  private static final Map<String, Map.Entry<String, Class<?>>> KUBERNETES_KINDS = Map.of(
+      "ConfigMap", Map.entry("v1", io.fabric8.kubernetes.api.model.ConfigMap.class),
+      "Service", Map.entry("v1", io.fabric8.kubernetes.api.model.Service.class),
+      "Deployment", Map.entry("apps/v1", io.fabric8.kubernetes.api.model.apps.Deployment.class),
+      "PodDisruptionBudget", Map.entry("policy/v1", io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class),
+      "HorizontalPodAutoscaler",
+      Map.entry("autoscaling/v2", io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler.class));
+
+  /**
+   * Every field of the Kubernetes file is one Kubernetes defines, of the type it defines, for the
+   * kind and API version the object names: what {@code kubectl apply --validate=strict} would
+   * refuse (a misspelt {@code readinesProbe}, a port given as a word) fails here, short of a
+   * cluster. Read with fabric8's object model, generated from Kubernetes' API schema: a field it
+   * does not know lands in the object's {@code additionalProperties}, which must stay empty.
+   */
+  @Test
+  void kubernetes_everyFieldIsOneKubernetesDefines() throws Exception {
+    List<JsonNode> docs = documents(DEPLOY.resolve("k8s").resolve("hub.yaml"));
+    assertThat(docs).extracting(d -> d.path("kind").asText()).containsExactlyInAnyOrderElementsOf(KUBERNETES_KINDS.keySet());
+    for (JsonNode doc : docs) {
+      var kind = KUBERNETES_KINDS.get(doc.path("kind").asText());
+      assertThat(doc.path("apiVersion").asText()).as(doc.path("kind").asText()).isEqualTo(kind.getKey());
+      Object typed = YAML.treeToValue(doc, kind.getValue());
+      List<String> unknown = new ArrayList<>();
+      unknownFields(typed, doc.path("kind").asText(), unknown);
+      assertThat(unknown).as("fields Kubernetes does not define").isEmpty();
+    }
+  }
+
+  /** The paths of the fields fabric8's model kept aside as unknown, anywhere under {@code o}. */
+  private static void unknownFields(Object o, String path, List<String> out) throws Exception {
+    if (o == null) {
+      return;
+    }
+    if (o instanceof Iterable<?> items) {
+      int i = 0;
+      for (Object item : items) {
+        unknownFields(item, path + "[" + i++ + "]", out);
+      }
+      return;
+    }
+    if (o instanceof Map<?, ?> map) {
+      for (var e : map.entrySet()) {
+        unknownFields(e.getValue(), path + "." + e.getKey(), out);
+      }
+      return;
+    }
+    if (!o.getClass().getName().startsWith("io.fabric8.kubernetes.api.model")) {
+      return;
+    }
+    for (var method : o.getClass().getMethods()) {
+      if (method.getParameterCount() != 0 || !method.getName().startsWith("get") || method.getDeclaringClass() == Object.class) {
+        continue;
+      }
+      Object value = method.invoke(o);
+      if (method.getName().equals("getAdditionalProperties")) {
+        ((Map<?, ?>) value).keySet().forEach(k -> out.add(path + "." + k));
+      } else {
+        unknownFields(value, path + "." + method.getName().substring(3), out);
+      }
+    }
+  }
+
   /**
    * systemd's own check of both units (a misspelt key, a bad value, a missing section), as {@code
    * systemctl} would load them. {@code ExecStart} runs {@code /usr/bin/java}; where this machine has
