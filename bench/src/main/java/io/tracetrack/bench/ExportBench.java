@@ -128,13 +128,19 @@ final class ExportBench {
   /** {@link #startHub(Path, String, int, String...)} with more of the hub's environment ({@code HUB_...}). */
   static Process startHub(Path workDir, String url, int port, Map<String, String> env, String... jvmOptions)
       throws IOException {
+    return startHub(workDir, url, port, 8, env, jvmOptions);
+  }
+
+  /** {@link #startHub(Path, String, int, Map, String...)} with a pool of {@code poolSize} connections. */
+  static Process startHub(Path workDir, String url, int port, int poolSize, Map<String, String> env, String... jvmOptions)
+      throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>(List.of(java));
     cmd.addAll(List.of(jvmOptions));
     cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED",
         "-Dorg.jooq.no-logo=true", "-cp", System.getProperty("java.class.path"), "io.tracetrack.hub.Main",
         "--port", Integer.toString(port), "--bind", "127.0.0.1", "--data", workDir.resolve("hub").toString(),
-        "--db-url", url, "--db-user", "postgres", "--pool-size", "8"));
+        "--db-url", url, "--db-user", "postgres", "--pool-size", Integer.toString(poolSize)));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(workDir.resolve("hub.log").toFile());
     pb.environment().put("HUB_DB_PASSWORD", "postgres");
     pb.environment().put("HUB_ADMIN_PASSWORD", ADMIN_PASSWORD);
