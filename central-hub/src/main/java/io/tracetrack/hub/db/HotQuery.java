@@ -99,7 +99,7 @@ public final class HotQuery {
     return new Rendered(query.getSQL(), Map.copyOf(positions), constants);
   }
 
-  /** Reads the result of one of {@link #together}'s statements: its rows, or null for a write. */
+  /** Reads the rows of one of {@link #together}'s queries, by the statement's index (a write's count is not read). */
   @FunctionalInterface
   public interface Results {
     void read(int statement, ResultSet rows) throws SQLException;

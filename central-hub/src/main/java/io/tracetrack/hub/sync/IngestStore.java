@@ -85,11 +85,7 @@ final class IngestStore {
             case 1 -> progress[0] = rs.next() ? progress(rs) : null;
             case 2 -> {
               while (rs.next()) {
-                var bag = lockedBag(rs);
-                overlay.existing(bag);
-                if (bag.getAreaId() != null) {
-                  areas.put(bag.getCode(), bag.getAreaId());
-                }
+                seed(lockedBag(rs), overlay, areas);
               }
             }
             case 3 -> {
@@ -263,13 +259,17 @@ final class IngestStore {
     if (codes.isEmpty()) {
       return areas;
     }
-    LOCK_BAGS.on(tx).set("codes", codes.toArray(String[]::new)).fetch(IngestStore::lockedBag).forEach(r -> {
-      overlay.existing(r);
-      if (r.getAreaId() != null) {
-        areas.put(r.getCode(), r.getAreaId());
-      }
-    });
+    LOCK_BAGS.on(tx).set("codes", codes.toArray(String[]::new)).fetch(IngestStore::lockedBag)
+        .forEach(bag -> seed(bag, overlay, areas));
     return areas;
+  }
+
+  /** A locked bag into {@code overlay}, and its area, if it has one, into {@code areas}. */
+  private static void seed(io.tracetrack.hub.db.jooq.tables.records.BagRecord bag, Overlay overlay, Map<String, String> areas) {
+    overlay.existing(bag);
+    if (bag.getAreaId() != null) {
+      areas.put(bag.getCode(), bag.getAreaId());
+    }
   }
 
   /** Where and by whom a link was made: the other side of a conflict. */

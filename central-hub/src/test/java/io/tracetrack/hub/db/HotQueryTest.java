@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -180,7 +181,7 @@ class HotQueryTest {
    * did, the rows of each query to the reader under its index, a write's count skipped; one failing
    * fails them all as jOOQ's failures do, and its transaction keeps nothing.
    */
-  @org.junit.jupiter.api.Test
+  @Test
   void together_runsInOrder_routesEachQuerysRows_andOneFailureFailsTheTransaction() {
     try (HubDatabase db = TestDatabases.fresh("postgresql", 2)) {
       HotQuery insert = HotQuery.of(dsl -> dsl.insertInto(STAT_COUNTER)
