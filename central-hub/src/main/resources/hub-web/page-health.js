@@ -1,6 +1,6 @@
 // System health (F-ADMIN): the database pool and the admission queue in front of it, memory,
-// database size, errors in the last hour, cache hit rates, each dock's sync state and the last days'
-// end-of-day e-mail; refreshed live.
+// database size, errors in the last hour, cache hit rates, each dock's sync state, the hub
+// instances sharing the database and the last days' end-of-day e-mail; refreshed live.
 
 import { api, el, fill, header, empty, notice, table, num, ago, when, pill, link, every, explain } from './kit.js';
 
@@ -20,11 +20,14 @@ export async function render(view) {
   const caches = el('div', { id: 'health-caches' });
   const docks = el('div', { id: 'health-docks' });
   const mail = el('div', { id: 'health-mail' });
+  const instances = el('div', { id: 'health-instances' });
   const problem = el('div');
   fill(view, header('System health', status), problem, cards,
     el('div', { class: 'two-columns' },
       el('section', { class: 'panel', 'aria-labelledby': 'caches-title' }, el('h2', { id: 'caches-title' }, 'Caches'), caches),
       el('section', { class: 'panel', 'aria-labelledby': 'health-docks-title' }, el('h2', { id: 'health-docks-title' }, 'Dock sync'), docks)),
+    el('section', { class: 'panel', 'aria-labelledby': 'health-instances-title' },
+      el('h2', { id: 'health-instances-title' }, 'Hub instances'), instances),
     el('section', { class: 'panel', 'aria-labelledby': 'health-mail-title' },
       el('h2', { id: 'health-mail-title' }, 'End-of-day e-mail'), mail));
 
@@ -36,6 +39,7 @@ export async function render(view) {
       fill(problem);
       draw(health, fleet.docks);
       drawMail(mail, mailLog);
+      drawInstances(instances, health.instances || []);
       status.textContent = 'Live · updated ' + new Date().toLocaleTimeString();
     } catch (e) {
       status.textContent = 'Not updated: the hub did not answer';
@@ -90,6 +94,28 @@ export async function render(view) {
 
   await load();
   return every(REFRESH_MS, load);
+}
+
+/**
+ * The hub instances on this database, as their rows say: the one answering marked, each one's
+ * version (a roll-out in progress shows two) and its share of the database's connections.
+ */
+function drawInstances(box, list) {
+  const versions = new Set(list.map(i => i.version));
+  fill(box,
+    list.length === 0 ? empty('No instance has reported yet.') : table([
+      { label: 'Instance', value: i => el('span', null, el('span', { class: 'code' }, i.name), i.here ? ' ' : null,
+        i.here ? pill('this one', 'info') : null) },
+      { label: 'Version', value: i => el('span', { class: 'code' }, i.version) },
+      { label: 'Started', value: i => ago(i.startedAt) },
+      { label: 'Last seen', value: i => ago(i.seenAt) },
+      { label: 'DB connections', value: i => num(i.poolSize), class: 'num' },
+    ], list, { label: 'Hub instances', rowAttrs: i => ({ 'data-instance': i.name, 'data-here': String(i.here) }) }),
+    versions.size > 1
+      ? notice('warn', 'The instances run ' + versions.size + ' different versions: a roll-out is under way or stalled.')
+      : null,
+    el('p', { class: 'hint' }, 'Every instance on the database renews its row every 5 s; one not seen for 15 s no longer counts, '
+      + 'and the others take its share of the database\'s connections.'));
 }
 
 /** The last days' end-of-day mail: sent, failing (with the server's error) or pending; or why none goes. */

@@ -131,7 +131,10 @@ final class ExportBench {
     return startHub(workDir, url, port, 8, env, jvmOptions);
   }
 
-  /** {@link #startHub(Path, String, int, Map, String...)} with a pool of {@code poolSize} connections. */
+  /**
+   * {@link #startHub(Path, String, int, Map, String...)} with a pool of {@code poolSize} connections;
+   * 0: the hub's own default (its share of what the database's cores call for).
+   */
   static Process startHub(Path workDir, String url, int port, int poolSize, Map<String, String> env, String... jvmOptions)
       throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
@@ -140,7 +143,10 @@ final class ExportBench {
     cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED",
         "-Dorg.jooq.no-logo=true", "-cp", System.getProperty("java.class.path"), "io.tracetrack.hub.Main",
         "--port", Integer.toString(port), "--bind", "127.0.0.1", "--data", workDir.resolve("hub").toString(),
-        "--db-url", url, "--db-user", "postgres", "--pool-size", Integer.toString(poolSize)));
+        "--db-url", url, "--db-user", "postgres"));
+    if (poolSize > 0) {
+      cmd.addAll(List.of("--pool-size", Integer.toString(poolSize)));
+    }
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(workDir.resolve("hub.log").toFile());
     pb.environment().put("HUB_DB_PASSWORD", "postgres");
     pb.environment().put("HUB_ADMIN_PASSWORD", ADMIN_PASSWORD);

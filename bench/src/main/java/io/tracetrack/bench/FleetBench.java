@@ -67,12 +67,13 @@ final class FleetBench {
   private static final WireCodec WIRE = new WireCodec();
   private static final String AREA = "FLEET";
   /**
-   * The database's connections, shared by the hubs as the README says to: 8 for one hub, 4 for
-   * each of two. PostgreSQL runs a backend per connection on the same two cores however many hubs
-   * hold them. Two hubs of 8 each (16 backends) had a push p50 of 47.8 ms and a p99 of 196.8 ms;
-   * of 4 each, 26.0 and 148.6 ms, the two runs back to back (2026-12-07).
+   * The database's connections: the hubs size their pools themselves, as in service (no {@code
+   * --pool-size}): the database's cores × 2 + 1, each hub its share ({@code HubInstances}). PostgreSQL
+   * runs a backend per connection on the same two cores however many hubs hold them. Two hubs of 8
+   * each (16 backends) had a push p50 of 47.8 ms and a p99 of 196.8 ms; of 4 each, 26.0 and 148.6
+   * ms, the two runs back to back (2026-12-07).
    */
-  private static final int CONNECTIONS = 8;
+  private static final int BUDGET = io.tracetrack.hub.db.PoolSize.forCores(io.tracetrack.hub.db.PoolSize.localCores());
   private static final Pattern HEAP = Pattern.compile("^jvm_memory_used_bytes\\{area=\"heap\"[^}]*} ([0-9.eE+]+)$", Pattern.MULTILINE);
 
   private final Path workDir;
@@ -137,7 +138,7 @@ final class FleetBench {
           int port = ExportBench.freePort();
           Path dir = workDir.resolve("hub-" + h);
           java.nio.file.Files.createDirectories(dir);
-          processes.add(ExportBench.startHub(dir, url, port, CONNECTIONS / hubs, env, "-Xmx1g"));
+          processes.add(ExportBench.startHub(dir, url, port, 0, env, "-Xmx1g"));
           ports.add(port);
         }
         for (int h = 0; h < hubs; h++) {
@@ -282,8 +283,8 @@ final class FleetBench {
     out.append(String.format(Locale.ROOT, "| PostgreSQL CPU while scanning (its processes) | %.2f cores of 2 |%n", pgCores));
     out.append(String.format(Locale.ROOT, "| the simulated docks' CPU while scanning (this bench's JVM) | %.2f cores of 2 |%n", fleetCores));
     out.append(String.format(Locale.ROOT, "| hub heap, highest sampled (every 5 s) | %.0f MiB (-Xmx1g each) |%n", maxHeap / (1 << 20)));
-    out.append(String.format(Locale.ROOT, "| database connections, highest sampled (a pool of %d a hub, %d in all) | %d |%n",
-        CONNECTIONS / hubs, CONNECTIONS, maxConnections));
+    out.append(String.format(Locale.ROOT, "| database connections, highest sampled (each hub's own share of the %d this"
+        + " machine's cores call for: %d a hub) | %d |%n", BUDGET, io.tracetrack.hub.db.PoolSize.share(BUDGET, hubs), maxConnections));
     out.append(String.format(Locale.ROOT, "| enrolling the fleet (register, code, enrol) | %.1f s |%n", enrolSeconds));
     out.append("\nNo Kafka broker runs in this bench: commit → Kafka is `./tracetrack bench relay`'s table, and two hubs"
         + " under kill are `TwoHubsIT`.\n\n");

@@ -107,7 +107,8 @@ public final class HubCommandLine {
     String tokenMinutes;
 
     @Option(names = "--pool-size", paramLabel = "N",
-        description = "database connections (default: the database's cores × 2 + 1, at least 3)")
+        description = "database connections, kept as given (default: the database's cores × 2 + 1, shared by the hub"
+            + " instances on it, at least 3 each)")
     @Env("HUB_POOL_SIZE")
     String poolSize;
 

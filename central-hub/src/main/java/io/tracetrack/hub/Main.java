@@ -9,6 +9,7 @@ import io.tracetrack.hub.eod.EndOfDayRoutes;
 import io.tracetrack.hub.eod.EodMailer;
 import io.tracetrack.hub.mail.Mailer;
 import io.tracetrack.hub.io.ExportRoutes;
+import io.tracetrack.hub.ops.HubInstances;
 import io.tracetrack.hub.ops.Metrics;
 import io.tracetrack.hub.ops.OpsRoutes;
 import io.tracetrack.hub.search.SearchRoutes;
@@ -67,6 +68,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -117,7 +119,12 @@ public final class Main {
     // close order: web server, then pool, then the embedded database server
     Runtime.getRuntime().addShutdownHook(new Thread(hub::close, "hub-shutdown"));
     System.out.println("TraceTrack hub on " + hub.database().description());
-    System.out.println("Database pool: " + config.pool().connections() + " connections (" + config.pool().reason() + ")");
+    int instances = hub.instances().live();
+    System.out.println("Database pool: " + hub.database().poolSize() + " connections ("
+        + (config.pool().shared() && instances > 1
+            ? instances + " hub instances on the database share " + config.pool().connections() + ", at least "
+                + io.tracetrack.hub.db.PoolSize.MINIMUM + " each: "
+            : "") + config.pool().reason() + ")");
     hub.generatedAdminPassword().ifPresent(p ->
         System.out.println("First admin created: user 'admin', password " + p + " (shown once; change it)"));
     String address = "http://" + ("0.0.0.0".equals(config.bind()) ? "127.0.0.1" : config.bind()) + ":" + hub.server().port();
@@ -136,10 +143,11 @@ public final class Main {
    *
    * @param mounts the routes it serves (tests walk them, so no route escapes the role matrix)
    * @param relay the event relay to Kafka, when {@code --kafka} is set
+   * @param instances the hub instances on the database, this one's row renewed on {@code beats}
    */
   public record Hub(HubDatabase database, WebServer server, Optional<String> generatedAdminPassword,
       ScheduledExecutorService background, List<HubServer.Mount> mounts, Optional<EventRelay> relay,
-      WebhookDispatcher webhooks) implements AutoCloseable {
+      WebhookDispatcher webhooks, HubInstances instances, ScheduledExecutorService beats) implements AutoCloseable {
 
     public static Hub start(HubConfig config, Clock clock) {
       HubDatabase db = switch (config.db()) {
@@ -159,6 +167,12 @@ public final class Main {
 
     public static Hub start(HubConfig config, HubDatabase db, Clock clock) {
       db.gate().deadline(config.dbQueueTimeout());
+      String instanceName = instanceName();
+      // the other instances on this database, and this one's share of its connections, before
+      // serving; the budget is the pool as opened (the size the configuration gave it)
+      HubInstances instances = new HubInstances(db, instanceName, version(),
+          config.pool().shared() ? OptionalInt.of(db.poolSize()) : OptionalInt.empty(), clock);
+      instances.beat();
       Users users = new Users(db, clock);
       Optional<String> generated = users.ensureFirstAdmin(config.adminPassword());
       Tokens tokens = new Tokens(SigningKey.load(config.jwtSecret(), config.dataDir()), clock, config.tokenLifetime());
@@ -181,6 +195,7 @@ public final class Main {
       // sign-in budgets in the database: every hub instance on it spends from the same buckets
       SignInLimiter signInLimiter = SignInLimiter.shared(db, clock, "sign-in");
       Metrics metrics = new Metrics(db, clock);
+      instances.register(metrics.registry());
       Stats stats = new Stats(db, clock);
       metrics.watch("dashboard", stats.cache());
       Docks docks = new Docks(db, audit, clock, Docks.DEFAULT_CODE_LIFETIME);
@@ -189,16 +204,15 @@ public final class Main {
       ChangeFeed feed = new ChangeFeed(changeLog, io.tracetrack.hub.ops.CpuLoad.system());
       // committed changes to Kafka: one instance relays at a time, from the position kept in the database
       Optional<EventRelay> relay = Optional.ofNullable(config.events()).map(events -> {
-        String instance = instanceName();
         EventRelay r = new EventRelay(db, changeLog, EventRelay.producer(events.bootstrap(), "tracetrack-hub"),
-            events.topic(), EventRelay.SOURCE, instance, clock);
+            events.topic(), EventRelay.SOURCE, instanceName, clock);
         r.register(metrics.registry());
         db.afterEachCommit(r::nudge);
         return r;
       });
       // webhooks: one instance sends at a time, each endpoint on a thread of its own
       Destinations destinations = Destinations.of(config.webhooks().allowedHosts());
-      WebhookDispatcher webhookSender = new WebhookDispatcher(db, changeLog, destinations, EventRelay.SOURCE, instanceName(),
+      WebhookDispatcher webhookSender = new WebhookDispatcher(db, changeLog, destinations, EventRelay.SOURCE, instanceName,
           clock, WebhookDispatcher.SCHEDULE, config.webhooks().timeout());
       webhookSender.register(metrics.registry());
       Webhooks webhooks = new Webhooks(db, destinations, audit, clock);
@@ -207,7 +221,7 @@ public final class Main {
       db.afterEachCommit(feed::signal);
       // read caches: this hub's writes evicted before they answer; other instances' at the next poll
       CacheFollower caches = new CacheFollower(changeLog, bags.views(), bills.summaries(), accounts::forget);
-      db.afterEachCommit(caches::catchUp);
+      db.afterEachCommit(caches::committed);
       metrics.watch("bag_views", bags.views().cache());
       metrics.watch("bill_summaries", bills.summaries().cache());
       metrics.watch("account_checks", accounts.cache());
@@ -215,9 +229,9 @@ public final class Main {
       // end of day (F-EOD): days in the deployment's zone; mailed only when SMTP is configured
       EndOfDay endOfDay = new EndOfDay(db, WeightPolicy.defaults());
       EodMailer eodMailer = new EodMailer(db, endOfDay, Optional.ofNullable(config.smtp()).map(smtp -> new Mailer(smtp, clock)),
-          config.zone(), config.eodMailAt(), audit, clock, instanceName());
+          config.zone(), config.eodMailAt(), audit, clock, instanceName);
       List<HubServer.Mount> mounts = List.of(
-          new HubServer.Mount("/", new OpsRoutes(metrics, db, access, relay, webhooks)),
+          new HubServer.Mount("/", new OpsRoutes(metrics, db, access, relay, webhooks, instances)),
           new HubServer.Mount("/health", new HealthRoutes(db)),
           new HubServer.Mount("/api/v1/auth", new AuthRoutes(users, sessions, signInLimiter, access, accounts, addresses)),
           new HubServer.Mount("/api/v1/areas", new AreaRoutes(userAdmin, access)),
@@ -293,7 +307,14 @@ public final class Main {
       }
       relay.ifPresent(EventRelay::start);
       webhookSender.start();
-      return new Hub(db, server, generated, background, mounts, relay, webhookSender);
+      // a thread of its own: a long prune on the background thread must not make the others count this one gone
+      ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "hub-instance-beat");
+        t.setDaemon(true);
+        return t;
+      });
+      every(beats, "instance beat", HubInstances.BEAT, HubInstances.BEAT, instances::beat);
+      return new Hub(db, server, generated, background, mounts, relay, webhookSender, instances, beats);
     }
 
     /**
@@ -310,7 +331,15 @@ public final class Main {
       }, first.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** This instance in the end-of-day mail's claim: host and process id. */
+    /** The hub's version, from its jar's manifest ("dev" when run from classes). */
+    static String version() {
+      return Optional.ofNullable(Main.class.getPackage().getImplementationVersion()).orElse("dev");
+    }
+
+    /**
+     * This instance's name among the hubs on the database (its row, the relay's and the webhooks'
+     * lease, the end-of-day mail's claim): host, process id and a start-time stamp.
+     */
     private static String instanceName() {
       String host;
       try {
@@ -326,6 +355,8 @@ public final class Main {
     public void close() {
       relay.ifPresent(EventRelay::close);
       webhooks.close();
+      beats.shutdownNow();
+      instances.close();
       background.shutdownNow();
       server.stop();
       database.close();

@@ -87,6 +87,7 @@ class TwoHubsIT {
       int portB = b.port();
       String admin = signIn(portA);
       assertThat(get(portB, admin, "/api/v1/me").statusCode()).as("a token of one instance is good at the other").isEqualTo(200);
+      poolShared(portA, portB, admin);
       ok(post(portA, admin, "/api/v1/areas", "{\"id\":\"NORTH\",\"name\":\"North\"}"));
       ok(post(portB, admin, "/api/v1/users",
           "{\"username\":\"nina\",\"role\":\"DISPATCHER\",\"area\":\"NORTH\",\"password\":\"" + PASSWORD + "\"}"));
@@ -193,6 +194,33 @@ class TwoHubsIT {
       }
     } finally {
       a.close();
+    }
+  }
+
+  /**
+   * Both instances list each other on the health page, and each keeps its share of the connections
+   * the database's cores call for (both are sized from this machine's, the database's): the second
+   * took its share as it started, the first at its next beat.
+   */
+  private void poolShared(int portA, int portB, String admin) throws Exception {
+    int share = io.tracetrack.hub.db.PoolSize.share(io.tracetrack.hub.db.PoolSize.forCores(
+        io.tracetrack.hub.db.PoolSize.localCores()), 2);
+    for (int port : List.of(portB, portA)) {
+      // a beat, with room
+      long until = System.nanoTime() + io.tracetrack.hub.ops.HubInstances.BEAT.multipliedBy(2).toNanos();
+      while (true) {
+        JsonNode health = JSON.readTree(get(port, admin, "/api/v1/system/health").body());
+        JsonNode instances = health.get("instances");
+        int pool = health.get("database").get("pool").get("max").asInt();
+        if (instances.size() == 2 && pool == share) {
+          assertThat(instances).filteredOn(i -> i.get("here").asBoolean()).singleElement()
+              .satisfies(i -> assertThat(i.get("poolSize").asInt()).isEqualTo(share));
+          break;
+        }
+        assertThat(System.nanoTime()).as("instances " + instances + ", pool " + pool + " at " + port + "; share " + share)
+            .isLessThan(until);
+        Thread.sleep(200);
+      }
     }
   }
 

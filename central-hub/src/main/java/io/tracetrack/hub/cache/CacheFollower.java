@@ -18,10 +18,11 @@ import java.util.logging.Logger;
  * appends its entries to the log as its transaction's last write, so the log names every bag and
  * bill whose cached view went stale, from this hub and from any other on the same database.
  *
- * <p>{@link #catchUp} runs after each commit on this hub, on the writer's thread, before it answers:
- * a write is never followed by a stale read from the same hub. It also runs on a short poll for the
- * other instances' writes. When the log cannot say (it was pruned past the cursor, or the read
- * failed), everything is dropped: a cold cache is slower, never wrong.
+ * <p>{@link #committed} runs after each commit on this hub, on the writer's thread, before it
+ * answers: it evicts what the writer itself appended, so a write is never followed by a stale read
+ * from the same hub. {@link #catchUp} runs on a short poll and reads the log for everything, the
+ * other instances' writes among it. When the log cannot say (it was pruned past the cursor, or the
+ * read failed), everything is dropped: a cold cache is slower, never wrong.
  */
 public final class CacheFollower {
 
@@ -60,6 +61,29 @@ public final class CacheFollower {
     this.cursor = log.head();
     bags.followed();
     bills.followed();
+  }
+
+  /**
+   * After a commit on this thread: evicts what the transaction appended to the log, as the writer
+   * knows it ({@link ChangeLog#takeAppended}), without reading the log back. Reading it back was a
+   * round trip to the database before every push's answer, and on a hub sharing its cores a round
+   * trip is mostly the wait to be scheduled again ({@code bench fleet}). The other instances'
+   * writes, which this one cannot know, wait for the poll ({@link #catchUp}), as they did. A writer
+   * that appended more than the list keeps (an import) reads the log as the poll does.
+   */
+  public void committed() {
+    Optional<List<Change>> mine = ChangeLog.takeAppended();
+    if (mine.isEmpty()) {
+      catchUp();
+      return;
+    }
+    try {
+      mine.get().forEach(this::evict);
+    } catch (RuntimeException e) {
+      // the write has committed: it must not fail now; an empty cache is always right
+      LOG.log(Level.FINE, "caches not evicted; dropping them", e);
+      dropEverything();
+    }
   }
 
   /**
@@ -124,7 +148,11 @@ public final class CacheFollower {
       dropEverything();
       return;
     }
-    switch (change.get()) {
+    evict(change.get());
+  }
+
+  private void evict(Change change) {
+    switch (change) {
       case Change.Bag b -> bags.evict(List.of(b.code()));
       case Change.Link l -> {
         bags.evict(List.of(l.parent(), l.child()));

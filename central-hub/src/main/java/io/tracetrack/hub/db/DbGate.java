@@ -37,8 +37,9 @@ public final class DbGate {
   /** Seconds a refused client is told to wait: the queue drains in well under that at pool speed. */
   static final int RETRY_AFTER_SECONDS = 1;
 
-  private final Semaphore permits;
-  private final int size;
+  private final Permits permits;
+  /** Permits in all; changed only by {@link #resize}. */
+  private volatile int size;
   private volatile long deadlineNanos;
   private final LongAdder timeouts = new LongAdder();
   private volatile LongConsumer waitObserver = nanos -> { };
@@ -53,7 +54,7 @@ public final class DbGate {
       throw new IllegalArgumentException("the gate needs at least one permit, got " + size);
     }
     this.size = size;
-    this.permits = new Semaphore(size, true);
+    this.permits = new Permits(size);
     deadline(deadline);
   }
 
@@ -73,6 +74,34 @@ public final class DbGate {
   /** Permits in all: the pool's size. */
   public int size() {
     return size;
+  }
+
+  /**
+   * Changes the permits in all to {@code size} (the pool's new size): more are free at once; fewer
+   * are taken back as the connections in use now are given back, so nobody in flight is disturbed.
+   */
+  synchronized void resize(int size) {
+    if (size < 1) {
+      throw new IllegalArgumentException("the gate needs at least one permit, got " + size);
+    }
+    int change = size - this.size;
+    if (change > 0) {
+      permits.release(change);
+    } else if (change < 0) {
+      permits.take(-change);
+    }
+    this.size = size;
+  }
+
+  /** A fair semaphore whose permits can be taken away while they are held (they may go below zero). */
+  private static final class Permits extends Semaphore {
+    Permits(int permits) {
+      super(permits, true);
+    }
+
+    void take(int n) {
+      reducePermits(n);
+    }
   }
 
   /** Requests waiting for a connection now (an estimate, as {@link Semaphore#getQueueLength}). */

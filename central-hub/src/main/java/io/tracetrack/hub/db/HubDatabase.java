@@ -167,6 +167,37 @@ public final class HubDatabase implements AutoCloseable {
     }
   }
 
+  /** The connections the pool keeps now (its size as opened, or as last {@link #resize}d). */
+  public int poolSize() {
+    return gate.size();
+  }
+
+  /**
+   * Keeps {@code connections} connections from now on: the pool and the admission queue in front of
+   * it both change. Growing is at once; shrinking lets the connections in use finish, and the pool
+   * replaces its connections as they come back, up to the new size. For an instance's share of a
+   * database several instances use ({@link io.tracetrack.hub.ops.HubInstances}).
+   */
+  public synchronized void resize(int connections) {
+    if (connections < 1) {
+      throw new IllegalArgumentException("a pool needs at least one connection, got " + connections);
+    }
+    var config = pool.getHikariConfigMXBean();
+    // the pool keeps as many idle as it may hold (Hikari's default, which open() leaves); the order
+    // keeps the smallest idle count at or below the largest size at every step
+    if (connections < config.getMaximumPoolSize()) {
+      config.setMinimumIdle(connections);
+      config.setMaximumPoolSize(connections);
+      // Hikari closes connections beyond a smaller size only at their max lifetime (30 min): evict
+      // them (the idle now, the busy as they come back) and let it refill to the new size
+      pool.getHikariPoolMXBean().softEvictConnections();
+    } else {
+      config.setMaximumPoolSize(connections);
+      config.setMinimumIdle(connections);
+    }
+    gate.resize(connections);
+  }
+
   /** The fair admission queue in front of the pool: its deadline, queue length and refusals. */
   public DbGate gate() {
     return gate;

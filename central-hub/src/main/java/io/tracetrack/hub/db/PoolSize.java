@@ -18,18 +18,41 @@ import java.util.OptionalInt;
  * <p>Whose cores: the database's. The embedded PostgreSQL and H2 run on this machine, and so does a
  * PostgreSQL reached on a loopback address. For a database elsewhere the hub cannot see its cores
  * ({@code --db-cores} says them); without that it uses this machine's and says so in the log.
+ *
+ * <p>Whose connections: every hub instance's on the database. The guidance is for the database, so
+ * several instances on one database share it: each takes {@link #share} of it, counted again every
+ * few seconds ({@link io.tracetrack.hub.ops.HubInstances}). Two hubs of 8 each made PostgreSQL's two
+ * cores run 16 backends where one hub gave it 8: push p99 197 ms against 149 ms with 4 each
+ * ({@code bench fleet --hubs 2}). A size given with {@code --pool-size} is the operator's and is
+ * kept as given.
+ *
+ * @param connections the connections this instance keeps when it is the only one
+ * @param shared whether {@code connections} is the database's budget, shared by the instances on it
+ *     (sized from cores), rather than this instance's own fixed size ({@code --pool-size})
  */
-public record PoolSize(int connections, String reason) {
+public record PoolSize(int connections, String reason, boolean shared) {
 
   /** The effective spindle count of an SSD (or of a database whose data fits in memory). */
   static final int SPINDLES = 1;
   /** No fewer: one connection for a long read (an export) still leaves one for everybody else. */
-  static final int MINIMUM = 3;
+  public static final int MINIMUM = 3;
 
   public PoolSize {
     if (connections < 1) {
       throw new IllegalArgumentException("a pool needs at least one connection, got " + connections);
     }
+  }
+
+  /**
+   * One instance's share when {@code instances} share a budget of {@code budget} connections: an
+   * equal part, rounded down so the instances together stay within it, and never below
+   * {@link #MINIMUM} (so many instances may together hold a little more than the budget).
+   */
+  public static int share(int budget, int instances) {
+    if (budget < 1 || instances < 1) {
+      throw new IllegalArgumentException("a share needs a budget and instances, got " + budget + " and " + instances);
+    }
+    return Math.min(budget, Math.max(MINIMUM, budget / instances));
   }
 
   /** The guidance for a database with {@code cores} cores. */
@@ -48,20 +71,20 @@ public record PoolSize(int connections, String reason) {
    */
   public static PoolSize choose(OptionalInt poolSize, OptionalInt dbCores, String dbUrl, int localCores) {
     if (poolSize.isPresent()) {
-      return new PoolSize(poolSize.getAsInt(), "--pool-size");
+      return new PoolSize(poolSize.getAsInt(), "--pool-size", false);
     }
     if (dbCores.isPresent()) {
-      return new PoolSize(forCores(dbCores.getAsInt()), "--db-cores " + dbCores.getAsInt() + " × 2 + " + SPINDLES);
+      return new PoolSize(forCores(dbCores.getAsInt()), "--db-cores " + dbCores.getAsInt() + " × 2 + " + SPINDLES, true);
     }
     int n = forCores(localCores);
     if (dbUrl == null) {
-      return new PoolSize(n, "this machine's " + localCores + " cores × 2 + " + SPINDLES + " (the database runs here)");
+      return new PoolSize(n, "this machine's " + localCores + " cores × 2 + " + SPINDLES + " (the database runs here)", true);
     }
     if (isLocal(dbUrl)) {
-      return new PoolSize(n, "this machine's " + localCores + " cores × 2 + " + SPINDLES + " (the database is on loopback)");
+      return new PoolSize(n, "this machine's " + localCores + " cores × 2 + " + SPINDLES + " (the database is on loopback)", true);
     }
     return new PoolSize(n, "this machine's " + localCores + " cores × 2 + " + SPINDLES
-        + "; the database is on another host: give its cores with --db-cores (or --pool-size)");
+        + "; the database is on another host: give its cores with --db-cores (or --pool-size)", true);
   }
 
   /** Whether a JDBC URL points at this machine (loopback or a local socket). */

@@ -136,6 +136,7 @@ public class ChangeLog {
    * pipeline holds is sent alone. On H2 nothing is ever queued: the writers queue on PostgreSQL only.
    */
   public static long append(DSLContext tx, List<Entry> entries, PgPipeline pipeline) {
+    appended(entries);
     if (entries.isEmpty()) {
       if (pipeline != null) {
         pipeline.flush(tx);
@@ -196,6 +197,44 @@ public class ChangeLog {
     }
     batch.execute();
     return first;
+  }
+
+  /**
+   * The changes this thread appended since it last asked, or an empty list: after its transaction
+   * committed, the writer evicts what they name from this hub's read caches without reading the log
+   * back ({@code CacheFollower#committed}). A transaction that rolled back leaves its changes here
+   * until the thread's next commit takes them: evicting them then is needless, never wrong. Past
+   * {@link #APPENDED_MAX} (an import) the list says nothing and the caches read the log instead.
+   */
+  public static Optional<List<Change>> takeAppended() {
+    List<Change> mine = APPENDED.get();
+    APPENDED.remove();
+    return mine == OVERFLOW ? Optional.empty() : Optional.of(mine == null ? List.of() : mine);
+  }
+
+  /** More appended changes than this on one thread between commits are not kept one by one. */
+  public static final int APPENDED_MAX = 10_000;
+
+  private static final ThreadLocal<List<Change>> APPENDED = new ThreadLocal<>();
+  /** Marks a thread past {@link #APPENDED_MAX}: its own instance, told apart by identity. */
+  private static final List<Change> OVERFLOW = java.util.Collections.unmodifiableList(new ArrayList<>());
+
+  private static void appended(List<Entry> entries) {
+    List<Change> mine = APPENDED.get();
+    if (mine == OVERFLOW || entries.isEmpty()) {
+      return;
+    }
+    if (mine == null) {
+      mine = new ArrayList<>(entries.size());
+      APPENDED.set(mine);
+    }
+    if (mine.size() + entries.size() > APPENDED_MAX) {
+      APPENDED.set(OVERFLOW);
+      return;
+    }
+    for (Entry e : entries) {
+      mine.add(e.change());
+    }
   }
 
   /** Appends one entry; see {@link #append(DSLContext, List)}. */

@@ -22,7 +22,8 @@ import java.util.Set;
 /**
  * {@code GET /metrics} (Prometheus text; scraped from inside the cluster, so unauthenticated like
  * {@code /health}), {@code GET /openapi} (the API's description), and {@code GET /api/v1/system/health} for admins: pool, the
- * admission queue in front of it, memory, database size, cache hit rates, errors in the last hour.
+ * admission queue in front of it, memory, database size, cache hit rates, errors in the last hour,
+ * and the hub instances on the database.
  */
 public final class OpsRoutes implements HttpService {
 
@@ -31,13 +32,16 @@ public final class OpsRoutes implements HttpService {
   private final io.tracetrack.hub.webhooks.Webhooks webhooks;
   private final HubDatabase db;
   private final Access access;
+  private final HubInstances instances;
 
   /**
    * @param relay the events relay, when {@code --kafka} is set: its lag shows on the health page
    * @param webhooks the webhooks, whose waiting and dead-lettered deliveries show there too
+   * @param instances the hub instances on the database, listed there with this one marked
    */
   public OpsRoutes(Metrics metrics, HubDatabase db, Access access, java.util.Optional<io.tracetrack.hub.events.EventRelay> relay,
-      io.tracetrack.hub.webhooks.Webhooks webhooks) {
+      io.tracetrack.hub.webhooks.Webhooks webhooks, HubInstances instances) {
+    this.instances = instances;
     this.relay = relay;
     this.webhooks = webhooks;
     this.metrics = metrics;
@@ -101,6 +105,16 @@ public final class OpsRoutes implements HttpService {
       return events;
     }).orElse(Map.of("relay", "off")));
     out.put("webhooks", webhooks.health());
+    out.put("instances", instances.list().stream().map(i -> {
+      Map<String, Object> one = new LinkedHashMap<>();
+      one.put("name", i.name());
+      one.put("here", i.here());
+      one.put("version", i.version());
+      one.put("startedAt", i.startedAt().toInstant().toString());
+      one.put("seenAt", i.seenAt().toInstant().toString());
+      one.put("poolSize", i.poolSize());
+      return one;
+    }).toList());
     Http.json(res, 200, out);
   }
 

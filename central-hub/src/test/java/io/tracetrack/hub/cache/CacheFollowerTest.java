@@ -92,6 +92,42 @@ class CacheFollowerTest {
     }
   }
 
+  @Test
+  void afterACommit_theWriterEvictsWhatItAppended_withoutReadingTheLog_andThePollReadsTheRest() throws Exception {
+    try (HubDatabase db = TestDatabases.h2(4)) {
+      ChangeLog.takeAppended(); // what an earlier test left on this thread
+      HeldLog log = new HeldLog(db);
+      log.letGo.countDown();
+      Set<String> told = ConcurrentHashMap.newKeySet();
+      CacheFollower follower = new CacheFollower(log, new BagViews(10), new BillSummaries(), told::add);
+
+      append(db, "mine");
+      follower.committed();
+      assertThat(told).containsExactly("mine");
+      assertThat(log.reads).as("no read of the log before the writer answers").hasValue(0);
+
+      // another instance's write (here: another thread's, not taken by this one): the poll's
+      Thread.ofPlatform().start(() -> append(db, "theirs")).join();
+      follower.committed();
+      assertThat(told).as("nothing appended on this thread since").containsExactly("mine");
+      follower.catchUp();
+      assertThat(told).containsExactlyInAnyOrder("mine", "theirs");
+      assertThat(log.reads).hasValue(1);
+
+      // more than the thread keeps one by one (an import): the writer reads the log as the poll does
+      db.transaction(tx -> {
+        List<ChangeLog.Entry> many = new ArrayList<>();
+        for (int i = 0; i <= ChangeLog.APPENDED_MAX; i++) {
+          many.add(ChangeLog.Entry.hubOnly(new Change.User("bulk" + i, "DISPATCHER", "NORTH", true, null), AT, "test"));
+        }
+        return ChangeLog.append(tx, many);
+      });
+      follower.committed();
+      assertThat(log.reads.get()).as("read the log").isGreaterThan(1);
+      assertThat(told).contains("bulk0", "bulk" + ChangeLog.APPENDED_MAX);
+    }
+  }
+
   private static void append(HubDatabase db, String username) {
     db.transaction(tx -> ChangeLog.append(tx, ChangeLog.Entry.hubOnly(new Change.User(username, "DISPATCHER", "NORTH", true, null),
         AT, "test")));

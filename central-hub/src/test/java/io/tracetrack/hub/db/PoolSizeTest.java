@@ -21,6 +21,19 @@ class PoolSizeTest {
     PoolSize p = PoolSize.choose(OptionalInt.of(40), OptionalInt.of(8), "jdbc:postgresql://db.example/t", 2);
     assertThat(p.connections()).isEqualTo(40);
     assertThat(p.reason()).isEqualTo("--pool-size");
+    assertThat(p.shared()).as("the operator's size is this instance's own").isFalse();
+  }
+
+  @Test
+  void aSizeFromCores_isTheDatabases_sharedByItsInstances() {
+    assertThat(PoolSize.choose(OptionalInt.empty(), OptionalInt.of(8), "jdbc:postgresql://db.example/t", 2).shared()).isTrue();
+    assertThat(PoolSize.choose(OptionalInt.empty(), OptionalInt.empty(), null, 2).shared()).isTrue();
+    assertThat(PoolSize.share(17, 1)).isEqualTo(17);
+    assertThat(PoolSize.share(17, 2)).as("rounded down: together within the budget").isEqualTo(8);
+    assertThat(PoolSize.share(17, 4)).isEqualTo(4);
+    assertThat(PoolSize.share(17, 10)).as("never below three").isEqualTo(3);
+    assertThat(PoolSize.share(5, 2)).isEqualTo(3);
+    assertThatThrownBy(() -> PoolSize.share(5, 0)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -212,6 +212,13 @@ abstract class HostileRequestsTest {
     assertThat(queue.get("timeouts").asLong()).isZero();
     assertThat(queue.get("deadlineSeconds").asDouble()).isPositive();
     assertThat(health.get("events").get("relay").asText()).as("no --kafka: no relay").isEqualTo("off");
+    // the hub instances on the database: this one alone, its row as the pool is
+    var instances = health.get("instances");
+    assertThat(instances).hasSize(1);
+    assertThat(instances.get(0).get("here").asBoolean()).isTrue();
+    assertThat(instances.get(0).get("poolSize").asInt()).isEqualTo(health.get("database").get("pool").get("max").asInt());
+    assertThat(instances.get(0).get("version").asText()).isNotBlank();
+    assertThat(res.body()).contains("hub_instances 1.0");
   }
 
   @Test

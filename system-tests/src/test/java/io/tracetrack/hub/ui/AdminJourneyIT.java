@@ -192,6 +192,8 @@ class AdminJourneyIT {
       b.go("/health", "health");
       b.waitFor("[data-health=pool]");
       b.waitFor("#health-docks [data-dock=DOCK-7]");
+      // the hub instances on the database: this one, marked
+      assertThat(b.waitFor("#health-instances [data-here=true]").getText()).contains("this one");
       assertThat(b.find("[data-health=database]").getText()).contains("Database size");
       // no --smtp-host here: the page says the summary is not mailed and how to change that
       b.waitFor("#health-mail[data-configured=false]");
