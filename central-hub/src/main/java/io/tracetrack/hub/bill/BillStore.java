@@ -63,11 +63,13 @@ final class BillStore {
         .fetchOptional(BILL_PARENT.BILL_ID);
   }
 
-  /** The bag's role, its row locked (after the bill's: the lock order above); empty if there is no such bag. */
   /** A bag as a bill sees it: its role, and for a parent how full it is and whether it was finished. */
   record BagState(BagRole role, int childCount, int limit, boolean finished) {}
 
-  /** Locks the bag's row for the rest of the transaction (no link can change its count meanwhile). */
+  /**
+   * Locks the bag's row for the rest of the transaction (no link can change its count meanwhile),
+   * after the bill's (the lock order above); empty if there is no such bag.
+   */
   Optional<BagState> lockBag(String code) {
     return tx.selectFrom(BAG).where(BAG.CODE.eq(code)).forUpdate().fetchOptional()
         .map(b -> new BagState(BagRole.valueOf(b.getRole()), b.getChildCount(), b.getLimitCount(), b.getFinishedBy() != null));

@@ -34,8 +34,11 @@ final class EndOfDayStore {
         .groupBy(BILL.STATUS, BILL.CREATED_BY).fetch(r -> new BillCount(r.value1(), r.value2(), r.value3().longValue()));
   }
 
-  /** A bill created in the window as it stands now: its parents and their children. */
-  /** @param expectedChildren what the parents should carry: each one's limit, or its count if finished short */
+  /**
+   * A bill created in the window as it stands now: its parents and their children.
+   *
+   * @param expectedChildren what the parents should carry: each one's limit, or its count if finished short
+   */
   record BillRow(String id, String status, String createdBy, String destination, String vehicle, int parents,
       long children, long expectedChildren) {}
 

@@ -479,7 +479,6 @@ public final class ImportService {
   /** Change-log entries per append: 8 binds each on H2, which takes fewer than 100,000 in one statement. */
   private static final int LOG_CHUNK = 5_000;
 
-  /** Errors and warnings by row; the JSON lists the first {@link ImportReport#LISTED}. */
   /**
    * The row's cells in {@code columns} order (blank → null), or null when the row failed the
    * checks every import makes of a cell (cells past the header, a formula, too long), each
