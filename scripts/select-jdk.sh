@@ -24,5 +24,10 @@ tt_select_jdk() {
   fi
   export JAVA_HOME="$best"
   export PATH="$JAVA_HOME/bin:$PATH"
+  # JDK 24+: Maven's own Guice calls sun.misc.Unsafe and the JDK warns on stderr at every build;
+  # JDK 21 does not know the flag, so it is set here rather than in .mvn/jvm.config
+  if [ "$best_major" -ge 24 ] && [[ "${MAVEN_OPTS:-}" != *sun-misc-unsafe-memory-access* ]]; then
+    export MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }--sun-misc-unsafe-memory-access=allow"
+  fi
   echo "tracetrack: using JDK $best_major at $JAVA_HOME" >&2
 }
