@@ -173,6 +173,17 @@ public final class Main {
       HubInstances instances = new HubInstances(db, instanceName, version(),
           config.pool().shared() ? OptionalInt.of(db.poolSize()) : OptionalInt.empty(), clock);
       instances.beat();
+      try {
+        return start(config, db, clock, instances);
+      } catch (RuntimeException e) {
+        // a start that failed (port in use, bad key) is no instance: the others keep their share
+        instances.close();
+        throw e;
+      }
+    }
+
+    private static Hub start(HubConfig config, HubDatabase db, Clock clock, HubInstances instances) {
+      String instanceName = instances.name();
       Users users = new Users(db, clock);
       Optional<String> generated = users.ensureFirstAdmin(config.adminPassword());
       Tokens tokens = new Tokens(SigningKey.load(config.jwtSecret(), config.dataDir()), clock, config.tokenLifetime());
@@ -201,6 +212,11 @@ public final class Main {
       Docks docks = new Docks(db, audit, clock, Docks.DEFAULT_CODE_LIFETIME);
       DockAuth dockAuth = new DockAuth(docks);
       ChangeLog changeLog = new ChangeLog(db);
+      // read caches: this hub's writes evicted before they answer; other instances' at the next poll.
+      // The first commit listener: nothing a commit wakes (a dock's long poll, say) may read a view
+      // the commit made stale
+      CacheFollower caches = new CacheFollower(changeLog, bags.views(), bills.summaries(), accounts::forget);
+      db.afterEachCommit(caches::committed);
       ChangeFeed feed = new ChangeFeed(changeLog, io.tracetrack.hub.ops.CpuLoad.system());
       // committed changes to Kafka: one instance relays at a time, from the position kept in the database
       Optional<EventRelay> relay = Optional.ofNullable(config.events()).map(events -> {
@@ -219,9 +235,6 @@ public final class Main {
       db.afterEachCommit(webhookSender::nudge);
       // long-polling docks on this instance wake at a commit here; other instances' by re-checking
       db.afterEachCommit(feed::signal);
-      // read caches: this hub's writes evicted before they answer; other instances' at the next poll
-      CacheFollower caches = new CacheFollower(changeLog, bags.views(), bills.summaries(), accounts::forget);
-      db.afterEachCommit(caches::committed);
       metrics.watch("bag_views", bags.views().cache());
       metrics.watch("bill_summaries", bills.summaries().cache());
       metrics.watch("account_checks", accounts.cache());
@@ -356,9 +369,16 @@ public final class Main {
       relay.ifPresent(EventRelay::close);
       webhooks.close();
       beats.shutdownNow();
-      instances.close();
       background.shutdownNow();
+      try {
+        // a beat under way would write the row back after it is deleted below
+        beats.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       server.stop();
+      // once it no longer serves: the others take its share of the connections at their next beat
+      instances.close();
       database.close();
     }
   }

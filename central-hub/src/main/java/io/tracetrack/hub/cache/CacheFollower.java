@@ -64,8 +64,8 @@ public final class CacheFollower {
   }
 
   /**
-   * After a commit on this thread: evicts what the transaction appended to the log, as the writer
-   * knows it ({@link ChangeLog#takeAppended}), without reading the log back. Reading it back was a
+   * A commit listener: evicts what the transaction that just committed on this thread appended to
+   * the log, as the writer knows it ({@link ChangeLog#takeAppended}), without reading the log back. Reading it back was a
    * round trip to the database before every push's answer, and on a hub sharing its cores a round
    * trip is mostly the wait to be scheduled again ({@code bench fleet}). The other instances'
    * writes, which this one cannot know, wait for the poll ({@link #catchUp}), as they did. A writer

@@ -188,9 +188,14 @@ public final class HubDatabase implements AutoCloseable {
     if (connections < config.getMaximumPoolSize()) {
       config.setMinimumIdle(connections);
       config.setMaximumPoolSize(connections);
-      // Hikari closes connections beyond a smaller size only at their max lifetime (30 min): evict
-      // them (the idle now, the busy as they come back) and let it refill to the new size
-      pool.getHikariPoolMXBean().softEvictConnections();
+      // Hikari closes connections beyond a smaller size only at their max lifetime (30 min), and
+      // cannot be told to close just those: when it holds more, every connection is replaced (the
+      // idle at once, the busy as they come back) and it refills to the new size. A few new
+      // backends when an instance joins, rather than idle ones counted against max_connections
+      // for half an hour by every instance an autoscaler adds
+      if (pool.getHikariPoolMXBean().getTotalConnections() > connections) {
+        pool.getHikariPoolMXBean().softEvictConnections();
+      }
     } else {
       config.setMaximumPoolSize(connections);
       config.setMinimumIdle(connections);
@@ -213,18 +218,24 @@ public final class HubDatabase implements AutoCloseable {
 
   /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
   public <T> T transaction(Function<DSLContext, T> work) {
-    T result = dsl.transactionResult(configuration -> work.apply(configuration.dsl()));
-    if (dialect == SQLDialect.H2 && embeddedFile != null) {
-      // H2 on a file: even with WRITE_DELAY=0 its store does not always write a commit's changes
-      // to the file before the commit returns while other sessions commit at the same moment (a
-      // SIGKILL under six concurrent writers lost one acknowledged link of 800, HubKillIT). A
-      // CHECKPOINT writes everything committed so far, so what the caller acknowledges next is in
-      // the file. PostgreSQL needs none of this: its commit is durable when it returns.
-      dsl.execute("checkpoint");
+    TransactionLocal.begin();
+    try {
+      T result = dsl.transactionResult(configuration -> work.apply(configuration.dsl()));
+      if (dialect == SQLDialect.H2 && embeddedFile != null) {
+        // H2 on a file: even with WRITE_DELAY=0 its store does not always write a commit's changes
+        // to the file before the commit returns while other sessions commit at the same moment (a
+        // SIGKILL under six concurrent writers lost one acknowledged link of 800, HubKillIT). A
+        // CHECKPOINT writes everything committed so far, so what the caller acknowledges next is in
+        // the file. PostgreSQL needs none of this: its commit is durable when it returns.
+        dsl.execute("checkpoint");
+      }
+      // committed: what follows (evicting the read caches) must not be refused at the queue; the
+      // listeners still see this transaction's TransactionLocal values
+      gate.unqueued(() -> afterCommit.forEach(Runnable::run));
+      return result;
+    } finally {
+      TransactionLocal.end();
     }
-    // committed: what follows (evicting the read caches) must not be refused at the queue
-    gate.unqueued(() -> afterCommit.forEach(Runnable::run));
-    return result;
   }
 
   /**

@@ -7,6 +7,7 @@ import static io.tracetrack.hub.db.jooq.Tables.CHANGE_LOG_HEAD;
 
 import io.tracetrack.hub.db.HotQuery;
 import io.tracetrack.hub.db.HubDatabase;
+import io.tracetrack.hub.db.TransactionLocal;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -200,41 +201,46 @@ public class ChangeLog {
   }
 
   /**
-   * The changes this thread appended since it last asked, or an empty list: after its transaction
-   * committed, the writer evicts what they name from this hub's read caches without reading the log
-   * back ({@code CacheFollower#committed}). A transaction that rolled back leaves its changes here
-   * until the thread's next commit takes them: evicting them then is needless, never wrong. Past
-   * {@link #APPENDED_MAX} (an import) the list says nothing and the caches read the log instead.
+   * The changes appended in the transaction that just committed on this thread, for its commit
+   * listeners: after it committed, the writer evicts what they name from this hub's read caches
+   * without reading the log back ({@code CacheFollower#committed}). Empty when the log cannot say:
+   * outside a {@link HubDatabase#transaction}, or past {@link #APPENDED_MAX} (an import), when the
+   * caches read the log instead. Each transaction keeps its own ({@link TransactionLocal}): one
+   * opened inside another does not hand on the outer's uncommitted changes.
    */
   public static Optional<List<Change>> takeAppended() {
-    List<Change> mine = APPENDED.get();
-    APPENDED.remove();
-    return mine == OVERFLOW ? Optional.empty() : Optional.of(mine == null ? List.of() : mine);
+    return APPENDED.get().flatMap(a -> {
+      Optional<List<Change>> mine = a.overflow ? Optional.empty() : Optional.of(List.copyOf(a.changes));
+      a.changes.clear();
+      return mine;
+    });
   }
 
-  /** More appended changes than this on one thread between commits are not kept one by one. */
+  /** More appended changes than this in one transaction are not kept one by one. */
   public static final int APPENDED_MAX = 10_000;
 
-  private static final ThreadLocal<List<Change>> APPENDED = new ThreadLocal<>();
-  /** Marks a thread past {@link #APPENDED_MAX}: its own instance, told apart by identity. */
-  private static final List<Change> OVERFLOW = java.util.Collections.unmodifiableList(new ArrayList<>());
+  /** What one transaction appended, or that it appended more than {@link #APPENDED_MAX}. */
+  private static final class Appended {
+    final List<Change> changes = new ArrayList<>();
+    boolean overflow;
+  }
+
+  private static final TransactionLocal<Appended> APPENDED = new TransactionLocal<>(Appended::new);
 
   private static void appended(List<Entry> entries) {
-    List<Change> mine = APPENDED.get();
-    if (mine == OVERFLOW || entries.isEmpty()) {
-      return;
-    }
-    if (mine == null) {
-      mine = new ArrayList<>(entries.size());
-      APPENDED.set(mine);
-    }
-    if (mine.size() + entries.size() > APPENDED_MAX) {
-      APPENDED.set(OVERFLOW);
-      return;
-    }
-    for (Entry e : entries) {
-      mine.add(e.change());
-    }
+    APPENDED.get().ifPresent(a -> {
+      if (a.overflow || entries.isEmpty()) {
+        return;
+      }
+      if (a.changes.size() + entries.size() > APPENDED_MAX) {
+        a.overflow = true;
+        a.changes.clear();
+        return;
+      }
+      for (Entry e : entries) {
+        a.changes.add(e.change());
+      }
+    });
   }
 
   /** Appends one entry; see {@link #append(DSLContext, List)}. */

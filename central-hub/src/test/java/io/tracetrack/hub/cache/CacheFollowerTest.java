@@ -95,37 +95,57 @@ class CacheFollowerTest {
   @Test
   void afterACommit_theWriterEvictsWhatItAppended_withoutReadingTheLog_andThePollReadsTheRest() throws Exception {
     try (HubDatabase db = TestDatabases.h2(4)) {
-      ChangeLog.takeAppended(); // what an earlier test left on this thread
       HeldLog log = new HeldLog(db);
       log.letGo.countDown();
-      Set<String> told = ConcurrentHashMap.newKeySet();
+      List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
       CacheFollower follower = new CacheFollower(log, new BagViews(10), new BillSummaries(), told::add);
+      db.afterEachCommit(follower::committed); // as the hub's composition root does
 
       append(db, "mine");
-      follower.committed();
       assertThat(told).containsExactly("mine");
       assertThat(log.reads).as("no read of the log before the writer answers").hasValue(0);
 
-      // another instance's write (here: another thread's, not taken by this one): the poll's
-      Thread.ofPlatform().start(() -> append(db, "theirs")).join();
-      follower.committed();
-      assertThat(told).as("nothing appended on this thread since").containsExactly("mine");
-      follower.catchUp();
-      assertThat(told).containsExactlyInAnyOrder("mine", "theirs");
-      assertThat(log.reads).hasValue(1);
+      // a transaction inside another, on a connection of its own, commits first: its listener
+      // evicts what it appended, and the outer's listener what the outer appended (after the inner
+      // committed: the log's head row, which every append takes, is held to the commit)
+      db.transaction(outer -> {
+        db.transaction(inner -> ChangeLog.append(inner, user("inner")));
+        assertThat(told).as("the inner commit's eviction").containsExactly("mine", "inner");
+        ChangeLog.append(outer, user("outer"));
+        return null;
+      });
+      assertThat(told).as("each once, after its own commit").containsExactly("mine", "inner", "outer");
 
-      // more than the thread keeps one by one (an import): the writer reads the log as the poll does
+      // a rolled-back transaction's entries are never evicted for it, nor left for the next commit
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> db.transaction(tx -> {
+        ChangeLog.append(tx, user("rolled-back"));
+        throw new IllegalStateException("rollback");
+      })).hasMessage("rollback");
+      append(db, "after");
+      assertThat(told).containsExactly("mine", "inner", "outer", "after");
+      assertThat(log.reads).hasValue(0);
+
+      // the poll reads the log: what no commit on this hub told (another instance's), and the rest again
+      long before = told.size();
+      follower.catchUp();
+      assertThat(log.reads).hasValue(1);
+      assertThat(told).hasSize((int) before + 4);
+
+      // more than a transaction keeps one by one (an import): the writer reads the log as the poll does
       db.transaction(tx -> {
         List<ChangeLog.Entry> many = new ArrayList<>();
         for (int i = 0; i <= ChangeLog.APPENDED_MAX; i++) {
-          many.add(ChangeLog.Entry.hubOnly(new Change.User("bulk" + i, "DISPATCHER", "NORTH", true, null), AT, "test"));
+          many.add(user("bulk" + i));
         }
         return ChangeLog.append(tx, many);
       });
-      follower.committed();
       assertThat(log.reads.get()).as("read the log").isGreaterThan(1);
       assertThat(told).contains("bulk0", "bulk" + ChangeLog.APPENDED_MAX);
     }
+  }
+
+  private static ChangeLog.Entry user(String username) {
+    return ChangeLog.Entry.hubOnly(new Change.User(username, "DISPATCHER", "NORTH", true, null), AT, "test");
   }
 
   private static void append(HubDatabase db, String username) {

@@ -34,7 +34,7 @@ class HubInstancesTest {
 
       assertThat(b.beat()).as("the second instance counts both").isEqualTo(2);
       assertThat(dbB.poolSize()).as("half of 5, but never below 3").isEqualTo(3);
-      assertThat(dbB.gate().size()).as("the admission queue follows the pool").isEqualTo(3);
+      assertThat(dbB.pool().getMaximumPoolSize()).as("the pool itself, not only the queue in front of it").isEqualTo(3);
       assertThat(dbA.poolSize()).as("the first has not beaten since").isEqualTo(BUDGET);
       clock.advance(HubInstances.BEAT);
       assertThat(a.beat()).isEqualTo(2);
@@ -50,7 +50,7 @@ class HubInstancesTest {
       clock.advance(Duration.ofSeconds(2));
       assertThat(a.beat()).as("b gone").isEqualTo(1);
       assertThat(dbA.poolSize()).isEqualTo(BUDGET);
-      assertThat(dbA.gate().size()).isEqualTo(BUDGET);
+      assertThat(dbA.pool().getMaximumPoolSize()).isEqualTo(BUDGET);
       assertThat(a.list()).extracting(HubInstances.Instance::name).containsExactly("host-a/1");
 
       // b back, then stopping cleanly: a grows at its next beat, without waiting out LIVE_FOR
