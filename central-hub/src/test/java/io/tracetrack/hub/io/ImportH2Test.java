@@ -1,6 +1,6 @@
 package io.tracetrack.hub.io;
 
-/** {@link ImportTest} on the embedded default (H2). */
+/** {@link ImportTest} on H2, the demo database. */
 class ImportH2Test extends ImportTest {
 
   ImportH2Test() {
