@@ -65,14 +65,15 @@ public final class CacheFollower {
 
   /**
    * A commit listener: evicts what the transaction that just committed on this thread appended to
-   * the log, as the writer knows it ({@link ChangeLog#takeAppended}), without reading the log back. Reading it back was a
-   * round trip to the database before every push's answer, and on a hub sharing its cores a round
-   * trip is mostly the wait to be scheduled again ({@code bench fleet}). The other instances'
-   * writes, which this one cannot know, wait for the poll ({@link #catchUp}), as they did. A writer
-   * that appended more than the list keeps (an import) reads the log as the poll does.
+   * the log, as the writer knows it ({@link ChangeLog#appendedInThisTransaction}), without reading
+   * the log back. Reading it back was a round trip to the database before every push's answer, and
+   * on a hub sharing its cores a round trip is mostly the wait to be scheduled again ({@code bench
+   * fleet}). The other instances' writes, which this one cannot know, wait for the poll
+   * ({@link #catchUp}), as they did. A writer that appended more than the list keeps (an import)
+   * reads the log as the poll does.
    */
   public void committed() {
-    Optional<List<Change>> mine = ChangeLog.takeAppended();
+    Optional<List<Change>> mine = ChangeLog.appendedInThisTransaction();
     if (mine.isEmpty()) {
       catchUp();
       return;

@@ -208,12 +208,9 @@ public class ChangeLog {
    * caches read the log instead. Each transaction keeps its own ({@link TransactionLocal}): one
    * opened inside another does not hand on the outer's uncommitted changes.
    */
-  public static Optional<List<Change>> takeAppended() {
-    return APPENDED.get().flatMap(a -> {
-      Optional<List<Change>> mine = a.overflow ? Optional.empty() : Optional.of(List.copyOf(a.changes));
-      a.changes.clear();
-      return mine;
-    });
+  public static Optional<List<Change>> appendedInThisTransaction() {
+    // the transaction's own list, ended with it: nothing to copy or clear
+    return APPENDED.get().flatMap(a -> a.overflow ? Optional.empty() : Optional.of(a.changes));
   }
 
   /** More appended changes than this in one transaction are not kept one by one. */
